@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pic import eol, phpini
+from pic.crosschecks import name_key
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.networks import DOCUMENTATION_BLOCKS, PRIVATE_NETWORKS, private_network, reserved_block
-from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, address_paths, addresses, load_registry, name_key
+from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, address_paths, addresses, load_registry
 from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings
 from pic.validators import (
     BEYOND_LATIN,

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pic import eol
 from pic.check import contact_needs_smtputf8, documentation_address, look_alike_domains, mixed_scripts, same_names
+from pic.crosschecks import cross_checks
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import (
     MEMBER_KEYS,
@@ -35,7 +36,6 @@ from pic.registry import (
     UID_MIN,
     Member,
     Registry,
-    cross_checks,
     load_registry,
     member_number_refusal,
     stack_names,

@@ -1951,7 +1951,7 @@ def test_two_names_apart_by_what_prints_as_nothing_are_one_and_shown_escaped(
     import regex
 
     from pic.check import same_names
-    from pic.registry import name_key
+    from pic.crosschecks import name_key
 
     ignorable = [chr(c) for c in range(0x110000) if regex.match(r"\p{Default_Ignorable_Code_Point}", chr(c))]
     assert len(ignorable) > 4000

@@ -12,6 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from pic import charsets, eol
+from pic.crosschecks import name_key
 from pic.names import database_component, database_lock, dkim_name
 from pic.plan.diff import Change, describe, json_text
 from pic.plan.hsts import HttpsLoss, HttpsPin, https_losses, https_pins
@@ -25,7 +26,7 @@ from pic.plan.records import (
     renamed_hosts,
     same_address,
 )
-from pic.registry import CronJob, Database, Member, name_key
+from pic.registry import CronJob, Database, Member
 from pic.render import offsite as roff
 from pic.render.db import account_locked
 from pic.render.dns import host_zone
@@ -2369,7 +2370,7 @@ def _same_association(a: Member | None, b: Member | None) -> bool:
 
 
 def _same_name_or_contact(a: Member, b: Member) -> bool:
-    """The same name written alike (pic.registry.name_key: as pic check warns of it), or the same address."""
+    """The same name written alike (pic.crosschecks.name_key: as pic check warns of it), or the same address."""
     same_name = name_key(a.spec.name) == name_key(b.spec.name)
     return same_name or a.spec.contact.email.casefold() == b.spec.contact.email.casefold()
 
