@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from mypy_extensions import mypyc_attr
+
 Severity = Literal["error", "warning"]
 
 
@@ -384,6 +386,9 @@ class Refusal(ValueError):
         self.own = tuple(own)
 
 
+# A class of Python's where mypyc compiles this module (scripts/build-native): its own __lt__ would leave the
+# comparisons the dataclass makes unanswered there (two equal problems unequal)
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a warning) in one file."""

@@ -21,9 +21,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pic import names, registry
+from pic import crosschecks, names, registry
+from pic.crosschecks import cross_checks
 from pic.errors import show_value
-from pic.registry import Member, cross_checks
+from pic.registry import Member
 from pic.settings import TLS_CA_NAMES, Settings, load_settings
 from pic.validators import public_name_problem
 from tests.conftest import ROOT
@@ -93,7 +94,7 @@ def test_member_grant_shortcuts_give_the_patterns_verdicts(data: st.DataObject |
         )
 
 
-def _public_name_each_time(self: registry._Cross, m: Member, loc: tuple[str | int, ...], domain: str) -> None:
+def _public_name_each_time(self: crosschecks._Cross, m: Member, loc: tuple[str | int, ...], domain: str) -> None:
     """_Cross.public_name asking every name."""
     if self.settings.tls.ca == "internal":
         return
@@ -102,7 +103,7 @@ def _public_name_each_time(self: registry._Cross, m: Member, loc: tuple[str | in
         self.at(m, loc, why)
 
 
-def _over_the_platform_of_every_name(self: registry._Cross, m: Member) -> None:
+def _over_the_platform_of_every_name(self: crosschecks._Cross, m: Member) -> None:
     """_Cross.over_the_platform asking of each of the member's names."""
     if not self.over_platform and not self.over_reports:
         return
@@ -136,7 +137,7 @@ def _over_the_platform_of_every_name(self: registry._Cross, m: Member) -> None:
             )
 
 
-def _wildcard_grants_of_every_pair(self: registry._Cross, members: list[Member]) -> None:
+def _wildcard_grants_of_every_pair(self: crosschecks._Cross, members: list[Member]) -> None:
     """_Cross.wildcard_grants asking each grant that keeps wildcards of every other database."""
     everything = sorted(((db.name, other) for other in members for db in other.databases), key=lambda e: e[0])
     names_only = [name for name, _ in everything]
@@ -197,7 +198,7 @@ def test_wildcard_grants_asks_the_names_a_grant_could_reach(databases: dict[str,
         Member(slug, f"members/{slug}.yaml", _SPEC.model_copy(update={"databases": shorts}), "web1")
         for slug, shorts in databases.items()
     ]
-    fast, slow = registry._Cross(_PROD, "Pulumi.prod.yaml"), registry._Cross(_PROD, "Pulumi.prod.yaml")
+    fast, slow = crosschecks._Cross(_PROD, "Pulumi.prod.yaml"), crosschecks._Cross(_PROD, "Pulumi.prod.yaml")
     fast.wildcard_grants(members)
     _wildcard_grants_of_every_pair(slow, members)
     assert fast.problems == slow.problems
@@ -247,6 +248,7 @@ def _members(directory: Path, settings: Settings) -> list[Member]:
     return out
 
 
+@pytest.mark.python_form
 @pytest.mark.parametrize("kind", ["prod", "lab", "zones", "cpus"])
 def test_cross_checks_of_clashing_members_tell_what_every_name_checked_tells(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -258,9 +260,9 @@ def test_cross_checks_of_clashing_members_tell_what_every_name_checked_tells(
         members = _members(directory, stack)
         fast = cross_checks(members, stack)
         with monkeypatch.context() as slow:
-            slow.setattr(registry._Cross, "public_name", _public_name_each_time)
-            slow.setattr(registry._Cross, "over_the_platform", _over_the_platform_of_every_name)
-            slow.setattr(registry._Cross, "wildcard_grants", _wildcard_grants_of_every_pair)
+            slow.setattr(crosschecks._Cross, "public_name", _public_name_each_time)
+            slow.setattr(crosschecks._Cross, "over_the_platform", _over_the_platform_of_every_name)
+            slow.setattr(crosschecks._Cross, "wildcard_grants", _wildcard_grants_of_every_pair)
             slow.setattr(names, "member_grant_covers", _member_grant_covers_by_pattern)
             slow.setattr(names, "member_grant_escaped", _member_grant_escaped_by_pattern)
             slow.setattr(names, "system_schema_covered", _system_schema_covered_by_each)
