@@ -71,7 +71,7 @@ def named_otherwise(value: str) -> str | None:
         return None
     try:
         codec = codecs.lookup(value.strip()).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a name holding NUL ("latin1\0")
         return None
     return _by_codec().get(codec)
 
@@ -134,6 +134,6 @@ def _db_by_codec(text: str) -> str | None:
         return None
     try:
         codec = codecs.lookup(text).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a name holding NUL ("utf8\0")
         return None
     return _DB_BY_CODEC.get(codec)

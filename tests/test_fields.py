@@ -573,6 +573,21 @@ def test_a_database_charset_written_as_a_collation_or_as_utf_8_says_which_was_me
     assert line.endswith(f"; did you mean {meant!r}?") if meant else "did you mean" not in line, line
 
 
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("database_charsets.main", 'databases: [main]\ndatabase_charsets: {main: "utf8\\0"}\n'),
+        ("database_charsets.main", 'databases: [main]\ndatabase_charsets: {main: "\\u0000"}\n'),
+        ("site.charset", 'site:\n  domains: [probe.example.org]\n  php: none\n  charset: "latin1\\0"\n'),
+    ],
+)
+def test_a_charset_with_a_nul_character_is_refused_not_looked_up(where: str, text: str) -> None:
+    """Python's codecs refuse a name holding NUL with ValueError, not LookupError: the charset is refused with its
+    field like any unknown name (no traceback)."""
+    [line] = _messages(MINIMAL + text)
+    assert line.startswith("members/probe-asso.yaml:") and f" {where}: " in line, line
+
+
 def test_a_refused_key_of_free_keys_is_named_by_its_path() -> None:
     [line] = _messages(MINIMAL + "databases: [main]\ndatabase_charsets: {Main: utf8mb4}\n")
     assert line.startswith('members/probe-asso.yaml:5 database_charsets.Main: key "Main" is not allowed here: '), line
