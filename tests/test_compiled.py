@@ -125,3 +125,125 @@ def test_no_compiled_dataclass_defines_a_comparison_of_its_own() -> None:
             defined = {f.name for f in node.body if isinstance(f, ast.FunctionDef)} & comparisons
             if any(d.startswith("dataclass") for d in decorators) and defined:
                 assert "mypyc_attr(native_class=False)" in decorators, (name, node.name, sorted(defined))
+
+
+# A member giving every field, one a line: each odd member file is it with one line's value (a field's, a list
+# item's) replaced by a value of another type or an odd form
+ODD_BASE = """\
+name: Odd Member
+contact:
+  name: Odd Contact
+  email: odd@odd-asso.fr
+  language: fr
+uid: 10700
+host: web1
+status: active
+notes: the board's site
+site:
+  domains:
+    - odd-asso.fr
+    - www.odd-asso.fr
+  php: "7.4"
+  https: true
+  php_settings:
+    memory_limit: 256M
+    max_execution_time: 120
+    date.timezone: Europe/Paris
+    display_errors: false
+access:
+  sftp_keys:
+    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBBBvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK odd@laptop
+  ssh: true
+databases:
+  - main
+  - forum
+database_charsets:
+  main: utf8mb4
+cron:
+  - schedule: daily
+    command: php artisan schedule:run
+    timeout: 60
+limits:
+  memory_mb: 512
+  cpus: 1.5
+  pids: 100
+  disk_soft_limit_mb: 2000
+lists:
+  domain: listes.odd-asso.fr
+  dmarc: reject
+exceptions:
+  php_eol:
+    runtime: "7.4"
+    until: 2027-01-31
+    reason: the new site is being built
+"""
+ODD_VALUES = (
+    "7",
+    "-1",
+    "3.5",
+    ".nan",
+    "1e400",
+    "true",
+    "null",
+    "[1, a]",
+    "{a: 1}",
+    "2026-01-01",
+    "2026-01-01T10:00:00",
+    "'" + "x" * 3000 + "'",
+    "'é漢字 Ωμέγα'",
+    '"a\\x01b\\tc"',
+    '"utf8\\0"',
+    "''",
+    "'password: hunter2'",
+    "'10700'",
+    "'ATELIER.odd-asso.fr.'",
+    "'xn--80ak6aa92e.com'",
+    "'*.odd-asso.fr'",
+    "'192.0.2.1'",
+    "'example.com'",
+    "'8.4'",
+    "'latin1_swedish_ci'",
+    "'61 25 * * *'",
+    "'256Q'",
+    "{1: x, null: y, 2026-01-01: z}",
+)
+
+
+def odd_members(directory: Path) -> None:
+    """The examples, and a member file for each line of :data:`ODD_BASE` and value of :data:`ODD_VALUES` (the value
+    replacing the line's, or added as a key of an odd type under it)."""
+    shutil.copytree(ROOT / "members", directory)
+    for twin in ("odd-twin.yaml", "odd-twin-2.yaml"):  # two members of the same names: the checks across files
+        (directory / twin).write_text(ODD_BASE, encoding="utf-8")
+    (directory / "odd-keys.yaml").write_text(ODD_BASE + "1: x\nnull: y\ntrue: z\n2026-01-01: w\n", encoding="utf-8")
+    count = 0
+    for i, line in enumerate(ODD_BASE.splitlines()):
+        head, sep, _ = line.partition(": ") if ": " in line else line.partition("- ")
+        for value in ODD_VALUES:
+            count += 1  # each member names of its own, so that each is also checked against the others'
+            own = (
+                ODD_BASE.replace("10700", str(10700 + count))
+                .replace("odd", f"odd{count}")
+                .replace("Odd", f"Odd{count}")
+            )
+            lines = own.splitlines()
+            lines[i] = f"{head}{sep or ': '}{value}"
+            (directory / f"odd-{count}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_pic_check_says_the_same_compiled_and_as_python(tmp_path: Path) -> None:
+    """The compiled modules behave as their sources: ``pic check`` of odd member files (every field given values
+    of other types and odd forms) and the examples prints the same, and exits with the same status, as with
+    PIC_COMPILED=0 (values whose type is not the one annotated, where compiled code checks the annotation)."""
+    if not built():
+        pytest.skip("the compiled modules are not built for these sources (make compiled)")
+    odd_members(tmp_path / "members")
+    command = [sys.executable, "-m", "pic", "check", "--members", str(tmp_path / "members"), "--on", "2026-11-28"]
+    done = {}
+    for setting in ("1", "0"):
+        environment = {**os.environ, "PYTHONPATH": str(ROOT), "PIC_COMPILED": setting}
+        done[setting] = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, check=False)
+    assert "Traceback" not in done["0"].stderr, done["0"].stderr[-3000:]
+    assert done["0"].returncode == 1 and "odd-1.yaml" in done["0"].stderr, done["0"].stderr[-3000:]
+    assert (done["1"].returncode, done["1"].stdout) == (done["0"].returncode, done["0"].stdout)
+    assert done["1"].stderr.splitlines() == done["0"].stderr.splitlines()
