@@ -342,9 +342,10 @@ def reads_as_secret(value: object, line: str | None = None, above: str = "") -> 
 def _text_reads_as_secret(text: str) -> bool:
     """:func:`pic.secrettext.reads_as_secret` of one text, remembered: the lines of a file are each read by
     itself and as the line above the next, and many problems of one file say the same words."""
-    from pic.secrettext import reads_as_secret
+    # (named otherwise: mypyc binds a function's import in the module, where reads_as_secret is this module's own)
+    from pic.secrettext import reads_as_secret as text_reads_as_secret
 
-    return reads_as_secret(text)
+    return text_reads_as_secret(text)
 
 
 def shown_unless_secret(

@@ -177,10 +177,12 @@ def shown_loc(loc: Sequence[str | int]) -> str:
     pic.secrettext.password_beside) written :data:`HIDDEN_KEY`."""
     if all(isinstance(part, int) or part.isidentifier() for part in loc):  # names (uid, site, php_settings): no secret
         return format_loc(loc)
-    from pic.secrettext import password_beside, reads_as_secret
+    # (reads_as_secret named otherwise: mypyc binds a function's import in the module, where it is pic.errors')
+    from pic.secrettext import password_beside
+    from pic.secrettext import reads_as_secret as text_reads_as_secret
 
     def hidden(part: str | int) -> bool:
-        return isinstance(part, str) and (reads_as_secret(part) or password_beside(part, key=True))
+        return isinstance(part, str) and (text_reads_as_secret(part) or password_beside(part, key=True))
 
     return format_loc(tuple(HIDDEN_KEY if hidden(p) else p for p in loc))
 
@@ -208,9 +210,9 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
     reads as a secret (pic.secrettext.reads_as_secret: text, a list or a mapping holding such text)."""
     text = written.get(tuple(loc))
     if not isinstance(value, int | float | bool | None | dt.date):  # text, a list or a mapping
-        from pic.secrettext import reads_as_secret
+        from pic.secrettext import reads_as_secret as text_reads_as_secret
 
-        if reads_as_secret(value):
+        if text_reads_as_secret(value):
             return HIDDEN_VALUE
     if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
         return show_value(value)
@@ -1093,14 +1095,14 @@ def _decodes_to_secret(text: str) -> bool:
     value written so shows the secret to whoever decodes it."""
     if len(text) > 4000 or _BASE64.fullmatch(text) is None:
         return False
-    from pic.secrettext import reads_as_secret
+    from pic.secrettext import reads_as_secret as text_reads_as_secret
 
     compact = "".join(text.split()).replace("-", "+").replace("_", "/").rstrip("=")
     try:
         decoded = base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
     except ValueError:
         return False
-    return reads_as_secret(decoded.decode("utf-8", errors="replace"))
+    return text_reads_as_secret(decoded.decode("utf-8", errors="replace"))
 
 
 def _may_hold_secret(lines: str) -> bool:

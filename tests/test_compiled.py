@@ -247,3 +247,44 @@ def test_pic_check_says_the_same_compiled_and_as_python(tmp_path: Path) -> None:
     assert done["0"].returncode == 1 and "odd-1.yaml" in done["0"].stderr, done["0"].stderr[-3000:]
     assert (done["1"].returncode, done["1"].stdout) == (done["0"].returncode, done["0"].stdout)
     assert done["1"].stderr.splitlines() == done["0"].stderr.splitlines()
+
+
+def test_a_function_s_import_leaves_the_module_s_own_name_alone() -> None:
+    """mypyc binds a name a function imports (``from pic.secrettext import reads_as_secret``) in the module's
+    globals: once pic.errors had read a text, its own reads_as_secret was pic.secrettext's (a caller importing it
+    then, as pic.lists_audit imported late by pic check, called the other function: TypeError for its 3 arguments).
+    No function of a compiled module imports a name the module binds otherwise."""
+    import ast
+
+    from pic import errors, secrettext, yamlsrc
+
+    own, in_yamlsrc = errors.reads_as_secret, vars(yamlsrc)["reads_as_secret"]  # imported from pic.errors
+    errors._text_reads_as_secret.cache_clear()
+    assert errors.reads_as_secret("Azerty123", line="  Azerty123", above="  Mot de passe du wifi")
+    assert secrettext.reads_as_secret("mot de passe: Azerty123")
+    yamlsrc.show_written({(): "x"}, ("a",), "mdp: Azerty123")
+    assert errors.reads_as_secret is own and vars(yamlsrc)["reads_as_secret"] is in_yamlsrc is own
+    for name in compiled.MODULES:
+        tree = ast.parse((ROOT / (name.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+        bound: dict[str, str] = {}
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound[node.name] = f"{name}.{node.name}"
+            elif isinstance(node, ast.ImportFrom):
+                bound.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                bound.update({t.id: f"{name}.{t.id}" for t in targets if isinstance(t, ast.Name)})
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for inner in ast.walk(function):
+                if isinstance(inner, ast.ImportFrom):
+                    for a in inner.names:
+                        local = a.asname or a.name
+                        assert bound.get(local, f"{inner.module}.{a.name}") == f"{inner.module}.{a.name}", (
+                            name,
+                            function.name,
+                            local,
+                            bound[local],
+                        )
