@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint debs bench clean toolchain lab lab-down compiled
+.PHONY: demo test lint debs bench clean toolchain lab lab-down
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,12 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[test]"
 	touch $(STAMP)
 
-# The modules `pic check` spends its time in, compiled with mypyc (pic/compiled.py): rebuilt when a source changed,
-# used only while the sources are the ones compiled. Not built (no C compiler): pic runs as Python, slower.
-compiled: $(STAMP)
-	@$(BIN)/python scripts/build-native || echo "make: the compiled modules were not built; pic runs as Python" >&2
-
-demo: $(STAMP) compiled
+demo: $(STAMP)
 	$(BIN)/pic check --stack prod
 	$(BIN)/pic report --stack prod
 	$(BIN)/pic plan --stack prod
@@ -27,7 +22,7 @@ debs:
 	scripts/install-debian-packages
 
 # As root (or with PIC_TOOLCHAIN set) the Pulumi toolchain is built or reused first: the lab tests need it.
-test: $(STAMP) debs compiled
+test: $(STAMP) debs
 	@if [ "$$(id -u)" -eq 0 ] || [ -n "$${PIC_TOOLCHAIN:-}" ]; then lab/toolchain/build; \
 	else echo "not root: the Pulumi toolchain is not built (make toolchain); the lab tests will be skipped"; fi
 	$(BIN)/python -m pytest
@@ -38,7 +33,7 @@ lint: $(STAMP)
 	$(BIN)/mypy .
 	$(BIN)/mypy lab/program/__main__.py
 
-bench: $(STAMP) compiled
+bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_program.py
 

@@ -3,9 +3,7 @@
 Prints, for the same generated registry and side by side:
 - `pic check` as an admin runs it (a new process: interpreter start, imports, load, checks);
 - the baseline: a process that only parses the same files with libyaml (no validation);
-- the ratio of the two, i.e. what validation costs on top of reading the files;
-- `pic check` run as Python (``PIC_COMPILED=0``: none of the modules mypyc compiled, pic/compiled.py), when the
-  compiled modules are built (``make compiled``), and its ratio: what the compilation buys.
+- the ratio of the two, i.e. what validation costs on top of reading the files.
 Each is run several times, alternating, pinned to one core (taskset when available); the median
 of the wall time and of the CPU time (user + system of the process, from rusage) is reported,
 with the load average before and after. On a shared machine the CPU ratio is the one to trust.
@@ -89,11 +87,11 @@ def generate(directory: Path, count: int) -> None:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed_once(cmd: list[str], env: dict[str, str] = ENV) -> tuple[float, float]:
+def timed_once(cmd: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, rusage) of one run of ``cmd``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -119,36 +117,23 @@ def main() -> None:
         generate(members, args.members)
         check_cmd = [*pin, sys.executable, "-m", "pic", "check", "--members", str(members), "--on", "2026-11-28"]
         base_cmd = [*pin, sys.executable, "-c", BASELINE, str(members)]
-        shown = [sys.executable, "-c", "import pic; print(pic.COMPILED)"]
-        compiled = subprocess.run(shown, cwd=ROOT, env=ENV, capture_output=True, text=True, check=True).stdout.strip()
-        as_python = {**ENV, "PIC_COMPILED": "0"}
         timed_once(check_cmd)  # untimed: writes the bytecode cache of the project's modules
         timed_once(base_cmd)
-        timed_once(check_cmd, as_python)
         load_before = os.getloadavg()
-        check_runs, base_runs, python_runs = [], [], []
-        for _ in range(args.runs):  # alternating, so that a change of load weighs on each
+        check_runs, base_runs = [], []
+        for _ in range(args.runs):  # alternating, so that a change of load weighs on both
             check_runs.append(timed_once(check_cmd))
             base_runs.append(timed_once(base_cmd))
-            if compiled == "True":
-                python_runs.append(timed_once(check_cmd, as_python))
         load_after = os.getloadavg()
     print(
         f"registry: {args.members} generated members, {args.runs} runs each, "
         f"{'pinned to one core' if pin else 'not pinned (no taskset)'}; load average "
-        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after; compiled modules "
-        f"{'used' if compiled == 'True' else 'NOT built for these sources (make compiled): pic runs as Python'}"
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
     )
     print(f"{'what':<34}{'median s':>10}{'min s':>9}{'max s':>9}{'CPU s':>10}{'min CPU':>9}{'max CPU':>9}")
     check_wall, check_cpu = row("pic check (whole command)", check_runs)
     base_wall, base_cpu = row("baseline: libyaml parse only", base_runs)
     print(f"ratio pic check / baseline: {check_wall / base_wall:.2f} wall, {check_cpu / base_cpu:.2f} CPU")
-    if python_runs:
-        python_wall, python_cpu = row("pic check run as Python", python_runs)
-        print(
-            f"ratio pic check as Python / baseline: {python_wall / base_wall:.2f} wall, "
-            f"{python_cpu / base_cpu:.2f} CPU; compiled / as Python: {check_cpu / python_cpu:.2f} CPU"
-        )
     print(
         f"per member: {check_cpu / args.members * 1e6:.0f} µs of CPU; targets for {args.members:,} members: "
         f"CPU ratio <= 1.5 ({'met' if check_cpu / base_cpu <= 1.5 else 'NOT met'}), under 1 s of CPU "

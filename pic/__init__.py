@@ -5,12 +5,7 @@ tested and run (``pic check``, ``pic report``) without the engine or any
 credentials.
 """
 
-from pic import compiled as _compiled
-
 __version__ = "0.1.0"
-# The modules mypyc compiled from these sources when they are the ones compiled (scripts/build-native), else the
-# sources (pic.compiled)
-COMPILED = _compiled.use(__path__)
 
 
 def run() -> None:

@@ -1,9 +1,7 @@
 """The checks across member files and against the stack settings (:func:`cross_checks`), and the key two
 spellings of one association's name compare by (:func:`name_key`).
 
-Apart from :mod:`pic.registry`, which makes the members they read, so that mypyc compiles them
-(scripts/build-native): a module defining pydantic models is not compiled, and these checks are a tenth of
-``pic check``'s time on 5,000 members (bench/bench_check.py).
+Apart from :mod:`pic.registry`, which defines the member's models and makes the members these checks read.
 """
 
 from __future__ import annotations
@@ -420,7 +418,7 @@ class _Cross:
                 other = self.members.get(owner.file)
                 other_loc: tuple[str | int, ...] = ()
                 if other is not None:
-                    # the first of the other's places naming it (a loop: mypyc makes a generator held in a name a list)
+                    # the first of the other's places naming it
                     for place, d in self.domains_of(other):
                         if d in (parent, f"www.{parent}"):
                             other_loc = place

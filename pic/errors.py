@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from mypy_extensions import mypyc_attr
-
 Severity = Literal["error", "warning"]
 
 
@@ -342,7 +340,7 @@ def reads_as_secret(value: object, line: str | None = None, above: str = "") -> 
 def _text_reads_as_secret(text: str) -> bool:
     """:func:`pic.secrettext.reads_as_secret` of one text, remembered: the lines of a file are each read by
     itself and as the line above the next, and many problems of one file say the same words."""
-    # (named otherwise: mypyc binds a function's import in the module, where reads_as_secret is this module's own)
+    # (named otherwise: this module has a reads_as_secret of its own, which calls this one)
     from pic.secrettext import reads_as_secret as text_reads_as_secret
 
     return text_reads_as_secret(text)
@@ -387,9 +385,6 @@ class Refusal(ValueError):
         self.own = tuple(own)
 
 
-# A class of Python's where mypyc compiles this module (scripts/build-native): its own __lt__ would leave the
-# comparisons the dataclass makes unanswered there (two equal problems unequal)
-@mypyc_attr(native_class=False)
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a warning) in one file."""

@@ -445,7 +445,7 @@ class _Pattern:
         if self.valid is None:
             return found
         valid = self.valid
-        return filter(valid, found)  # lazily (mypyc makes a generator expression returned a list)
+        return (m for m in found if valid(m))
 
     def _gated(self, text: str) -> Iterator[re.Match[str]]:
         """The matches in the lines each match of the gate starts and ends on, in order, as ``finditer`` finds them
@@ -1907,7 +1907,7 @@ _PROSE_TEXT = [
     *(
         entry
         for entry in _SECRET_TEXT
-        if entry[0] in _PROSE_KINDS and entry != _AUTHORIZATION_HEADER and entry not in _PULUMI_CONFIG_SETS
+        if entry[0] in _PROSE_KINDS and entry is not _AUTHORIZATION_HEADER and entry not in _PULUMI_CONFIG_SETS
     ),
     _PROSE_AUTHORIZATION_HEADER,
     *_PULUMI_CONFIG_SETS,
@@ -3333,7 +3333,7 @@ _PROSE_NEEDS = compile_cached(
             *(
                 word
                 for _kind, _pattern, needs in _PROSE_LABELLED
-                if needs not in (_PROSE_PASSWORD_FURTHER_NEEDS, _PROSE_PASSPHRASE_NEEDS)
+                if needs is not _PROSE_PASSWORD_FURTHER_NEEDS and needs is not _PROSE_PASSPHRASE_NEEDS
                 for word in needs
             ),
         ]
@@ -3725,10 +3725,10 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
         found.extend(_table_secrets(text))
     # a label alone on its line: a password's, a PIN's (_PROSE_PASSWORD_NEEDS), a token's or a key's
     if "\n" in text and (
-        held[_PROSE_PASSWORD_NEEDS]
-        or held[_PROSE_PASSWORD_FURTHER_NEEDS]
-        or held[_PROSE_PASSPHRASE_NEEDS]
-        or held[_PROSE_KEY_NEEDS]
+        held[id(_PROSE_PASSWORD_NEEDS)]
+        or held[id(_PROSE_PASSWORD_FURTHER_NEEDS)]
+        or held[id(_PROSE_PASSPHRASE_NEEDS)]
+        or held[id(_PROSE_KEY_NEEDS)]
     ):
         found.extend(_label_line_secrets(text))
     if not found:
@@ -3737,20 +3737,20 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
     return kind, start
 
 
-def _labelled_secrets(text: str, folded: str, found: list[tuple[int, str]], digit: bool) -> dict[tuple[str, ...], bool]:
+def _labelled_secrets(text: str, folded: str, found: list[tuple[int, str]], digit: bool) -> dict[int, bool]:
     """The first secret of each of _PROSE_LABELLED's forms in ``text`` added to ``found`` (where it starts, its
     kind), those whose every match holds a digit (``_Pattern.digit``) only when ``digit`` says the text holds one;
-    whether the text holds a word of each tuple of needs, by the tuple (forms that share one look once;
+    whether the text holds a word of each tuple of needs, by the tuple's id (forms that share one look once;
     _PROSE_PASSWORD_FURTHER's with a digit only, _PROSE_NEEDS_FURTHER)."""
-    held: dict[tuple[str, ...], bool] = {}
+    held: dict[int, bool] = {}
     for kind, pattern, needs in _PROSE_LABELLED:
-        hit = held.get(needs)
+        hit = held.get(id(needs))
         if hit is None:
-            if needs == _PROSE_PASSWORD_FURTHER_NEEDS:
+            if needs is _PROSE_PASSWORD_FURTHER_NEEDS:
                 hit = digit and _PROSE_NEEDS_FURTHER.search(folded) is not None
             else:
                 hit = _holds_one(folded, needs)
-            held[needs] = hit
+            held[id(needs)] = hit
         if hit and (digit or not pattern.digit):
             for m in pattern.finditer(text):
                 value = m.group("v") or m.groupdict().get("w") or ""

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
 
-from mypy_extensions import mypyc_attr
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
@@ -90,9 +89,6 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-# allow_interpreted_subclasses: pic.registry and pic.notices derive from these, and mypyc compiles this module
-# (scripts/build-native) but not theirs
-@mypyc_attr(allow_interpreted_subclasses=True)
 @dataclass(frozen=True)
 class Whole:
     """Annotation: the string matches ``pattern`` as a whole (``re.fullmatch``).
@@ -154,7 +150,6 @@ class Whole:
         return out
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 @dataclass(frozen=True)
 class NameOf(Whole):
     """Annotation: the string names one of the stack's things (``among``: ``web_hosts``, ``hosts``,
@@ -498,8 +493,7 @@ def _ignorable_mark_in_place(value: str, i: int) -> bool:
 
 class _Matcher(Protocol):
     """A compiled pattern of ``regex`` as :class:`_VariationBases` uses it: a type known at run time, which
-    ``regex.Pattern`` is not in this module (``regex`` is imported when first needed; mypyc makes a dataclass's
-    field types at import)."""
+    ``regex.Pattern`` is not in this module (``regex`` is imported when first needed)."""
 
     def match(self, string: str, /) -> object: ...
 

@@ -1,8 +1,7 @@
 """The YAML loader of :mod:`pic.yamlsrc`: libyaml's parser composing nodes, with the YAML 1.2 core schema's tags.
 
-A module of its own, which mypyc does not compile (scripts/build-native): its class derives from PyYAML's
-loader, chosen at import (libyaml's when present), which a compiled class cannot; :mod:`pic.yamlsrc`, which
-walks the nodes, is compiled.
+A module of its own: its class derives from PyYAML's loader, chosen at import (libyaml's when present), and
+:mod:`pic.yamlsrc` walks the nodes it composes.
 """
 
 from __future__ import annotations

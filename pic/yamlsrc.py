@@ -177,7 +177,7 @@ def shown_loc(loc: Sequence[str | int]) -> str:
     pic.secrettext.password_beside) written :data:`HIDDEN_KEY`."""
     if all(isinstance(part, int) or part.isidentifier() for part in loc):  # names (uid, site, php_settings): no secret
         return format_loc(loc)
-    # (reads_as_secret named otherwise: mypyc binds a function's import in the module, where it is pic.errors')
+    # (named otherwise: this module's reads_as_secret is pic.errors')
     from pic.secrettext import password_beside
     from pic.secrettext import reads_as_secret as text_reads_as_secret
 
@@ -1298,7 +1298,7 @@ def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:
     return _ESCAPED_BYTES.sub(lambda m: "\ufffd" * len(m.group()), escaped), runs
 
 
-_ESCAPED_BYTES = LazyPattern(r"[\udc80-\udcff]+")  # escapes read by re: mypyc refuses lone surrogates in literals
+_ESCAPED_BYTES = LazyPattern(r"[\udc80-\udcff]+")  # lone surrogates written as escapes, which re reads
 
 
 def is_date(value: object) -> bool:

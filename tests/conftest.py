@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,29 +16,6 @@ from tests.pulumi_mocks import Mocks, RecordingMonitor
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = ROOT / "members"
 IN_CI = os.environ.get("CI") == "true"
-
-
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """A test marked ``python_form`` replaces functions or methods of pic's modules (a shortcut's reference
-    implementation in its place, a method recording its calls), which the modules mypyc compiled call directly
-    (pic/compiled.py): while those are in use, it runs in a pytest of its own with ``PIC_COMPILED=0`` (every
-    module from its source), its own temporary directory, and its outcome is this test's."""
-    import pic
-
-    if pyfuncitem.get_closest_marker("python_form") is None or not pic.COMPILED:
-        return None
-    with tempfile.TemporaryDirectory(prefix="pic-python-form-") as base:
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={base}", pyfuncitem.nodeid],
-            cwd=ROOT,
-            env={**os.environ, "PIC_COMPILED": "0"},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0 or re.search(r"^1 passed\b", done.stdout, re.MULTILINE) is None:
-        pytest.fail(f"as Python (PIC_COMPILED=0), exit {done.returncode}:\n{done.stdout[-4000:]}{done.stderr[-2000:]}")
-    return True
 
 
 @pytest.fixture

@@ -248,7 +248,6 @@ def _members(directory: Path, settings: Settings) -> list[Member]:
     return out
 
 
-@pytest.mark.python_form
 @pytest.mark.parametrize("kind", ["prod", "lab", "zones", "cpus"])
 def test_cross_checks_of_clashing_members_tell_what_every_name_checked_tells(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

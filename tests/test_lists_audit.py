@@ -1859,7 +1859,6 @@ def test_a_password_column_s_value_is_never_shown_in_a_line_read_whole(
     assert any(line.startswith(f"{export}:3 the line (not shown: it may hold a secret)") for line in lines), lines
 
 
-@pytest.mark.python_form
 @pytest.mark.parametrize("label", ["mdp", "password", "pass:", "Passwort ist", "otp", "code pin", "token", "密码"])
 def test_a_line_full_of_labels_is_flagged_unread_without_being_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, label: str
@@ -3475,7 +3474,6 @@ def test_a_cell_beyond_the_header_s_columns_not_shaped_as_a_password_passes(
     assert _audit(capsys, str(export))[:2] == (0, [])
 
 
-@pytest.mark.python_form
 @pytest.mark.parametrize(
     "line",
     [

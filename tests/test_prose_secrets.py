@@ -1687,7 +1687,6 @@ def test_a_quoted_passphrase_is_found_as_before(text: str) -> None:
     assert bool(re.search(source.replace(looked, before), text)) == bool(re.search(source, text)), text
 
 
-@pytest.mark.python_form
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
