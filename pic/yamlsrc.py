@@ -801,6 +801,31 @@ def _glued_key_above(lines: list[str], line: int | None) -> tuple[int, str] | No
     return above, f"a key needs a space after its ':' (write '{key[1]}: ...')"
 
 
+# YAML's longest simple key (PyYAML and libyaml: 1024 characters from its start to its ':'): one longer is no key to
+# them, said as text with no ':' (or as a ':' glued to the key above)
+_LONGEST_KEY = 1024
+_KEY_START = LazyPattern(
+    r"""(?:^[ \t]*(?:-[ \t]+)*|[{,\[][ \t]*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s{}\[\],"'#][^{}\[\],]*?)"""
+    r"[ \t]*:(?=\s|$|[,}\]])"
+)
+
+
+def _overlong_key(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str] | None:
+    """The line and words of a key longer than YAML reads, on the lines from where the scan started to where it gave
+    up (and the next); None when there is none. The key is not shown (its length and column are)."""
+    marks = [m.line for m in (exc.context_mark, exc.problem_mark) if m is not None]
+    if not marks:
+        return None
+    for index in range(max(min(marks), 0), min(max(marks) + 2, len(lines))):
+        for found in _KEY_START.finditer(lines[index]):
+            if (length := len(found[1])) > _LONGEST_KEY:
+                return index + 1, (
+                    f"a key of {length} characters (column {found.start(1) + 1}): YAML reads a key of "
+                    f"{_LONGEST_KEY} characters at most, and a longer one as text with no ':'; shorten the key"
+                )
+    return None
+
+
 _ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
 _IN_DOUBLE_QUOTES = (
     "in double quotes a backslash starts an escape (\\t is a tab): write the value in single quotes, where a "
@@ -926,7 +951,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     what = exc.problem or exc.context or "invalid YAML"
     lines = text.splitlines()
     source = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
-    if "\t" in what or "\\t" in what or "\t" in source[: len(source) - len(source.lstrip())]:
+    if (overlong := _overlong_key(exc, lines)) is not None:
+        line, what = overlong
+    elif "\t" in what or "\\t" in what or "\t" in source[: len(source) - len(source.lstrip())]:
         what = "a tab character: YAML indents with spaces only (a tab can never indent); replace the tabs by spaces"
     elif what.startswith("but found another document"):
         what = "a second document (after ---): a file holds one document; remove the --- line and what follows"

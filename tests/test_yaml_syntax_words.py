@@ -95,3 +95,25 @@ def test_a_yaml_slip_names_its_line_column_and_what_to_write(text: str, line: in
     assert message.startswith(f"members/case-member.yaml:{line} invalid YAML: "), message
     assert words in message, message
     assert ":" in message.removeprefix(f"members/case-member.yaml:{line} invalid YAML: "), message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("name: x\n" + "k" * 1100 + ": 1\nuid: 10600\n", 2),
+        ("name: x\nsite:\n  " + "k" * 1100 + ": 1\n  php: none\n", 3),
+        ("name: x\nsite:\n  php: none\n  " + "k" * 1100 + ": 1\n", 4),
+        ("name: x\n'" + "k" * 1100 + "': 1\n", 2),
+        ('name: x\n"' + "k" * 1100 + '": 1\n', 2),
+        ("name: x\ncontact: {" + "k" * 1100 + ": 1}\n", 2),
+        ("name: x\ncron:\n  - " + "k" * 1100 + ": 1\n", 3),
+        ("config:\n  pic:hosts:\n    " + "w" * 3000 + ": {role: web}\n", 3),
+    ],
+)
+def test_a_key_longer_than_yaml_reads_is_told_at_its_line_with_its_length(text: str, line: int) -> None:
+    """YAML reads a key of 1024 characters at most (a simple key): one longer is no key to it, and libyaml says
+    only that it found no ':' (read as text where a key was expected, or as a key glued to its ':' above)."""
+    message = _one(text, "members/case-member.yaml")
+    assert message.startswith(f"members/case-member.yaml:{line} invalid YAML: "), message
+    assert " characters" in message and "1024" in message, message
+    assert "k" * 30 not in message and "w" * 30 not in message, message
