@@ -866,6 +866,8 @@ def _slug_problems(slug: str, refused_meant: Callable[[str], str | None] | None 
     form is offered when ``refused_meant`` finds no reason to refuse it, else said to be refused too, and why."""
     if is_slug(slug):
         return []
+    if (undecoded := _undecoded("SLUG", slug)) is not None:  # a byte that is not UTF-8: said as the byte (\xff)
+        return [undecoded]
     shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
     meant = slug_meant(slug)
     why = refused_meant(meant) if meant is not None and refused_meant is not None else None

@@ -551,3 +551,14 @@ def test_new_offers_no_slug_of_a_removed_member(repo: Path) -> None:
     message = refusal(repo / "members", "Ancienne")
     assert "did you mean" not in message, message
     assert "'ancienne', the slug in its form, is refused too: 'ancienne' is the slug of a member removed" in message
+
+
+@pytest.mark.parametrize("slug", ["pr\udcffobe", "\udce9t\udce9", "asso-" + "\udcff" * 40])
+def test_a_slug_holding_a_byte_that_is_not_utf8_shows_the_byte(tmp_path: Path, slug: str) -> None:
+    """A slug typed in a Latin-1 terminal reaches Python as lone surrogates (``\\udcff`` for the byte 0xff): it was
+    shown so (``'pr\\udcffobe'``), where every other argument says the byte (``\\xff``) and that it is not UTF-8."""
+    members = tmp_path / "members"
+    members.mkdir()
+    message = refusal(members, slug)
+    assert "\\udc" not in message and "not UTF-8" in message, message
+    assert f"\\x{ord(next(ch for ch in slug if ch >= chr(0xDC80))) - 0xDC00:02x}" in message, message
