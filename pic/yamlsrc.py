@@ -882,12 +882,34 @@ def _escape_words(what: str, source: str, column: int) -> str | None:
         letter = source[start + 1 : start + 2]
         if what.startswith("found invalid"):
             code = source[start : start + 2 + _ESCAPE_DIGITS.get(letter, 0)]
+            if (words := _surrogate_words(source, start, code)) is not None:
+                return words
             told = f"{code} (column {start + 1}) names no character"
         else:
             digits = _ESCAPE_DIGITS.get(letter, 2)
             told = f"\\{letter} (column {start + 1}) starts an escape of {digits} hexadecimal digits (a code)"
         return f"{terminal_safe(told, keep='')}: {_IN_DOUBLE_QUOTES}"
     return None
+
+
+_LOW_HALF = LazyPattern(r"\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def _surrogate_words(source: str, start: int, code: str) -> str | None:
+    """A \\u escape of half a surrogate pair (U+D800 to U+DFFF), JSON's form of a character beyond U+FFFF
+    (``\\uD83D\\uDE00``), which YAML refuses: the escape YAML reads for that character; None for another code
+    or a half alone."""
+    value = int(code[2:], 16) if code[1:2] == "u" and len(code) == 6 else -1
+    if not 0xD800 <= value <= 0xDFFF:
+        return None
+    low = _LOW_HALF.match(source, start + 6) if value < 0xDC00 else None
+    if low is None:
+        return None  # a half alone: a backslash meant as itself as likely (C:\\uD800), told as any other escape
+    character = 0x10000 + ((value - 0xD800) << 10) + (int(low[1], 16) - 0xDC00)
+    return (
+        f"{code}{low.group()} (column {start + 1}) is JSON's form of U+{character:X} (a surrogate pair), which YAML "
+        f"does not read: write it \\U{character:08X} (eight digits), or the character itself"
+    )
 
 
 def _block_text_words(exc: yaml.MarkedYAMLError, source: str, column: int) -> str | None:

@@ -117,3 +117,20 @@ def test_a_key_longer_than_yaml_reads_is_told_at_its_line_with_its_length(text: 
     assert message.startswith(f"members/case-member.yaml:{line} invalid YAML: "), message
     assert " characters" in message and "1024" in message, message
     assert "k" * 30 not in message and "w" * 30 not in message, message
+
+
+@pytest.mark.parametrize(
+    ("escape", "words"),
+    [
+        ("\\uD83D\\uDE00", "\\U0001F600"),
+        ("\\ud83d\\ude00", "\\U0001F600"),
+        ("\\uDBFF\\uDFFF", "\\U0010FFFF"),
+    ],
+)
+def test_a_surrogate_pair_escape_is_told_as_the_escape_yaml_reads(escape: str, words: str) -> None:
+    """JSON writes a character beyond U+FFFF as two \\u escapes (a surrogate pair), which YAML refuses: the message
+    said to put the value in single quotes, where the escapes would be kept as text; it gives the escape YAML reads
+    (\\U and eight digits)."""
+    message = _one(f'name: x\nnotes: "Fête {escape}"\n')
+    assert message.startswith("members/case-member.yaml:2 invalid YAML: "), message
+    assert words in message and "single quotes" not in message, message
