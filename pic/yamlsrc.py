@@ -804,8 +804,13 @@ def _glued_key_above(lines: list[str], line: int | None) -> tuple[int, str] | No
 # YAML's longest simple key (PyYAML and libyaml: 1024 characters from its start to its ':'): one longer is no key to
 # them, said as text with no ':' (or as a ':' glued to the key above)
 _LONGEST_KEY = 1024
+# A key is read once, each character taken a single time (possessive: the indentation and list dashes before it
+# too, never given back to a key starting with '-'): a plain key's words, a ':' inside it, and a
+# run of blanks only when a word follows it (a lazy key, given back a character at a time before its blanks and ':',
+# read a long run of blanks again from each of its characters, growing as their square)
 _KEY_START = LazyPattern(
-    r"""(?:^[ \t]*(?:-[ \t]+)*|[{,\[][ \t]*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s{}\[\],"'#][^{}\[\],]*?)"""
+    r"""(?:^[ \t]*+(?:-[ \t]++)*+|[{,\[][ \t]*+)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'"""
+    r"""|[^\s{}\[\],"'#](?:[^\s{}\[\],:]++|:(?!\s|$|[,}\]])|[ \t]++(?=[^\s{}\[\],])(?!:(?:\s|$|[,}\]])))*+)"""
     r"[ \t]*:(?=\s|$|[,}\]])"
 )
 

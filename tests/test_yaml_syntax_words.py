@@ -120,6 +120,24 @@ def test_a_key_longer_than_yaml_reads_is_told_at_its_line_with_its_length(text: 
 
 
 @pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("name: x\ncontact: {a" + " " * 200_000 + "\n", 2, "never closed"),
+        ("name: x\ncron:\n  - a" + "\t" * 200_000 + "x\n:\n", 4, "lines up with no key above it"),
+        ("name: x\n" + "k" * 1100 + " " * 200_000 + ": 1\n", 2, "a key of 1100 characters"),
+        ("name: x\ncontact: {" + "a b " * 50_000 + "\n", 2, "never closed"),
+        ("name: x\n" + "- " * 100_000 + "x\n: :\n", 2, "a list's item where a key was expected"),
+    ],
+)
+def test_a_syntax_error_beside_a_long_run_of_blanks_is_told_in_one_reading(text: str, line: int, words: str) -> None:
+    """A file of a quarter of a megabyte holding a run of 200,000 blanks, of words and blanks or of list dashes on the
+    line of a syntax error: the look for a key longer than YAML reads takes each character once (a key's blanks read
+    again from each of its characters took 22 s for 80,000 blanks, and grew as their square)."""
+    message = _one(text, "members/case-member.yaml")
+    assert message.startswith(f"members/case-member.yaml:{line} invalid YAML: ") and words in message, message[:300]
+
+
+@pytest.mark.parametrize(
     ("escape", "words"),
     [
         ("\\uD83D\\uDE00", "\\U0001F600"),
