@@ -747,7 +747,7 @@ def _syntax_words(exc: yaml.MarkedYAMLError, lines: list[str], line: int | None)
     source = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
     key = _KEY_WITHOUT_SPACE.match(source) if context.startswith("while scanning a simple key") else None
     if key is not None:
-        return f"a key needs a space after its ':' (write '{key[1]}: ...')"
+        return _glued_words(key, source)
     if context.startswith("while parsing a flow") and (words := _flow_colon_words(exc, lines)) is not None:
         return words
     for start, words in _CONTEXT_WORDS.items():
@@ -798,7 +798,15 @@ def _glued_key_above(lines: list[str], line: int | None) -> tuple[int, str] | No
     above = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
     if above is None or ": " in lines[above - 1] or (key := _KEY_WITHOUT_SPACE.match(lines[above - 1])) is None:
         return None
-    return above, f"a key needs a space after its ':' (write '{key[1]}: ...')"
+    return above, _glued_words(key, lines[above - 1])
+
+
+def _glued_words(key: re.Match[str], source: str) -> str:
+    """A key glued to its value (key:value): a space to write after its ':', or its length when it is longer than
+    YAML reads (the space then making it no key all the same)."""
+    if len(key[1]) > _LONGEST_KEY:
+        return _overlong_words(len(key[1]), key.start(1))
+    return f"a key needs a space after its ':' (write '{key[1]}: ...')"
 
 
 # YAML's longest simple key (PyYAML and libyaml: 1024 characters from its start to its ':'): one longer is no key to
@@ -824,11 +832,15 @@ def _overlong_key(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str
     for index in range(max(min(marks), 0), min(max(marks) + 2, len(lines))):
         for found in _KEY_START.finditer(lines[index]):
             if (length := len(found[1])) > _LONGEST_KEY:
-                return index + 1, (
-                    f"a key of {length} characters (column {found.start(1) + 1}): YAML reads a key of "
-                    f"{_LONGEST_KEY} characters at most, and a longer one as text with no ':'; shorten the key"
-                )
+                return index + 1, _overlong_words(length, found.start(1))
     return None
+
+
+def _overlong_words(length: int, column: int) -> str:
+    return (
+        f"a key of {length} characters (column {column + 1}): YAML reads a key of {_LONGEST_KEY} characters at "
+        "most, and a longer one as text with no ':'; shorten the key"
+    )
 
 
 _ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
@@ -870,10 +882,27 @@ def _parser_words(exc: yaml.MarkedYAMLError, lines: list[str], line: int | None)
     source = lines[mark.line] if 0 <= mark.line < len(lines) else ""
     if what.startswith(("did not find expected <document start>", "found unknown directive", "found duplicate %")):
         return _directive_words(lines, mark.line, line)
+    if (exc.context or "").startswith("while parsing a flow") and not source[mark.column : mark.column + 1]:
+        # the file ended where an item was expected, after a ',' or the '[' itself: libyaml marks the end
+        return _open_flow_line(lines) or line, _CONTEXT_WORDS["while parsing a flow"]
     words = _escape_words(what, source, mark.column) or _block_text_words(exc, source, mark.column)
     if words is None:
         words = _start_words(exc, source, mark.column)
     return None if words is None else (line, words)
+
+
+def _open_flow_line(lines: list[str]) -> int | None:
+    """The line of the innermost '[' or '{' never closed (YAML's tokens: not one inside quotes), or None."""
+    opened: list[int] = []
+    try:
+        for token in yaml.scan("\n".join(lines), Loader=Loader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append(token.start_mark.line + 1)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+                opened.pop()
+    except yaml.YAMLError:
+        pass
+    return opened[-1] if opened else None
 
 
 def _escape_words(what: str, source: str, column: int) -> str | None:

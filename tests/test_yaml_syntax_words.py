@@ -152,3 +152,40 @@ def test_a_surrogate_pair_escape_is_told_as_the_escape_yaml_reads(escape: str, w
     message = _one(f'name: x\nnotes: "Fête {escape}"\n')
     assert message.startswith("members/case-member.yaml:2 invalid YAML: "), message
     assert words in message and "single quotes" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("name: x\n" + "k" * 1100 + ":1\n", 2),
+        ("name: x\n" + "k" * 1100 + ":/srv\nuid: 10600\n", 2),
+        ("name: x\nsite:\n  " + "k" * 1100 + ":/srv\n  php: none\n", 3),
+    ],
+)
+def test_a_key_longer_than_yaml_reads_glued_to_its_value_is_told_as_too_long(text: str, line: int) -> None:
+    """A key of 1100 characters glued to its value (key:value) was told to take a space after its ':', the key shown,
+    a fix still refused (the key then too long): its length is told, the key not shown."""
+    message = _one(text)
+    assert message.startswith(f"members/case-member.yaml:{line} invalid YAML: "), message
+    assert "a key of 1100 characters" in message and "space after" not in message, message
+    assert "k" * 30 not in message, message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("name: x\nnotes: [a,\n", 2),
+        ("name: x\nnotes: [\n", 2),
+        ("name: x\ncontact: {name: b,\n", 2),
+        ("name: x\nnotes: [a,\n  b,\n\n", 2),
+        ("name: x\nnotes: [a, [b],\n", 2),
+        ('name: x\nnotes: "[a"\ndatabases: [a,\n  [b,\n', 4),
+        ("name: x\nnotes: [a ," + "b ," * 80_000 + "\n", 2),
+    ],
+)
+def test_a_flow_never_closed_at_the_end_of_the_file_is_told_at_its_opening_line(text: str, line: int) -> None:
+    """A '[' or '{' left open by an item's ',' when the file ends was told at a line past the end, as '' that
+    cannot start a value: it is told at the line of the bracket never closed."""
+    message = _one(text)
+    assert message.startswith(f"members/case-member.yaml:{line} invalid YAML: "), message[:300]
+    assert "never closed" in message and "''" not in message, message[:300]
