@@ -926,6 +926,7 @@ def _escape_words(what: str, source: str, column: int) -> str | None:
     return None
 
 
+_FLAG_TAGS = (0xE0020, 0xE007F)
 _LOW_HALF = LazyPattern(r"\\u([dD][c-fC-F][0-9a-fA-F]{2})")
 
 
@@ -940,6 +941,15 @@ def _surrogate_words(source: str, start: int, code: str) -> str | None:
     if low is None:
         return None  # a half alone: a backslash meant as itself as likely (C:\\uD800), told as any other escape
     character = 0x10000 + ((value - 0xD800) << 10) + (int(low[1], 16) - 0xDC00)
+    from pic.validators import refused_character  # a syntax error's path alone: pydantic's import deferred
+
+    # a tag character of a subdivision's flag is taken there (the flag is judged with the field's text)
+    if not _FLAG_TAGS[0] <= character <= _FLAG_TAGS[1] and (why := refused_character(chr(character))) is not None:
+        return (
+            f"{code}{low.group()} (column {start + 1}) is JSON's form of U+{character:X} (a surrogate pair), which "
+            f"YAML does not read, and a character no text may hold ({why.removeprefix('holds ').split(' at ')[0]}): "
+            "remove it"
+        )
     return (
         f"{code}{low.group()} (column {start + 1}) is JSON's form of U+{character:X} (a surrogate pair), which YAML "
         f"does not read: write it \\U{character:08X} (eight digits), or the character itself"

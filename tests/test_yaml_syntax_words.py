@@ -142,7 +142,8 @@ def test_a_syntax_error_beside_a_long_run_of_blanks_is_told_in_one_reading(text:
     [
         ("\\uD83D\\uDE00", "\\U0001F600"),
         ("\\ud83d\\ude00", "\\U0001F600"),
-        ("\\uDBFF\\uDFFF", "\\U0010FFFF"),
+        ("\\uD835\\uDC00", "\\U0001D400"),
+        ("\\uDB40\\uDC67", "\\U000E0067"),  # a tag character, of a subdivision's flag
     ],
 )
 def test_a_surrogate_pair_escape_is_told_as_the_escape_yaml_reads(escape: str, words: str) -> None:
@@ -189,3 +190,20 @@ def test_a_flow_never_closed_at_the_end_of_the_file_is_told_at_its_opening_line(
     message = _one(text)
     assert message.startswith(f"members/case-member.yaml:{line} invalid YAML: "), message[:300]
     assert "never closed" in message and "''" not in message, message[:300]
+
+
+@pytest.mark.parametrize(
+    ("escape", "words"),
+    [
+        ("\\uDBFF\\uDFFF", "U+10FFFF"),
+        ("\\uDB80\\uDC00", "U+F0000"),
+        ("\\uD83F\\uDFFE", "U+1FFFE"),
+        ("\\uDB40\\uDC01", "U+E0001"),
+    ],
+)
+def test_a_surrogate_pair_escape_of_a_character_refused_offers_no_escape(escape: str, words: str) -> None:
+    """A surrogate pair of a character no text may hold (private use, unassigned, a language tag) was told to be
+    written as its \\U escape, which the check of the field then refused: it is told as refused, to remove."""
+    message = _one(f'name: x\nnotes: "Fête {escape}"\n')
+    assert message.startswith("members/case-member.yaml:2 invalid YAML: "), message
+    assert words in message and "\\U0" not in message and "remove" in message, message
