@@ -1481,7 +1481,8 @@ def test_the_errors_of_a_revision_whose_program_stopped_are_counted_as_listed(tw
     proc = plan(two_hosts, rev="HEAD")
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "the program stopped" in proc.stderr and "members/Amis.YAML" in proc.stderr, proc.stderr[-2000:]
-    assert "members/velo-cite.yaml:2 invalid YAML" in proc.stderr, proc.stderr[-2000:]
+    assert "members/velo-cite.yaml:1 invalid YAML" in proc.stderr, proc.stderr[-2000:]
+    assert "never closed" in proc.stderr, proc.stderr[-2000:]
     assert proc.stderr.rstrip().endswith("invalid: 2 errors"), proc.stderr[-2000:]
 
 
