@@ -808,10 +808,16 @@ def _text_lines(data: bytes, file: str) -> list[str]:
 
 
 def _at_most(problems: list[Problem], file: str, what: str) -> list[Problem]:
-    """The first :data:`_PROBLEMS_SHOWN` problems, and how many more there are."""
+    """The first :data:`_PROBLEMS_SHOWN` problems, and how many more there are: at the line of the first not shown,
+    so that it follows them, and counting each as a fault (100,000 lines not UTF-8 are as many errors, not 6)."""
     if len(problems) <= _PROBLEMS_SHOWN:
         return problems
-    return [*problems[:_PROBLEMS_SHOWN], Problem(file, None, "", f"{len(problems) - _PROBLEMS_SHOWN} more {what}")]
+    more = len(problems) - _PROBLEMS_SHOWN
+    first = problems[_PROBLEMS_SHOWN]
+    return [
+        *problems[:_PROBLEMS_SHOWN],
+        Problem(file, first.line, "", f"and {more} more {what} from this line on, not shown", faults=more),
+    ]
 
 
 def _csv_delimiter(header: str, rows: Sequence[str] = ()) -> str | None:

@@ -440,7 +440,28 @@ def test_export_many_lines_not_utf8_are_counted_not_all_shown(
     code, _, err = _audit(capsys, str(export))
     assert code == 1
     assert f"{export}:5 holds bytes" in err and f"{export}:6 holds" not in err
-    assert f"{export} 3 more line(s) not UTF-8" in err
+    assert f"{export}:6 and 3 more line(s) not UTF-8 from this line on, not shown" in err
+
+
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [(b"us\xe9r@laposte.net\n", "not UTF-8"), ("user@laposte.net\n".encode("utf-16-le"), "with NUL bytes")],
+    ids=["latin-1", "utf-16-without-bom"],
+)
+def test_export_many_lines_unread_count_each_and_come_after_those_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: bytes, what: str
+) -> None:
+    # 1,000 lines that cannot be read are 1,000 errors, not the 5 shown and one for the line counting the others,
+    # and that line comes after the lines it follows on from
+    export = tmp_path / "export.txt"
+    export.write_bytes(line * 1000)
+    code, _, err = _audit(capsys, str(export))
+    assert code == 1
+    told = [x for x in err.splitlines() if x.startswith(str(export))]
+    assert [x.split(" ", 1)[0] for x in told] == [f"{export}:{n}" for n in range(1, 7)], err
+    unread = 1000 if what == "not UTF-8" else 1001  # UTF-16's last NUL stands after the last line break
+    assert told[-1] == f"{export}:6 and {unread - 5} more line(s) {what} from this line on, not shown", err
+    assert f"invalid: {unread} errors" in err, err
 
 
 @contextmanager
