@@ -115,6 +115,34 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
 
 
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("1.1.1.1:53", "an address and a port: give the port with --port (--resolver 1.1.1.1 --port 53)"),
+        (
+            "[2001:db8::53]:5353",
+            "an address and a port: give the port with --port (--resolver 2001:db8::53 --port 5353)",
+        ),
+        ("[::1]", "give it without brackets (::1)"),
+        ("127.0.0.256", "is not an IP address: octet 256 (> 255) not permitted"),
+        ("192.0.2", "is not an IP address: expected 4 octets"),
+        ("::g", "is not an IP address: only hex digits permitted in 'g'"),
+        ("1::2::3", "is not an IP address: at most one '::' permitted"),
+        ("fe80::1%", "is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
+        ("", "it is empty: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
+    ],
+)
+def test_a_resolver_that_is_no_name_is_told_what_is_wrong_with_it_not_to_give_an_address_for_a_name(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    # a mistyped address, or one given with its port as a URL writes it, is not the resolver's name
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"argument {option}: {value!r} is not an IP address" in err
+    assert told in err, err
+    assert "not its name" not in err, err
+
+
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
 def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str
 ) -> None:

@@ -93,14 +93,53 @@ class StoreGiven(argparse.Action):
         namespace.given_options = {*getattr(namespace, "given_options", ()), self.dest}
 
 
+# An address followed by its port, as a URL writes it: 192.0.2.53:5353, [2001:db8::53]:53
+_ADDRESS_AND_PORT = re.compile(r"\[(?P<v6>[^\]]*)\]:(?P<v6port>[0-9]+)|(?P<v4>[0-9.]+):(?P<v4port>[0-9]+)")
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _why_not_an_address(text: str) -> str:
+    """What is wrong with ``text``, no IP address: a name is told to be given as its address, but a value that is
+    no name (a port after the address, brackets, a number out of range, an empty value) is told what it is."""
+    if not text:
+        return "it is empty: give the resolver's address (e.g. 127.0.0.1 or ::1)"
+    given = _ADDRESS_AND_PORT.fullmatch(text)
+    if given is not None:
+        address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
+        if _is_address(address):
+            return f"it is an address and a port: give the port with --port (--resolver {address} --port {port})"
+    if text.startswith("[") and text.endswith("]") and _is_address(text[1:-1]):
+        return f"give it without brackets ({text[1:-1]})"
+    if ":" in text:  # no name holds a colon: a mistyped IPv6 address
+        return _reason(ipaddress.IPv6Address, text)
+    if all(c.isascii() and (c.isdigit() or c == ".") for c in text):  # no top-level domain is digits alone
+        return _reason(ipaddress.IPv4Address, text)
+    return "give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
+
+
+def _reason(kind: Callable[[str], object], text: str) -> str:
+    try:
+        kind(text)
+    except ValueError as error:
+        reason = str(error).removesuffix(f" in {text!r}")  # the value is told once, before
+        if text not in reason:
+            return reason[:1].lower() + reason[1:]
+    return "give the resolver's address (e.g. 127.0.0.1 or ::1)"
+
+
 def ip_address(text: str) -> str:
     """An IPv4 or IPv6 address (a resolver is asked at its address, never at a name)."""
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
-        ) from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not an IP address: {_why_not_an_address(text)}") from None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         raise argparse.ArgumentTypeError(
             f"{text!r} is an IPv4-mapped IPv6 address: give the IPv4 address itself ({address.ipv4_mapped})"
