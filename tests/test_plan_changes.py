@@ -446,6 +446,39 @@ def test_against_outside_a_repository_says_so(two_hosts: Path, tmp_path: Path) -
     assert "is not a revision" not in proc.stderr
 
 
+def test_against_in_a_repository_without_a_commit_says_so(two_hosts: Path, tmp_path: Path) -> None:
+    """A repository just made (git init, nothing committed yet): no revision is in it, and the plan said HEAD was
+    none of this repository as for a name mistyped; it says that nothing is committed yet."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(two_hosts, fresh, ignore=shutil.ignore_patterns(".git"))
+    git(fresh, "init", "-q")
+    for rev in ("HEAD", "main", "HEAD~1"):
+        proc = plan(fresh, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        said = f"<command line> --against: {rev!r} is not a revision of this repository: it has no commit yet"
+        assert said in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_against_a_range_of_commits_says_that_one_commit_is_taken(two_hosts: Path) -> None:
+    """A range as git log takes it (main..HEAD, A...B, HEAD^!): not one revision, and the plan said it was none of
+    this repository as for a name mistyped; it says it is a range, and which commit to give."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    for rev, left in (
+        ("HEAD~1..HEAD", "HEAD~1"),
+        ("HEAD~1...HEAD", "$(git merge-base HEAD~1 HEAD)"),
+        ("HEAD^!", None),
+        ("..HEAD", None),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        said = f"<command line> --against: {rev!r} is a range of commits, not one revision: --against takes one commit"
+        assert said in proc.stderr, proc.stderr
+        assert (f"--against {left}" in proc.stderr) is (left is not None), proc.stderr
+    assert "is a range" not in plan(two_hosts, rev="HEAD~1.2").stderr  # no range: a name mistyped
+
+
 def test_against_a_revision_before_a_shallow_clone_says_to_fetch_it(two_hosts: Path, tmp_path: Path) -> None:
     (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
     commit(two_hosts, "notes")

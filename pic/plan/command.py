@@ -183,8 +183,34 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
                 f"{rev!r} is not a revision of this clone, which is shallow: its history stops at the commits it "
                 "was cloned with; fetch the whole history (git fetch --unshallow) and run pic plan again"
             )
+        elif (range_told := _range(rev)) is not None:
+            why = range_told
+        elif not _git(project, "rev-list", "-n", "1", "--all"):
+            why += (
+                ": it has no commit yet (git init, nothing committed): commit the project as it is on the servers "
+                "first (git add -A, git commit), then compare the changes made since with it (--against HEAD)"
+            )
         raise PicError([Problem("<command line>", None, "--against", why)])
     return str(named)
+
+
+def _range(rev: str) -> str | None:
+    """What is said of ``rev`` when it is a range of commits as ``git log`` takes it (``main..HEAD``, ``A...B``,
+    ``HEAD^!``, ``HEAD^@``, ``HEAD^-``), which names no one commit; None for any other."""
+    name = rev.split(":", 1)[0]  # a path after REV: may hold ".."
+    if rev.startswith(":/") or not (".." in name or re.search(r"\^(?:!|@|-[0-9]*)$", name)):
+        return None
+    left, dots, right = name.partition("...") if "..." in name else name.partition("..")
+    if dots == ".." and left:
+        given = f"--against {left}"
+    elif dots and left:  # the symmetric difference: the changes of the right side since it left the left one
+        given = f"--against $(git merge-base {left} {right or 'HEAD'}), the commit {right or 'HEAD'} left {left} at"
+    else:
+        given = "--against <commit>"
+    return (
+        f"{rev!r} is a range of commits, not one revision: --against takes one commit, which the working tree "
+        f"(its changes not committed included) is compared with: {given}"
+    )
 
 
 # What a kind of git object is, for a revision that names one that is no commit (HEAD:members, HEAD^{tree})
