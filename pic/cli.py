@@ -640,7 +640,8 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     domains = lists_audit.load_domains(args.domains)
     notes: list[Problem] = []  # how a file was read, said once (a CSV without a header row, one without addresses)
     empty: list[tuple[str, Sequence[str]]] = []  # the files holding no address, read for secrets all the same
-    entries = [entry for path in args.files for entry in lists_audit.read_export(path, notes, empty)]
+    files = _once(args.files)
+    entries = [entry for path in files for entry in lists_audit.read_export(path, notes, empty)]
     for note in notes:
         print(note, file=sys.stderr)
     flags = lists_audit.audit(entries, domains, lists_audit.load_providers(), empty)
@@ -648,13 +649,30 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
         flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)
     for flag in sorted(flags, key=lambda f: (f.entry.file, f.entry.line)):
         print(flag)
-    files = len(args.files)
     unchecked = sum(flag.unchecked for flag in flags)  # --mx: the domain could not be looked up
     not_checked = f", {unchecked} not checked (--mx)" if unchecked else ""
     print(
-        f"{len(entries)} address(es) in {files} file(s), {len(flags) - unchecked} to fix{not_checked}", file=sys.stderr
+        f"{len(entries)} address(es) in {len(files)} file(s), {len(flags) - unchecked} to fix{not_checked}",
+        file=sys.stderr,
     )
     return EXIT_INVALID if flags else EXIT_OK
+
+
+def _once(paths: Sequence[Path]) -> list[Path]:
+    """``paths`` with each file once, under the name given first: one named twice (``./x.txt`` and ``x.txt``, a link
+    to it) would have each of its lines told twice, and counted twice."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            out.append(path)  # read as given: its reader says why it cannot be
+            continue
+        if (info.st_dev, info.st_ino) not in seen:
+            seen.add((info.st_dev, info.st_ino))
+            out.append(path)
+    return out
 
 
 _MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}

@@ -3697,3 +3697,21 @@ def test_an_export_s_header_again_is_told_as_such_not_as_a_malformed_address(
     said = [line for line in lines if line.startswith(f"{export}:{header} ")]
     assert len(said) == 1 and "the export's header again" in said[0], lines
     assert not any("malformed" in line for line in lines), lines
+
+
+def test_an_export_named_twice_is_read_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same export named twice (lists/*.txt lists/bureau.txt, ./bureau.txt and bureau.txt, a link to it): each
+    of its addresses was flagged twice and counted twice, and its lines said to duplicate themselves; it is read
+    once, under the name given first, as pic report reads a disk usage file named twice."""
+    export = tmp_path / "bureau.txt"
+    export.write_text("a@gmial.com\nb@laposte.net\n", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(export)
+    other = tmp_path / "other.txt"
+    other.write_text("a@gmial.com\n", encoding="utf-8")  # another list's export: the same address, flagged again
+    monkeypatch.chdir(tmp_path)
+    code, lines, err = _audit(capsys, "bureau.txt", str(export), "./bureau.txt", "link.txt", "other.txt")
+    assert code == 1
+    assert [line.split(" ", 1)[0] for line in lines] == ["bureau.txt:1", "other.txt:1"], lines
+    assert "3 address(es) in 2 file(s), 2 to fix" in err, err
