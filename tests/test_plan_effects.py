@@ -304,6 +304,30 @@ def test_a_member_file_removed_says_its_logins_are_refused_and_its_account_and_f
         assert said[f"{slug}-space"] == "", case
 
 
+def test_a_member_file_removed_without_logins_to_refuse_says_its_account_and_space_stay(tmp_path: Path) -> None:
+    """A member file removed whose member had no key or was not active: no login is refused, so no downtime line;
+    the removed space command showed only the platform files its delete script removes, and a reviewer was not told
+    that the member's account and files stay (they do: components.member_space's delete removes no member data).
+    It is said in the change's note, in the text, markdown and json plans alike, once whatever the formats made."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-kept"
+    old = rendering(res(CMD, f"{slug}-space", {"create": "space"}))
+    stays = f"its unix account and its space (/srv/members/{slug}: www/, priv/, db/, log/) stay on web1"
+    with_keys = member(uid=10955, access={"sftp_keys": [KEY]})
+    for case, data in {"no key": member(uid=10955), "suspended": {**with_keys, "status": "archived"}}.items():
+        said, text, markdown, data_json = _said(
+            settings, ({slug: data}, {}), (old, rendering()), tmp_path / case.replace(" ", "-")
+        )
+        assert said[f"{slug}-space"] == "", case
+        assert text.count(stays) == 1, (case, text)
+        assert markdown.count(stays) == 1, (case, markdown)
+        (change,) = [c for c in data_json["changes"] if c["name"] == f"{slug}-space"]
+        assert change["note"].count(stays) == 1, (case, change)
+    said, _, _, data_json = _said(settings, ({slug: with_keys}, {}), (old, rendering()), tmp_path / "keys")
+    (change,) = [c for c in data_json["changes"] if c["name"] == f"{slug}-space"]
+    assert stays in change["downtime"] and stays not in (change["note"] or ""), change  # told once, by the logins
+
+
 def test_cron_jobs_removed_among_others_are_named(tmp_path: Path) -> None:
     """A job removed from ``cron:`` while others stay: the cron command is updated, its script removing the jobs
     beyond the current ones (pic.render.cron). The plan showed the script's diff alone; now it names the jobs that

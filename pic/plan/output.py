@@ -137,6 +137,12 @@ class Shown:
     host_after: str | None
     downtime: str = ""
     login: str = ""  # what it does to a member's database logins (a database user locked, unlocked or dropped)
+    kept: str = ""  # what stays on a host that the change could be read as removing (a removed member's space)
+
+    @property
+    def note(self) -> str:
+        """The change's note (:class:`pic.plan.diff.Change`), then what stays."""
+        return "; ".join(filter(None, (self.change.note, self.kept)))
 
     @property
     def host(self) -> str:
@@ -1671,17 +1677,39 @@ def _logins_refused(change: Change, member: str, attr_old: Attribution, attr_new
     static = [site] if (site := _site_unanswered(member, then, None, attr_old)) else []
     if then.status != "active" or not then.access.sftp_keys:
         return "; ".join(static)
-    host = attr_old.host(change.old) if change.old is not None else then.host
-    root = attr_old.members_root or "pic:members_root"
+    host = _space_host(change, then, attr_old)
     return "; ".join(
         [
             f"new ssh and sftp logins of {member} on {host} are refused {FROM_UP}: its member file is "
             f"removed, and its keys file ({KEYS_DIR}/{member}) with it; its sessions open then go on (sshd checks "
-            f"keys at login only: archiving it instead ends them), and its unix account and its space "
-            f"({root}/{member}: www/, priv/, db/, log/) stay on {host}",
+            f"keys at login only: archiving it instead ends them), and {_space_stays(member, host, attr_old)}",
             *static,
         ]
     )
+
+
+def _space_host(change: Change, then: Member, attr_old: Attribution) -> str:
+    """The host a removed member's space command ran on."""
+    return attr_old.host(change.old) if change.old is not None else then.host
+
+
+def _space_stays(member: str, host: str, attr_old: Attribution) -> str:
+    """That a removed member's account and space stay where its space command ran (its delete script removes
+    platform files only: components.member_space)."""
+    root = attr_old.members_root or "pic:members_root"
+    return f"its unix account and its space ({root}/{member}: www/, priv/, db/, log/) stay on {host}"
+
+
+def _space_kept(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
+    """For a member file removed whose member lost no login (no key, or not active: :func:`_logins_refused` says
+    nothing of its files then), that its account and space stay; ``""`` for any other change."""
+    res = change.resource
+    if change.kind != "remove" or res.name != f"{member}-space" or not res.type.startswith("command:"):
+        return ""
+    then, now = attr_old.members.get(member), attr_new.members.get(member)
+    if then is None or now is not None or (then.status == "active" and then.access.sftp_keys):
+        return ""
+    return _space_stays(member, _space_host(change, then, attr_old), attr_old)
 
 
 def _key_of(line: str) -> str:
@@ -1910,6 +1938,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             or _phpmyadmin_gone(c, attr_old, attr_new)
         )
         item.login = _login_change(c, member, attr_new, attr_old) or _accounts_dropped(c, member, attr_old, attr_new)
+        item.kept = _space_kept(c, member, attr_old, attr_new)
         shown.append(item)
     refused = any(s.change.refused for s in shown)
     for s in shown:
@@ -2457,8 +2486,8 @@ def _detail_lines(s: Shown) -> list[str]:
         lines.append(f"downtime: {s.downtime}")
     if s.login:
         lines.append(f"login: {s.login}")
-    if c.note:
-        lines.append(f"note: {c.note}")
+    if s.note:
+        lines.append(f"note: {s.note}")
     if c.stateful:
         lines.append(f"!!! STATEFUL: {c.stateful}")
     if c.refused:
@@ -3034,7 +3063,7 @@ def as_json(
                         "downtime": s.downtime or None,
                         "login": s.login or None,
                         "stateful": ch.stateful or None,
-                        "note": ch.note or None,
+                        "note": s.note or None,
                         "renamed_from": ch.renamed_from or None,
                         "refused": ch.refused or None,
                     }
