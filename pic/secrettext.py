@@ -2135,6 +2135,10 @@ _PROSE_PRODUCT = (
     r"(?:(?:office|microsoft|outlook)[^\S\n]?365|m365|win(?:dows)?[^\S\n]?[0-9]+"
     r"|(?:macos|ios|android|ubuntu|debian)[^\S\n]?[0-9]+|(?:live|free|b)box[^\S\n]?[0-9]\w*|i(?:phone|pad)[^\S\n]?[0-9]+"
     r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[^\S\n]?[0-9]+"
+    # the platform's databases and their admin tool, and the sites' applications, by their major version alone
+    # (MariaDB10, MySQL8, phpMyAdmin5, Matomo5): a year after them is no version (mdp Mysql2024 is a password)
+    r"|(?:mariadb|mysql|postgres(?:ql)?|phpmyadmin|matomo|piwigo|mediawiki|dokuwiki|odoo|galette|paheko|mailman)"
+    r"[^\S\n]?[0-9]{1,2}(?![0-9])"
     # (and the hardware keys a token's label may name: token YubiKey5C)
     r"|yubikey[^\S\n]?[0-9]\w*)"
 )

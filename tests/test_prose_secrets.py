@@ -82,6 +82,14 @@ REFUSED = [
     # the product's name, then the value alone, as after any label
     ("mdp Office365 Velo2024x", "a password", "Velo2024x"),
     ("mot de passe Livebox5 Azerty123 (au dos de la box)", "a password", "Azerty123"),
+    # the platform's software named with its major version says whose, as a product does; the value is still read
+    ("mdp MariaDB10 : Velo2024x", "a password", "Velo2024x"),
+    ("mot de passe phpMyAdmin5 Velo2024x", "a password", "Velo2024x"),
+    ("Le mot de passe MySQL8 est Velo2024x", "a password", "Velo2024x"),
+    # a year is no major version: the word is a password
+    ("mdp Mysql2024", "a password", "Mysql2024"),
+    ("mot de passe MariaDB10x", "a password", "MariaDB10x"),
+    ("mdp : MariaDB10", "a password", "MariaDB10"),
     # a number then words, not all of small letters, is no length
     ("mdp : 12-Soleil-2024", "a password", "12-Soleil-2024"),
     ("Passwort: 2024-Velo", "a password", "2024-Velo"),
