@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any, Literal
 
 from pic.errors import meant_among, non_finite, osa_distance, shown_name
+from pic.yamlloader import boolean_json_schema
 
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
 
@@ -195,7 +196,7 @@ def json_schemas() -> dict[str, Any]:
     for key, rule in RULES.items():
         described = {"description": f"{rule.describe()}; default {DEFAULTS.get(key, 'false')}"}
         if rule.kind == "flag":
-            out[key] = {"type": "boolean", **described}
+            out[key] = {**boolean_json_schema(), **described}
         elif rule.kind == "timezone":
             out[key] = {"type": "string", **described}
         elif rule.kind == "size":

@@ -14,12 +14,18 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from pic.registry import MemberSpec
+from pic.yamlloader import boolean_json_schema
 
 SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema"
 
 
 class _WithoutNull(GenerateJsonSchema):
     """An optional field's schema is its value's: leaving the key out is how a file says "none"."""
+
+    def bool_schema(self, schema: core_schema.BoolSchema) -> JsonSchemaValue:
+        """``true``, or YAML 1.1's ``yes``/``on``... that ``pic check`` reads as booleans too: an editor reading the
+        file as YAML 1.2 (yaml-language-server's default) gets them as text, and flagged them in a valid file."""
+        return boolean_json_schema()
 
     def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
         return self.generate_inner(schema["schema"])

@@ -73,13 +73,24 @@ class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     ascend_resolver: ClassVar[Callable[[], object]] = tuple
 
 
+# YAML 1.1's spellings of a boolean that YAML 1.2 reads as text, read as true or false here (the schema of a member
+# file takes them as text too, as an editor reading YAML 1.2 gives them).
+BOOLEAN_WORDS_1_1 = ("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF")
+
+
+def boolean_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a boolean as this loader reads one: ``true``, or a word of :data:`BOOLEAN_WORDS_1_1`, which
+    an editor reading the file as YAML 1.2 (yaml-language-server's default) gets as text."""
+    return {"anyOf": [{"type": "boolean"}, {"enum": list(BOOLEAN_WORDS_1_1), "type": "string"}]}
+
+
 # YAML 1.2 core schema, yaml.org/spec/1.2.2 §10.3.2, plus 1.1's dates (YYYY-MM-DD) and integers
 # with a leading zero, resolved to their own tag so that the walk can refuse them.
 for _tag, _pattern, _first in [
     ("tag:yaml.org,2002:null", r"~|null|Null|NULL|", "~nN"),
     (
         "tag:yaml.org,2002:bool",
-        r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
+        "|".join(("true", "True", "TRUE", "false", "False", "FALSE", *BOOLEAN_WORDS_1_1)),
         "yYnNtTfFoO",
     ),
     ("tag:pic,2026:leading-zero", r"[-+]?0[0-9]+", "-+0"),

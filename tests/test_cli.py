@@ -430,6 +430,39 @@ def test_schema_accepts_every_example_and_rejects_typos() -> None:
     )
 
 
+@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"])
+def test_schema_accepts_the_spellings_of_a_boolean_pic_check_takes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], word: str
+) -> None:
+    """`https: yes`, `ssh: off`: YAML 1.1's spellings, which pic check reads as true or false (docs/REGISTRY.md,
+    YAML), are text to a YAML 1.2 reader, as the yaml-language-server of the files' first line reads them by
+    default: the schema flagged as not a boolean a file pic check accepts."""
+    members = tmp_path / "members"
+    members.mkdir()
+    text = (
+        "name: Essai Booleens\ncontact: {name: Marie Dupont, email: marie@booleens.fr}\nuid: 10990\n"
+        f'site:\n  domains: [booleens.fr]\n  php: "8.4"\n  https: {word}\n'
+        f"  php_settings:\n    display_errors: {word}\naccess:\n  ssh: {word}\n"
+    )
+    (members / "essai-booleens.yaml").write_text(text, encoding="utf-8")
+    assert main(["check", "--project", str(ROOT), "--members", str(members), "--on", "2026-11-28"]) == 0, (
+        capsys.readouterr()
+    )
+    schema = json.loads((ROOT / "schema" / "member.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    as_yaml_1_2 = {
+        "name": "Essai Booleens",
+        "contact": {"name": "Marie Dupont", "email": "marie@booleens.fr"},
+        "uid": 10990,
+        "site": {"domains": ["booleens.fr"], "php": "8.4", "https": word, "php_settings": {"display_errors": word}},
+        "access": {"ssh": word},
+    }
+    assert not [e.message for e in validator.iter_errors(as_yaml_1_2)]
+    # another word is still no boolean, for the schema as for pic check
+    assert list(validator.iter_errors({**as_yaml_1_2, "access": {"ssh": "maybe"}}))
+    assert list(validator.iter_errors({**as_yaml_1_2, "access": {"ssh": "y"}}))
+
+
 def test_version_is_the_installed_package_s() -> None:
     """`pic --version` did not exist (a usage error): it prints the version the package's metadata records."""
     from importlib import metadata
