@@ -842,6 +842,17 @@ def _list_hint(value: object, shown: str) -> str:
     return "write a list, [a, b], or one '- ' line per item below the key"
 
 
+def _bool_hint(value: object, written: str | None) -> str:
+    """How to write a boolean, for text: ``"yes"`` in quotes, ``tRue`` plain (a case YAML reads as text), ``oui``."""
+    word = isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS
+    if word and written is not None:  # plain, in a case YAML reads as text (tRue, oN)
+        return (
+            "YAML reads a word in all small letters, all capitals or with a capital first alone as a boolean "
+            "(true, True, TRUE; yes, on, off...): write true or false"
+        )
+    return "in quotes it is text: write true or false without quotes" if word else "write true or false, without quotes"
+
+
 def _type_hint(
     kind: str, value: object, model: type[BaseModel], loc: tuple[str | int, ...], shown: str, *, written: str | None
 ) -> str | None:
@@ -855,12 +866,7 @@ def _type_hint(
         quoted = written is None  # plain: a number YAML converted, or text that looks like one (10_600)
         return _number_hint(_Wanted(kind, name, quoted, written, _field_at(model, loc)), value)
     if kind == "bool_type":
-        quoted = isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS
-        return (
-            "in quotes it is text: write true or false without quotes"
-            if quoted
-            else "write true or false, without quotes"
-        )
+        return _bool_hint(value, written)
     if kind == "list_type":
         return _list_hint(value, shown)
     if kind == "date_type":

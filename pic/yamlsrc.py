@@ -611,8 +611,14 @@ class _Walk:
             first = node.value[:1]
             if not node.style and (first in _NUMBER_START or first > "\x7f") and _looks_like_number(node.value):
                 self.doc.written[loc] = node.value  # a number to the eye, text to YAML 1.2 (10_600): no quotes
+            elif not node.style and node.value.lower() in _BOOLEAN_SHAPED:
+                self.doc.written[loc] = node.value  # a boolean to the eye in another case (tRue): no quotes
             return node.value
         return _BUILD[tag](self.loader, node)
+
+
+# YAML's words for a boolean, read as one in small letters, capitals or with a capital first alone (pic.yamlloader)
+_BOOLEAN_SHAPED = frozenset(["true", "false", "yes", "no", "on", "off"])
 
 
 @cache
