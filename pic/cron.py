@@ -70,10 +70,14 @@ def check_expression(text: str) -> str:
     if fields[4].startswith("*/"):
         raise ValueError("a day of week step has no calendar form: list the days (e.g. 1,3,5)")
     minutes = _values(fields[0], 0, 59)
-    gaps = [(b - a) % 60 or 60 for a, b in zip(minutes, [*minutes[1:], minutes[0]], strict=True)]
-    if min(gaps) < MIN_INTERVAL_MINUTES:
+    pairs = zip(minutes, [*minutes[1:], minutes[0]], strict=True)
+    gap, early, late = min(((later - first) % 60 or 60, first, later) for first, later in pairs)
+    if gap < MIN_INTERVAL_MINUTES:
+        # named, as the gap over the hour's end is not seen (*/7: at 56, then at 0 of the next hour)
+        hour = " of the next hour" if late <= early else ""
+        at = f"at minutes {early} and {late}{hour}, {gap} minute{'s' if gap > 1 else ''} apart"
         raise ValueError(
-            f"runs more often than every {MIN_INTERVAL_MINUTES} minutes: give minutes at least "
+            f"runs more often than every {MIN_INTERVAL_MINUTES} minutes ({at}): give minutes at least "
             f"{MIN_INTERVAL_MINUTES} apart (e.g. */5, 0,30)"
         )
     _check_days(fields)

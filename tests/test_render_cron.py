@@ -85,6 +85,25 @@ def test_a_bad_schedule_is_refused_with_file_line_field_and_value(tmp_path: Path
     assert message in line, line
 
 
+@pytest.mark.parametrize(
+    ("schedule", "closest"),
+    [
+        ("*/7 * * * *", "at minutes 56 and 0 of the next hour, 4 minutes apart"),
+        ("*/8 * * * *", "at minutes 56 and 0 of the next hour, 4 minutes apart"),
+        ("0,58 * * * *", "at minutes 58 and 0 of the next hour, 2 minutes apart"),
+        ("* * * * *", "at minutes 0 and 1, 1 minute apart"),
+        ("0,3,30 * * * *", "at minutes 0 and 3, 3 minutes apart"),
+    ],
+)
+def test_a_schedule_too_often_names_the_two_minutes_too_close(tmp_path: Path, schedule: str, closest: str) -> None:
+    """*/7 runs every 7 minutes within an hour, but at :56 then at :00 of the next: 4 minutes apart, which the
+    message said nothing of (runs more often than every 5 minutes, e.g. */5), leaving */7 refused for no reason
+    seen."""
+    lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    assert "runs more often than every 5 minutes" in line and closest in line, line
+
+
 def test_timeout_command_and_site_are_checked(tmp_path: Path) -> None:
     jobs = [{"schedule": "daily", "command": "", "timeout": MAX_CRON_TIMEOUT + 1}, {"schedule": "hourly"}]
     text = "\n".join(_errors(tmp_path, jobs, site=SITE))
