@@ -599,7 +599,9 @@ class FreeText:
         # holding right-to-left letters) and the tag characters, beyond U+FFFF.
         bad = r"\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad" r"\u2028-\u202e"
         bad += r"\u2060-\u206f\ufeff"
-        out["pattern"] = f"^[^{bad}]*$" if self.newlines else f"^[^{bad}\\u000a]*$"
+        # and something besides spaces (check_free_text: a blank text, notes: "", is refused)
+        shows = r"(?=[\s\S]*\S)"
+        out["pattern"] = f"^{shows}[^{bad}]*$" if self.newlines else f"^{shows}[^{bad}\\u000a]*$"
         return out
 
 

@@ -463,6 +463,26 @@ def test_schema_accepts_the_spellings_of_a_boolean_pic_check_takes(
     assert list(validator.iter_errors({**as_yaml_1_2, "access": {"ssh": "y"}}))
 
 
+@pytest.mark.parametrize("blank", ["", "   ", "\n\n", " \u3000 "])
+def test_schema_refuses_a_blank_free_text_as_pic_check_does(blank: str) -> None:
+    """`notes: ""`, a name of spaces: pic check refuses them (is blank), the schema let an editor pass them."""
+    from pic.registry import MemberSpec
+    from pic.validators import check_free_text
+
+    schema = json.loads((ROOT / "schema" / "member.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    base: dict[str, Any] = {"name": "Essai", "contact": {"name": "Marie Dupont", "email": "a@b.org"}, "uid": 10001}
+    assert not list(validator.iter_errors({**base, "notes": "\n  texte\n"}))
+    with pytest.raises(ValueError, match="is blank"):
+        check_free_text(blank, newlines=True)
+    for where in ("name", "notes", "contact.name"):
+        key, _, sub = where.partition(".")
+        member = {**base, key: {**base["contact"], sub: blank} if sub else blank}
+        with pytest.raises(ValueError):
+            MemberSpec.model_validate(member)
+        assert list(validator.iter_errors(member)), (where, blank)
+
+
 def test_version_is_the_installed_package_s() -> None:
     """`pic --version` did not exist (a usage error): it prints the version the package's metadata records."""
     from importlib import metadata
