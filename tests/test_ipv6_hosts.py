@@ -14,6 +14,7 @@ import ipaddress
 import json
 import re
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,9 @@ import pytest
 
 from pic import dbendpoint as de
 from pic.errors import PicError
+from pic.registry import load_registry
 from pic.render import db as rdb
+from pic.render.web import render_move_script
 from pic.settings import load_settings
 from tests.conftest import ROOT, require_program, require_root
 from tests.mariadb_server import MariaDB, cleanup, start_mariadb
@@ -181,6 +184,38 @@ def test_host_port_brackets_ipv6_only_and_the_endpoint_refuses_a_bare_one() -> N
         ["10.0.0.10", "2001:db8::10"],
     )
     assert rdb.canonical_ip("FD00:0:0::11") == "fd00::11"
+
+
+def test_the_move_script_names_an_ipv6_host_to_ssh_as_ssh_reads_it(tmp_path: Path) -> None:
+    """ssh takes ``user@2001:db8::12`` and reads ``user@[2001:db8::12]`` as a host name ``[2001:db8::12]``
+    (rsync's ``user@[addr]:path`` is rsync's own form): every ssh destination of the script, the hint's
+    too, resolves (``ssh -G``) to the host's address, and rsync's target is the bracketed form."""
+    ssh = require_program("ssh")
+    shutil.copy(ROOT / "Pulumi.prod.yaml", tmp_path / "Pulumi.prod.yaml")
+    text = (tmp_path / "Pulumi.prod.yaml").read_text()
+    text = re.sub(
+        r"^(\s+)(web1: \{role: web, .*)$",
+        r"\1\2\n\1web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}",
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
+    (tmp_path / "Pulumi.prod.yaml").write_text(text)
+    hosts = _ipv6_stack(tmp_path / "Pulumi.prod.yaml")
+    settings = load_settings(tmp_path, "prod")
+    member = next(m for m in load_registry(ROOT / "members", settings) if m.host == "web1")
+    script = render_move_script(settings, member, "web2")
+    addresses = {name: str(ipaddress.ip_address(public)) for name, (public, _) in hosts.items()}
+    # ssh's own destinations (rsync's -e 'ssh -p N ...' is followed by rsync's paths, not one)
+    destinations = re.findall(r"\bssh (?:-[tA] )*-p \d+ (?:-o \S+ )*(\S*@\S+|\"?\$src\"?)", script)
+    assert len(destinations) >= 2, script
+    (src,) = shlex.split(re.search(r"^src=(.*)$", script, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    for written in destinations:
+        destination = src if written in {'"$src"', "$src"} else written
+        config = subprocess.run([ssh, "-G", destination], capture_output=True, text=True, check=True).stdout
+        hostname = next(line.split(" ", 1)[1] for line in config.splitlines() if line.startswith("hostname "))
+        assert hostname in addresses.values(), (destination, hostname, script)
+    assert f"deploy@[{addresses['web2']}]:/" in script  # rsync's target
 
 
 # --- the real clients on ::1 ---------------------------------------------------------------------

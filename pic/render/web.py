@@ -228,6 +228,7 @@ def render_move_script(settings: Settings, member: Member, target: str) -> str:
         target=target,
         src_login=f"{src.ssh_user}@{src.address}",
         dst_login=f"{dst.ssh_user}@{dst.url_host}",  # rsync's target: user@host:path
+        dst_ssh=f"{dst.ssh_user}@{dst.address}",  # ssh's: it reads user@[2001:db8::12] as a host named [2001:db8::12]
         src_port=src.ssh_port,
         dst_port=dst.ssh_port,
         target_address=dst.address,
