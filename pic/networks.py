@@ -85,3 +85,27 @@ def reserved_block(
         if address.version == network.version and address in network:
             return f"in {network}, {words}"
     return None
+
+
+_THIS_NETWORK = ipaddress.IPv4Network("0.0.0.0/8")
+
+
+def no_resolver_there(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """What ``address`` is when no resolver can answer from it, else None: ``pic dns check --resolver`` and
+    ``pic:dns.resolver`` refuse the same addresses.
+
+    0.0.0.0 and :: (unspecified), 0.0.0.0/8 (RFC 6890: a source only, "this host on this network"; Linux refuses
+    to send there), a multicast group (224.0.0.1, ff02::1: the query would go to every host of the group), the
+    broadcast 255.255.255.255 and the reserved 240.0.0.0/4."""
+    for refused, what in (
+        (address.is_unspecified, "the unspecified address"),
+        (
+            isinstance(address, ipaddress.IPv4Address) and address in _THIS_NETWORK,
+            "an address of 0.0.0.0/8, this host on this network, never a destination (RFC 6890)",
+        ),
+        (address.is_multicast, "a multicast address"),
+        (isinstance(address, ipaddress.IPv4Address) and address.is_reserved, "a broadcast or reserved address"),
+    ):
+        if refused:
+            return what
+    return None

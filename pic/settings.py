@@ -57,7 +57,13 @@ from pic.errors import (
 )
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, number_refusal, problems_from, unique_items
-from pic.networks import PRIVATE_NETWORKS_WORDS, RFC1918_NETWORKS, in_private_network, reserved_block
+from pic.networks import (
+    PRIVATE_NETWORKS_WORDS,
+    RFC1918_NETWORKS,
+    in_private_network,
+    no_resolver_there,
+    reserved_block,
+)
 from pic.phpini import ExtensionPackage
 from pic.secrettext import prose_secret
 from pic.validators import (
@@ -989,6 +995,16 @@ class DnsSpec(_Strict):
             if name in names[:i]:
                 raise SubfieldError((i,), f"is also [{names.index(name)}]: {what} is listed once")
         return names
+
+    @field_validator("resolver")
+    @classmethod
+    def _a_resolver_answers_there(cls, resolver: str) -> str:
+        """The address ``pic dns check`` asks without --resolver, refused as the option refuses it: a query to a
+        multicast group or the broadcast address goes to every host there."""
+        what = no_resolver_there(ipaddress.ip_address(resolver))
+        if what is not None:
+            raise ValueError(f"is {what}: no resolver answers there; give the address of the resolver to ask")
+        return resolver
 
     @field_validator("listen")
     @classmethod

@@ -727,6 +727,36 @@ def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str
     assert "Traceback" not in text
 
 
+# Addresses no resolver answers from (pic dns check --resolver refuses them), and some it takes.
+RESOLVERS = ["0.0.0.0", "::", "0.1.2.3", "224.0.0.1", "ff02::1", "255.255.255.255", "240.0.0.1", "127.0.0.1", "::1"]
+
+
+@pytest.mark.parametrize("address", RESOLVERS)
+def test_the_resolver_of_the_settings_is_taken_as_the_option_takes_it(tmp_path: Path, address: str) -> None:
+    """pic:dns.resolver is the address pic dns check asks when --resolver is not given: one the option refuses
+    (a query sent to a multicast group or the broadcast address, or one Linux refuses to send) is refused in the
+    settings too, with the same reason, at its line."""
+    from argparse import ArgumentTypeError
+
+    from pic.commands.arguments import ip_address
+
+    try:
+        ip_address(address)
+        reason = None
+    except ArgumentTypeError as e:
+        reason = str(e).split(" is ", 1)[1]
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+    text = _errors(project) if reason is not None else ""
+    if reason is None:
+        load_settings(project, "prod")
+        return
+    line = next((ln for ln in text.splitlines() if " pic:dns.resolver: " in ln), None)
+    assert line is not None, text
+    assert line.startswith(str(project / "Pulumi.prod.yaml") + ":"), f"no file:line in {line!r}"
+    assert f'"{address}" is {reason}' in line, line
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pic.errors import shown_name
+from pic.networks import no_resolver_there
 from pic.settings import STACK_NAME, DnsSpec
 from pic.yamlsrc import file_kind
 
@@ -43,7 +44,6 @@ _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: int() also reads " 53", "+
 # Decimal digits with or without a point, of any length (0000001 is 1): float() also reads an exponent (1e-6),
 # "inf", "nan", "1_0" and other scripts' digits, none of which is taken.
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
-_THIS_NETWORK = ipaddress.IPv4Network("0.0.0.0/8")
 
 
 def stack_name(text: str) -> str:
@@ -144,21 +144,10 @@ def ip_address(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"{text!r} is an IPv4-mapped IPv6 address: give the IPv4 address itself ({address.ipv4_mapped})"
         )
-    # An address no resolver can answer from: 0.0.0.0 and :: (unspecified), 0.0.0.0/8 (RFC 6890: a source only,
-    # "this host on this network"; Linux refuses to send there), a multicast group (224.0.0.1, ff02::1),
-    # the broadcast 255.255.255.255 and the reserved 240.0.0.0/4. A link-local address with its zone (fe80::1%eth0)
-    # is a resolver on the local link, and is taken.
-    for refused, what in (
-        (address.is_unspecified, "the unspecified address"),
-        (
-            isinstance(address, ipaddress.IPv4Address) and address in _THIS_NETWORK,
-            "an address of 0.0.0.0/8, this host on this network, never a destination (RFC 6890)",
-        ),
-        (address.is_multicast, "a multicast address"),
-        (isinstance(address, ipaddress.IPv4Address) and address.is_reserved, "a broadcast or reserved address"),
-    ):
-        if refused:
-            raise argparse.ArgumentTypeError(f"{text!r} is {what}: no resolver answers there")
+    # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken.
+    what = no_resolver_there(address)
+    if what is not None:
+        raise argparse.ArgumentTypeError(f"{text!r} is {what}: no resolver answers there")
     return str(address)
 
 
