@@ -2191,6 +2191,8 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     bucket is also bucket.HOST), and which answers at the name itself too. ``refuses``: as :func:`check_ip`'s."""
     if value == "localhost":
         return value
+    if value.lower() == "localhost":  # taken in lowercase: not a name of one label, as LOCALHOST would read
+        raise ValueError("has uppercase letters: write it in lowercase ('localhost')")
     if "@" in value:
         raise ValueError("holds '@': give the host alone (a user or a password does not go here)")
     if "://" in value:

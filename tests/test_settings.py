@@ -727,6 +727,30 @@ def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str
     assert "Traceback" not in text
 
 
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ("pic:smtp: {host: '{h}'}", "pic:smtp.host"),
+        ("pic:smtp: {host: smtp.example.net, host_relay: '{h}:25'}", "pic:smtp.host_relay"),
+        ("pic:db: {proxy: 'socks5h://{h}:1080'}", "pic:db.proxy"),
+    ],
+)
+@pytest.mark.parametrize("written", ["LOCALHOST", "Localhost"])
+def test_localhost_in_capitals_is_told_in_lowercase_where_localhost_is_taken(
+    tmp_path: Path, setting: str, field: str, written: str
+) -> None:
+    """localhost is taken where a host's name or address goes: in capitals it is told to be written in lowercase,
+    never that it needs two labels as a name other than localhost does."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, setting.replace("{h}", "localhost") + f"\n{MR}")
+    load_settings(project, "prod")  # taken in lowercase
+    _edit(project, "localhost", written)
+    text = _errors(project)
+    line = next((ln for ln in text.splitlines() if f" {field}: " in ln), None)
+    assert line is not None, text
+    assert "write it in lowercase ('localhost')" in line and "two labels" not in line, line
+
+
 # Addresses no resolver answers from (pic dns check --resolver refuses them), and some it takes.
 RESOLVERS = ["0.0.0.0", "::", "0.1.2.3", "224.0.0.1", "ff02::1", "255.255.255.255", "240.0.0.1", "127.0.0.1", "::1"]
 
