@@ -772,6 +772,18 @@ def test_a_file_under_a_long_members_path_is_named_whole(
     assert f"{members / 'cine-club-lumiere.yaml'}:11 site.php" in err, err
 
 
+@pytest.mark.parametrize("slug", ["VELO-CITE", "Velo_Cite", "VELO_CITE", "velo-cite.yaml", "members/velo-cite.yaml"])
+def test_a_slug_of_move_script_in_another_form_is_told_the_member_meant(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, slug: str
+) -> None:
+    """A member's slug in another case or with _ for - is told the member meant, as pic new tells it, however far
+    the letters' case takes it from the slug (difflib's ratio sees 'VELO-CITE' and 'velo-cite' as unlike)."""
+    monkeypatch.chdir(ROOT)
+    assert cli.main(["move-script", slug, "--to", "web2"]) == 1
+    err = capsys.readouterr().err
+    assert "is not a valid slug" in err and "did you mean 'velo-cite'?" in err, err
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [

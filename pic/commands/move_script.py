@@ -20,7 +20,7 @@ from pic.check import check
 from pic.commands import about
 from pic.errors import PicError, Problem, show_value
 from pic.settings import display_path
-from pic.validators import SLUG_WORDS, is_slug
+from pic.validators import SLUG_WORDS, is_slug, slug_meant
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         # A path (../velo-cite, members/velo-cite.yaml) is no slug: never said to be no member as there is no
         # members/../velo-cite.yaml, a file that may exist. Said as pic new says it, with the member meant.
         slugs = [m.slug for m in checked.registry]
-        close = [s for s in slugs if s == args.slug.rsplit("/", 1)[-1].removesuffix(".yaml")] or (
+        meant = slug_meant(args.slug)  # VELO-CITE, Velo_Cite: in another case, which difflib sees as unlike
+        close = [s for s in slugs if s in {args.slug.rsplit("/", 1)[-1].removesuffix(".yaml"), meant}] or (
             difflib.get_close_matches(args.slug, slugs, n=1)
         )
         why = f"{show_value(args.slug)} is not a valid slug: {SLUG_WORDS}" + (
