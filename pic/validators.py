@@ -712,6 +712,11 @@ def _check_domain_syntax(value: str) -> None:
                 "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
                 "authorities refuse them"
             )
+    if all(label.isdigit() for label in labels):  # 10.0.0.256, 010.0.0.1, 10.1: an address mistyped, not a name
+        raise ValueError(
+            "ends with an all-numeric label: it reads as an IPv4 address, and is no IPv4 address: four numbers from "
+            "0 to 255, without leading zeros (e.g. 10.0.0.1)"
+        )
     if labels[-1].isdigit():
         raise ValueError("ends with an all-numeric label")
 

@@ -751,6 +751,28 @@ def test_localhost_in_capitals_is_told_in_lowercase_where_localhost_is_taken(
     assert "write it in lowercase ('localhost')" in line and "two labels" not in line, line
 
 
+@pytest.mark.parametrize("written", ["10.0.0.256", "010.0.0.1", "10.1", "1.2.3.4.5", "300.1.1.1"])
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("address: web1.example.org", "address: '{a}'", "pic:hosts.web1.address"),
+        (MEMBERS_ROOT, "pic:smtp: {host: '{a}'}\n" + MR, "pic:smtp.host"),
+        (MEMBERS_ROOT, "pic:smtp: {host: smtp.example.net, host_relay: '{a}:25'}\n" + MR, "pic:smtp.host_relay"),
+    ],
+)
+def test_digits_and_dots_that_are_no_ipv4_address_are_told_so(
+    tmp_path: Path, old: str, new: str, field: str, written: str
+) -> None:
+    """A value of digits and dots is an IPv4 address mistyped, never a name: told so, with the form of one, not
+    that a name's last label is all digits."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new.replace("{a}", written))
+    text = _errors(project)
+    line = next((ln for ln in text.splitlines() if f" {field}: " in ln), None)
+    assert line is not None, text
+    assert "is no IPv4 address: four numbers from 0 to 255" in line, line
+
+
 # Addresses no resolver answers from (pic dns check --resolver refuses them), and some it takes.
 RESOLVERS = ["0.0.0.0", "::", "0.1.2.3", "224.0.0.1", "ff02::1", "255.255.255.255", "240.0.0.1", "127.0.0.1", "::1"]
 
