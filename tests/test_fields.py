@@ -11,7 +11,7 @@ from typing import Any
 
 import idna
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
@@ -1594,13 +1594,28 @@ def _generated_name() -> st.SearchStrategy[str]:
 
 @examples(max_examples=1000, deadline=None)
 @given(name=st.deferred(_generated_name))
+@example(name="A000000=")
+@example(name="z>j+P3")
+@example(name="Club Info 2000")
 def test_every_name_the_property_test_generates_passes_as_a_member_s(name: str) -> None:
     """tests/test_property.py's valid members are named with any text shown as text (any script, any sign): a word
-    shaped as a password there is typed as one (ASCII, three letters first, 8 characters or more), which no draw is
-    (A000000=, z>j+P3 were, with a letter first)."""
+    shaped as a password there is typed as one (ASCII, three letters first, 8 characters or more), which the
+    generator leaves out (AAA0000= was drawn, and refused); A000000=, z>j+P3, with a letter first, pass."""
     from pic.registry import no_password_in_a_name
 
     assert no_password_in_a_name(name, person=False) == name
+
+
+@pytest.mark.parametrize("name", ["AAA0000=", "Vélo Lilas2024x!", "Asso Velo2024!"])
+def test_the_property_test_draws_no_name_the_password_rule_refuses(name: str) -> None:
+    """A name refused as holding a word typed as a password (AAA0000=, drawn once by tests/test_property.py's
+    generator, which then failed a valid registry) is one that generator leaves out."""
+    from pic.registry import no_password_in_a_name
+    from tests.test_property import _shows_as_text
+
+    with pytest.raises(ValueError):
+        no_password_in_a_name(name, person=False)
+    assert not _shows_as_text(name)
 
 
 @pytest.mark.parametrize("written", ["Etc/GMT+13", "Etc/GMT-15", "etc/gmt+14"])
