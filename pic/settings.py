@@ -382,6 +382,17 @@ class HostSpec(_Strict):
         "since Docker refuses to create it; the host's setup stops if the host has fewer.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _this_machine_in_capitals(cls, data: object) -> object:
+        """A host reached over ssh at this machine's name in capitals (LOCALHOST): told as the name in lowercase
+        is (:func:`_check_host_addresses`), not to be written in lowercase, which is refused there too."""
+        if isinstance(data, dict) and data.get("connection", "ssh") == "ssh":
+            address = data.get("address")
+            if isinstance(address, str) and address != address.lower() and _this_machine(address.lower()):
+                raise SubfieldError(("address",), _THIS_MACHINE_OVER_SSH)
+        return data
+
     @field_validator("cpus")
     @classmethod
     def _web_hosts_only(cls, cpus: int | None, info: ValidationInfo) -> int | None:
@@ -1774,6 +1785,12 @@ def _refused_host_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> 
     return "is this machine (loopback), taken only with connection: local" if why is None and ip.is_loopback else why
 
 
+_THIS_MACHINE_OVER_SSH = (
+    "is this machine, not a host reached over ssh: write the host's own address (connection: local is for the "
+    "admin's own machine, as the dev stack does)"
+)
+
+
 def _this_machine(address: str) -> bool:
     """Whether ``address`` names the machine pic runs on: a loopback address or localhost."""
     if is_ip(address):
@@ -1794,11 +1811,7 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             if why is not None:
                 raise SubfieldError((name, what), why)
         if host.connection == "ssh" and _this_machine(host.address):
-            raise SubfieldError(
-                (name, "address"),
-                "is this machine, not a host reached over ssh: write the host's own address (connection: local "
-                "is for the admin's own machine, as the dev stack does)",
-            )
+            raise SubfieldError((name, "address"), _THIS_MACHINE_OVER_SSH)
         private = ipaddress.ip_address(host.private_address)
         if private.is_loopback and host.connection != "local":
             raise SubfieldError((name, "private_address"), _LOOPBACK_PRIVATE)

@@ -751,6 +751,18 @@ def test_localhost_in_capitals_is_told_in_lowercase_where_localhost_is_taken(
     assert "write it in lowercase ('localhost')" in line and "two labels" not in line, line
 
 
+@pytest.mark.parametrize("written", ["LOCALHOST", "Localhost", "LocalHost.localdomain"])
+def test_localhost_in_capitals_as_an_ssh_host_s_address_is_told_this_machine(tmp_path: Path, written: str) -> None:
+    """A host reached over ssh at localhost in capitals was told to write it in lowercase, which is refused there
+    too (this machine); it is told as localhost is. A host with connection: local takes it in lowercase."""
+    project = project_copy(tmp_path)
+    _edit(project, "address: web1.example.org", f"address: {written}")
+    text = _errors(project)
+    line = next((ln for ln in text.splitlines() if " pic:hosts.web1.address: " in ln), None)
+    assert line is not None, text
+    assert "is this machine, not a host reached over ssh" in line and "lowercase" not in line, line
+
+
 @pytest.mark.parametrize("written", ["10.0.0.256", "010.0.0.1", "10.1", "1.2.3.4.5", "300.1.1.1"])
 @pytest.mark.parametrize(
     ("old", "new", "field"),
