@@ -2169,6 +2169,12 @@ def _refused_value(
     why = None
     if key in _PROGRAM_FIELDS:
         why = f"is not a setting: {_PROGRAM_FIELDS[key]}"
+    elif isinstance(value, dict) and set(value) == {"secure"} and key not in known and key in Settings.model_fields:
+        # a setting pic reads in clear (it decrypts none but its secrets): told so, whatever the ciphertext
+        why = (
+            f"is a setting pic reads in clear, written as a secret ({{secure: ...}}, not shown): write its value "
+            f"itself, with `pulumi config set {full_key} VALUE` (no --secret)"
+        )
     elif isinstance(value, dict) and set(value) == {"secure"}:
         secure = value["secure"]
         if secure is None or (isinstance(secure, str) and not secure.strip()):

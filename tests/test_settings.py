@@ -2751,6 +2751,32 @@ def test_settings_of_the_project_file_that_pulumi_applies_unchecked_are_refused(
     load_settings(project, "prod")
 
 
+@pytest.mark.parametrize("key", ["pic:admin_email", "pic:members_root"])
+@pytest.mark.parametrize(
+    "secure",
+    [
+        "{secure: Hunter2Secret}",
+        "{secure: ''}",
+        "{secure: ~}",
+        "{secure: 'v1:abcdefghijklmnop:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo='}",
+    ],
+)
+def test_a_setting_written_secure_is_told_once_not_missing_as_well(tmp_path: Path, key: str, secure: str) -> None:
+    """A setting pic reads in clear written ``{secure: ...}`` that is no ciphertext (or empty) was told so, with
+    the command setting it as a secret (which pic then refuses: no secret of that name), and, for a required one,
+    'is required but missing' at the same line, though its key is there. It is told once, as a setting written as a
+    secret, with the command that writes it in clear; a ciphertext Pulumi writes is told the same."""
+    project = project_copy(tmp_path)
+    text = (project / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith(f"{key}:"))
+    _edit(project, line, f"  {key}: {secure}")
+    told = _errors(project)
+    lines = [ln for ln in told.splitlines() if "Pulumi.prod.yaml:" in ln]
+    assert len(lines) == 1 and f" {key}: is a setting pic reads in clear" in lines[0], told
+    assert f"pulumi config set {key} VALUE" in lines[0] and f"--secret {key}" not in lines[0], told
+    assert "Hunter2" not in told, told
+
+
 @pytest.mark.parametrize(
     ("written", "path"),
     [
