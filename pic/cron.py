@@ -977,17 +977,54 @@ def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
     """The first of bash's forms that only sh's grammar finds where it is (:func:`shsyntax.read`): an arithmetic
     command, ``[[`` or ``source`` as the name of a command where no word before shows it (after an assignment, a
     redirection, a case's pattern: ``x=1 [[ -f a ]]``, ``case $x in a) source f;; esac``), in
-    :data:`_BASH_ONLY`'s words, and where (from 1); None when there is none."""
-    found = [(t.at, "((") for t in grammar.arithmetic]
-    found += [(t.at, _BASH_NAMES[t.text]) for t in grammar.names if t.text in _BASH_NAMES]
+    :data:`_BASH_ONLY`'s words, or a builtin of bash's that dash has not as the name of a command
+    (:data:`_BASH_BUILTINS`: ``let``, ``declare``, ``shopt``...), and where (from 1); None when there is none."""
+    found = [(t.at, _BASH_ONLY["(("]) for t in grammar.arithmetic]
+    found += [(t.at, _BASH_ONLY[_BASH_NAMES[t.text]]) for t in grammar.names if t.text in _BASH_NAMES]
+    found += [(t.at, _bash_builtin(t.text)) for t in grammar.names if t.text in _BASH_BUILTINS]
     if not found:
         return None
-    at, start = min(found)
-    return _BASH_ONLY[start], at + 1
+    at, words = min(found)
+    return words, at + 1
 
 
 # bash's forms that are the name of a command, by that name.
 _BASH_NAMES = {"[[": "[[", "source": "source "}
+# bash's builtins and keywords that dash, the containers' sh, has not, as a command's name: dash looks for a program
+# of that name, finds none ("let: not found", exit 127) and the job goes on without what it was to do. By name,
+# what sh does instead, if anything. (time, a keyword of bash's, is left out: dash runs /usr/bin/time.)
+_BASH_BUILTINS = {
+    "let": "write n=$((n + 1))",
+    "declare": "assign it (x=1), export it (export X=1)",
+    "typeset": "assign it (x=1), export it (export X=1)",
+    "shopt": "",
+    "pushd": "write cd DIR, or (cd DIR && ...)",
+    "popd": "write cd DIR, or (cd DIR && ...)",
+    "dirs": "",
+    "mapfile": "read the lines with while read -r line; do ...; done",
+    "readarray": "read the lines with while read -r line; do ...; done",
+    "coproc": "",
+    "disown": "",
+    "enable": "",
+    "builtin": "write the command alone",
+    "caller": "",
+    "compgen": "",
+    "complete": "",
+    "compopt": "",
+    "bind": "",
+    "help": "",
+    "history": "",
+    "fc": "",
+    "logout": "",
+    "suspend": "",
+}
+
+
+def _bash_builtin(name: str) -> str:
+    """:func:`_bash_commands`' words for ``name``, a builtin of bash's that dash has not (:data:`_BASH_BUILTINS`)."""
+    words = f"{name} (a builtin of bash's), which dash, the containers' sh, does not know: the command is not found"
+    instead = _BASH_BUILTINS[name]
+    return f"{words}; {instead}" if instead else words
 
 
 def _first(*found: tuple[str, int] | None) -> tuple[str, int] | None:

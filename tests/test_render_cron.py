@@ -1617,6 +1617,49 @@ def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
     assert f"holds at character {at} {what}" in line and "dash in the site's container" in line, line
 
 
+# bash's builtins and keywords that dash, the containers' sh, has not, as a command's name: dash does not find the
+# command (exit 127) and the job goes on without what it was to do; with what shows it, run by both.
+BASH_BUILTINS = [
+    ("let n=n+1; php cron.php --run $n", "let", 1, "n=1; let n=n+1; echo $n"),
+    ("declare -x APP_ENV=prod && php artisan schedule:run", "declare", 1, "declare -x X=1 && echo ran"),
+    ("typeset -i n=3; php a.php", "typeset", 1, "typeset -i n=3 && echo $n"),
+    (
+        "shopt -s nullglob; for f in ../db/*.sql; do php import.php $f; done",
+        "shopt",
+        1,
+        "shopt -s nullglob && echo ran",
+    ),
+    ("pushd ../priv && php sync.php && popd", "pushd", 1, "pushd / >/dev/null && echo ran"),
+    ("cd ../db && php dump.php; popd", "popd", 27, "pushd / >/dev/null; popd >/dev/null && echo ran"),
+    ("ls ../db | mapfile -t dumps; php clean.php", "mapfile", 12, "mapfile -t x < /dev/null && echo ran"),
+    ("readarray -t ids < ../priv/ids; php a.php", "readarray", 1, "readarray -t x < /dev/null && echo ran"),
+    ("coproc php worker.php", "coproc", 1, "coproc true && echo ran"),
+    ("php worker.php & disown", "disown", 18, "sleep 0 & disown && echo ran"),
+    ("if true; then builtin cd ../www; fi; php a.php", "builtin", 15, "builtin cd / && echo ran"),
+    ("LC_ALL=C declare x=1; php a.php", "declare", 10, "x=1 declare y=2 && echo ran"),
+]
+
+
+@pytest.mark.parametrize(("command", "name", "at", "probe"), BASH_BUILTINS)
+def test_a_builtin_of_bash_that_dash_has_not_is_refused(
+    tmp_path: Path, command: str, name: str, at: int, probe: str
+) -> None:
+    """dash does not find the command (not found, exit 127) where bash runs it: pic check names it, where it
+    is, and says what to do, as for [[ and source."""
+    dash, bash = require_program("dash"), require_program("bash")
+    runs = [
+        subprocess.run([sh, "-c", probe], capture_output=True, text=True, check=False, cwd=tmp_path)
+        for sh in (dash, bash)
+    ]
+    assert f"{name}: not found" in runs[0].stderr, runs[0]
+    assert runs[1].returncode == 0 and runs[1].stdout and not runs[1].stderr, runs[1]
+    assert (runs[0].returncode, runs[0].stdout) != (runs[1].returncode, runs[1].stdout), runs
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(f"{name} (a builtin of bash's)"), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {name} (a builtin of bash's)" in line and "dash in the site's container" in line
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -1625,6 +1668,8 @@ def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
         "echo '<<< &> |& <(x) ${X:1}' \"$'x\" ${X:-1} ${#X} ${X%.sql} ${X:=a}",  # quoted, or POSIX's
         "bash -c 'php x.php &> ../log/x.log; [[ -f y ]] && cat <<< \"${X/a/b}\"'",  # given to bash
         ". ../priv/env && echo source if [[ function x",  # POSIX's . command; the words as arguments
+        "echo let declare shopt && php let.php --mode=declare",  # bash's builtins' names as arguments
+        "php a.php; bash -c 'shopt -s nullglob; let n=1'",  # given to bash
         "run() { php cron.php --function f; }; run",  # POSIX's function definition
         "php queue.php & echo ${!} > ../run/queue.pid",  # ${!}: the special parameter !, as $! (not bash's ${!x})
         'php rappel.php "${MSG:-C\'est fait}"',  # a single quote in ${...} in double quotes is a character
