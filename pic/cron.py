@@ -992,8 +992,10 @@ def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
 _BASH_NAMES = {"[[": "[[", "source": "source "}
 # bash's builtins and keywords that dash, the containers' sh, has not, as a command's name: dash looks for a program
 # of that name, finds none ("let: not found", exit 127) and the job goes on without what it was to do. By name,
-# what sh does instead, if anything. (time, a keyword of bash's, is left out: dash runs /usr/bin/time.)
+# what sh does instead, if anything. time, a keyword of bash's, is one too: dash runs a program time, which the
+# runtime images do not have (debootstrap's minbase, no package time), so the command after it never runs.
 _BASH_BUILTINS = {
+    "time": "write the command alone (the job's log has the time it starts and ends)",
     "let": "write n=$((n + 1))",
     "declare": "assign it (x=1), export it (export X=1)",
     "typeset": "assign it (x=1), export it (export X=1)",

@@ -31,7 +31,7 @@ from pic.plan.model import Rendering, Resource
 from pic.registry import MAX_CRON_TIMEOUT, Member, MemberSpec
 from pic.render import cron as membercron
 from pic.render import web
-from tests.conftest import require_program
+from tests.conftest import MEMBERS, ROOT, require_program
 from tests.helpers import member, project_copy, write_members
 from tests.test_render_web import shellcheck
 
@@ -1658,6 +1658,29 @@ def test_a_builtin_of_bash_that_dash_has_not_is_refused(
     assert found is not None and found[1] == at and found[0].startswith(f"{name} (a builtin of bash's)"), found
     line = _command_error(tmp_path, command)
     assert f"holds at character {at} {name} (a builtin of bash's)" in line and "dash in the site's container" in line
+
+
+def test_time_before_a_command_is_refused_as_the_containers_have_no_time_program(tmp_path: Path) -> None:
+    """time is a keyword of bash's; dash looks for a program of that name, /usr/bin/time, which the runtime
+    images do not have (debootstrap's minbase, then no package named time): the command after it never runs."""
+    dash, bash = require_program("dash"), require_program("bash")
+    settings = check(ROOT, "prod", MEMBERS, ON).settings
+    for key in settings.runtimes:
+        installs = re.findall(r"apt-get install [^;&|]*", web.php_image(settings, key).dockerfile)
+        assert installs and not any(re.search(r"(?<![\w.+-])time(?![\w.+-])", i) for i in installs), key
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {"PATH": str(empty)}
+    runs = [
+        subprocess.run([sh, "-c", "time echo ran"], capture_output=True, text=True, env=env, check=False)
+        for sh in (dash, bash)
+    ]
+    assert runs[0].returncode == 127 and "time: not found" in runs[0].stderr, runs[0]
+    assert runs[1].returncode == 0 and runs[1].stdout == "ran\n", runs[1]
+    command = "time php wp-cron.php"
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == 1 and found[0].startswith("time (a builtin of bash's)"), found
+    assert "holds at character 1 time (a builtin of bash's)" in _command_error(tmp_path, command)
 
 
 @pytest.mark.parametrize(
