@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from pic.check import check
+from pic.errors import PicError
 from pic.registry import MemberSpec, member_files
 from pic.settings import load_settings
 from pic.yamlsrc import read_yaml
@@ -76,3 +78,24 @@ def test_every_key_of_the_backup_settings_is_in_docs_registry() -> None:
         assert f"`pic:backup.{field}`" in text, field
     for field in OffsiteSpec.model_fields:
         assert f"`pic:backup.offsite.{field}`" in text or f", `{field}`" in text, field
+
+
+def test_the_cron_message_docs_registry_quotes_is_what_pic_check_says(tmp_path: Path) -> None:
+    """docs/REGISTRY.md quotes pic check on a wrong job (``members/x.yaml:12 cron[1].schedule: "* * * * *" runs
+    more often than every 5 minutes: ...``): the message went on with the minutes it runs at before its colon, so
+    the quote was none an admin could find. The quote, up to its ``...``, is the start of what pic check says for
+    that schedule in a member's second job."""
+    text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
+    quoted = re.search(r"`members/x\.yaml:\d+ (cron\[1\]\.schedule): (\"[^\"]*\")([^`]*)\.\.\.`", text)
+    assert quoted is not None, "docs/REGISTRY.md quotes no message of pic check on a cron schedule"
+    field, schedule, said = quoted.groups()
+    members = tmp_path / "members"
+    members.mkdir()
+    base = (MEMBERS / "amis-du-rhone.yaml").read_text(encoding="utf-8")
+    assert "    timeout: 600\n" in base, "the example's cron job moved: write the test's job after it"
+    job = f"  - schedule: {schedule}\n    command: php bin/queue.php\n"
+    (members / "amis-du-rhone.yaml").write_text(base.replace("    timeout: 600\n", "    timeout: 600\n" + job, 1))
+    with pytest.raises(PicError) as refused:
+        check(ROOT, "prod", members, ON)
+    [told] = [p for p in refused.value.problems if p.path == field]
+    assert str(told).split(f" {field}: ", 1)[1].startswith(f"{schedule}{said}"), (str(told), said)
