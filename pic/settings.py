@@ -3180,8 +3180,11 @@ def _project_file_problems(project_dir: Path) -> list[Problem]:
     path = project_dir / "Pulumi.yaml"
     if not path.is_file():
         return []
-    data, _ = read_regular_file(path, display_path(path), follow_links=True)
-    if data is None or _PROJECT_FILE_SETTINGS.search(data) is None:
+    data, unread = read_regular_file(path, display_path(path), follow_links=True)
+    if data is None:  # too long, unreadable: what Pulumi would take from it cannot be checked
+        why = "pic cannot tell whether it holds what Pulumi applies to every stack (config:, stackConfigDir)"
+        return [Problem(p.file, p.line, p.path, f"{p.message}; {why}") for p in unread]
+    if _PROJECT_FILE_SETTINGS.search(data) is None:
         return []  # nothing of the settings there; the rest of the file (an alias, ...) is Pulumi's to read
     doc, problems = read_yaml(path, display_path(path), follow_links=True)
     if doc is None or not isinstance(doc.data, dict):

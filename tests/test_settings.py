@@ -19,6 +19,7 @@ from pic.errors import PicError, Problem
 from pic.registry import load_registry
 from pic.render import mail
 from pic.settings import SecretRef, load_settings
+from pic.yamlsrc import MAX_FILE_BYTES
 from tests.conftest import IN_CI, ROOT
 from tests.helpers import project_copy, sympa_valid_email
 
@@ -2749,6 +2750,20 @@ def test_settings_of_the_project_file_that_pulumi_applies_unchecked_are_refused(
         "name: pic\ndescription: &d Hosting\nruntime: python\ntemplate:\n  description: *d\n"
     )
     load_settings(project, "prod")
+
+
+def test_a_project_file_longer_than_pic_reads_is_refused_not_passed(tmp_path: Path) -> None:
+    """Pulumi.yaml longer than pic reads a file (a long generated comment, a pasted log) was passed without a word,
+    a ``config:`` of pic's settings after it never looked at (pic check said ok) while ``pulumi up`` applies it to
+    every stack. A project file pic cannot read is an error naming it and why, since what Pulumi takes from it
+    (``config:``, ``stackConfigDir``) cannot be checked."""
+    project = project_copy(tmp_path)
+    added = "config:\n  pic:members_root: /etc/members\n"
+    text = "#" + "x" * MAX_FILE_BYTES + "\n" + (ROOT / "Pulumi.yaml").read_text(encoding="utf-8") + added
+    (project / "Pulumi.yaml").write_text(text, encoding="utf-8")
+    told = _errors(project)
+    assert re.search(rf"Pulumi\.yaml is {len(text.encode())} bytes long \(at most {MAX_FILE_BYTES}\)", told), told
+    assert "config:" in told and "stackConfigDir" in told, told
 
 
 @pytest.mark.parametrize("key", ["pic:admin_email", "pic:members_root"])
