@@ -3078,7 +3078,7 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
             + _ssh_users_of_their_own(settings, view)
         )
         settings._source = view  # the model's own attribute, set once where the file is read
-    problems += _project_file_problems(project_dir)
+    problems += _project_file_taken_first(project_dir, stack) or _project_file_problems(project_dir)
     if problems:
         raise PicError(problems)
     return settings
@@ -3171,6 +3171,21 @@ def _project_config_words(config: object) -> str:
         f"{what}, not a mapping of settings: Pulumi refuses the project file (config: holds the project's settings, "
         "a mapping, or nothing); write the settings in each Pulumi.<stack>.yaml and remove the key"
     )
+
+
+def _project_file_taken_first(project_dir: Path, stack: str) -> list[Problem]:
+    """``Pulumi.json`` in the project's directory, which Pulumi takes as the project file before ``Pulumi.yaml``
+    (it looks for .json, then .yaml, then .yml), then reading the stack's settings from ``Pulumi.<stack>.json``,
+    which pic never reads."""
+    before = project_dir / "Pulumi.json"
+    if not before.exists() or before.is_dir():  # followed through a link, as Pulumi's os.Stat does
+        return []
+    said = (
+        "is a project file Pulumi takes before Pulumi.yaml (it looks for Pulumi.json first): pulumi up would run "
+        f"with it and read the stack's settings from Pulumi.{stack}.json, which pic check and pic plan never "
+        "read; remove it, or move it out of the project's directory"
+    )
+    return [Problem(display_path(before), None, "", said)]
 
 
 def _project_file_problems(project_dir: Path) -> list[Problem]:

@@ -2766,6 +2766,22 @@ def test_a_project_file_longer_than_pic_reads_is_refused_not_passed(tmp_path: Pa
     assert "config:" in told and "stackConfigDir" in told, told
 
 
+def test_a_project_file_pulumi_reads_before_pulumi_yaml_is_refused(tmp_path: Path) -> None:
+    """Pulumi looks for the project file as Pulumi.json before Pulumi.yaml (its encoding.Exts: .json, .yaml, .yml),
+    and then reads the stack's settings from Pulumi.<stack>.json: a Pulumi.json beside Pulumi.yaml (a tool's
+    export, a copy) made ``pulumi up`` run on settings pic check never saw, pic check saying ok. It is an error
+    naming the file, what Pulumi does with it and the stack file it would read."""
+    project = project_copy(tmp_path)
+    name = "Pulumi.json"
+    (project / name).write_text('{"name": "pic", "runtime": "python"}\n', encoding="utf-8")
+    told = _errors(project)
+    said = [line for line in told.splitlines() if line.startswith(f"{project}/{name} ") or line.startswith(name)]
+    assert len(said) == 1 and "Pulumi.yaml" in said[0] and "Pulumi.prod.json" in said[0], told
+    (project / name).unlink()
+    (project / name).mkdir()  # a directory is no project file to Pulumi
+    load_settings(project, "prod")
+
+
 @pytest.mark.parametrize("key", ["pic:admin_email", "pic:members_root"])
 @pytest.mark.parametrize(
     "secure",
