@@ -20,7 +20,7 @@ from typing import Any
 
 from pic.errors import shown_name
 from pic.networks import no_resolver_there
-from pic.settings import STACK_NAME, DnsSpec
+from pic.settings import STACK_NAME, DnsSpec, is_ip
 from pic.yamlsrc import file_kind
 
 # The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
@@ -97,14 +97,6 @@ class StoreGiven(argparse.Action):
 _ADDRESS_AND_PORT = re.compile(r"\[(?P<v6>[^\]]*)\]:(?P<v6port>[0-9]+)|(?P<v4>[0-9.]+):(?P<v4port>[0-9]+)")
 
 
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _why_not_an_address(text: str) -> str:
     """What is wrong with ``text``, no IP address: a name is told to be given as its address, but a value that is
     no name (a port after the address, brackets, a number out of range, an empty value) is told what it is."""
@@ -113,9 +105,9 @@ def _why_not_an_address(text: str) -> str:
     given = _ADDRESS_AND_PORT.fullmatch(text)
     if given is not None:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
-        if _is_address(address):
+        if is_ip(address):
             return f"it is an address and a port: give the port with --port (--resolver {address} --port {port})"
-    if text.startswith("[") and text.endswith("]") and _is_address(text[1:-1]):
+    if text.startswith("[") and text.endswith("]") and is_ip(text[1:-1]):
         return f"give it without brackets ({text[1:-1]})"
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
         return _reason(ipaddress.IPv6Address, text)
