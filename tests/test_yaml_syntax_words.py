@@ -207,3 +207,13 @@ def test_a_surrogate_pair_escape_of_a_character_refused_offers_no_escape(escape:
     message = _one(f'name: x\nnotes: "Fête {escape}"\n')
     assert message.startswith("members/case-member.yaml:2 invalid YAML: "), message
     assert words in message and "\\U0" not in message and "remove" in message, message
+
+
+def test_the_first_letters_a_boolean_shaped_text_is_looked_for_by_are_all_that_lower_to_them() -> None:
+    """The walk lowers a plain text to tell a boolean in another case (tRue) only when it starts with one of
+    ``_BOOLEAN_START``: every character whose lowercase starts as a boolean word does is one of them."""
+    from pic.yamlsrc import _BOOLEAN_SHAPED, _BOOLEAN_START
+
+    firsts = {word[0] for word in _BOOLEAN_SHAPED}
+    lowering = {chr(c) for c in range(0x110000) if chr(c).lower()[:1] in firsts}
+    assert lowering == set(_BOOLEAN_START), sorted(lowering ^ set(_BOOLEAN_START))
