@@ -19,6 +19,7 @@ Each schedule becomes a systemd ``OnCalendar=`` value (systemd.time(7),
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -70,8 +71,12 @@ def check_expression(text: str) -> str:
     if fields[4].startswith("*/"):
         raise ValueError("a day of week step has no calendar form: list the days (e.g. 1,3,5)")
     minutes = _values(fields[0], 0, 59)
-    pairs = zip(minutes, [*minutes[1:], minutes[0]], strict=True)
-    gap, early, late = min(((later - first) % 60 or 60, first, later) for first, later in pairs)
+    pairs = list(itertools.pairwise(minutes))
+    hours = set(_values(fields[1], 0, 23))
+    if any((hour + 1) % 24 in hours for hour in hours):  # the last minute of an hour, then the first of the next
+        pairs.append((minutes[-1], minutes[0]))  # (23 then 0: two days in a row may both be run)
+    gaps = [((later - first) % 60 or 60, first, later) for first, later in pairs]
+    gap, early, late = min(gaps) if gaps else (60, 0, 0)  # one minute in hours apart: an hour at least
     if gap < MIN_INTERVAL_MINUTES:
         # named, as the gap over the hour's end is not seen (*/7: at 56, then at 0 of the next hour)
         hour = " of the next hour" if late <= early else ""

@@ -104,6 +104,31 @@ def test_a_schedule_too_often_names_the_two_minutes_too_close(tmp_path: Path, sc
     assert "runs more often than every 5 minutes" in line and closest in line, line
 
 
+@pytest.mark.parametrize(
+    "schedule", ["0,59 23 * * *", "0,58 1 * * *", "1,58 3 * * *", "59,0 3 * * 1", "0,58 1,3 * * *"]
+)
+def test_minutes_close_across_an_hour_the_job_does_not_run_in_are_taken(schedule: str) -> None:
+    """0,59 23 * * * runs at 23:00 and 23:59, 59 minutes apart: the gap from :59 to :00 of the next hour is no gap
+    when the job does not run in the next hour (it was refused as 1 minute apart)."""
+    assert cron.check_expression(schedule) == schedule
+
+
+@pytest.mark.parametrize(
+    ("schedule", "closest"),
+    [
+        ("0,59 22,23 * * *", "at minutes 59 and 0 of the next hour, 1 minute apart"),
+        ("0,59 * * * *", "at minutes 59 and 0 of the next hour, 1 minute apart"),
+        ("0,58 23,0 * * *", "at minutes 58 and 0 of the next hour, 2 minutes apart"),
+        ("0,58 8-9 * * 1", "at minutes 58 and 0 of the next hour, 2 minutes apart"),
+    ],
+)
+def test_minutes_close_across_an_hour_the_job_runs_in_too_are_refused(schedule: str, closest: str) -> None:
+    """Two hours in a row (23 and 0 counted so: two days in a row may be run): :58 then :00 is 2 minutes apart."""
+    with pytest.raises(ValueError, match="runs more often than every 5 minutes") as info:
+        cron.check_expression(schedule)
+    assert closest in str(info.value), str(info.value)
+
+
 def test_timeout_command_and_site_are_checked(tmp_path: Path) -> None:
     jobs = [{"schedule": "daily", "command": "", "timeout": MAX_CRON_TIMEOUT + 1}, {"schedule": "hourly"}]
     text = "\n".join(_errors(tmp_path, jobs, site=SITE))
