@@ -2172,8 +2172,9 @@ def _refused_value(
     elif isinstance(value, dict) and set(value) == {"secure"} and key not in known and key in Settings.model_fields:
         # a setting pic reads in clear (it decrypts none but its secrets): told so, whatever the ciphertext
         why = (
-            f"is a setting pic reads in clear, written as a secret ({{secure: ...}}, not shown): write its value "
-            f"itself, with `pulumi config set {full_key} VALUE` (no --secret)"
+            "is a setting pic reads in clear, written as a secret ({secure: ...}, not shown): write its value itself "
+            "in the stack file, in clear as the other settings are (a mapping, a list or a number as YAML writes it, "
+            "which `pulumi config set` without --path would write as text)"
         )
     elif isinstance(value, dict) and set(value) == {"secure"}:
         secure = value["secure"]

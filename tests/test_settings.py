@@ -2796,7 +2796,8 @@ def test_a_setting_written_secure_is_told_once_not_missing_as_well(tmp_path: Pat
     """A setting pic reads in clear written ``{secure: ...}`` that is no ciphertext (or empty) was told so, with
     the command setting it as a secret (which pic then refuses: no secret of that name), and, for a required one,
     'is required but missing' at the same line, though its key is there. It is told once, as a setting written as a
-    secret, with the command that writes it in clear; a ciphertext Pulumi writes is told the same."""
+    secret, to be written in clear in the stack file (`pulumi config set` would write a mapping or a number as text,
+    refused then); a ciphertext Pulumi writes is told the same."""
     project = project_copy(tmp_path)
     text = (project / "Pulumi.prod.yaml").read_text(encoding="utf-8")
     line = next(ln for ln in text.splitlines() if ln.strip().startswith(f"{key}:"))
@@ -2804,7 +2805,7 @@ def test_a_setting_written_secure_is_told_once_not_missing_as_well(tmp_path: Pat
     told = _errors(project)
     lines = [ln for ln in told.splitlines() if "Pulumi.prod.yaml:" in ln]
     assert len(lines) == 1 and f" {key}: is a setting pic reads in clear" in lines[0], told
-    assert f"pulumi config set {key} VALUE" in lines[0] and f"--secret {key}" not in lines[0], told
+    assert "write its value itself in the stack file, in clear" in lines[0] and f"--secret {key}" not in lines[0], told
     assert "Hunter2" not in told, told
 
 
