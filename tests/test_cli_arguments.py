@@ -143,6 +143,27 @@ def test_a_resolver_that_is_no_name_is_told_what_is_wrong_with_it_not_to_give_an
 
 
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("1.1.1.1:99999", ("99999 is no port (1 to 65535)", "--port 99999")),
+        ("1.1.1.1:0", ("0 is no port (1 to 65535)", "--port 0")),
+        ("224.0.0.1:53", ("'224.0.0.1' is a multicast address: no resolver answers there", "--resolver 224.0.0.1")),
+        ("[ff02::1]", ("'ff02::1' is a multicast address: no resolver answers there", "(ff02::1)")),
+        ("[::ffff:1.2.3.4]:53", ("give the IPv4 address itself (1.2.3.4)", "--resolver ::ffff:1.2.3.4")),
+    ],
+)
+def test_a_resolver_with_a_port_or_brackets_is_offered_only_what_is_then_taken(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, said: tuple[str, str]
+) -> None:
+    """1.1.1.1:99999 was offered --port 99999, [ff02::1] ff02::1, 224.0.0.1:53 --resolver 224.0.0.1: each refused
+    then. What is wrong with the address or the port is told instead."""
+    told, offered = said
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert told in err and offered not in err, err
+
+
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
 def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str
 ) -> None:

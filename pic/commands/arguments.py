@@ -106,14 +106,34 @@ def _why_not_an_address(text: str) -> str:
     if given is not None:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
         if is_ip(address):
-            return f"it is an address and a port: give the port with --port (--resolver {address} --port {port})"
+            return _address_and_port(address, port)
     if text.startswith("[") and text.endswith("]") and is_ip(text[1:-1]):
-        return f"give it without brackets ({text[1:-1]})"
+        refused = _refused(text[1:-1])
+        return f"it is in brackets, and {refused}" if refused else f"give it without brackets ({text[1:-1]})"
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
         return _reason(ipaddress.IPv6Address, text)
     if all(c.isascii() and (c.isdigit() or c == ".") for c in text):  # no top-level domain is digits alone
         return _reason(ipaddress.IPv4Address, text)
     return "give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
+
+
+def _address_and_port(address: str, port: str) -> str:
+    """What is said of an address given with its port (``1.1.1.1:53``): the options to give, when both are taken."""
+    if (refused := _refused(address)) is not None:
+        return f"it is an address and a port, and {refused}"
+    if not 1 <= int(port) <= 65535:
+        return f"it is an address and a port, and {int(port)} is no port (1 to 65535)"
+    return f"it is an address and a port: give the port with --port (--resolver {address} --port {port})"
+
+
+def _refused(address: str) -> str | None:
+    """Why :func:`ip_address` refuses ``address``, an IP address (one no resolver answers at), or None: a value
+    holding it is offered it only when it is taken."""
+    try:
+        ip_address(address)
+    except argparse.ArgumentTypeError as error:
+        return str(error)
+    return None
 
 
 def _reason(kind: Callable[[str], object], text: str) -> str:
