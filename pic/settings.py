@@ -385,12 +385,13 @@ class HostSpec(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _this_machine_in_capitals(cls, data: object) -> object:
-        """A host reached over ssh at this machine's name in capitals (LOCALHOST): told as the name in lowercase
-        is (:func:`_check_host_addresses`), not to be written in lowercase, which is refused there too."""
+        """A host reached over ssh at this machine's name in capitals (LOCALHOST): read in lowercase, so that it is
+        told as the name in lowercase is (:func:`_check_host_addresses`, the value shown as written), not to be
+        written in lowercase, which is refused there too; the host's other fields are told as they are."""
         if isinstance(data, dict) and data.get("connection", "ssh") == "ssh":
             address = data.get("address")
             if isinstance(address, str) and address != address.lower() and _this_machine(address.lower()):
-                raise SubfieldError(("address",), _THIS_MACHINE_OVER_SSH)
+                return {**data, "address": address.lower()}  # refused as this machine once the host is read
         return data
 
     @field_validator("cpus")

@@ -762,6 +762,11 @@ def test_localhost_in_capitals_as_an_ssh_host_s_address_is_told_this_machine(tmp
     line = next((ln for ln in text.splitlines() if " pic:hosts.web1.address: " in ln), None)
     assert line is not None, text
     assert "is this machine, not a host reached over ssh" in line and "lowercase" not in line, line
+    assert f'"{written}"' in line, line
+    # the host's other faults are told with it (they were hidden behind it), the address once they are mended
+    _edit(project, "role: web, address:", "role: wbe, address:")
+    text = _errors(project)
+    assert " pic:hosts.web1.role: " in text, text
 
 
 @pytest.mark.parametrize("written", ["10.0.0.256", "010.0.0.1", "10.1", "1.2.3.4.5", "300.1.1.1"])
