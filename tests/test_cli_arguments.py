@@ -793,7 +793,23 @@ def test_a_file_under_a_long_members_path_is_named_whole(
     assert f"{members / 'cine-club-lumiere.yaml'}:11 site.php" in err, err
 
 
-@pytest.mark.parametrize("slug", ["VELO-CITE", "Velo_Cite", "VELO_CITE", "velo-cite.yaml", "members/velo-cite.yaml"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "VELO-CITE",
+        "Velo_Cite",
+        "VELO_CITE",
+        "velo-cite.yaml",
+        "members/velo-cite.yaml",
+        # a file name in another case or with another suffix: the slug its name is in another form
+        "VELO-CITE.yaml",
+        "members/Velo_Cite.yaml",
+        "velo-cite.YAML",
+        "VELO-CITE.yml",
+        "./members/VELO-CITE.YAML",
+        " velo-cite ",
+    ],
+)
 def test_a_slug_of_move_script_in_another_form_is_told_the_member_meant(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, slug: str
 ) -> None:

@@ -54,10 +54,14 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         # A path (../velo-cite, members/velo-cite.yaml) is no slug: never said to be no member as there is no
         # members/../velo-cite.yaml, a file that may exist. Said as pic new says it, with the member meant.
         slugs = [m.slug for m in checked.registry]
-        meant = slug_meant(args.slug)  # VELO-CITE, Velo_Cite: in another case, which difflib sees as unlike
-        close = [s for s in slugs if s in {args.slug.rsplit("/", 1)[-1].removesuffix(".yaml"), meant}] or (
-            difflib.get_close_matches(args.slug, slugs, n=1)
-        )
+        # the file's name without its directory and suffix (members/VELO-CITE.yaml, velo-cite.YML), then that or
+        # the whole in another case or with _ for - (VELO-CITE, Velo_Cite), which difflib sees as unlike
+        name = args.slug.strip().rsplit("/", 1)[-1]
+        stem, dot, suffix = name.rpartition(".")
+        if dot and suffix.lower() in ("yaml", "yml"):
+            name = stem
+        forms = {name, slug_meant(name), slug_meant(args.slug)}
+        close = [s for s in slugs if s in forms] or (difflib.get_close_matches(args.slug, slugs, n=1))
         why = f"{show_value(args.slug)} is not a valid slug: {SLUG_WORDS}" + (
             f"; did you mean {close[0]!r}?" if close else ""
         )
