@@ -593,14 +593,17 @@ class _Cross:
                 secrets.append(value if isinstance(value, str) else m.shown(loc, value))
             named = HIDDEN_KEY if key in secrets else None
             takes = functools.partial(self.php_size_taken, m, site, chosen, key)
-            why = phpini.problem(key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named, takes)
+            plain = loc in m.written  # a text written without quotes that YAML read otherwise, or a boolean's tRue
+            why = phpini.problem(
+                key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named, takes, plain=plain
+            )
             if why is not None and not secrets:
                 # refused: a password pasted beside its value or its name (128M Lilas2024x!) is not shown either
                 secrets = [key] if secrettext.password_beside(key, key=True) else []
                 secrets += [value] if secrettext.password_beside(value) else []
                 if secrets:
                     named = HIDDEN_KEY if key in secrets else None
-                    why = phpini.problem(key, value, HIDDEN_VALUE, named)
+                    why = phpini.problem(key, value, HIDDEN_VALUE, named, plain=plain)
             if why is not None:
                 bad = True
                 if secrets:  # neither shown; a key that reads as a secret told at the settings' line

@@ -37,6 +37,7 @@ from pic.errors import (
 from pic.lazyre import LazyPattern
 from pic.secrettext import fingerprint_groups, labelled_password, password_beside, reads_as_secret, redacted
 from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES
+from pic.yamlloader import boolean_case_told
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
@@ -845,11 +846,8 @@ def _list_hint(value: object, shown: str) -> str:
 def _bool_hint(value: object, written: str | None) -> str:
     """How to write a boolean, for text: ``"yes"`` in quotes, ``tRue`` plain (a case YAML reads as text), ``oui``."""
     word = isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS
-    if word and written is not None:  # plain, in a case YAML reads as text (tRue, oN)
-        return (
-            "YAML reads a word in all small letters, all capitals or with a capital first alone as a boolean "
-            "(true, True, TRUE; yes, on, off...): write true or false"
-        )
+    if word and written is not None and (told := boolean_case_told(written)) is not None:  # plain: tRue, oN
+        return told
     return "in quotes it is text: write true or false without quotes" if word else "write true or false, without quotes"
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any, Literal
 
 from pic.errors import meant_among, non_finite, osa_distance, shown_name
-from pic.yamlloader import boolean_json_schema
+from pic.yamlloader import boolean_case_told, boolean_json_schema
 
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
 
@@ -257,11 +257,13 @@ def _size_meant(rule: Rule, value: object, takes: Callable[[str], bool] | None) 
     return f"; write {meant}" if taken else ""
 
 
-def _named_problem(rule: Rule, value: object, shown: str, expected: str) -> str | None:
+def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plain: bool) -> str | None:
     """:func:`problem` for a flag or a time zone."""
     if rule.kind == "flag":
         if isinstance(value, bool):
             return None
+        if isinstance(value, str) and plain and (told := boolean_case_told(value)) is not None:
+            return f"{shown} is not true or false: {told}"  # oN, as a boolean field of the model tells it
         if isinstance(value, str):
             return f"{shown} is text: {expected}, written without quotes (yes/no and on/off are read as such too)"
     elif isinstance(value, str):
@@ -281,7 +283,13 @@ def own_texts(key: str) -> list[str]:
 
 
 def problem(
-    key: str, value: object, shown: str, key_shown: str | None = None, takes: Callable[[str], bool] | None = None
+    key: str,
+    value: object,
+    shown: str,
+    key_shown: str | None = None,
+    takes: Callable[[str], bool] | None = None,
+    *,
+    plain: bool = False,
 ) -> str | None:
     """The message refusing ``value`` for ini key ``key``, or None when it is allowed.
 
@@ -292,6 +300,8 @@ def problem(
     zones names of :func:`timezones`. A value of the wrong type gets one message naming what it is.
     ``key_shown``: the key as the message names one that is not allowed (default: as written). ``takes``: whether
     the site takes a size a message offers beside the setting's range (its container's memory, its other sizes).
+    ``plain``: the value was written without quotes (a flag's ``oN`` is then told as a boolean word in a case YAML
+    reads as text, :func:`pic.yamlloader.boolean_case_told`).
     """
     rule = RULES.get(key)
     if rule is None:
@@ -302,7 +312,7 @@ def problem(
     expected = f"{key} must be {rule.describe()}"
     quotes = ", written without quotes" if isinstance(value, str) else ""
     if rule.kind in ("flag", "timezone"):
-        return _named_problem(rule, value, shown, expected)
+        return _named_problem(rule, value, shown, expected, plain=plain)
     n = _number(rule, value)
     if isinstance(n, str):
         return f"{shown} {n}: {expected}{quotes if n == 'is text' else ''}{_size_meant(rule, value, takes)}"

@@ -78,6 +78,24 @@ class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 BOOLEAN_WORDS_1_1 = ("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF")
 
 
+# YAML's words for a boolean, each read as one only in small letters, capitals or with a capital first (yaml.org/type/
+# bool.html for 1.1, yaml.org/spec/1.2.2 §10.3.2 for 1.2's true and false): tRue, oN, yES are text
+BOOLEAN_WORDS = ("true", "false", "yes", "no", "on", "off")
+
+
+def boolean_case_told(text: str) -> str | None:
+    """How to write ``text``, written plain, when it is a word of :data:`BOOLEAN_WORDS` in a case YAML reads as text
+    (``tRue``, ``oN``, ``yES``): the cases read as a boolean, named; None for any other text. One message for every
+    yes/no field (a model's boolean, ``php_settings.display_errors``)."""
+    word = text.lower()
+    if word not in BOOLEAN_WORDS or text in (word, word.capitalize(), word.upper()):
+        return None
+    return (
+        "YAML reads a word in all small letters, all capitals or with a capital first alone as a boolean "
+        f"({word}, {word.capitalize()}, {word.upper()}): write true or false"
+    )
+
+
 def boolean_json_schema() -> dict[str, Any]:
     """The JSON Schema of a boolean as this loader reads one: ``true``, or a word of :data:`BOOLEAN_WORDS_1_1`, which
     an editor reading the file as YAML 1.2 (yaml-language-server's default) gets as text."""

@@ -1487,6 +1487,48 @@ def test_display_errors_takes_every_spelling_of_a_yaml_boolean(tmp_path: Path, w
     assert m.site is not None and m.site.php_settings == {"display_errors": value}
 
 
+def _other_case(word: str) -> list[str]:
+    """The spellings of ``word`` YAML reads as text: a case other than small letters, capitals or a capital first."""
+    cases = {"".join(c.upper() if i & (1 << n) else c for n, c in enumerate(word)) for i in range(1 << len(word))}
+    return sorted(cases - {word, word.capitalize(), word.upper()})
+
+
+@pytest.mark.parametrize(
+    "written", [case for word in ("true", "false", "yes", "no", "on", "off") for case in _other_case(word)[:3]]
+)
+def test_a_boolean_word_in_a_case_yaml_reads_as_text_is_told_alike_in_every_yes_no_field(
+    tmp_path: Path, written: str
+) -> None:
+    """``display_errors: oN`` was told as written without quotes, which it was; every yes/no field of the file
+    (``https``, ``access.ssh``, ``php_settings.display_errors``) tells it as one message: YAML reads the word as a
+    boolean in the cases named, and this one as text."""
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    word = written.lower()
+    fields = {
+        "site.https": f"  https: {written}\n",
+        "site.php_settings.display_errors": f"  php_settings:\n    display_errors: {written}\n",
+        "access.ssh": f'  php: "8.4"\naccess:\n  ssh: {written}\n',
+    }
+    for field, lines in fields.items():
+        directory = tmp_path / field
+        directory.mkdir()
+        php = "" if field == "access.ssh" else '  php: "8.4"\n'
+        (directory / "test-site.yaml").write_text(
+            "name: Test site\ncontact: {name: A, email: a@test-site.fr}\nuid: 10720\n"
+            f"site:\n  domains: [test-site.fr]\n{php}{lines}"
+        )
+        with pytest.raises(PicError) as caught:
+            load_registry(directory, load_settings(ROOT, "prod"))
+        (problem,) = [str(p) for p in caught.value.problems]
+        assert problem.endswith(
+            f" {field}: {written} is not true or false: YAML reads a word in all small letters, all capitals or "
+            f"with a capital first alone as a boolean ({word}, {word.capitalize()}, {word.upper()}): "
+            "write true or false"
+        ), problem
+
+
 @pytest.mark.parametrize(
     ("contact", "domains", "what"),
     [
