@@ -641,34 +641,42 @@ class _Cross:
             return True
         limits = m.spec.limits
         memory_mb = (limits.memory_mb if limits else None) or self.settings.limits.memory_mb
-        return phpini.effective_bytes(sizes, "memory_limit") <= memory_mb * phpini.MiB
+        return phpini.effective_bytes(sizes, "memory_limit") < memory_mb * phpini.MiB
 
     def php_memory(self, m: Member, chosen: dict[str, Any]) -> None:
-        """PHP's memory_limit, the platform's default when unset, fits in the site's container.
+        """PHP's memory_limit, the platform's default when unset, is less than the site's container's memory.
 
-        Above it, a request that needs the memory is killed by the container's limit (the kernel's
-        OOM killer) instead of ending with PHP's "Allowed memory size exhausted" in log/php-error.log.
+        The container holds Apache and its mod_php workers, OPcache's shared memory (64 MB, php-pic.ini.j2) and
+        the /tmp tmpfs besides one request's PHP: at the container's memory or above it, a request that needs the
+        memory is killed by the container's limit (the kernel's OOM killer), with the other requests of the site,
+        instead of ending with PHP's "Allowed memory size exhausted" in log/php-error.log.
         """
         limits = m.spec.limits
         own_mb = limits.memory_mb if limits else None
         memory_mb = own_mb or self.settings.limits.memory_mb
-        if phpini.effective_bytes(chosen, "memory_limit") <= memory_mb * phpini.MiB:
+        php_bytes = phpini.effective_bytes(chosen, "memory_limit")
+        if php_bytes < memory_mb * phpini.MiB:
             return
         container = f"{memory_mb} MB, {'limits.memory_mb' if own_mb else 'pic:limits.memory_mb, the stack default'}"
         if "memory_limit" in chosen:
+            shown = m.shown(("site", "php_settings", "memory_limit"), chosen["memory_limit"])
+            how_much = "all of" if php_bytes == memory_mb * phpini.MiB else "more than"
             self.at(
                 m,
                 ("site", "php_settings", "memory_limit"),
-                f"{m.shown(('site', 'php_settings', 'memory_limit'), chosen['memory_limit'])} is more than the site's "
-                f"container may use ({container}): raise the container's limit first",
+                f"{shown} ({php_bytes / phpini.MiB:.10g} MB) is {how_much} the memory of the site's container "
+                f"({container}), which also holds Apache, its other workers and OPcache: write less than "
+                f"{memory_mb}M, or raise the container's limit first",
             )
             return
         self.at(
             m,
             ("limits", "memory_mb") if own_mb else ("site", "php"),
-            f"the site's container may use {container}, less than PHP's memory_limit "
+            f"the site's container may use {container}, "
+            f"{'less than' if php_bytes > memory_mb * phpini.MiB else 'no more than'} PHP's memory_limit "
             f"({self.php_value(m, chosen, 'memory_limit')}): a request that needs it would be killed "
-            "instead of ending with PHP's error; set site.php_settings.memory_limit at most that, or raise the limit",
+            "instead of ending with PHP's error (the container also holds Apache, its other workers and OPcache); "
+            f"set site.php_settings.memory_limit less than {memory_mb}M, or raise the limit",
         )
 
     @staticmethod

@@ -51,6 +51,10 @@ _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 # bytes to PHP 8, with a warning)
 _SIZE_WRITTEN = re.compile(r"\s*([1-9][0-9]{0,12})\s*([KMGkmg])(?:i?[BbOo])?\s*")
 MiB = 1024**2
+# The value PHP reads as no limit, of the settings that have one (PHP manual: ini.core's memory_limit and
+# post_max_size, info.configuration's max_execution_time): a site may not have it, and it is told so, not as a size
+# out of range or not in PHP's shorthand.
+NO_LIMIT: dict[str, int] = {"memory_limit": -1, "post_max_size": 0, "max_execution_time": 0}
 # The site container's /tmp, a tmpfs of this many MiB (components/member_site.py): PHP writes an upload
 # there (upload_tmp_dir) while the request comes in, so a file larger than it is never received.
 SITE_TMP_MB = 64
@@ -313,6 +317,8 @@ def problem(
     quotes = ", written without quotes" if isinstance(value, str) else ""
     if rule.kind in ("flag", "timezone"):
         return _named_problem(rule, value, shown, expected, plain=plain)
+    if key in NO_LIMIT and not isinstance(value, bool) and value in (NO_LIMIT[key], str(NO_LIMIT[key])):
+        return f"{shown} is PHP's value for no limit, which a site may not have: {expected}"
     n = _number(rule, value)
     if isinstance(n, str):
         return f"{shown} {n}: {expected}{quotes if n == 'is text' else ''}{_size_meant(rule, value, takes)}"

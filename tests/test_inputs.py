@@ -1724,6 +1724,79 @@ def test_php_memory_is_checked_for_a_member_whose_site_runs_only(tmp_path: Path,
     assert len(errors) == 1 and "run-member.yaml" in errors[0], proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("memory_mb", "written", "refused"),
+    [
+        (512, "512M", True),  # equal: the request's PHP would take all of it
+        (512, "524288K", True),  # the same size in K, as PHP reads it
+        (512, "536870912", True),  # in bytes
+        (1024, "1G", True),
+        (1024, "1g", True),  # PHP reads the suffix in either case
+        (512, "511M", False),
+        (None, "256M", True),  # the stack's pic:limits.memory_mb, 256
+        (None, "255M", False),
+    ],
+)
+def test_php_memory_limit_is_less_than_the_containers_memory(
+    tmp_path: Path, memory_mb: int | None, written: str, refused: bool
+) -> None:
+    """The container runs Apache and its mod_php workers, OPcache's shared memory and the /tmp tmpfs beside a
+    request's PHP: a memory_limit of all its memory (512M in 512 MB) is refused as a larger one is, with both
+    figures; the size read as PHP reads it (K, M, G in either case, or bytes)."""
+    settings: dict[str, object] = {"memory_limit": int(written) if written.isdigit() else written}
+    site = {"domains": ["asso-case.org"], "php": "8.4", "php_settings": settings}
+    data = member(site=site) if memory_mb is None else member(site=site, limits={"memory_mb": memory_mb})
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    errors = [line for line in proc.stderr.splitlines() if "memory_limit" in line and "warning" not in line]
+    if not refused:
+        assert proc.returncode == 0 and not errors, proc.stderr
+        return
+    assert proc.returncode == 1 and len(errors) == 1, proc.stderr
+    container = memory_mb or 256
+    size = phpini_bytes(written) // 2**20
+    assert f"site.php_settings.memory_limit: {written}" in errors[0].replace('"', ""), errors[0]
+    assert f"({size} MB)" in errors[0] and f"{container} MB" in errors[0], errors[0]
+    assert f"less than {container}M" in errors[0], errors[0]
+
+
+def phpini_bytes(written: str) -> int:
+    from pic import phpini
+
+    n = phpini.size_bytes(written)
+    assert n is not None
+    return n
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "meaning"),
+    [
+        ("memory_limit", "-1", "no limit"),
+        ("memory_limit", '"-1"', "no limit"),
+        ("post_max_size", "0", "no limit"),
+        ("max_execution_time", "0", "no limit"),
+    ],
+)
+def test_phps_value_for_no_limit_is_told_as_such(tmp_path: Path, key: str, written: str, meaning: str) -> None:
+    """PHP reads memory_limit -1, post_max_size 0 and max_execution_time 0 as no limit (PHP manual, ini.core and
+    info.configuration): told so, not as a size out of range or not in PHP's shorthand."""
+    lines = [
+        "name: Case Member",
+        "contact: {name: Case Contact, email: case@case-asso.fr}",
+        "uid: 10600",
+        "site:",
+        "  domains: [case-asso.fr]",
+        '  php: "8.4"',
+        "  php_settings:",
+        f"    {key}: {written}",
+    ]
+    (tmp_path / "members").mkdir()
+    (tmp_path / "members" / "case-member.yaml").write_text("\n".join(lines) + "\n")
+    proc = check(tmp_path / "members")
+    errors = [line for line in proc.stderr.splitlines() if "case-member.yaml" in line]
+    assert proc.returncode == 1 and len(errors) == 1, proc.stderr
+    assert f"site.php_settings.{key}: {written} is PHP's value for {meaning}" in errors[0], errors[0]
+
+
 @pytest.mark.parametrize(("written", "warned"), [("200M", True), ("67108865", True), ("65M", True), ("64M", False)])
 def test_an_upload_size_beyond_the_containers_tmp_is_warned_of(tmp_path: Path, written: str, warned: bool) -> None:
     """PHP writes an upload to the container's /tmp, a tmpfs of SITE_TMP_MB: a larger file is never received."""
