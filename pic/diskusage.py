@@ -396,13 +396,19 @@ def _duplicates(parts: list[_Part], *, by_host: bool) -> list[Problem]:
 
 
 def _capped(problems: list[Problem]) -> list[Problem]:
-    """The first :data:`_PROBLEMS_SHOWN` problems, and one that counts the others."""
+    """The first :data:`_PROBLEMS_SHOWN` problems, and one that counts the others, after them: at the file and line
+    of the first it counts, as pic check counts a member file's (pic.yamlsrc), so that it sorts last."""
     if len(problems) <= _PROBLEMS_SHOWN:
         return sorted(problems)
     first, hidden = sorted(problems)[:_PROBLEMS_SHOWN], sorted(problems)[_PROBLEMS_SHOWN:]
     errors = sum(p.faults for p in hidden if p.severity == "error")
     severity: Severity = "error" if errors else "warning"
-    counted = Problem(hidden[0].file, None, "", f"and {len(hidden)} more problem(s), not shown", severity, errors or 1)
+    others = len({p.file for p in hidden}) - 1
+    where = ("from this line on" if hidden[0].line is not None else "from this file on") + (
+        f", and in {others} other file(s)" if others else ""
+    )
+    message = f"and {len(hidden)} more problem(s) {where}, not shown"
+    counted = Problem(hidden[0].file, hidden[0].line, "", message, severity, errors or 1)
     return [*first, counted]
 
 

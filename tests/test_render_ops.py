@@ -248,11 +248,25 @@ def test_disk_usage_every_bad_line_and_file_is_named(tmp_path: Path) -> None:
 
 
 def test_disk_usage_many_bad_lines_are_counted_not_all_shown(tmp_path: Path) -> None:
+    """The line counting the problems not shown comes after those shown, at the line of the first it counts, as
+    pic check counts a member file's (pic.yamlsrc): it was first, at no line, before what it counted."""
     (tmp_path / "web1.tsv").write_bytes(HEADER + b"a\t1\xc2\xb2\t2\t3\n" * 25)
     with pytest.raises(PicError) as info:
         diskusage.read([tmp_path])
-    assert [p.line for p in info.value.problems] == [None, *range(2, 22)]
-    assert str(info.value.problems[0]).endswith("web1.tsv and 5 more problem(s), not shown")
+    assert [p.line for p in info.value.problems] == [*range(2, 22), 22]
+    assert str(info.value.problems[-1]).endswith("web1.tsv:22 and 5 more problem(s) from this line on, not shown")
+    assert str(info.value).splitlines()[-1] == str(info.value.problems[-1])
+
+
+def test_disk_usage_problems_not_shown_of_several_files_are_counted_last(tmp_path: Path) -> None:
+    """Hidden problems spread over two files: the count, last, says so."""
+    (tmp_path / "web1.tsv").write_bytes(HEADER + b"a\t1\xc2\xb2\t2\t3\n" * 19)
+    (tmp_path / "web2.tsv").write_bytes(HEADER.replace(b"web1", b"web2") + b"b\t1\xc2\xb2\t2\t3\n" * 4)
+    with pytest.raises(PicError) as info:
+        diskusage.read([tmp_path])
+    shown = [(os.path.basename(p.file), p.line) for p in info.value.problems]
+    assert shown == [*(("web1.tsv", n) for n in range(2, 21)), ("web2.tsv", 2), ("web2.tsv", 3)], shown
+    assert str(info.value.problems[-1]).endswith("web2.tsv:3 and 3 more problem(s) from this line on, not shown")
 
 
 def test_disk_usage_file_that_is_not_a_regular_file_is_never_opened(tmp_path: Path) -> None:
