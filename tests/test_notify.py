@@ -988,6 +988,56 @@ def test_warning_with_an_exception_says_the_site_runs_until_the_exception_ends(
     assert "and your site will be stopped" not in out and "31 December 2026 at the latest" not in out, out
 
 
+@pytest.mark.parametrize("status", ["active", "suspended"])
+def test_on_the_last_day_of_an_exception_the_message_says_it_ends_today(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], status: str
+) -> None:
+    """On an exception's last day the message named the day alone, as for a day ahead ("granted until 15 January
+    2027. After that day it will be stopped."): the member reading it that day is told it ends today, and the move
+    is due today, in French and in English."""
+    last = dt.date(2027, 1, 15)
+    data = member(status=status, site=_site("7.4", "case-asso.fr"), exceptions=_exception(last))
+    printed = dry_run(tmp_path, capsys, data, last)
+    assert [line for line in _body(printed) if len(line) > _WIDTH] == [], printed
+    out = _flat(printed)
+    assert "prend fin aujourd'hui, le 15 janvier 2027" in out, out
+    assert "au plus tard aujourd'hui, le 15 janvier 2027" in out, out
+    assert "Après cette date" not in out and "d'ici là" not in out, out
+
+    en = dict(data, contact={"name": "Sam", "email": "sam@case-asso.fr", "language": "en"})
+    printed = dry_run(tmp_path / "en", capsys, en, last)
+    assert [line for line in _body(printed) if len(line) > _WIDTH] == [], printed
+    out = _flat(printed)
+    assert "ends today, 15 January 2027" in out, out
+    assert "today, 15 January 2027, at the latest" in out, out
+    assert "After that day" not in out and "before then" not in out, out
+    # the day before, the day is named as any other
+    out = _flat(dry_run(tmp_path / "before", capsys, en, last - dt.timedelta(days=1)))
+    assert "ends today" not in out and "today, 14 January" not in out, out
+    assert "exception granted until 15 January 2027. After that day it will be stopped." in out or (
+        status == "suspended" and "You hold an exception until 15 January 2027: if your site" in out
+    ), out
+
+
+@pytest.mark.parametrize("status", ["active", "suspended"])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_the_end_of_life_day_the_move_is_due_today(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], status: str, language: str
+) -> None:
+    """Without an exception the last day is the end of life's (8.2: 2026-12-31): on it, the move is due today, as
+    on an exception's last day, not by a day named as if ahead."""
+    contact = {"name": "Sam", "email": "sam@case-asso.fr", "language": language}
+    data = member(status=status, contact=contact, site=_site("8.2", "case-asso.fr"))
+    printed = dry_run(tmp_path, capsys, data, dt.date(2026, 12, 31))
+    assert [line for line in _body(printed) if len(line) > _WIDTH] == [], printed
+    out = _flat(printed)
+    today = {"fr": "au plus tard aujourd'hui, le 31 décembre 2026", "en": "today, 31 December 2026, at the latest"}
+    assert today[language] in out, out
+    if status == "suspended":  # and the day it may run if brought back is today's
+        back = {"fr": "jusqu'à ce soir, le 31 décembre 2026, pas au-delà", "en": "until the end of today, 31 December"}
+        assert back[language] in out, out
+
+
 def test_an_exception_longer_than_pic_check_allows_is_refused_and_nothing_sent(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:

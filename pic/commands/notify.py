@@ -481,6 +481,7 @@ def _site_words(due: _Due, settings: Settings, on: dt.date, lang: str, newest: s
         "in_days": in_days(due.days_left, lang),
         "days_text": days_text(due.days_left, lang),
         "last_day_text": long_date(last_day, lang) if last_day is not None else "",
+        "last_day_today": last_day == on,  # the message is read that day: "ends today", "today at the latest"
         "by_exception": last_day is not None and last_day > spec.eol,
         "exception_ended_text": (
             long_date(exc.until, lang) if exc is not None and exc.until < on and not spec.stopped else ""
