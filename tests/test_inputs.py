@@ -1680,6 +1680,11 @@ def test_a_contact_at_a_domain_sympa_receives_is_warned(tmp_path: Path, contact:
         ("bureau@gmial.com", "misspelled domain", "bureau@gmail.com"),
         ("bureau@gmail.fr", "never had mailboxes", "bureau@gmail.com"),
         ("bureau@voila.fr", "domain closed", None),  # Orange closed it: no address to suggest
+        # closed too, each with its source in pic/data/mail_domains.yaml
+        ("bureau@tiscali.fr", "domain closed", None),
+        ("bureau@cybercable.fr", "domain closed", None),
+        ("bureau@wanadoo.es", "domain closed", None),
+        ("bureau@orange.es", "domain closed", None),
         ("bureau@hotmail.fe", "unknown top-level domain .fe", "bureau@hotmail.fr"),
         ("bureau@orange.frr", "unknown top-level domain .frr", "bureau@orange.fr"),
         ("Bureau@Asso-Case.LAN", "unknown top-level domain .lan", None),

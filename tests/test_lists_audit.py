@@ -178,6 +178,28 @@ def test_shipped_data_file_is_valid_and_has_the_two_most_frequent_errors() -> No
         assert d.note or (d.status == "typo" and d.suggest), f"{name}: a closed or never-used domain says why"
 
 
+def test_every_closed_domain_of_the_shipped_file_says_when_and_from_what_source() -> None:
+    """A closed domain is a fact of a provider's history: its note gives the year, and a comment above it where it is
+    told (a provider's announcement, the press), so that a reviewer can check it and an admin can tell when it no
+    longer holds; the note alone is shown to list owners."""
+    import re
+    from importlib import resources
+
+    text = resources.files("pic.data").joinpath("mail_domains.yaml").read_text(encoding="utf-8")
+    comments: list[str] = []
+    sources = {}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            comments.append(line)
+        elif re.match(r"[a-z0-9]", line):
+            sources[line.rstrip(":")] = " ".join(comments)
+            comments = []
+    for name, d in lists_audit.load_domains().items():
+        if d.status == "closed":
+            assert re.search(r"\b(19|20)\d\d\b", d.note or ""), f"{name}: no year in {d.note!r}"
+            assert "source: " in sources[name], f"{name}: no '# source: ' comment above it"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=60), max_size=20))
 def test_any_export_is_audited_without_crashing(tmp_path_factory: pytest.TempPathFactory, lines: list[str]) -> None:
