@@ -170,7 +170,7 @@ def clashing(directory: Path, count: int, seed: int, runtimes: list[str]) -> Pat
             until = rng.choice(["2020-01-01", "2026-12-31", "2027-06-30", "2099-01-01"])
             data["exceptions"] = {"php_eol": {"until": until, "reason": "migration planned"}}
         if rng.random() < 0.25:
-            data["limits"] = rng.choice([{"cpus": 4}, {"cpus": 0.5}, {"memory_mb": 128}, {"cpus": 3, "memory_mb": 64}])
+            data["limits"] = rng.choice([{"cpus": 4}, {"cpus": 0.5}, {"memory_mb": 192}, {"cpus": 3, "memory_mb": 64}])
         cron = rng.choice(_CRON)
         if cron:
             data["cron"] = cron

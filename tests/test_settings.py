@@ -2257,7 +2257,7 @@ def test_a_container_limit_above_a_hosts_cpus_is_refused(tmp_path: Path) -> None
             # web2 has one CPU, and its only site sets its own: the default of 3 reaches no container there
             "asso-own": member(10600, site=own, host="web2", limits={"cpus": 1}),
             "asso-nosite": member(10601, host="web2"),  # no site, no container
-            "asso-default": member(10602, site=uses, limits={"memory_mb": 128}),  # on web1, without its own cpus
+            "asso-default": member(10602, site=uses, limits={"memory_mb": 192}),  # on web1, without its own cpus
         },
     )
     [problem] = _check_errors(project, directory)
