@@ -249,6 +249,12 @@ def _number(rule: Rule, value: object) -> int | str:
     return f"is {_kind_of(value)}"
 
 
+def _int_text(value: object) -> int | None:
+    """The whole number a text of digits, with a sign, is (``"-1"``), else None."""
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.lstrip("+-").isdigit() and text.count("-") + text.count("+") <= 1 else None
+
+
 def _size_meant(rule: Rule, value: object, takes: Callable[[str], bool] | None) -> str:
     """``; write 256M``: the size in PHP's shorthand that ``value`` is written with another unit
     (:data:`_SIZE_WRITTEN`), when the setting takes it, and the site (``takes``); else nothing."""
@@ -317,9 +323,10 @@ def problem(
     quotes = ", written without quotes" if isinstance(value, str) else ""
     if rule.kind in ("flag", "timezone"):
         return _named_problem(rule, value, shown, expected, plain=plain)
-    if key in NO_LIMIT and not isinstance(value, bool) and value in (NO_LIMIT[key], str(NO_LIMIT[key])):
-        return f"{shown} is PHP's value for no limit, which a site may not have: {expected}"
     n = _number(rule, value)
+    if key in NO_LIMIT and not isinstance(value, bool) and NO_LIMIT[key] in (n, value, _int_text(value)):
+        # -1, "-1", 0, "0", 0K, 00M: as PHP reads them
+        return f"{shown} is PHP's value for no limit, which a site may not have: {expected}"
     if isinstance(n, str):
         return f"{shown} {n}: {expected}{quotes if n == 'is text' else ''}{_size_meant(rule, value, takes)}"
     if rule.low <= n <= rule.high:

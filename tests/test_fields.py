@@ -2000,9 +2000,8 @@ def test_two_names_apart_by_what_prints_as_nothing_are_one_and_shown_escaped(
     ("key", "written"),
     [
         ("upload_max_filesize", "0M"),
-        ("post_max_size", "0"),
         ("upload_max_filesize", "99999999999999999999G"),
-        ("post_max_size", "00K"),
+        ("post_max_size", "99999999999999999999G"),
     ],
 )
 def test_a_size_of_php_s_shorthand_out_of_bounds_is_told_out_of_range(tmp_path: Path, key: str, written: str) -> None:
@@ -2016,3 +2015,29 @@ def test_a_size_of_php_s_shorthand_out_of_bounds_is_told_out_of_range(tmp_path: 
         load_registry(members, load_settings(ROOT, "prod"))
     [line] = [line for line in str(info.value).splitlines() if f"php_settings.{key}" in line]
     assert "is out of range" in line and "not a size in PHP's shorthand" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [
+        ("post_max_size", '"0"'),
+        ("post_max_size", '"00K"'),
+        ("post_max_size", "0M"),
+        ("post_max_size", "0"),
+        ("memory_limit", "-1"),
+        ("memory_limit", '"-1"'),
+        ("max_execution_time", "0"),
+    ],
+)
+def test_phps_value_for_no_limit_is_told_in_every_form_php_reads_it(tmp_path: Path, key: str, written: str) -> None:
+    """post_max_size 0 ("its value may be 0 to disable the limit", php.ini-production), in any unit or with leading
+    zeros, was told out of range (0, 00K) as a size too small: it is PHP's no limit, as memory_limit -1 and
+    max_execution_time 0 are, and told so."""
+    site = "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n  php_settings:\n"
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "probe-asso.yaml").write_text(MINIMAL + site + f"    {key}: {written}\n", encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_registry(members, load_settings(ROOT, "prod"))
+    [line] = [line for line in str(info.value).splitlines() if f"php_settings.{key}" in line]
+    assert "is PHP's value for no limit, which a site may not have" in line, line
