@@ -390,6 +390,7 @@ class _Walk:
         self.anchors = "&" in text  # else no node can be met twice: aliases need an anchor
         self.seen: set[int] = set()
         self.aliases = 0
+        self.first_alias_untold: int | None = None  # the line of the first alias not told, where its count stands
         self.spans: list[tuple[int, int, Loc]] | None = [] if spans else None
 
     def source(self, node: yaml.Node, loc: Loc = ()) -> str:
@@ -507,11 +508,13 @@ class _Walk:
     def alias(self, loc: Loc) -> None:
         """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""
         self.aliases += 1
-        if self.aliases > _ALIASES_SHOWN:
-            return
         key_loc = loc
         while key_loc and not isinstance(key_loc[-1], str):
             key_loc = key_loc[:-1]
+        if self.aliases > _ALIASES_SHOWN:
+            if self.aliases == _ALIASES_SHOWN + 1:
+                self.first_alias_untold = self.lines.get(key_loc)
+            return
         message = "uses an alias (*name): write the value out instead (aliases are not allowed)"
         self.problems.append(Problem(self.doc.file, self.lines.get(key_loc), shown_loc(loc), message))
 
@@ -1129,7 +1132,11 @@ def _parse(
         data = walk.node(node, ())
         if walk.aliases > _ALIASES_SHOWN:
             more = walk.aliases - _ALIASES_SHOWN
-            walk.problems.append(Problem(file, None, "", f"uses {more} more alias(es), not shown", faults=more))
+            # after the aliases told, at the first it counts, as every count of problems not shown
+            line = walk.first_alias_untold
+            where = "from this line on" if line is not None else "in the file"
+            message = f"and {more} more alias(es) {where}, not shown"
+            walk.problems.append(Problem(file, line, "", message, faults=more))
         if walk.problems:  # never return a tree holding aliases, merges or tags
             return None, walk, walk.problems
         doc.data = data

@@ -217,3 +217,28 @@ def test_the_first_letters_a_boolean_shaped_text_is_looked_for_by_are_all_that_l
     firsts = {word[0] for word in _BOOLEAN_SHAPED}
     lowering = {chr(c) for c in range(0x110000) if chr(c).lower()[:1] in firsts}
     assert lowering == set(_BOOLEAN_START), sorted(lowering ^ set(_BOOLEAN_START))
+
+
+def test_the_aliases_not_shown_are_counted_after_those_shown_at_the_first_ones_line() -> None:
+    """A file of more aliases than are told had its count ("uses 2 more alias(es), not shown") first, at no line,
+    before the aliases it followed; it comes last, at the line of the first it counts, as every count of problems
+    not shown (pic.yamlsrc's own of a kind, pic.diskusage's)."""
+    from pic.errors import PicError
+
+    text = (
+        "notes: hello\nname: &n Case\nexceptions:\n  php_eol:\n    until: 2027-01-01\n    reason: *n\n"
+        "    runtime: *n\ncron:\n  - schedule: hourly\n    command: *n\n  - schedule: *n\n    command: *n\n"
+    )
+    doc, problems = parse_yaml(text, "members/case-member.yaml")
+    assert doc is None
+    told = [str(p) for p in PicError(problems).problems]
+    aliases = [line for line in told if "alias" in line and "anchor" not in line]
+    assert aliases == [
+        "members/case-member.yaml:6 exceptions.php_eol.reason: uses an alias (*name): write the value out instead "
+        "(aliases are not allowed)",
+        "members/case-member.yaml:7 exceptions.php_eol.runtime: uses an alias (*name): write the value out instead "
+        "(aliases are not allowed)",
+        "members/case-member.yaml:10 cron[0].command: uses an alias (*name): write the value out instead "
+        "(aliases are not allowed)",
+        "members/case-member.yaml:11 and 2 more alias(es) from this line on, not shown",
+    ], told
