@@ -269,7 +269,9 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                             m.file,
                             line,
                             "site.php",
-                            f'"{key}": {ended}; allowed by exception until {exc.until.isoformat()} ({who})',
+                            f'"{key}": {ended}; allowed by exception until {exc.until.isoformat()}'
+                            + (", today, its last day: the site stops tomorrow" if exc.until == on else "")
+                            + f" ({who})",
                             "warning",
                         )
                     )

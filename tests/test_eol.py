@@ -468,3 +468,18 @@ def test_an_until_offered_for_one_written_otherwise_says_when_the_rule_refuses_i
     assert told in line, line
     if "days after" in told:
         assert "give 2027-10-02 at the latest" in line, line
+
+
+@pytest.mark.parametrize(("days_before", "said"), [(0, "today, its last day: the site stops tomorrow"), (1, "")])
+def test_the_warning_on_an_exceptions_last_day_says_it_is_today(
+    tmp_path: Path, settings: Settings, days_before: int, said: str
+) -> None:
+    """On the last day an exception allows, pic check's warning named the day as any other ahead ("allowed by
+    exception until 2027-03-31"), as pic notify's message did: it says it is today, and that the site stops tomorrow;
+    the day before, the day alone."""
+    until = dt.date(2027, 3, 31)
+    (warning,) = _evaluate(
+        tmp_path, settings, _site("7.4", exceptions=_exception(until)), until - dt.timedelta(days_before)
+    )
+    assert warning.severity == "warning", warning
+    assert f"allowed by exception until {until.isoformat()}{', ' + said if said else ' ('}" in warning.message, warning
