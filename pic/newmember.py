@@ -42,7 +42,7 @@ from pic.registry import (
     validate_member,
 )
 from pic.settings import Settings, display_path, load_settings
-from pic.validators import SLUG_WORDS, is_slug, slug_meant
+from pic.validators import SLUG_WORDS, is_slug, slug_of_name_meant
 from pic.yamlsrc import MAX_FILE_BYTES, file_kind, parse_yaml
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/member.schema.json"
@@ -869,7 +869,7 @@ def _slug_problems(slug: str, refused_meant: Callable[[str], str | None] | None 
     if (undecoded := _undecoded("SLUG", slug)) is not None:  # a byte that is not UTF-8: said as the byte (\xff)
         return [undecoded]
     shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
-    meant = slug_meant(slug)
+    meant = slug_of_name_meant(slug)  # Velo_Cite, velo-cite.yaml
     why = refused_meant(meant) if meant is not None and refused_meant is not None else None
     hint = (
         ""

@@ -76,6 +76,17 @@ def slug_meant(value: str) -> str | None:
     return Whole(SLUG_PATTERN, SLUG_WORDS).meant(value)
 
 
+def slug_of_name_meant(value: str) -> str | None:
+    """The slug ``value`` stands for when it is none: itself, or the name of its member file (``velo-cite.yaml``,
+    ``members/VELO-CITE.yml``: the last part of a path, its ``.yaml`` or ``.yml`` in any case left out), written as a
+    slug or in another case or with ``_`` for ``-`` (:func:`slug_meant`); else None."""
+    name = value.strip().rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix.lower() in ("yaml", "yml"):
+        name = stem
+    return name if is_slug(name) else slug_meant(name) or slug_meant(value)
+
+
 def is_slug(value: str) -> bool:
     """True for a member slug (file name without ``.yaml``, also the unix user name)."""
     return _SLUG.fullmatch(value) is not None

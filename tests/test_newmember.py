@@ -511,10 +511,20 @@ def test_a_runtime_near_its_end_of_life_is_given_with_a_warning(
 
 
 @pytest.mark.parametrize(
-    ("slug", "meant"), [("Velo-Cite", "velo-cite"), ("velo_cite", "velo-cite"), ("VELO_CITE", "velo-cite")]
+    ("slug", "meant"),
+    [
+        ("Velo-Cite", "velo-cite"),
+        ("velo_cite", "velo-cite"),
+        ("VELO_CITE", "velo-cite"),
+        # the member file's name, as pic move-script reads it: its slug, in its form
+        ("velo-cite.yaml", "velo-cite"),
+        ("VELO-CITE.yaml", "velo-cite"),
+        ("members/Velo_Cite.YML", "velo-cite"),
+    ],
 )
 def test_new_hints_the_slug_in_its_form(tmp_path: Path, slug: str, meant: str) -> None:
-    """pic new's slug in another case or with '_' is told the slug meant, as pic move-script's is."""
+    """pic new's slug in another case or with '_', or the name of its file (velo-cite.yaml), is told the slug meant,
+    as pic move-script's is."""
     with pytest.raises(PicError) as refused:
         new(tmp_path / "members", slug)
     [shown] = [str(p) for p in refused.value.problems]

@@ -20,7 +20,7 @@ from pic.check import check
 from pic.commands import about
 from pic.errors import PicError, Problem, show_value
 from pic.settings import display_path
-from pic.validators import SLUG_WORDS, is_slug, slug_meant
+from pic.validators import SLUG_WORDS, is_slug, slug_of_name_meant
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -54,14 +54,10 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         # A path (../velo-cite, members/velo-cite.yaml) is no slug: never said to be no member as there is no
         # members/../velo-cite.yaml, a file that may exist. Said as pic new says it, with the member meant.
         slugs = [m.slug for m in checked.registry]
-        # the file's name without its directory and suffix (members/VELO-CITE.yaml, velo-cite.YML), then that or
-        # the whole in another case or with _ for - (VELO-CITE, Velo_Cite), which difflib sees as unlike
-        name = args.slug.strip().rsplit("/", 1)[-1]
-        stem, dot, suffix = name.rpartition(".")
-        if dot and suffix.lower() in ("yaml", "yml"):
-            name = stem
-        forms = {name, slug_meant(name), slug_meant(args.slug)}
-        close = [s for s in slugs if s in forms] or (difflib.get_close_matches(args.slug, slugs, n=1))
+        # the slug of the file's name (members/VELO-CITE.yaml) or in another case or with _ for - (VELO-CITE,
+        # Velo_Cite), which difflib sees as unlike
+        meant = slug_of_name_meant(args.slug)
+        close = [meant] if meant in slugs else difflib.get_close_matches(args.slug, slugs, n=1)
         why = f"{show_value(args.slug)} is not a valid slug: {SLUG_WORDS}" + (
             f"; did you mean {close[0]!r}?" if close else ""
         )
