@@ -128,12 +128,15 @@ def _told_on(told: notices.Told | None, m: Member, runtime: str, state: str) -> 
     return day.isoformat() if day is not None else None
 
 
-def _exception_until(c: dict[str, Any]) -> str:
-    """The exception's last day, marked when it is past: an ended exception no longer holds."""
+def _exception_until(c: dict[str, Any], on: str) -> str:
+    """The exception's last day, marked when it is past (an ended exception no longer holds) or is the report's day
+    ``on`` (YYYY-MM-DD): the site stops the day after."""
     if not c["exception_until"]:
         return "-"
     until = str(c["exception_until"])
-    return until + (" (ended)" if c.get("exception_ended") else "")
+    if c.get("exception_ended"):
+        return f"{until} (ended)"
+    return until + (" (today, its last day)" if until == on else "")
 
 
 def as_text(data: dict[str, Any]) -> str:
@@ -158,7 +161,7 @@ def as_text(data: dict[str, Any]) -> str:
                     c["state"],
                     c["eol"],
                     f"{c['contact']['name']} <{c['contact']['email']}>",
-                    _exception_until(c),
+                    _exception_until(c, str(data["on"])),
                     f"told on {c['told_on']}" if c.get("told_on") else "not told",
                 ]
             )

@@ -267,7 +267,10 @@ def test_report_marks_an_exception_that_has_ended(capsys: pytest.CaptureFixture[
     assert "2027-03-31 (ended)" in row
     rc, out, _ = _run(capsys, *argv[:-1], "2027-03-31")
     row = next(line for line in out.splitlines() if "jardins-partages" in line)
-    assert "2027-03-31" in row and "(ended)" not in row, "its last day still holds"
+    assert "2027-03-31 (today, its last day)" in row and "(ended)" not in row, "its last day still holds, told so"
+    rc, out, _ = _run(capsys, *argv[:-1], "2027-03-30")
+    row = next(line for line in out.splitlines() if "jardins-partages" in line)
+    assert "2027-03-31 " in row and "(today" not in row and "(ended)" not in row, row
 
 
 def test_new_writes_a_member_that_passes_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
