@@ -71,7 +71,6 @@ from pic.validators import (
     Domain,
     FreeText,
     HostAddress,
-    IpAddress,
     NameOf,
     Whole,
     check_host_address,
@@ -975,6 +974,18 @@ class LimitsSpec(_Strict):
     pids: int = Field(default=128, ge=16, le=32768)
 
 
+def _refused_resolver(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why ``pic:dns.resolver`` refuses ``ip``: no resolver answers there (:func:`pic.networks.no_resolver_there`)."""
+    what = no_resolver_there(ip)
+    return None if what is None else f"is {what}: no resolver answers there; give the address of the resolver to ask"
+
+
+# The DNS settings' addresses, each held to its field's rules where a message offers one (pic:dns.resolver:
+# "::ffff:224.0.0.1" is not told to write 224.0.0.1, a multicast group no resolver answers from): check_ip's refuses
+_ResolverAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_refused_resolver))]
+_ListenAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_not_a_dns_server_address))]
+
+
 class DnsSpec(_Strict):
     """Where the mail records (SPF, DKIM, DMARC, MX) of the list domains are published."""
 
@@ -990,12 +1001,12 @@ class DnsSpec(_Strict):
     nameservers: list[Domain] = Field(
         default_factory=list, max_length=10, description="NS names of those zones (default: the server's address)."
     )
-    listen: list[IpAddress] = Field(
+    listen: list[_ListenAddress] = Field(
         default_factory=list,
         max_length=10,
         description="Addresses NSD answers on (required with zonefile: the local resolver holds 127.0.0.1:53).",
     )
-    resolver: IpAddress = Field(default="127.0.0.1", description="Resolver `pic dns check` asks.")
+    resolver: _ResolverAddress = Field(default="127.0.0.1", description="Resolver `pic dns check` asks.")
     resolver_port: int = Field(default=53, ge=1, le=65535)
 
     @field_validator("zones", "nameservers")
@@ -1013,9 +1024,9 @@ class DnsSpec(_Strict):
     def _a_resolver_answers_there(cls, resolver: str) -> str:
         """The address ``pic dns check`` asks without --resolver, refused as the option refuses it: a query to a
         multicast group or the broadcast address goes to every host there."""
-        what = no_resolver_there(ipaddress.ip_address(resolver))
-        if what is not None:
-            raise ValueError(f"is {what}: no resolver answers there; give the address of the resolver to ask")
+        why = _refused_resolver(ipaddress.ip_address(resolver))
+        if why is not None:
+            raise ValueError(why)
         return resolver
 
     @field_validator("listen")

@@ -2152,9 +2152,20 @@ def _around(inner: str, what: str, refuses: Refuses | None, write: str = "give t
     return f"{what}: {write} ({address!r})"
 
 
+def ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv4-mapped (``::ffff:a.b.c.d``, RFC 4291 §2.5.5.2) or IPv4-compatible (``::a.b.c.d``,
+    §2.5.5.1) IPv6 address holds, else None; ``::`` and ``::1`` (unspecified, loopback) hold none."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if int(address) >> 32 == 0 and int(address) > 1:
+        return ipaddress.IPv4Address(int(address))
+    return None
+
+
 def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
     """An IPv4 or IPv6 address, without an IPv6 zone (``fe80::1%eth0``), which firewall rules cannot hold,
-    and not an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2).
+    not an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2) nor an IPv4-compatible one
+    (``::192.0.2.1``, §2.5.5.1: deprecated, no router carries it).
 
     A mapped address is an IPv4 host written as IPv6: its packets arrive as IPv4 (an ``ip6 saddr``
     rule never matches them), OpenSSH and Python spell it differently (``::ffff:192.0.2.1`` and
@@ -2169,12 +2180,18 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
         raise ValueError(_not_an_address(value, refuses)) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        mapped = "is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
-        why = None if refuses is None else refuses(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
+        if address.ipv4_mapped is not None:
+            what = "is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
+        else:
+            what = (
+                "is an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1), which no router "
+                "carries"
+            )
+        why = None if refuses is None else refuses(ipv4)
         if why is not None:
-            raise ValueError(f"{mapped}, and {str(address.ipv4_mapped)!r} inside {why}")
-        raise ValueError(f"{mapped}: write the IPv4 address {address.ipv4_mapped} itself")
+            raise ValueError(f"{what}, and {str(ipv4)!r} inside {why}")
+        raise ValueError(f"{what}: write the IPv4 address {ipv4} itself")
     # Written as Python writes it (lowercase, zeros compressed): 2001:DB8:0:0::11 and 2001:db8::11 are one address,
     # and every resource, record and comparison made from it reads the same text.
     return str(address)

@@ -615,7 +615,7 @@ HARMFUL = [
         MEMBERS_ROOT,
         _dns("listen: ['::ffff:127.0.0.1']"),
         "pic:dns.listen[0]",
-        "IPv4-mapped IPv6 address, an IPv4 host written as IPv6: write the IPv4 address 127.0.0.1",
+        "IPv4-mapped IPv6 address, an IPv4 host written as IPv6, and '127.0.0.1' inside is a loopback address",
     ),
     (MEMBERS_ROOT, _dns("listen: [0.0.0.0]"), "pic:dns.listen", "unspecified"),
     (MEMBERS_ROOT, _dns("listen: ['::']"), "pic:dns.listen", "unspecified"),

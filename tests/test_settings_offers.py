@@ -1,0 +1,113 @@
+"""The value a stack setting's message offers to write instead ("write it in lowercase ('...')", "give the address
+alone ('...')", "write the IPv4 address ... itself") is one the setting then takes, written whole: every setting
+holding an address or a host (alone, as host:port, in a URL, an image reference), given the odd forms an address
+or a host is written in (mapped and compatible IPv6, brackets, ports, zones, trailing dots, capitals)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pic.errors import PicError
+from pic.settings import load_settings
+from tests.helpers import project_copy
+
+MEMBERS_ROOT = "pic:members_root: /srv/members"
+_DNS = "pic:dns: {{backend: zonefile, zones: [example.org], listen: ['{w}']}}\n  " + MEMBERS_ROOT
+
+# setting -> (text of the prod stack file replaced, its replacement with {w} for the setting's whole value, the
+# field told, the whole value with {v} for the address or host:port tried)
+SETTINGS: dict[str, tuple[str, str, str, str]] = {
+    "resolver": (MEMBERS_ROOT, "pic:dns: {{resolver: '{w}'}}\n  " + MEMBERS_ROOT, "pic:dns.resolver", "{v}"),
+    "listen": (MEMBERS_ROOT, _DNS, "pic:dns.listen[0]", "{v}"),
+    "smtp host": (MEMBERS_ROOT, "pic:smtp: {{host: '{w}'}}\n  " + MEMBERS_ROOT, "pic:smtp.host", "{v}"),
+    "address": ("address: web1.example.org", "address: '{w}'", "pic:hosts.web1.address", "{v}"),
+    "private address": (
+        "private_address: 10.0.0.11",
+        "private_address: '{w}'",
+        "pic:hosts.web1.private_address",
+        "{v}",
+    ),
+    "public address": ("web1: {role: web, ", "web1: {{role: web, public_addresses: ['{w}'], ", "pic:hosts.web1", "{v}"),
+}
+ADDRESSES = [
+    "::ffff:224.0.0.1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "::ffff:8.8.8.8",
+    "::224.0.0.1",
+    "::10.0.0.1",
+    "::8.8.8.8",
+    "[::ffff:224.0.0.1]",
+    "[::ffff:10.0.0.1]",
+    "224.0.0.1:53",
+    "[ff02::1]:53",
+    "[::1]",
+    "127.0.0.1.",
+    "0224.0.0.1",
+    "10.0.0.1%eth0",
+    "224.0.0.1%eth0",
+    "fe80::1%eth0",
+    "2001:db8::1%eth0",
+    "2001:4860::8844%eth0",
+    "ff02::1%eth0",
+    "::ffff:10.0.0.1%eth0",
+    "Localhost",
+    "LOCALHOST.",
+    "localhost.",
+    "10.0.0.1/32",
+    "[2001:DB8::5]",
+    "Web1.Example.org",
+    "web1.example.org.",
+]
+# What a message offers to write: the value whole, in quotes, or an IPv4 address for a mapped one
+_OFFERED = re.compile(r"(?:write the IPv4 address (\S+) itself|\('([^']+)'\)|: write '([^']+)')")
+
+
+def _told(tmp_path: Path, old: str, new: str, field: str, whole: str) -> list[str]:
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new.format(w=whole), 1), encoding="utf-8")
+    try:
+        load_settings(project, "prod")
+    except PicError as refused:
+        return [ln for ln in str(refused).splitlines() if f" {field}" in ln]
+    return []
+
+
+def _offers_are_taken(tmp_path: Path, setting: tuple[str, str, str, str], value: str, *, port: bool = False) -> None:
+    """Each value offered for the setting's whole value (``value`` in it), put there instead, is taken; with
+    ``port``, a port written right in ``value`` is kept."""
+    old, new, field, whole = setting
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    written = re.search(r":([1-9][0-9]{0,3})$", value) if port else None
+    for i, m in enumerate(_OFFERED.finditer("\n".join(said))):
+        offered = next(a for a in m.groups() if a)
+        again = _told(tmp_path / f"again{i}", old, new, field, offered)
+        assert again == [], f"{value!r} was offered {offered!r}: {said}\nthen: {again}"
+        assert written is None or written.group() in offered, f"{value!r} was offered {offered!r}: {said}"
+
+
+@pytest.mark.parametrize("value", ADDRESSES)
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_an_address_offered_is_taken(tmp_path: Path, setting: str, value: str) -> None:
+    (tmp_path / "first").mkdir()
+    for i in range(4):
+        (tmp_path / f"again{i}").mkdir()
+    _offers_are_taken(tmp_path, SETTINGS[setting], value)
+
+
+@pytest.mark.parametrize("value", ["::10.0.0.1", "::224.0.0.1", "::8.8.8.8", "::203.0.113.5"])
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_an_ipv4_compatible_address_is_refused_as_a_mapped_one_is(tmp_path: Path, setting: str, value: str) -> None:
+    """An IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1, which no router carries) was
+    taken where the host fields refuse it (pic:dns.resolver: "::224.0.0.1", pic:smtp.host: "::10.0.0.1"): refused
+    in every setting holding an address, with the IPv4 address to write when the setting takes it."""
+    old, new, field, whole = SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert said and "IPv4-compatible" in said[0], said
