@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, NoReturn
 
 from pydantic import (
     AfterValidator,
@@ -72,12 +72,14 @@ from pic.validators import (
     FreeText,
     HostAddress,
     NameOf,
+    OfferRefusal,
     Whole,
     check_host_address,
     check_ip,
     check_ssh_key,
     docker_cpus,
     public_name_problem,
+    short_repr,
 )
 from pic.yamlsrc import (
     Document,
@@ -118,19 +120,36 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
 
     The host is a DNS name (a public suffix too: :func:`check_host_address`), ``localhost``, an IPv4 address, or an
     IPv6 address in brackets (``[2001:db8::1]:25``), an address given back in its canonical form (:func:`check_ip`);
-    raises ValueError saying what is wrong.
+    raises ValueError saying what is wrong, an :class:`OfferRefusal` when it offers a value: ``host:port`` whole, as
+    it is then taken (``Localhost:25``: ``localhost:25``, not the host alone), or, the value offered refused for
+    another reason (its port), both faults told and nothing offered.
     """
+    try:
+        return _split_host_port(value, port_required=port_required)
+    except _HostRefusal as refusal:
+        refused = refusal
+    whole = (f"[{refused.offered}]" if ":" in refused.offered else refused.offered) + refused.rest
+    try:
+        _split_host_port(whole, port_required=port_required)
+    except ValueError as again:
+        raise ValueError(f"{refused.without}, and {again}") from None
+    raise OfferRefusal(f"{refused.without}: write {short_repr(whole, 300)}", whole, refused.without)
+
+
+class _HostRefusal(OfferRefusal):
+    """The host of ``host:port`` refused with a host offered, and what follows it in the value (``rest``: the port
+    and its colon), for :func:`split_host_port` to offer the value whole."""
+
+    def __init__(self, refusal: OfferRefusal, rest: str, shown: str = "") -> None:
+        super().__init__(str(refusal), refusal.offered, f"{shown}{refusal.without}")
+        self.rest = rest
+
+
+def _split_host_port(value: str, *, port_required: bool) -> tuple[str, int | None]:
+    """:func:`split_host_port`, an :class:`OfferRefusal` of the host alone carrying the text after it (``rest``)."""
     _alone(value)
     if value.startswith("["):
-        end = value.find("]")
-        if end < 0:
-            raise ValueError("opens a bracket it does not close: an IPv6 address is written [2001:db8::1]:port")
-        host, rest = value[1:end], value[end + 1 :]
-        try:
-            ipaddress.IPv6Address(host)
-        except ValueError:
-            raise ValueError(f"has [{host}] where an IPv6 address in brackets belongs") from None
-        host = check_ip(host)
+        host, rest = _bracketed_host(value)
     else:
         if value.count(":") > 1:
             try:
@@ -144,6 +163,8 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
             raise ValueError("has no host: write host:port, e.g. localhost:25 or [2001:db8::1]:25")
         try:
             host = check_host_address(host, public_suffix=True)  # a service's host, reached: no one's site
+        except OfferRefusal as refusal:
+            raise _HostRefusal(refusal, rest, f"host {show_value(host)} ") from None
         except ValueError as exc:
             raise ValueError(f"host {show_value(host)} {exc}") from None
     if not rest:
@@ -153,6 +174,41 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     if not rest.startswith(":"):
         raise ValueError(f"has {show_value(rest)} after the host: write host:port")
     return host, check_port(rest[1:])
+
+
+def _bracketed_host(value: str) -> tuple[str, str]:
+    """The IPv6 address in brackets that starts ``value`` (canonical), and the text after the ']'."""
+    end = value.find("]")
+    if end < 0:
+        raise ValueError("opens a bracket it does not close: an IPv6 address is written [2001:db8::1]:port")
+    host, rest = value[1:end], value[end + 1 :]
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        _not_ipv6_in_brackets(host, rest)
+    try:
+        return check_ip(host), rest
+    except OfferRefusal as refusal:
+        raise _HostRefusal(refusal, rest) from None
+
+
+def _not_ipv6_in_brackets(host: str, rest: str) -> NoReturn:
+    """Refuse ``[host]`` that holds no IPv6 address: an IPv4 address or a name there is offered without the
+    brackets, which only an IPv6 address is written in (RFC 3986 §3.2.2)."""
+    what = f"has [{host}] where an IPv6 address in brackets belongs"
+    try:
+        taken = check_host_address(host, public_suffix=True)
+    except ValueError:
+        raise ValueError(what) from None
+    inside = "an IPv4 address" if is_ip(taken) else "a name"
+    refusal = OfferRefusal(what, taken, f"has {inside} in brackets, where only an IPv6 address is written")
+    raise _HostRefusal(refusal, rest) from None
+
+
+def _offered_within(refusal: OfferRefusal, before: str, after: str) -> OfferRefusal:
+    """``refusal`` of the ``host:port`` of a larger value, offering that value whole (``before`` and ``after`` it)."""
+    whole = f"{before}{refusal.offered}{after}"
+    return OfferRefusal(f"{refusal.without}: write {short_repr(whole, 300)}", whole, refusal.without)
 
 
 def join_host_port(host: str, port: int | None) -> str:
@@ -179,7 +235,10 @@ def _socks_url(value: str) -> str:
         raise ValueError(
             "holds more than host:port after the scheme (no user, password or path), e.g. socks5://127.0.0.1:1080"
         )
-    return f"{scheme}://{join_host_port(*split_host_port(authority))}"
+    try:
+        return f"{scheme}://{join_host_port(*split_host_port(authority))}"
+    except OfferRefusal as refusal:
+        raise _offered_within(refusal, f"{scheme}://", "") from None
 
 
 def _url_authority(value: str) -> str:
@@ -196,7 +255,10 @@ def _url_authority(value: str) -> str:
             "holds '[' or ']' after the host, where a URL has none (brackets enclose an IPv6 address alone, "
             "https://[2001:db8::1]/php/), and curl would read them as a range of URLs: write the path without them"
         )
-    return f"{scheme}://{join_host_port(*split_host_port(authority, port_required=False))}{slash}{path}"
+    try:
+        return f"{scheme}://{join_host_port(*split_host_port(authority, port_required=False))}{slash}{path}"
+    except OfferRefusal as refusal:
+        raise _offered_within(refusal, f"{scheme}://", f"{slash}{path}") from None
 
 
 def _no_credentials(value: str) -> str:
@@ -224,7 +286,10 @@ def _image_registry(value: str) -> str:
     a first path component with a dot or a colon, or ``localhost``), its address in canonical form."""
     first, slash, rest = value.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
-        return f"{join_host_port(*split_host_port(first, port_required=False))}/{rest}"
+        try:
+            return f"{join_host_port(*split_host_port(first, port_required=False))}/{rest}"
+        except OfferRefusal as refusal:
+            raise _offered_within(refusal, "", f"/{rest}") from None
     return value
 
 
@@ -626,7 +691,7 @@ def sftp_target(repository: str) -> SftpTarget | None:
         raise ValueError(f"has a user starting with '-', which ssh would read as an option: {_SFTP_USER_WORDS}")
     url = _SFTP_URL_RE.fullmatch(repository)
     if url is not None:
-        host, port = split_host_port(url["authority"], port_required=False)
+        host, port = _authority_in(repository, url)
         path = url["path"]
         if not path:
             raise ValueError("has no path after the host: sftp://user@host[:port]//absolute/path")
@@ -645,7 +710,7 @@ def sftp_target(repository: str) -> SftpTarget | None:
             "is not sftp:user@host:/path (a user, '@', a host, ':' and an absolute path); "
             "for a port or an IPv6 address write sftp://user@host:port//path"
         )
-    host, _ = split_host_port(short["host"], port_required=False)
+    host, _ = _authority_in(repository, short, "host")
     return SftpTarget(short["user"], host, SSH_DEFAULT_PORT, short["path"])
 
 
@@ -666,7 +731,7 @@ def check_offsite_repository(repository: str) -> str:
     if s3 is not None:
         if not s3["authority"]:
             raise ValueError(_not_an_s3_repository(repository.removeprefix("s3:")))
-        split_host_port(s3["authority"], port_required=False)
+        _authority_in(repository, s3)
         _check_bucket(s3["bucket"])
         if "?" in repository or "#" in repository:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")
@@ -772,6 +837,16 @@ def _check_bucket(bucket: str) -> None:
             f"has the bucket {bucket!r}, which S3 clients refuse: a bucket name starts and ends with a letter or "
             "a digit and holds no '..', '.-' nor '-.'"
         )
+
+
+def _authority_in(repository: str, match: re.Match[str], group: str = "authority") -> tuple[str, int | None]:
+    """:func:`split_host_port` of the ``host[:port]`` of ``repository`` that ``match``'s ``group`` spans, a value
+    offered for it offered as the whole repository."""
+    start, end = match.span(group)
+    try:
+        return split_host_port(repository[start:end], port_required=False)
+    except OfferRefusal as refusal:
+        raise _offered_within(refusal, repository[:start], repository[end:]) from None
 
 
 def _canonical_authority(repository: str, match: re.Match[str]) -> str:

@@ -1174,15 +1174,25 @@ def _is_ip_address(text: str) -> bool:
     return True
 
 
-class NameRefusal(ValueError):
+class OfferRefusal(ValueError):
+    """A value refused with the one to write instead, ``offered``, which the field takes; ``without`` is the
+    message without the offer. A setting holding the value in a larger one (the host of ``host:port``, of a URL)
+    offers that whole, written as it is then taken (pic.settings.split_host_port)."""
+
+    def __init__(self, message: str, offered: str, without: str) -> None:
+        super().__init__(message)
+        self.offered, self.without = offered, without
+
+
+class NameRefusal(OfferRefusal):
     """A domain refused with the name to write instead (``offered``), which the checks across files may refuse
     (another member's, the platform's): ``without`` is the message without the offer, ``then`` the words that
     bring the name offered in (``, and in lowercase {name}``), for a message telling why it is refused too
     (:func:`check_domain_in_context`)."""
 
     def __init__(self, message: str, offered: str, without: str, then: str) -> None:
-        super().__init__(message)
-        self.offered, self.without, self.then = offered, without, then
+        super().__init__(message, offered, without)
+        self.then = then
 
 
 def _more_than_a_name(value: str) -> str | NameRefusal | None:
@@ -2053,7 +2063,7 @@ def _address(text: str) -> Address | None:
         return None
 
 
-def _not_an_address(value: str, refuses: Refuses | None = None) -> str:
+def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRefusal:
     """Why ``value`` is no address, with the address to write when it holds one with more around it: an address
     :func:`check_ip` accepts and ``refuses`` does not, else why the one inside is refused too ([::ffff:10.0.0.11] is a
     mapped address; private_address: 8.8.8.8/24 holds no private address)."""
@@ -2070,7 +2080,9 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str:
         if zero is not None and (address := _address(plain)) is not None:
             what = f"has a leading zero in a number ({zero.group()}), which some programs read as octal"
             why = None if refuses is None else refuses(address)
-            return f"{what}: write {plain!r}" if why is None else f"{what}, and {plain!r}, read without it, {why}"
+            if why is None:
+                return OfferRefusal(f"{what}: write {plain!r}", plain, what)
+            return f"{what}, and {plain!r}, read without it, {why}"
     return "is not an IPv4 or IPv6 address"
 
 
@@ -2081,7 +2093,7 @@ _IPV4_THEN = LazyPattern(
 )
 
 
-def _ipv4_then_more(value: str, refuses: Refuses | None) -> str | None:
+def _ipv4_then_more(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
     """:func:`_not_an_address` of an IPv4 address followed by what no address has (:data:`_IPV4_THEN`), None for
     another text. What follows is not quoted: a password pasted there is not shown (pic.modelerrors hides the
     value)."""
@@ -2096,7 +2108,7 @@ def _ipv4_then_more(value: str, refuses: Refuses | None) -> str | None:
     return _around(m["a"], what, refuses)
 
 
-def _with_prefix(value: str, refuses: Refuses | None) -> str | None:
+def _with_prefix(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
     """:func:`_not_an_address` of an address with a prefix length (10.0.0.11/24), None for another text; a
     network's own address (10.0.0.0/24, as ``ip route`` shows it) or its IPv4 broadcast address (10.0.0.255/24) is
     told so, with no address offered (both addresses of a /31 are hosts', RFC 3021)."""
@@ -2120,7 +2132,7 @@ def _with_prefix(value: str, refuses: Refuses | None) -> str | None:
     return _around(m["a"], f"holds a prefix length (/{m['n']}), a network's", refuses, "give the host's address alone")
 
 
-def _with_port(value: str, refuses: Refuses | None) -> str | None:
+def _with_port(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
     """:func:`_not_an_address` of an address with a port or in brackets ([fd00::11]:22), None for another text."""
     m = _WITH_PORT.fullmatch(value)
     if m is None or (m["p"] is None and m["a6"] is None):
@@ -2136,7 +2148,9 @@ def _with_port(value: str, refuses: Refuses | None) -> str | None:
     return _around(m["a4"] or m["a6"], what, refuses)
 
 
-def _around(inner: str, what: str, refuses: Refuses | None, write: str = "give the address alone") -> str | None:
+def _around(
+    inner: str, what: str, refuses: Refuses | None, write: str = "give the address alone"
+) -> str | OfferRefusal | None:
     """``what`` is around ``inner``: the address to write, the one :func:`check_ip` makes of ``inner`` when
     ``refuses`` takes it too; or why ``inner`` is refused; None when ``inner`` holds no address either."""
     try:
@@ -2149,7 +2163,12 @@ def _around(inner: str, what: str, refuses: Refuses | None, write: str = "give t
     field_why = None if refuses is None else refuses(ipaddress.ip_address(address))
     if field_why is not None:
         return f"{what}, and {address!r} inside {field_why}"
-    return f"{what}: {write} ({address!r})"
+    return OfferRefusal(f"{what}: {write} ({address!r})", address, what)
+
+
+def _refused(said: str | OfferRefusal) -> ValueError:
+    """The error of :func:`_not_an_address`'s answer."""
+    return said if isinstance(said, OfferRefusal) else ValueError(said)
 
 
 def ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -2177,7 +2196,7 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
-        raise ValueError(_not_an_address(value, refuses)) from None
+        raise _refused(_not_an_address(value, refuses)) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
     if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
@@ -2191,7 +2210,7 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
         why = None if refuses is None else refuses(ipv4)
         if why is not None:
             raise ValueError(f"{what}, and {str(ipv4)!r} inside {why}")
-        raise ValueError(f"{what}: write the IPv4 address {ipv4} itself")
+        raise OfferRefusal(f"{what}: write the IPv4 address {ipv4} itself", str(ipv4), what)
     # Written as Python writes it (lowercase, zeros compressed): 2001:DB8:0:0::11 and 2001:db8::11 are one address,
     # and every resource, record and comparison made from it reads the same text.
     return str(address)
@@ -2214,7 +2233,9 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     if value == "localhost":
         return value
     if value.lower() == "localhost":  # taken in lowercase: not a name of one label, as LOCALHOST would read
-        raise ValueError("has uppercase letters: write it in lowercase ('localhost')")
+        raise OfferRefusal(
+            "has uppercase letters: write it in lowercase ('localhost')", "localhost", "has uppercase letters"
+        )
     if "@" in value:
         raise ValueError("holds '@': give the host alone (a user or a password does not go here)")
     if "://" in value:
@@ -2222,7 +2243,7 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     if value.startswith("[") and value.endswith("]"):
         raise ValueError("is in brackets: here an IPv6 address is written bare, e.g. 2001:db8::25")
     if _address_with_more(value):  # 10.0.0.0/24, [2001:db8::25]:22: the address inside, held to the field's rules
-        raise ValueError(_not_an_address(value, refuses))
+        raise _refused(_not_an_address(value, refuses))
     if value.count(":") == 1:
         raise ValueError("holds a port: give the host alone here (the port has a key of its own)")
     try:

@@ -16,6 +16,8 @@ from tests.helpers import project_copy
 
 MEMBERS_ROOT = "pic:members_root: /srv/members"
 _DNS = "pic:dns: {{backend: zonefile, zones: [example.org], listen: ['{w}']}}\n  " + MEMBERS_ROOT
+_BACKUP = 'pic:backup: {time: "03:15", keep_days: 7}'
+_SURY = '"https://packages.sury.org/php/", key_url'
 
 # setting -> (text of the prod stack file replaced, its replacement with {w} for the setting's whole value, the
 # field told, the whole value with {v} for the address or host:port tried)
@@ -32,6 +34,30 @@ SETTINGS: dict[str, tuple[str, str, str, str]] = {
     ),
     "public address": ("web1: {role: web, ", "web1: {{role: web, public_addresses: ['{w}'], ", "pic:hosts.web1", "{v}"),
 }
+# settings holding host:port (the port optional in a URL and an image reference)
+HOST_PORT_SETTINGS: dict[str, tuple[str, str, str, str]] = {
+    "host relay": (
+        MEMBERS_ROOT,
+        "pic:smtp: {{host: smtp.example.org, host_relay: '{w}'}}\n  " + MEMBERS_ROOT,
+        "pic:smtp.host_relay",
+        "{v}",
+    ),
+    "db proxy": (MEMBERS_ROOT, "pic:db: {{proxy: '{w}'}}\n  " + MEMBERS_ROOT, "pic:db.proxy", "socks5://{v}"),
+    "apt source": (_SURY, '"{w}", key_url', "pic:runtimes.8.3.apt_source.url", "http://{v}/debian/"),
+    "sftp repository": (
+        _BACKUP,
+        "pic:backup: {{time: \"03:15\", keep_days: 7, offsite: {{repository: '{w}'}}}}",
+        "pic:backup.offsite.repository",
+        "sftp://restic@{v}//srv/restic",
+    ),
+    "image registry": (
+        MEMBERS_ROOT,
+        "pic:db: {{dev_image: '{w}'}}\n  " + MEMBERS_ROOT,
+        "pic:db.dev_image",
+        "{v}/mariadb:11.4",
+    ),
+}
+
 ADDRESSES = [
     "::ffff:224.0.0.1",
     "::ffff:127.0.0.1",
@@ -62,6 +88,27 @@ ADDRESSES = [
     "Web1.Example.org",
     "web1.example.org.",
 ]
+HOST_PORTS = [
+    "Localhost",
+    "Localhost:25",
+    "LOCALHOST:99999",
+    "Localhost:025",
+    "[::ffff:10.0.0.1]:25",
+    "[::ffff:127.0.0.1]:25",
+    "[::10.0.0.1]:25",
+    "Relay.Example.org:25",
+    "relay.example.org.:25",
+    "Relay.Example.org.:25",
+    "[10.0.0.1]:25",
+    "[localhost]:25",
+    "::ffff:10.0.0.1:25",
+    "2001:db8::1:25",
+    "10.0.0.1%eth0:25",
+    "[fe80::1%eth0]:25",
+    "[2001:db8::1%eth0]:25",
+    "localhost.:25",
+]
+
 # What a message offers to write: the value whole, in quotes, or an IPv4 address for a mapped one
 _OFFERED = re.compile(r"(?:write the IPv4 address (\S+) itself|\('([^']+)'\)|: write '([^']+)')")
 
@@ -99,6 +146,15 @@ def test_an_address_offered_is_taken(tmp_path: Path, setting: str, value: str) -
     for i in range(4):
         (tmp_path / f"again{i}").mkdir()
     _offers_are_taken(tmp_path, SETTINGS[setting], value)
+
+
+@pytest.mark.parametrize("value", HOST_PORTS)
+@pytest.mark.parametrize("setting", list(HOST_PORT_SETTINGS))
+def test_a_host_and_port_offered_is_taken_whole(tmp_path: Path, setting: str, value: str) -> None:
+    (tmp_path / "first").mkdir()
+    for i in range(4):
+        (tmp_path / f"again{i}").mkdir()
+    _offers_are_taken(tmp_path, HOST_PORT_SETTINGS[setting], value, port=True)
 
 
 @pytest.mark.parametrize("value", ["::10.0.0.1", "::224.0.0.1", "::8.8.8.8", "::203.0.113.5"])
