@@ -78,6 +78,7 @@ from pic.validators import (
     check_ip,
     check_ssh_key,
     docker_cpus,
+    is_this_machine,
     public_name_problem,
     short_repr,
 )
@@ -454,7 +455,7 @@ class HostSpec(_Strict):
         written in lowercase, which is refused there too; the host's other fields are told as they are."""
         if isinstance(data, dict) and data.get("connection", "ssh") == "ssh":
             address = data.get("address")
-            if isinstance(address, str) and address != address.lower() and _this_machine(address.lower()):
+            if isinstance(address, str) and address != address.lower() and is_this_machine(address.lower()):
                 return {**data, "address": address.lower()}  # refused as this machine once the host is read
         return data
 
@@ -1878,13 +1879,6 @@ _THIS_MACHINE_OVER_SSH = (
 )
 
 
-def _this_machine(address: str) -> bool:
-    """Whether ``address`` names the machine pic runs on: a loopback address or localhost."""
-    if is_ip(address):
-        return ipaddress.ip_address(address).is_loopback
-    return address == "localhost" or address.startswith("localhost.") or address.endswith(".localhost")
-
-
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     """Two ssh hosts never share an address; an address is one a host can hold; ssh keeps its own port; a
     ``private_address`` is in a private network (:data:`PRIVATE_NETWORKS`), or loopback with ``connection: local``:
@@ -1897,7 +1891,7 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             why = _not_one_host(ipaddress.ip_address(value)) if is_ip(value) else None
             if why is not None:
                 raise SubfieldError((name, what), why)
-        if host.connection == "ssh" and _this_machine(host.address):
+        if host.connection == "ssh" and is_this_machine(host.address):
             raise SubfieldError((name, "address"), _THIS_MACHINE_OVER_SSH)
         private = ipaddress.ip_address(host.private_address)
         if private.is_loopback and host.connection != "local":

@@ -2224,6 +2224,18 @@ def _address_with_more(value: str) -> bool:
     return value.startswith("[") and (m := _WITH_PORT.fullmatch(value)) is not None and m["p"] is not None
 
 
+def is_this_machine(host: str) -> bool:
+    """Whether ``host`` (a name in lowercase or an address) names the machine that reads it: a loopback address,
+    ``localhost`` or a name under ``.localhost`` (RFC 6761 §6.3: resolved to loopback, never sent to a DNS
+    server), or ``localhost.localdomain`` (Debian's /etc/hosts names loopback so). ``localhost.example.org`` is a
+    name of example.org's like any other."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    return host in ("localhost", "localhost.localdomain") or host.endswith(".localhost")
+
+
 def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refuses | None = None) -> str:
     """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port; an address in its
     canonical form (:func:`check_ip`). With ``public_suffix``, a name that is one is taken: the host of a service

@@ -761,6 +761,26 @@ def test_localhost_in_capitals_is_told_in_lowercase_where_localhost_is_taken(
     assert offered in line and "two labels" not in line, line
 
 
+@pytest.mark.parametrize(
+    ("address", "this_machine"),
+    [
+        ("localhost.localdomain", True),
+        ("app.localhost", True),  # RFC 6761 §6.3: names under .localhost resolve to loopback
+        ("localhost.example.org", False),  # a name of example.org's, a host like any other
+        ("localhost.pic-asso.fr", False),
+        ("localhost-1.example.org", False),
+    ],
+)
+def test_only_localhost_and_names_under_it_are_this_machine(tmp_path: Path, address: str, this_machine: bool) -> None:
+    """A host reached over ssh at localhost.example.org was refused as this machine, as localhost is: a name whose
+    first label is localhost is another domain's. Only localhost, localhost.localdomain, names under .localhost
+    (RFC 6761 §6.3) and loopback addresses are."""
+    project = project_copy(tmp_path)
+    _edit(project, "address: web1.example.org", f"address: {address}")
+    said = [ln for ln in _field_errors(project, "pic:hosts.web1.address") if "this machine" in ln]
+    assert bool(said) == this_machine, said
+
+
 @pytest.mark.parametrize("written", ["LOCALHOST", "Localhost", "LocalHost.localdomain"])
 def test_localhost_in_capitals_as_an_ssh_host_s_address_is_told_this_machine(tmp_path: Path, written: str) -> None:
     """A host reached over ssh at localhost in capitals was told to write it in lowercase, which is refused there
