@@ -67,6 +67,7 @@ from pic.networks import (
 from pic.phpini import ExtensionPackage
 from pic.secrettext import prose_secret
 from pic.validators import (
+    ZONE_ID_WORDS,
     AsciiEmail,
     Domain,
     FreeText,
@@ -271,12 +272,46 @@ def _no_credentials(value: str) -> str:
     return value
 
 
+# An http(s) URL whose address has a zone id: [fe80::1%25eth0] (RFC 6874's '%25'), [fe80::1%eth0], 10.0.0.1%25eth0
+_URL_ZONE = LazyPattern(
+    r"(?P<before>https?://)(?:\[(?P<a6>[0-9A-Fa-f:.]+)%(?:25)?[^\]/]*\]|(?P<a4>[0-9.]+)%(?:25)?[^/:]*)(?P<after>.*)",
+    re.DOTALL,
+)
+
+
+def _no_zone_id(value: str) -> str:
+    """A URL whose address holds no zone id (``http://[fe80::1%25eth0]/debian/``, RFC 6874): the image's build
+    fetches it with apt and curl in a container, whose interfaces are not this machine's. Told with the value
+    shown (a '%' there is a zone's, not a password's), the URL without it offered when its address is reached
+    without one."""
+    m = _URL_ZONE.fullmatch(value)
+    if m is None:
+        return value
+    try:
+        address = ipaddress.ip_address(m["a6"] or m["a4"])
+    except ValueError:
+        return value  # no address: the URL's other checks tell what it is
+    what = f"{show_value(value)} holds {ZONE_ID_WORDS}"
+    if address.version == 4:
+        what += ", and an IPv4 address takes none"
+    if address.is_link_local:
+        raise SubfieldError(
+            (),
+            f"{what}; {str(address)!r} without it is a link-local address, reached through one interface only: "
+            "give the mirror's name or an address reachable without a zone id",
+            names_value=True,
+        )
+    whole = f"{m['before']}{join_host_port(str(address), None)}{m['after']}"
+    raise SubfieldError((), f"{what}: write {short_repr(whole, 300)}", names_value=True)
+
+
 def _http_url(end: str, words: str) -> tuple[object, ...]:
     """The checks of an apt source's URL, ending with ``end``: at most 255 characters, no user or
-    password, the characters of ``words``, a host:port that :func:`split_host_port` reads."""
+    password, no zone id, the characters of ``words``, a host:port that :func:`split_host_port` reads."""
     return (
         Field(max_length=255),
         AfterValidator(_no_credentials),
+        AfterValidator(_no_zone_id),
         Whole(rf"https?://[A-Za-z0-9.:/_~+\[\]-]+{end}", words),
         AfterValidator(_url_authority),
     )

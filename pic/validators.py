@@ -2102,7 +2102,7 @@ def _ipv4_then_more(value: str, refuses: Refuses | None) -> str | OfferRefusal |
     if m["dot"]:
         what = "ends with a dot, which no address has"
     elif m["zone"]:
-        what = "has a zone after its '%' (an interface's name), which only an IPv6 address takes"
+        what = "has a zone id after its '%' (an interface's name), which only an IPv6 link-local address takes"
     else:
         what = "holds more than one ':' after the address, which no address nor port has"
     return _around(m["a"], what, refuses)
@@ -2166,6 +2166,25 @@ def _around(
     return OfferRefusal(f"{what}: {write} ({address!r})", address, what)
 
 
+ZONE_ID_WORDS = (
+    "a zone id after its '%' (an interface's name: the one of this machine a link-local address is reached "
+    "through), which no setting carries: the hosts and containers that read it have interfaces of their own"
+)
+
+
+def _with_zone_id(value: str, refuses: Refuses | None) -> str | OfferRefusal:
+    """:func:`_not_an_address` of an IPv6 address with a zone id (``fe80::1%eth0``, RFC 4007 §11): the address
+    without it offered, unless it is link-local (reached through no interface without one) or ``refuses`` it."""
+    bare = ipaddress.IPv6Address(value.partition("%")[0])
+    what = f"has {ZONE_ID_WORDS}"
+    if bare.is_link_local:
+        return (
+            f"{what}, and {str(bare)!r} without it is a link-local address, reached through one interface only: "
+            "give an address reachable without a zone id"
+        )
+    return _around(str(bare), what, refuses) or what
+
+
 def _refused(said: str | OfferRefusal) -> ValueError:
     """The error of :func:`_not_an_address`'s answer."""
     return said if isinstance(said, OfferRefusal) else ValueError(said)
@@ -2198,7 +2217,7 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
     except ValueError:
         raise _refused(_not_an_address(value, refuses)) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
-        raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
+        raise _refused(_with_zone_id(value, refuses))
     if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
         if address.ipv4_mapped is not None:
             what = "is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
@@ -2261,6 +2280,8 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     try:
         ipaddress.ip_address(value)
     except ValueError:
+        if "%" in value and (said := _ipv4_then_more(value, refuses)) is not None:  # 10.0.0.1%eth0: no name's label
+            raise _refused(said) from None
         if public_suffix:
             _check_domain_syntax(value)
             return value

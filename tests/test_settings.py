@@ -507,7 +507,7 @@ HARMFUL = [
     ("sympa_domain: listes.example.org", "sympa_domain: listes.xn--pypal-4ve.fr", "pic:mail.sympa_domain", "mixes"),
     ("sympa_domain: listes.example.org", "sympa_domain: ab--listes.example.org", "pic:mail.sympa_domain", "R-LDH"),
     ("private_address: 10.0.0.11", "private_address: fe80::1%eth0", "pic:hosts.web1.private_address", "zone"),
-    ("address: web1.example.org", "address: 'fe80::b%2'", "pic:hosts.web1.address", "IPv6 zone"),
+    ("address: web1.example.org", "address: 'fe80::b%2'", "pic:hosts.web1.address", "has a zone id after its"),
     ("pic:admin_email: admin@example.org", f"pic:admin_email: {'a' * 65}@example.org", "pic:admin_email", "too long"),
     # the off-site repository: parsed as the renderer parses it, its host key the one ssh looks up
     (BACKUP, _offsite("sftp:restic@vault.example.net"), "pic:backup.offsite.repository", "sftp:user@host:/path"),
@@ -2022,8 +2022,8 @@ def test_a_stack_s_number_is_told_as_written_and_offered_only_in_range(
         # a zone, which only IPv6 has, and more than a port after the address
         (
             "'10.0.0.11%eth0'",
-            "\"10.0.0.11%eth0\" has a zone after its '%' (an interface's name), which only an IPv6 address takes: "
-            "give the address alone ('10.0.0.11')",
+            "\"10.0.0.11%eth0\" has a zone id after its '%' (an interface's name), which only an IPv6 link-local "
+            "address takes: give the address alone ('10.0.0.11')",
         ),
         (
             "'10.0.0.11:22:22'",

@@ -167,3 +167,57 @@ def test_an_ipv4_compatible_address_is_refused_as_a_mapped_one_is(tmp_path: Path
     (tmp_path / "first").mkdir()
     said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
     assert said and "IPv4-compatible" in said[0], said
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "offered"),
+    [
+        ("address", "10.0.0.1%eth0", "'10.0.0.1'"),
+        ("smtp host", "10.0.0.1%eth0", "'10.0.0.1'"),
+        ("smtp host", "2001:db8::25%eth0", "'2001:db8::25'"),
+        ("smtp host", "fe80::25%eth0", None),
+        ("address", "fe80::11%eth0", None),
+        ("private address", "fe80::11%eth0", None),
+        ("resolver", "fe80::53%eth0", None),
+        ("listen", "2001:db8::53%eth0", "'2001:db8::53'"),
+    ],
+)
+def test_an_address_with_a_zone_id_is_told_so(tmp_path: Path, setting: str, value: str, offered: str | None) -> None:
+    """10.0.0.1%eth0 as a host's address was told it has an invalid label '1%eth0', as a name; fe80::1%eth0 that it
+    has a zone, with no word that the address without it is link-local, reached through no interface. Each is told
+    it has a zone id, which the setting cannot carry (a firewall rule, ssh's target, a URL), with the address to
+    write when the setting takes it, else why not."""
+    old, new, field, whole = SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    [said] = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert "zone id" in said and "label" not in said, said
+    if offered is None:
+        assert "link-local" in said and _OFFERED.search(said) is None, said
+    else:
+        assert f"give the address alone ({offered})" in said, said
+
+
+@pytest.mark.parametrize(
+    ("url", "offered"),
+    [
+        ("http://[fe80::1%25eth0]/debian/", None),
+        ("http://[fe80::1%eth0]/debian/", None),
+        ("http://[2001:db8::80%25eth0]/debian/", "http://[2001:db8::80]/debian/"),
+        ("http://10.0.0.80%25eth0/debian/", "http://10.0.0.80/debian/"),
+    ],
+)
+def test_a_zone_id_in_an_apt_source_s_url_is_told_what_it_is(tmp_path: Path, url: str, offered: str | None) -> None:
+    """http://[fe80::1%25eth0]/debian/ (a zone id as RFC 6874 writes it in a URL) was hidden as a possible secret
+    and told only that it is no URL; it is shown and told it holds a zone id, which the image's build (apt and curl
+    in a container, whose interfaces are not the host's) cannot use; the URL without it offered when its address
+    is reached without one."""
+    old, new, field, _ = HOST_PORT_SETTINGS["apt source"]
+    (tmp_path / "first").mkdir()
+    [said] = _told(tmp_path / "first", old, new, field, url)
+    assert f'"{url}"' in said and "not shown" not in said and "zone id" in said, said
+    if offered is None:
+        assert "link-local" in said and _OFFERED.search(said) is None, said
+    else:
+        assert f"write '{offered}'" in said, said
+        (tmp_path / "again").mkdir()
+        assert _told(tmp_path / "again", old, new, field, offered) == [], said
