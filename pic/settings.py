@@ -62,6 +62,7 @@ from pic.networks import (
     RFC1918_NETWORKS,
     in_private_network,
     no_resolver_there,
+    no_server_there,
     reserved_block,
 )
 from pic.phpini import ExtensionPackage
@@ -71,7 +72,6 @@ from pic.validators import (
     AsciiEmail,
     Domain,
     FreeText,
-    HostAddress,
     NameOf,
     OfferRefusal,
     Whole,
@@ -164,11 +164,16 @@ def _split_host_port(value: str, *, port_required: bool) -> tuple[str, int | Non
         if not host:
             raise ValueError("has no host: write host:port, e.g. localhost:25 or [2001:db8::1]:25")
         try:
-            host = check_host_address(host, public_suffix=True)  # a service's host, reached: no one's site
+            # a service's host, reached: no one's site
+            host = check_host_address(host, public_suffix=True, refuses=_refused_service)
         except OfferRefusal as refusal:
             raise _HostRefusal(refusal, rest, f"host {show_value(host)} ") from None
         except ValueError as exc:
             raise ValueError(f"host {show_value(host)} {exc}") from None
+    try:
+        _a_server_there(host)
+    except ValueError as exc:
+        raise ValueError(f"host {show_value(host)} {exc}") from None
     if not rest:
         if port_required:
             raise ValueError("has no port: write host:port (an IPv6 address in brackets: [2001:db8::1]:port)")
@@ -176,6 +181,25 @@ def _split_host_port(value: str, *, port_required: bool) -> tuple[str, int | Non
     if not rest.startswith(":"):
         raise ValueError(f"has {show_value(rest)} after the host: write host:port")
     return host, check_port(rest[1:])
+
+
+def _refused_service(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a service's host (pic:smtp.host, the host of a host:port setting) refuses ``ip``: no server is there
+    (:func:`pic.networks.no_server_there`)."""
+    what = no_server_there(ip)
+    return None if what is None else f"is {what}: no server answers there; give the server's name or address"
+
+
+def _a_server_there(host: str) -> str:
+    """``host``, a service's host, unless it is an address no server holds (:func:`_refused_service`)."""
+    if is_ip(host) and (why := _refused_service(ipaddress.ip_address(host))) is not None:
+        raise ValueError(why)
+    return host
+
+
+def _service_host(value: str) -> str:
+    """A service's host alone (pic:smtp.host): :func:`check_host_address`, an address where a server is."""
+    return _a_server_there(check_host_address(value, refuses=_refused_service))
 
 
 def _bracketed_host(value: str) -> tuple[str, str]:
@@ -189,7 +213,7 @@ def _bracketed_host(value: str) -> tuple[str, str]:
     except ValueError:
         _not_ipv6_in_brackets(host, rest)
     try:
-        return check_ip(host), rest
+        return check_ip(host, refuses=_refused_service), rest
     except OfferRefusal as refusal:
         raise _HostRefusal(refusal, rest) from None
 
@@ -1323,7 +1347,7 @@ class SmtpSpec(_Strict):
     or the environment variable ``PIC_SMTP_PASSWORD``.
     """
 
-    host: HostAddress
+    host: Annotated[str, AfterValidator(_service_host)]
     port: int = Field(default=587, ge=1, le=65535, description="Default 587, 465 with security tls.")
     security: Literal["starttls", "tls", "none"] = Field(
         default="starttls",

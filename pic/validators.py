@@ -2182,7 +2182,7 @@ def _with_zone_id(value: str, refuses: Refuses | None) -> str | OfferRefusal:
             f"{what}, and {str(bare)!r} without it is a link-local address, reached through one interface only: "
             "give an address reachable without a zone id"
         )
-    return _around(str(bare), what, refuses) or what
+    return _around(value.partition("%")[0], what, refuses) or what  # as written: ::ffff:10.0.0.1, not ::ffff:a00:1
 
 
 def _refused(said: str | OfferRefusal) -> ValueError:

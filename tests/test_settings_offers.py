@@ -221,3 +221,33 @@ def test_a_zone_id_in_an_apt_source_s_url_is_told_what_it_is(tmp_path: Path, url
         assert f"write '{offered}'" in said, said
         (tmp_path / "again").mkdir()
         assert _told(tmp_path / "again", old, new, field, offered) == [], said
+
+
+NO_SERVER_THERE = ["0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255", "0.1.2.3", "240.0.0.1", "fe80::1"]
+
+
+@pytest.mark.parametrize("address", NO_SERVER_THERE)
+@pytest.mark.parametrize("setting", ["smtp host", *HOST_PORT_SETTINGS])
+def test_a_service_at_an_address_no_server_holds_is_refused(tmp_path: Path, setting: str, address: str) -> None:
+    """pic:smtp.host: 224.0.0.1, host_relay: 0.0.0.0:25, socks5://[::]:1080, http://255.255.255.255/debian/ were
+    taken: pic notify, the hosts' mail, the provider and the images' builds then sent to a multicast group, the
+    broadcast address or no one. An address no server holds (unspecified, this network's, multicast, broadcast,
+    reserved; an IPv6 link-local one, reached only with a zone id) is refused where a service's host goes."""
+    if setting == "smtp host":
+        old, new, field, whole = SETTINGS[setting]
+        value = address
+    else:
+        old, new, field, whole = HOST_PORT_SETTINGS[setting]
+        value = f"[{address}]:25" if ":" in address else f"{address}:25"
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert said, f"{whole.format(v=value)} taken"
+    assert "no server" in said[0] or "link-local" in said[0], said
+
+
+def test_the_address_inside_a_zone_id_is_shown_as_written(tmp_path: Path) -> None:
+    """::ffff:10.0.0.1%eth0 was told of '::ffff:a00:1' inside, a form the admin never wrote."""
+    old, new, field, _ = SETTINGS["smtp host"]
+    (tmp_path / "first").mkdir()
+    [said] = _told(tmp_path / "first", old, new, field, "::ffff:10.0.0.1%eth0")
+    assert "'::ffff:10.0.0.1' inside" in said and "a00" not in said, said
