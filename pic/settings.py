@@ -509,13 +509,16 @@ class HostSpec(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _this_machine_in_capitals(cls, data: object) -> object:
-        """A host reached over ssh at this machine's name in capitals (LOCALHOST): read in lowercase, so that it is
-        told as the name in lowercase is (:func:`_check_host_addresses`, the value shown as written), not to be
-        written in lowercase, which is refused there too; the host's other fields are told as they are."""
+        """A host reached over ssh at this machine's name or address in capitals or with the root's dot (LOCALHOST,
+        localhost., 127.0.0.1.): read in lowercase without it, so that it is told as localhost is
+        (:func:`_check_host_addresses`, the value shown as written), not to be written otherwise, which is refused
+        there too; the host's other fields are told as they are."""
         if isinstance(data, dict) and data.get("connection", "ssh") == "ssh":
             address = data.get("address")
-            if isinstance(address, str) and address != address.lower() and is_this_machine(address.lower()):
-                return {**data, "address": address.lower()}  # refused as this machine once the host is read
+            if isinstance(address, str):
+                taken = address.lower().removesuffix(".")
+                if address != taken and is_this_machine(taken):
+                    return {**data, "address": taken}  # refused as this machine once the host is read
         return data
 
     @field_validator("cpus")

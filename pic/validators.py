@@ -2246,13 +2246,14 @@ def _address_with_more(value: str) -> bool:
 def is_this_machine(host: str) -> bool:
     """Whether ``host`` (a name in lowercase or an address) names the machine that reads it: a loopback address,
     ``localhost`` or a name under ``.localhost`` (RFC 6761 §6.3: resolved to loopback, never sent to a DNS
-    server), or ``localhost.localdomain`` (Debian's /etc/hosts names loopback so). ``localhost.example.org`` is a
-    name of example.org's like any other."""
+    server), or ``localhost.localdomain`` (Debian's /etc/hosts names loopback so), each with the root's dot too.
+    ``localhost.example.org`` is a name of example.org's like any other."""
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         pass
-    return host in ("localhost", "localhost.localdomain") or host.endswith(".localhost")
+    name = host.removesuffix(".")  # the root's dot: localhost. is localhost
+    return name in ("localhost", "localhost.localdomain") or name.endswith(".localhost")
 
 
 def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refuses | None = None) -> str:
@@ -2272,6 +2273,8 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     if "://" in value:
         raise ValueError("is a URL: give the host alone here, e.g. smtp.example.org")
     if value.startswith("[") and value.endswith("]"):
+        if (said := _around(value[1:-1], "is in square brackets", refuses)) is not None:
+            raise _refused(said)
         raise ValueError("is in brackets: here an IPv6 address is written bare, e.g. 2001:db8::25")
     if _address_with_more(value):  # 10.0.0.0/24, [2001:db8::25]:22: the address inside, held to the field's rules
         raise _refused(_not_an_address(value, refuses))
@@ -2280,7 +2283,8 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     try:
         ipaddress.ip_address(value)
     except ValueError:
-        if "%" in value and (said := _ipv4_then_more(value, refuses)) is not None:  # 10.0.0.1%eth0: no name's label
+        # 10.0.0.1%eth0, 10.0.0.1.: an address with more, not a name's label or root
+        if ("%" in value or value.endswith(".")) and (said := _ipv4_then_more(value, refuses)) is not None:
             raise _refused(said) from None
         if public_suffix:
             _check_domain_syntax(value)

@@ -1478,7 +1478,12 @@ def test_an_empty_phpmyadmin_is_refused_not_turned_off(tmp_path: Path) -> None:
             "pic:smtp.host",
             "holds a port",
         ),
-        (MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "[2001:db8::25]"}}', "pic:smtp.host", "is in brackets"),
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "[2001:db8::25]"}}',
+            "pic:smtp.host",
+            "is in square brackets: give the address alone",
+        ),
         (
             BACKUP,
             BACKUP[:-1] + ", offsite: {repository: 'sftp://restic@vault.example.net:2222//srv/restic'}}",

@@ -251,3 +251,29 @@ def test_the_address_inside_a_zone_id_is_shown_as_written(tmp_path: Path) -> Non
     (tmp_path / "first").mkdir()
     [said] = _told(tmp_path / "first", old, new, field, "::ffff:10.0.0.1%eth0")
     assert "'::ffff:10.0.0.1' inside" in said and "a00" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "told"),
+    [
+        ("address", "127.0.0.1.", "is this machine"),
+        ("private address", "127.0.0.1.", "and '127.0.0.1' inside is a loopback address"),
+        ("address", "203.0.113.5.", "ends with a dot, which no address has: give the address alone ('203.0.113.5')"),
+        ("smtp host", "10.0.0.25.", "ends with a dot, which no address has: give the address alone ('10.0.0.25')"),
+        ("address", "[203.0.113.5]", "is in square brackets: give the address alone ('203.0.113.5')"),
+        ("address", "[::1]", "and '::1' inside is this machine"),
+        ("smtp host", "[2001:db8::25]", "is in square brackets: give the address alone ('2001:db8::25')"),
+        ("address", "localhost.", "is this machine, not a host reached over ssh"),
+        ("address", "LOCALHOST.", "is this machine, not a host reached over ssh"),
+    ],
+)
+def test_an_address_with_a_dot_or_brackets_where_a_host_goes_is_told_as_an_address(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """A host's address of 127.0.0.1. was told to drop the trailing dot as a name's (127.0.0.1 then refused: this
+    machine), [203.0.113.5] that an IPv6 address is written bare, localhost. to drop the dot (localhost then
+    refused over ssh): each is told as the address (or this machine) it is, the address offered only when taken."""
+    old, new, field, whole = SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert said and told in said[0], said
