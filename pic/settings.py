@@ -466,6 +466,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
+def _offered_once(items: object, check: Callable[[str], str], once: str) -> object:
+    """``items``, a list of addresses before each is read by ``check``, unless an item refused with an address to
+    write (an :class:`OfferRefusal`: ``::ffff:203.0.113.5``, ``[203.0.113.5]``) would then be another item's
+    (``203.0.113.5`` is there already), which the list refuses (``once``: why each is given once): that item is
+    told so, with nothing offered. Raises :class:`SubfieldError` at the item."""
+    if not isinstance(items, list):
+        return items
+    held: list[tuple[ipaddress.IPv4Address | ipaddress.IPv6Address | None, OfferRefusal | None]] = []
+    for item in items:
+        try:
+            held.append((ipaddress.ip_address(check(item)), None) if isinstance(item, str) else (None, None))
+        except OfferRefusal as refusal:
+            held.append((ipaddress.ip_address(refusal.offered) if is_ip(refusal.offered) else None, refusal))
+        except ValueError:
+            held.append((None, None))
+    for i, (address, refused) in enumerate(held):
+        other = next((j for j, (a, _) in enumerate(held) if j != i and a is not None and a == address), None)
+        if refused is not None and other is not None:
+            raise SubfieldError((i,), f"{refused.without}, and {refused.offered!r} is also [{other}]: {once}")
+    return items
+
+
 # A host's addresses, each held to its field's own rules where a message offers an address to write instead
 # (private_address: "::ffff:8.8.8.8" is not told to write 8.8.8.8, which is no private network's): check_ip's refuses
 _HostsAddress = Annotated[str, AfterValidator(lambda value: check_host_address(value, refuses=_refused_host_address))]
@@ -530,6 +552,14 @@ class HostSpec(_Strict):
                 "a db host runs no container: remove it"
             )
         return cpus
+
+    _public_once = field_validator("public_addresses", mode="before")(
+        classmethod(
+            lambda cls, items: _offered_once(
+                items, lambda v: check_ip(v, refuses=_refused_public_address), "give each address once"
+            )
+        )
+    )
 
     @field_validator("public_addresses")
     @classmethod
@@ -1166,6 +1196,14 @@ class DnsSpec(_Strict):
         if why is not None:
             raise ValueError(why)
         return resolver
+
+    _listen_once = field_validator("listen", mode="before")(
+        classmethod(
+            lambda cls, items: _offered_once(
+                items, lambda v: check_ip(v, refuses=_not_a_dns_server_address), "NSD binds each address once"
+            )
+        )
+    )
 
     @field_validator("listen")
     @classmethod

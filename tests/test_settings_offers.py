@@ -277,3 +277,26 @@ def test_an_address_with_a_dot_or_brackets_where_a_host_goes_is_told_as_an_addre
     (tmp_path / "first").mkdir()
     said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
     assert said and told in said[0], said
+
+
+@pytest.mark.parametrize(
+    ("setting", "items"),
+    [
+        ("listen", ["203.0.113.5", "::ffff:203.0.113.5"]),
+        ("listen", ["[203.0.113.5]", "203.0.113.5"]),
+        ("listen", ["203.0.113.5", "203.0.113.05"]),
+        ("listen", ["2001:db8::53", "[2001:DB8::53]:53"]),
+        ("public address", ["203.0.113.5", "::ffff:203.0.113.5"]),
+        ("public address", ["203.0.113.5/32", "203.0.113.5"]),
+    ],
+)
+def test_an_address_offered_in_a_list_is_no_other_item(tmp_path: Path, setting: str, items: list[str]) -> None:
+    """pic:dns.listen: ['203.0.113.5', '::ffff:203.0.113.5'] was told to write 203.0.113.5 at [1], then refused as
+    given twice: the item is told that the address it holds is another item already."""
+    old, new, field, _ = SETTINGS[setting]
+    written = "', '".join(items)
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field.removesuffix("[0]"), written)
+    assert said, items
+    assert all(_OFFERED.search(line) is None for line in said), said
+    assert any(" is also [" in line for line in said), said
