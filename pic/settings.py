@@ -1581,6 +1581,41 @@ class Settings(_Strict):
         _host_names_of_their_own(hosts)
         return hosts
 
+    @field_validator("hosts", mode="before")
+    @classmethod
+    def _offered_addresses_apart(cls, hosts: object) -> object:
+        """A host's address or private address refused with another to write (``DB.Example.org``,
+        ``::ffff:10.0.0.10``) that another host reached over ssh has already: told so, nothing offered (two hosts
+        never share an address, :func:`_check_host_addresses`). Raises :class:`SubfieldError` at the field."""
+        if not isinstance(hosts, dict):
+            return hosts
+        checks: dict[str, Callable[[str], str]] = {
+            "address": lambda value: check_host_address(value, refuses=_refused_host_address),
+            "private_address": lambda value: check_ip(value, refuses=_refused_private_address),
+        }
+        held: list[tuple[object, str, str, OfferRefusal | None]] = []  # host, field, the address compared, refusal
+        for name, spec in hosts.items():
+            if not isinstance(spec, dict) or spec.get("connection", "ssh") != "ssh":
+                continue  # a local host is the admin's own machine, as every other
+            for what, check in checks.items():
+                value = spec.get(what)
+                if not isinstance(value, str):
+                    continue
+                try:
+                    held.append((name, what, _same_host_key(check(value)), None))
+                except OfferRefusal as refusal:
+                    held.append((name, what, _same_host_key(refusal.offered), refusal))
+                except ValueError:
+                    continue
+        for name, what, key, refused in held:
+            other = next((n for n, _, k, _r in held if n != name and k == key), None)
+            if refused is not None and other is not None:
+                raise SubfieldError(
+                    (str(name), what),
+                    f"{refused.without}, and {refused.offered!r} is also the address of {other}: each host has its own",
+                )
+        return hosts
+
     @field_validator("default_web_host")
     @classmethod
     def _default_web_host(cls, name: str | None, info: ValidationInfo) -> str | None:

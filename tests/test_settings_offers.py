@@ -300,3 +300,22 @@ def test_an_address_offered_in_a_list_is_no_other_item(tmp_path: Path, setting: 
     assert said, items
     assert all(_OFFERED.search(line) is None for line in said), said
     assert any(" is also [" in line for line in said), said
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("address: web1.example.org", "address: DB.Example.org", "pic:hosts.web1.address"),
+        ("address: web1.example.org", "address: 'db.example.org.'", "pic:hosts.web1.address"),
+        ("private_address: 10.0.0.11", "private_address: '::ffff:10.0.0.10'", "pic:hosts.web1.private_address"),
+        ("private_address: 10.0.0.11", "private_address: '10.0.0.010'", "pic:hosts.web1.private_address"),
+        ("private_address: 10.0.0.11", "private_address: '10.0.0.10/24'", "pic:hosts.web1.private_address"),
+    ],
+)
+def test_an_address_offered_to_a_host_is_no_other_host_s(tmp_path: Path, old: str, new: str, field: str) -> None:
+    """web1's address: DB.Example.org was told to write db.example.org, db's address, then refused as another
+    host's; the host is told the address it holds is the other host's, nothing offered."""
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new.replace("{", "{{").replace("}", "}}"), field, "")
+    assert said and all(_OFFERED.search(line) is None for line in said), said
+    assert "is also the address of db" in said[0], said
