@@ -129,6 +129,10 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
         ("::g", "is not an IP address: only hex digits permitted in 'g'"),
         ("1::2::3", "is not an IP address: at most one '::' permitted"),
         ("fe80::1%", "is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
+        # an IPv4 address with more after it: no name's label (10.0.0.1%eth0 was told to give an address, not a name)
+        ("10.0.0.1%eth0", "a zone id after its '%', which only an IPv6 link-local address takes: give 10.0.0.1"),
+        ("127.0.0.1.", "ends with a dot, which no address has: give 127.0.0.1"),
+        ("224.0.0.1.", "ends with a dot, which no address has, and '224.0.0.1' is a multicast address"),
         ("", "it is empty: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
     ],
 )
