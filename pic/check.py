@@ -25,6 +25,7 @@ from pic.validators import (
     MixedWord,
     documentation_domain,
     documentation_place,
+    is_this_machine,
     latin_skeleton,
     mixed_script_words,
     short_repr,
@@ -311,7 +312,7 @@ def _default_host_warnings(settings: Settings, file: str) -> list[Problem]:
 def smtp_warnings(settings: Settings, file: str) -> list[Problem]:
     """``pic:smtp`` sending a login over a connection in clear to another machine (``security: none``)."""
     smtp = settings.smtp
-    if smtp is None or smtp.security != "none" or smtp.username is None or _loopback(smtp.host):
+    if smtp is None or smtp.security != "none" or smtp.username is None or is_this_machine(smtp.host):
         return []
     return [
         Problem(
@@ -362,18 +363,6 @@ def offsite_time_warnings(settings: Settings) -> list[Problem]:
             "warning",
         )
     ]
-
-
-def _loopback(host: str) -> bool:
-    """Whether ``host`` is this machine: ``localhost`` or a loopback address."""
-    import ipaddress
-
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _zone_warnings(settings: Settings, file: str) -> list[Problem]:

@@ -109,3 +109,13 @@ def no_resolver_there(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
         if refused:
             return what
     return None
+
+
+def no_server_there(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """What ``address`` is when no server is reached at it as a setting writes it (without a zone id), else None:
+    the addresses of :func:`no_resolver_there`, and an IPv6 link-local address (``fe80::/10``), which a
+    connection reaches only through the interface its zone id names (RFC 4007 §11)."""
+    what = no_resolver_there(address)
+    if what is None and isinstance(address, ipaddress.IPv6Address) and address.is_link_local:
+        return "a link-local address, reached only through the interface a zone id names, which a setting holds none of"
+    return what

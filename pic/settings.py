@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, NoReturn
 
 from pydantic import (
     AfterValidator,
@@ -62,23 +62,26 @@ from pic.networks import (
     RFC1918_NETWORKS,
     in_private_network,
     no_resolver_there,
+    no_server_there,
     reserved_block,
 )
 from pic.phpini import ExtensionPackage
 from pic.secrettext import prose_secret
 from pic.validators import (
+    ZONE_ID_WORDS,
     AsciiEmail,
     Domain,
     FreeText,
-    HostAddress,
-    IpAddress,
     NameOf,
+    OfferRefusal,
     Whole,
     check_host_address,
     check_ip,
     check_ssh_key,
     docker_cpus,
+    is_this_machine,
     public_name_problem,
+    short_repr,
 )
 from pic.yamlsrc import (
     Document,
@@ -119,19 +122,36 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
 
     The host is a DNS name (a public suffix too: :func:`check_host_address`), ``localhost``, an IPv4 address, or an
     IPv6 address in brackets (``[2001:db8::1]:25``), an address given back in its canonical form (:func:`check_ip`);
-    raises ValueError saying what is wrong.
+    raises ValueError saying what is wrong, an :class:`OfferRefusal` when it offers a value: ``host:port`` whole, as
+    it is then taken (``Localhost:25``: ``localhost:25``, not the host alone), or, the value offered refused for
+    another reason (its port), both faults told and nothing offered.
     """
+    try:
+        return _split_host_port(value, port_required=port_required)
+    except _HostRefusal as refusal:
+        refused = refusal
+    whole = (f"[{refused.offered}]" if ":" in refused.offered else refused.offered) + refused.rest
+    try:
+        _split_host_port(whole, port_required=port_required)
+    except ValueError as again:
+        raise ValueError(f"{refused.without}, and {again}") from None
+    raise OfferRefusal(f"{refused.without}: write {short_repr(whole, 300)}", whole, refused.without)
+
+
+class _HostRefusal(OfferRefusal):
+    """The host of ``host:port`` refused with a host offered, and what follows it in the value (``rest``: the port
+    and its colon), for :func:`split_host_port` to offer the value whole."""
+
+    def __init__(self, refusal: OfferRefusal, rest: str, shown: str = "") -> None:
+        super().__init__(str(refusal), refusal.offered, f"{shown}{refusal.without}")
+        self.rest = rest
+
+
+def _split_host_port(value: str, *, port_required: bool) -> tuple[str, int | None]:
+    """:func:`split_host_port`, an :class:`OfferRefusal` of the host alone carrying the text after it (``rest``)."""
     _alone(value)
     if value.startswith("["):
-        end = value.find("]")
-        if end < 0:
-            raise ValueError("opens a bracket it does not close: an IPv6 address is written [2001:db8::1]:port")
-        host, rest = value[1:end], value[end + 1 :]
-        try:
-            ipaddress.IPv6Address(host)
-        except ValueError:
-            raise ValueError(f"has [{host}] where an IPv6 address in brackets belongs") from None
-        host = check_ip(host)
+        host, rest = _bracketed_host(value)
     else:
         if value.count(":") > 1:
             try:
@@ -144,9 +164,16 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
         if not host:
             raise ValueError("has no host: write host:port, e.g. localhost:25 or [2001:db8::1]:25")
         try:
-            host = check_host_address(host, public_suffix=True)  # a service's host, reached: no one's site
+            # a service's host, reached: no one's site
+            host = check_host_address(host, public_suffix=True, refuses=_refused_service)
+        except OfferRefusal as refusal:
+            raise _HostRefusal(refusal, rest, f"host {show_value(host)} ") from None
         except ValueError as exc:
             raise ValueError(f"host {show_value(host)} {exc}") from None
+    try:
+        _a_server_there(host)
+    except ValueError as exc:
+        raise ValueError(f"host {show_value(host)} {exc}") from None
     if not rest:
         if port_required:
             raise ValueError("has no port: write host:port (an IPv6 address in brackets: [2001:db8::1]:port)")
@@ -154,6 +181,60 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     if not rest.startswith(":"):
         raise ValueError(f"has {show_value(rest)} after the host: write host:port")
     return host, check_port(rest[1:])
+
+
+def _refused_service(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a service's host (pic:smtp.host, the host of a host:port setting) refuses ``ip``: no server is there
+    (:func:`pic.networks.no_server_there`)."""
+    what = no_server_there(ip)
+    return None if what is None else f"is {what}: no server answers there; give the server's name or address"
+
+
+def _a_server_there(host: str) -> str:
+    """``host``, a service's host, unless it is an address no server holds (:func:`_refused_service`)."""
+    if is_ip(host) and (why := _refused_service(ipaddress.ip_address(host))) is not None:
+        raise ValueError(why)
+    return host
+
+
+def _service_host(value: str) -> str:
+    """A service's host alone (pic:smtp.host): :func:`check_host_address`, an address where a server is."""
+    return _a_server_there(check_host_address(value, refuses=_refused_service))
+
+
+def _bracketed_host(value: str) -> tuple[str, str]:
+    """The IPv6 address in brackets that starts ``value`` (canonical), and the text after the ']'."""
+    end = value.find("]")
+    if end < 0:
+        raise ValueError("opens a bracket it does not close: an IPv6 address is written [2001:db8::1]:port")
+    host, rest = value[1:end], value[end + 1 :]
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        _not_ipv6_in_brackets(host, rest)
+    try:
+        return check_ip(host, refuses=_refused_service), rest
+    except OfferRefusal as refusal:
+        raise _HostRefusal(refusal, rest) from None
+
+
+def _not_ipv6_in_brackets(host: str, rest: str) -> NoReturn:
+    """Refuse ``[host]`` that holds no IPv6 address: an IPv4 address or a name there is offered without the
+    brackets, which only an IPv6 address is written in (RFC 3986 §3.2.2)."""
+    what = f"has [{host}] where an IPv6 address in brackets belongs"
+    try:
+        taken = check_host_address(host, public_suffix=True)
+    except ValueError:
+        raise ValueError(what) from None
+    inside = "an IPv4 address" if is_ip(taken) else "a name"
+    refusal = OfferRefusal(what, taken, f"has {inside} in brackets, where only an IPv6 address is written")
+    raise _HostRefusal(refusal, rest) from None
+
+
+def _offered_within(refusal: OfferRefusal, before: str, after: str) -> OfferRefusal:
+    """``refusal`` of the ``host:port`` of a larger value, offering that value whole (``before`` and ``after`` it)."""
+    whole = f"{before}{refusal.offered}{after}"
+    return OfferRefusal(f"{refusal.without}: write {short_repr(whole, 300)}", whole, refusal.without)
 
 
 def join_host_port(host: str, port: int | None) -> str:
@@ -180,7 +261,10 @@ def _socks_url(value: str) -> str:
         raise ValueError(
             "holds more than host:port after the scheme (no user, password or path), e.g. socks5://127.0.0.1:1080"
         )
-    return f"{scheme}://{join_host_port(*split_host_port(authority))}"
+    try:
+        return f"{scheme}://{join_host_port(*split_host_port(authority))}"
+    except OfferRefusal as refusal:
+        raise _offered_within(refusal, f"{scheme}://", "") from None
 
 
 def _url_authority(value: str) -> str:
@@ -197,7 +281,10 @@ def _url_authority(value: str) -> str:
             "holds '[' or ']' after the host, where a URL has none (brackets enclose an IPv6 address alone, "
             "https://[2001:db8::1]/php/), and curl would read them as a range of URLs: write the path without them"
         )
-    return f"{scheme}://{join_host_port(*split_host_port(authority, port_required=False))}{slash}{path}"
+    try:
+        return f"{scheme}://{join_host_port(*split_host_port(authority, port_required=False))}{slash}{path}"
+    except OfferRefusal as refusal:
+        raise _offered_within(refusal, f"{scheme}://", f"{slash}{path}") from None
 
 
 def _no_credentials(value: str) -> str:
@@ -209,12 +296,46 @@ def _no_credentials(value: str) -> str:
     return value
 
 
+# An http(s) URL whose address has a zone id: [fe80::1%25eth0] (RFC 6874's '%25'), [fe80::1%eth0], 10.0.0.1%25eth0
+_URL_ZONE = LazyPattern(
+    r"(?P<before>https?://)(?:\[(?P<a6>[0-9A-Fa-f:.]+)%(?:25)?[^\]/]*\]|(?P<a4>[0-9.]+)%(?:25)?[^/:]*)(?P<after>.*)",
+    re.DOTALL,
+)
+
+
+def _no_zone_id(value: str) -> str:
+    """A URL whose address holds no zone id (``http://[fe80::1%25eth0]/debian/``, RFC 6874): the image's build
+    fetches it with apt and curl in a container, whose interfaces are not this machine's. Told with the value
+    shown (a '%' there is a zone's, not a password's), the URL without it offered when its address is reached
+    without one."""
+    m = _URL_ZONE.fullmatch(value)
+    if m is None:
+        return value
+    try:
+        address = ipaddress.ip_address(m["a6"] or m["a4"])
+    except ValueError:
+        return value  # no address: the URL's other checks tell what it is
+    what = f"{show_value(value)} holds {ZONE_ID_WORDS}"
+    if address.version == 4:
+        what += ", and an IPv4 address takes none"
+    if address.is_link_local:
+        raise SubfieldError(
+            (),
+            f"{what}; {str(address)!r} without it is a link-local address, reached through one interface only: "
+            "give the mirror's name or an address reachable without a zone id",
+            names_value=True,
+        )
+    whole = f"{m['before']}{join_host_port(str(address), None)}{m['after']}"
+    raise SubfieldError((), f"{what}: write {short_repr(whole, 300)}", names_value=True)
+
+
 def _http_url(end: str, words: str) -> tuple[object, ...]:
     """The checks of an apt source's URL, ending with ``end``: at most 255 characters, no user or
-    password, the characters of ``words``, a host:port that :func:`split_host_port` reads."""
+    password, no zone id, the characters of ``words``, a host:port that :func:`split_host_port` reads."""
     return (
         Field(max_length=255),
         AfterValidator(_no_credentials),
+        AfterValidator(_no_zone_id),
         Whole(rf"https?://[A-Za-z0-9.:/_~+\[\]-]+{end}", words),
         AfterValidator(_url_authority),
     )
@@ -225,7 +346,10 @@ def _image_registry(value: str) -> str:
     a first path component with a dot or a colon, or ``localhost``), its address in canonical form."""
     first, slash, rest = value.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
-        return f"{join_host_port(*split_host_port(first, port_required=False))}/{rest}"
+        try:
+            return f"{join_host_port(*split_host_port(first, port_required=False))}/{rest}"
+        except OfferRefusal as refusal:
+            raise _offered_within(refusal, "", f"/{rest}") from None
     return value
 
 
@@ -342,6 +466,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
+def _offered_once(items: object, check: Callable[[str], str], once: str) -> object:
+    """``items``, a list of addresses before each is read by ``check``, unless an item refused with an address to
+    write (an :class:`OfferRefusal`: ``::ffff:203.0.113.5``, ``[203.0.113.5]``) would then be another item's
+    (``203.0.113.5`` is there already), which the list refuses (``once``: why each is given once): that item is
+    told so, with nothing offered. Raises :class:`SubfieldError` at the item."""
+    if not isinstance(items, list):
+        return items
+    held: list[tuple[ipaddress.IPv4Address | ipaddress.IPv6Address | None, OfferRefusal | None]] = []
+    for item in items:
+        try:
+            held.append((ipaddress.ip_address(check(item)), None) if isinstance(item, str) else (None, None))
+        except OfferRefusal as refusal:
+            held.append((ipaddress.ip_address(refusal.offered) if is_ip(refusal.offered) else None, refusal))
+        except ValueError:
+            held.append((None, None))
+    for i, (address, refused) in enumerate(held):
+        other = next((j for j, (a, _) in enumerate(held) if j != i and a is not None and a == address), None)
+        if refused is not None and other is not None:
+            raise SubfieldError((i,), f"{refused.without}, and {refused.offered!r} is also [{other}]: {once}")
+    return items
+
+
 # A host's addresses, each held to its field's own rules where a message offers an address to write instead
 # (private_address: "::ffff:8.8.8.8" is not told to write 8.8.8.8, which is no private network's): check_ip's refuses
 _HostsAddress = Annotated[str, AfterValidator(lambda value: check_host_address(value, refuses=_refused_host_address))]
@@ -385,13 +531,16 @@ class HostSpec(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _this_machine_in_capitals(cls, data: object) -> object:
-        """A host reached over ssh at this machine's name in capitals (LOCALHOST): read in lowercase, so that it is
-        told as the name in lowercase is (:func:`_check_host_addresses`, the value shown as written), not to be
-        written in lowercase, which is refused there too; the host's other fields are told as they are."""
+        """A host reached over ssh at this machine's name or address in capitals or with the root's dot (LOCALHOST,
+        localhost., 127.0.0.1.): read in lowercase without it, so that it is told as localhost is
+        (:func:`_check_host_addresses`, the value shown as written), not to be written otherwise, which is refused
+        there too; the host's other fields are told as they are."""
         if isinstance(data, dict) and data.get("connection", "ssh") == "ssh":
             address = data.get("address")
-            if isinstance(address, str) and address != address.lower() and _this_machine(address.lower()):
-                return {**data, "address": address.lower()}  # refused as this machine once the host is read
+            if isinstance(address, str):
+                taken = address.lower().removesuffix(".")
+                if address != taken and is_this_machine(taken):
+                    return {**data, "address": taken}  # refused as this machine once the host is read
         return data
 
     @field_validator("cpus")
@@ -403,6 +552,14 @@ class HostSpec(_Strict):
                 "a db host runs no container: remove it"
             )
         return cpus
+
+    _public_once = field_validator("public_addresses", mode="before")(
+        classmethod(
+            lambda cls, items: _offered_once(
+                items, lambda v: check_ip(v, refuses=_refused_public_address), "give each address once"
+            )
+        )
+    )
 
     @field_validator("public_addresses")
     @classmethod
@@ -627,7 +784,7 @@ def sftp_target(repository: str) -> SftpTarget | None:
         raise ValueError(f"has a user starting with '-', which ssh would read as an option: {_SFTP_USER_WORDS}")
     url = _SFTP_URL_RE.fullmatch(repository)
     if url is not None:
-        host, port = split_host_port(url["authority"], port_required=False)
+        host, port = _authority_in(repository, url)
         path = url["path"]
         if not path:
             raise ValueError("has no path after the host: sftp://user@host[:port]//absolute/path")
@@ -646,7 +803,7 @@ def sftp_target(repository: str) -> SftpTarget | None:
             "is not sftp:user@host:/path (a user, '@', a host, ':' and an absolute path); "
             "for a port or an IPv6 address write sftp://user@host:port//path"
         )
-    host, _ = split_host_port(short["host"], port_required=False)
+    host, _ = _authority_in(repository, short, "host")
     return SftpTarget(short["user"], host, SSH_DEFAULT_PORT, short["path"])
 
 
@@ -667,7 +824,7 @@ def check_offsite_repository(repository: str) -> str:
     if s3 is not None:
         if not s3["authority"]:
             raise ValueError(_not_an_s3_repository(repository.removeprefix("s3:")))
-        split_host_port(s3["authority"], port_required=False)
+        _authority_in(repository, s3)
         _check_bucket(s3["bucket"])
         if "?" in repository or "#" in repository:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")
@@ -773,6 +930,16 @@ def _check_bucket(bucket: str) -> None:
             f"has the bucket {bucket!r}, which S3 clients refuse: a bucket name starts and ends with a letter or "
             "a digit and holds no '..', '.-' nor '-.'"
         )
+
+
+def _authority_in(repository: str, match: re.Match[str], group: str = "authority") -> tuple[str, int | None]:
+    """:func:`split_host_port` of the ``host[:port]`` of ``repository`` that ``match``'s ``group`` spans, a value
+    offered for it offered as the whole repository."""
+    start, end = match.span(group)
+    try:
+        return split_host_port(repository[start:end], port_required=False)
+    except OfferRefusal as refusal:
+        raise _offered_within(refusal, repository[:start], repository[end:]) from None
 
 
 def _canonical_authority(repository: str, match: re.Match[str]) -> str:
@@ -975,6 +1142,18 @@ class LimitsSpec(_Strict):
     pids: int = Field(default=128, ge=16, le=32768)
 
 
+def _refused_resolver(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why ``pic:dns.resolver`` refuses ``ip``: no resolver answers there (:func:`pic.networks.no_resolver_there`)."""
+    what = no_resolver_there(ip)
+    return None if what is None else f"is {what}: no resolver answers there; give the address of the resolver to ask"
+
+
+# The DNS settings' addresses, each held to its field's rules where a message offers one (pic:dns.resolver:
+# "::ffff:224.0.0.1" is not told to write 224.0.0.1, a multicast group no resolver answers from): check_ip's refuses
+_ResolverAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_refused_resolver))]
+_ListenAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_not_a_dns_server_address))]
+
+
 class DnsSpec(_Strict):
     """Where the mail records (SPF, DKIM, DMARC, MX) of the list domains are published."""
 
@@ -990,12 +1169,12 @@ class DnsSpec(_Strict):
     nameservers: list[Domain] = Field(
         default_factory=list, max_length=10, description="NS names of those zones (default: the server's address)."
     )
-    listen: list[IpAddress] = Field(
+    listen: list[_ListenAddress] = Field(
         default_factory=list,
         max_length=10,
         description="Addresses NSD answers on (required with zonefile: the local resolver holds 127.0.0.1:53).",
     )
-    resolver: IpAddress = Field(default="127.0.0.1", description="Resolver `pic dns check` asks.")
+    resolver: _ResolverAddress = Field(default="127.0.0.1", description="Resolver `pic dns check` asks.")
     resolver_port: int = Field(default=53, ge=1, le=65535)
 
     @field_validator("zones", "nameservers")
@@ -1013,10 +1192,18 @@ class DnsSpec(_Strict):
     def _a_resolver_answers_there(cls, resolver: str) -> str:
         """The address ``pic dns check`` asks without --resolver, refused as the option refuses it: a query to a
         multicast group or the broadcast address goes to every host there."""
-        what = no_resolver_there(ipaddress.ip_address(resolver))
-        if what is not None:
-            raise ValueError(f"is {what}: no resolver answers there; give the address of the resolver to ask")
+        why = _refused_resolver(ipaddress.ip_address(resolver))
+        if why is not None:
+            raise ValueError(why)
         return resolver
+
+    _listen_once = field_validator("listen", mode="before")(
+        classmethod(
+            lambda cls, items: _offered_once(
+                items, lambda v: check_ip(v, refuses=_not_a_dns_server_address), "NSD binds each address once"
+            )
+        )
+    )
 
     @field_validator("listen")
     @classmethod
@@ -1201,7 +1388,7 @@ class SmtpSpec(_Strict):
     or the environment variable ``PIC_SMTP_PASSWORD``.
     """
 
-    host: HostAddress
+    host: Annotated[str, AfterValidator(_service_host)]
     port: int = Field(default=587, ge=1, le=65535, description="Default 587, 465 with security tls.")
     security: Literal["starttls", "tls", "none"] = Field(
         default="starttls",
@@ -1392,6 +1579,41 @@ class Settings(_Strict):
         _check_public_addresses(hosts)
         _one_private_family(hosts)
         _host_names_of_their_own(hosts)
+        return hosts
+
+    @field_validator("hosts", mode="before")
+    @classmethod
+    def _offered_addresses_apart(cls, hosts: object) -> object:
+        """A host's address or private address refused with another to write (``DB.Example.org``,
+        ``::ffff:10.0.0.10``) that another host reached over ssh has already: told so, nothing offered (two hosts
+        never share an address, :func:`_check_host_addresses`). Raises :class:`SubfieldError` at the field."""
+        if not isinstance(hosts, dict):
+            return hosts
+        checks: dict[str, Callable[[str], str]] = {
+            "address": lambda value: check_host_address(value, refuses=_refused_host_address),
+            "private_address": lambda value: check_ip(value, refuses=_refused_private_address),
+        }
+        held: list[tuple[object, str, str, OfferRefusal | None]] = []  # host, field, the address compared, refusal
+        for name, spec in hosts.items():
+            if not isinstance(spec, dict) or spec.get("connection", "ssh") != "ssh":
+                continue  # a local host is the admin's own machine, as every other
+            for what, check in checks.items():
+                value = spec.get(what)
+                if not isinstance(value, str):
+                    continue
+                try:
+                    held.append((name, what, _same_host_key(check(value)), None))
+                except OfferRefusal as refusal:
+                    held.append((name, what, _same_host_key(refusal.offered), refusal))
+                except ValueError:
+                    continue
+        for name, what, key, refused in held:
+            other = next((n for n, _, k, _r in held if n != name and k == key), None)
+            if refused is not None and other is not None:
+                raise SubfieldError(
+                    (str(name), what),
+                    f"{refused.without}, and {refused.offered!r} is also the address of {other}: each host has its own",
+                )
         return hosts
 
     @field_validator("default_web_host")
@@ -1792,13 +2014,6 @@ _THIS_MACHINE_OVER_SSH = (
 )
 
 
-def _this_machine(address: str) -> bool:
-    """Whether ``address`` names the machine pic runs on: a loopback address or localhost."""
-    if is_ip(address):
-        return ipaddress.ip_address(address).is_loopback
-    return address == "localhost" or address.startswith("localhost.") or address.endswith(".localhost")
-
-
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     """Two ssh hosts never share an address; an address is one a host can hold; ssh keeps its own port; a
     ``private_address`` is in a private network (:data:`PRIVATE_NETWORKS`), or loopback with ``connection: local``:
@@ -1811,7 +2026,7 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             why = _not_one_host(ipaddress.ip_address(value)) if is_ip(value) else None
             if why is not None:
                 raise SubfieldError((name, what), why)
-        if host.connection == "ssh" and _this_machine(host.address):
+        if host.connection == "ssh" and is_this_machine(host.address):
             raise SubfieldError((name, "address"), _THIS_MACHINE_OVER_SSH)
         private = ipaddress.ip_address(host.private_address)
         if private.is_loopback and host.connection != "local":

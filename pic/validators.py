@@ -1185,15 +1185,25 @@ def _is_ip_address(text: str) -> bool:
     return True
 
 
-class NameRefusal(ValueError):
+class OfferRefusal(ValueError):
+    """A value refused with the one to write instead, ``offered``, which the field takes; ``without`` is the
+    message without the offer. A setting holding the value in a larger one (the host of ``host:port``, of a URL)
+    offers that whole, written as it is then taken (pic.settings.split_host_port)."""
+
+    def __init__(self, message: str, offered: str, without: str) -> None:
+        super().__init__(message)
+        self.offered, self.without = offered, without
+
+
+class NameRefusal(OfferRefusal):
     """A domain refused with the name to write instead (``offered``), which the checks across files may refuse
     (another member's, the platform's): ``without`` is the message without the offer, ``then`` the words that
     bring the name offered in (``, and in lowercase {name}``), for a message telling why it is refused too
     (:func:`check_domain_in_context`)."""
 
     def __init__(self, message: str, offered: str, without: str, then: str) -> None:
-        super().__init__(message)
-        self.offered, self.without, self.then = offered, without, then
+        super().__init__(message, offered, without)
+        self.then = then
 
 
 def _more_than_a_name(value: str) -> str | NameRefusal | None:
@@ -2064,7 +2074,7 @@ def _address(text: str) -> Address | None:
         return None
 
 
-def _not_an_address(value: str, refuses: Refuses | None = None) -> str:
+def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRefusal:
     """Why ``value`` is no address, with the address to write when it holds one with more around it: an address
     :func:`check_ip` accepts and ``refuses`` does not, else why the one inside is refused too ([::ffff:10.0.0.11] is a
     mapped address; private_address: 8.8.8.8/24 holds no private address)."""
@@ -2081,7 +2091,9 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str:
         if zero is not None and (address := _address(plain)) is not None:
             what = f"has a leading zero in a number ({zero.group()}), which some programs read as octal"
             why = None if refuses is None else refuses(address)
-            return f"{what}: write {plain!r}" if why is None else f"{what}, and {plain!r}, read without it, {why}"
+            if why is None:
+                return OfferRefusal(f"{what}: write {plain!r}", plain, what)
+            return f"{what}, and {plain!r}, read without it, {why}"
     return "is not an IPv4 or IPv6 address"
 
 
@@ -2092,7 +2104,7 @@ _IPV4_THEN = LazyPattern(
 )
 
 
-def _ipv4_then_more(value: str, refuses: Refuses | None) -> str | None:
+def _ipv4_then_more(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
     """:func:`_not_an_address` of an IPv4 address followed by what no address has (:data:`_IPV4_THEN`), None for
     another text. What follows is not quoted: a password pasted there is not shown (pic.modelerrors hides the
     value)."""
@@ -2101,13 +2113,13 @@ def _ipv4_then_more(value: str, refuses: Refuses | None) -> str | None:
     if m["dot"]:
         what = "ends with a dot, which no address has"
     elif m["zone"]:
-        what = "has a zone after its '%' (an interface's name), which only an IPv6 address takes"
+        what = "has a zone id after its '%' (an interface's name), which only an IPv6 link-local address takes"
     else:
         what = "holds more than one ':' after the address, which no address nor port has"
     return _around(m["a"], what, refuses)
 
 
-def _with_prefix(value: str, refuses: Refuses | None) -> str | None:
+def _with_prefix(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
     """:func:`_not_an_address` of an address with a prefix length (10.0.0.11/24), None for another text; a
     network's own address (10.0.0.0/24, as ``ip route`` shows it) or its IPv4 broadcast address (10.0.0.255/24) is
     told so, with no address offered (both addresses of a /31 are hosts', RFC 3021)."""
@@ -2131,7 +2143,7 @@ def _with_prefix(value: str, refuses: Refuses | None) -> str | None:
     return _around(m["a"], f"holds a prefix length (/{m['n']}), a network's", refuses, "give the host's address alone")
 
 
-def _with_port(value: str, refuses: Refuses | None) -> str | None:
+def _with_port(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
     """:func:`_not_an_address` of an address with a port or in brackets ([fd00::11]:22), None for another text."""
     m = _WITH_PORT.fullmatch(value)
     if m is None or (m["p"] is None and m["a6"] is None):
@@ -2147,7 +2159,9 @@ def _with_port(value: str, refuses: Refuses | None) -> str | None:
     return _around(m["a4"] or m["a6"], what, refuses)
 
 
-def _around(inner: str, what: str, refuses: Refuses | None, write: str = "give the address alone") -> str | None:
+def _around(
+    inner: str, what: str, refuses: Refuses | None, write: str = "give the address alone"
+) -> str | OfferRefusal | None:
     """``what`` is around ``inner``: the address to write, the one :func:`check_ip` makes of ``inner`` when
     ``refuses`` takes it too; or why ``inner`` is refused; None when ``inner`` holds no address either."""
     try:
@@ -2160,12 +2174,47 @@ def _around(inner: str, what: str, refuses: Refuses | None, write: str = "give t
     field_why = None if refuses is None else refuses(ipaddress.ip_address(address))
     if field_why is not None:
         return f"{what}, and {address!r} inside {field_why}"
-    return f"{what}: {write} ({address!r})"
+    return OfferRefusal(f"{what}: {write} ({address!r})", address, what)
+
+
+ZONE_ID_WORDS = (
+    "a zone id after its '%' (an interface's name: the one of this machine a link-local address is reached "
+    "through), which no setting carries: the hosts and containers that read it have interfaces of their own"
+)
+
+
+def _with_zone_id(value: str, refuses: Refuses | None) -> str | OfferRefusal:
+    """:func:`_not_an_address` of an IPv6 address with a zone id (``fe80::1%eth0``, RFC 4007 §11): the address
+    without it offered, unless it is link-local (reached through no interface without one) or ``refuses`` it."""
+    bare = ipaddress.IPv6Address(value.partition("%")[0])
+    what = f"has {ZONE_ID_WORDS}"
+    if bare.is_link_local:
+        return (
+            f"{what}, and {str(bare)!r} without it is a link-local address, reached through one interface only: "
+            "give an address reachable without a zone id"
+        )
+    return _around(value.partition("%")[0], what, refuses) or what  # as written: ::ffff:10.0.0.1, not ::ffff:a00:1
+
+
+def _refused(said: str | OfferRefusal) -> ValueError:
+    """The error of :func:`_not_an_address`'s answer."""
+    return said if isinstance(said, OfferRefusal) else ValueError(said)
+
+
+def ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv4-mapped (``::ffff:a.b.c.d``, RFC 4291 §2.5.5.2) or IPv4-compatible (``::a.b.c.d``,
+    §2.5.5.1) IPv6 address holds, else None; ``::`` and ``::1`` (unspecified, loopback) hold none."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if int(address) >> 32 == 0 and int(address) > 1:
+        return ipaddress.IPv4Address(int(address))
+    return None
 
 
 def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
     """An IPv4 or IPv6 address, without an IPv6 zone (``fe80::1%eth0``), which firewall rules cannot hold,
-    and not an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2).
+    not an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2) nor an IPv4-compatible one
+    (``::192.0.2.1``, §2.5.5.1: deprecated, no router carries it).
 
     A mapped address is an IPv4 host written as IPv6: its packets arrive as IPv4 (an ``ip6 saddr``
     rule never matches them), OpenSSH and Python spell it differently (``::ffff:192.0.2.1`` and
@@ -2177,15 +2226,21 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
-        raise ValueError(_not_an_address(value, refuses)) from None
+        raise _refused(_not_an_address(value, refuses)) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
-        raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        mapped = "is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
-        why = None if refuses is None else refuses(address.ipv4_mapped)
+        raise _refused(_with_zone_id(value, refuses))
+    if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
+        if address.ipv4_mapped is not None:
+            what = "is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
+        else:
+            what = (
+                "is an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1), which no router "
+                "carries"
+            )
+        why = None if refuses is None else refuses(ipv4)
         if why is not None:
-            raise ValueError(f"{mapped}, and {str(address.ipv4_mapped)!r} inside {why}")
-        raise ValueError(f"{mapped}: write the IPv4 address {address.ipv4_mapped} itself")
+            raise ValueError(f"{what}, and {str(ipv4)!r} inside {why}")
+        raise OfferRefusal(f"{what}: write the IPv4 address {ipv4} itself", str(ipv4), what)
     # Written as Python writes it (lowercase, zeros compressed): 2001:DB8:0:0::11 and 2001:db8::11 are one address,
     # and every resource, record and comparison made from it reads the same text.
     return str(address)
@@ -2199,6 +2254,19 @@ def _address_with_more(value: str) -> bool:
     return value.startswith("[") and (m := _WITH_PORT.fullmatch(value)) is not None and m["p"] is not None
 
 
+def is_this_machine(host: str) -> bool:
+    """Whether ``host`` (a name in lowercase or an address) names the machine that reads it: a loopback address,
+    ``localhost`` or a name under ``.localhost`` (RFC 6761 §6.3: resolved to loopback, never sent to a DNS
+    server), or ``localhost.localdomain`` (Debian's /etc/hosts names loopback so), each with the root's dot too.
+    ``localhost.example.org`` is a name of example.org's like any other."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    name = host.removesuffix(".")  # the root's dot: localhost. is localhost
+    return name in ("localhost", "localhost.localdomain") or name.endswith(".localhost")
+
+
 def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refuses | None = None) -> str:
     """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port; an address in its
     canonical form (:func:`check_ip`). With ``public_suffix``, a name that is one is taken: the host of a service
@@ -2208,20 +2276,27 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     if value == "localhost":
         return value
     if value.lower() == "localhost":  # taken in lowercase: not a name of one label, as LOCALHOST would read
-        raise ValueError("has uppercase letters: write it in lowercase ('localhost')")
+        raise OfferRefusal(
+            "has uppercase letters: write it in lowercase ('localhost')", "localhost", "has uppercase letters"
+        )
     if "@" in value:
         raise ValueError("holds '@': give the host alone (a user or a password does not go here)")
     if "://" in value:
         raise ValueError("is a URL: give the host alone here, e.g. smtp.example.org")
     if value.startswith("[") and value.endswith("]"):
+        if (said := _around(value[1:-1], "is in square brackets", refuses)) is not None:
+            raise _refused(said)
         raise ValueError("is in brackets: here an IPv6 address is written bare, e.g. 2001:db8::25")
     if _address_with_more(value):  # 10.0.0.0/24, [2001:db8::25]:22: the address inside, held to the field's rules
-        raise ValueError(_not_an_address(value, refuses))
+        raise _refused(_not_an_address(value, refuses))
     if value.count(":") == 1:
         raise ValueError("holds a port: give the host alone here (the port has a key of its own)")
     try:
         ipaddress.ip_address(value)
     except ValueError:
+        # 10.0.0.1%eth0, 10.0.0.1.: an address with more, not a name's label or root
+        if ("%" in value or value.endswith(".")) and (said := _ipv4_then_more(value, refuses)) is not None:
+            raise _refused(said) from None
         if public_suffix:
             _check_domain_syntax(value)
             return value

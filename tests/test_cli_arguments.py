@@ -129,6 +129,10 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
         ("::g", "is not an IP address: only hex digits permitted in 'g'"),
         ("1::2::3", "is not an IP address: at most one '::' permitted"),
         ("fe80::1%", "is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
+        # an IPv4 address with more after it: no name's label (10.0.0.1%eth0 was told to give an address, not a name)
+        ("10.0.0.1%eth0", "a zone id after its '%', which only an IPv6 link-local address takes: give 10.0.0.1"),
+        ("127.0.0.1.", "ends with a dot, which no address has: give 127.0.0.1"),
+        ("224.0.0.1.", "ends with a dot, which no address has, and '224.0.0.1' is a multicast address"),
         ("", "it is empty: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
     ],
 )
@@ -151,6 +155,12 @@ def test_a_resolver_that_is_no_name_is_told_what_is_wrong_with_it_not_to_give_an
         ("224.0.0.1:53", ("'224.0.0.1' is a multicast address: no resolver answers there", "--resolver 224.0.0.1")),
         ("[ff02::1]", ("'ff02::1' is a multicast address: no resolver answers there", "(ff02::1)")),
         ("[::ffff:1.2.3.4]:53", ("give the IPv4 address itself (1.2.3.4)", "--resolver ::ffff:1.2.3.4")),
+        (
+            "::ffff:224.0.0.1",
+            ("and '224.0.0.1' inside is a multicast address: no resolver answers there", "(224.0.0.1)"),
+        ),
+        ("::ffff:0.0.0.0", ("and '0.0.0.0' inside is the unspecified address", "(0.0.0.0)")),
+        ("::224.0.0.1", ("IPv4-compatible IPv6 address", "(224.0.0.1)")),
     ],
 )
 def test_a_resolver_with_a_port_or_brackets_is_offered_only_what_is_then_taken(
@@ -169,6 +179,16 @@ def test_a_resolver_is_not_an_ipv4_mapped_address(
 ) -> None:
     err = usage_error(capsys, [*command.split(), f"{option}=::ffff:127.0.0.1"])
     assert "is an IPv4-mapped IPv6 address: give the IPv4 address itself (127.0.0.1)" in err
+
+
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_is_not_an_ipv4_compatible_address(
+    capsys: pytest.CaptureFixture[str], command: str, option: str
+) -> None:
+    """::1.1.1.1 (IPv4-compatible, deprecated by RFC 4291 §2.5.5.1) was taken: the queries went to an IPv6 address
+    no router carries, unanswered."""
+    err = usage_error(capsys, [*command.split(), f"{option}=::1.1.1.1"])
+    assert "is an IPv4-compatible IPv6 address" in err and "give the IPv4 address itself (1.1.1.1)" in err, err
 
 
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)

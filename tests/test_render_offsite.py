@@ -223,7 +223,7 @@ BAD_REPOSITORIES = [
     ("sftp://restic@vault.example.net://srv", 'port "" is not a port'),
     ("sftp://restic@2001:db8::7:2222//srv", "IPv6 address without brackets"),
     ("sftp://restic@[2001:db8::7//srv", "does not close"),
-    ("sftp://restic@[vault.example.net]:2222//srv", "IPv6 address in brackets"),
+    ("sftp://restic@[vault.example.net]:2222//srv", "a name in brackets, where only an IPv6 address is written"),
     ("sftp://restic@[fe80::1%eth0]:2222//srv", "zone"),
     ("sftp://restic@:2222//srv", "has no host"),
     ("sftp://restic@Vault.example.net//srv", "lowercase"),

@@ -507,7 +507,7 @@ HARMFUL = [
     ("sympa_domain: listes.example.org", "sympa_domain: listes.xn--pypal-4ve.fr", "pic:mail.sympa_domain", "mixes"),
     ("sympa_domain: listes.example.org", "sympa_domain: ab--listes.example.org", "pic:mail.sympa_domain", "R-LDH"),
     ("private_address: 10.0.0.11", "private_address: fe80::1%eth0", "pic:hosts.web1.private_address", "zone"),
-    ("address: web1.example.org", "address: 'fe80::b%2'", "pic:hosts.web1.address", "IPv6 zone"),
+    ("address: web1.example.org", "address: 'fe80::b%2'", "pic:hosts.web1.address", "has a zone id after its"),
     ("pic:admin_email: admin@example.org", f"pic:admin_email: {'a' * 65}@example.org", "pic:admin_email", "too long"),
     # the off-site repository: parsed as the renderer parses it, its host key the one ssh looks up
     (BACKUP, _offsite("sftp:restic@vault.example.net"), "pic:backup.offsite.repository", "sftp:user@host:/path"),
@@ -542,7 +542,7 @@ HARMFUL = [
         BACKUP,
         _offsite("sftp://restic@[::ffff:192.0.2.7]:2222//srv/restic", "[::ffff:192.0.2.7]:2222"),
         "pic:backup.offsite.repository",
-        "write the IPv4 address 192.0.2.7 itself",
+        "IPv4 host written as IPv6: write 'sftp://restic@192.0.2.7:2222//srv/restic'",
     ),
     (BACKUP, _offsite("sftp://restic@vault.example.net:99999//srv"), "pic:backup.offsite.repository", '"99999"'),
     (BACKUP, _offsite("s3:https://s3.example.net:0/bucket"), "pic:backup.offsite.repository", 'port "0"'),
@@ -615,7 +615,7 @@ HARMFUL = [
         MEMBERS_ROOT,
         _dns("listen: ['::ffff:127.0.0.1']"),
         "pic:dns.listen[0]",
-        "IPv4-mapped IPv6 address, an IPv4 host written as IPv6: write the IPv4 address 127.0.0.1",
+        "IPv4-mapped IPv6 address, an IPv4 host written as IPv6, and '127.0.0.1' inside is a loopback address",
     ),
     (MEMBERS_ROOT, _dns("listen: [0.0.0.0]"), "pic:dns.listen", "unspecified"),
     (MEMBERS_ROOT, _dns("listen: ['::']"), "pic:dns.listen", "unspecified"),
@@ -729,19 +729,28 @@ def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str
 
 
 @pytest.mark.parametrize(
-    ("setting", "field"),
+    ("setting", "field", "offered"),
     [
-        ("pic:smtp: {host: '{h}'}", "pic:smtp.host"),
-        ("pic:smtp: {host: smtp.example.net, host_relay: '{h}:25'}", "pic:smtp.host_relay"),
-        ("pic:db: {proxy: 'socks5h://{h}:1080'}", "pic:db.proxy"),
+        ("pic:smtp: {host: '{h}'}", "pic:smtp.host", "write it in lowercase ('localhost')"),
+        (
+            "pic:smtp: {host: smtp.example.net, host_relay: '{h}:25'}",
+            "pic:smtp.host_relay",
+            "has uppercase letters: write 'localhost:25'",
+        ),
+        (
+            "pic:db: {proxy: 'socks5h://{h}:1080'}",
+            "pic:db.proxy",
+            "has uppercase letters: write 'socks5h://localhost:1080'",
+        ),
     ],
 )
 @pytest.mark.parametrize("written", ["LOCALHOST", "Localhost"])
 def test_localhost_in_capitals_is_told_in_lowercase_where_localhost_is_taken(
-    tmp_path: Path, setting: str, field: str, written: str
+    tmp_path: Path, setting: str, field: str, offered: str, written: str
 ) -> None:
     """localhost is taken where a host's name or address goes: in capitals it is told to be written in lowercase,
-    never that it needs two labels as a name other than localhost does."""
+    never that it needs two labels as a name other than localhost does; in host:port or a URL, the value is offered
+    whole (host_relay: Localhost:25 was told to write 'localhost', refused then: it has no port)."""
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, setting.replace("{h}", "localhost") + f"\n{MR}")
     load_settings(project, "prod")  # taken in lowercase
@@ -749,7 +758,27 @@ def test_localhost_in_capitals_is_told_in_lowercase_where_localhost_is_taken(
     text = _errors(project)
     line = next((ln for ln in text.splitlines() if f" {field}: " in ln), None)
     assert line is not None, text
-    assert "write it in lowercase ('localhost')" in line and "two labels" not in line, line
+    assert offered in line and "two labels" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("address", "this_machine"),
+    [
+        ("localhost.localdomain", True),
+        ("app.localhost", True),  # RFC 6761 §6.3: names under .localhost resolve to loopback
+        ("localhost.example.org", False),  # a name of example.org's, a host like any other
+        ("localhost.pic-asso.fr", False),
+        ("localhost-1.example.org", False),
+    ],
+)
+def test_only_localhost_and_names_under_it_are_this_machine(tmp_path: Path, address: str, this_machine: bool) -> None:
+    """A host reached over ssh at localhost.example.org was refused as this machine, as localhost is: a name whose
+    first label is localhost is another domain's. Only localhost, localhost.localdomain, names under .localhost
+    (RFC 6761 §6.3) and loopback addresses are."""
+    project = project_copy(tmp_path)
+    _edit(project, "address: web1.example.org", f"address: {address}")
+    said = [ln for ln in _field_errors(project, "pic:hosts.web1.address") if "this machine" in ln]
+    assert bool(said) == this_machine, said
 
 
 @pytest.mark.parametrize("written", ["LOCALHOST", "Localhost", "LocalHost.localdomain"])
@@ -1449,7 +1478,12 @@ def test_an_empty_phpmyadmin_is_refused_not_turned_off(tmp_path: Path) -> None:
             "pic:smtp.host",
             "holds a port",
         ),
-        (MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "[2001:db8::25]"}}', "pic:smtp.host", "is in brackets"),
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "[2001:db8::25]"}}',
+            "pic:smtp.host",
+            "is in square brackets: give the address alone",
+        ),
         (
             BACKUP,
             BACKUP[:-1] + ", offsite: {repository: 'sftp://restic@vault.example.net:2222//srv/restic'}}",
@@ -1993,8 +2027,8 @@ def test_a_stack_s_number_is_told_as_written_and_offered_only_in_range(
         # a zone, which only IPv6 has, and more than a port after the address
         (
             "'10.0.0.11%eth0'",
-            "\"10.0.0.11%eth0\" has a zone after its '%' (an interface's name), which only an IPv6 address takes: "
-            "give the address alone ('10.0.0.11')",
+            "\"10.0.0.11%eth0\" has a zone id after its '%' (an interface's name), which only an IPv6 link-local "
+            "address takes: give the address alone ('10.0.0.11')",
         ),
         (
             "'10.0.0.11:22:22'",

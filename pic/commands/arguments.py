@@ -21,6 +21,7 @@ from typing import Any
 from pic.errors import shown_name
 from pic.networks import no_resolver_there
 from pic.settings import STACK_NAME, DnsSpec, is_ip
+from pic.validators import ipv4_inside
 from pic.yamlsrc import file_kind
 
 # The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
@@ -97,6 +98,10 @@ class StoreGiven(argparse.Action):
 _ADDRESS_AND_PORT = re.compile(r"\[(?P<v6>[^\]]*)\]:(?P<v6port>[0-9]+)|(?P<v4>[0-9.]+):(?P<v4port>[0-9]+)")
 
 
+# An IPv4 address then a zone id (10.0.0.1%eth0) or a name's final dot (127.0.0.1.): no name, an address with more
+_IPV4_AND_MORE = re.compile(r"(?P<a>[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?:(?P<zone>%.*)|\.)", re.DOTALL)
+
+
 def _why_not_an_address(text: str) -> str:
     """What is wrong with ``text``, no IP address: a name is told to be given as its address, but a value that is
     no name (a port after the address, brackets, a number out of range, an empty value) is told what it is."""
@@ -107,14 +112,32 @@ def _why_not_an_address(text: str) -> str:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
         if is_ip(address):
             return _address_and_port(address, port)
-    if text.startswith("[") and text.endswith("]") and is_ip(text[1:-1]):
-        refused = _refused(text[1:-1])
-        return f"it is in brackets, and {refused}" if refused else f"give it without brackets ({text[1:-1]})"
+    if (said := _address_with_more(text)) is not None:
+        return said
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
         return _reason(ipaddress.IPv6Address, text)
     if all(c.isascii() and (c.isdigit() or c == ".") for c in text):  # no top-level domain is digits alone
         return _reason(ipaddress.IPv4Address, text)
     return "give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
+
+
+def _address_with_more(text: str) -> str | None:
+    """What is said of an address in brackets (``[::1]``), or an IPv4 address with a zone id or a final dot
+    (``10.0.0.1%eth0``, ``127.0.0.1.``): the address to give when it is taken, else why not; None for another
+    text."""
+    if text.startswith("[") and text.endswith("]") and is_ip(text[1:-1]):
+        refused = _refused(text[1:-1])
+        return f"it is in brackets, and {refused}" if refused else f"give it without brackets ({text[1:-1]})"
+    more = _IPV4_AND_MORE.fullmatch(text)
+    if more is None or not is_ip(more["a"]):
+        return None
+    what = (
+        "it has a zone id after its '%', which only an IPv6 link-local address takes"
+        if more["zone"] is not None
+        else "it ends with a dot, which no address has"
+    )
+    refused = _refused(more["a"])
+    return f"{what}, and {refused}" if refused else f"{what}: give {more['a']}"
 
 
 def _address_and_port(address: str, port: str) -> str:
@@ -152,10 +175,16 @@ def ip_address(text: str) -> str:
         address = ipaddress.ip_address(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an IP address: {_why_not_an_address(text)}") from None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is an IPv4-mapped IPv6 address: give the IPv4 address itself ({address.ipv4_mapped})"
-        )
+    if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
+        kind = "IPv4-mapped IPv6 address"
+        if address.ipv4_mapped is None:
+            kind = "IPv4-compatible IPv6 address (deprecated by RFC 4291 §2.5.5.1)"
+        inside = no_resolver_there(ipv4)  # the address offered is one the option takes
+        if inside is not None:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is an {kind}, and {str(ipv4)!r} inside is {inside}: no resolver answers there"
+            )
+        raise argparse.ArgumentTypeError(f"{text!r} is an {kind}: give the IPv4 address itself ({ipv4})")
     # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken.
     what = no_resolver_there(address)
     if what is not None:

@@ -1,0 +1,321 @@
+"""The value a stack setting's message offers to write instead ("write it in lowercase ('...')", "give the address
+alone ('...')", "write the IPv4 address ... itself") is one the setting then takes, written whole: every setting
+holding an address or a host (alone, as host:port, in a URL, an image reference), given the odd forms an address
+or a host is written in (mapped and compatible IPv6, brackets, ports, zones, trailing dots, capitals)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pic.errors import PicError
+from pic.settings import load_settings
+from tests.helpers import project_copy
+
+MEMBERS_ROOT = "pic:members_root: /srv/members"
+_DNS = "pic:dns: {{backend: zonefile, zones: [example.org], listen: ['{w}']}}\n  " + MEMBERS_ROOT
+_BACKUP = 'pic:backup: {time: "03:15", keep_days: 7}'
+_SURY = '"https://packages.sury.org/php/", key_url'
+
+# setting -> (text of the prod stack file replaced, its replacement with {w} for the setting's whole value, the
+# field told, the whole value with {v} for the address or host:port tried)
+SETTINGS: dict[str, tuple[str, str, str, str]] = {
+    "resolver": (MEMBERS_ROOT, "pic:dns: {{resolver: '{w}'}}\n  " + MEMBERS_ROOT, "pic:dns.resolver", "{v}"),
+    "listen": (MEMBERS_ROOT, _DNS, "pic:dns.listen[0]", "{v}"),
+    "smtp host": (MEMBERS_ROOT, "pic:smtp: {{host: '{w}'}}\n  " + MEMBERS_ROOT, "pic:smtp.host", "{v}"),
+    "address": ("address: web1.example.org", "address: '{w}'", "pic:hosts.web1.address", "{v}"),
+    "private address": (
+        "private_address: 10.0.0.11",
+        "private_address: '{w}'",
+        "pic:hosts.web1.private_address",
+        "{v}",
+    ),
+    "public address": ("web1: {role: web, ", "web1: {{role: web, public_addresses: ['{w}'], ", "pic:hosts.web1", "{v}"),
+}
+# settings holding host:port (the port optional in a URL and an image reference)
+HOST_PORT_SETTINGS: dict[str, tuple[str, str, str, str]] = {
+    "host relay": (
+        MEMBERS_ROOT,
+        "pic:smtp: {{host: smtp.example.org, host_relay: '{w}'}}\n  " + MEMBERS_ROOT,
+        "pic:smtp.host_relay",
+        "{v}",
+    ),
+    "db proxy": (MEMBERS_ROOT, "pic:db: {{proxy: '{w}'}}\n  " + MEMBERS_ROOT, "pic:db.proxy", "socks5://{v}"),
+    "apt source": (_SURY, '"{w}", key_url', "pic:runtimes.8.3.apt_source.url", "http://{v}/debian/"),
+    "sftp repository": (
+        _BACKUP,
+        "pic:backup: {{time: \"03:15\", keep_days: 7, offsite: {{repository: '{w}'}}}}",
+        "pic:backup.offsite.repository",
+        "sftp://restic@{v}//srv/restic",
+    ),
+    "image registry": (
+        MEMBERS_ROOT,
+        "pic:db: {{dev_image: '{w}'}}\n  " + MEMBERS_ROOT,
+        "pic:db.dev_image",
+        "{v}/mariadb:11.4",
+    ),
+}
+
+ADDRESSES = [
+    "::ffff:224.0.0.1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "::ffff:8.8.8.8",
+    "::224.0.0.1",
+    "::10.0.0.1",
+    "::8.8.8.8",
+    "[::ffff:224.0.0.1]",
+    "[::ffff:10.0.0.1]",
+    "224.0.0.1:53",
+    "[ff02::1]:53",
+    "[::1]",
+    "127.0.0.1.",
+    "0224.0.0.1",
+    "10.0.0.1%eth0",
+    "224.0.0.1%eth0",
+    "fe80::1%eth0",
+    "2001:db8::1%eth0",
+    "2001:4860::8844%eth0",
+    "ff02::1%eth0",
+    "::ffff:10.0.0.1%eth0",
+    "Localhost",
+    "LOCALHOST.",
+    "localhost.",
+    "10.0.0.1/32",
+    "[2001:DB8::5]",
+    "Web1.Example.org",
+    "web1.example.org.",
+]
+HOST_PORTS = [
+    "Localhost",
+    "Localhost:25",
+    "LOCALHOST:99999",
+    "Localhost:025",
+    "[::ffff:10.0.0.1]:25",
+    "[::ffff:127.0.0.1]:25",
+    "[::10.0.0.1]:25",
+    "Relay.Example.org:25",
+    "relay.example.org.:25",
+    "Relay.Example.org.:25",
+    "[10.0.0.1]:25",
+    "[localhost]:25",
+    "::ffff:10.0.0.1:25",
+    "2001:db8::1:25",
+    "10.0.0.1%eth0:25",
+    "[fe80::1%eth0]:25",
+    "[2001:db8::1%eth0]:25",
+    "localhost.:25",
+]
+
+# What a message offers to write: the value whole, in quotes, or an IPv4 address for a mapped one
+_OFFERED = re.compile(r"(?:write the IPv4 address (\S+) itself|\('([^']+)'\)|: write '([^']+)')")
+
+
+def _told(tmp_path: Path, old: str, new: str, field: str, whole: str) -> list[str]:
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new.format(w=whole), 1), encoding="utf-8")
+    try:
+        load_settings(project, "prod")
+    except PicError as refused:
+        return [ln for ln in str(refused).splitlines() if f" {field}" in ln]
+    return []
+
+
+def _offers_are_taken(tmp_path: Path, setting: tuple[str, str, str, str], value: str, *, port: bool = False) -> None:
+    """Each value offered for the setting's whole value (``value`` in it), put there instead, is taken; with
+    ``port``, a port written right in ``value`` is kept."""
+    old, new, field, whole = setting
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    written = re.search(r":([1-9][0-9]{0,3})$", value) if port else None
+    for i, m in enumerate(_OFFERED.finditer("\n".join(said))):
+        offered = next(a for a in m.groups() if a)
+        again = _told(tmp_path / f"again{i}", old, new, field, offered)
+        assert again == [], f"{value!r} was offered {offered!r}: {said}\nthen: {again}"
+        assert written is None or written.group() in offered, f"{value!r} was offered {offered!r}: {said}"
+
+
+@pytest.mark.parametrize("value", ADDRESSES)
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_an_address_offered_is_taken(tmp_path: Path, setting: str, value: str) -> None:
+    (tmp_path / "first").mkdir()
+    for i in range(4):
+        (tmp_path / f"again{i}").mkdir()
+    _offers_are_taken(tmp_path, SETTINGS[setting], value)
+
+
+@pytest.mark.parametrize("value", HOST_PORTS)
+@pytest.mark.parametrize("setting", list(HOST_PORT_SETTINGS))
+def test_a_host_and_port_offered_is_taken_whole(tmp_path: Path, setting: str, value: str) -> None:
+    (tmp_path / "first").mkdir()
+    for i in range(4):
+        (tmp_path / f"again{i}").mkdir()
+    _offers_are_taken(tmp_path, HOST_PORT_SETTINGS[setting], value, port=True)
+
+
+@pytest.mark.parametrize("value", ["::10.0.0.1", "::224.0.0.1", "::8.8.8.8", "::203.0.113.5"])
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_an_ipv4_compatible_address_is_refused_as_a_mapped_one_is(tmp_path: Path, setting: str, value: str) -> None:
+    """An IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1, which no router carries) was
+    taken where the host fields refuse it (pic:dns.resolver: "::224.0.0.1", pic:smtp.host: "::10.0.0.1"): refused
+    in every setting holding an address, with the IPv4 address to write when the setting takes it."""
+    old, new, field, whole = SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert said and "IPv4-compatible" in said[0], said
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "offered"),
+    [
+        ("address", "10.0.0.1%eth0", "'10.0.0.1'"),
+        ("smtp host", "10.0.0.1%eth0", "'10.0.0.1'"),
+        ("smtp host", "2001:db8::25%eth0", "'2001:db8::25'"),
+        ("smtp host", "fe80::25%eth0", None),
+        ("address", "fe80::11%eth0", None),
+        ("private address", "fe80::11%eth0", None),
+        ("resolver", "fe80::53%eth0", None),
+        ("listen", "2001:db8::53%eth0", "'2001:db8::53'"),
+    ],
+)
+def test_an_address_with_a_zone_id_is_told_so(tmp_path: Path, setting: str, value: str, offered: str | None) -> None:
+    """10.0.0.1%eth0 as a host's address was told it has an invalid label '1%eth0', as a name; fe80::1%eth0 that it
+    has a zone, with no word that the address without it is link-local, reached through no interface. Each is told
+    it has a zone id, which the setting cannot carry (a firewall rule, ssh's target, a URL), with the address to
+    write when the setting takes it, else why not."""
+    old, new, field, whole = SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    [said] = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert "zone id" in said and "label" not in said, said
+    if offered is None:
+        assert "link-local" in said and _OFFERED.search(said) is None, said
+    else:
+        assert f"give the address alone ({offered})" in said, said
+
+
+@pytest.mark.parametrize(
+    ("url", "offered"),
+    [
+        ("http://[fe80::1%25eth0]/debian/", None),
+        ("http://[fe80::1%eth0]/debian/", None),
+        ("http://[2001:db8::80%25eth0]/debian/", "http://[2001:db8::80]/debian/"),
+        ("http://10.0.0.80%25eth0/debian/", "http://10.0.0.80/debian/"),
+    ],
+)
+def test_a_zone_id_in_an_apt_source_s_url_is_told_what_it_is(tmp_path: Path, url: str, offered: str | None) -> None:
+    """http://[fe80::1%25eth0]/debian/ (a zone id as RFC 6874 writes it in a URL) was hidden as a possible secret
+    and told only that it is no URL; it is shown and told it holds a zone id, which the image's build (apt and curl
+    in a container, whose interfaces are not the host's) cannot use; the URL without it offered when its address
+    is reached without one."""
+    old, new, field, _ = HOST_PORT_SETTINGS["apt source"]
+    (tmp_path / "first").mkdir()
+    [said] = _told(tmp_path / "first", old, new, field, url)
+    assert f'"{url}"' in said and "not shown" not in said and "zone id" in said, said
+    if offered is None:
+        assert "link-local" in said and _OFFERED.search(said) is None, said
+    else:
+        assert f"write '{offered}'" in said, said
+        (tmp_path / "again").mkdir()
+        assert _told(tmp_path / "again", old, new, field, offered) == [], said
+
+
+NO_SERVER_THERE = ["0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255", "0.1.2.3", "240.0.0.1", "fe80::1"]
+
+
+@pytest.mark.parametrize("address", NO_SERVER_THERE)
+@pytest.mark.parametrize("setting", ["smtp host", *HOST_PORT_SETTINGS])
+def test_a_service_at_an_address_no_server_holds_is_refused(tmp_path: Path, setting: str, address: str) -> None:
+    """pic:smtp.host: 224.0.0.1, host_relay: 0.0.0.0:25, socks5://[::]:1080, http://255.255.255.255/debian/ were
+    taken: pic notify, the hosts' mail, the provider and the images' builds then sent to a multicast group, the
+    broadcast address or no one. An address no server holds (unspecified, this network's, multicast, broadcast,
+    reserved; an IPv6 link-local one, reached only with a zone id) is refused where a service's host goes."""
+    if setting == "smtp host":
+        old, new, field, whole = SETTINGS[setting]
+        value = address
+    else:
+        old, new, field, whole = HOST_PORT_SETTINGS[setting]
+        value = f"[{address}]:25" if ":" in address else f"{address}:25"
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert said, f"{whole.format(v=value)} taken"
+    assert "no server" in said[0] or "link-local" in said[0], said
+
+
+def test_the_address_inside_a_zone_id_is_shown_as_written(tmp_path: Path) -> None:
+    """::ffff:10.0.0.1%eth0 was told of '::ffff:a00:1' inside, a form the admin never wrote."""
+    old, new, field, _ = SETTINGS["smtp host"]
+    (tmp_path / "first").mkdir()
+    [said] = _told(tmp_path / "first", old, new, field, "::ffff:10.0.0.1%eth0")
+    assert "'::ffff:10.0.0.1' inside" in said and "a00" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "told"),
+    [
+        ("address", "127.0.0.1.", "is this machine"),
+        ("private address", "127.0.0.1.", "and '127.0.0.1' inside is a loopback address"),
+        ("address", "203.0.113.5.", "ends with a dot, which no address has: give the address alone ('203.0.113.5')"),
+        ("smtp host", "10.0.0.25.", "ends with a dot, which no address has: give the address alone ('10.0.0.25')"),
+        ("address", "[203.0.113.5]", "is in square brackets: give the address alone ('203.0.113.5')"),
+        ("address", "[::1]", "and '::1' inside is this machine"),
+        ("smtp host", "[2001:db8::25]", "is in square brackets: give the address alone ('2001:db8::25')"),
+        ("address", "localhost.", "is this machine, not a host reached over ssh"),
+        ("address", "LOCALHOST.", "is this machine, not a host reached over ssh"),
+    ],
+)
+def test_an_address_with_a_dot_or_brackets_where_a_host_goes_is_told_as_an_address(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """A host's address of 127.0.0.1. was told to drop the trailing dot as a name's (127.0.0.1 then refused: this
+    machine), [203.0.113.5] that an IPv6 address is written bare, localhost. to drop the dot (localhost then
+    refused over ssh): each is told as the address (or this machine) it is, the address offered only when taken."""
+    old, new, field, whole = SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert said and told in said[0], said
+
+
+@pytest.mark.parametrize(
+    ("setting", "items"),
+    [
+        ("listen", ["203.0.113.5", "::ffff:203.0.113.5"]),
+        ("listen", ["[203.0.113.5]", "203.0.113.5"]),
+        ("listen", ["203.0.113.5", "203.0.113.05"]),
+        ("listen", ["2001:db8::53", "[2001:DB8::53]:53"]),
+        ("public address", ["203.0.113.5", "::ffff:203.0.113.5"]),
+        ("public address", ["203.0.113.5/32", "203.0.113.5"]),
+    ],
+)
+def test_an_address_offered_in_a_list_is_no_other_item(tmp_path: Path, setting: str, items: list[str]) -> None:
+    """pic:dns.listen: ['203.0.113.5', '::ffff:203.0.113.5'] was told to write 203.0.113.5 at [1], then refused as
+    given twice: the item is told that the address it holds is another item already."""
+    old, new, field, _ = SETTINGS[setting]
+    written = "', '".join(items)
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field.removesuffix("[0]"), written)
+    assert said, items
+    assert all(_OFFERED.search(line) is None for line in said), said
+    assert any(" is also [" in line for line in said), said
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("address: web1.example.org", "address: DB.Example.org", "pic:hosts.web1.address"),
+        ("address: web1.example.org", "address: 'db.example.org.'", "pic:hosts.web1.address"),
+        ("private_address: 10.0.0.11", "private_address: '::ffff:10.0.0.10'", "pic:hosts.web1.private_address"),
+        ("private_address: 10.0.0.11", "private_address: '10.0.0.010'", "pic:hosts.web1.private_address"),
+        ("private_address: 10.0.0.11", "private_address: '10.0.0.10/24'", "pic:hosts.web1.private_address"),
+    ],
+)
+def test_an_address_offered_to_a_host_is_no_other_host_s(tmp_path: Path, old: str, new: str, field: str) -> None:
+    """web1's address: DB.Example.org was told to write db.example.org, db's address, then refused as another
+    host's; the host is told the address it holds is the other host's, nothing offered."""
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new.replace("{", "{{").replace("}", "}}"), field, "")
+    assert said and all(_OFFERED.search(line) is None for line in said), said
+    assert "is also the address of db" in said[0], said
