@@ -557,7 +557,8 @@ _BASH_AT: dict[str, Callable[[str, int], bool]] = {
     "=(": lambda text, i: text.startswith("(", i) and text[i - 1 : i] == "=",
     "${": lambda text, i: _BASH_EXPANSION.match(text, i) is not None,
     ">&": lambda text, i: _DUP_TO_FILE.match(text, i) is not None,
-    "source ": _word_at("source "),
+    # found by sh's grammar (:func:`_bash_commands`), which knows a function of that name: dash runs it
+    "source ": lambda text, i: False,
     "function ": _word_at("function "),
     "$RANDOM": lambda text, i: _RANDOM.match(text, i) is not None,
     "((": lambda text, i: False,  # found by the grammar (:func:`_bash_commands`), where a command starts
@@ -980,17 +981,178 @@ def bash_only(text: str) -> tuple[str, int] | None:
 
 def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
     """The first of bash's forms that only sh's grammar finds where it is (:func:`shsyntax.read`): an arithmetic
-    command, ``[[`` or ``source`` as the name of a command where no word before shows it (after an assignment, a
-    redirection, a case's pattern: ``x=1 [[ -f a ]]``, ``case $x in a) source f;; esac``), in
-    :data:`_BASH_ONLY`'s words, or a builtin of bash's that dash has not as the name of a command
-    (:data:`_BASH_BUILTINS`: ``let``, ``declare``, ``shopt``...), and where (from 1); None when there is none."""
+    command, in :data:`_BASH_ONLY`'s words, or a name of bash's that dash does not know where dash runs a command
+    of that name (:func:`_not_found`), and where (from 1); None when there is none."""
     found = [(t.at, _BASH_ONLY["(("]) for t in grammar.arithmetic]
-    found += [(t.at, _BASH_ONLY[_BASH_NAMES[t.text]]) for t in grammar.names if t.text in _BASH_NAMES]
-    found += [(t.at, _bash_builtin(t.text)) for t in grammar.names if t.text in _BASH_BUILTINS]
+    for command in grammar.commands:
+        found.extend(_not_found(command, grammar.functions))
     if not found:
         return None
     at, words = min(found)
     return words, at + 1
+
+
+# The folders of the runtime images' programs: a path there to a name of bash's is a program they do not have.
+_SYSTEM_FOLDERS = ("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/")
+
+
+class _Wrapper(NamedTuple):
+    """How a command that runs the command its words give reads its options (getopt's, as its manual gives them),
+    up to the program it runs: short ones alone (``flags``) or taking a value (``values``), long ones alone or
+    taking a value (``--name=VALUE`` or ``--name VALUE``); ``stops``: an option after which it runs no program
+    (``command -v``), or whose reading is not followed here (``env -S``)."""
+
+    flags: str = ""
+    values: str = ""
+    long_flags: tuple[str, ...] = ()
+    long_values: tuple[str, ...] = ()
+    stops: str = ""
+    long_stops: tuple[str, ...] = ()
+    numbers: bool = False  # -N, a number as an option (nice -5)
+    assignments: bool = False  # NAME=VALUE before the program (env)
+    operands: int = 0  # operands before the program (timeout's duration)
+    builtins: bool = False  # dash's own: it runs dash's builtins too (command), never a function
+
+
+# The commands that run the command their words give, dash's (command, exec) and the runtime images' (coreutils',
+# util-linux's), by name: dash runs a program of the name they are given (command a builtin of dash's too), never a
+# function, never a builtin of bash's: command let, env time, nice /usr/bin/time are not found (exit 127).
+_WRAPPERS = {
+    "command": _Wrapper(flags="p", stops="vV", builtins=True),
+    "exec": _Wrapper(builtins=True),  # dash's exec takes no option: exec -- x runs a program named --
+    "env": _Wrapper(
+        flags="i0v",
+        values="uC",
+        long_flags=("--ignore-environment", "--null", "--debug"),
+        long_values=("--unset", "--chdir"),
+        stops="S",
+        long_stops=("--split-string",),
+        assignments=True,
+    ),
+    "nice": _Wrapper(values="n", long_values=("--adjustment",), numbers=True),
+    "nohup": _Wrapper(),
+    "timeout": _Wrapper(
+        flags="v",
+        values="sk",
+        long_flags=("--preserve-status", "--foreground", "--verbose"),
+        long_values=("--signal", "--kill-after"),
+        operands=1,
+    ),
+    "setsid": _Wrapper(flags="cfw", long_flags=("--ctty", "--fork", "--wait")),
+    "stdbuf": _Wrapper(values="ioe", long_values=("--input", "--output", "--error")),
+    "ionice": _Wrapper(flags="t", values="cn", long_values=("--class", "--classdata"), stops="pPu"),
+}
+
+
+def _program_at(wrapper: _Wrapper, words: list[str | None], i: int) -> int | None:
+    """The index in ``words`` (each as :func:`shsyntax.literal` reads it, None when it expands something) of the
+    program the command ``words[i]``, a :data:`_WRAPPERS`' one, runs; None when it runs none or which is not told
+    by the words as written (an expansion, an option not known)."""
+    j, n = i + 1, len(words)
+    while j < n:
+        word = words[j]
+        if word is None:
+            return None
+        if word == "--":
+            j += 1
+            break
+        if _ASSIGNED.match(word) or not word.startswith("-") or (word == "-" and not wrapper.assignments):
+            break  # env reads no option after an assignment (env X=1 -u Y runs a program named -u)
+        taken = _option_words(wrapper, word)
+        if taken is None:
+            return None
+        j += taken
+    while wrapper.assignments and j < n and _ASSIGNED.match(words[j] or ""):
+        j += 1
+    j += wrapper.operands
+    return j if j < n else None
+
+
+_ASSIGNED = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _option_words(wrapper: _Wrapper, word: str) -> int | None:
+    """How many words the option ``word`` of ``wrapper`` takes (its value glued to it, -n5, or the next word);
+    None when it is not known, or runs no program (:class:`_Wrapper`)."""
+    if word == "-" or (wrapper.numbers and word[1:].isdigit()):
+        return 1  # env's - (-i), nice's -5
+    if word.startswith("--"):
+        key, equals, _ = word.partition("=")
+        if key in wrapper.long_flags and not equals:
+            return 1
+        return (1 if equals else 2) if key in wrapper.long_values else None
+    for k, letter in enumerate(word[1:], start=2):
+        if letter in wrapper.values:
+            return 1 if k < len(word) else 2
+        if letter not in wrapper.flags:
+            return None
+    return 1
+
+
+def _system_name(word: str) -> str | None:
+    """The name of the program ``word``, a path in :data:`_SYSTEM_FOLDERS`, runs (``/usr/bin/time``: time); None
+    when it is no such path."""
+    folder, _, name = word.rpartition("/")
+    return name if folder + "/" in _SYSTEM_FOLDERS and name else None
+
+
+def _not_found(command: shsyntax.Command, functions: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``command`` runs a name of bash's that dash does not find (exit 127), with its words: as its name
+    (``let``, ``[[``, ``source``, ``time``; a function of that name defined before it, or anywhere for a command in a
+    function's body, is run instead), or as a program (:func:`_run_as_program`)."""
+    from pic import shsyntax
+
+    # [[ is no pattern (no ] closes it): dash runs it as written
+    words = [t.text if t.text == "[[" else shsyntax.literal(t.text) for t in command.words]
+    name = words[0]
+    if name is None or not (name in _BASH_BUILTINS or name in _BASH_NAMES):
+        return _run_as_program(command, words)
+    at = command.words[0].at
+    if any(f.text == name and (command.deferred or f.at < at) for f in functions):
+        return []  # a function of that name: dash runs it
+    return [(at, _bash_name(name))]
+
+
+def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[tuple[int, str]]:
+    """Where ``command`` (its ``words`` as :func:`shsyntax.literal` reads them) runs a name of bash's as a program,
+    which the runtime images do not have, with its words: a path to it (``/usr/bin/time``), or after a command that
+    runs the command its words give (:data:`_WRAPPERS`: ``command time``, ``env let``, ``nice -n 5 time``), which
+    never runs a function."""
+    i, runner = 0, words[0]
+    while runner is not None:
+        path = _system_name(runner)
+        if path is not None and (path in _BASH_BUILTINS or path in _BASH_NAMES):
+            return [(command.words[i].at, _bash_program(runner, path, words[0] if i else None))]
+        # a program of the images by its path too (/usr/bin/env), dash's own by its name alone
+        wrapper = _WRAPPERS.get(runner) or (_WRAPPERS.get(path) if path is not None else None)
+        j = None if wrapper is None or (path is not None and wrapper.builtins) else _program_at(wrapper, words, i)
+        program = None if j is None else words[j]
+        if j is not None and program is not None and (program in _BASH_BUILTINS or program in _BASH_NAMES):
+            return [(command.words[j].at, _bash_program(program, program, runner))]
+        i, runner = j or 0, program
+    return []
+
+
+def _bash_name(name: str) -> str:
+    """:func:`_bash_commands`' words for ``name``, a name of bash's run as a command's name."""
+    return _BASH_ONLY[_BASH_NAMES[name]] if name in _BASH_NAMES else _bash_builtin(name)
+
+
+def _bash_program(written: str, name: str, runner: str | None) -> str:
+    """:func:`_bash_commands`' words for ``written``, the name ``name`` of bash's or a path to it, run as a program
+    (after ``runner``, one of :data:`_WRAPPERS`, when not None)."""
+    what = "a keyword of bash's" if name in ("time", "[[") else "a builtin of bash's"
+    if runner is None:
+        words = f"{written}, a path to a program the runtime images do not have ({name} is {what})"
+    else:
+        never = " (never a function)" if _WRAPPERS[runner.rpartition("/")[2]].builtins else ""
+        words = (
+            f"{written} ({what}) after {runner}, which runs a program of that name{never}, which the runtime images "
+            "do not have"
+        )
+    words += ": the command is not found (exit 127)"
+    instead = _BASH_BUILTINS.get(name) or ("write . FILE" if name == "source" else "")
+    return f"{words}; {instead}" if instead else words
 
 
 # bash's forms that are the name of a command, by that name.

@@ -194,6 +194,15 @@ class Fault:
 
 
 @dataclass(frozen=True)
+class Command:
+    """A simple command as dash reads it: its words from its name on (no assignment before it, no redirection),
+    and whether it is in a function's body (run when the function is called, not where it is written)."""
+
+    words: tuple[Token, ...]
+    deferred: bool
+
+
+@dataclass(frozen=True)
 class Reading:
     """What dash reads in a command: where it stops (a syntax error), and, in what it reads before, each command's
     name and each arithmetic command of bash's, in the order read."""
@@ -201,12 +210,27 @@ class Reading:
     fault: Fault | None
     names: tuple[Token, ...]  # a simple command's first word that assigns no variable: the program it runs
     arithmetic: tuple[Token, ...]  # a "((" where a command starts whose text is an arithmetic expression
+    commands: tuple[Command, ...] = ()  # each simple command with a name
+    functions: tuple[Token, ...] = ()  # the name of each function defined (NAME() ...)
 
 
 @dataclass
 class _Found:
     names: list[Token] = field(default_factory=list)
     arithmetic: list[Token] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+    functions: list[Token] = field(default_factory=list)
+
+    def extend(self, other: _Found, places: list[int]) -> None:
+        """Adds what ``other`` found in a backquote's command, each at its place (``places``) in the text."""
+
+        def moved(t: Token) -> Token:
+            return Token(t.kind, t.text, places[t.at])
+
+        self.names.extend(map(moved, other.names))
+        self.arithmetic.extend(map(moved, other.arithmetic))
+        self.functions.extend(map(moved, other.functions))
+        self.commands.extend(Command(tuple(map(moved, c.words)), c.deferred) for c in other.commands)
 
 
 class _Refused(Exception):
@@ -222,10 +246,11 @@ class _TooDeep(Exception):
 class _Parser:
     """A recursive descent over the tokens of ``text`` from ``start``, following XCU 2.10.2's grammar as dash does."""
 
-    def __init__(self, text: str, start: int, depth: int, found: _Found | None = None) -> None:
+    def __init__(self, text: str, start: int, depth: int, found: _Found | None = None, deferred: bool = False) -> None:
         self.text = text
         self.pos = start
         self.depth = depth
+        self.deferred = deferred  # in a function's body
         self.found = _Found() if found is None else found
         self.last: Token | None = None
         self._peeked: Token | None = None
@@ -317,7 +342,7 @@ class _Parser:
         """The end of ``$(`` ... ``)`` whose command starts at ``i``: the command read, up to its ``)``."""
         if self.depth >= MAX_DEPTH:
             raise _TooDeep
-        inner = _Parser(self.text, i, self.depth + 1, self.found)
+        inner = _Parser(self.text, i, self.depth + 1, self.found, self.deferred)
         inner.program(closing=Token("op", "$(", i - 2))
         return inner.pos
 
@@ -370,7 +395,7 @@ class _Parser:
         j, command, places = backquoted(self.text, i, quoted)
         if self.depth >= MAX_DEPTH:
             raise _TooDeep
-        inner = _Parser(command, 0, self.depth + 1)
+        inner = _Parser(command, 0, self.depth + 1, deferred=self.deferred)
         try:
             # dash reads a backquote's command as far as it goes: what stays after it is left unread ("`: f()`")
             inner._list(allow_empty=True)
@@ -378,8 +403,7 @@ class _Parser:
             found = refused.fault.found
             shown = Token(found.kind, found.text, i - 1)
             raise _Refused(Fault(shown, refused.fault.expected, None, Token("op", "`", i - 1))) from None
-        for mine, theirs in ((self.found.names, inner.found.names), (self.found.arithmetic, inner.found.arithmetic)):
-            mine.extend(Token(t.kind, t.text, places[t.at]) for t in theirs)
+        self.found.extend(inner.found, places)
         return len(self.text) if j is None else j + 1
 
     # --- the grammar
@@ -561,21 +585,27 @@ class _Parser:
             raise _Refused(Fault(name, "a function's name", None))
         self.next()  # (
         self._expect_op(")", name, 'a ")" after "("')
+        self.found.functions.append(name)
         self._enter()
+        deferred, self.deferred = self.deferred, True
         self._command()
+        self.deferred = deferred
         self.depth -= 1
 
     def _simple(self, first: Token | None = None) -> None:
-        named = first is not None and self._named(first)
+        words = [first] if first is not None and self._named(first) else []
         while True:
             token = self.peek()
             if token.kind == "word":
-                named = named or self._named(token)
+                if words or self._named(token):
+                    words.append(token)
                 self.next()
             elif token.kind == "op" and (token.text in _REDIRECTIONS or token.text[0].isdigit()):
                 self._redirection()
             else:
-                return
+                break
+        if words:
+            self.found.commands.append(Command(tuple(words), self.deferred))
 
     def _named(self, word: Token) -> bool:
         """Whether ``word``, a word of a simple command before its name, is that name (no assignment): noted."""
@@ -627,7 +657,14 @@ def read(text: str) -> Reading:
         stopped = refused.fault
     except _TooDeep:
         pass
-    return Reading(stopped, tuple(parser.found.names), tuple(parser.found.arithmetic))
+    found = parser.found
+    return Reading(
+        stopped,
+        tuple(found.names),
+        tuple(found.arithmetic),
+        tuple(found.commands),
+        tuple(found.functions),
+    )
 
 
 def tokens(text: str) -> list[Token]:

@@ -1689,10 +1689,7 @@ def test_time_before_a_command_is_refused_as_the_containers_have_no_time_program
     """time is a keyword of bash's; dash looks for a program of that name, /usr/bin/time, which the runtime
     images do not have (debootstrap's minbase, then no package named time): the command after it never runs."""
     dash, bash = require_program("dash"), require_program("bash")
-    settings = check(ROOT, "prod", MEMBERS, ON).settings
-    for key in settings.runtimes:
-        installs = re.findall(r"apt-get install [^;&|]*", web.php_image(settings, key).dockerfile)
-        assert installs and not any(re.search(r"(?<![\w.+-])time(?![\w.+-])", i) for i in installs), key
+    _images_have_no_time_program()
     empty = tmp_path / "bin"
     empty.mkdir()
     env = {"PATH": str(empty)}
@@ -1706,6 +1703,133 @@ def test_time_before_a_command_is_refused_as_the_containers_have_no_time_program
     found = cron.bash_only(command)
     assert found is not None and found[1] == 1 and found[0].startswith("time (a builtin of bash's)"), found
     assert "holds at character 1 time (a builtin of bash's)" in _command_error(tmp_path, command)
+
+
+def _images_have_no_time_program() -> None:
+    """The runtime images install no package named time (debootstrap's minbase has none): no program time."""
+    settings = check(ROOT, "prod", MEMBERS, ON).settings
+    for key in settings.runtimes:
+        installs = re.findall(r"apt-get install [^;&|]*", web.php_image(settings, key).dockerfile)
+        assert installs and not any(re.search(r"(?<![\w.+-])time(?![\w.+-])", i) for i in installs), key
+
+
+# The programs of the runtime images that run the command their words give (coreutils', util-linux's), without time.
+RUNNERS = ("env", "nice", "nohup", "timeout", "setsid", "stdbuf", "ionice", "echo", "true")
+
+
+def _dash_with_runners(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """``command`` run by dash with a PATH of :data:`RUNNERS` alone, as in a runtime image (no program time)."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    for name in RUNNERS:
+        if not (folder / name).exists():
+            (folder / name).symlink_to(require_program(name))
+    env = {"PATH": str(folder)}
+    return subprocess.run(
+        [require_program("dash"), "-c", command], capture_output=True, text=True, env=env, check=False, cwd=tmp_path
+    )
+
+
+# A name of bash's after a command that runs the command its words give, or as a path: dash, or the command it runs,
+# looks for a program of that name (never a function), which the runtime images do not have; with the name, its
+# place and the words of pic check.
+WRAPPED = [
+    ("command time php wp-cron.php", "time", 9, "after command"),
+    ("exec time php wp-cron.php", "time", 6, "after exec"),
+    ("exec 2>&1 let n=1", "let", 11, "after exec"),
+    ("env time php wp-cron.php", "time", 5, "after env"),
+    ("env -i -u LANG APP_ENV=prod let n=1", "let", 29, "after env"),
+    ("nice -n 10 time php wp-cron.php", "time", 12, "after nice"),
+    ("nice -5 nohup time php wp-cron.php", "time", 15, "after nohup"),
+    ("timeout -s KILL 5m time php wp-cron.php", "time", 20, "after timeout"),
+    ("setsid -w stdbuf -oL time php wp-cron.php", "time", 22, "after stdbuf"),
+    ("ionice -c3 declare -x X=1", "declare", 12, "after ionice"),
+    ("command source ../priv/env", "source", 9, "after command"),
+    ("help() { echo hi; }; command help", "help", 30, "(never a function)"),
+    ("help() { echo hi; }; exec help", "help", 27, "(never a function)"),
+]
+
+
+@pytest.mark.parametrize(("command", "name", "at", "words"), WRAPPED)
+def test_a_name_of_bash_s_run_as_a_program_is_refused(
+    tmp_path: Path, command: str, name: str, at: int, words: str
+) -> None:
+    """dash, or the program it runs, does not find the program (exit 127), whether a function of that name is
+    defined or not: pic check names it, where it is, and what runs it."""
+    ran = _dash_with_runners(tmp_path, command.replace("php wp-cron.php", "echo ran"))
+    assert ran.returncode == 127 and "ran" not in ran.stdout.split(), ran
+    assert re.search(rf"\b{name}: not found|'{name}': No such file|execute {name}: No such", ran.stdout + ran.stderr), (
+        ran
+    )
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(f"{name} (a "), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {name} (a " in line and words in line and "not found (exit 127)" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("/usr/bin/time php wp-cron.php", "/usr/bin/time"),
+        ("nice -n 5 /usr/bin/time -v php wp-cron.php", "/usr/bin/time"),
+        ("command -p time php wp-cron.php", "time"),  # -p: the default PATH, where the images have no time either
+    ],
+)
+def test_a_time_program_is_refused_as_the_images_have_none(tmp_path: Path, command: str, written: str) -> None:
+    """The runtime images have no program time, at /usr/bin or elsewhere: the command after it never runs."""
+    _images_have_no_time_program()
+    found = cron.bash_only(command)
+    at = command.index(written, 1 if written == "time" else 0) + 1
+    assert found is not None and found[1] == at and found[0].startswith(written), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {written}" in line and "the runtime images do not have" in line, line
+
+
+# Each defines a function named as a builtin of bash's that dash has not, and calls it where dash runs the function
+# (after its definition, or from another function called after it): dash runs it; with what it prints.
+FUNCTIONS_NAMED_AS_BASH_S = [
+    ("help() { echo hi; }; help", "hi\n"),
+    ('time() { "$@"; }; time echo ran', "ran\n"),
+    ('let() { echo "$1"; }; let n=1', "n=1\n"),
+    ('source() { . "$1"; }; source /dev/null && echo ran', "ran\n"),
+    ("f() { history; }; history() { echo ran; }; f", "ran\n"),
+    ("if true; then declare() { echo ran; }; fi; declare", "ran\n"),
+]
+
+
+@pytest.mark.parametrize(("command", "output"), FUNCTIONS_NAMED_AS_BASH_S)
+def test_a_function_named_as_a_builtin_of_bash_s_is_taken(tmp_path: Path, command: str, output: str) -> None:
+    ran = _dash_with_runners(tmp_path, command)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, output, ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+def test_a_builtin_of_bash_s_called_before_a_function_of_its_name_is_refused(tmp_path: Path) -> None:
+    """dash defines the function when it reaches it: the call before is not found."""
+    command = "help; help() { echo hi; }"
+    ran = _dash_with_runners(tmp_path, command)
+    assert ran.returncode == 0 and "help: not found" in ran.stderr and not ran.stdout, ran
+    assert "holds at character 1 help (a builtin of bash's)" in _command_error(tmp_path, command)
+
+
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ("command -v time || echo none", "none\n"),  # -v: a look-up, nothing run
+        ("command -V let >/dev/null || echo none", "none\n"),
+        ("env -S 'echo ran'", "ran\n"),  # -S: the words are split by env, not read here
+        ("nice -n 5 echo time", "time\n"),  # time as an argument
+        ("env X=let echo declare", "declare\n"),
+        ("timeout 5 echo let", "let\n"),
+        ("exec echo ran", "ran\n"),
+    ],
+)
+def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command: str, output: str) -> None:
+    ran = _dash_with_runners(tmp_path, command)
+    assert (ran.returncode, ran.stdout) == (0, output), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
 
 
 @pytest.mark.parametrize(
