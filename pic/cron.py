@@ -394,6 +394,9 @@ def check_command(text: str) -> str:
             f"{shsyntax.describe(syntax)}: sh refuses the whole command (a syntax error) and the job would never "
             f"run; {_syntax_hint(syntax)}"
         )
+    braced = _brace_word(grammar)
+    if braced is not None:
+        raise ValueError(braced)
     if reading.bad_substitution is not None:
         written, at = reading.bad_substitution
         raise ValueError(
@@ -437,6 +440,34 @@ def check_command(text: str) -> str:
             "one word; write a plain space there (or quote the text it belongs to)"
         )
     return text
+
+
+# The words of a brace expansion a message lists at most.
+_SHOWN_BRACE_WORDS = 8
+
+
+def _brace_word(grammar: shsyntax.Reading) -> str | None:
+    """What :func:`check_command` says of the first word of a command or of a for's list in ``grammar`` that bash's
+    brace expansion makes several words of (:func:`shsyntax.brace_expansion`: ``../log/{a,b}.log``, ``{1..3}``),
+    which dash passes as written; None when there is none. An assignment (``x={a,b} cmd``), a redirection's file
+    and a case's word are left: bash expands no brace there, or refuses the command too (ambiguous redirect)."""
+    from pic import shsyntax
+
+    words = sorted([*(w for c in grammar.commands for w in c.words), *grammar.listed], key=lambda t: t.at)
+    for word in words:
+        found = shsyntax.brace_expansion(word.text)
+        if found is None:
+            continue
+        made, more = found
+        count = f"more than {shsyntax.MAX_BRACE_WORDS} words" if more else f"{len(made)} word{'s' * (len(made) > 1)}"
+        shown = " ".join(made[:_SHOWN_BRACE_WORDS]) + (" ..." if more or len(made) > _SHOWN_BRACE_WORDS else "")
+        return (
+            f"holds at character {word.at + 1} the word {word.text}, which bash's brace expansion makes {count} "
+            f"({shown}) while dash, the containers' sh, has none: the command is given {word.text} as "
+            f"written, one word, at every run; write each word out ({shown}), or quote the braces ('{{' '}}') if "
+            "they are meant as text"
+        )
+    return None
 
 
 # How each reserved word that closes or goes on a construct is written, for a command that wants it.

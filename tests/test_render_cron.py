@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import itertools
 import os
 import re
 import shlex
@@ -1830,6 +1831,103 @@ def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command
     assert (ran.returncode, ran.stdout) == (0, output), ran
     assert cron.bash_only(command) is None
     _dash_reads_and_pic_takes(command)
+
+
+# Each holds a word bash's brace expansion makes several of, which dash, the containers' sh, passes as written; with
+# the word, its place and the words written out.
+BRACE_WORDS = [
+    ("rm -f ../log/{a,b}.log", "../log/{a,b}.log", 7, "../log/a.log ../log/b.log"),
+    ("for n in {1..3}; do php a.php --n $n; done", "{1..3}", 10, "1 2 3"),
+    (
+        "gzip -f ../log/access.log.{1..3}",
+        "../log/access.log.{1..3}",
+        9,
+        "../log/access.log.1 ../log/access.log.2 ../log/access.log.3",
+    ),
+    ("cp ../priv/config.php{,.bak}", "../priv/config.php{,.bak}", 4, "../priv/config.php ../priv/config.php.bak"),
+    ("mkdir -p ../priv/{cache,tmp}/s", "../priv/{cache,tmp}/s", 10, "../priv/cache/s ../priv/tmp/s"),
+    ('php a.php --day "$D"{01..03}', '"$D"{01..03}', 17, '"$D"01 "$D"02 "$D"03'),
+    ("echo `ls ../db/{a,b}.sql`", "../db/{a,b}.sql", 10, "../db/a.sql ../db/b.sql"),
+    ("php a.php $(printf %s {x,y})", "{x,y}", 23, "x y"),
+    ("f() { rm {a,{b,c}}.tmp; }; f", "{a,{b,c}}.tmp", 10, "a.tmp b.tmp c.tmp"),
+    ("{ echo {a..e..2}; }", "{a..e..2}", 8, "a c e"),
+]
+
+
+@pytest.mark.parametrize(("command", "word", "at", "written"), BRACE_WORDS)
+def test_a_word_bash_expands_braces_of_is_refused_with_each_word_written_out(
+    tmp_path: Path, command: str, word: str, at: int, written: str
+) -> None:
+    """dash gives the word as written, one word; bash gives the words written out: pic check names the word, its
+    place, and the words to write instead."""
+    dash, bash = require_program("dash"), require_program("bash")
+    env = {"D": "2026-11-"}
+
+    def printed(sh: list[str], words: str) -> list[str]:
+        ran = subprocess.run(
+            [*sh, "-c", f"printf '%s\\n' {words}"], capture_output=True, text=True, env=env, check=True
+        )
+        return ran.stdout.splitlines()
+
+    # dash prints the word as bash with no brace expansion (+B) does: one word, its braces in it
+    assert printed([dash], word) == printed([bash, "+B"], word) and len(printed([dash], word)) == 1, word
+    assert printed([bash], word) == printed([dash], written) and len(printed([bash], word)) > 1, word
+    assert command[at - 1 :].startswith(word) or "`" in command, command
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} the word {word}, which bash's brace expansion makes" in line, line
+    assert f"write each word out ({written})" in line and "dash, the containers' sh, has none" in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rm -f '../log/{a,b}.log' \"../log/{c,d}.log\" ../log/\\{e,f}.log ../log/{g\\,h}.log",  # quoted braces
+        'cp ../priv/app.ini "${HOME}/backup-${D}.ini"',  # ${...}
+        "{ php a.php; php b.php; } > ../log/ab.log",  # a group
+        "find ../tmp -name '*.tmp' -mtime +7 -exec rm {} \\;",  # find's {}
+        "find ../tmp -type f -exec sh -c 'gzip \"$1\"' sh {} +",
+        "awk '{ s += $1 } END { print s }' ../log/sizes.txt > ../log/total.txt",  # awk's program in quotes
+        "sed -i 's/{a,b}/x/; s/[0-9]\\{2,3\\}//' ../priv/list.txt",  # sed's in quotes
+        "x={a,b} php a.php",  # an assignment: bash expands no brace there
+        "echo {a} {} {1..a} {aa..c} {!..#} a{b,c",  # no brace expansion of bash's
+        "case $D in {a,b}) php a.php;; esac",  # a pattern: none either
+    ],
+)
+def test_braces_bash_does_not_expand_are_taken(command: str) -> None:
+    """bash and dash run each alike as far as braces go (printed the same); dash reads it and pic check takes it."""
+    probe = command.split(" ", 1)[1] if command.startswith("echo ") else None
+    if probe is not None:
+        runs = [
+            subprocess.run(
+                [require_program(sh), "-c", f"printf '%s\\n' {probe}"], capture_output=True, text=True, check=False
+            )
+            for sh in ("dash", "bash")
+        ]
+        assert runs[0].stdout == runs[1].stdout and runs[0].returncode == 0, runs
+    _dash_reads_and_pic_takes(command)
+
+
+def test_brace_expansion_is_bash_s_on_every_word_of_braces_commas_and_sequences() -> None:
+    """Every ninth word of up to five pieces of braces, commas, dots, letters, digits, quotes and substitutions:
+    the words shsyntax.brace_expansion makes, written out and printed by dash, are those bash prints; None exactly
+    when bash prints the word as dash does."""
+    dash, bash = require_program("dash"), require_program("bash")
+    pieces = ["{", "}", ",", "..", "a", "1", "'", "$x", "\\{", '"x,"', "$(echo a,b)"]
+    words = sorted({"".join(p) for n in range(1, 6) for p in itertools.product(pieces, repeat=n)})
+    words = [w for w in words if w.count("'") % 2 == 0 and "{" in w][::9]
+    script = "".join(f"printf '%s|' {w}; echo\n" for w in words)
+    outputs = [
+        subprocess.run([sh], input=script, capture_output=True, text=True, env={"x": "v"}, check=True).stdout
+        for sh in (dash, bash)
+    ]
+    mine_script = ""
+    for w in words:
+        found = shsyntax.brace_expansion(w)
+        mine_script += f"printf '%s|' {' '.join(found[0]) if found else w}; echo\n"
+    mine = subprocess.run([dash], input=mine_script, capture_output=True, text=True, env={"x": "v"}, check=True)
+    for w, d, b, m in zip(words, *(o.splitlines() for o in (*outputs, mine.stdout)), strict=True):
+        assert m == b, (w, m, b)
+        assert (shsyntax.brace_expansion(w) is None) == (d == b), (w, d, b)
 
 
 @pytest.mark.parametrize(
