@@ -1017,6 +1017,7 @@ def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
     found = [(t.at, _BASH_ONLY["(("]) for t in grammar.arithmetic]
     for command in grammar.commands:
         found.extend(_not_found(command, grammar.functions))
+        found.extend(_bash_usage(command))
     if not found:
         return None
     at, words = min(found)
@@ -1162,6 +1163,48 @@ def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[
             return [(command.words[j].at, _bash_program(program, program, runner))]
         i, runner = j or 0, program
     return []
+
+
+# What a word of test or [ before == is when == is its operator: an operand (the operators' words before one).
+_TEST_OPERATORS = frozenset(("=", "!=", "!", "(", "[", "test"))
+# The echo options of bash's: a first word of these letters, and each after it.
+_ECHO_OPTIONS = LazyPattern(r"-[neE]+")
+
+
+def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
+    """Where ``command`` uses dash's test or echo as bash's are used, with its words: ``==`` as the operator of
+    ``[`` or ``test`` (``[ "$x" == y ]``: dash's test stops, unexpected operator, exit 2), an option of bash's
+    echo that dash's prints as text (``echo -e``, ``-E``, a second ``-n``: dash's takes ``-n`` alone, first)."""
+    from pic import shsyntax
+
+    tokens = command.words
+    words = [t.text if t.text == "[" else shsyntax.literal(t.text) for t in tokens]
+    if words[0] in ("[", "test"):
+        for i in range(1, len(words)):
+            before, word, token = words[i - 1], words[i], tokens[i]
+            if word == "==" and (before is None or (before not in _TEST_OPERATORS and not before.startswith("-"))):
+                return [(token.at, _ARGUMENT_WORDS["=="].format(name=words[0]))]
+    if words[0] == "echo":
+        for i, (word, token) in enumerate(zip(words[1:], tokens[1:], strict=True)):
+            if word is None or not _ECHO_OPTIONS.fullmatch(word):
+                break
+            if word != "-n" or i:
+                return [
+                    (token.at, _ARGUMENT_WORDS["-E" if "E" in word and "e" not in word else "-e"].format(word=word))
+                ]
+    return []
+
+
+# What :func:`_bash_usage` says, by what it finds.
+_ARGUMENT_WORDS = {
+    "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "
+    "(unexpected operator, exit 2) and the condition is false at every run; write =",
+    "-e": "echo {word} (an option of bash's echo), which the echo of dash, the containers' sh, prints as text (it "
+    "takes -n alone, as its first word, and reads the backslash escapes \\t \\n itself); drop it, or write printf "
+    "(printf 'a\\tb\\n')",
+    "-E": "echo {word} (an option of bash's echo), which the echo of dash, the containers' sh, prints as text (it "
+    "takes -n alone, as its first word, and reads the backslash escapes \\t \\n itself); write printf '%s\\n' TEXT",
+}
 
 
 def _bash_name(name: str) -> str:

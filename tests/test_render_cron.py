@@ -1833,6 +1833,59 @@ def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command
     _dash_reads_and_pic_takes(command)
 
 
+# Each uses dash's test or echo as bash's is used, with what shows it (run by both: dash's output or status differs),
+# the word told, its place and what pic check says of it.
+TEST_AND_ECHO = [
+    ('[ "$(date +%u)" == 7 ] && php weekly.php', "== in [", 17, '[ "$D" == 7 ] && echo ran'),
+    ('if test "$ENV" == prod; then php cron.php; fi', "== in test", 16, 'if test "$D" == 7; then echo ran; fi'),
+    ("[ ! -f ../priv/off ] && [ $D == 7 ] && php a.php", "== in [", 30, "[ ! -f off ] && [ $D == 7 ] && echo ran"),
+    ('echo -e "done\\t$(date)" >> ../log/cron.log', "echo -e", 6, 'echo -e "a\\tb"'),
+    ('echo -n -e "x" > ../run/flag', "echo -e", 9, 'echo -n -e "x"'),
+    ("echo -ne ok > ../run/flag", "echo -ne", 6, "echo -ne ok"),
+    ('echo -E "C:\\temp" > ../log/path', "echo -E", 6, 'echo -E "C:\\temp"'),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "probe"), TEST_AND_ECHO)
+def test_test_s_equality_and_echo_s_options_of_bash_s_are_refused(
+    tmp_path: Path, command: str, what: str, at: int, probe: str
+) -> None:
+    """dash's test stops at == (unexpected operator, exit 2), dash's echo prints bash's options as text: pic check
+    names it, where it is, and what to write."""
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, env={"D": "7"}, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert (runs[0].returncode, runs[0].stdout) != (runs[1].returncode, runs[1].stdout), runs
+    assert runs[1].returncode == 0 and not runs[1].stderr, runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line and "dash, the containers' sh" in line, line
+    assert "write =" in line if "==" in what else "printf" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ('[ "$D" = 7 ] && echo ran', "ran\n"),
+        ("[ == = == ] && echo ran", "ran\n"),  # == as an operand
+        ("test -n == && echo ran", "ran\n"),
+        ("echo -n ran", "ran"),  # dash's echo takes -n first
+        ("echo ran -e", "ran -e\n"),
+        ("printf '%s\\n' -e", "-e\n"),
+        ("echo 'a == b'", "a == b\n"),
+    ],
+)
+def test_test_and_echo_as_dash_reads_them_are_taken(tmp_path: Path, command: str, output: str) -> None:
+    ran = subprocess.run(
+        [require_program("dash"), "-c", command], capture_output=True, text=True, env={"D": "7"}, check=False
+    )
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, output, ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
 # Each holds a word bash's brace expansion makes several of, which dash, the containers' sh, passes as written; with
 # the word, its place and the words written out.
 BRACE_WORDS = [
