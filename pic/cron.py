@@ -520,6 +520,10 @@ _BASH_ONLY = {
     "<(": "a process substitution <(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
     ">(": "a process substitution >(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
     "$'": "$'...' (bash's quoting with escapes), which dash, the containers' sh, reads as a $ then a quoted text",
+    '$"': "$\"...\" (bash's text translated by the locale), which dash, the containers' sh, reads as a $ then a quoted "
+    'text (the $ kept: $"done" is $done); write "..."',
+    "$(<": "$(< FILE) (bash's reading of a file), which dash, the containers' sh, runs as a command of a redirection "
+    "alone: it gives nothing (empty) and the file is never read; write $(cat FILE)",
     "[[": "[[ (bash's test), which dash, the containers' sh, does not know: the command is not found",
     "=(": "an array =(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
     "source ": "source (bash's name of the . command), which dash, the containers' sh, does not know: the command is "
@@ -561,6 +565,15 @@ _RANDOM = LazyPattern(r"\$(?:RANDOM(?![A-Za-z0-9_])|\{RANDOM(?=[}:=?+%#-]))")
 _DUP_TO_FILE = LazyPattern(r">&[ \t]*(?=[^\s;&|<>()$`\"'\\])(?![0-9]+(?![^\s;&|<>()])|-(?![^\s;&|<>()]))")
 
 
+# $(< FILE): a command substitution of one input redirection alone, a file's text in bash, nothing in dash.
+_PARAMETER = r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"  # $name, ${name}
+_READ_FILE = LazyPattern(
+    r"\$\([ \t]*0?<(?![<&(>])[ \t]*"  # $(< but no here-document, descriptor or process substitution
+    r"(?:[^\s;&|()<>'\"`$\\]|" + _PARAMETER + r"|\"[^\"`$\\]*(?:" + _PARAMETER + r"[^\"`$\\]*)*\"|'[^']*')+"  # one word
+    r"[ \t]*\)"
+)
+
+
 # The reserved words after which sh reads a command's first word (XCU 2.4, 2.9.4), and "!".
 _RESERVED = frozenset(["if", "then", "else", "elif", "do", "while", "until", "!", "{"])
 
@@ -584,6 +597,7 @@ def _word_at(word: str) -> Callable[[str, int], bool]:
 
 # How each of :data:`_BASH_ONLY` is found at a place of the text (by default: it starts there).
 _BASH_AT: dict[str, Callable[[str, int], bool]] = {
+    "$(<": lambda text, i: _READ_FILE.match(text, i) is not None,
     "[[": lambda text, i: text.startswith("[[", i) and text[i + 2 : i + 3] in ("", " ") and _command_word(text, i),
     "=(": lambda text, i: text.startswith("(", i) and text[i - 1 : i] == "=",
     "${": lambda text, i: _BASH_EXPANSION.match(text, i) is not None,
@@ -605,7 +619,7 @@ def _bash_only(text: str, i: int, inside: str) -> tuple[str, int] | None:
     :func:`_read` has ``inside`` open: its words in :data:`_BASH_ONLY`, and the place (from 1); else None."""
     if text[i] not in _BASH_FIRST:
         return None  # the usual case, answered at once
-    starts = tuple(_BASH_ONLY) if inside in _COMMANDS else ("${", "$RANDOM") if inside == '"' else ()
+    starts = tuple(_BASH_ONLY) if inside in _COMMANDS else ("${", "$RANDOM", "$(<") if inside == '"' else ()
     for start in starts:
         at = _BASH_AT.get(start)
         if at(text, i) if at is not None else text.startswith(start, i):

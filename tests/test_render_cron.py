@@ -1615,6 +1615,12 @@ BASH_ONLY = [
         "case x in x) source /dev/null && echo ran;; esac",
     ),
     (">/dev/null source ../priv/env && php cron.php", "source", 12, ">/dev/null source /dev/null && echo ran"),
+    # a file read by $(< FILE), bash's; dash runs the redirection alone and gives nothing
+    ('php notify.php --token "$(< ../priv/token)"', "$(< FILE)", 25, 'echo "[$(< /etc/hostname)]"'),
+    ("TOKEN=$(<../priv/token) php notify.php", "$(< FILE)", 7, "echo $(</etc/hostname)x"),
+    ('php a.php $( < "$HOME/.token" )', "$(< FILE)", 11, 'echo $( < "/etc/hostname" )x'),
+    # bash's text translated by the locale; dash keeps the $
+    ('echo $"Sauvegarde faite" >> ../log/x.log', '$"..."', 6, 'echo $"done"'),
 ]
 
 
@@ -1999,6 +2005,7 @@ def test_brace_expansion_is_bash_s_on_every_word_of_braces_commas_and_sequences(
         "php a.php &&>../log/b.log php b.php",  # && then a redirection, in dash as in bash (no &>)
         "sleep $(( (n=($(date +%s) % 7)) * 60 + (n<(3)) ))",  # parentheses of arithmetic: no array, no <(...)
         "x=$(((n + 1) * 2)) php cron.php",  # an arithmetic expansion, its parentheses first: no command
+        'php a.php "$(cat < ../priv/token)" "$" \'$"x" $(< y)\'',  # a program reads it, or quoted
     ],
 )
 def test_a_command_of_posix_sh_is_taken(command: str) -> None:
