@@ -1198,6 +1198,8 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
             before, word, token = words[i - 1], words[i], tokens[i]
             if word == "==" and (before is None or (before not in _TEST_OPERATORS and not before.startswith("-"))):
                 return [(token.at, _ARGUMENT_WORDS["=="].format(name=words[0]))]
+    if words[0] == "set":
+        return _set_options(words, tokens)
     if words[0] == "echo":
         for i, (word, token) in enumerate(zip(words[1:], tokens[1:], strict=True)):
             if word is None or not _ECHO_OPTIONS.fullmatch(word):
@@ -1209,8 +1211,47 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
     return []
 
 
+# The options of dash's set (dash(1), "set"), by letter and by the name set -o takes (the images' dash: 0.5.11 and
+# 0.5.12): any other stops the whole job (set: Illegal option, exit 2), set being a special builtin.
+_DASH_SET_LETTERS = frozenset("abCEefIimnopsuVvx")
+_DASH_SET_NAMES = frozenset(
+    (
+        "errexit", "noglob", "ignoreeof", "interactive", "monitor", "noexec", "stdin", "xtrace", "verbose", "vi",
+        "emacs", "noclobber", "allexport", "notify", "nounset", "privileged", "nolog", "debug",
+    )
+)  # fmt: skip
+
+
+def _set_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where the options of ``set`` (its ``words``, as :func:`shsyntax.literal` reads them) hold one dash's set
+    has not (``set -o pipefail``, ``set -euo pipefail``, ``set -E``... bash's), with its words; none after ``--``,
+    ``-`` or the first word that is no option (the positional parameters)."""
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word is None or word in ("--", "-") or not word.startswith(("-", "+")):
+            return []
+        named = "o" in word[1:]  # -o NAME, and -euo NAME: the name is the next word
+        if any(letter not in _DASH_SET_LETTERS for letter in word[1:]):
+            letter = next(c for c in word[1:] if c not in _DASH_SET_LETTERS)
+            return [(tokens[i].at, _ARGUMENT_WORDS["set"].format(option=f"{word[0]}{letter}", hint=""))]
+        if named and i + 1 < len(words):
+            name = words[i + 1]
+            if name is not None and name not in _DASH_SET_NAMES:
+                hint = _PIPEFAIL_HINT if name == "pipefail" else ""
+                return [(tokens[i + 1].at, _ARGUMENT_WORDS["set"].format(option=f"{word[0]}o {name}", hint=hint))]
+            i += 1
+        i += 1
+    return []
+
+
+_PIPEFAIL_HINT = " (a pipe's status is its last command's: write the commands one after another, a > f && b < f)"
+
+
 # What :func:`_bash_usage` says, by what it finds.
 _ARGUMENT_WORDS = {
+    "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "
+    "there (set: Illegal option, exit 2); drop it{hint}",
     "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "
     "(unexpected operator, exit 2) and the condition is false at every run; write =",
     "-e": "echo {word} (an option of bash's echo), which the echo of dash, the containers' sh, prints as text (it "

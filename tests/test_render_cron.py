@@ -1839,8 +1839,8 @@ def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command
     _dash_reads_and_pic_takes(command)
 
 
-# Each uses dash's test or echo as bash's is used, with what shows it (run by both: dash's output or status differs),
-# the word told, its place and what pic check says of it.
+# Each uses dash's test, echo or set as bash's is used, with what shows it (run by both: dash's output or status
+# differs), the word told, its place and what pic check says of it.
 TEST_AND_ECHO = [
     ('[ "$(date +%u)" == 7 ] && php weekly.php', "== in [", 17, '[ "$D" == 7 ] && echo ran'),
     ('if test "$ENV" == prod; then php cron.php; fi', "== in test", 16, 'if test "$D" == 7; then echo ran; fi'),
@@ -1849,15 +1849,19 @@ TEST_AND_ECHO = [
     ('echo -n -e "x" > ../run/flag', "echo -e", 9, 'echo -n -e "x"'),
     ("echo -ne ok > ../run/flag", "echo -ne", 6, "echo -ne ok"),
     ('echo -E "C:\\temp" > ../log/path', "echo -E", 6, 'echo -E "C:\\temp"'),
+    # set's options of bash's: dash stops the whole job (set: Illegal option, exit 2), set being a special builtin
+    ("set -euo pipefail; php cron.php | tee ../log/cron.log", "set -o pipefail", 10, "set -euo pipefail; echo ran"),
+    ("set -o pipefail && php a.php | gzip > ../log/a.gz", "set -o pipefail", 8, "set -o pipefail; echo ran"),
+    ("set -eH; php a.php", "set -H", 5, "set -eH; echo ran"),
 ]
 
 
 @pytest.mark.parametrize(("command", "what", "at", "probe"), TEST_AND_ECHO)
-def test_test_s_equality_and_echo_s_options_of_bash_s_are_refused(
+def test_test_echo_and_set_used_as_bash_s_are_refused(
     tmp_path: Path, command: str, what: str, at: int, probe: str
 ) -> None:
-    """dash's test stops at == (unexpected operator, exit 2), dash's echo prints bash's options as text: pic check
-    names it, where it is, and what to write."""
+    """dash's test stops at == (unexpected operator, exit 2), dash's echo prints bash's options as text, dash's set
+    stops the whole job at bash's options: pic check names it, where it is, and what to write."""
     runs = [
         subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, env={"D": "7"}, check=False)
         for sh in ("dash", "bash")
@@ -1868,7 +1872,7 @@ def test_test_s_equality_and_echo_s_options_of_bash_s_are_refused(
     assert found is not None and found[1] == at and found[0].startswith(what), found
     line = _command_error(tmp_path, command)
     assert f"holds at character {at} {what}" in line and "dash, the containers' sh" in line, line
-    assert "write =" in line if "==" in what else "printf" in line, line
+    assert "write =" in line if "==" in what else "drop it" in line if "set" in what else "printf" in line, line
 
 
 @pytest.mark.parametrize(
@@ -1881,9 +1885,11 @@ def test_test_s_equality_and_echo_s_options_of_bash_s_are_refused(
         ("echo ran -e", "ran -e\n"),
         ("printf '%s\\n' -e", "-e\n"),
         ("echo 'a == b'", "a == b\n"),
+        ("set -eu -o errexit -o noglob; echo ran", "ran\n"),  # dash's set's options
+        ("set -- -o pipefail; echo ran $2", "ran pipefail\n"),  # the positional parameters
     ],
 )
-def test_test_and_echo_as_dash_reads_them_are_taken(tmp_path: Path, command: str, output: str) -> None:
+def test_test_echo_and_set_as_dash_reads_them_are_taken(tmp_path: Path, command: str, output: str) -> None:
     ran = subprocess.run(
         [require_program("dash"), "-c", command], capture_output=True, text=True, env={"D": "7"}, check=False
     )
