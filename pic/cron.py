@@ -1200,6 +1200,8 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
                 return [(token.at, _ARGUMENT_WORDS["=="].format(name=words[0]))]
     if words[0] == "set":
         return _set_options(words, tokens)
+    if words[0] in ("read", "printf", "trap"):
+        return _builtin_options(words, tokens)
     if words[0] == "echo":
         for i, (word, token) in enumerate(zip(words[1:], tokens[1:], strict=True)):
             if word is None or not _ECHO_OPTIONS.fullmatch(word):
@@ -1245,11 +1247,43 @@ def _set_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) ->
     return []
 
 
+# The options of dash's read (dash(1): -p PROMPT, -r); its printf takes none (printf -v is bash's).
+_DASH_READ_LETTERS = frozenset("pr")
+# The conditions of bash's trap, which dash's has not (dash's: EXIT and the signals).
+_BASH_TRAPS = frozenset(("ERR", "DEBUG", "RETURN"))
+
+
+def _builtin_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``read``, ``printf`` or ``trap`` (``words[0]``) is given an option or a condition of bash's that dash's
+    has not (``read -a``, ``read -t 5``, ``printf -v x``, ``trap ... ERR``), with its words."""
+    name = words[0]
+    if name == "trap":
+        for word, token in zip(words[2:], tokens[2:], strict=True):
+            if word is not None and word.upper().removeprefix("SIG") in _BASH_TRAPS:
+                return [(token.at, _ARGUMENT_WORDS["trap"].format(condition=word))]
+        return []
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word is None or word == "--" or not word.startswith("-") or word == "-":
+            return []
+        letters = word[1:]
+        wrong = next((c for c in letters if name == "printf" or c not in _DASH_READ_LETTERS), None)
+        if wrong is not None:
+            return [(tokens[i].at, _ARGUMENT_WORDS["option"].format(name=name, option=f"-{wrong}"))]
+        i += 2 if letters.endswith("p") else 1  # -p's prompt
+    return []
+
+
 _PIPEFAIL_HINT = " (a pipe's status is its last command's: write the commands one after another, a > f && b < f)"
 
 
 # What :func:`_bash_usage` says, by what it finds.
 _ARGUMENT_WORDS = {
+    "option": "{name} {option} (an option of bash's {name}), which the {name} of dash, the containers' sh, has not: "
+    "the command is refused when it runs ({name}: Illegal option, exit 2) and does nothing",
+    "trap": "trap ... {condition} (a condition of bash's trap), which dash, the containers' sh, has not: trap is "
+    "refused when it runs (bad trap) and the action is never set; trap it on EXIT, or test each command (a || b)",
     "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "
     "there (set: Illegal option, exit 2); drop it{hint}",
     "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "

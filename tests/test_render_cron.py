@@ -1839,8 +1839,8 @@ def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command
     _dash_reads_and_pic_takes(command)
 
 
-# Each uses dash's test, echo or set as bash's is used, with what shows it (run by both: dash's output or status
-# differs), the word told, its place and what pic check says of it.
+# Each uses dash's test, echo, set, read, printf or trap as bash's is used, with what shows it (run by both: dash's
+# output or status differs), the word told, its place and what pic check says of it.
 TEST_AND_ECHO = [
     ('[ "$(date +%u)" == 7 ] && php weekly.php', "== in [", 17, '[ "$D" == 7 ] && echo ran'),
     ('if test "$ENV" == prod; then php cron.php; fi', "== in test", 16, 'if test "$D" == 7; then echo ran; fi'),
@@ -1853,15 +1853,19 @@ TEST_AND_ECHO = [
     ("set -euo pipefail; php cron.php | tee ../log/cron.log", "set -o pipefail", 10, "set -euo pipefail; echo ran"),
     ("set -o pipefail && php a.php | gzip > ../log/a.gz", "set -o pipefail", 8, "set -o pipefail; echo ran"),
     ("set -eH; php a.php", "set -H", 5, "set -eH; echo ran"),
+    # read's and printf's options and trap's conditions of bash's: dash refuses the command, and goes on
+    ("read -a ids < ../priv/ids; php a.php", "read -a", 6, 'echo a b | { read -a x; echo "[$x]"; }'),
+    ("read -r -t 30 line < ../run/fifo", "read -t", 9, 'echo a | { read -r -t 5 x; echo "[$x]"; }'),
+    ('printf -v DAY %s "$(date +%F)"; php a.php --day $DAY', "printf -v", 8, 'printf -v x %s a; echo "[$x]"'),
+    ('trap "rm -f ../run/lock" ERR; php a.php', "trap ... ERR", 26, 'trap "echo trapped" ERR; false; echo end'),
 ]
 
 
 @pytest.mark.parametrize(("command", "what", "at", "probe"), TEST_AND_ECHO)
-def test_test_echo_and_set_used_as_bash_s_are_refused(
-    tmp_path: Path, command: str, what: str, at: int, probe: str
-) -> None:
+def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what: str, at: int, probe: str) -> None:
     """dash's test stops at == (unexpected operator, exit 2), dash's echo prints bash's options as text, dash's set
-    stops the whole job at bash's options: pic check names it, where it is, and what to write."""
+    stops the whole job at bash's options, dash's read, printf and trap refuse bash's: pic check names it, where it
+    is, and what to write."""
     runs = [
         subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, env={"D": "7"}, check=False)
         for sh in ("dash", "bash")
@@ -1872,7 +1876,8 @@ def test_test_echo_and_set_used_as_bash_s_are_refused(
     assert found is not None and found[1] == at and found[0].startswith(what), found
     line = _command_error(tmp_path, command)
     assert f"holds at character {at} {what}" in line and "dash, the containers' sh" in line, line
-    assert "write =" in line if "==" in what else "drop it" in line if "set" in what else "printf" in line, line
+    told = {"==": "write =", "echo": "printf", "set": "drop it", "read": "Illegal option", "printf": "Illegal option"}
+    assert told.get(what.partition(" ")[0], "trap it on EXIT") in line, line
 
 
 @pytest.mark.parametrize(
@@ -1887,9 +1892,12 @@ def test_test_echo_and_set_used_as_bash_s_are_refused(
         ("echo 'a == b'", "a == b\n"),
         ("set -eu -o errexit -o noglob; echo ran", "ran\n"),  # dash's set's options
         ("set -- -o pipefail; echo ran $2", "ran pipefail\n"),  # the positional parameters
+        ('echo a b | { read -r -p "" x y; echo "$y"; }', "b\n"),  # dash's read's options
+        ("printf -- '%s\\n' -v", "-v\n"),
+        ("trap 'echo ran' EXIT INT TERM", "ran\n"),
     ],
 )
-def test_test_echo_and_set_as_dash_reads_them_are_taken(tmp_path: Path, command: str, output: str) -> None:
+def test_builtins_used_as_dash_s_are_taken(tmp_path: Path, command: str, output: str) -> None:
     ran = subprocess.run(
         [require_program("dash"), "-c", command], capture_output=True, text=True, env={"D": "7"}, check=False
     )
