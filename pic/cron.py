@@ -846,7 +846,8 @@ def _read_whole(
             None,
             _Reading(
                 None,
-                _placed(inner.bash, places),
+                # `< FILE`: as $(< FILE), nothing in dash
+                (_BASH_ONLY["$(<"], i + 1) if _READ_FILE.fullmatch(f"$({command})") else _placed(inner.bash, places),
                 _placed(quote, places),
                 _placed(operator, places),
                 _placed(bad, places),
@@ -1198,6 +1199,9 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
             before, word, token = words[i - 1], words[i], tokens[i]
             if word == "==" and (before is None or (before not in _TEST_OPERATORS and not before.startswith("-"))):
                 return [(token.at, _ARGUMENT_WORDS["=="].format(name=words[0]))]
+            # -v NAME: a unary operator, its operand before ] (-v alone is a string, true)
+            if word == "-v" and before in ("[", "test", "!", "(", "-a", "-o") and i + 1 < len(words) - (before == "["):
+                return [(token.at, _ARGUMENT_WORDS["-v"].format(name=words[0]))]
     if words[0] == "set":
         return _set_options(words, tokens)
     if words[0] in ("read", "printf", "trap"):
@@ -1280,6 +1284,8 @@ _PIPEFAIL_HINT = " (a pipe's status is its last command's: write the commands on
 
 # What :func:`_bash_usage` says, by what it finds.
 _ARGUMENT_WORDS = {
+    "-v": "-v in {name} (bash's test of a variable set), which the test of dash, the containers' sh, does not have: "
+    'it stops (unexpected operator, exit 2) and the condition is false at every run; write [ -n "${{NAME+set}}" ]',
     "option": "{name} {option} (an option of bash's {name}), which the {name} of dash, the containers' sh, has not: "
     "the command is refused when it runs ({name}: Illegal option, exit 2) and does nothing",
     "trap": "trap ... {condition} (a condition of bash's trap), which dash, the containers' sh, has not: trap is "

@@ -1621,6 +1621,7 @@ BASH_ONLY = [
     ('php a.php $( < "$HOME/.token" )', "$(< FILE)", 11, 'echo $( < "/etc/hostname" )x'),
     # bash's text translated by the locale; dash keeps the $
     ('echo $"Sauvegarde faite" >> ../log/x.log', '$"..."', 6, 'echo $"done"'),
+    ("php notify.php --token `< ../priv/token`", "$(< FILE)", 24, 'echo "[`< /etc/hostname`]"'),
 ]
 
 
@@ -1845,6 +1846,8 @@ TEST_AND_ECHO = [
     ('[ "$(date +%u)" == 7 ] && php weekly.php', "== in [", 17, '[ "$D" == 7 ] && echo ran'),
     ('if test "$ENV" == prod; then php cron.php; fi', "== in test", 16, 'if test "$D" == 7; then echo ran; fi'),
     ("[ ! -f ../priv/off ] && [ $D == 7 ] && php a.php", "== in [", 30, "[ ! -f off ] && [ $D == 7 ] && echo ran"),
+    ("[ -v APP_ENV ] || php a.php", "-v in [", 3, "[ -v D ] && echo ran"),
+    ("if test ! -v APP_ENV; then php a.php; fi", "-v in test", 11, "test ! -v E && echo ran"),
     ('echo -e "done\\t$(date)" >> ../log/cron.log', "echo -e", 6, 'echo -e "a\\tb"'),
     ('echo -n -e "x" > ../run/flag', "echo -e", 9, 'echo -n -e "x"'),
     ("echo -ne ok > ../run/flag", "echo -ne", 6, "echo -ne ok"),
@@ -1876,7 +1879,14 @@ def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what:
     assert found is not None and found[1] == at and found[0].startswith(what), found
     line = _command_error(tmp_path, command)
     assert f"holds at character {at} {what}" in line and "dash, the containers' sh" in line, line
-    told = {"==": "write =", "echo": "printf", "set": "drop it", "read": "Illegal option", "printf": "Illegal option"}
+    told = {
+        "-v": "${NAME+set}",
+        "==": "write =",
+        "echo": "printf",
+        "set": "drop it",
+        "read": "Illegal option",
+        "printf": "Illegal option",
+    }
     assert told.get(what.partition(" ")[0], "trap it on EXIT") in line, line
 
 
@@ -1885,6 +1895,7 @@ def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what:
     [
         ('[ "$D" = 7 ] && echo ran', "ran\n"),
         ("[ == = == ] && echo ran", "ran\n"),  # == as an operand
+        ('[ -v ] && [ "$D" != -v ] && echo ran', "ran\n"),  # -v as a string
         ("test -n == && echo ran", "ran\n"),
         ("echo -n ran", "ran"),  # dash's echo takes -n first
         ("echo ran -e", "ran -e\n"),
