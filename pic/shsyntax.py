@@ -790,6 +790,8 @@ def brace_expansion(word: str) -> tuple[list[str], bool] | None:
     ``"{a,b}"``, ``\\{a,b}``, ``${x}``, ``{1..a}``). dash, the containers' sh, has no brace expansion (XCU 2.6 has
     none): it passes such a word as written. bash's rules (its manual, "Brace Expansion"): a ``{`` and its ``}``
     outside quotes, holding a comma outside quotes and inner braces, or a sequence expression; ``${`` is none."""
+    if "{" not in word or ("," not in word and ".." not in word):
+        return None  # the usual case, answered at once: no brace, or nothing to part it
     words = _braced(word, _unquoted(word), MAX_BRACE_WORDS + 1)
     if words is None:
         return None
