@@ -449,16 +449,26 @@ _SHOWN_BRACE_WORDS = 8
 def _brace_word(grammar: shsyntax.Reading) -> str | None:
     """What :func:`check_command` says of the first word of a command or of a for's list in ``grammar`` that bash's
     brace expansion makes several words of (:func:`shsyntax.brace_expansion`: ``../log/{a,b}.log``, ``{1..3}``),
-    which dash passes as written; None when there is none. An assignment (``x={a,b} cmd``), a redirection's file
-    and a case's word are left: bash expands no brace there, or refuses the command too (ambiguous redirect)."""
+    which dash passes as written, or of a redirection's file (bash refuses the command, ambiguous redirect; dash
+    writes to a file of that name); None when there is none. An assignment (``x={a,b} cmd``) and a case's word are
+    left: bash expands no brace there."""
     from pic import shsyntax
 
-    words = sorted([*(w for c in grammar.commands for w in c.words), *grammar.listed], key=lambda t: t.at)
+    words = sorted(
+        [*(w for c in grammar.commands for w in c.words), *grammar.listed, *grammar.files], key=lambda t: t.at
+    )
     for word in words:
         found = shsyntax.brace_expansion(word.text)
         if found is None:
             continue
         made, more = found
+        if word in grammar.files:
+            return (
+                f"holds at character {word.at + 1} the file {word.text} of a redirection, which bash's brace "
+                "expansion makes several (bash refuses the command: ambiguous redirect) while dash, the containers' "
+                f"sh, writes to or reads a file named {word.text}; name one file (for two, tee: ... | tee FILE1 > "
+                "FILE2), or quote the braces ('{' '}') if they are meant as text"
+            )
         count = f"more than {shsyntax.MAX_BRACE_WORDS} words" if more else f"{len(made)} word{'s' * (len(made) > 1)}"
         shown = " ".join(made[:_SHOWN_BRACE_WORDS]) + (" ..." if more or len(made) > _SHOWN_BRACE_WORDS else "")
         return (

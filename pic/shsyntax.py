@@ -214,6 +214,7 @@ class Reading:
     commands: tuple[Command, ...] = ()  # each simple command with a name
     functions: tuple[Token, ...] = ()  # the name of each function defined (NAME() ...)
     listed: tuple[Token, ...] = ()  # the words of each for's list (for f in WORD...)
+    files: tuple[Token, ...] = ()  # the file of each redirection (> FILE, 2>>FILE; no here-document's end word)
 
 
 @dataclass
@@ -223,6 +224,7 @@ class _Found:
     commands: list[Command] = field(default_factory=list)
     functions: list[Token] = field(default_factory=list)
     listed: list[Token] = field(default_factory=list)
+    files: list[Token] = field(default_factory=list)
 
     def extend(self, other: _Found, places: list[int]) -> None:
         """Adds what ``other`` found in a backquote's command, each at its place (``places``) in the text."""
@@ -234,6 +236,7 @@ class _Found:
         self.arithmetic.extend(map(moved, other.arithmetic))
         self.functions.extend(map(moved, other.functions))
         self.listed.extend(map(moved, other.listed))
+        self.files.extend(map(moved, other.files))
         self.commands.extend(Command(tuple(map(moved, c.words)), c.deferred) for c in other.commands)
 
 
@@ -628,6 +631,8 @@ class _Parser:
         if target.kind != "word":
             here = op.text.lstrip("0123456789").startswith("<<")
             raise self._unexpected(target, "the here-document's end word" if here else "a file name")
+        if not op.text.lstrip("0123456789").startswith("<<"):
+            self.found.files.append(target)
         self.next()
 
     # --- faults
@@ -669,6 +674,7 @@ def read(text: str) -> Reading:
         tuple(found.commands),
         tuple(found.functions),
         tuple(found.listed),
+        tuple(found.files),
     )
 
 

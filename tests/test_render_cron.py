@@ -1963,6 +1963,30 @@ def test_a_word_bash_expands_braces_of_is_refused_with_each_word_written_out(
 
 
 @pytest.mark.parametrize(
+    ("command", "file", "at"),
+    [
+        ("php cron.php > ../log/{out,err}.log", "../log/{out,err}.log", 16),
+        ("php cron.php 2>>../log/cron.{1..2}.log", "../log/cron.{1..2}.log", 17),
+    ],
+)
+def test_a_redirection_s_file_bash_expands_braces_of_is_refused(
+    tmp_path: Path, command: str, file: str, at: int
+) -> None:
+    """bash refuses the command (ambiguous redirect); dash writes to a file named with the braces."""
+    probe = command.replace("php cron.php", "echo ran").replace("../log/", "")
+    dash = subprocess.run(
+        [require_program("dash"), "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    bash = subprocess.run(
+        [require_program("bash"), "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert dash.returncode == 0 and (tmp_path / file.removeprefix("../log/")).exists(), dash
+    assert bash.returncode == 1 and "ambiguous redirect" in bash.stderr, bash
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} the file {file} of a redirection" in line and "ambiguous redirect" in line, line
+
+
+@pytest.mark.parametrize(
     "command",
     [
         "rm -f '../log/{a,b}.log' \"../log/{c,d}.log\" ../log/\\{e,f}.log ../log/{g\\,h}.log",  # quoted braces
