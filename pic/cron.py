@@ -1214,7 +1214,7 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
                 return [(token.at, _ARGUMENT_WORDS["-v"].format(name=words[0]))]
     if words[0] == "set":
         return _set_options(words, tokens)
-    if words[0] in ("read", "printf", "trap"):
+    if words[0] in _DASH_OPTIONS or words[0] == "trap":
         return _builtin_options(words, tokens)
     if words[0] == "echo":
         for i, (word, token) in enumerate(zip(words[1:], tokens[1:], strict=True)):
@@ -1261,31 +1261,36 @@ def _set_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) ->
     return []
 
 
-# The options of dash's read (dash(1): -p PROMPT, -r); its printf takes none (printf -v is bash's).
-_DASH_READ_LETTERS = frozenset("pr")
+# The options of dash's builtins that take fewer than bash's (dash(1)), by name: their letters, and those taking a
+# value (read -p PROMPT). printf and wait take none (printf -v, wait -n are bash's); export and readonly -p alone.
+_DASH_OPTIONS = {"read": ("pr", "p"), "printf": ("", ""), "wait": ("", ""), "export": ("p", ""), "readonly": ("p", "")}
+# dash's special builtins among them: an error stops the whole job (XCU 2.8.1)
+_SPECIAL = frozenset(("export", "readonly"))
 # The conditions of bash's trap, which dash's has not (dash's: EXIT and the signals).
 _BASH_TRAPS = frozenset(("ERR", "DEBUG", "RETURN"))
 
 
 def _builtin_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
-    """Where ``read``, ``printf`` or ``trap`` (``words[0]``) is given an option or a condition of bash's that dash's
-    has not (``read -a``, ``read -t 5``, ``printf -v x``, ``trap ... ERR``), with its words."""
+    """Where ``trap`` or a builtin of :data:`_DASH_OPTIONS` (``words[0]``) is given an option or a condition of
+    bash's that dash's has not (``read -a``, ``read -t 5``, ``printf -v x``, ``export -f``, ``trap ... ERR``), with
+    its words."""
     name = words[0]
     if name == "trap":
         for word, token in zip(words[2:], tokens[2:], strict=True):
             if word is not None and word.upper().removeprefix("SIG") in _BASH_TRAPS:
                 return [(token.at, _ARGUMENT_WORDS["trap"].format(condition=word))]
         return []
+    letters, valued = _DASH_OPTIONS[name or ""]
     i = 1
     while i < len(words):
         word = words[i]
         if word is None or word == "--" or not word.startswith("-") or word == "-":
             return []
-        letters = word[1:]
-        wrong = next((c for c in letters if name == "printf" or c not in _DASH_READ_LETTERS), None)
+        wrong = next((c for c in word[1:] if c not in letters), None)
         if wrong is not None:
-            return [(tokens[i].at, _ARGUMENT_WORDS["option"].format(name=name, option=f"-{wrong}"))]
-        i += 2 if letters.endswith("p") else 1  # -p's prompt
+            stops = "the whole job stops there" if name in _SPECIAL else "the command is refused when it runs"
+            return [(tokens[i].at, _ARGUMENT_WORDS["option"].format(name=name, option=f"-{wrong}", stops=stops))]
+        i += 2 if word[-1] in valued else 1  # read -p's prompt
     return []
 
 
@@ -1297,7 +1302,7 @@ _ARGUMENT_WORDS = {
     "-v": "-v in {name} (bash's test of a variable set), which the test of dash, the containers' sh, does not have: "
     'it stops (unexpected operator, exit 2) and the condition is false at every run; write [ -n "${{NAME+set}}" ]',
     "option": "{name} {option} (an option of bash's {name}), which the {name} of dash, the containers' sh, has not: "
-    "the command is refused when it runs ({name}: Illegal option, exit 2) and does nothing",
+    "{stops} ({name}: Illegal option, exit 2), doing nothing",
     "trap": "trap ... {condition} (a condition of bash's trap), which dash, the containers' sh, has not: trap is "
     "refused when it runs (bad trap) and the action is never set; trap it on EXIT, or test each command (a || b)",
     "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "

@@ -1861,6 +1861,10 @@ TEST_AND_ECHO = [
     ("read -r -t 30 line < ../run/fifo", "read -t", 9, 'echo a | { read -r -t 5 x; echo "[$x]"; }'),
     ('printf -v DAY %s "$(date +%F)"; php a.php --day $DAY', "printf -v", 8, 'printf -v x %s a; echo "[$x]"'),
     ('trap "rm -f ../run/lock" ERR; php a.php', "trap ... ERR", 26, 'trap "echo trapped" ERR; false; echo end'),
+    ("php a.php & php b.php & wait -n", "wait -n", 30, "sleep 0 & wait -n; echo $?"),
+    # export's and readonly's options of bash's: dash stops the whole job there (special builtins)
+    ("export -n APP_ENV; php a.php", "export -n", 8, "export -n X; echo ran"),
+    ("readonly -a DAYS; php a.php", "readonly -a", 10, "readonly -a x; echo ran"),
 ]
 
 
@@ -1886,6 +1890,9 @@ def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what:
         "set": "drop it",
         "read": "Illegal option",
         "printf": "Illegal option",
+        "wait": "Illegal option",
+        "export": "the whole job stops",
+        "readonly": "the whole job stops",
     }
     assert told.get(what.partition(" ")[0], "trap it on EXIT") in line, line
 
@@ -1905,6 +1912,7 @@ def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what:
         ("set -- -o pipefail; echo ran $2", "ran pipefail\n"),  # the positional parameters
         ('echo a b | { read -r -p "" x y; echo "$y"; }', "b\n"),  # dash's read's options
         ("printf -- '%s\\n' -v", "-v\n"),
+        ("export -p > /dev/null && export X=1 && readonly -p > /dev/null && echo ran", "ran\n"),
         ("trap 'echo ran' EXIT INT TERM", "ran\n"),
     ],
 )
