@@ -394,6 +394,9 @@ def check_command(text: str) -> str:
             f"{shsyntax.describe(syntax)}: sh refuses the whole command (a syntax error) and the job would never "
             f"run; {_syntax_hint(syntax)}"
         )
+    braced = _brace_word(grammar)
+    if braced is not None:
+        raise ValueError(braced)
     if reading.bad_substitution is not None:
         written, at = reading.bad_substitution
         raise ValueError(
@@ -437,6 +440,44 @@ def check_command(text: str) -> str:
             "one word; write a plain space there (or quote the text it belongs to)"
         )
     return text
+
+
+# The words of a brace expansion a message lists at most.
+_SHOWN_BRACE_WORDS = 8
+
+
+def _brace_word(grammar: shsyntax.Reading) -> str | None:
+    """What :func:`check_command` says of the first word of a command or of a for's list in ``grammar`` that bash's
+    brace expansion makes several words of (:func:`shsyntax.brace_expansion`: ``../log/{a,b}.log``, ``{1..3}``),
+    which dash passes as written, or of a redirection's file (bash refuses the command, ambiguous redirect; dash
+    writes to a file of that name); None when there is none. An assignment (``x={a,b} cmd``) and a case's word are
+    left: bash expands no brace there."""
+    from pic import shsyntax
+
+    words = sorted(
+        [*(w for c in grammar.commands for w in c.words), *grammar.listed, *grammar.files], key=lambda t: t.at
+    )
+    for word in words:
+        found = shsyntax.brace_expansion(word.text)
+        if found is None:
+            continue
+        made, more = found
+        if word in grammar.files:
+            return (
+                f"holds at character {word.at + 1} the file {word.text} of a redirection, which bash's brace "
+                "expansion makes several (bash refuses the command: ambiguous redirect) while dash, the containers' "
+                f"sh, writes to or reads a file named {word.text}; name one file (for two, tee: ... | tee FILE1 > "
+                "FILE2), or quote the braces ('{' '}') if they are meant as text"
+            )
+        count = f"more than {shsyntax.MAX_BRACE_WORDS} words" if more else f"{len(made)} word{'s' * (len(made) > 1)}"
+        shown = " ".join(made[:_SHOWN_BRACE_WORDS]) + (" ..." if more or len(made) > _SHOWN_BRACE_WORDS else "")
+        return (
+            f"holds at character {word.at + 1} the word {word.text}, which bash's brace expansion makes {count} "
+            f"({shown}) while dash, the containers' sh, has none: the command is given {word.text} as "
+            f"written, one word, at every run; write each word out ({shown}), or quote the braces ('{{' '}}') if "
+            "they are meant as text"
+        )
+    return None
 
 
 # How each reserved word that closes or goes on a construct is written, for a command that wants it.
@@ -489,6 +530,10 @@ _BASH_ONLY = {
     "<(": "a process substitution <(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
     ">(": "a process substitution >(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
     "$'": "$'...' (bash's quoting with escapes), which dash, the containers' sh, reads as a $ then a quoted text",
+    '$"': "$\"...\" (bash's text translated by the locale), which dash, the containers' sh, reads as a $ then a quoted "
+    'text (the $ kept: $"done" is $done); write "..."',
+    "$(<": "$(< FILE) (bash's reading of a file), which dash, the containers' sh, runs as a command of a redirection "
+    "alone: it gives nothing (empty) and the file is never read; write $(cat FILE)",
     "[[": "[[ (bash's test), which dash, the containers' sh, does not know: the command is not found",
     "=(": "an array =(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
     "source ": "source (bash's name of the . command), which dash, the containers' sh, does not know: the command is "
@@ -530,6 +575,15 @@ _RANDOM = LazyPattern(r"\$(?:RANDOM(?![A-Za-z0-9_])|\{RANDOM(?=[}:=?+%#-]))")
 _DUP_TO_FILE = LazyPattern(r">&[ \t]*(?=[^\s;&|<>()$`\"'\\])(?![0-9]+(?![^\s;&|<>()])|-(?![^\s;&|<>()]))")
 
 
+# $(< FILE): a command substitution of one input redirection alone, a file's text in bash, nothing in dash.
+_PARAMETER = r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"  # $name, ${name}
+_READ_FILE = LazyPattern(
+    r"\$\([ \t]*0?<(?![<&(>])[ \t]*"  # $(< but no here-document, descriptor or process substitution
+    r"(?:[^\s;&|()<>'\"`$\\]|" + _PARAMETER + r"|\"[^\"`$\\]*(?:" + _PARAMETER + r"[^\"`$\\]*)*\"|'[^']*')+"  # one word
+    r"[ \t]*\)"
+)
+
+
 # The reserved words after which sh reads a command's first word (XCU 2.4, 2.9.4), and "!".
 _RESERVED = frozenset(["if", "then", "else", "elif", "do", "while", "until", "!", "{"])
 
@@ -553,11 +607,13 @@ def _word_at(word: str) -> Callable[[str, int], bool]:
 
 # How each of :data:`_BASH_ONLY` is found at a place of the text (by default: it starts there).
 _BASH_AT: dict[str, Callable[[str, int], bool]] = {
+    "$(<": lambda text, i: _READ_FILE.match(text, i) is not None,
     "[[": lambda text, i: text.startswith("[[", i) and text[i + 2 : i + 3] in ("", " ") and _command_word(text, i),
     "=(": lambda text, i: text.startswith("(", i) and text[i - 1 : i] == "=",
     "${": lambda text, i: _BASH_EXPANSION.match(text, i) is not None,
     ">&": lambda text, i: _DUP_TO_FILE.match(text, i) is not None,
-    "source ": _word_at("source "),
+    # found by sh's grammar (:func:`_bash_commands`), which knows a function of that name: dash runs it
+    "source ": lambda text, i: False,
     "function ": _word_at("function "),
     "$RANDOM": lambda text, i: _RANDOM.match(text, i) is not None,
     "((": lambda text, i: False,  # found by the grammar (:func:`_bash_commands`), where a command starts
@@ -573,7 +629,7 @@ def _bash_only(text: str, i: int, inside: str) -> tuple[str, int] | None:
     :func:`_read` has ``inside`` open: its words in :data:`_BASH_ONLY`, and the place (from 1); else None."""
     if text[i] not in _BASH_FIRST:
         return None  # the usual case, answered at once
-    starts = tuple(_BASH_ONLY) if inside in _COMMANDS else ("${", "$RANDOM") if inside == '"' else ()
+    starts = tuple(_BASH_ONLY) if inside in _COMMANDS else ("${", "$RANDOM", "$(<") if inside == '"' else ()
     for start in starts:
         at = _BASH_AT.get(start)
         if at(text, i) if at is not None else text.startswith(start, i):
@@ -800,7 +856,8 @@ def _read_whole(
             None,
             _Reading(
                 None,
-                _placed(inner.bash, places),
+                # `< FILE`: as $(< FILE), nothing in dash
+                (_BASH_ONLY["$(<"], i + 1) if _READ_FILE.fullmatch(f"$({command})") else _placed(inner.bash, places),
                 _placed(quote, places),
                 _placed(operator, places),
                 _placed(bad, places),
@@ -980,17 +1037,306 @@ def bash_only(text: str) -> tuple[str, int] | None:
 
 def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
     """The first of bash's forms that only sh's grammar finds where it is (:func:`shsyntax.read`): an arithmetic
-    command, ``[[`` or ``source`` as the name of a command where no word before shows it (after an assignment, a
-    redirection, a case's pattern: ``x=1 [[ -f a ]]``, ``case $x in a) source f;; esac``), in
-    :data:`_BASH_ONLY`'s words, or a builtin of bash's that dash has not as the name of a command
-    (:data:`_BASH_BUILTINS`: ``let``, ``declare``, ``shopt``...), and where (from 1); None when there is none."""
+    command, in :data:`_BASH_ONLY`'s words, or a name of bash's that dash does not know where dash runs a command
+    of that name (:func:`_not_found`), and where (from 1); None when there is none."""
     found = [(t.at, _BASH_ONLY["(("]) for t in grammar.arithmetic]
-    found += [(t.at, _BASH_ONLY[_BASH_NAMES[t.text]]) for t in grammar.names if t.text in _BASH_NAMES]
-    found += [(t.at, _bash_builtin(t.text)) for t in grammar.names if t.text in _BASH_BUILTINS]
+    for command in grammar.commands:
+        found.extend(_not_found(command, grammar.functions))
+        found.extend(_bash_usage(command))
     if not found:
         return None
     at, words = min(found)
     return words, at + 1
+
+
+# The folders of the runtime images' programs: a path there to a name of bash's is a program they do not have.
+_SYSTEM_FOLDERS = ("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/")
+
+
+class _Wrapper(NamedTuple):
+    """How a command that runs the command its words give reads its options (getopt's, as its manual gives them),
+    up to the program it runs: short ones alone (``flags``) or taking a value (``values``), long ones alone or
+    taking a value (``--name=VALUE`` or ``--name VALUE``); ``stops``: an option after which it runs no program
+    (``command -v``), or whose reading is not followed here (``env -S``)."""
+
+    flags: str = ""
+    values: str = ""
+    long_flags: tuple[str, ...] = ()
+    long_values: tuple[str, ...] = ()
+    stops: str = ""
+    long_stops: tuple[str, ...] = ()
+    numbers: bool = False  # -N, a number as an option (nice -5)
+    assignments: bool = False  # NAME=VALUE before the program (env)
+    operands: int = 0  # operands before the program (timeout's duration)
+    builtins: bool = False  # dash's own: it runs dash's builtins too (command), never a function
+
+
+# The commands that run the command their words give, dash's (command, exec) and the runtime images' (coreutils',
+# util-linux's), by name: dash runs a program of the name they are given (command a builtin of dash's too), never a
+# function, never a builtin of bash's: command let, env time, nice /usr/bin/time are not found (exit 127).
+_WRAPPERS = {
+    "command": _Wrapper(flags="p", stops="vV", builtins=True),
+    "exec": _Wrapper(builtins=True),  # dash's exec takes no option: exec -- x runs a program named --
+    "env": _Wrapper(
+        flags="i0v",
+        values="uC",
+        long_flags=("--ignore-environment", "--null", "--debug"),
+        long_values=("--unset", "--chdir"),
+        stops="S",
+        long_stops=("--split-string",),
+        assignments=True,
+    ),
+    "nice": _Wrapper(values="n", long_values=("--adjustment",), numbers=True),
+    "nohup": _Wrapper(),
+    "timeout": _Wrapper(
+        flags="v",
+        values="sk",
+        long_flags=("--preserve-status", "--foreground", "--verbose"),
+        long_values=("--signal", "--kill-after"),
+        operands=1,
+    ),
+    "setsid": _Wrapper(flags="cfw", long_flags=("--ctty", "--fork", "--wait")),
+    "stdbuf": _Wrapper(values="ioe", long_values=("--input", "--output", "--error")),
+    "ionice": _Wrapper(flags="t", values="cn", long_values=("--class", "--classdata"), stops="pPu"),
+}
+
+
+def _program_at(wrapper: _Wrapper, words: list[str | None], i: int) -> int | None:
+    """The index in ``words`` (each as :func:`shsyntax.literal` reads it, None when it expands something) of the
+    program the command ``words[i]``, a :data:`_WRAPPERS`' one, runs; None when it runs none or which is not told
+    by the words as written (an expansion, an option not known)."""
+    j, n = i + 1, len(words)
+    while j < n:
+        word = words[j]
+        if word is None:
+            return None
+        if word == "--":
+            j += 1
+            break
+        if _ASSIGNED.match(word) or not word.startswith("-") or (word == "-" and not wrapper.assignments):
+            break  # env reads no option after an assignment (env X=1 -u Y runs a program named -u)
+        taken = _option_words(wrapper, word)
+        if taken is None:
+            return None
+        j += taken
+    while wrapper.assignments and j < n and _ASSIGNED.match(words[j] or ""):
+        j += 1
+    j += wrapper.operands
+    return j if j < n else None
+
+
+_ASSIGNED = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _option_words(wrapper: _Wrapper, word: str) -> int | None:
+    """How many words the option ``word`` of ``wrapper`` takes (its value glued to it, -n5, or the next word);
+    None when it is not known, or runs no program (:class:`_Wrapper`)."""
+    if word == "-" or (wrapper.numbers and word[1:].isdigit()):
+        return 1  # env's - (-i), nice's -5
+    if word.startswith("--"):
+        key, equals, _ = word.partition("=")
+        if key in wrapper.long_flags and not equals:
+            return 1
+        return (1 if equals else 2) if key in wrapper.long_values else None
+    for k, letter in enumerate(word[1:], start=2):
+        if letter in wrapper.values:
+            return 1 if k < len(word) else 2
+        if letter not in wrapper.flags:
+            return None
+    return 1
+
+
+def _system_name(word: str) -> str | None:
+    """The name of the program ``word``, a path in :data:`_SYSTEM_FOLDERS`, runs (``/usr/bin/time``: time); None
+    when it is no such path."""
+    folder, _, name = word.rpartition("/")
+    return name if folder + "/" in _SYSTEM_FOLDERS and name else None
+
+
+def _not_found(command: shsyntax.Command, functions: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``command`` runs a name of bash's that dash does not find (exit 127), with its words: as its name
+    (``let``, ``[[``, ``source``, ``time``; a function of that name defined before it, or anywhere for a command in a
+    function's body, is run instead), or as a program (:func:`_run_as_program`)."""
+    from pic import shsyntax
+
+    # [[ is no pattern (no ] closes it): dash runs it as written
+    words = [t.text if t.text == "[[" else shsyntax.literal(t.text) for t in command.words]
+    name = words[0]
+    if name is None or not (name in _BASH_BUILTINS or name in _BASH_NAMES):
+        return _run_as_program(command, words)
+    at = command.words[0].at
+    if any(f.text == name and (command.deferred or f.at < at) for f in functions):
+        return []  # a function of that name: dash runs it
+    return [(at, _bash_name(name))]
+
+
+def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[tuple[int, str]]:
+    """Where ``command`` (its ``words`` as :func:`shsyntax.literal` reads them) runs a name of bash's as a program,
+    which the runtime images do not have, with its words: a path to it (``/usr/bin/time``), or after a command that
+    runs the command its words give (:data:`_WRAPPERS`: ``command time``, ``env let``, ``nice -n 5 time``), which
+    never runs a function."""
+    i, runner = 0, words[0]
+    while runner is not None:
+        path = _system_name(runner)
+        if path is not None and (path in _BASH_BUILTINS or path in _BASH_NAMES):
+            return [(command.words[i].at, _bash_program(runner, path, words[0] if i else None))]
+        # a program of the images by its path too (/usr/bin/env), dash's own by its name alone
+        wrapper = _WRAPPERS.get(runner) or (_WRAPPERS.get(path) if path is not None else None)
+        j = None if wrapper is None or (path is not None and wrapper.builtins) else _program_at(wrapper, words, i)
+        program = None if j is None else words[j]
+        if j is not None and program is not None and (program in _BASH_BUILTINS or program in _BASH_NAMES):
+            return [(command.words[j].at, _bash_program(program, program, runner))]
+        i, runner = j or 0, program
+    return []
+
+
+# What a word of test or [ before == is when == is its operator: an operand (the operators' words before one).
+_TEST_OPERATORS = frozenset(("=", "!=", "!", "(", "[", "test"))
+# The echo options of bash's: a first word of these letters, and each after it.
+_ECHO_OPTIONS = LazyPattern(r"-[neE]+")
+
+
+def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
+    """Where ``command`` uses dash's test or echo as bash's are used, with its words: ``==`` as the operator of
+    ``[`` or ``test`` (``[ "$x" == y ]``: dash's test stops, unexpected operator, exit 2), an option of bash's
+    echo that dash's prints as text (``echo -e``, ``-E``, a second ``-n``: dash's takes ``-n`` alone, first)."""
+    from pic import shsyntax
+
+    tokens = command.words
+    words = [t.text if t.text == "[" else shsyntax.literal(t.text) for t in tokens]
+    if words[0] in ("[", "test"):
+        for i in range(1, len(words)):
+            before, word, token = words[i - 1], words[i], tokens[i]
+            if word == "==" and (before is None or (before not in _TEST_OPERATORS and not before.startswith("-"))):
+                return [(token.at, _ARGUMENT_WORDS["=="].format(name=words[0]))]
+            # -v NAME: a unary operator, its operand before ] (-v alone is a string, true)
+            if word == "-v" and before in ("[", "test", "!", "(", "-a", "-o") and i + 1 < len(words) - (before == "["):
+                return [(token.at, _ARGUMENT_WORDS["-v"].format(name=words[0]))]
+    if words[0] == "set":
+        return _set_options(words, tokens)
+    if words[0] in _DASH_OPTIONS or words[0] == "trap":
+        return _builtin_options(words, tokens)
+    if words[0] == "echo":
+        for i, (word, token) in enumerate(zip(words[1:], tokens[1:], strict=True)):
+            if word is None or not _ECHO_OPTIONS.fullmatch(word):
+                break
+            if word != "-n" or i:
+                return [
+                    (token.at, _ARGUMENT_WORDS["-E" if "E" in word and "e" not in word else "-e"].format(word=word))
+                ]
+    return []
+
+
+# The options of dash's set (dash(1), "set"), by letter and by the name set -o takes (the images' dash: 0.5.11 and
+# 0.5.12): any other stops the whole job (set: Illegal option, exit 2), set being a special builtin.
+_DASH_SET_LETTERS = frozenset("abCEefIimnopsuVvx")
+_DASH_SET_NAMES = frozenset(
+    (
+        "errexit", "noglob", "ignoreeof", "interactive", "monitor", "noexec", "stdin", "xtrace", "verbose", "vi",
+        "emacs", "noclobber", "allexport", "notify", "nounset", "privileged", "nolog", "debug",
+    )
+)  # fmt: skip
+
+
+def _set_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where the options of ``set`` (its ``words``, as :func:`shsyntax.literal` reads them) hold one dash's set
+    has not (``set -o pipefail``, ``set -euo pipefail``, ``set -E``... bash's), with its words; none after ``--``,
+    ``-`` or the first word that is no option (the positional parameters)."""
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word is None or word in ("--", "-") or not word.startswith(("-", "+")):
+            return []
+        named = "o" in word[1:]  # -o NAME, and -euo NAME: the name is the next word
+        if any(letter not in _DASH_SET_LETTERS for letter in word[1:]):
+            letter = next(c for c in word[1:] if c not in _DASH_SET_LETTERS)
+            return [(tokens[i].at, _ARGUMENT_WORDS["set"].format(option=f"{word[0]}{letter}", hint=""))]
+        if named and i + 1 < len(words):
+            name = words[i + 1]
+            if name is not None and name not in _DASH_SET_NAMES:
+                hint = _PIPEFAIL_HINT if name == "pipefail" else ""
+                return [(tokens[i + 1].at, _ARGUMENT_WORDS["set"].format(option=f"{word[0]}o {name}", hint=hint))]
+            i += 1
+        i += 1
+    return []
+
+
+# The options of dash's builtins that take fewer than bash's (dash(1)), by name: their letters, and those taking a
+# value (read -p PROMPT). printf and wait take none (printf -v, wait -n are bash's); export and readonly -p alone.
+_DASH_OPTIONS = {"read": ("pr", "p"), "printf": ("", ""), "wait": ("", ""), "export": ("p", ""), "readonly": ("p", "")}
+# dash's special builtins among them: an error stops the whole job (XCU 2.8.1)
+_SPECIAL = frozenset(("export", "readonly"))
+# The conditions of bash's trap, which dash's has not (dash's: EXIT and the signals).
+_BASH_TRAPS = frozenset(("ERR", "DEBUG", "RETURN"))
+
+
+def _builtin_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``trap`` or a builtin of :data:`_DASH_OPTIONS` (``words[0]``) is given an option or a condition of
+    bash's that dash's has not (``read -a``, ``read -t 5``, ``printf -v x``, ``export -f``, ``trap ... ERR``), with
+    its words."""
+    name = words[0]
+    if name == "trap":
+        for word, token in zip(words[2:], tokens[2:], strict=True):
+            if word is not None and word.upper().removeprefix("SIG") in _BASH_TRAPS:
+                return [(token.at, _ARGUMENT_WORDS["trap"].format(condition=word))]
+        return []
+    letters, valued = _DASH_OPTIONS[name or ""]
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word is None or word == "--" or not word.startswith("-") or word == "-":
+            return []
+        wrong = next((c for c in word[1:] if c not in letters), None)
+        if wrong is not None:
+            stops = "the whole job stops there" if name in _SPECIAL else "the command is refused when it runs"
+            return [(tokens[i].at, _ARGUMENT_WORDS["option"].format(name=name, option=f"-{wrong}", stops=stops))]
+        i += 2 if word[-1] in valued else 1  # read -p's prompt
+    return []
+
+
+_PIPEFAIL_HINT = " (a pipe's status is its last command's: write the commands one after another, a > f && b < f)"
+
+
+# What :func:`_bash_usage` says, by what it finds.
+_ARGUMENT_WORDS = {
+    "-v": "-v in {name} (bash's test of a variable set), which the test of dash, the containers' sh, does not have: "
+    'it stops (unexpected operator, exit 2) and the condition is false at every run; write [ -n "${{NAME+set}}" ]',
+    "option": "{name} {option} (an option of bash's {name}), which the {name} of dash, the containers' sh, has not: "
+    "{stops} ({name}: Illegal option, exit 2), doing nothing",
+    "trap": "trap ... {condition} (a condition of bash's trap), which dash, the containers' sh, has not: trap is "
+    "refused when it runs (bad trap) and the action is never set; trap it on EXIT, or test each command (a || b)",
+    "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "
+    "there (set: Illegal option, exit 2); drop it{hint}",
+    "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "
+    "(unexpected operator, exit 2) and the condition is false at every run; write =",
+    "-e": "echo {word} (an option of bash's echo), which the echo of dash, the containers' sh, prints as text (it "
+    "takes -n alone, as its first word, and reads the backslash escapes \\t \\n itself); drop it, or write printf "
+    "(printf 'a\\tb\\n')",
+    "-E": "echo {word} (an option of bash's echo), which the echo of dash, the containers' sh, prints as text (it "
+    "takes -n alone, as its first word, and reads the backslash escapes \\t \\n itself); write printf '%s\\n' TEXT",
+}
+
+
+def _bash_name(name: str) -> str:
+    """:func:`_bash_commands`' words for ``name``, a name of bash's run as a command's name."""
+    return _BASH_ONLY[_BASH_NAMES[name]] if name in _BASH_NAMES else _bash_builtin(name)
+
+
+def _bash_program(written: str, name: str, runner: str | None) -> str:
+    """:func:`_bash_commands`' words for ``written``, the name ``name`` of bash's or a path to it, run as a program
+    (after ``runner``, one of :data:`_WRAPPERS`, when not None)."""
+    what = "a keyword of bash's" if name in ("time", "[[") else "a builtin of bash's"
+    if runner is None:
+        words = f"{written}, a path to a program the runtime images do not have ({name} is {what})"
+    else:
+        never = " (never a function)" if _WRAPPERS[runner.rpartition("/")[2]].builtins else ""
+        words = (
+            f"{written} ({what}) after {runner}, which runs a program of that name{never}, which the runtime images "
+            "do not have"
+        )
+    words += ": the command is not found (exit 127)"
+    instead = _BASH_BUILTINS.get(name) or ("write . FILE" if name == "source" else "")
+    return f"{words}; {instead}" if instead else words
 
 
 # bash's forms that are the name of a command, by that name.

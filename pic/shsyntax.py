@@ -20,6 +20,7 @@ word are read here for pic/cron.py's reading of quotes too (:func:`backquoted`, 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -194,6 +195,15 @@ class Fault:
 
 
 @dataclass(frozen=True)
+class Command:
+    """A simple command as dash reads it: its words from its name on (no assignment before it, no redirection),
+    and whether it is in a function's body (run when the function is called, not where it is written)."""
+
+    words: tuple[Token, ...]
+    deferred: bool
+
+
+@dataclass(frozen=True)
 class Reading:
     """What dash reads in a command: where it stops (a syntax error), and, in what it reads before, each command's
     name and each arithmetic command of bash's, in the order read."""
@@ -201,12 +211,33 @@ class Reading:
     fault: Fault | None
     names: tuple[Token, ...]  # a simple command's first word that assigns no variable: the program it runs
     arithmetic: tuple[Token, ...]  # a "((" where a command starts whose text is an arithmetic expression
+    commands: tuple[Command, ...] = ()  # each simple command with a name
+    functions: tuple[Token, ...] = ()  # the name of each function defined (NAME() ...)
+    listed: tuple[Token, ...] = ()  # the words of each for's list (for f in WORD...)
+    files: tuple[Token, ...] = ()  # the file of each redirection (> FILE, 2>>FILE; no here-document's end word)
 
 
 @dataclass
 class _Found:
     names: list[Token] = field(default_factory=list)
     arithmetic: list[Token] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+    functions: list[Token] = field(default_factory=list)
+    listed: list[Token] = field(default_factory=list)
+    files: list[Token] = field(default_factory=list)
+
+    def extend(self, other: _Found, places: list[int]) -> None:
+        """Adds what ``other`` found in a backquote's command, each at its place (``places``) in the text."""
+
+        def moved(t: Token) -> Token:
+            return Token(t.kind, t.text, places[t.at])
+
+        self.names.extend(map(moved, other.names))
+        self.arithmetic.extend(map(moved, other.arithmetic))
+        self.functions.extend(map(moved, other.functions))
+        self.listed.extend(map(moved, other.listed))
+        self.files.extend(map(moved, other.files))
+        self.commands.extend(Command(tuple(map(moved, c.words)), c.deferred) for c in other.commands)
 
 
 class _Refused(Exception):
@@ -222,10 +253,11 @@ class _TooDeep(Exception):
 class _Parser:
     """A recursive descent over the tokens of ``text`` from ``start``, following XCU 2.10.2's grammar as dash does."""
 
-    def __init__(self, text: str, start: int, depth: int, found: _Found | None = None) -> None:
+    def __init__(self, text: str, start: int, depth: int, found: _Found | None = None, deferred: bool = False) -> None:
         self.text = text
         self.pos = start
         self.depth = depth
+        self.deferred = deferred  # in a function's body
         self.found = _Found() if found is None else found
         self.last: Token | None = None
         self._peeked: Token | None = None
@@ -317,7 +349,7 @@ class _Parser:
         """The end of ``$(`` ... ``)`` whose command starts at ``i``: the command read, up to its ``)``."""
         if self.depth >= MAX_DEPTH:
             raise _TooDeep
-        inner = _Parser(self.text, i, self.depth + 1, self.found)
+        inner = _Parser(self.text, i, self.depth + 1, self.found, self.deferred)
         inner.program(closing=Token("op", "$(", i - 2))
         return inner.pos
 
@@ -370,7 +402,7 @@ class _Parser:
         j, command, places = backquoted(self.text, i, quoted)
         if self.depth >= MAX_DEPTH:
             raise _TooDeep
-        inner = _Parser(command, 0, self.depth + 1)
+        inner = _Parser(command, 0, self.depth + 1, deferred=self.deferred)
         try:
             # dash reads a backquote's command as far as it goes: what stays after it is left unread ("`: f()`")
             inner._list(allow_empty=True)
@@ -378,8 +410,7 @@ class _Parser:
             found = refused.fault.found
             shown = Token(found.kind, found.text, i - 1)
             raise _Refused(Fault(shown, refused.fault.expected, None, Token("op", "`", i - 1))) from None
-        for mine, theirs in ((self.found.names, inner.found.names), (self.found.arithmetic, inner.found.arithmetic)):
-            mine.extend(Token(t.kind, t.text, places[t.at]) for t in theirs)
+        self.found.extend(inner.found, places)
         return len(self.text) if j is None else j + 1
 
     # --- the grammar
@@ -518,7 +549,7 @@ class _Parser:
         if token.kind == "word" and token.text == "in":
             self.next()
             while self.peek().kind == "word":
-                self.next()
+                self.found.listed.append(self.next())
             self._expect_op(";", opened, 'a ";" before "do"')
         elif token.kind == "op" and token.text == ";":
             self.next()
@@ -561,21 +592,27 @@ class _Parser:
             raise _Refused(Fault(name, "a function's name", None))
         self.next()  # (
         self._expect_op(")", name, 'a ")" after "("')
+        self.found.functions.append(name)
         self._enter()
+        deferred, self.deferred = self.deferred, True
         self._command()
+        self.deferred = deferred
         self.depth -= 1
 
     def _simple(self, first: Token | None = None) -> None:
-        named = first is not None and self._named(first)
+        words = [first] if first is not None and self._named(first) else []
         while True:
             token = self.peek()
             if token.kind == "word":
-                named = named or self._named(token)
+                if words or self._named(token):
+                    words.append(token)
                 self.next()
             elif token.kind == "op" and (token.text in _REDIRECTIONS or token.text[0].isdigit()):
                 self._redirection()
             else:
-                return
+                break
+        if words:
+            self.found.commands.append(Command(tuple(words), self.deferred))
 
     def _named(self, word: Token) -> bool:
         """Whether ``word``, a word of a simple command before its name, is that name (no assignment): noted."""
@@ -594,6 +631,8 @@ class _Parser:
         if target.kind != "word":
             here = op.text.lstrip("0123456789").startswith("<<")
             raise self._unexpected(target, "the here-document's end word" if here else "a file name")
+        if not op.text.lstrip("0123456789").startswith("<<"):
+            self.found.files.append(target)
         self.next()
 
     # --- faults
@@ -627,7 +666,16 @@ def read(text: str) -> Reading:
         stopped = refused.fault
     except _TooDeep:
         pass
-    return Reading(stopped, tuple(parser.found.names), tuple(parser.found.arithmetic))
+    found = parser.found
+    return Reading(
+        stopped,
+        tuple(found.names),
+        tuple(found.arithmetic),
+        tuple(found.commands),
+        tuple(found.functions),
+        tuple(found.listed),
+        tuple(found.files),
+    )
 
 
 def tokens(text: str) -> list[Token]:
@@ -703,6 +751,130 @@ def substitution_end(text: str, i: int) -> int | None:
         return min(parser._dollar_end(i, quoted=False), len(text))
     except (_Refused, _TooDeep):
         return None
+
+
+# bash's sequence expressions (its manual, "Brace Expansion"): {x..y[..incr]}, x and y both integers or both letters.
+_SEQUENCE = LazyPattern(r"(?:(-?[0-9]+)\.\.(-?[0-9]+)|([A-Za-z])\.\.([A-Za-z]))(?:\.\.(-?[0-9]+))?")
+# The words a brace expansion is written out into at most (:func:`brace_expansion`): {1..100000} is not listed.
+MAX_BRACE_WORDS = 200
+
+
+def _unquoted(word: str) -> list[bool]:
+    """For each character of ``word``, one word of sh, whether sh reads it outside quotes, escapes and
+    substitutions (``$(...)``, backquotes, ``${...}``, ``$((...))``, ``$$``...), where bash reads its braces."""
+    parser = _Parser(word, 0, 0)
+    out = [True] * len(word)
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        try:
+            if ch == "\\":
+                end = i + 2
+            elif ch == "'":
+                close = word.find("'", i + 1)
+                end = n if close < 0 else close + 1
+            elif ch == '"':
+                end = parser._double_quoted_end(i + 1)
+            elif ch == "`":
+                end = parser._backquoted_end(i + 1, quoted=False)
+            elif ch == "$":
+                end = parser._dollar_end(i, quoted=False)
+            else:
+                end = i + 1
+        except (_Refused, _TooDeep):
+            end = n  # no word sh read whole: nothing after it told
+        if end > i + 1 or ch in "\\'\"`$":
+            out[i : min(end, n)] = [False] * (min(end, n) - i)
+        i = max(end, i + 1)
+    return out
+
+
+def brace_expansion(word: str) -> tuple[list[str], bool] | None:
+    """The words bash's brace expansion makes of ``word``, one word of sh (``../log/{a,b}.log``: ``../log/a.log``,
+    ``../log/b.log``; ``{1..3}``, ``x{,}``), its quotes and substitutions as written, and whether there were more
+    than :data:`MAX_BRACE_WORDS` (the first listed); None when bash expands no brace in it (``{}``, ``{a}``,
+    ``"{a,b}"``, ``\\{a,b}``, ``${x}``, ``{1..a}``). dash, the containers' sh, has no brace expansion (XCU 2.6 has
+    none): it passes such a word as written. bash's rules (its manual, "Brace Expansion"): a ``{`` and its ``}``
+    outside quotes, holding a comma outside quotes and inner braces, or a sequence expression; ``${`` is none."""
+    if "{" not in word or ("," not in word and ".." not in word):
+        return None  # the usual case, answered at once: no brace, or nothing to part it
+    words = _braced(word, _unquoted(word), MAX_BRACE_WORDS + 1)
+    if words is None:
+        return None
+    return words[:MAX_BRACE_WORDS], len(words) > MAX_BRACE_WORDS
+
+
+def _braced(text: str, unquoted: list[bool], cap: int) -> list[str] | None:
+    """:func:`brace_expansion` of ``text`` whose characters outside quotes are ``unquoted``, at most ``cap`` words."""
+    for i, ch in enumerate(text):
+        if ch != "{" or not unquoted[i] or (i == 0 and text[1:2] == "}"):
+            continue  # bash takes no {} at a word's start for an opening brace ({},a} is a word as written)
+        close, commas = _brace_close(text, unquoted, i)
+        if close is None:
+            continue
+        parts = _brace_parts(text, unquoted, (i, close), commas, cap)
+        if parts is None:
+            continue
+        rest = _braced(text[close + 1 :], unquoted[close + 1 :], cap) or [text[close + 1 :]]
+        out: list[str] = []
+        for part in parts:
+            out.extend(text[:i] + part + after for after in rest[: cap - len(out)])
+            if len(out) >= cap:
+                break
+        return out
+    return None
+
+
+def _brace_close(text: str, unquoted: list[bool], start: int) -> tuple[int | None, list[int]]:
+    """The ``}`` closing the brace ``text[start]`` as bash reads it, and the commas between (outside inner braces):
+    a ``}`` outside inner braces closes it after a comma or a ``..`` not before a ``}``; before, it is a character
+    (``{a}b,c}``: ``a}b`` and ``c``). None when none closes it."""
+    depth, commas, dots = 0, [], False
+    for j in range(start + 1, len(text)):
+        if not unquoted[j]:
+            continue
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}" and depth:
+            depth -= 1
+        elif text[j] == "," and not depth:
+            commas.append(j)
+        elif text.startswith("..", j) and text[j + 2 : j + 3] != "}" and not depth:
+            dots = True
+        elif text[j] == "}" and (commas or dots):
+            return j, commas
+    return None, commas
+
+
+def _brace_parts(
+    text: str, unquoted: list[bool], braces: tuple[int, int], commas: list[int], cap: int
+) -> list[str] | None:
+    """The words the braces at ``braces`` (the indexes of their ``{`` and ``}`` in ``text``) stand for: each part
+    between its ``commas``, expanded in turn, or a sequence's; at most ``cap``; None when they are no brace
+    expansion. bash looks for a comma in quotes and substitutions too (not after a backslash): then the braces hold
+    one part (``{.."x,"}``: ``.."x,"``), and are removed."""
+    start, close = braces
+    inner = text[start + 1 : close]
+    if commas or re.search(r"(?<!\\)(?:\\\\)*,", inner):
+        bounds = [start, *commas, close]
+        parts: list[str] = []
+        for a, b in itertools.pairwise(bounds):
+            parts.extend(_braced(text[a + 1 : b], unquoted[a + 1 : b], cap) or [text[a + 1 : b]])
+        return parts[:cap]
+    found = _SEQUENCE.fullmatch(inner)
+    if found is None or not all(unquoted[start + 1 : close]):
+        return None
+    step = abs(int(found[5] or 1)) or 1
+    if found[1] is not None:
+        first, last = int(found[1]), int(found[2])
+        padded = any(len(x.lstrip("-")) > 1 and x.lstrip("-").startswith("0") for x in (found[1], found[2]))
+        width = max(len(found[1]), len(found[2])) if padded else 0
+        numbers = range(first, last + (1 if last >= first else -1), step if last >= first else -step)
+        return [f"{n:0{width}d}" for n in itertools.islice(numbers, cap)]
+    a, b = ord(found[3]), ord(found[4])
+    letters = itertools.islice(range(a, b + (1 if b >= a else -1), step if b >= a else -step), cap)
+    # written as sh reads them: {Z..a} holds [ \\ ] ^ _ `, each quoted
+    return [chr(c) if chr(c).isalnum() else "'" + chr(c) + "'" for c in letters]
 
 
 def fault(text: str) -> Fault | None:

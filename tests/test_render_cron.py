@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import itertools
 import os
 import re
 import shlex
@@ -1614,6 +1615,13 @@ BASH_ONLY = [
         "case x in x) source /dev/null && echo ran;; esac",
     ),
     (">/dev/null source ../priv/env && php cron.php", "source", 12, ">/dev/null source /dev/null && echo ran"),
+    # a file read by $(< FILE), bash's; dash runs the redirection alone and gives nothing
+    ('php notify.php --token "$(< ../priv/token)"', "$(< FILE)", 25, 'echo "[$(< /etc/hostname)]"'),
+    ("TOKEN=$(<../priv/token) php notify.php", "$(< FILE)", 7, "echo $(</etc/hostname)x"),
+    ('php a.php $( < "$HOME/.token" )', "$(< FILE)", 11, 'echo $( < "/etc/hostname" )x'),
+    # bash's text translated by the locale; dash keeps the $
+    ('echo $"Sauvegarde faite" >> ../log/x.log', '$"..."', 6, 'echo $"done"'),
+    ("php notify.php --token `< ../priv/token`", "$(< FILE)", 24, 'echo "[`< /etc/hostname`]"'),
 ]
 
 
@@ -1689,10 +1697,7 @@ def test_time_before_a_command_is_refused_as_the_containers_have_no_time_program
     """time is a keyword of bash's; dash looks for a program of that name, /usr/bin/time, which the runtime
     images do not have (debootstrap's minbase, then no package named time): the command after it never runs."""
     dash, bash = require_program("dash"), require_program("bash")
-    settings = check(ROOT, "prod", MEMBERS, ON).settings
-    for key in settings.runtimes:
-        installs = re.findall(r"apt-get install [^;&|]*", web.php_image(settings, key).dockerfile)
-        assert installs and not any(re.search(r"(?<![\w.+-])time(?![\w.+-])", i) for i in installs), key
+    _images_have_no_time_program()
     empty = tmp_path / "bin"
     empty.mkdir()
     env = {"PATH": str(empty)}
@@ -1706,6 +1711,339 @@ def test_time_before_a_command_is_refused_as_the_containers_have_no_time_program
     found = cron.bash_only(command)
     assert found is not None and found[1] == 1 and found[0].startswith("time (a builtin of bash's)"), found
     assert "holds at character 1 time (a builtin of bash's)" in _command_error(tmp_path, command)
+
+
+def _images_have_no_time_program() -> None:
+    """The runtime images install no package named time (debootstrap's minbase has none): no program time."""
+    settings = check(ROOT, "prod", MEMBERS, ON).settings
+    for key in settings.runtimes:
+        installs = re.findall(r"apt-get install [^;&|]*", web.php_image(settings, key).dockerfile)
+        assert installs and not any(re.search(r"(?<![\w.+-])time(?![\w.+-])", i) for i in installs), key
+
+
+# The programs of the runtime images that run the command their words give (coreutils', util-linux's), without time.
+RUNNERS = ("env", "nice", "nohup", "timeout", "setsid", "stdbuf", "ionice", "echo", "true")
+
+
+def _dash_with_runners(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """``command`` run by dash with a PATH of :data:`RUNNERS` alone, as in a runtime image (no program time)."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    for name in RUNNERS:
+        if not (folder / name).exists():
+            (folder / name).symlink_to(require_program(name))
+    env = {"PATH": str(folder)}
+    return subprocess.run(
+        [require_program("dash"), "-c", command], capture_output=True, text=True, env=env, check=False, cwd=tmp_path
+    )
+
+
+# A name of bash's after a command that runs the command its words give, or as a path: dash, or the command it runs,
+# looks for a program of that name (never a function), which the runtime images do not have; with the name, its
+# place and the words of pic check.
+WRAPPED = [
+    ("command time php wp-cron.php", "time", 9, "after command"),
+    ("exec time php wp-cron.php", "time", 6, "after exec"),
+    ("exec 2>&1 let n=1", "let", 11, "after exec"),
+    ("env time php wp-cron.php", "time", 5, "after env"),
+    ("env -i -u LANG APP_ENV=prod let n=1", "let", 29, "after env"),
+    ("nice -n 10 time php wp-cron.php", "time", 12, "after nice"),
+    ("nice -5 nohup time php wp-cron.php", "time", 15, "after nohup"),
+    ("timeout -s KILL 5m time php wp-cron.php", "time", 20, "after timeout"),
+    ("setsid -w stdbuf -oL time php wp-cron.php", "time", 22, "after stdbuf"),
+    ("ionice -c3 declare -x X=1", "declare", 12, "after ionice"),
+    ("command source ../priv/env", "source", 9, "after command"),
+    ("help() { echo hi; }; command help", "help", 30, "(never a function)"),
+    ("help() { echo hi; }; exec help", "help", 27, "(never a function)"),
+]
+
+
+@pytest.mark.parametrize(("command", "name", "at", "words"), WRAPPED)
+def test_a_name_of_bash_s_run_as_a_program_is_refused(
+    tmp_path: Path, command: str, name: str, at: int, words: str
+) -> None:
+    """dash, or the program it runs, does not find the program (exit 127), whether a function of that name is
+    defined or not: pic check names it, where it is, and what runs it."""
+    ran = _dash_with_runners(tmp_path, command.replace("php wp-cron.php", "echo ran"))
+    assert ran.returncode == 127 and "ran" not in ran.stdout.split(), ran
+    assert re.search(rf"\b{name}: not found|'{name}': No such file|execute {name}: No such", ran.stdout + ran.stderr), (
+        ran
+    )
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(f"{name} (a "), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {name} (a " in line and words in line and "not found (exit 127)" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("/usr/bin/time php wp-cron.php", "/usr/bin/time"),
+        ("nice -n 5 /usr/bin/time -v php wp-cron.php", "/usr/bin/time"),
+        ("command -p time php wp-cron.php", "time"),  # -p: the default PATH, where the images have no time either
+    ],
+)
+def test_a_time_program_is_refused_as_the_images_have_none(tmp_path: Path, command: str, written: str) -> None:
+    """The runtime images have no program time, at /usr/bin or elsewhere: the command after it never runs."""
+    _images_have_no_time_program()
+    found = cron.bash_only(command)
+    at = command.index(written, 1 if written == "time" else 0) + 1
+    assert found is not None and found[1] == at and found[0].startswith(written), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {written}" in line and "the runtime images do not have" in line, line
+
+
+# Each defines a function named as a builtin of bash's that dash has not, and calls it where dash runs the function
+# (after its definition, or from another function called after it): dash runs it; with what it prints.
+FUNCTIONS_NAMED_AS_BASH_S = [
+    ("help() { echo hi; }; help", "hi\n"),
+    ('time() { "$@"; }; time echo ran', "ran\n"),
+    ('let() { echo "$1"; }; let n=1', "n=1\n"),
+    ('source() { . "$1"; }; source /dev/null && echo ran', "ran\n"),
+    ("f() { history; }; history() { echo ran; }; f", "ran\n"),
+    ("if true; then declare() { echo ran; }; fi; declare", "ran\n"),
+]
+
+
+@pytest.mark.parametrize(("command", "output"), FUNCTIONS_NAMED_AS_BASH_S)
+def test_a_function_named_as_a_builtin_of_bash_s_is_taken(tmp_path: Path, command: str, output: str) -> None:
+    ran = _dash_with_runners(tmp_path, command)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, output, ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+def test_a_builtin_of_bash_s_called_before_a_function_of_its_name_is_refused(tmp_path: Path) -> None:
+    """dash defines the function when it reaches it: the call before is not found."""
+    command = "help; help() { echo hi; }"
+    ran = _dash_with_runners(tmp_path, command)
+    assert ran.returncode == 0 and "help: not found" in ran.stderr and not ran.stdout, ran
+    assert "holds at character 1 help (a builtin of bash's)" in _command_error(tmp_path, command)
+
+
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ("command -v time || echo none", "none\n"),  # -v: a look-up, nothing run
+        ("command -V let >/dev/null || echo none", "none\n"),
+        ("env -S 'echo ran'", "ran\n"),  # -S: the words are split by env, not read here
+        ("nice -n 5 echo time", "time\n"),  # time as an argument
+        ("env X=let echo declare", "declare\n"),
+        ("timeout 5 echo let", "let\n"),
+        ("exec echo ran", "ran\n"),
+    ],
+)
+def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command: str, output: str) -> None:
+    ran = _dash_with_runners(tmp_path, command)
+    assert (ran.returncode, ran.stdout) == (0, output), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+# Each uses dash's test, echo, set, read, printf or trap as bash's is used, with what shows it (run by both: dash's
+# output or status differs), the word told, its place and what pic check says of it.
+TEST_AND_ECHO = [
+    ('[ "$(date +%u)" == 7 ] && php weekly.php', "== in [", 17, '[ "$D" == 7 ] && echo ran'),
+    ('if test "$ENV" == prod; then php cron.php; fi', "== in test", 16, 'if test "$D" == 7; then echo ran; fi'),
+    ("[ ! -f ../priv/off ] && [ $D == 7 ] && php a.php", "== in [", 30, "[ ! -f off ] && [ $D == 7 ] && echo ran"),
+    ("[ -v APP_ENV ] || php a.php", "-v in [", 3, "[ -v D ] && echo ran"),
+    ("if test ! -v APP_ENV; then php a.php; fi", "-v in test", 11, "test ! -v E && echo ran"),
+    ('echo -e "done\\t$(date)" >> ../log/cron.log', "echo -e", 6, 'echo -e "a\\tb"'),
+    ('echo -n -e "x" > ../run/flag', "echo -e", 9, 'echo -n -e "x"'),
+    ("echo -ne ok > ../run/flag", "echo -ne", 6, "echo -ne ok"),
+    ('echo -E "C:\\temp" > ../log/path', "echo -E", 6, 'echo -E "C:\\temp"'),
+    # set's options of bash's: dash stops the whole job (set: Illegal option, exit 2), set being a special builtin
+    ("set -euo pipefail; php cron.php | tee ../log/cron.log", "set -o pipefail", 10, "set -euo pipefail; echo ran"),
+    ("set -o pipefail && php a.php | gzip > ../log/a.gz", "set -o pipefail", 8, "set -o pipefail; echo ran"),
+    ("set -eH; php a.php", "set -H", 5, "set -eH; echo ran"),
+    # read's and printf's options and trap's conditions of bash's: dash refuses the command, and goes on
+    ("read -a ids < ../priv/ids; php a.php", "read -a", 6, 'echo a b | { read -a x; echo "[$x]"; }'),
+    ("read -r -t 30 line < ../run/fifo", "read -t", 9, 'echo a | { read -r -t 5 x; echo "[$x]"; }'),
+    ('printf -v DAY %s "$(date +%F)"; php a.php --day $DAY', "printf -v", 8, 'printf -v x %s a; echo "[$x]"'),
+    ('trap "rm -f ../run/lock" ERR; php a.php', "trap ... ERR", 26, 'trap "echo trapped" ERR; false; echo end'),
+    ("php a.php & php b.php & wait -n", "wait -n", 30, "sleep 0 & wait -n; echo $?"),
+    # export's and readonly's options of bash's: dash stops the whole job there (special builtins)
+    ("export -n APP_ENV; php a.php", "export -n", 8, "export -n X; echo ran"),
+    ("readonly -a DAYS; php a.php", "readonly -a", 10, "readonly -a x; echo ran"),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "probe"), TEST_AND_ECHO)
+def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what: str, at: int, probe: str) -> None:
+    """dash's test stops at == (unexpected operator, exit 2), dash's echo prints bash's options as text, dash's set
+    stops the whole job at bash's options, dash's read, printf and trap refuse bash's: pic check names it, where it
+    is, and what to write."""
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, env={"D": "7"}, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert (runs[0].returncode, runs[0].stdout) != (runs[1].returncode, runs[1].stdout), runs
+    assert runs[1].returncode == 0 and not runs[1].stderr, runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line and "dash, the containers' sh" in line, line
+    told = {
+        "-v": "${NAME+set}",
+        "==": "write =",
+        "echo": "printf",
+        "set": "drop it",
+        "read": "Illegal option",
+        "printf": "Illegal option",
+        "wait": "Illegal option",
+        "export": "the whole job stops",
+        "readonly": "the whole job stops",
+    }
+    assert told.get(what.partition(" ")[0], "trap it on EXIT") in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ('[ "$D" = 7 ] && echo ran', "ran\n"),
+        ("[ == = == ] && echo ran", "ran\n"),  # == as an operand
+        ('[ -v ] && [ "$D" != -v ] && echo ran', "ran\n"),  # -v as a string
+        ("test -n == && echo ran", "ran\n"),
+        ("echo -n ran", "ran"),  # dash's echo takes -n first
+        ("echo ran -e", "ran -e\n"),
+        ("printf '%s\\n' -e", "-e\n"),
+        ("echo 'a == b'", "a == b\n"),
+        ("set -eu -o errexit -o noglob; echo ran", "ran\n"),  # dash's set's options
+        ("set -- -o pipefail; echo ran $2", "ran pipefail\n"),  # the positional parameters
+        ('echo a b | { read -r -p "" x y; echo "$y"; }', "b\n"),  # dash's read's options
+        ("printf -- '%s\\n' -v", "-v\n"),
+        ("export -p > /dev/null && export X=1 && readonly -p > /dev/null && echo ran", "ran\n"),
+        ("trap 'echo ran' EXIT INT TERM", "ran\n"),
+    ],
+)
+def test_builtins_used_as_dash_s_are_taken(tmp_path: Path, command: str, output: str) -> None:
+    ran = subprocess.run(
+        [require_program("dash"), "-c", command], capture_output=True, text=True, env={"D": "7"}, check=False
+    )
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, output, ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+# Each holds a word bash's brace expansion makes several of, which dash, the containers' sh, passes as written; with
+# the word, its place and the words written out.
+BRACE_WORDS = [
+    ("rm -f ../log/{a,b}.log", "../log/{a,b}.log", 7, "../log/a.log ../log/b.log"),
+    ("for n in {1..3}; do php a.php --n $n; done", "{1..3}", 10, "1 2 3"),
+    (
+        "gzip -f ../log/access.log.{1..3}",
+        "../log/access.log.{1..3}",
+        9,
+        "../log/access.log.1 ../log/access.log.2 ../log/access.log.3",
+    ),
+    ("cp ../priv/config.php{,.bak}", "../priv/config.php{,.bak}", 4, "../priv/config.php ../priv/config.php.bak"),
+    ("mkdir -p ../priv/{cache,tmp}/s", "../priv/{cache,tmp}/s", 10, "../priv/cache/s ../priv/tmp/s"),
+    ('php a.php --day "$D"{01..03}', '"$D"{01..03}', 17, '"$D"01 "$D"02 "$D"03'),
+    ("echo `ls ../db/{a,b}.sql`", "../db/{a,b}.sql", 10, "../db/a.sql ../db/b.sql"),
+    ("php a.php $(printf %s {x,y})", "{x,y}", 23, "x y"),
+    ("f() { rm {a,{b,c}}.tmp; }; f", "{a,{b,c}}.tmp", 10, "a.tmp b.tmp c.tmp"),
+    ("{ echo {a..e..2}; }", "{a..e..2}", 8, "a c e"),
+]
+
+
+@pytest.mark.parametrize(("command", "word", "at", "written"), BRACE_WORDS)
+def test_a_word_bash_expands_braces_of_is_refused_with_each_word_written_out(
+    tmp_path: Path, command: str, word: str, at: int, written: str
+) -> None:
+    """dash gives the word as written, one word; bash gives the words written out: pic check names the word, its
+    place, and the words to write instead."""
+    dash, bash = require_program("dash"), require_program("bash")
+    env = {"D": "2026-11-"}
+
+    def printed(sh: list[str], words: str) -> list[str]:
+        ran = subprocess.run(
+            [*sh, "-c", f"printf '%s\\n' {words}"], capture_output=True, text=True, env=env, check=True
+        )
+        return ran.stdout.splitlines()
+
+    # dash prints the word as bash with no brace expansion (+B) does: one word, its braces in it
+    assert printed([dash], word) == printed([bash, "+B"], word) and len(printed([dash], word)) == 1, word
+    assert printed([bash], word) == printed([dash], written) and len(printed([bash], word)) > 1, word
+    assert command[at - 1 :].startswith(word) or "`" in command, command
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} the word {word}, which bash's brace expansion makes" in line, line
+    assert f"write each word out ({written})" in line and "dash, the containers' sh, has none" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "file", "at"),
+    [
+        ("php cron.php > ../log/{out,err}.log", "../log/{out,err}.log", 16),
+        ("php cron.php 2>>../log/cron.{1..2}.log", "../log/cron.{1..2}.log", 17),
+    ],
+)
+def test_a_redirection_s_file_bash_expands_braces_of_is_refused(
+    tmp_path: Path, command: str, file: str, at: int
+) -> None:
+    """bash refuses the command (ambiguous redirect); dash writes to a file named with the braces."""
+    probe = command.replace("php cron.php", "echo ran").replace("../log/", "")
+    dash = subprocess.run(
+        [require_program("dash"), "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    bash = subprocess.run(
+        [require_program("bash"), "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert dash.returncode == 0 and (tmp_path / file.removeprefix("../log/")).exists(), dash
+    assert bash.returncode == 1 and "ambiguous redirect" in bash.stderr, bash
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} the file {file} of a redirection" in line and "ambiguous redirect" in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rm -f '../log/{a,b}.log' \"../log/{c,d}.log\" ../log/\\{e,f}.log ../log/{g\\,h}.log",  # quoted braces
+        'cp ../priv/app.ini "${HOME}/backup-${D}.ini"',  # ${...}
+        "{ php a.php; php b.php; } > ../log/ab.log",  # a group
+        "find ../tmp -name '*.tmp' -mtime +7 -exec rm {} \\;",  # find's {}
+        "find ../tmp -type f -exec sh -c 'gzip \"$1\"' sh {} +",
+        "awk '{ s += $1 } END { print s }' ../log/sizes.txt > ../log/total.txt",  # awk's program in quotes
+        "sed -i 's/{a,b}/x/; s/[0-9]\\{2,3\\}//' ../priv/list.txt",  # sed's in quotes
+        "x={a,b} php a.php",  # an assignment: bash expands no brace there
+        "echo {a} {} {1..a} {aa..c} {!..#} a{b,c",  # no brace expansion of bash's
+        "case $D in {a,b}) php a.php;; esac",  # a pattern: none either
+    ],
+)
+def test_braces_bash_does_not_expand_are_taken(command: str) -> None:
+    """bash and dash run each alike as far as braces go (printed the same); dash reads it and pic check takes it."""
+    probe = command.split(" ", 1)[1] if command.startswith("echo ") else None
+    if probe is not None:
+        runs = [
+            subprocess.run(
+                [require_program(sh), "-c", f"printf '%s\\n' {probe}"], capture_output=True, text=True, check=False
+            )
+            for sh in ("dash", "bash")
+        ]
+        assert runs[0].stdout == runs[1].stdout and runs[0].returncode == 0, runs
+    _dash_reads_and_pic_takes(command)
+
+
+def test_brace_expansion_is_bash_s_on_every_word_of_braces_commas_and_sequences() -> None:
+    """Every ninth word of up to five pieces of braces, commas, dots, letters, digits, quotes and substitutions:
+    the words shsyntax.brace_expansion makes, written out and printed by dash, are those bash prints; None exactly
+    when bash prints the word as dash does."""
+    dash, bash = require_program("dash"), require_program("bash")
+    pieces = ["{", "}", ",", "..", "a", "1", "'", "$x", "\\{", '"x,"', "$(echo a,b)"]
+    words = sorted({"".join(p) for n in range(1, 6) for p in itertools.product(pieces, repeat=n)})
+    words = [w for w in words if w.count("'") % 2 == 0 and "{" in w][::9]
+    script = "".join(f"printf '%s|' {w}; echo\n" for w in words)
+    outputs = [
+        subprocess.run([sh], input=script, capture_output=True, text=True, env={"x": "v"}, check=True).stdout
+        for sh in (dash, bash)
+    ]
+    mine_script = ""
+    for w in words:
+        found = shsyntax.brace_expansion(w)
+        mine_script += f"printf '%s|' {' '.join(found[0]) if found else w}; echo\n"
+    mine = subprocess.run([dash], input=mine_script, capture_output=True, text=True, env={"x": "v"}, check=True)
+    for w, d, b, m in zip(words, *(o.splitlines() for o in (*outputs, mine.stdout)), strict=True):
+        assert m == b, (w, m, b)
+        assert (shsyntax.brace_expansion(w) is None) == (d == b), (w, d, b)
 
 
 @pytest.mark.parametrize(
@@ -1724,6 +2062,7 @@ def test_time_before_a_command_is_refused_as_the_containers_have_no_time_program
         "php a.php &&>../log/b.log php b.php",  # && then a redirection, in dash as in bash (no &>)
         "sleep $(( (n=($(date +%s) % 7)) * 60 + (n<(3)) ))",  # parentheses of arithmetic: no array, no <(...)
         "x=$(((n + 1) * 2)) php cron.php",  # an arithmetic expansion, its parentheses first: no command
+        'php a.php "$(cat < ../priv/token)" "$" \'$"x" $(< y)\'',  # a program reads it, or quoted
     ],
 )
 def test_a_command_of_posix_sh_is_taken(command: str) -> None:
