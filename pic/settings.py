@@ -308,7 +308,7 @@ def _no_zone_id(value: str) -> str:
     fetches it with apt and curl in a container, whose interfaces are not this machine's. Told with the value
     shown (a '%' there is a zone's, not a password's), the URL without it offered when its address is reached
     without one."""
-    m = _URL_ZONE.fullmatch(value)
+    m = _URL_ZONE.fullmatch(value) if "%" in value else None  # the usual URL: its pattern not even compiled
     if m is None:
         return value
     try:
