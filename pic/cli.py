@@ -259,8 +259,18 @@ def shortened_arguments(text: str, args: Sequence[str]) -> str:
 
 
 # A revision as git writes one for pic plan --against (gitrevisions(7)): HEAD or another of git's own names, an
-# abbreviated commit, or a branch or tag named in small letters, then ~N or ^N once or more (HEAD~1, main~2, HEAD^2)
-_GIT_REVISION = LazyPattern(r"(?:[A-Z_]*HEAD|[0-9a-f]{4,40}|[a-z0-9][a-z0-9._-]*)(?:[~^][0-9]*)+")
+# abbreviated commit, or a branch or tag named in small letters, then suffixes: ~N or ^N once or more (HEAD~1, main~2,
+# HEAD^2), ^{type}, ^{/text} (a search), @{...} (a reflog's entry or date, an upstream: HEAD@{1}, @{u}); alone (@),
+# or a range of two such (HEAD~1..HEAD, main...HEAD~2, HEAD~1^!, HEAD^-1): git reads none of these as text.
+_REVISION_SIDE = (
+    r"(?:[A-Z_]*HEAD|[0-9a-f]{4,40}|[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*|@(?!\{)|(?=@\{))"  # no ".." in a name
+    r"(?:[~^][0-9]*|\^\{[a-z]*\}|\^\{/[^{}]*\}|@\{[^{}]*\})*"
+)
+_GIT_REVISION = LazyPattern(
+    rf"{_REVISION_SIDE}(?:[~^][0-9]*|\^\{{[a-z]*\}}|\^\{{/[^{{}}]*\}}|@\{{[^{{}}]*\}})"  # one suffix at least
+    rf"|(?:{_REVISION_SIDE})?\.\.\.?(?:{_REVISION_SIDE})?"  # a range
+    rf"|{_REVISION_SIDE}\^(?:!|@|-[0-9]*)"  # a commit and its parents, as a range
+)
 
 
 def hidden_arguments(text: str, args: Sequence[str]) -> str:

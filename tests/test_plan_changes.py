@@ -479,6 +479,14 @@ def test_against_a_range_of_commits_says_that_one_commit_is_taken(two_hosts: Pat
     assert "is a range" not in plan(two_hosts, rev="HEAD~1.2").stderr  # no range: a name mistyped
 
 
+def test_against_a_range_of_revisions_is_named_not_hidden(two_hosts: Path) -> None:
+    """HEAD~1..HEAD~1 was written 'the value (not shown: it may be a secret)': what git reads as revisions is named."""
+    for rev in ("HEAD~1..HEAD~1", "HEAD~1...HEAD^2", "main~2^!"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1 and f"--against: {rev!r} is a range" in proc.stderr, (rev, proc.stderr)
+        assert "not shown" not in proc.stderr, (rev, proc.stderr)
+
+
 def test_against_a_revision_before_a_shallow_clone_says_to_fetch_it(two_hosts: Path, tmp_path: Path) -> None:
     (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
     commit(two_hosts, "notes")
