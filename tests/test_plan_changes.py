@@ -10,9 +10,11 @@ rendering of the plan for a pull request.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -479,12 +481,128 @@ def test_against_a_range_of_commits_says_that_one_commit_is_taken(two_hosts: Pat
     assert "is a range" not in plan(two_hosts, rev="HEAD~1.2").stderr  # no range: a name mistyped
 
 
+def test_against_a_range_offers_only_a_side_that_is_a_revision(two_hosts: Path) -> None:
+    """main..nope: the left side was offered (--against main) whether or not it named anything; a side is offered
+    only when git resolves it, and a side that names nothing is said to be none."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    for rev, offered, missing in (
+        ("nope..HEAD", None, "nope"),
+        ("HEAD~1..nope", "--against HEAD~1", "nope"),
+        ("nope...HEAD", None, "nope"),
+        ("HEAD...nope", None, "nope"),
+        ("HEAD~1...HEAD", "--against $(git merge-base HEAD~1 HEAD)", None),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is a range of commits, not one revision" in proc.stderr, proc.stderr
+        offers = re.findall(r"compared with: (--against (?:\$\([^)]*\)|[^\s,;]+))", proc.stderr)
+        offers = [o for o in offers if o != "--against <commit>"]  # a placeholder, no revision offered
+        assert offers == ([offered] if offered else []), (rev, proc.stderr)
+        for given in offers:
+            side = given.removeprefix("--against ")
+            if side.startswith("$("):
+                side = git(two_hosts, *shlex.split(side[2:-1])[1:]).strip()
+            git(two_hosts, "rev-parse", "--verify", "--quiet", side)  # resolves, or check=True fails
+        assert (missing is None) or f"{missing!r} is not a revision of this repository" in proc.stderr, proc.stderr
+
+
+def test_against_dots_inside_a_search_or_a_path_is_no_range(two_hosts: Path) -> None:
+    """'..' inside ^{/regex}, or after REV: or :/, is no range (gitrevisions(7)): git reads the whole as one
+    revision. A search that finds nothing was told as a range (and --against HEAD^{/nomatch offered)."""
+    for rev in ("HEAD^{/nomatch..x}", ":/nomatch..x", "HEAD:no..such"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is not a revision of this repository" in proc.stderr, (rev, proc.stderr)
+        assert "range" not in proc.stderr, (rev, proc.stderr)
+    assert "no commit whose message matches 'nomatch..x'" in plan(two_hosts, rev="HEAD^{/nomatch..x}").stderr
+
+
 def test_against_a_range_of_revisions_is_named_not_hidden(two_hosts: Path) -> None:
     """HEAD~1..HEAD~1 was written 'the value (not shown: it may be a secret)': what git reads as revisions is named."""
     for rev in ("HEAD~1..HEAD~1", "HEAD~1...HEAD^2", "main~2^!"):
         proc = plan(two_hosts, rev=rev)
         assert proc.returncode == 1 and f"--against: {rev!r} is a range" in proc.stderr, (rev, proc.stderr)
         assert "not shown" not in proc.stderr, (rev, proc.stderr)
+
+
+def test_against_the_upstream_of_a_branch_without_one_says_so(two_hosts: Path) -> None:
+    """@{upstream}, @{u}, BRANCH@{push} in a branch with no upstream: was "is not a revision of this repository", as
+    for a name mistyped; it says the branch has none, and what to give instead."""
+    branch = git(two_hosts, "symbolic-ref", "--short", "HEAD").strip()
+    for rev in ("@{upstream}", "@{u}", f"{branch}@{{push}}", "@{U}"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        said = f"--against: {rev!r} is not a revision of this repository: the branch {branch!r} has no upstream"
+        assert said in proc.stderr, (rev, proc.stderr)
+        assert f"git branch --set-upstream-to=<remote>/<branch> {branch}" in proc.stderr, proc.stderr
+        assert "--against <remote>/<branch>" in proc.stderr, proc.stderr
+    git(two_hosts, "checkout", "-q", "--detach")
+    proc = plan(two_hosts, rev="@{u}")
+    assert "'@{u}' is not a revision of this repository: HEAD is on no branch (detached)" in proc.stderr, proc.stderr
+    proc = plan(two_hosts, rev="nope@{u}")
+    assert "'nope@{u}' is not a revision of this repository: no branch 'nope'" in proc.stderr, proc.stderr
+
+
+def test_against_a_revision_past_the_history_says_how_far_it_goes(two_hosts: Path) -> None:
+    """HEAD^2 of a commit of one parent, HEAD~5 of a history of two commits, HEAD@{9} of a short reflog, @{-1}
+    where no other branch was checked out: each was "is not a revision of this repository" as for a name mistyped;
+    each says what is there."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    for rev, said in (
+        ("HEAD^2", "HEAD (a commit of 1 parent) has no parent 2"),
+        ("HEAD~1^2", "HEAD~1 (a commit of no parent, the first of its history) has no parent 2"),
+        ("HEAD~5", "HEAD has 1 commit before it along its first parents: HEAD~5 goes past the first"),
+        ("HEAD~1~1", "HEAD~1 has no commit before it along its first parents: HEAD~1~1 goes past the first"),
+        ("HEAD@{9}", "git: log for 'HEAD' only has"),
+        ("@{-1}", "no branch was checked out before this one"),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, (rev, proc.stderr)
+
+
+def test_against_an_abbreviated_id_of_several_objects_names_them(two_hosts: Path) -> None:
+    """A short id that git finds ambiguous (a commit and a blob starting with the same 4 characters): the commit is
+    taken, as git log takes it; two commits so named are both told, with the longer ids to give."""
+    head = git(two_hosts, "rev-parse", "HEAD").strip()
+    n = 0
+    while not hashlib.sha1(f"blob {len(str(n))}\0{n}".encode()).hexdigest().startswith(head[:4]):
+        n += 1
+    (two_hosts / "same-start").write_text(str(n), encoding="utf-8")
+    blob = git(two_hosts, "hash-object", "-w", "same-start").strip()
+    (two_hosts / "same-start").unlink()
+    assert blob[:4] == head[:4]
+    proc = plan(two_hosts, "--format", "json", rev=head[:4])
+    assert "Traceback" not in proc.stderr and "is not a revision" not in proc.stderr, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["against"]["commit"] == head, proc.stdout[-2000:]
+    # a second commit of the same start: git cannot tell which commit, and neither can the plan
+    tree = git(two_hosts, "rev-parse", "HEAD^{tree}").strip()
+    n = 0
+    while True:
+        body = f"tree {tree}\nauthor a <a@b> 0 +0000\ncommitter a <a@b> 0 +0000\n\n{n}\n".encode()
+        if hashlib.sha1(b"commit %d\0" % len(body) + body).hexdigest().startswith(head[:4]):
+            break
+        n += 1
+    hashed = ["git", "hash-object", "-t", "commit", "-w", "--stdin"]
+    written = subprocess.run(hashed, cwd=two_hosts, input=body, capture_output=True, check=True)
+    other = written.stdout.decode().strip()
+    proc = plan(two_hosts, rev=head[:4])
+    assert proc.returncode == 1, proc.stderr
+    said = f"--against: {head[:4]!r} is not a revision of this repository: it starts the ids of several commits"
+    assert said in proc.stderr, proc.stderr
+    assert head[:10] in proc.stderr and other[:10] in proc.stderr, proc.stderr
+
+
+def test_against_a_search_that_finds_nothing_says_so(two_hosts: Path) -> None:
+    for rev, said in (
+        (":/no such message", "no commit whose message matches 'no such message'"),
+        ("HEAD^{/no such message}", "no commit whose message matches 'no such message', from HEAD"),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, (rev, proc.stderr)
 
 
 def test_against_a_revision_before_a_shallow_clone_says_to_fetch_it(two_hosts: Path, tmp_path: Path) -> None:
