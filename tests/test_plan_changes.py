@@ -605,6 +605,29 @@ def test_against_a_search_that_finds_nothing_says_so(two_hosts: Path) -> None:
         assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, (rev, proc.stderr)
 
 
+def test_a_program_linked_outside_the_project_is_refused(two_hosts: Path, tmp_path: Path) -> None:
+    """__main__.py a link to another checkout's: the plan ran that checkout's program for the working tree (its
+    resources, not this project's); a program file leading outside the project is refused, said why."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "__main__.py").write_text('import pulumi\npulumi.export("other", "yes")\n', encoding="utf-8")
+    (two_hosts / "__main__.py").unlink()
+    (two_hosts / "__main__.py").symlink_to(other / "__main__.py")
+    for args in (("--against", "HEAD"), ()):
+        proc = subprocess.run(
+            [sys.executable, "-m", "pic", "plan", *args],
+            cwd=two_hosts,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
+        said = f"__main__.py is a link to {other / '__main__.py'}, outside the project"
+        assert said in proc.stderr, proc.stderr[-2000:]
+        assert "remove" not in proc.stdout, proc.stdout[-2000:]
+
+
 def test_against_a_revision_before_a_shallow_clone_says_to_fetch_it(two_hosts: Path, tmp_path: Path) -> None:
     (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
     commit(two_hosts, "notes")

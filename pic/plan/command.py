@@ -499,6 +499,38 @@ def _refuse_revision(rev: str, commit: str, why: str) -> NoReturn:
     raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", why)])
 
 
+def refuse_program_links(project: Path) -> None:
+    """Refuse a project whose program files lead outside it: ``__main__.py``, a module beside it or a file of a
+    package it imports (``components/``, ``pic/``) that is a symbolic link to another directory (another checkout's
+    ``__main__.py``). The plan would evaluate the program there, and describe it as this project's; a revision's
+    links are refused as it is extracted (:func:`_refuse_links`). PicError naming each link and where it leads."""
+    root = project.resolve()
+    found: list[Path] = []
+    for entry in sorted(project.iterdir()) if project.is_dir() else []:
+        if entry.name == "__pycache__" or not (
+            entry.suffix == ".py" or entry.name == "components" or (entry / "__init__.py").exists()
+        ):
+            continue
+        found += [entry] if entry.is_symlink() else []
+        if entry.is_dir() and not entry.is_symlink():
+            for where, dirs, files in os.walk(entry):
+                dirs[:] = [d for d in dirs if d != "__pycache__"]
+                found += [Path(where, name) for name in sorted(dirs + files) if Path(where, name).is_symlink()]
+    problems = []
+    for link in found:
+        target = link.resolve()
+        if target == root or root in target.parents:
+            continue
+        why = (
+            f"is a link to {target}, outside the project: pic plan would evaluate the program there and describe "
+            f"it as this project's; make it the project's own file (git checkout -- {link.relative_to(project)} "
+            "writes it back as committed), or run pic plan in that project (--project)"
+        )
+        problems.append(Problem(display_path(link), None, "", why))
+    if problems:
+        raise PicError(problems)
+
+
 def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Rendering:
     from pic.plan import engine
 
@@ -867,6 +899,7 @@ def run(
 ) -> int:
     """Print the plan; exit 0, or 3 when a change deletes, replaces or unprotects something stateful."""
     salt = os.urandom(16)
+    refuse_program_links(project)
     with ExitStack() as stack_:
         # The revision's program runs in a subprocess meanwhile, from the start: two processes, two cores.
         pending = _start_at(project, stack, members, against, salt=salt, stack_=stack_) if against is not None else None
