@@ -563,6 +563,20 @@ def test_against_a_revision_past_the_history_says_how_far_it_goes(two_hosts: Pat
         assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, (rev, proc.stderr)
 
 
+def test_against_a_reflog_date_before_the_reflog_says_which_commit_is_taken(two_hosts: Path) -> None:
+    """HEAD@{1.year.ago} in a repository whose reflog began today: git takes the reflog's first entry and warns; the
+    plan took it without a word, as if it were HEAD as it was a year ago. It says which commit it takes, and why."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    first = git(two_hosts, "rev-parse", "HEAD~1").strip()
+    proc = plan(two_hosts, "--format", "json", rev="HEAD@{1.year.ago}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["against"]["commit"] == first
+    said = "warning: <command line> --against: 'HEAD@{1.year.ago}': the reflog of HEAD only goes back to "
+    assert said in proc.stderr and f"the commit taken ({first[:10]}) is the first it holds" in proc.stderr, proc.stderr
+    assert "warning: <command line> --against" not in plan(two_hosts, "--format", "json", rev="HEAD@{1}").stderr
+
+
 def test_against_an_abbreviated_id_of_several_objects_names_them(two_hosts: Path) -> None:
     """A short id that git finds ambiguous (a commit and a blob starting with the same 4 characters): the commit is
     taken, as git log takes it; two commits so named are both told, with the longer ids to give."""

@@ -198,7 +198,18 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
         elif (reason := _why_none(project, rev, said)) is not None:
             why += f": {reason}"
         raise PicError([Problem("<command line>", None, "--against", why)])
+    if (before := _REFLOG_STARTS.search(os.fsdecode(proc.stderr))) is not None:  # git took the reflog's first entry
+        ref, since = before.groups()
+        why = (
+            f"{rev!r}: the reflog of {ref} only goes back to {since}: the commit taken ({named[:10]}) is the first it "
+            f"holds, not {ref} as it was then (git reflog {ref} lists where it has been; give a commit of it)"
+        )
+        print(Problem("<command line>", None, "--against", why, "warning"), file=sys.stderr)
     return str(named)
+
+
+# What git says when a reflog's date (main@{1.year.ago}) is before its first entry, which it takes instead
+_REFLOG_STARTS = LazyPattern(r"warning: log for '(.+)' only goes back to (.+)")
 
 
 def _git_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
