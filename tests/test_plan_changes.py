@@ -507,6 +507,25 @@ def test_against_a_range_offers_only_a_side_that_is_a_revision(two_hosts: Path) 
         assert (missing is None) or f"{missing!r} is not a revision of this repository" in proc.stderr, proc.stderr
 
 
+def test_against_a_revision_excluded_says_it_names_no_one_commit(two_hosts: Path) -> None:
+    """^main, as git log reads it, excludes the commits main reaches: git rev-parse gives back ^<id>, and the plan
+    said no object of that id was in the repository, to be fetched (and hid ^HEAD~1 as a possible secret)."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    for rev, offered in (("^HEAD~1", "--against HEAD~1"), ("^nope", None)):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        said = f"--against: {rev!r} excludes the commits {rev[1:]} reaches (as git log reads it), not one revision"
+        assert said in proc.stderr, (rev, proc.stderr)
+        assert "no object of that id" not in proc.stderr and "not shown" not in proc.stderr, proc.stderr
+        assert (
+            (f"compared with: {offered}" in proc.stderr)
+            if offered
+            else ("compared with: --against <commit>" in proc.stderr)
+        )
+    assert "'nope' is not a revision of this repository" in plan(two_hosts, rev="^nope").stderr
+
+
 def test_against_dots_inside_a_search_or_a_path_is_no_range(two_hosts: Path) -> None:
     """'..' inside ^{/regex}, or after REV: or :/, is no range (gitrevisions(7)): git reads the whole as one
     revision. A search that finds nothing was told as a range (and --against HEAD^{/nomatch offered)."""

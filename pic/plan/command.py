@@ -166,6 +166,7 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
     # (":/<text>" searches the messages for the whole text, suffix included).
     proc = _git_run(project, "rev-parse", "--verify", "--end-of-options", rev)
     named = os.fsdecode(proc.stdout).strip() if proc.returncode == 0 else ""
+    named = "" if named.startswith("^") else named  # ^REV: the commits REV reaches, excluded (_range)
     said = newmember.git_words(proc.stderr) if proc.returncode != 0 else ""
     if not named and re.fullmatch(r"[0-9a-fA-F]{4,39}", rev) and "is ambiguous" in said:
         peeled = _git_run(project, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
@@ -258,6 +259,8 @@ def _range(project: Path, rev: str) -> str | None:
     ``HEAD^!``, ``HEAD^@``, ``HEAD^-``: gitrevisions(7)), which names no one commit; None for any other. The
     commit offered instead is one git resolves; a side that names nothing is said to be none."""
     parts = _range_parts(rev)
+    if parts is None and rev.startswith("^") and not rev.startswith("^{"):
+        return _excluded(project, rev)
     name = rev.split(":", 1)[0]
     ends = None if parts is not None or rev.startswith(":") else re.search(r"\^(?:!|@|-[0-9]*)$", name)
     if parts is None and ends is None:
@@ -276,6 +279,17 @@ def _range(project: Path, rev: str) -> str | None:
     return (
         f"{rev!r} is a range of commits, not one revision: --against takes one commit, which the working tree "
         f"(its changes not committed included) is compared with: {given}" + (f"; {told}" if told else "")
+    )
+
+
+def _excluded(project: Path, rev: str) -> str:
+    """What is said of ``^REV``: the commits REV reaches, excluded from a set (``git log ^main HEAD``)."""
+    base = rev[1:]
+    found = _commit_of(project, base) is not None
+    return (
+        f"{rev!r} excludes the commits {base} reaches (as git log reads it), not one revision: --against takes one "
+        "commit, which the working tree (its changes not committed included) is compared with: "
+        + (f"--against {base}" if found else f"--against <commit>; {base!r} is not a revision of this repository")
     )
 
 
