@@ -638,6 +638,27 @@ def test_against_a_search_that_finds_nothing_says_so(two_hosts: Path) -> None:
         assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, (rev, proc.stderr)
 
 
+def test_against_a_path_of_the_index_or_an_unknown_type_says_what_it_is(two_hosts: Path) -> None:
+    """:PATH and :0:PATH name what the index holds (the files staged by git add), not a commit: were told as what a
+    commit holds, or as no revision at all (:members, the index holding no directory); ^{nope} names no type git
+    knows, and was told as a name mistyped."""
+    index = "; :PATH names what the index (the files staged by git add for the next commit) holds at PATH, not a commit"
+    blob = git(two_hosts, "rev-parse", ":0:Pulumi.prod.yaml").strip()
+    for rev, said in (
+        (":0:Pulumi.prod.yaml", f"names a blob ({blob[:10]}, a file's content as the index holds it), not a commit"),
+        (
+            ":members",
+            "is not a revision of this repository: the index holds no file members (a directory is not in it)",
+        ),
+        ("HEAD^{nope}", "is not a revision of this repository: ^{nope} is no type of object git knows (^{commit}"),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} {said}" in proc.stderr, (rev, proc.stderr)
+        assert (index in proc.stderr) is rev.startswith(":"), (rev, proc.stderr)
+        assert "a commit holds" not in proc.stderr, (rev, proc.stderr)
+
+
 def test_a_program_linked_outside_the_project_is_refused(two_hosts: Path, tmp_path: Path) -> None:
     """__main__.py a link to another checkout's: the plan ran that checkout's program for the working tree (its
     resources, not this project's); a program file leading outside the project is refused, said why."""

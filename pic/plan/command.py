@@ -304,7 +304,7 @@ def _why_none(project: Path, rev: str, said: str) -> str | None:
     (``HEAD@{9}``), ``@{-1}`` without an earlier checkout, a parent or ancestor past the history (``HEAD^2``,
     ``HEAD~9``), a search of the messages that finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of
     several commits; None otherwise."""
-    for reader in (_branch_told, _search_told, _past_history):
+    for reader in (_branch_told, _search_told, _form_told, _past_history):
         if (told := reader(project, rev, said)) is not None:
             return told
     words = re.sub(r"^(?:fatal|error): ", "", said)  # git's own reason (a reflog shorter than asked), if any
@@ -341,6 +341,20 @@ def _search_told(project: Path, rev: str, said: str) -> str | None:
         return f"no commit whose message matches {found.group(1)!r} (git log --all --grep shows those that do)"
     if (found := re.fullmatch(r"(.+)\^\{/(?!!-)!?(.*)\}", rev, re.DOTALL)) and _commit_of(project, found[1]):
         return f"no commit whose message matches {found.group(2)!r}, from {found.group(1)} (git log --grep)"
+    return None
+
+
+def _form_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of a path the index lacks (``:members``, the index holding files only) and of ``^{type}`` of a
+    type git does not know (``HEAD^{nope}``)."""
+    if (found := _INDEX_PATH.fullmatch(rev)) is not None:
+        return f"the index holds no file {found.group(1)} (a directory is not in it){_INDEX_TOLD}"
+    peel = re.fullmatch(r"\^\{(?!/)([^{}]*)\}", rev[rev.rfind("^{") :]) if "^{" in rev else None
+    if peel is not None and peel.group(1) not in ("", "commit", "tree", "blob", "tag", "object"):
+        return (
+            f"^{{{peel.group(1)}}} is no type of object git knows (^{{commit}}, ^{{tree}}, ^{{blob}}, ^{{tag}}, "
+            "^{object}, ^{} or ^{/text}: gitrevisions(7))"
+        )
     return None
 
 
@@ -404,6 +418,14 @@ def _is_commit(project: Path, found: str) -> bool:
     return bool(_git(project, "cat-file", "-t", f"{found}^{{}}") == "commit")
 
 
+# A path of the index (:PATH, :N:PATH: gitrevisions(7)), not a search of the messages (:/text)
+_INDEX_PATH = LazyPattern(r":(?![/])(?:[0-3]:)?(.+)", re.DOTALL)
+_INDEX_TOLD = (
+    "; :PATH names what the index (the files staged by git add for the next commit) holds at PATH, not a commit: "
+    "give a commit (--against HEAD), and --members for where the member files are"
+)
+
+
 def _not_a_commit(project: Path, rev: str, found: str) -> str:
     """Why ``rev``, which names object ``found``, is no revision to compare with: what it names instead."""
     kind = _git(project, "cat-file", "-t", found)
@@ -417,6 +439,8 @@ def _not_a_commit(project: Path, rev: str, found: str) -> str:
         if ":" in rev and not rev.startswith(":/")
         else ""
     )
+    if _INDEX_PATH.fullmatch(rev):  # :PATH, :0:PATH: the index's, not a commit's
+        what, path = what.replace("as a commit holds it", "as the index holds it"), _INDEX_TOLD
     return (
         f"{rev!r} names {what}, not a commit: --against takes a commit to compare the working tree with (a branch, "
         f"a tag of a commit, HEAD~1, a commit id){path}"
