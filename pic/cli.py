@@ -259,8 +259,23 @@ def shortened_arguments(text: str, args: Sequence[str]) -> str:
 
 
 # A revision as git writes one for pic plan --against (gitrevisions(7)): HEAD or another of git's own names, an
-# abbreviated commit, or a branch or tag named in small letters, then ~N or ^N once or more (HEAD~1, main~2, HEAD^2)
-_GIT_REVISION = LazyPattern(r"(?:[A-Z_]*HEAD|[0-9a-f]{4,40}|[a-z0-9][a-z0-9._-]*)(?:[~^][0-9]*)+")
+# abbreviated commit, or a branch or tag named in small letters, then suffixes: ~N or ^N once or more (HEAD~1, main~2,
+# HEAD^2), ^{type}, ^{/text} (a search), @{...} (a reflog's entry or date, an upstream: HEAD@{1}, @{u}); alone (@),
+# or a range of two such (HEAD~1..HEAD, main...HEAD~2, HEAD~1^!, HEAD^-1): git reads none of these as text.
+_REVISION_SIDE = (
+    r"(?:[A-Z_]*HEAD|[0-9a-f]{4,40}|[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*|@(?!\{)|(?=@\{))"  # no ".." in a name
+    r"(?:[~^][0-9]*|\^\{[a-z]*\}|\^\{/[^{}]*\}|@\{[^{}]*\})*"
+)
+_GIT_REVISION = LazyPattern(
+    rf"\^?{_REVISION_SIDE}(?:[~^][0-9]*|\^\{{[a-z]*\}}|\^\{{/[^{{}}]*\}}|@\{{[^{{}}]*\}})"  # one suffix at least
+    rf"|(?:{_REVISION_SIDE})?\.\.\.?(?:{_REVISION_SIDE})?"  # a range
+    rf"|{_REVISION_SIDE}\^(?:!|@|-[0-9]*)"  # a commit and its parents, as a range
+)
+
+
+def _sides(value: str) -> list[str]:
+    """The sides of ``value`` read as a range of revisions (``A..B``, ``A...B``), which the plan tells apart."""
+    return value.replace("...", "..").split("..") if ".." in value else []
 
 
 def hidden_arguments(text: str, args: Sequence[str]) -> str:
@@ -268,11 +283,12 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     (:func:`pic.errors.refused_may_be_secret`: ``--on 'Lilas2024x!'``, ``--to 'DB Lilas2024x!'``), written
     as a member file's value is where it may be one: a password pasted at the wrong prompt is not printed back
     (nor kept in a terminal's scrollback or a CI log). A path (a value holding ``/``) and a revision as git writes
-    one (``HEAD~1``, ``main~2``: :data:`_GIT_REVISION`) are named whole, as every message names a file."""
+    one (``HEAD~1``, ``main~2``: :data:`_GIT_REVISION`) are named whole, as every message names a file; a side of a
+    range that may be a secret (``Lilas2024x!..HEAD``) is hidden too, where a message names it alone."""
     values = {
         v
         for a in args
-        for v in (a, a.partition("=")[2])
+        for v in (a, a.partition("=")[2], *_sides(a.partition("=")[2] or a))
         if v and "/" not in v and _GIT_REVISION.fullmatch(v) is None and refused_may_be_secret(v)
     }
     for value in sorted(values, key=len, reverse=True):

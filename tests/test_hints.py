@@ -143,7 +143,14 @@ def test_a_command_line_value_that_is_no_secret_is_still_named(
     assert shown in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("revision", ["HEAD~1", "HEAD~12", "main~2", "HEAD^2", "abc1234~1", "v1.2~3", "ORIG_HEAD~1"])
+@pytest.mark.parametrize(
+    "revision",
+    [
+        *("HEAD~1", "HEAD~12", "main~2", "HEAD^2", "abc1234~1", "v1.2~3", "ORIG_HEAD~1"),
+        *("HEAD~1..HEAD~1", "main~2...HEAD^2", "HEAD~3^!", "HEAD~2^-1", "..HEAD~1", "HEAD@{1}~2", "v2.1^{commit}~1"),
+        *("HEAD^{/fix 2024}~1", "@{u}~1", "main@{push}~2", "^HEAD~1", "^main~2"),
+    ],
+)
 def test_a_revision_written_as_git_writes_one_is_named(revision: str) -> None:
     """A revision of git's syntax (gitrevisions(7): a name, then ~N or ^N) is named in the messages that refuse the
     command line: HEAD~1 was written 'the value (not shown: it may be a secret)' for its '~' beside a digit."""
@@ -153,11 +160,24 @@ def test_a_revision_written_as_git_writes_one_is_named(revision: str) -> None:
     assert hidden_arguments(text, ["plan", "--against", revision]) == text
 
 
-@pytest.mark.parametrize("secret", ["Lilas2024x!", "Soleil~2024", "Lilas2024x~1"])
+@pytest.mark.parametrize("secret", ["Lilas2024x!", "Soleil~2024", "Lilas2024x~1", "Soleil~2024^!"])
 def test_a_password_shaped_as_a_revision_is_still_hidden(secret: str) -> None:
     from pic.cli import hidden_arguments
 
     assert secret not in hidden_arguments(f"'{secret}' is not a revision", ["plan", "--against", secret])
+
+
+@pytest.mark.parametrize(
+    ("given", "secret"), [("Lilas2024x~1..HEAD~1", "Lilas2024x~1"), ("HEAD...Lilas2024x!", "Lilas2024x!")]
+)
+def test_a_password_shaped_side_of_a_range_is_hidden(given: str, secret: str) -> None:
+    """The plan tells each side of a range (the one offered, one that names nothing): a side shaped as a password is
+    hidden there as the whole value is."""
+    from pic.cli import hidden_arguments
+
+    text = f"{given!r} is a range of commits: --against <commit>; {secret!r} is not a revision of this repository"
+    shown = hidden_arguments(text, ["plan", "--against", given])
+    assert secret not in shown and "is a range of commits" in shown, shown
 
 
 def test_a_revision_shaped_as_a_secret_is_not_printed_back(tmp_path: Path) -> None:

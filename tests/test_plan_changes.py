@@ -10,9 +10,11 @@ rendering of the plan for a pull request.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -477,6 +479,207 @@ def test_against_a_range_of_commits_says_that_one_commit_is_taken(two_hosts: Pat
         assert said in proc.stderr, proc.stderr
         assert (f"--against {left}" in proc.stderr) is (left is not None), proc.stderr
     assert "is a range" not in plan(two_hosts, rev="HEAD~1.2").stderr  # no range: a name mistyped
+
+
+def test_against_a_range_offers_only_a_side_that_is_a_revision(two_hosts: Path) -> None:
+    """main..nope: the left side was offered (--against main) whether or not it named anything; a side is offered
+    only when git resolves it, and a side that names nothing is said to be none."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    for rev, offered, missing in (
+        ("nope..HEAD", None, "nope"),
+        ("HEAD~1..nope", "--against HEAD~1", "nope"),
+        ("nope...HEAD", None, "nope"),
+        ("HEAD...nope", None, "nope"),
+        ("HEAD~1...HEAD", "--against $(git merge-base HEAD~1 HEAD)", None),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is a range of commits, not one revision" in proc.stderr, proc.stderr
+        offers = re.findall(r"compared with: (--against (?:\$\([^)]*\)|[^\s,;]+))", proc.stderr)
+        offers = [o for o in offers if o != "--against <commit>"]  # a placeholder, no revision offered
+        assert offers == ([offered] if offered else []), (rev, proc.stderr)
+        for given in offers:
+            side = given.removeprefix("--against ")
+            if side.startswith("$("):
+                side = git(two_hosts, *shlex.split(side[2:-1])[1:]).strip()
+            git(two_hosts, "rev-parse", "--verify", "--quiet", side)  # resolves, or check=True fails
+        assert (missing is None) or f"{missing!r} is not a revision of this repository" in proc.stderr, proc.stderr
+
+
+def test_against_a_revision_excluded_says_it_names_no_one_commit(two_hosts: Path) -> None:
+    """^main, as git log reads it, excludes the commits main reaches: git rev-parse gives back ^<id>, and the plan
+    said no object of that id was in the repository, to be fetched (and hid ^HEAD~1 as a possible secret)."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    for rev, offered in (("^HEAD~1", "--against HEAD~1"), ("^nope", None)):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        said = f"--against: {rev!r} excludes the commits {rev[1:]} reaches (as git log reads it), not one revision"
+        assert said in proc.stderr, (rev, proc.stderr)
+        assert "no object of that id" not in proc.stderr and "not shown" not in proc.stderr, proc.stderr
+        assert (
+            (f"compared with: {offered}" in proc.stderr)
+            if offered
+            else ("compared with: --against <commit>" in proc.stderr)
+        )
+    assert "'nope' is not a revision of this repository" in plan(two_hosts, rev="^nope").stderr
+
+
+def test_against_dots_inside_a_search_or_a_path_is_no_range(two_hosts: Path) -> None:
+    """'..' inside ^{/regex}, or after REV: or :/, is no range (gitrevisions(7)): git reads the whole as one
+    revision. A search that finds nothing was told as a range (and --against HEAD^{/nomatch offered)."""
+    for rev in ("HEAD^{/nomatch..x}", ":/nomatch..x", "HEAD:no..such"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is not a revision of this repository" in proc.stderr, (rev, proc.stderr)
+        assert "range" not in proc.stderr, (rev, proc.stderr)
+    assert "no commit whose message matches 'nomatch..x'" in plan(two_hosts, rev="HEAD^{/nomatch..x}").stderr
+
+
+def test_against_a_range_of_revisions_is_named_not_hidden(two_hosts: Path) -> None:
+    """HEAD~1..HEAD~1 was written 'the value (not shown: it may be a secret)': what git reads as revisions is named."""
+    for rev in ("HEAD~1..HEAD~1", "HEAD~1...HEAD^2", "main~2^!"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1 and f"--against: {rev!r} is a range" in proc.stderr, (rev, proc.stderr)
+        assert "not shown" not in proc.stderr, (rev, proc.stderr)
+
+
+def test_against_the_upstream_of_a_branch_without_one_says_so(two_hosts: Path) -> None:
+    """@{upstream}, @{u}, BRANCH@{push} in a branch with no upstream: was "is not a revision of this repository", as
+    for a name mistyped; it says the branch has none, and what to give instead."""
+    branch = git(two_hosts, "symbolic-ref", "--short", "HEAD").strip()
+    for rev in ("@{upstream}", "@{u}", f"{branch}@{{push}}", "@{U}"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        said = f"--against: {rev!r} is not a revision of this repository: the branch {branch!r} has no upstream"
+        assert said in proc.stderr, (rev, proc.stderr)
+        assert f"git branch --set-upstream-to=<remote>/<branch> {branch}" in proc.stderr, proc.stderr
+        assert "--against <remote>/<branch>" in proc.stderr, proc.stderr
+    git(two_hosts, "checkout", "-q", "--detach")
+    proc = plan(two_hosts, rev="@{u}")
+    assert "'@{u}' is not a revision of this repository: HEAD is on no branch (detached)" in proc.stderr, proc.stderr
+    proc = plan(two_hosts, rev="nope@{u}")
+    assert "'nope@{u}' is not a revision of this repository: no branch 'nope'" in proc.stderr, proc.stderr
+
+
+def test_against_a_revision_past_the_history_says_how_far_it_goes(two_hosts: Path) -> None:
+    """HEAD^2 of a commit of one parent, HEAD~5 of a history of two commits, HEAD@{9} of a short reflog, @{-1}
+    where no other branch was checked out: each was "is not a revision of this repository" as for a name mistyped;
+    each says what is there."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    for rev, said in (
+        ("HEAD^2", "HEAD (a commit of 1 parent) has no parent 2"),
+        ("HEAD~1^2", "HEAD~1 (a commit of no parent, the first of its history) has no parent 2"),
+        ("HEAD~5", "HEAD has 1 commit before it along its first parents: HEAD~5 goes past the first"),
+        ("HEAD~1~1", "HEAD~1 has no commit before it along its first parents: HEAD~1~1 goes past the first"),
+        ("HEAD@{9}", "git: log for 'HEAD' only has"),
+        ("@{-1}", "no branch was checked out before this one"),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, (rev, proc.stderr)
+
+
+def test_against_a_reflog_date_before_the_reflog_says_which_commit_is_taken(two_hosts: Path) -> None:
+    """HEAD@{1.year.ago} in a repository whose reflog began today: git takes the reflog's first entry and warns; the
+    plan took it without a word, as if it were HEAD as it was a year ago. It says which commit it takes, and why."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    first = git(two_hosts, "rev-parse", "HEAD~1").strip()
+    proc = plan(two_hosts, "--format", "json", rev="HEAD@{1.year.ago}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["against"]["commit"] == first
+    said = "warning: <command line> --against: 'HEAD@{1.year.ago}': the reflog of HEAD only goes back to "
+    assert said in proc.stderr and f"the commit taken ({first[:10]}) is the first it holds" in proc.stderr, proc.stderr
+    assert "warning: <command line> --against" not in plan(two_hosts, "--format", "json", rev="HEAD@{1}").stderr
+
+
+def test_against_an_abbreviated_id_of_several_objects_names_them(two_hosts: Path) -> None:
+    """A short id that git finds ambiguous (a commit and a blob starting with the same 4 characters): the commit is
+    taken, as git log takes it; two commits so named are both told, with the longer ids to give."""
+    head = git(two_hosts, "rev-parse", "HEAD").strip()
+    n = 0
+    while not hashlib.sha1(f"blob {len(str(n))}\0{n}".encode()).hexdigest().startswith(head[:4]):
+        n += 1
+    (two_hosts / "same-start").write_text(str(n), encoding="utf-8")
+    blob = git(two_hosts, "hash-object", "-w", "same-start").strip()
+    (two_hosts / "same-start").unlink()
+    assert blob[:4] == head[:4]
+    proc = plan(two_hosts, "--format", "json", rev=head[:4])
+    assert "Traceback" not in proc.stderr and "is not a revision" not in proc.stderr, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["against"]["commit"] == head, proc.stdout[-2000:]
+    # a second commit of the same start: git cannot tell which commit, and neither can the plan
+    tree = git(two_hosts, "rev-parse", "HEAD^{tree}").strip()
+    n = 0
+    while True:
+        body = f"tree {tree}\nauthor a <a@b> 0 +0000\ncommitter a <a@b> 0 +0000\n\n{n}\n".encode()
+        if hashlib.sha1(b"commit %d\0" % len(body) + body).hexdigest().startswith(head[:4]):
+            break
+        n += 1
+    hashed = ["git", "hash-object", "-t", "commit", "-w", "--stdin"]
+    written = subprocess.run(hashed, cwd=two_hosts, input=body, capture_output=True, check=True)
+    other = written.stdout.decode().strip()
+    proc = plan(two_hosts, rev=head[:4])
+    assert proc.returncode == 1, proc.stderr
+    said = f"--against: {head[:4]!r} is not a revision of this repository: it starts the ids of several commits"
+    assert said in proc.stderr, proc.stderr
+    assert head[:10] in proc.stderr and other[:10] in proc.stderr, proc.stderr
+
+
+def test_against_a_search_that_finds_nothing_says_so(two_hosts: Path) -> None:
+    for rev, said in (
+        (":/no such message", "no commit whose message matches 'no such message'"),
+        ("HEAD^{/no such message}", "no commit whose message matches 'no such message', from HEAD"),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, (rev, proc.stderr)
+
+
+def test_against_a_path_of_the_index_or_an_unknown_type_says_what_it_is(two_hosts: Path) -> None:
+    """:PATH and :0:PATH name what the index holds (the files staged by git add), not a commit: were told as what a
+    commit holds, or as no revision at all (:members, the index holding no directory); ^{nope} names no type git
+    knows, and was told as a name mistyped."""
+    index = "; :PATH names what the index (the files staged by git add for the next commit) holds at PATH, not a commit"
+    blob = git(two_hosts, "rev-parse", ":0:Pulumi.prod.yaml").strip()
+    for rev, said in (
+        (":0:Pulumi.prod.yaml", f"names a blob ({blob[:10]}, a file's content as the index holds it), not a commit"),
+        (
+            ":members",
+            "is not a revision of this repository: the index holds no file members (a directory is not in it)",
+        ),
+        ("HEAD^{nope}", "is not a revision of this repository: ^{nope} is no type of object git knows (^{commit}"),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} {said}" in proc.stderr, (rev, proc.stderr)
+        assert (index in proc.stderr) is rev.startswith(":"), (rev, proc.stderr)
+        assert "a commit holds" not in proc.stderr, (rev, proc.stderr)
+
+
+def test_a_program_linked_outside_the_project_is_refused(two_hosts: Path, tmp_path: Path) -> None:
+    """__main__.py a link to another checkout's: the plan ran that checkout's program for the working tree (its
+    resources, not this project's); a program file leading outside the project is refused, said why."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "__main__.py").write_text('import pulumi\npulumi.export("other", "yes")\n', encoding="utf-8")
+    (two_hosts / "__main__.py").unlink()
+    (two_hosts / "__main__.py").symlink_to(other / "__main__.py")
+    for args in (("--against", "HEAD"), ()):
+        proc = subprocess.run(
+            [sys.executable, "-m", "pic", "plan", *args],
+            cwd=two_hosts,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
+        said = f"__main__.py is a link to {other / '__main__.py'}, outside the project"
+        assert said in proc.stderr, proc.stderr[-2000:]
+        assert "remove" not in proc.stdout, proc.stdout[-2000:]
 
 
 def test_against_a_revision_before_a_shallow_clone_says_to_fetch_it(two_hosts: Path, tmp_path: Path) -> None:

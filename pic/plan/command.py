@@ -32,6 +32,7 @@ import yaml
 from pic import eol, names, newmember
 from pic.check import check
 from pic.errors import PicError, Problem, terminal_safe
+from pic.lazyre import LazyPattern
 from pic.plan import markdown as md
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
@@ -158,13 +159,18 @@ def _write_as_committed(top: Path, tmp: Path, files: dict[str, tuple[str, str]])
 
 def _named(project: Path, rev: str, shallow: bool) -> str:
     """The id of the object ``rev`` names in the repository of ``project`` (``shallow``: a shallow clone's);
-    PicError when git names none, or gives back an id (a full hex one) of an object the repository lacks."""
-    try:
-        # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
-        # (":/<text>" searches the messages for the whole text, suffix included).
-        named = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", rev)
-    except PicError:
-        named = ""
+    PicError when git names none (said why when it can be told: :func:`_why_none`), or gives back an id (a full hex
+    one) of an object the repository lacks. An abbreviated id that also starts other objects' ids is the commit's
+    when it starts one commit's only, as ``git log`` reads it."""
+    # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
+    # (":/<text>" searches the messages for the whole text, suffix included).
+    proc = _git_run(project, "rev-parse", "--verify", "--end-of-options", rev)
+    named = os.fsdecode(proc.stdout).strip() if proc.returncode == 0 else ""
+    named = "" if named.startswith("^") else named  # ^REV: the commits REV reaches, excluded (_range)
+    said = newmember.git_words(proc.stderr) if proc.returncode != 0 else ""
+    if not named and re.fullmatch(r"[0-9a-fA-F]{4,39}", rev) and "is ambiguous" in said:
+        peeled = _git_run(project, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        named = os.fsdecode(peeled.stdout).strip() if peeled.returncode == 0 else ""
     missing = False
     if named:  # git rev-parse --verify gives any full hex id back unchecked (git-rev-parse(1)): is it there?
         try:
@@ -178,39 +184,229 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
                 ": no object of that id is in it (a commit of another clone, or a pull request's, not fetched "
                 "yet: git fetch origin <its branch>, or the id, then run pic plan again)"
             )
+        elif (range_told := _range(project, rev)) is not None:
+            why = range_told
         elif shallow:
             why = (
                 f"{rev!r} is not a revision of this clone, which is shallow: its history stops at the commits it "
                 "was cloned with; fetch the whole history (git fetch --unshallow) and run pic plan again"
             )
-        elif (range_told := _range(rev)) is not None:
-            why = range_told
         elif not _git(project, "rev-list", "-n", "1", "--all"):
             why += (
                 ": it has no commit yet (git init, nothing committed): commit the project as it is on the servers "
                 "first (git add -A, git commit), then compare the changes made since with it (--against HEAD)"
             )
+        elif (reason := _why_none(project, rev, said)) is not None:
+            why += f": {reason}"
         raise PicError([Problem("<command line>", None, "--against", why)])
+    if (before := _REFLOG_STARTS.search(os.fsdecode(proc.stderr))) is not None:  # git took the reflog's first entry
+        ref, since = before.groups()
+        why = (
+            f"{rev!r}: the reflog of {ref} only goes back to {since}: the commit taken ({named[:10]}) is the first it "
+            f"holds, not {ref} as it was then (git reflog {ref} lists where it has been; give a commit of it)"
+        )
+        print(Problem("<command line>", None, "--against", why, "warning"), file=sys.stderr)
     return str(named)
 
 
-def _range(rev: str) -> str | None:
-    """What is said of ``rev`` when it is a range of commits as ``git log`` takes it (``main..HEAD``, ``A...B``,
-    ``HEAD^!``, ``HEAD^@``, ``HEAD^-``), which names no one commit; None for any other."""
-    name = rev.split(":", 1)[0]  # a path after REV: may hold ".."
-    if rev.startswith(":/") or not (".." in name or re.search(r"\^(?:!|@|-[0-9]*)$", name)):
+# What git says when a reflog's date (main@{1.year.ago}) is before its first entry, which it takes instead
+_REFLOG_STARTS = LazyPattern(r"warning: log for '(.+)' only goes back to (.+)")
+
+
+def _git_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """``git args`` in ``cwd`` as :func:`_git` runs it, its failure given back, not raised."""
+    return subprocess.run(
+        newmember.git_command("git", *args), cwd=cwd, env=newmember.git_env(), capture_output=True, check=False
+    )
+
+
+def _commit_of(project: Path, rev: str) -> str | None:
+    """The commit ``rev`` names (peeled from a tag), or None when it names none."""
+    proc = _git_run(project, "rev-parse", "--verify", "--quiet", "--end-of-options", rev)
+    found = os.fsdecode(proc.stdout).strip()
+    if proc.returncode != 0 or not found or _git_run(project, "cat-file", "-e", found).returncode != 0:
         return None
-    left, dots, right = name.partition("...") if "..." in name else name.partition("..")
-    if dots == ".." and left:
+    return found if _is_commit(project, found) else None
+
+
+def _range_parts(rev: str) -> tuple[str, str, str] | None:
+    """``rev`` split at its range operator (``..`` or ``...``) as gitrevisions(7) reads one: outside ``^{...}`` and
+    ``@{...}`` (a search ``HEAD^{/a..b}``, a date), before the ``:`` of ``REV:PATH`` and not in ``:/<text>``
+    (whose dots are the text's); None when it holds none."""
+    if rev.startswith(":"):
+        return None
+    at = 0
+    while at < len(rev):
+        char = rev[at]
+        if char == "{" and at > 0 and rev[at - 1] in "@^":
+            depth = 0
+            while at < len(rev):
+                depth += {"{": 1, "}": -1}.get(rev[at], 0)
+                if depth == 0:
+                    break
+                at += 1
+        elif char == ":":
+            return None
+        elif rev.startswith("..", at):
+            dots = "..." if rev.startswith("...", at) else ".."
+            return rev[:at], dots, rev[at + len(dots) :]
+        at += 1
+    return None
+
+
+def _range(project: Path, rev: str) -> str | None:
+    """What is said of ``rev`` when it is a range of commits as ``git log`` takes it (``main..HEAD``, ``A...B``,
+    ``HEAD^!``, ``HEAD^@``, ``HEAD^-``: gitrevisions(7)), which names no one commit; None for any other. The
+    commit offered instead is one git resolves; a side that names nothing is said to be none."""
+    parts = _range_parts(rev)
+    if parts is None and rev.startswith("^") and not rev.startswith("^{"):
+        return _excluded(project, rev)
+    name = rev.split(":", 1)[0]
+    ends = None if parts is not None or rev.startswith(":") else re.search(r"\^(?:!|@|-[0-9]*)$", name)
+    if parts is None and ends is None:
+        return None
+    left, dots, right = parts if parts is not None else (name[: ends.start()] if ends else "", "", "")
+    sides = [side for side in (left, right) if side]
+    missing = [side for side in sides if _commit_of(project, side) is None]
+    given = "--against <commit>"
+    if dots == ".." and left and left not in missing:  # the left side a commit, whatever the right one names
         given = f"--against {left}"
-    elif dots and left:  # the symmetric difference: the changes of the right side since it left the left one
-        given = f"--against $(git merge-base {left} {right or 'HEAD'}), the commit {right or 'HEAD'} left {left} at"
-    else:
-        given = "--against <commit>"
+    elif dots == "..." and left and not missing:
+        other = right or "HEAD"  # a side left out is HEAD (gitrevisions(7))
+        if _git_run(project, "merge-base", "--end-of-options", left, other).returncode == 0:
+            given = f"--against $(git merge-base {left} {other}), the commit {other} left {left} at"
+    told = "; ".join(f"{side!r} is not a revision of this repository" for side in missing)
     return (
         f"{rev!r} is a range of commits, not one revision: --against takes one commit, which the working tree "
-        f"(its changes not committed included) is compared with: {given}"
+        f"(its changes not committed included) is compared with: {given}" + (f"; {told}" if told else "")
     )
+
+
+def _excluded(project: Path, rev: str) -> str:
+    """What is said of ``^REV``: the commits REV reaches, excluded from a set (``git log ^main HEAD``)."""
+    base = rev[1:]
+    found = _commit_of(project, base) is not None
+    return (
+        f"{rev!r} excludes the commits {base} reaches (as git log reads it), not one revision: --against takes one "
+        "commit, which the working tree (its changes not committed included) is compared with: "
+        + (f"--against {base}" if found else f"--against <commit>; {base!r} is not a revision of this repository")
+    )
+
+
+# What git says when a branch's upstream or push destination (BRANCH@{upstream}, @{u}, @{push}) is not there
+_NO_UPSTREAM = LazyPattern(r"no upstream configured for branch '(.+)'")
+_NO_BRANCH = LazyPattern(r"no such branch: '(.+)'")
+
+
+def _why_none(project: Path, rev: str, said: str) -> str | None:
+    """Why ``rev``, which git resolves to nothing, names nothing, when it can be told from what git ``said`` or
+    from the part of ``rev`` that is there: a branch without upstream (``@{u}``), a reflog shorter than asked
+    (``HEAD@{9}``), ``@{-1}`` without an earlier checkout, a parent or ancestor past the history (``HEAD^2``,
+    ``HEAD~9``), a search of the messages that finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of
+    several commits; None otherwise."""
+    for reader in (_branch_told, _search_told, _form_told, _past_history):
+        if (told := reader(project, rev, said)) is not None:
+            return told
+    words = re.sub(r"^(?:fatal|error): ", "", said)  # git's own reason (a reflog shorter than asked), if any
+    return f"git: {words}" if words and "Needed a single revision" not in words else None
+
+
+def _branch_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of a branch's upstream or push destination that is not there (``@{u}``, ``BRANCH@{push}``)."""
+    if (found := _NO_UPSTREAM.search(said)) is not None:
+        return _no_upstream(project, found.group(1))
+    if (found := _NO_BRANCH.search(said)) is not None:
+        return f"no branch {found.group(1)!r} (git branch lists the branches)"
+    if "HEAD does not point to a branch" in said:
+        return (
+            "HEAD is on no branch (detached): @{upstream} and @{push} are those of the branch checked out; name the "
+            "branch (BRANCH@{upstream}) or the remote branch itself (--against <remote>/<branch>)"
+        )
+    return None
+
+
+def _search_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of an abbreviated id of several commits, ``@{-N}`` past the checkouts, and a search of the
+    messages (``:/text``, ``REV^{/text}``) that finds nothing."""
+    if re.fullmatch(r"[0-9a-fA-F]{4,39}", rev) and "is ambiguous" in said:
+        return _ambiguous(project, rev)
+    if (found := re.fullmatch(r"@\{-([0-9]+)\}", rev)) is not None:
+        count = int(found.group(1))
+        return (
+            "no branch was checked out before this one"
+            if count == 1
+            else f"fewer than {count} branches were checked out before this one"
+        ) + " (git reflog lists the checkouts)"
+    if (found := re.fullmatch(r":/(?!!-)!?(.*)", rev, re.DOTALL)) is not None:
+        return f"no commit whose message matches {found.group(1)!r} (git log --all --grep shows those that do)"
+    if (found := re.fullmatch(r"(.+)\^\{/(?!!-)!?(.*)\}", rev, re.DOTALL)) and _commit_of(project, found[1]):
+        return f"no commit whose message matches {found.group(2)!r}, from {found.group(1)} (git log --grep)"
+    return None
+
+
+def _form_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of a path the index lacks (``:members``, the index holding files only) and of ``^{type}`` of a
+    type git does not know (``HEAD^{nope}``)."""
+    if (found := _INDEX_PATH.fullmatch(rev)) is not None:
+        return f"the index holds no file {found.group(1)} (a directory is not in it){_INDEX_TOLD}"
+    peel = re.fullmatch(r"\^\{(?!/)([^{}]*)\}", rev[rev.rfind("^{") :]) if "^{" in rev else None
+    if peel is not None and peel.group(1) not in ("", "commit", "tree", "blob", "tag", "object"):
+        return (
+            f"^{{{peel.group(1)}}} is no type of object git knows (^{{commit}}, ^{{tree}}, ^{{blob}}, ^{{tag}}, "
+            "^{object}, ^{} or ^{/text}: gitrevisions(7))"
+        )
+    return None
+
+
+def _no_upstream(project: Path, branch: str) -> str:
+    """What is said of the upstream of ``branch``, which has none: how to give it one, and what to give instead."""
+    remote = [
+        r
+        for r in _git(project, "for-each-ref", "--format=%(refname:short)", "refs/remotes").splitlines()
+        if not r.endswith("/HEAD")
+    ]
+    same = [r for r in remote if r.split("/", 1)[-1] == branch]
+    instead = f"--against {same[0]}" if same else "--against <remote>/<branch>"
+    known = f" (this clone's remote branches: {_listed(remote, 80)})" if remote and not same else ""
+    return (
+        f"the branch {branch!r} has no upstream (no remote branch it follows: git branch "
+        f"--set-upstream-to=<remote>/<branch> {branch} sets one); give the remote branch itself: {instead}{known}"
+    )
+
+
+def _ambiguous(project: Path, rev: str) -> str | None:
+    """What is said of the abbreviated id ``rev`` that starts several commits' ids: each, with its subject."""
+    candidates = _git(project, "rev-parse", "--disambiguate=" + rev.lower()).split()
+    commits = [c for c in candidates if _git(project, "cat-file", "-t", c) == "commit"]
+    if len(commits) < 2:
+        return None
+    shown = [f"{c[:10]} ({_git(project, 'log', '-1', '--format=%s', c)})" for c in commits]
+    return (
+        f"it starts the ids of several commits: {_listed(shown, 80)}; give more of its characters "
+        f"(--against {commits[0][:10]})"
+    )
+
+
+def _past_history(project: Path, rev: str, said: str = "") -> str | None:
+    """What is said of ``rev`` written as a commit then parents and ancestors (``HEAD^2``, ``main~9``, ``HEAD~1^2``)
+    when one of these steps goes past the history: the commit it starts from, and what it has; None otherwise."""
+    found = re.fullmatch(r"(.+?)((?:[~^][0-9]*)+)", rev, re.DOTALL)
+    if found is None or _commit_of(project, found.group(1)) is None:
+        return None
+    here = found.group(1)
+    for step in re.findall(r"[~^][0-9]*", found.group(2)):
+        count = int(step[1:]) if len(step) > 1 else 1
+        if _commit_of(project, here + step) is not None:
+            here += step
+            continue
+        if step.startswith("~"):
+            before = int(_git(project, "rev-list", "--first-parent", "--count", "--end-of-options", here)) - 1
+            had = "no commit" if before == 0 else plural(before, "commit")
+            return f"{here} has {had} before it along its first parents: {here}{step} goes past the first"
+        parents = len(_git(project, "rev-list", "--parents", "-n", "1", "--end-of-options", here).split()) - 1
+        what = "no parent, the first of its history" if parents == 0 else plural(parents, "parent")
+        return f"{here} (a commit of {what}) has no parent {count}"
+    return None
 
 
 # What a kind of git object is, for a revision that names one that is no commit (HEAD:members, HEAD^{tree})
@@ -220,6 +416,14 @@ _OBJECTS = {"tree": "a directory as a commit holds it", "blob": "a file's conten
 def _is_commit(project: Path, found: str) -> bool:
     """Whether the object ``found`` (an id) is a commit, or a tag that leads to one."""
     return bool(_git(project, "cat-file", "-t", f"{found}^{{}}") == "commit")
+
+
+# A path of the index (:PATH, :N:PATH: gitrevisions(7)), not a search of the messages (:/text)
+_INDEX_PATH = LazyPattern(r":(?![/])(?:[0-3]:)?(.+)", re.DOTALL)
+_INDEX_TOLD = (
+    "; :PATH names what the index (the files staged by git add for the next commit) holds at PATH, not a commit: "
+    "give a commit (--against HEAD), and --members for where the member files are"
+)
 
 
 def _not_a_commit(project: Path, rev: str, found: str) -> str:
@@ -235,6 +439,8 @@ def _not_a_commit(project: Path, rev: str, found: str) -> str:
         if ":" in rev and not rev.startswith(":/")
         else ""
     )
+    if _INDEX_PATH.fullmatch(rev):  # :PATH, :0:PATH: the index's, not a commit's
+        what, path = what.replace("as a commit holds it", "as the index holds it"), _INDEX_TOLD
     return (
         f"{rev!r} names {what}, not a commit: --against takes a commit to compare the working tree with (a branch, "
         f"a tag of a commit, HEAD~1, a commit id){path}"
@@ -340,6 +546,38 @@ def _listed(items: list[str], width: int) -> str:
 def _refuse_revision(rev: str, commit: str, why: str) -> NoReturn:
     """Refuse the revision ``rev`` (``commit``) for what it holds: PicError naming both."""
     raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", why)])
+
+
+def refuse_program_links(project: Path) -> None:
+    """Refuse a project whose program files lead outside it: ``__main__.py``, a module beside it or a file of a
+    package it imports (``components/``, ``pic/``) that is a symbolic link to another directory (another checkout's
+    ``__main__.py``). The plan would evaluate the program there, and describe it as this project's; a revision's
+    links are refused as it is extracted (:func:`_refuse_links`). PicError naming each link and where it leads."""
+    root = project.resolve()
+    found: list[Path] = []
+    for entry in sorted(project.iterdir()) if project.is_dir() else []:
+        if entry.name == "__pycache__" or not (
+            entry.suffix == ".py" or entry.name == "components" or (entry / "__init__.py").exists()
+        ):
+            continue
+        found += [entry] if entry.is_symlink() else []
+        if entry.is_dir() and not entry.is_symlink():
+            for where, dirs, files in os.walk(entry):
+                dirs[:] = [d for d in dirs if d != "__pycache__"]
+                found += [Path(where, name) for name in sorted(dirs + files) if Path(where, name).is_symlink()]
+    problems = []
+    for link in found:
+        target = link.resolve()
+        if target == root or root in target.parents:
+            continue
+        why = (
+            f"is a link to {target}, outside the project: pic plan would evaluate the program there and describe "
+            f"it as this project's; make it the project's own file (git checkout -- {link.relative_to(project)} "
+            "writes it back as committed), or run pic plan in that project (--project)"
+        )
+        problems.append(Problem(display_path(link), None, "", why))
+    if problems:
+        raise PicError(problems)
 
 
 def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Rendering:
@@ -710,6 +948,7 @@ def run(
 ) -> int:
     """Print the plan; exit 0, or 3 when a change deletes, replaces or unprotects something stateful."""
     salt = os.urandom(16)
+    refuse_program_links(project)
     with ExitStack() as stack_:
         # The revision's program runs in a subprocess meanwhile, from the start: two processes, two cores.
         pending = _start_at(project, stack, members, against, salt=salt, stack_=stack_) if against is not None else None
