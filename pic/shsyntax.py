@@ -42,6 +42,9 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 SPECIAL = frozenset("$#?!-@*0123456789")
 # The characters that end a word outside quotes (XCU 2.3: blanks and the operators' first characters)
 WORD_BREAK = " \t;&|()<>"
+# The characters that start a piece of a word longer than itself, or quoted (_Parser._piece_end): an escape, quotes,
+# a substitution
+_PIECE_STARTS = "\\'\"`$"
 
 
 def backquoted(text: str, start: int, quoted: bool) -> tuple[int | None, str, list[int]]:
@@ -302,20 +305,27 @@ class _Parser:
             ch = text[i]
             if ch in WORD_BREAK:
                 break
-            if ch == "\\":
-                i += 2
-            elif ch == "'":
-                close = text.find("'", i + 1)
-                i = n if close < 0 else close + 1
-            elif ch == '"':
-                i = self._double_quoted_end(i + 1)
-            elif ch == "`":
-                i = self._backquoted_end(i + 1, quoted=False)
-            elif ch == "$":
-                i = self._dollar_end(i, quoted=False)
-            else:
-                i += 1
+            i = self._piece_end(i) if ch in _PIECE_STARTS else i + 1
         return min(i, n)
+
+    def _piece_end(self, i: int) -> int:
+        """Where the piece of a word starting at ``i`` ends (may be past the text's end): an escaped character, a
+        quoted text, a substitution (``$(...)``, backquotes, ``${...}``, ``$((...))``, ``$$``...), or one character.
+        Raises _Refused or _TooDeep as the readers of quotes and substitutions do."""
+        text = self.text
+        ch = text[i]
+        if ch == "\\":
+            return i + 2
+        if ch == "'":
+            close = text.find("'", i + 1)
+            return len(text) if close < 0 else close + 1
+        if ch == '"':
+            return self._double_quoted_end(i + 1)
+        if ch == "`":
+            return self._backquoted_end(i + 1, quoted=False)
+        if ch == "$":
+            return self._dollar_end(i, quoted=False)
+        return i + 1
 
     def _double_quoted_end(self, i: int) -> int:
         text, n = self.text, len(self.text)
@@ -768,22 +778,10 @@ def _unquoted(word: str) -> list[bool]:
     while i < n:
         ch = word[i]
         try:
-            if ch == "\\":
-                end = i + 2
-            elif ch == "'":
-                close = word.find("'", i + 1)
-                end = n if close < 0 else close + 1
-            elif ch == '"':
-                end = parser._double_quoted_end(i + 1)
-            elif ch == "`":
-                end = parser._backquoted_end(i + 1, quoted=False)
-            elif ch == "$":
-                end = parser._dollar_end(i, quoted=False)
-            else:
-                end = i + 1
+            end = parser._piece_end(i)
         except (_Refused, _TooDeep):
             end = n  # no word sh read whole: nothing after it told
-        if end > i + 1 or ch in "\\'\"`$":
+        if end > i + 1 or ch in _PIECE_STARTS:
             out[i : min(end, n)] = [False] * (min(end, n) - i)
         i = max(end, i + 1)
     return out
