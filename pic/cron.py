@@ -1192,6 +1192,10 @@ def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[
 
 # What a word of test or [ before == is when == is its operator: an operand (the operators' words before one).
 _TEST_OPERATORS = frozenset(("=", "!=", "!", "(", "[", "test"))
+# The binary operators of dash's test (dash(1), "test"), which make the word before them a string operand.
+_BINARY_TEST_OPERATORS = frozenset(
+    ("=", "!=", "<", ">", "-eq", "-ne", "-gt", "-ge", "-lt", "-le", "-nt", "-ot", "-ef", "-a", "-o")
+)
 # The echo options of bash's: a first word of these letters, and each after it.
 _ECHO_OPTIONS = LazyPattern(r"-[neE]+")
 
@@ -1207,10 +1211,19 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
     if words[0] in ("[", "test"):
         for i in range(1, len(words)):
             before, word, token = words[i - 1], words[i], tokens[i]
-            if word == "==" and (before is None or (before not in _TEST_OPERATORS and not before.startswith("-"))):
+            after = words[i + 1] if i + 1 < len(words) else "]"
+            # == is the operand of a unary operator before it (-n ==) only when nothing but ], -a, -o or ) follows
+            operand = before is not None and before.startswith("-") and after in ("]", "-a", "-o", ")")
+            if word == "==" and (before is None or (before not in _TEST_OPERATORS and not operand)):
                 return [(token.at, _ARGUMENT_WORDS["=="].format(name=words[0]))]
-            # -v NAME: a unary operator, its operand before ] (-v alone is a string, true)
-            if word == "-v" and before in ("[", "test", "!", "(", "-a", "-o") and i + 1 < len(words) - (before == "["):
+            # -v NAME: a unary operator, its operand before ] (-v alone is a string, true), and the left operand of
+            # a binary operator followed by its right one ([ -v = x ]: both tests compare strings, POSIX's rule)
+            if (
+                word == "-v"
+                and before in ("[", "test", "!", "(", "-a", "-o")
+                and i + 1 < len(words) - (before == "[")
+                and not (after in _BINARY_TEST_OPERATORS and i + 2 < len(words) - (words[0] == "["))
+            ):
                 return [(token.at, _ARGUMENT_WORDS["-v"].format(name=words[0]))]
     if words[0] == "set":
         return _set_options(words, tokens)

@@ -1846,6 +1846,8 @@ TEST_AND_ECHO = [
     ('[ "$(date +%u)" == 7 ] && php weekly.php', "== in [", 17, '[ "$D" == 7 ] && echo ran'),
     ('if test "$ENV" == prod; then php cron.php; fi', "== in test", 16, 'if test "$D" == 7; then echo ran; fi'),
     ("[ ! -f ../priv/off ] && [ $D == 7 ] && php a.php", "== in [", 30, "[ ! -f off ] && [ $D == 7 ] && echo ran"),
+    # == after a word of a dash, that word an operand (dash's test takes -7 as no operator, then stops at ==)
+    ('[ -7 == "-$(date +%u)" ] && php weekly.php', "== in [", 6, '[ -7 == "-$D" ] && echo ran'),
     ("[ -v APP_ENV ] || php a.php", "-v in [", 3, "[ -v D ] && echo ran"),
     ("if test ! -v APP_ENV; then php a.php; fi", "-v in test", 11, "test ! -v E && echo ran"),
     ('echo -e "done\\t$(date)" >> ../log/cron.log', "echo -e", 6, 'echo -e "a\\tb"'),
@@ -1904,6 +1906,8 @@ def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what:
         ("[ == = == ] && echo ran", "ran\n"),  # == as an operand
         ('[ -v ] && [ "$D" != -v ] && echo ran', "ran\n"),  # -v as a string
         ("test -n == && echo ran", "ran\n"),
+        ("[ -n == ] && [ -z == -o -n x ] && echo ran", "ran\n"),  # == as the operand of -n, of -z
+        ('[ -v != "$D" ] && [ ! -v = x ] && echo ran', "ran\n"),  # -v as the left operand of a binary test
         ("echo -n ran", "ran"),  # dash's echo takes -n first
         ("echo ran -e", "ran -e\n"),
         ("printf '%s\\n' -e", "-e\n"),
