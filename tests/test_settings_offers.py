@@ -107,6 +107,8 @@ HOST_PORTS = [
     "[fe80::1%eth0]:25",
     "[2001:db8::1%eth0]:25",
     "localhost.:25",
+    "Smtp1.Example.org:25",
+    "smtp1.example.org.:25",
 ]
 
 # What a message offers to write: the value whole, in quotes, or an IPv4 address for a mapped one
