@@ -109,6 +109,7 @@ HOST_PORTS = [
     "localhost.:25",
     "Smtp1.Example.org:25",
     "smtp1.example.org.:25",
+    "[::ffff:10.0.0.1%eth0]:25",
 ]
 
 # What a message offers to write: the value whole, in quotes, or an IPv4 address for a mapped one
