@@ -3930,6 +3930,11 @@ def _encoded_text(m: re.Match[str]) -> str:
     return f" {data.decode('utf-8', 'replace')} "
 
 
+# The zone id of an IPv6 address in brackets (RFC 4007 §11, written %25 in a URL by RFC 6874): an interface's name
+# of 15 characters at most (Linux's IFNAMSIZ), %25eth0 read otherwise as a word of digits and letters
+_ZONE_ID = LazyPattern(r"(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?[A-Za-z0-9_.-]{1,15}\]")
+
+
 def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
     """The words of ``text`` (its first :data:`BESIDE_READ` characters) as :func:`password_beside` reads them,
     split at ``beside``."""
@@ -3940,6 +3945,8 @@ def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
         text = _KEY_MATERIAL.compiled().sub(_not_key_material, text)
     if "=?" in text:
         text = _ENCODED_WORD.compiled().sub(_encoded_text, text)
+    if "%" in text:  # an IPv6 address's zone id ([2001:db8::1%25eth0]) is no word read: an interface's name
+        text = _ZONE_ID.compiled().sub(r"\1]", text)
     words: list[str] = []
     for word in beside.compiled().split(text):
         local, at, domain = word.rpartition("@")
