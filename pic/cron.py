@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import signal
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -1289,10 +1290,7 @@ def _builtin_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]
     its words."""
     name = words[0]
     if name == "trap":
-        for word, token in zip(words[2:], tokens[2:], strict=True):
-            if word is not None and word.upper().removeprefix("SIG") in _BASH_TRAPS:
-                return [(token.at, _ARGUMENT_WORDS["trap"].format(condition=word))]
-        return []
+        return _trap_usage(words, tokens)
     letters, valued = _DASH_OPTIONS[name or ""]
     i = 1
     while i < len(words):
@@ -1301,10 +1299,43 @@ def _builtin_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]
             return []
         wrong = next((c for c in word[1:] if c not in letters), None)
         if wrong is not None:
-            stops = "the whole job stops there" if name in _SPECIAL else "the command is refused when it runs"
+            stops = _STOPS if name in _SPECIAL else "the command is refused when it runs"
             return [(tokens[i].at, _ARGUMENT_WORDS["option"].format(name=name, option=f"-{wrong}", stops=stops))]
         i += 2 if word[-1] in valued else 1  # read -p's prompt
     return []
+
+
+def _trap_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """:func:`_builtin_options` of ``trap``: an option (``trap -p``, ``-l``: dash's has none, and stops the whole
+    job, trap being a special builtin), a condition of bash's (``ERR``), a signal named with ``SIG`` (``SIGTERM``:
+    dash's trap knows ``TERM``, in any case, alone: bad trap, the action never set for it)."""
+    first = 1
+    if len(words) > 1 and words[1] == "--":
+        first = 2
+    elif len(words) > 1 and (word := words[1]) is not None and word.startswith("-") and word != "-":
+        option = word[:2]
+        return [(tokens[1].at, _ARGUMENT_WORDS["option"].format(name="trap", option=option, stops=_STOPS))]
+    for word, token in zip(words[first + 1 :], tokens[first + 1 :], strict=True):
+        if word is None:
+            continue
+        if word.upper().removeprefix("SIG") in _BASH_TRAPS:
+            return [(token.at, _ARGUMENT_WORDS["trap"].format(condition=word))]
+        if word.upper().startswith("SIG") and _signal_name(word[3:]):
+            return [(token.at, _ARGUMENT_WORDS["SIG"].format(condition=word, name=word[3:].upper()))]
+    return []
+
+
+def _signal_name(name: str) -> bool:
+    """Whether ``name`` (``TERM``, ``term``, ``RTMIN+1``) names a signal as dash's trap and kill read one: without
+    ``SIG``, in any case (signal(7)'s names, dash's ``RTMIN`` and ``RTMAX``)."""
+    upper = name.upper()
+    if re.fullmatch(r"RTM(?:IN|AX)(?:[+-][0-9]+)?", upper):
+        return True
+    return f"SIG{upper}" in signal.Signals.__members__
+
+
+# What an option of a special builtin refused does
+_STOPS = "the whole job stops there"
 
 
 _PIPEFAIL_HINT = " (a pipe's status is its last command's: write the commands one after another, a > f && b < f)"
@@ -1318,6 +1349,8 @@ _ARGUMENT_WORDS = {
     "{stops} ({name}: Illegal option, exit 2), doing nothing",
     "trap": "trap ... {condition} (a condition of bash's trap), which dash, the containers' sh, has not: trap is "
     "refused when it runs (bad trap) and the action is never set; trap it on EXIT, or test each command (a || b)",
+    "SIG": "trap ... {condition} (a signal named as bash names it, with SIG), which the trap of dash, the containers' "
+    "sh, does not know: trap is refused when it runs (bad trap) and the action is never set for it; write {name}",
     "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "
     "there (set: Illegal option, exit 2); drop it{hint}",
     "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "

@@ -1899,6 +1899,44 @@ def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what:
     assert told.get(what.partition(" ")[0], "trap it on EXIT") in line, line
 
 
+# trap given bash's forms that dash's refuses: a signal named with SIG (bad trap: the action never set for it) and an
+# option (Illegal option: trap, a special builtin, stops the whole job); with the word told, its place and the hint
+TRAP_FORMS = [
+    ('trap "rm -f ../run/lock" EXIT SIGTERM; php a.php', "trap ... SIGTERM", 31, "write TERM"),
+    ("trap - sigint; php a.php", "trap ... sigint", 8, "write INT"),
+    ("trap -p > ../log/traps; php a.php", "trap -p", 6, "the whole job stops there"),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "told"), TRAP_FORMS)
+def test_trap_given_bash_s_forms_is_refused(tmp_path: Path, command: str, what: str, at: int, told: str) -> None:
+    """trap "..." EXIT SIGTERM was taken, though dash's trap knows signals without SIG alone (bad trap: TERM never
+    trapped), and trap -p though dash's has no option (Illegal option, the whole job stopping there): each is
+    refused at its word, with what to write."""
+    word = what.rpartition(" ")[2]
+    probe = f"trap {word}; echo end" if word.startswith("-") else f"trap 'echo t' {word}; echo end"
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 or runs[0].stderr, runs[0]
+    assert runs[1].returncode == 0 and not runs[1].stderr, runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line and told in line, line
+
+
+@pytest.mark.parametrize(
+    "command", ["trap 'echo ran' TERM INT EXIT", "trap -- 'echo ran' term EXIT", "trap 'echo ran' 0 RTMIN 15"]
+)
+def test_trap_on_signals_named_as_dash_names_them_is_taken(command: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "ran\n", ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
 @pytest.mark.parametrize(
     ("command", "output"),
     [
