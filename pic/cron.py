@@ -1226,8 +1226,8 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
                 and not (after in _BINARY_TEST_OPERATORS and i + 2 < len(words) - (words[0] == "["))
             ):
                 return [(token.at, _ARGUMENT_WORDS["-v"].format(name=words[0]))]
-    if words[0] == "set":
-        return _set_options(words, tokens)
+    if words[0] in ("set", "kill"):
+        return (_set_options if words[0] == "set" else _kill_usage)(words, tokens)
     if words[0] in _DASH_OPTIONS or words[0] == "trap":
         return _builtin_options(words, tokens)
     if words[0] == "echo":
@@ -1334,6 +1334,28 @@ def _signal_name(name: str) -> bool:
     return f"SIG{upper}" in signal.Signals.__members__
 
 
+def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``kill`` (its ``words``) is given a signal named with ``SIG`` (``kill -SIGTERM``, ``kill -s SIGHUP``)
+    or an option of bash's (``kill -n 15``), which the kill of dash refuses (Illegal option, invalid signal: exit 2,
+    no signal sent); dash's -s NAME, -l, -NAME and -NUMBER taken."""
+    word = words[1] if len(words) > 1 else None
+    if word is None or not word.startswith("-") or word in ("-", "--", "-l"):
+        return []
+    if word.startswith("-s"):  # -s NAME, -sNAME
+        name, token = (words[2], tokens[2]) if word == "-s" and len(words) > 2 else (word[2:], tokens[1])
+        if name is not None and name.upper().startswith("SIG") and _signal_name(name[3:]):
+            what = f"kill -s {name}" if word == "-s" else f"kill {word}"
+            return [(token.at, _ARGUMENT_WORDS["kill"].format(what=what, name=name[3:].upper()))]
+        return []
+    rest = word[1:]
+    if rest.isdigit() or _signal_name(rest):
+        return []
+    if rest.upper().startswith("SIG") and _signal_name(rest[3:]):
+        return [(tokens[1].at, _ARGUMENT_WORDS["kill"].format(what=f"kill {word}", name=f"-{rest[3:].upper()}"))]
+    stops = "the command is refused when it runs"
+    return [(tokens[1].at, _ARGUMENT_WORDS["option"].format(name="kill", option=word[:2], stops=stops))]
+
+
 # What an option of a special builtin refused does
 _STOPS = "the whole job stops there"
 
@@ -1351,6 +1373,8 @@ _ARGUMENT_WORDS = {
     "refused when it runs (bad trap) and the action is never set; trap it on EXIT, or test each command (a || b)",
     "SIG": "trap ... {condition} (a signal named as bash names it, with SIG), which the trap of dash, the containers' "
     "sh, does not know: trap is refused when it runs (bad trap) and the action is never set for it; write {name}",
+    "kill": "{what} (a signal named as bash names it, with SIG), which the kill of dash, the containers' sh, does "
+    "not know: the command is refused when it runs (exit 2) and no signal is sent; write {name}",
     "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "
     "there (set: Illegal option, exit 2); drop it{hint}",
     "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "

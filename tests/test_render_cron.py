@@ -1927,6 +1927,48 @@ def test_trap_given_bash_s_forms_is_refused(tmp_path: Path, command: str, what: 
     assert f"holds at character {at} {what}" in line and told in line, line
 
 
+# kill given bash's forms that dash's builtin refuses (kill: Illegal option or invalid signal, exit 2: no signal sent)
+KILL_FORMS = [
+    ("kill -SIGTERM $(cat ../run/worker.pid)", "kill -SIGTERM", 6, "write -TERM"),
+    ("kill -s SIGHUP $(cat ../run/worker.pid)", "kill -s SIGHUP", 9, "write HUP"),
+    ("kill -n 15 $(cat ../run/worker.pid)", "kill -n", 6, "the command is refused when it runs"),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "told"), KILL_FORMS)
+def test_kill_given_bash_s_forms_is_refused(tmp_path: Path, command: str, what: str, at: int, told: str) -> None:
+    """kill -SIGTERM PID, kill -s SIGHUP PID and kill -n 15 PID were taken, though the kill of dash, the containers'
+    sh, knows a signal by its name alone and has no -n: it sends nothing (exit 2); each is refused at its word."""
+    probe = f"sleep 5 & {command.partition(' $(')[0]} $! && echo ran"
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False, timeout=30)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 and runs[0].stdout == "", runs[0]
+    assert (runs[1].returncode, runs[1].stdout) == (0, "ran\n"), runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line and told in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sleep 5 & kill -TERM $!",
+        "sleep 5 & kill -s term $!",
+        "sleep 5 & kill -9 $!",
+        "sleep 5 & kill -- $!",
+        "kill -l > /dev/null",
+    ],
+)
+def test_kill_given_dash_s_forms_is_taken(command: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stderr) == (0, ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
 @pytest.mark.parametrize(
     "command", ["trap 'echo ran' TERM INT EXIT", "trap -- 'echo ran' term EXIT", "trap 'echo ran' 0 RTMIN 15"]
 )
