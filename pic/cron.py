@@ -1296,12 +1296,28 @@ def _builtin_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]
     while i < len(words):
         word = words[i]
         if word is None or word == "--" or not word.startswith("-") or word == "-":
-            return []
+            at = i + (word == "--")
+            return _printf_format(words[at], tokens[at].at) if name == "printf" and at < len(words) else []
         wrong = next((c for c in word[1:] if c not in letters), None)
         if wrong is not None:
             stops = _STOPS if name in _SPECIAL else "the command is refused when it runs"
             return [(tokens[i].at, _ARGUMENT_WORDS["option"].format(name=name, option=f"-{wrong}", stops=stops))]
         i += 2 if word[-1] in valued else 1  # read -p's prompt
+    return []
+
+
+# A directive of printf's format (its flags, width and precision), bash's own caught: %q, %Q (a word quoted for the
+# shell) and %(...)T (a date), which the printf of dash refuses (invalid directive, exit 2: nothing printed)
+_PRINTF_DIRECTIVE = LazyPattern(r"%%|%[-+ #0']*(?:\*|[0-9]+)?(?:\.(?:\*|[0-9]*))?(?P<bash>[qQ]|\([^)]*\)T)?")
+
+
+def _printf_format(word: str | None, at: int) -> list[tuple[int, str]]:
+    """Where the format ``word`` of printf (at character ``at``) holds a directive of bash's (``%q``, ``%(%F)T``)."""
+    if word is None or "%" not in word:
+        return []
+    for m in _PRINTF_DIRECTIVE.compiled().finditer(word):
+        if m["bash"] is not None:
+            return [(at, _ARGUMENT_WORDS["printf"].format(directive=m.group()))]
     return []
 
 
@@ -1375,6 +1391,9 @@ _ARGUMENT_WORDS = {
     "sh, does not know: trap is refused when it runs (bad trap) and the action is never set for it; write {name}",
     "kill": "{what} (a signal named as bash names it, with SIG), which the kill of dash, the containers' sh, does "
     "not know: the command is refused when it runs (exit 2) and no signal is sent; write {name}",
+    "printf": "printf {directive} (a directive of bash's printf), which the printf of dash, the containers' sh, has "
+    "not: the command is refused when it runs (invalid directive, exit 2) and prints nothing; write the date with "
+    "date +FORMAT (date +%F), a word quoted with '...'",
     "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "
     "there (set: Illegal option, exit 2); drop it{hint}",
     "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "

@@ -1970,6 +1970,38 @@ def test_kill_given_dash_s_forms_is_taken(command: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("command", "at", "directive"),
+    [
+        ("printf '%(%F)T\\n' -1 >> ../log/cron.log && php a.php", 8, "%(%F)T"),
+        ('printf -- "run %q\\n" "$1" >> ../log/cron.log', 11, "%q"),
+        ("printf '%s %-8Q' a b > ../run/last", 8, "%-8Q"),
+    ],
+)
+def test_printf_given_bash_s_directives_is_refused(tmp_path: Path, command: str, at: int, directive: str) -> None:
+    """printf '%(%F)T' -1 and printf '%q' were taken, though the printf of dash, the containers' sh, refuses them
+    (invalid directive, exit 2): nothing printed, the job going on without it; each is refused at its format."""
+    probe = f"printf '{directive}' {'-1' if 'T' in directive else 'x'} && echo ran"
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 and "invalid directive" in runs[0].stderr, runs[0]
+    assert runs[1].returncode == 0 and runs[1].stdout.endswith("ran\n"), runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(f"printf {directive}"), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} printf {directive}" in line and "date +%F" in line, line
+
+
+@pytest.mark.parametrize("command", ["printf '%%q %s %5.2f %b\\n' a 1 x", "printf -- '%-8s|%x\\n' a 255"])
+def test_printf_given_dash_s_directives_is_taken(command: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert ran.returncode == 0 and not ran.stderr, ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
     "command", ["trap 'echo ran' TERM INT EXIT", "trap -- 'echo ran' term EXIT", "trap 'echo ran' 0 RTMIN 15"]
 )
 def test_trap_on_signals_named_as_dash_names_them_is_taken(command: str) -> None:
