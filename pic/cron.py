@@ -1226,8 +1226,8 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
                 and not (after in _BINARY_TEST_OPERATORS and i + 2 < len(words) - (words[0] == "["))
             ):
                 return [(token.at, _ARGUMENT_WORDS["-v"].format(name=words[0]))]
-    if words[0] in ("set", "kill"):
-        return (_set_options if words[0] == "set" else _kill_usage)(words, tokens)
+    if (reader := _OPTION_READERS.get(words[0] or "")) is not None:
+        return reader(words, tokens)
     if words[0] in _DASH_OPTIONS or words[0] == "trap":
         return _builtin_options(words, tokens)
     if words[0] == "echo":
@@ -1372,6 +1372,25 @@ def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> 
     return [(tokens[1].at, _ARGUMENT_WORDS["option"].format(name="kill", option=word[:2], stops=stops))]
 
 
+def _no_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``exec`` or ``local`` (``words[0]``) is given an option, which dash's have none of, ``--`` included:
+    ``exec -a NAME`` runs a program named ``-a`` (not found, exit 127: the job ends there), ``local -r x`` stops
+    the whole job (local: bad variable name); ``local -`` (the shell's options saved) taken."""
+    word = words[1] if len(words) > 1 else None
+    if word is None or not word.startswith("-") or (word == "-" and words[0] == "local"):
+        return []
+    return [(tokens[1].at, _ARGUMENT_WORDS[words[0] or ""].format(option=word))]
+
+
+# The builtins whose options (or words) dash reads otherwise than bash, by name
+_OPTION_READERS: dict[str, Callable[[list[str | None], tuple[shsyntax.Token, ...]], list[tuple[int, str]]]] = {
+    "set": _set_options,
+    "kill": _kill_usage,
+    "exec": _no_options,
+    "local": _no_options,
+}
+
+
 # What an option of a special builtin refused does
 _STOPS = "the whole job stops there"
 
@@ -1394,6 +1413,11 @@ _ARGUMENT_WORDS = {
     "printf": "printf {directive} (a directive of bash's printf), which the printf of dash, the containers' sh, has "
     "not: the command is refused when it runs (invalid directive, exit 2) and prints nothing; write the date with "
     "date +FORMAT (date +%F), a word quoted with '...'",
+    "exec": "exec {option} (an option of bash's exec), which the exec of dash, the containers' sh, has none of: it "
+    "runs a program named {option}, which no image has, and the job ends there (not found, exit 127); write exec "
+    "PROGRAM, or the program alone",
+    "local": "local {option} (an option of bash's local), which the local of dash, the containers' sh, has none of: "
+    "it stops the whole job there (local: bad variable name, exit 2); write local NAME=VALUE",
     "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "
     "there (set: Illegal option, exit 2); drop it{hint}",
     "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "

@@ -2002,6 +2002,39 @@ def test_printf_given_dash_s_directives_is_taken(command: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("command", "what", "at", "probe"),
+    [
+        ("exec -a cron-worker php worker.php", "exec -a", 6, "exec -a x echo ran"),
+        ("exec -- php worker.php", "exec --", 6, "exec -- echo ran"),
+        ("run() { local -r dir=../data; php a.php $dir; }; run", "local -r", 15, "f() { local -r x=1; }; f; echo ran"),
+        ("run() { local -- d=../data; php a.php $d; }; run", "local --", 15, "f() { local -- x=1; }; f; echo ran"),
+    ],
+)
+def test_exec_or_local_given_an_option_is_refused(tmp_path: Path, command: str, what: str, at: int, probe: str) -> None:
+    """exec -a NAME PROGRAM and local -r NAME were taken, though dash's exec and local have no option, -- included:
+    exec runs a program named -a (not found, exit 127), local stops the whole job (bad variable name); each is
+    refused at its option."""
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 and runs[0].stdout == "", runs[0]
+    assert (runs[1].returncode, runs[1].stdout) == (0, "ran\n"), runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line and f"write {what.partition(' ')[0]}" in line, line
+
+
+@pytest.mark.parametrize("command", ["exec echo ran", "f() { local - x=1 y; y=ran; echo $y; }; f"])
+def test_exec_or_local_as_dash_reads_them_is_taken(command: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "ran\n", ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
     "command", ["trap 'echo ran' TERM INT EXIT", "trap -- 'echo ran' term EXIT", "trap 'echo ran' 0 RTMIN 15"]
 )
 def test_trap_on_signals_named_as_dash_names_them_is_taken(command: str) -> None:
