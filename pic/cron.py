@@ -1353,16 +1353,16 @@ def _signal_name(name: str) -> bool:
 def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
     """Where ``kill`` (its ``words``) is given a signal named with ``SIG`` (``kill -SIGTERM``, ``kill -s SIGHUP``)
     or an option of bash's (``kill -n 15``), which the kill of dash refuses (Illegal option, invalid signal: exit 2,
-    no signal sent); dash's -s NAME, -l, -NAME and -NUMBER taken."""
+    no signal sent), or ``--`` after ``-NAME`` or ``-NUMBER`` (``kill -9 -- PID``: Illegal number); dash's -s NAME,
+    -l, -NAME and -NUMBER taken."""
     word = words[1] if len(words) > 1 else None
     if word is None or not word.startswith("-") or word in ("-", "--", "-l"):
         return []
+    # the word after -NAME or -NUMBER, which dash reads as a process, -- too (after -s NAME it reads -- as bash does)
+    if not word.startswith("-s") and len(words) > 2 and words[2] == "--":
+        return [(tokens[2].at, _ARGUMENT_WORDS["kill --"].format(signal=word))]
     if word.startswith("-s"):  # -s NAME, -sNAME
-        name, token = (words[2], tokens[2]) if word == "-s" and len(words) > 2 else (word[2:], tokens[1])
-        if name is not None and name.upper().startswith("SIG") and _signal_name(name[3:]):
-            what = f"kill -s {name}" if word == "-s" else f"kill {word}"
-            return [(token.at, _ARGUMENT_WORDS["kill"].format(what=what, name=name[3:].upper()))]
-        return []
+        return _kill_s(word, words, tokens)
     rest = word[1:]
     if rest.isdigit() or _signal_name(rest):
         return []
@@ -1370,6 +1370,15 @@ def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> 
         return [(tokens[1].at, _ARGUMENT_WORDS["kill"].format(what=f"kill {word}", name=f"-{rest[3:].upper()}"))]
     stops = "the command is refused when it runs"
     return [(tokens[1].at, _ARGUMENT_WORDS["option"].format(name="kill", option=word[:2], stops=stops))]
+
+
+def _kill_s(word: str, words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """:func:`_kill_usage` of ``kill -s NAME`` or ``kill -sNAME`` (``word``): a NAME with ``SIG`` refused."""
+    name, token = (words[2], tokens[2]) if word == "-s" and len(words) > 2 else (word[2:], tokens[1])
+    if name is not None and name.upper().startswith("SIG") and _signal_name(name[3:]):
+        what = f"kill -s {name}" if word == "-s" else f"kill {word}"
+        return [(token.at, _ARGUMENT_WORDS["kill"].format(what=what, name=name[3:].upper()))]
+    return []
 
 
 def _no_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
@@ -1413,6 +1422,9 @@ _ARGUMENT_WORDS = {
     "printf": "printf {directive} (a directive of bash's printf), which the printf of dash, the containers' sh, has "
     "not: the command is refused when it runs (invalid directive, exit 2) and prints nothing; write the date with "
     "date +FORMAT (date +%F), a word quoted with '...'",
+    "kill --": "-- after kill {signal}, which the kill of dash, the containers' sh, reads as a process's number: the "
+    "command is refused when it runs (Illegal number, exit 2) and no signal is sent; write kill {signal} PID, "
+    "without --",
     "exec": "exec {option} (an option of bash's exec), which the exec of dash, the containers' sh, has none of: it "
     "runs a program named {option}, which no image has, and the job ends there (not found, exit 127); write exec "
     "PROGRAM, or the program alone",

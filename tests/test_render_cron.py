@@ -1932,6 +1932,8 @@ KILL_FORMS = [
     ("kill -SIGTERM $(cat ../run/worker.pid)", "kill -SIGTERM", 6, "write -TERM"),
     ("kill -s SIGHUP $(cat ../run/worker.pid)", "kill -s SIGHUP", 9, "write HUP"),
     ("kill -n 15 $(cat ../run/worker.pid)", "kill -n", 6, "the command is refused when it runs"),
+    ("kill -9 -- $(cat ../run/worker.pid)", "-- after kill -9", 9, "write kill -9 PID, without --"),
+    ("kill -TERM -- $(cat ../run/worker.pid)", "-- after kill -TERM", 12, "without --"),
 ]
 
 
@@ -1956,7 +1958,7 @@ def test_kill_given_bash_s_forms_is_refused(tmp_path: Path, command: str, what: 
     "command",
     [
         "sleep 5 & kill -TERM $!",
-        "sleep 5 & kill -s term $!",
+        "sleep 5 & kill -s term -- $!",
         "sleep 5 & kill -9 $!",
         "sleep 5 & kill -- $!",
         "kill -l > /dev/null",
