@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import signal
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -1192,6 +1193,10 @@ def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[
 
 # What a word of test or [ before == is when == is its operator: an operand (the operators' words before one).
 _TEST_OPERATORS = frozenset(("=", "!=", "!", "(", "[", "test"))
+# The binary operators of dash's test (dash(1), "test"), which make the word before them a string operand.
+_BINARY_TEST_OPERATORS = frozenset(
+    ("=", "!=", "<", ">", "-eq", "-ne", "-gt", "-ge", "-lt", "-le", "-nt", "-ot", "-ef", "-a", "-o")
+)
 # The echo options of bash's: a first word of these letters, and each after it.
 _ECHO_OPTIONS = LazyPattern(r"-[neE]+")
 
@@ -1207,13 +1212,22 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
     if words[0] in ("[", "test"):
         for i in range(1, len(words)):
             before, word, token = words[i - 1], words[i], tokens[i]
-            if word == "==" and (before is None or (before not in _TEST_OPERATORS and not before.startswith("-"))):
+            after = words[i + 1] if i + 1 < len(words) else "]"
+            # == is the operand of a unary operator before it (-n ==) only when nothing but ], -a, -o or ) follows
+            operand = before is not None and before.startswith("-") and after in ("]", "-a", "-o", ")")
+            if word == "==" and (before is None or (before not in _TEST_OPERATORS and not operand)):
                 return [(token.at, _ARGUMENT_WORDS["=="].format(name=words[0]))]
-            # -v NAME: a unary operator, its operand before ] (-v alone is a string, true)
-            if word == "-v" and before in ("[", "test", "!", "(", "-a", "-o") and i + 1 < len(words) - (before == "["):
+            # -v NAME: a unary operator, its operand before ] (-v alone is a string, true), and the left operand of
+            # a binary operator followed by its right one ([ -v = x ]: both tests compare strings, POSIX's rule)
+            if (
+                word == "-v"
+                and before in ("[", "test", "!", "(", "-a", "-o")
+                and i + 1 < len(words) - (before == "[")
+                and not (after in _BINARY_TEST_OPERATORS and i + 2 < len(words) - (words[0] == "["))
+            ):
                 return [(token.at, _ARGUMENT_WORDS["-v"].format(name=words[0]))]
-    if words[0] == "set":
-        return _set_options(words, tokens)
+    if (reader := _OPTION_READERS.get(words[0] or "")) is not None:
+        return reader(words, tokens)
     if words[0] in _DASH_OPTIONS or words[0] == "trap":
         return _builtin_options(words, tokens)
     if words[0] == "echo":
@@ -1276,22 +1290,118 @@ def _builtin_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]
     its words."""
     name = words[0]
     if name == "trap":
-        for word, token in zip(words[2:], tokens[2:], strict=True):
-            if word is not None and word.upper().removeprefix("SIG") in _BASH_TRAPS:
-                return [(token.at, _ARGUMENT_WORDS["trap"].format(condition=word))]
-        return []
+        return _trap_usage(words, tokens)
     letters, valued = _DASH_OPTIONS[name or ""]
     i = 1
     while i < len(words):
         word = words[i]
         if word is None or word == "--" or not word.startswith("-") or word == "-":
-            return []
+            at = i + (word == "--")
+            return _printf_format(words[at], tokens[at].at) if name == "printf" and at < len(words) else []
         wrong = next((c for c in word[1:] if c not in letters), None)
         if wrong is not None:
-            stops = "the whole job stops there" if name in _SPECIAL else "the command is refused when it runs"
+            stops = _STOPS if name in _SPECIAL else "the command is refused when it runs"
             return [(tokens[i].at, _ARGUMENT_WORDS["option"].format(name=name, option=f"-{wrong}", stops=stops))]
         i += 2 if word[-1] in valued else 1  # read -p's prompt
     return []
+
+
+# A directive of printf's format (its flags, width and precision), bash's own caught: %q, %Q (a word quoted for the
+# shell) and %(...)T (a date), which the printf of dash refuses (invalid directive, exit 2: nothing printed)
+_PRINTF_DIRECTIVE = LazyPattern(r"%%|%[-+ #0']*(?:\*|[0-9]+)?(?:\.(?:\*|[0-9]*))?(?P<bash>[qQ]|\([^)]*\)T)?")
+
+
+def _printf_format(word: str | None, at: int) -> list[tuple[int, str]]:
+    """Where the format ``word`` of printf (at character ``at``) holds a directive of bash's (``%q``, ``%(%F)T``)."""
+    if word is None or "%" not in word:
+        return []
+    for m in _PRINTF_DIRECTIVE.compiled().finditer(word):
+        if m["bash"] is not None:
+            return [(at, _ARGUMENT_WORDS["printf"].format(directive=m.group()))]
+    return []
+
+
+def _trap_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """:func:`_builtin_options` of ``trap``: an option (``trap -p``, ``-l``: dash's has none, and stops the whole
+    job, trap being a special builtin), a condition of bash's (``ERR``), a signal named with ``SIG`` (``SIGTERM``:
+    dash's trap knows ``TERM``, in any case, alone: bad trap, the action never set for it)."""
+    first = 1
+    if len(words) > 1 and words[1] == "--":
+        first = 2
+    elif len(words) > 1 and (word := words[1]) is not None and word.startswith("-") and word != "-":
+        option = word[:2]
+        return [(tokens[1].at, _ARGUMENT_WORDS["option"].format(name="trap", option=option, stops=_STOPS))]
+    for word, token in zip(words[first + 1 :], tokens[first + 1 :], strict=True):
+        if word is None:
+            continue
+        if word.upper().removeprefix("SIG") in _BASH_TRAPS:
+            return [(token.at, _ARGUMENT_WORDS["trap"].format(condition=word))]
+        if word.upper().startswith("SIG") and _signal_name(word[3:]):
+            return [(token.at, _ARGUMENT_WORDS["SIG"].format(condition=word, name=word[3:].upper()))]
+    return []
+
+
+def _signal_name(name: str) -> bool:
+    """Whether ``name`` (``TERM``, ``term``, ``RTMIN+1``) names a signal as dash's trap and kill read one: without
+    ``SIG``, in any case (signal(7)'s names, dash's ``RTMIN`` and ``RTMAX``)."""
+    upper = name.upper()
+    if re.fullmatch(r"RTM(?:IN|AX)(?:[+-][0-9]+)?", upper):
+        return True
+    return f"SIG{upper}" in signal.Signals.__members__
+
+
+def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``kill`` (its ``words``) is given a signal named with ``SIG`` (``kill -SIGTERM``, ``kill -s SIGHUP``)
+    or an option of bash's (``kill -n 15``), which the kill of dash refuses (Illegal option, invalid signal: exit 2,
+    no signal sent), or ``--`` after ``-NAME`` or ``-NUMBER`` (``kill -9 -- PID``: Illegal number); dash's -s NAME,
+    -l, -NAME and -NUMBER taken."""
+    word = words[1] if len(words) > 1 else None
+    if word is None or not word.startswith("-") or word in ("-", "--", "-l"):
+        return []
+    # the word after -NAME or -NUMBER, which dash reads as a process, -- too (after -s NAME it reads -- as bash does)
+    if not word.startswith("-s") and len(words) > 2 and words[2] == "--":
+        return [(tokens[2].at, _ARGUMENT_WORDS["kill --"].format(signal=word))]
+    if word.startswith("-s"):  # -s NAME, -sNAME
+        return _kill_s(word, words, tokens)
+    rest = word[1:]
+    if rest.isdigit() or _signal_name(rest):
+        return []
+    if rest.upper().startswith("SIG") and _signal_name(rest[3:]):
+        return [(tokens[1].at, _ARGUMENT_WORDS["kill"].format(what=f"kill {word}", name=f"-{rest[3:].upper()}"))]
+    stops = "the command is refused when it runs"
+    return [(tokens[1].at, _ARGUMENT_WORDS["option"].format(name="kill", option=word[:2], stops=stops))]
+
+
+def _kill_s(word: str, words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """:func:`_kill_usage` of ``kill -s NAME`` or ``kill -sNAME`` (``word``): a NAME with ``SIG`` refused."""
+    name, token = (words[2], tokens[2]) if word == "-s" and len(words) > 2 else (word[2:], tokens[1])
+    if name is not None and name.upper().startswith("SIG") and _signal_name(name[3:]):
+        what = f"kill -s {name}" if word == "-s" else f"kill {word}"
+        return [(token.at, _ARGUMENT_WORDS["kill"].format(what=what, name=name[3:].upper()))]
+    return []
+
+
+def _no_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``exec`` or ``local`` (``words[0]``) is given an option, which dash's have none of, ``--`` included:
+    ``exec -a NAME`` runs a program named ``-a`` (not found, exit 127: the job ends there), ``local -r x`` stops
+    the whole job (local: bad variable name); ``local -`` (the shell's options saved) taken."""
+    word = words[1] if len(words) > 1 else None
+    if word is None or not word.startswith("-") or (word == "-" and words[0] == "local"):
+        return []
+    return [(tokens[1].at, _ARGUMENT_WORDS[words[0] or ""].format(option=word))]
+
+
+# The builtins whose options (or words) dash reads otherwise than bash, by name
+_OPTION_READERS: dict[str, Callable[[list[str | None], tuple[shsyntax.Token, ...]], list[tuple[int, str]]]] = {
+    "set": _set_options,
+    "kill": _kill_usage,
+    "exec": _no_options,
+    "local": _no_options,
+}
+
+
+# What an option of a special builtin refused does
+_STOPS = "the whole job stops there"
 
 
 _PIPEFAIL_HINT = " (a pipe's status is its last command's: write the commands one after another, a > f && b < f)"
@@ -1305,6 +1415,21 @@ _ARGUMENT_WORDS = {
     "{stops} ({name}: Illegal option, exit 2), doing nothing",
     "trap": "trap ... {condition} (a condition of bash's trap), which dash, the containers' sh, has not: trap is "
     "refused when it runs (bad trap) and the action is never set; trap it on EXIT, or test each command (a || b)",
+    "SIG": "trap ... {condition} (a signal named as bash names it, with SIG), which the trap of dash, the containers' "
+    "sh, does not know: trap is refused when it runs (bad trap) and the action is never set for it; write {name}",
+    "kill": "{what} (a signal named as bash names it, with SIG), which the kill of dash, the containers' sh, does "
+    "not know: the command is refused when it runs (exit 2) and no signal is sent; write {name}",
+    "printf": "printf {directive} (a directive of bash's printf), which the printf of dash, the containers' sh, has "
+    "not: the command is refused when it runs (invalid directive, exit 2) and prints nothing; write the date with "
+    "date +FORMAT (date +%F), a word quoted with '...'",
+    "kill --": "-- after kill {signal}, which the kill of dash, the containers' sh, reads as a process's number: the "
+    "command is refused when it runs (Illegal number, exit 2) and no signal is sent; write kill {signal} PID, "
+    "without --",
+    "exec": "exec {option} (an option of bash's exec), which the exec of dash, the containers' sh, has none of: it "
+    "runs a program named {option}, which no image has, and the job ends there (not found, exit 127); write exec "
+    "PROGRAM, or the program alone",
+    "local": "local {option} (an option of bash's local), which the local of dash, the containers' sh, has none of: "
+    "it stops the whole job there (local: bad variable name, exit 2); write local NAME=VALUE",
     "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "
     "there (set: Illegal option, exit 2); drop it{hint}",
     "==": "== in {name} (bash's test of equality), which the test of dash, the containers' sh, does not have: it stops "

@@ -227,6 +227,14 @@ def _exception_problems(
     return out
 
 
+def _last_day_said(status: str) -> str:
+    """What the warning on an exception's last day says of the site, by the member's ``status``: an active one's
+    stops tomorrow; a suspended one's answers 503 already (no PHP runs), and may run on the runtime tonight at most."""
+    if status == "active":
+        return "its last day: the site stops tomorrow"
+    return f"its last day: the site, {status}, may run on it until tonight if put back today, not after"
+
+
 def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
     """Warnings and errors of the end-of-life policy on day ``on``."""
     statuses = {
@@ -270,7 +278,7 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                             line,
                             "site.php",
                             f'"{key}": {ended}; allowed by exception until {exc.until.isoformat()}'
-                            + (", today, its last day: the site stops tomorrow" if exc.until == on else "")
+                            + (f", today, {_last_day_said(m.status)}" if exc.until == on else "")
                             + f" ({who})",
                             "warning",
                         )

@@ -79,6 +79,7 @@ from pic.validators import (
     check_ip,
     check_ssh_key,
     docker_cpus,
+    ipv4_inside,
     is_this_machine,
     public_name_problem,
     short_repr,
@@ -325,7 +326,13 @@ def _no_zone_id(value: str) -> str:
             "give the mirror's name or an address reachable without a zone id",
             names_value=True,
         )
-    whole = f"{m['before']}{join_host_port(str(address), None)}{m['after']}"
+    # an IPv4-mapped address without its zone id is refused in turn: its IPv4 address is what the URL then takes
+    inside = ipv4_inside(address) if isinstance(address, ipaddress.IPv6Address) else None
+    whole = f"{m['before']}{join_host_port(str(inside or address), None)}{m['after']}"
+    try:
+        _url_authority(whole)
+    except ValueError as again:
+        raise SubfieldError((), f"{what}, and {short_repr(whole, 300)} {again}", names_value=True) from None
     raise SubfieldError((), f"{what}: write {short_repr(whole, 300)}", names_value=True)
 
 

@@ -2170,6 +2170,9 @@ def _around(
         why = str(refused)
         if why == "is not an IPv4 or IPv6 address":
             return None
+        if isinstance(refused, OfferRefusal):  # ::ffff:10.0.0.1 inside: its IPv4 address, offered whole by host:port
+            without = f"{what}, and {inner!r} inside {refused.without}"
+            return OfferRefusal(f"{what}, and {inner!r} inside {why}", refused.offered, without)
         return f"{what}, and {inner!r} inside {why}"
     field_why = None if refuses is None else refuses(ipaddress.ip_address(address))
     if field_why is not None:

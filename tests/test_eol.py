@@ -483,3 +483,16 @@ def test_the_warning_on_an_exceptions_last_day_says_it_is_today(
     )
     assert warning.severity == "warning", warning
     assert f"allowed by exception until {until.isoformat()}{', ' + said if said else ' ('}" in warning.message, warning
+
+
+def test_the_warning_on_a_suspended_members_exceptions_last_day_says_its_site_does_not_run(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """On the last day of a suspended member's exception, pic check said the site stops tomorrow, though it answers
+    503 already (PHP does not run there): it says that, suspended, the site may run on the runtime until tonight if
+    it is put back today, not after, as pic notify's message does."""
+    until = dt.date(2027, 3, 31)
+    (warning,) = _evaluate(tmp_path, settings, _site("7.4", status="suspended", exceptions=_exception(until)), until)
+    assert warning.severity == "warning", warning
+    assert "today, its last day" in warning.message and "stops tomorrow" not in warning.message, warning
+    assert "suspended" in warning.message, warning

@@ -545,6 +545,20 @@ def test_against_a_range_of_revisions_is_named_not_hidden(two_hosts: Path) -> No
         assert "not shown" not in proc.stderr, (rev, proc.stderr)
 
 
+def test_against_a_revision_with_a_blank_around_it_is_named_and_offered_without(two_hosts: Path) -> None:
+    """'HEAD~1 ' (a space pasted after it) was written 'the value (not shown: it may be a secret) is not a revision',
+    and ' HEAD' told as a name mistyped: each is named, told of its blank, and the revision offered without it when
+    git resolves it."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    for rev, offered in (("HEAD~1 ", "HEAD~1"), (" HEAD", "HEAD"), ("\tmain~1", None)):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1 and f"--against: {rev!r} is not a revision" in proc.stderr, (rev, proc.stderr)
+        assert "not shown" not in proc.stderr and "blank" in proc.stderr, (rev, proc.stderr)
+        if offered is not None:
+            assert f"--against {offered}" in proc.stderr, (rev, proc.stderr)
+
+
 def test_against_the_upstream_of_a_branch_without_one_says_so(two_hosts: Path) -> None:
     """@{upstream}, @{u}, BRANCH@{push} in a branch with no upstream: was "is not a revision of this repository", as
     for a name mistyped; it says the branch has none, and what to give instead."""

@@ -1846,6 +1846,8 @@ TEST_AND_ECHO = [
     ('[ "$(date +%u)" == 7 ] && php weekly.php', "== in [", 17, '[ "$D" == 7 ] && echo ran'),
     ('if test "$ENV" == prod; then php cron.php; fi', "== in test", 16, 'if test "$D" == 7; then echo ran; fi'),
     ("[ ! -f ../priv/off ] && [ $D == 7 ] && php a.php", "== in [", 30, "[ ! -f off ] && [ $D == 7 ] && echo ran"),
+    # == after a word of a dash, that word an operand (dash's test takes -7 as no operator, then stops at ==)
+    ('[ -7 == "-$(date +%u)" ] && php weekly.php', "== in [", 6, '[ -7 == "-$D" ] && echo ran'),
     ("[ -v APP_ENV ] || php a.php", "-v in [", 3, "[ -v D ] && echo ran"),
     ("if test ! -v APP_ENV; then php a.php; fi", "-v in test", 11, "test ! -v E && echo ran"),
     ('echo -e "done\\t$(date)" >> ../log/cron.log', "echo -e", 6, 'echo -e "a\\tb"'),
@@ -1897,6 +1899,153 @@ def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what:
     assert told.get(what.partition(" ")[0], "trap it on EXIT") in line, line
 
 
+# trap given bash's forms that dash's refuses: a signal named with SIG (bad trap: the action never set for it) and an
+# option (Illegal option: trap, a special builtin, stops the whole job); with the word told, its place and the hint
+TRAP_FORMS = [
+    ('trap "rm -f ../run/lock" EXIT SIGTERM; php a.php', "trap ... SIGTERM", 31, "write TERM"),
+    ("trap - sigint; php a.php", "trap ... sigint", 8, "write INT"),
+    ("trap -p > ../log/traps; php a.php", "trap -p", 6, "the whole job stops there"),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "told"), TRAP_FORMS)
+def test_trap_given_bash_s_forms_is_refused(tmp_path: Path, command: str, what: str, at: int, told: str) -> None:
+    """trap "..." EXIT SIGTERM was taken, though dash's trap knows signals without SIG alone (bad trap: TERM never
+    trapped), and trap -p though dash's has no option (Illegal option, the whole job stopping there): each is
+    refused at its word, with what to write."""
+    word = what.rpartition(" ")[2]
+    probe = f"trap {word}; echo end" if word.startswith("-") else f"trap 'echo t' {word}; echo end"
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 or runs[0].stderr, runs[0]
+    assert runs[1].returncode == 0 and not runs[1].stderr, runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line and told in line, line
+
+
+# kill given bash's forms that dash's builtin refuses (kill: Illegal option or invalid signal, exit 2: no signal sent)
+KILL_FORMS = [
+    ("kill -SIGTERM $(cat ../run/worker.pid)", "kill -SIGTERM", 6, "write -TERM"),
+    ("kill -s SIGHUP $(cat ../run/worker.pid)", "kill -s SIGHUP", 9, "write HUP"),
+    ("kill -n 15 $(cat ../run/worker.pid)", "kill -n", 6, "the command is refused when it runs"),
+    ("kill -9 -- $(cat ../run/worker.pid)", "-- after kill -9", 9, "write kill -9 PID, without --"),
+    ("kill -TERM -- $(cat ../run/worker.pid)", "-- after kill -TERM", 12, "without --"),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "told"), KILL_FORMS)
+def test_kill_given_bash_s_forms_is_refused(tmp_path: Path, command: str, what: str, at: int, told: str) -> None:
+    """kill -SIGTERM PID, kill -s SIGHUP PID and kill -n 15 PID were taken, though the kill of dash, the containers'
+    sh, knows a signal by its name alone and has no -n: it sends nothing (exit 2); each is refused at its word."""
+    probe = f"sleep 5 & {command.partition(' $(')[0]} $! && echo ran"
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False, timeout=30)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 and runs[0].stdout == "", runs[0]
+    assert (runs[1].returncode, runs[1].stdout) == (0, "ran\n"), runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line and told in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sleep 5 & kill -TERM $!",
+        "sleep 5 & kill -s term -- $!",
+        "sleep 5 & kill -9 $!",
+        "sleep 5 & kill -- $!",
+        "kill -l > /dev/null",
+    ],
+)
+def test_kill_given_dash_s_forms_is_taken(command: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stderr) == (0, ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "at", "directive"),
+    [
+        ("printf '%(%F)T\\n' -1 >> ../log/cron.log && php a.php", 8, "%(%F)T"),
+        ('printf -- "run %q\\n" "$1" >> ../log/cron.log', 11, "%q"),
+        ("printf '%s %-8Q' a b > ../run/last", 8, "%-8Q"),
+    ],
+)
+def test_printf_given_bash_s_directives_is_refused(tmp_path: Path, command: str, at: int, directive: str) -> None:
+    """printf '%(%F)T' -1 and printf '%q' were taken, though the printf of dash, the containers' sh, refuses them
+    (invalid directive, exit 2): nothing printed, the job going on without it; each is refused at its format."""
+    probe = f"printf '{directive}' {'-1' if 'T' in directive else 'x'} && echo ran"
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 and "invalid directive" in runs[0].stderr, runs[0]
+    assert runs[1].returncode == 0 and runs[1].stdout.endswith("ran\n"), runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(f"printf {directive}"), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} printf {directive}" in line and "date +%F" in line, line
+
+
+@pytest.mark.parametrize("command", ["printf '%%q %s %5.2f %b\\n' a 1 x", "printf -- '%-8s|%x\\n' a 255"])
+def test_printf_given_dash_s_directives_is_taken(command: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert ran.returncode == 0 and not ran.stderr, ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "what", "at", "probe"),
+    [
+        ("exec -a cron-worker php worker.php", "exec -a", 6, "exec -a x echo ran"),
+        ("exec -- php worker.php", "exec --", 6, "exec -- echo ran"),
+        ("run() { local -r dir=../data; php a.php $dir; }; run", "local -r", 15, "f() { local -r x=1; }; f; echo ran"),
+        ("run() { local -- d=../data; php a.php $d; }; run", "local --", 15, "f() { local -- x=1; }; f; echo ran"),
+    ],
+)
+def test_exec_or_local_given_an_option_is_refused(tmp_path: Path, command: str, what: str, at: int, probe: str) -> None:
+    """exec -a NAME PROGRAM and local -r NAME were taken, though dash's exec and local have no option, -- included:
+    exec runs a program named -a (not found, exit 127), local stops the whole job (bad variable name); each is
+    refused at its option."""
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 and runs[0].stdout == "", runs[0]
+    assert (runs[1].returncode, runs[1].stdout) == (0, "ran\n"), runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line and f"write {what.partition(' ')[0]}" in line, line
+
+
+@pytest.mark.parametrize("command", ["exec echo ran", "f() { local - x=1 y; y=ran; echo $y; }; f"])
+def test_exec_or_local_as_dash_reads_them_is_taken(command: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "ran\n", ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
+    "command", ["trap 'echo ran' TERM INT EXIT", "trap -- 'echo ran' term EXIT", "trap 'echo ran' 0 RTMIN 15"]
+)
+def test_trap_on_signals_named_as_dash_names_them_is_taken(command: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "ran\n", ""), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
 @pytest.mark.parametrize(
     ("command", "output"),
     [
@@ -1904,6 +2053,8 @@ def test_builtins_used_as_bash_s_are_refused(tmp_path: Path, command: str, what:
         ("[ == = == ] && echo ran", "ran\n"),  # == as an operand
         ('[ -v ] && [ "$D" != -v ] && echo ran', "ran\n"),  # -v as a string
         ("test -n == && echo ran", "ran\n"),
+        ("[ -n == ] && [ -z == -o -n x ] && echo ran", "ran\n"),  # == as the operand of -n, of -z
+        ('[ -v != "$D" ] && [ ! -v = x ] && echo ran', "ran\n"),  # -v as the left operand of a binary test
         ("echo -n ran", "ran"),  # dash's echo takes -n first
         ("echo ran -e", "ran -e\n"),
         ("printf '%s\\n' -e", "-e\n"),

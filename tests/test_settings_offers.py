@@ -87,6 +87,7 @@ ADDRESSES = [
     "[2001:DB8::5]",
     "Web1.Example.org",
     "web1.example.org.",
+    "[2001:db8::1%25eth0]:53",
 ]
 HOST_PORTS = [
     "Localhost",
@@ -107,6 +108,11 @@ HOST_PORTS = [
     "[fe80::1%eth0]:25",
     "[2001:db8::1%eth0]:25",
     "localhost.:25",
+    "Smtp1.Example.org:25",
+    "smtp1.example.org.:25",
+    "[::ffff:10.0.0.1%eth0]:25",
+    "[2001:db8::1%25eth0]:25",
+    "[::ffff:10.0.0.1%25eth0]:25",
 ]
 
 # What a message offers to write: the value whole, in quotes, or an IPv4 address for a mapped one

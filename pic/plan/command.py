@@ -304,11 +304,21 @@ def _why_none(project: Path, rev: str, said: str) -> str | None:
     (``HEAD@{9}``), ``@{-1}`` without an earlier checkout, a parent or ancestor past the history (``HEAD^2``,
     ``HEAD~9``), a search of the messages that finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of
     several commits; None otherwise."""
-    for reader in (_branch_told, _search_told, _form_told, _past_history):
+    for reader in (_blank_told, _branch_told, _search_told, _form_told, _past_history):
         if (told := reader(project, rev, said)) is not None:
             return told
     words = re.sub(r"^(?:fatal|error): ", "", said)  # git's own reason (a reflog shorter than asked), if any
     return f"git: {words}" if words and "Needed a single revision" not in words else None
+
+
+def _blank_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of a revision with a blank before or after it (``HEAD~1 ``, a space pasted with it), which git
+    reads as part of the name: the revision without it offered when it names a commit."""
+    bare = rev.strip()
+    if bare == rev or not bare:
+        return None
+    told = "it has a blank before or after it (pasted with it), which git reads as part of the name"
+    return f"{told}: --against {bare}" if _commit_of(project, bare) is not None else told
 
 
 def _branch_told(project: Path, rev: str, said: str) -> str | None:
