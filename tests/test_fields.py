@@ -1818,7 +1818,7 @@ def test_an_address_written_with_more_than_the_address_says_what_to_write(value:
         ("::ffff:10.0.0.11/96", "holds a prefix length (/96), a network's", "is an IPv4-mapped IPv6 address"),
         ("[::FFFF:a00:b]:22", "holds a port (:22)", "is an IPv4-mapped IPv6 address"),
         ("10.000.0.11/24", "holds a prefix length (/24), a network's", "has a leading zero in a number (000)"),
-        ("[fe80::1%eth0]", "is in square brackets", "has an IPv6 zone"),
+        ("[fe80::1%eth0]", "is in square brackets", "has a zone id"),
         ("10.0.0.011:22", "holds a port (:22)", "has a leading zero in a number (011)"),
     ],
 )
