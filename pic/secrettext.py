@@ -3863,15 +3863,18 @@ _PLAIN_LOCAL_PART = LazyPattern(r"[^\W_]+(?:[._+-]+[^\W_]+)*")
 # (mysql:password, a Pulumi key's namespace and name; \x1b[2J.org, a name and the escape written before it)
 _KEY_BESIDE = LazyPattern(r"\s+")
 # A word that names a thing rather than hides one, though it reads as a password (:func:`labelled_password`): a
-# host's or a file's name, in any case and with the root's dot (web1.example.org, Smtp1.Example.org,
-# smtp1.example.org., s3.example.net, id_ed25519.pub: a setting's host mistyped so is told, its name to write shown)
-# and a URL's scheme before its // (socks5:); a version and the name of its build or package (8.3-FPM, php8.3-fpm,
+# host's or a file's name, with the root's dot or not (web1.example.org, smtp1.example.org., s3.example.net,
+# id_ed25519.pub: a setting's host mistyped so is told, its name to write shown), in capitals a name of three labels
+# at least, its last in small letters or the whole in capitals (Smtp1.Example.org, SMTP1.EXAMPLE.ORG), as a host's
+# name is written (a password of a word and a name's ending, Velo2024.Paris, Velo2024.Org, Lilas2024.fr, is none);
+# a URL's scheme before its // (socks5:); a version and the name of its build or package (8.3-FPM, php8.3-fpm,
 # 10.11.6-MariaDB,
 # 8.2.28-1~deb12u1: a program's name in small letters or in capitals, numbers joined by dots, then words of letters
 # or of small letters and digits; not Lilas12.5-X nor 8.3-Lilas2024x); an offset from GMT or UTC as the tz database's
 # Etc/ zones and clocks write it (Etc/GMT+13, UTC+05:30: GMT+13 and UTC+05 between the signs; not GMT+13x)
 _NAME_WORD = LazyPattern(
-    r"(?i:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63})\.?|[A-Za-z][A-Za-z0-9+.-]*:"
+    r"(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63}|[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+\.[a-z]{2,63}"
+    r"|[A-Z0-9_-]+(?:\.[A-Z0-9_-]+)+\.[A-Z]{2,63})\.?|[A-Za-z][A-Za-z0-9+.-]*:"
     r"|(?:[a-z]+|[A-Z]+)?[-_]?[0-9]+(?:\.[0-9]+)+(?:[-+~.](?:[A-Za-z]+|[a-z0-9]+))*"
     r"|(?i:gmt|utc)[+-][0-9]{1,2}"
 )
@@ -3931,8 +3934,9 @@ def _encoded_text(m: re.Match[str]) -> str:
 
 
 # The zone id of an IPv6 address in brackets (RFC 4007 §11, written %25 in a URL by RFC 6874): an interface's name
-# of 15 characters at most (Linux's IFNAMSIZ), %25eth0 read otherwise as a word of digits and letters
-_ZONE_ID = LazyPattern(r"(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?[A-Za-z0-9_.-]{1,15}\]")
+# of 15 characters at most (Linux's IFNAMSIZ), in small letters as the kernel and udev name them (eth0, enp3s0,
+# wlp2s0), %25eth0 read otherwise as a word of digits and letters; a zone holding a capital ([::1%Lilas2024]) is read
+_ZONE_ID = LazyPattern(r"(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?[a-z0-9_.-]{1,15}\]")
 
 
 def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:

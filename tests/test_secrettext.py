@@ -1700,6 +1700,15 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         # a password holding an offset's shape
         "Etc/GMT+13x",
         "Paris Utc+2024!",
+        # a password shaped as a host's name in capitals (a name written so holds three labels at least, its last
+        # in small letters or all in capitals), beside a host or in an address's zone id (an interface's name is
+        # in small letters)
+        "smtp.example.org Velo2024.Paris",
+        "admin Velo2024.Org",
+        "smtp.example.org Lilas2024.fr",
+        "relay [::1%Lilas2024]",
+        "[fe80::1%Soleil2024Azur]:25 x",
+        "[2001:db8::1%25Lilas2024]:25 x",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1740,6 +1749,12 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "Etc/GMT-15",
         "Europe/Paris GMT+1",
         "UTC+05:30 Asia/Kolkata",
+        # a host's name in capitals, an interface's name as a zone id
+        "Smtp1.Example.org:25 x",
+        "SMTP1.EXAMPLE.ORG:25 x",
+        "smtp1.example.org.:25 x",
+        "[fe80::1%enp3s0]:25 x",
+        "[2001:db8::1%25wlp2s0]:25 x",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:

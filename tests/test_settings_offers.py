@@ -325,3 +325,24 @@ def test_an_address_offered_to_a_host_is_no_other_host_s(tmp_path: Path, old: st
     said = _told(tmp_path / "first", old, new.replace("{", "{{").replace("}", "}}"), field, "")
     assert said and all(_OFFERED.search(line) is None for line in said), said
     assert "is also the address of db" in said[0], said
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("host relay", "smtp.example.org Velo2024.Paris"),
+        ("host relay", "smtp.example.org:25 Lilas2024.fr"),
+        ("db proxy", "[::1%Lilas2024]:1080 x"),
+        ("host relay", "[fe80::1%25Soleil2024Azur]:25 x"),
+    ],
+)
+def test_a_password_shaped_as_a_name_or_a_zone_id_is_not_shown(tmp_path: Path, setting: str, value: str) -> None:
+    """A password pasted beside a host, shaped as a host's name in capitals (Velo2024.Paris) or written as an
+    address's zone id with a capital ([::1%Lilas2024]), was shown by the message refusing the value, once names in
+    any case and zone ids were no words read; it is hidden, as before."""
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    said = _told(tmp_path, old, new, field, whole.format(v=value))
+    assert said, value
+    for line in said:
+        assert "Velo2024" not in line and "Lilas2024" not in line and "Soleil2024" not in line, line
+        assert "not shown" in line, line
