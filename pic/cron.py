@@ -1217,13 +1217,17 @@ def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
             operand = before is not None and before.startswith("-") and after in ("]", "-a", "-o", ")")
             if word == "==" and (before is None or (before not in _TEST_OPERATORS and not operand)):
                 return [(token.at, _ARGUMENT_WORDS["=="].format(name=words[0]))]
-            # -v NAME: a unary operator, its operand before ] (-v alone is a string, true), and the left operand of
-            # a binary operator followed by its right one ([ -v = x ]: both tests compare strings, POSIX's rule)
+            # -v NAME: a unary operator, its operand before the ] closing [ (-v alone is a string, true: [ -v ],
+            # [ ! -v ], [ x -o -v ]), nor the ) closing a ( before it ([ \( -v \) ]), and the left operand of a
+            # binary operator followed by its right one ([ -v = x ], [ -v -a -v ]: both tests compare strings,
+            # POSIX's rule)
+            last = len(words) - (words[0] == "[")
             if (
                 word == "-v"
                 and before in ("[", "test", "!", "(", "-a", "-o")
-                and i + 1 < len(words) - (before == "[")
-                and not (after in _BINARY_TEST_OPERATORS and i + 2 < len(words) - (words[0] == "["))
+                and i + 1 < last
+                and not (before == "(" and after == ")")
+                and not (after in _BINARY_TEST_OPERATORS and i + 2 < last)
             ):
                 return [(token.at, _ARGUMENT_WORDS["-v"].format(name=words[0]))]
     if (reader := _OPTION_READERS.get(words[0] or "")) is not None:

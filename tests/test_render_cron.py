@@ -2055,6 +2055,9 @@ def test_trap_on_signals_named_as_dash_names_them_is_taken(command: str) -> None
         ("test -n == && echo ran", "ran\n"),
         ("[ -n == ] && [ -z == -o -n x ] && echo ran", "ran\n"),  # == as the operand of -n, of -z
         ('[ -v != "$D" ] && [ ! -v = x ] && echo ran', "ran\n"),  # -v as the left operand of a binary test
+        # -v as a string after ! or before -a, -o, ) in [, as it is in test
+        ("[ ! -v ] || [ -v -a -v ] && [ \\( -v \\) ] && [ x = x -o ! -v ] && echo ran", "ran\n"),
+        ("[ -v -o -v ] && [ -v -a \\( -v \\) ] && echo ran", "ran\n"),
         ("echo -n ran", "ran"),  # dash's echo takes -n first
         ("echo ran -e", "ran -e\n"),
         ("printf '%s\\n' -e", "-e\n"),
