@@ -1358,10 +1358,11 @@ def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> 
     """Where ``kill`` (its ``words``) is given a signal named with ``SIG`` (``kill -SIGTERM``, ``kill -s SIGHUP``)
     or an option of bash's (``kill -n 15``), which the kill of dash refuses (Illegal option, invalid signal: exit 2,
     no signal sent), or ``--`` after ``-NAME`` or ``-NUMBER`` (``kill -9 -- PID``: Illegal number); dash's -s NAME,
-    -l, -NAME and -NUMBER taken."""
+    -l, -NAME and -NUMBER taken; ``kill -l NAME`` (bash's number of a signal) refused, dash's reading a number there
+    alone (Illegal number, exit 2)."""
     word = words[1] if len(words) > 1 else None
     if word is None or not word.startswith("-") or word in ("-", "--", "-l"):
-        return []
+        return _kill_l(words, tokens) if word == "-l" else []
     # the word after -NAME or -NUMBER, which dash reads as a process, -- too (after -s NAME it reads -- as bash does)
     if not word.startswith("-s") and len(words) > 2 and words[2] == "--":
         return [(tokens[2].at, _ARGUMENT_WORDS["kill --"].format(signal=word))]
@@ -1374,6 +1375,15 @@ def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> 
         return [(tokens[1].at, _ARGUMENT_WORDS["kill"].format(what=f"kill {word}", name=f"-{rest[3:].upper()}"))]
     stops = "the command is refused when it runs"
     return [(tokens[1].at, _ARGUMENT_WORDS["option"].format(name="kill", option=word[:2], stops=stops))]
+
+
+def _kill_l(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """:func:`_kill_usage` of ``kill -l [--] WORD``: a WORD other than a number refused (dash reads the first alone)."""
+    at = 3 if len(words) > 2 and words[2] == "--" else 2
+    name = words[at] if len(words) > at else None
+    if name and not name.isdigit():
+        return [(tokens[at].at, _ARGUMENT_WORDS["kill -l"].format(name=name))]
+    return []
 
 
 def _kill_s(word: str, words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
@@ -1426,6 +1436,9 @@ _ARGUMENT_WORDS = {
     "printf": "printf {directive} (a directive of bash's printf), which the printf of dash, the containers' sh, has "
     "not: the command is refused when it runs (invalid directive, exit 2) and prints nothing; write the date with "
     "date +FORMAT (date +%F), a word quoted with '...'",
+    "kill -l": "kill -l {name} (bash's kill giving the number of a signal named), which the kill of dash, the "
+    "containers' sh, reads as a number: the command is refused when it runs (Illegal number, exit 2) and prints "
+    "nothing; write kill -l NUMBER (the name of a signal or of an exit status's signal), or the number itself",
     "kill --": "-- after kill {signal}, which the kill of dash, the containers' sh, reads as a process's number: the "
     "command is refused when it runs (Illegal number, exit 2) and no signal is sent; write kill {signal} PID, "
     "without --",

@@ -1937,6 +1937,23 @@ KILL_FORMS = [
 ]
 
 
+@pytest.mark.parametrize(("command", "at"), [("kill -l TERM > ../run/signal", 9), ("kill -l -- SIGHUP", 12)])
+def test_kill_l_given_a_signal_s_name_is_refused(tmp_path: Path, command: str, at: int) -> None:
+    """kill -l TERM (bash's kill gives the signal's number) was taken, though the kill of dash, the containers' sh,
+    reads a number there alone (Illegal number, exit 2: nothing printed); it is refused at the name."""
+    probe = f"{command.partition(' >')[0]} && echo ran"
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False, timeout=30)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode == 2 and "Illegal number" in runs[0].stderr, runs[0]
+    assert runs[1].returncode == 0 and runs[1].stdout.endswith("ran\n"), runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith("kill -l "), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} kill -l " in line and "kill -l NUMBER" in line, line
+
+
 @pytest.mark.parametrize(("command", "what", "at", "told"), KILL_FORMS)
 def test_kill_given_bash_s_forms_is_refused(tmp_path: Path, command: str, what: str, at: int, told: str) -> None:
     """kill -SIGTERM PID, kill -s SIGHUP PID and kill -n 15 PID were taken, though the kill of dash, the containers'
@@ -1962,6 +1979,8 @@ def test_kill_given_bash_s_forms_is_refused(tmp_path: Path, command: str, what: 
         "sleep 5 & kill -9 $!",
         "sleep 5 & kill -- $!",
         "kill -l > /dev/null",
+        "kill -l 15 TERM > /dev/null",
+        "kill -l -- 143 > /dev/null",
     ],
 )
 def test_kill_given_dash_s_forms_is_taken(command: str) -> None:
