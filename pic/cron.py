@@ -1311,17 +1311,25 @@ def _builtin_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]
 
 
 # A directive of printf's format (its flags, width and precision), bash's own caught: %q, %Q (a word quoted for the
-# shell) and %(...)T (a date), which the printf of dash refuses (invalid directive, exit 2: nothing printed)
-_PRINTF_DIRECTIVE = LazyPattern(r"%%|%[-+ #0']*(?:\*|[0-9]+)?(?:\.(?:\*|[0-9]*))?(?P<bash>[qQ]|\([^)]*\)T)?")
+# shell) and %(...)T (a date), and a length modifier of C's before the conversion (%ld, %zu, %hhx: bash's printf reads
+# %ld as %d), which the printf of dash refuses (invalid directive, exit 2: nothing printed)
+_PRINTF_DIRECTIVE = LazyPattern(
+    r"%%|(?P<head>%[-+ #0']*(?:\*|[0-9]+)?(?:\.(?:\*|[0-9]*))?)"
+    r"(?:(?P<bash>[qQ]|\([^)]*\)T)|(?P<length>hh|ll|[hljztL])(?P<conversion>[diouxXeEfFgGaAcs]))?"
+)
 
 
 def _printf_format(word: str | None, at: int) -> list[tuple[int, str]]:
-    """Where the format ``word`` of printf (at character ``at``) holds a directive of bash's (``%q``, ``%(%F)T``)."""
+    """Where the format ``word`` of printf (at character ``at``) holds a directive of bash's (``%q``, ``%(%F)T``) or
+    a length modifier (``%ld``)."""
     if word is None or "%" not in word:
         return []
     for m in _PRINTF_DIRECTIVE.compiled().finditer(word):
         if m["bash"] is not None:
             return [(at, _ARGUMENT_WORDS["printf"].format(directive=m.group()))]
+        if m["length"] is not None:
+            meant = m["head"] + m["conversion"]
+            return [(at, _ARGUMENT_WORDS["printf length"].format(directive=m.group(), meant=meant))]
     return []
 
 
@@ -1436,6 +1444,9 @@ _ARGUMENT_WORDS = {
     "printf": "printf {directive} (a directive of bash's printf), which the printf of dash, the containers' sh, has "
     "not: the command is refused when it runs (invalid directive, exit 2) and prints nothing; write the date with "
     "date +FORMAT (date +%F), a word quoted with '...'",
+    "printf length": "printf {directive} (a length of C's printf, which bash's reads as {meant}), which the printf "
+    "of dash, the containers' sh, has not: the command is refused when it runs (invalid directive, exit 2) and prints "
+    "nothing; write {meant}",
     "kill -l": "kill -l {name} (bash's kill giving the number of a signal named), which the kill of dash, the "
     "containers' sh, reads as a number: the command is refused when it runs (Illegal number, exit 2) and prints "
     "nothing; write kill -l NUMBER (the name of a signal or of an exit status's signal), or the number itself",

@@ -2014,6 +2014,33 @@ def test_printf_given_bash_s_directives_is_refused(tmp_path: Path, command: str,
     assert f"holds at character {at} printf {directive}" in line and "date +%F" in line, line
 
 
+@pytest.mark.parametrize(
+    ("command", "at", "directive", "meant"),
+    [
+        ("printf '%ld\\n' $(date +%s) > ../run/now", 8, "%ld", "%d"),
+        ('printf "%s %-8zu|" a 5 >> ../log/cron.log', 8, "%-8zu", "%-8u"),
+        ("printf '%lld %hhx' 1 2", 8, "%lld", "%d"),
+    ],
+)
+def test_printf_given_a_length_modifier_is_refused(
+    tmp_path: Path, command: str, at: int, directive: str, meant: str
+) -> None:
+    """printf '%ld' was taken, though the printf of dash, the containers' sh, has no length modifier (invalid
+    directive, exit 2: nothing printed), where bash's reads %ld as %d; it is refused at its format, the directive
+    without the length offered."""
+    probe = f"printf '{directive}' 5 && echo ran"
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode != 0 and "invalid directive" in runs[0].stderr, runs[0]
+    assert runs[1].returncode == 0 and runs[1].stdout.endswith("ran\n"), runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(f"printf {directive}"), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} printf {directive}" in line and f"write {meant}" in line, line
+
+
 @pytest.mark.parametrize("command", ["printf '%%q %s %5.2f %b\\n' a 1 x", "printf -- '%-8s|%x\\n' a 255"])
 def test_printf_given_dash_s_directives_is_taken(command: str) -> None:
     ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
