@@ -273,9 +273,16 @@ _GIT_REVISION = LazyPattern(
 )
 
 
+# What parts the pieces of a revision the plan names alone: blanks, ~ ^ : @ { } ! and a range's dots
+_REVISION_PUNCTUATION = LazyPattern(r"[\s~^:@{}!]+|\.\.")
+
+
 def _sides(value: str) -> list[str]:
-    """The sides of ``value`` read as a range of revisions (``A..B``, ``A...B``), which the plan tells apart."""
-    return value.replace("...", "..").split("..") if ".." in value else []
+    """The sides of ``value`` read as a range of revisions (``A..B``, ``A...B``), which the plan tells apart, and the
+    pieces of ``value`` between git's punctuation and blanks, which the plan names alone too (``Lilas2024x`` of
+    ``Lilas2024x^!``, ``^Lilas2024x``, ``HEAD^{Lilas2024x}``, ``:Lilas2024x`` and ``Lilas2024x `` with a blank)."""
+    sides = value.replace("...", "..").split("..") if ".." in value else []
+    return [*sides, value.strip(), *_REVISION_PUNCTUATION.compiled().split(value)]
 
 
 def hidden_arguments(text: str, args: Sequence[str]) -> str:

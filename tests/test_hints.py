@@ -192,6 +192,26 @@ def test_a_revision_shaped_as_a_secret_is_not_printed_back(tmp_path: Path) -> No
     assert "Lilas2024x" not in proc.stdout + proc.stderr, proc
 
 
+@pytest.mark.parametrize(
+    "given",
+    ["Lilas2024x ", " Lilas2024x", "Lilas2024x^!", "Lilas2024x^-1", "^Lilas2024x", "HEAD^{Lilas2024x}", ":Lilas2024x"],
+)
+def test_a_password_in_a_piece_of_a_revision_is_not_printed_back(given: str) -> None:
+    """The plan names a piece of the value given to --against (the revision without the blank pasted with it, the
+    commit before ^!, ^-1 or after ^, the type of ^{type}, the path of :PATH): a piece shaped as a password was
+    printed there ('Lilas2024x ' is not a revision; 'Lilas2024x' is not a revision, of Lilas2024x^!), though the
+    whole value was hidden; it is hidden too."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--project", str(ROOT), "--against", given],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode != 0 and "--against" in proc.stderr, proc
+    assert "Lilas2024x" not in proc.stdout + proc.stderr, proc
+
+
 def _checked(directory: Path, text: str) -> list[str]:
     """The problems of a registry of one member file's text, checked across files against the prod stack."""
     members = directory / "members"
