@@ -1278,6 +1278,16 @@ def _empty_label(value: str) -> str | None:
     return f"ends with {dots}, {between}{mended}" if trailing > 1 else f"has {dots} in a row, {between}{mended}"
 
 
+def _refuse_empty_label(value: str, told: str) -> NoReturn:
+    """Refuse ``value``, a name with an empty label (``told``: :func:`_empty_label`), the name without its empty
+    labels offered as a :class:`NameRefusal` when it is then taken: a setting holding the host in a larger value (a
+    URL, host:port) offers that whole (``sftp://restic@smtp1.example.org:25//srv/restic``), not the name alone."""
+    accepted = _accepted_name(".".join(label for label in value.split(".") if label))
+    if accepted is None or not told.endswith(mended := f": write {short_repr(accepted, 80)}"):
+        raise ValueError(told)
+    raise NameRefusal(told, accepted, told.removesuffix(mended), ", and the name without them, {name},")
+
+
 def _refuse_trailing_dot(value: str) -> NoReturn:
     """Refuse an absolute name's trailing dot, the name without it offered only when it is then taken; written
     otherwise too (ATELIER.velo-asso.fr.: its capitals), the name meant is given whole (write
@@ -1320,7 +1330,7 @@ def _check_domain_form(value: str) -> None:
     if (other := _more_than_a_name(value)) is not None:
         raise other if isinstance(other, NameRefusal) else ValueError(other)
     if (empty := _empty_label(value)) is not None:
-        raise ValueError(empty)
+        _refuse_empty_label(value, empty)
     # the ideographic full stop (。, ｡ NFKC's to it) is a dot to IDNA (UTS 46): a Chinese or Japanese keyboard's
     folded = value if value.isascii() else unicodedata.normalize("NFKC", value).lower().replace("\u3002", ".")
     # (a name of compatibility forms ending with a dot is told of its forms, the name offered without the dot: told

@@ -346,3 +346,16 @@ def test_a_password_shaped_as_a_name_or_a_zone_id_is_not_shown(tmp_path: Path, s
     for line in said:
         assert "Velo2024" not in line and "Lilas2024" not in line and "Soleil2024" not in line, line
         assert "not shown" in line, line
+
+
+@pytest.mark.parametrize("value", ["smtp1.example.org..:25", "smtp1..example.org:25", ".smtp1.example.org:25"])
+def test_a_host_with_an_empty_label_is_offered_whole(tmp_path: Path, value: str) -> None:
+    """A host with an empty label in a URL (sftp://restic@smtp1.example.org..:25//srv/restic) was offered its name
+    alone (write 'smtp1.example.org'), which the repository then refuses as no URL; the whole value is offered, the
+    name without its empty labels in it, as for a name in capitals."""
+    (tmp_path / "first").mkdir()
+    for name in ("again0", "again1", "again2", "again3", "told"):
+        (tmp_path / name).mkdir()
+    _offers_are_taken(tmp_path, HOST_PORT_SETTINGS["sftp repository"], value, port=True)
+    told = _told(tmp_path / "told", *HOST_PORT_SETTINGS["sftp repository"][:3], f"sftp://restic@{value}//srv/restic")
+    assert told and "sftp://restic@smtp1.example.org:25//srv/restic" in told[0], told
