@@ -45,6 +45,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import InitErrorDetails
 
 from pic.errors import (
+    HIDDEN_VALUE,
     PicError,
     Problem,
     meant_among,
@@ -299,9 +300,13 @@ def _no_credentials(value: str) -> str:
 
 # An http(s) URL whose address has a zone id: [fe80::1%25eth0] (RFC 6874's '%25'), [fe80::1%eth0], 10.0.0.1%25eth0
 _URL_ZONE = LazyPattern(
-    r"(?P<before>https?://)(?:\[(?P<a6>[0-9A-Fa-f:.]+)%(?:25)?[^\]/]*\]|(?P<a4>[0-9.]+)%(?:25)?[^/:]*)(?P<after>.*)",
+    r"(?P<before>https?://)(?:\[(?P<a6>[0-9A-Fa-f:.]+)%(?:25)?(?P<zone6>[^\]/]*)\]|(?P<a4>[0-9.]+)%(?:25)?"
+    r"(?P<zone4>[^/:]*))(?P<after>.*)",
     re.DOTALL,
 )
+
+# An interface's name as the kernel and udev write one (IFNAMSIZ: 15 characters at most)
+_INTERFACE_NAME = LazyPattern(r"[a-z0-9_.-]{1,15}")
 
 
 def _no_zone_id(value: str) -> str:
@@ -316,7 +321,11 @@ def _no_zone_id(value: str) -> str:
         address = ipaddress.ip_address(m["a6"] or m["a4"])
     except ValueError:
         return value  # no address: the URL's other checks tell what it is
-    what = f"{show_value(value)} holds {ZONE_ID_WORDS}"
+    # a zone id as Linux names interfaces (eth0, enp3s0: small letters, 15 characters at most) is shown; another
+    # (Lilas2024) reads as a password pasted there, as pic.secrettext reads it in the other settings: hidden
+    zone = m["zone6"] if m["a6"] else m["zone4"]
+    shown = show_value(value) if _INTERFACE_NAME.fullmatch(zone) else HIDDEN_VALUE
+    what = f"{shown} holds {ZONE_ID_WORDS}"
     if address.version == 4:
         what += ", and an IPv4 address takes none"
     if address.is_link_local:

@@ -359,3 +359,17 @@ def test_a_host_with_an_empty_label_is_offered_whole(tmp_path: Path, value: str)
     _offers_are_taken(tmp_path, HOST_PORT_SETTINGS["sftp repository"], value, port=True)
     told = _told(tmp_path / "told", *HOST_PORT_SETTINGS["sftp repository"][:3], f"sftp://restic@{value}//srv/restic")
     assert told and "sftp://restic@smtp1.example.org:25//srv/restic" in told[0], told
+
+
+@pytest.mark.parametrize("zone", ["Lilas2024", "LILAS2024", "25Soleil2024Azur"])
+def test_a_password_as_the_zone_id_of_an_apt_source_is_not_shown(tmp_path: Path, zone: str) -> None:
+    """An apt source's URL whose address in brackets has a zone id with a capital (http://[::1%Lilas2024]:25/debian/)
+    was shown whole by the message telling of its zone id, though such a zone is read as a password pasted there in
+    every other setting (no interface is named so); the value is hidden, the URL without it still offered."""
+    (tmp_path / "told").mkdir()
+    old, new, field, whole = HOST_PORT_SETTINGS["apt source"]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=f"[2001:db8::1%{zone}]:8080"))
+    assert said, said
+    for line in said:
+        assert "Lilas2024" not in line and "LILAS2024" not in line and "Soleil2024" not in line, line
+        assert "not shown" in line and "'http://[2001:db8::1]:8080/debian/'" in line, line
