@@ -461,8 +461,8 @@ def test_below_the_first_mark_a_character_neither_refused_nor_a_space_shows() ->
 
 
 def _check_free_text_fully(value: str, newlines: bool) -> str:
-    """check_free_text without its shortcut for text below U+0300: a visible character looked for, and the marks
-    counted, in every text."""
+    """check_free_text without its shortcut for text below U+0300: a visible character looked for, the marks
+    counted, and each mark that prints as nothing looked at in its place, in every text."""
     why = refused_character(value, newlines=newlines, marks=True)
     if why is not None:
         allowed = "printable characters and line breaks" if newlines else "printable characters on one line"
@@ -470,6 +470,7 @@ def _check_free_text_fully(value: str, newlines: bool) -> str:
     if not value.strip():
         raise ValueError("is blank")
     validators._check_shows_without_piled_marks(value)
+    validators._check_ignorable_marks(value)
     if not newlines and value != value.strip():
         raise ValueError("has spaces at its start or end")
     return value
@@ -489,6 +490,8 @@ def _check_free_text_fully(value: str, newlines: bool) -> str:
 @example("a\n\u0301", True)
 @example("a\u02ff", False)
 @example(" x", False)
+@example("0\U000e0100", False)
+@example("0\ufe0f\u20e3 club", False)
 def test_free_text_shortcut_below_the_first_mark_keeps_every_checks_verdict(text: str, newlines: bool) -> None:
     assert verdict(lambda v: validators.check_free_text(v, newlines=newlines), text) == verdict(
         lambda v: _check_free_text_fully(v, newlines), text
