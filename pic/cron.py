@@ -389,6 +389,9 @@ def check_command(text: str) -> str:
             f"holds at character {at} {what}; the job runs under sh, which is dash in the site's container: write "
             "it for sh (POSIX), or run bash -c '...' (the images have bash)"
         )
+    absent = _absent_program(grammar)
+    if absent is not None:
+        raise ValueError(absent)
     syntax = grammar.fault
     if syntax is not None:
         raise ValueError(
@@ -1068,13 +1071,18 @@ class _Wrapper(NamedTuple):
     long_stops: tuple[str, ...] = ()
     numbers: bool = False  # -N, a number as an option (nice -5)
     assignments: bool = False  # NAME=VALUE before the program (env)
-    operands: int = 0  # operands before the program (timeout's duration)
+    operands: int = 0  # operands before the program (timeout's duration, flock's file, taskset's mask)
     builtins: bool = False  # dash's own: it runs dash's builtins too (command), never a function
+    # short and long options whose value is optional, glued to them alone (xargs -i, -e, -l; --replace[=R])
+    optional: str = ""
+    long_optional: tuple[str, ...] = ()
+    missing: int = 127  # its exit status when the program it runs is not found (flock's: 69, EX_UNAVAILABLE)
 
 
 # The commands that run the command their words give, dash's (command, exec) and the runtime images' (coreutils',
-# util-linux's), by name: dash runs a program of the name they are given (command a builtin of dash's too), never a
-# function, never a builtin of bash's: command let, env time, nice /usr/bin/time are not found (exit 127).
+# util-linux's, findutils'), by name: dash runs a program of the name they are given (command a builtin of dash's
+# too), never a function, never a builtin of bash's: command let, env time, nice /usr/bin/time are not found (exit
+# 127, flock's 69).
 _WRAPPERS = {
     "command": _Wrapper(flags="p", stops="vV", builtins=True),
     "exec": _Wrapper(builtins=True),  # dash's exec takes no option: exec -- x runs a program named --
@@ -1099,6 +1107,54 @@ _WRAPPERS = {
     "setsid": _Wrapper(flags="cfw", long_flags=("--ctty", "--fork", "--wait")),
     "stdbuf": _Wrapper(values="ioe", long_values=("--input", "--output", "--error")),
     "ionice": _Wrapper(flags="t", values="cn", long_values=("--class", "--classdata"), stops="pPu"),
+    # util-linux's flock(1): flock [options] FILE COMMAND... (-c after FILE: a script, not followed here)
+    "flock": _Wrapper(
+        flags="sexnoFu",
+        values="wE",
+        long_flags=("--shared", "--exclusive", "--unlock", "--nonblock", "--nb", "--close", "--no-fork", "--verbose"),
+        long_values=("--timeout", "--wait", "--conflict-exit-code"),
+        stops="hV",
+        operands=1,
+        missing=69,
+    ),
+    # util-linux's chrt(1): chrt [options] PRIORITY COMMAND... (-p PID: no command)
+    "chrt": _Wrapper(
+        flags="abdfioRv",
+        values="TPD",
+        long_flags=(
+            "--all-tasks",
+            "--batch",
+            "--deadline",
+            "--fifo",
+            "--idle",
+            "--other",
+            "--rr",
+            "--reset-on-fork",
+            "--verbose",
+        ),
+        long_values=("--sched-runtime", "--sched-period", "--sched-deadline"),
+        stops="pmhV",
+        operands=1,
+    ),
+    # util-linux's taskset(1): taskset [options] MASK COMMAND... (-p: a process, no command)
+    "taskset": _Wrapper(flags="ac", long_flags=("--all-tasks", "--cpu-list"), stops="phV", operands=1),
+    # findutils' xargs(1) (getopt "+0a:E:e::i::I:l::L:n:prs:txP:d:"): the command after its options
+    "xargs": _Wrapper(
+        flags="0oprtx",
+        values="adEILnPs",
+        optional="eil",
+        long_flags=("--null", "--open-tty", "--interactive", "--no-run-if-empty", "--verbose", "--exit"),
+        long_values=(
+            "--arg-file",
+            "--delimiter",
+            "--max-lines",
+            "--max-args",
+            "--max-procs",
+            "--max-chars",
+            "--process-slot-var",
+        ),
+        long_optional=("--eof", "--replace"),
+    ),
 }
 
 
@@ -1136,15 +1192,84 @@ def _option_words(wrapper: _Wrapper, word: str) -> int | None:
         return 1  # env's - (-i), nice's -5
     if word.startswith("--"):
         key, equals, _ = word.partition("=")
-        if key in wrapper.long_flags and not equals:
+        if (key in wrapper.long_flags and not equals) or key in wrapper.long_optional:
             return 1
         return (1 if equals else 2) if key in wrapper.long_values else None
     for k, letter in enumerate(word[1:], start=2):
-        if letter in wrapper.values:
-            return 1 if k < len(word) else 2
+        if letter in wrapper.values or letter in wrapper.optional:
+            # an optional value is glued to it, or none (xargs -i, -e)
+            return 1 if k < len(word) or letter in wrapper.optional else 2
         if letter not in wrapper.flags:
             return None
     return 1
+
+
+def _chain(words: list[str | None]) -> list[int]:
+    """The index in ``words`` (a command's, as :func:`shsyntax.literal` reads them) of each program the command
+    runs: its name, then the program each of :data:`_WRAPPERS` runs (``nice -n 5 flock F php a.php``: 0, 3, 5), as
+    far as the words as written tell it."""
+    out, i = [0], 0
+    while (runner := words[i]) is not None:
+        path = _system_name(runner)
+        wrapper = _WRAPPERS.get(runner) or (_WRAPPERS.get(path) if path is not None else None)
+        j = None if wrapper is None or (path is not None and wrapper.builtins) else _program_at(wrapper, words, i)
+        if j is None:
+            break
+        out.append(j)
+        i = j
+    return out
+
+
+# Programs that members write in cron jobs and the runtime images do not have (debootstrap's minbase, then the
+# packages of the images' Dockerfile: none of these), by name, with what to write instead.
+_ABSENT_PROGRAMS = {
+    "sudo": "the job runs as the site's own user already, which it cannot change: write the command alone",
+    "doas": "the job runs as the site's own user already, which it cannot change: write the command alone",
+}
+
+
+def _absent_program(grammar: shsyntax.Reading) -> str | None:
+    """What :func:`check_command` says of the first program of :data:`_ABSENT_PROGRAMS` a command of ``grammar``
+    runs (``sudo -u www-data php a.php``, ``nice /usr/bin/sudo php a.php``), which the runtime images do not have:
+    dash, or the command that runs it, does not find it (exit 127, flock's 69); None when there is none. A function
+    of that name, defined before (or anywhere, for a command in a function's body), is run by dash instead."""
+    from pic import shsyntax
+
+    found: list[tuple[int, str]] = []
+    for command in grammar.commands:
+        words = [shsyntax.literal(t.text) for t in command.words]
+        chain = _chain(words)
+        for k, i in enumerate(chain):
+            written = words[i]
+            if written is None:
+                break
+            name = _system_name(written) or written
+            if name not in _ABSENT_PROGRAMS:
+                continue
+            at = command.words[i].at
+            if (
+                k == 0
+                and name == written
+                and any(f.text == name and (command.deferred or f.at < at) for f in grammar.functions)
+            ):
+                break  # a function of that name: dash runs it
+            runner = words[chain[k - 1]] if k else None
+            status = _WRAPPERS[(runner or "").rpartition("/")[2]].missing if runner is not None else 127
+            after = (
+                f" after {runner}, which runs a program of that name (never a function), which"
+                if runner
+                else ", a program"
+            )
+            found.append(
+                (
+                    at,
+                    f"holds at character {at + 1} {written}{after} the runtime images do not have "
+                    f"(debootstrap's minbase, then no package {name}): the command is not found (exit {status}) "
+                    f"and the job goes on without it; {_ABSENT_PROGRAMS[name]}",
+                )
+            )
+            break
+    return min(found)[1] if found else None
 
 
 def _system_name(word: str) -> str | None:
@@ -1487,7 +1612,8 @@ def _bash_program(written: str, name: str, runner: str | None) -> str:
             f"{written} ({what}) after {runner}, which runs a program of that name{never}, which the runtime images "
             "do not have"
         )
-    words += ": the command is not found (exit 127)"
+    status = _WRAPPERS[runner.rpartition("/")[2]].missing if runner is not None else 127
+    words += f": the command is not found (exit {status})"
     instead = _BASH_BUILTINS.get(name) or ("write . FILE" if name == "source" else "")
     return f"{words}; {instead}" if instead else words
 

@@ -782,11 +782,8 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "echo finished | sed -e 's/(cryptsetup)//'",
         "echo started | grep 'x`passwd'",
         "echo started | grep '(vault login -)'",
-        "echo finished | sudo -u alice -- logger -t passwd",
         # a word that is an option's value, not the command (a user, a group, a duration, a variable); a reader
         # given no standard input (xargs gives the words it reads as arguments, and /dev/null to the command)
-        "sudo -u passwd logger hello",
-        "echo started | sudo -g kinit logger hello",
         "echo started | timeout passwd logger hello",
         "echo started | env -u kinit logger hello",
         "echo alice-smith | xargs passwd -S",
@@ -797,7 +794,6 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         'expect -c \'spawn sftp asso@nas.asso-cron.org; expect "assword:"; send "$env(NAS_PASS)\\r"; expect eof\'',
         "rclone sync ../db nas:asso --password-command 'cat ../priv/rclone-pass'",
         "isql asso-dsn asso -b < ../db/optimize.sql",
-        "echo started | sudo tee -a ../log/x.log",
         'OC_PASS="$(cat ../priv/alice-pass)" php occ user:add --password-from-env alice',
         'printf \'%s\\n%s\\n\' "$PW" "$PW" | passwd',
         "echo alice | php occ user:info --output=json",
@@ -852,6 +848,23 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
     spec = _member("asso-cron", [{"schedule": "daily", "command": command}]).spec
     assert spec.cron[0].command == command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo finished | sudo -u alice -- logger -t passwd",
+        "sudo -u passwd logger hello",
+        "echo started | sudo -g kinit logger hello",
+        "echo started | sudo tee -a ../log/x.log",
+    ],
+)
+def test_a_command_run_by_sudo_given_no_password_is_refused_for_sudo_alone(tmp_path: Path, command: str) -> None:
+    """sudo's options taking a value (a reader's name there, passwd, kinit) hold no password: the command is
+    refused as the runtime images have no sudo, never as reading a secret."""
+    line = _command_error(tmp_path, command)
+    assert "sudo, a program the runtime images do not have" in line, line
+    assert "secret" not in line and "password" not in line, line
 
 
 def _fake_docker(tmp_path: Path) -> Path:
@@ -1713,16 +1726,57 @@ def test_time_before_a_command_is_refused_as_the_containers_have_no_time_program
     assert "holds at character 1 time (a builtin of bash's)" in _command_error(tmp_path, command)
 
 
-def _images_have_no_time_program() -> None:
-    """The runtime images install no package named time (debootstrap's minbase has none): no program time."""
+def _images_have_no_time_program(package: str = "time") -> None:
+    """The runtime images install no ``package`` (debootstrap's minbase has none of time and sudo): no program of
+    its name."""
     settings = check(ROOT, "prod", MEMBERS, ON).settings
     for key in settings.runtimes:
         installs = re.findall(r"apt-get install [^;&|]*", web.php_image(settings, key).dockerfile)
-        assert installs and not any(re.search(r"(?<![\w.+-])time(?![\w.+-])", i) for i in installs), key
+        assert installs and not any(re.search(rf"(?<![\w.+-]){package}(?![\w.+-])", i) for i in installs), key
+
+
+@pytest.mark.parametrize(
+    ("command", "written", "at", "words"),
+    [
+        ("sudo -u www-data php wp-cron.php", "sudo", 1, "sudo, a program the runtime images do not have"),
+        ("cd . && sudo php wp-cron.php", "sudo", 9, "sudo, a program the runtime images do not have"),
+        ("nice -n 5 /usr/bin/sudo php wp-cron.php", "/usr/bin/sudo", 11, "after nice, which runs a program"),
+        ("flock ../run/lock sudo -E php wp-cron.php", "sudo", 19, "after flock, which runs a program"),
+        ("xargs -n 1 doas php wp-cron.php", "doas", 12, "after xargs, which runs a program"),
+    ],
+)
+def test_sudo_is_refused_as_the_images_have_none(
+    tmp_path: Path, command: str, written: str, at: int, words: str
+) -> None:
+    """sudo -u www-data php a.php was taken, though the runtime images have no sudo (nor doas): dash, or the command
+    running it, does not find it (exit 127, flock's 69) and the job's work is never done; it is refused at its
+    name, with the status the job ends with."""
+    _images_have_no_time_program("sudo")
+    _images_have_no_time_program("doas")
+    ran = _dash_with_runners(tmp_path, command.replace("php wp-cron.php", "echo ran").replace("../run/", ""))
+    assert "ran" not in ran.stdout.split(), ran
+    found = re.search(
+        r"\b(?:sudo|doas): not found|(?:execute |')(?:/usr/bin/)?sudo'?: No such|xargs: doas: No such", ran.stderr
+    )
+    assert found is not None, ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {written}" in line and words in line and "not found (exit" in line, line
+    if "&&" not in command:
+        assert f"not found (exit {ran.returncode})" in line, line
+
+
+def test_a_function_named_sudo_is_taken(tmp_path: Path) -> None:
+    command = 'sudo() { "$@"; }; sudo echo ran'
+    ran = _dash_with_runners(tmp_path, command)
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    _dash_reads_and_pic_takes(command)
 
 
 # The programs of the runtime images that run the command their words give (coreutils', util-linux's), without time.
-RUNNERS = ("env", "nice", "nohup", "timeout", "setsid", "stdbuf", "ionice", "echo", "true")
+RUNNERS = (
+    *("env", "nice", "nohup", "timeout", "setsid", "stdbuf", "ionice", "flock", "chrt", "taskset", "xargs"),
+    *("echo", "true"),
+)
 
 
 def _dash_with_runners(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
@@ -1734,7 +1788,13 @@ def _dash_with_runners(tmp_path: Path, command: str) -> subprocess.CompletedProc
             (folder / name).symlink_to(require_program(name))
     env = {"PATH": str(folder)}
     return subprocess.run(
-        [require_program("dash"), "-c", command], capture_output=True, text=True, env=env, check=False, cwd=tmp_path
+        [require_program("dash"), "-c", command],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,  # xargs reads it
     )
 
 
@@ -1755,6 +1815,17 @@ WRAPPED = [
     ("command source ../priv/env", "source", 9, "after command"),
     ("help() { echo hi; }; command help", "help", 30, "(never a function)"),
     ("help() { echo hi; }; exec help", "help", 27, "(never a function)"),
+    # util-linux's flock, chrt and taskset, findutils' xargs: their options, then the operand before the command
+    ("flock ../run/lock time php wp-cron.php", "time", 19, "after flock"),
+    ("flock -n -w 5 -E 0 --verbose ../run/lock time php wp-cron.php", "time", 42, "after flock"),
+    ("timeout 60 flock -xn ../run/lock nice time php wp-cron.php", "time", 39, "after nice"),
+    ("chrt -i 0 time php wp-cron.php", "time", 11, "after chrt"),
+    ("chrt --idle 0 let n=1", "let", 15, "after chrt"),
+    ("taskset -c 0 time php wp-cron.php", "time", 14, "after taskset"),
+    ("taskset 1 nice -n 5 time php wp-cron.php", "time", 21, "after nice"),
+    ("xargs time php wp-cron.php", "time", 7, "after xargs"),
+    ("xargs -0 -n 1 -P 2 -d , time php wp-cron.php", "time", 25, "after xargs"),
+    ("xargs -l -e --eof time php wp-cron.php", "time", 19, "after xargs"),
 ]
 
 
@@ -1762,17 +1833,19 @@ WRAPPED = [
 def test_a_name_of_bash_s_run_as_a_program_is_refused(
     tmp_path: Path, command: str, name: str, at: int, words: str
 ) -> None:
-    """dash, or the program it runs, does not find the program (exit 127), whether a function of that name is
-    defined or not: pic check names it, where it is, and what runs it."""
-    ran = _dash_with_runners(tmp_path, command.replace("php wp-cron.php", "echo ran"))
-    assert ran.returncode == 127 and "ran" not in ran.stdout.split(), ran
-    assert re.search(rf"\b{name}: not found|'{name}': No such file|execute {name}: No such", ran.stdout + ran.stderr), (
-        ran
-    )
+    """dash, or the program it runs, does not find the program (exit 127, flock's 69), whether a function of that
+    name is defined or not: pic check names it, where it is, what runs it and the status it ends with."""
+    ran = _dash_with_runners(tmp_path, command.replace("php wp-cron.php", "echo ran").replace("../run/", ""))
+    assert ran.returncode in (127, 69) and "ran" not in ran.stdout.split(), ran
+    assert re.search(
+        rf"\b{name}: not found|'{name}': No such file|execute {name}: No such|xargs: {name}: No such",
+        ran.stdout + ran.stderr,
+    ), ran
     found = cron.bash_only(command)
     assert found is not None and found[1] == at and found[0].startswith(f"{name} (a "), found
     line = _command_error(tmp_path, command)
-    assert f"holds at character {at} {name} (a " in line and words in line and "not found (exit 127)" in line, line
+    assert f"holds at character {at} {name} (a " in line and words in line, line
+    assert f"not found (exit {ran.returncode})" in line, line
 
 
 @pytest.mark.parametrize(
@@ -1831,6 +1904,13 @@ def test_a_builtin_of_bash_s_called_before_a_function_of_its_name_is_refused(tmp
         ("env X=let echo declare", "declare\n"),
         ("timeout 5 echo let", "let\n"),
         ("exec echo ran", "ran\n"),
+        # an option's value, or the operand before the command, is no command's name
+        ("flock -w 5 -E 3 lock echo let", "let\n"),
+        ("chrt --batch 0 echo time", "time\n"),
+        ("taskset -c 0 echo time", "time\n"),
+        ("xargs -0 -r -t echo time; xargs -i -I let echo time; xargs --replace -e echo time", ""),
+        ("xargs -L 1 -s 100 echo time", "time\n"),
+        ("xargs -n1 -- echo time", "time\n"),
     ],
 )
 def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command: str, output: str) -> None:
