@@ -443,7 +443,81 @@ def check_command(text: str) -> str:
             "read as a space (only the plain space and tab part words): the words on either side would be read as "
             "one word; write a plain space there (or quote the text it belongs to)"
         )
+    _check_scripts(grammar)
     return text
+
+
+def _check_scripts(grammar: shsyntax.Reading) -> None:
+    """ValueError when a word of ``grammar``'s commands that dash runs as a command of its own (:func:`_scripts`),
+    written as one literal string, holds what :func:`check_command` refuses: told at the string, with why. A string
+    holding an expansion is known when it runs alone: not read."""
+    from pic import shsyntax
+
+    for token, what in _scripts(grammar):
+        script = shsyntax.literal(token.text)
+        if script is None:
+            continue
+        try:
+            check_command(script)
+        except ValueError as refused:
+            raise ValueError(
+                f"holds at character {token.at + 1} {what} {token.text}, a command that dash, the containers' sh, "
+                f"reads and runs as it would the job's own: that command (its characters counted from its first) "
+                f"{refused}"
+            ) from None
+
+
+# The programs that run a script of sh given after -c (:func:`_scripts`): dash, the images' sh, by name or path.
+_SHELLS = frozenset(("sh", "dash"))
+
+
+def _scripts(grammar: shsyntax.Reading) -> list[tuple[shsyntax.Token, str]]:
+    """The words of ``grammar``'s commands that dash reads as a command of its own when it runs them, each with what
+    it is: the action of ``trap`` (``trap 'rm -f ../run/lock' EXIT``), the script of ``sh -c`` or ``dash -c``, run by
+    its name or by a command that runs another (``timeout 60 sh -ec '...'``), and the one word of ``eval``; in the
+    order written. bash's ``bash -c`` script is bash's: not read."""
+    from pic import shsyntax
+
+    found: list[tuple[shsyntax.Token, str]] = []
+    for command in grammar.commands:
+        words = [shsyntax.literal(t.text) for t in command.words]
+        name = words[0]
+        if name == "trap":
+            at = 2 if len(words) > 2 and words[1] == "--" else 1
+            action = words[at] if len(words) > at + 1 else None
+            if action is not None and action != "-" and not action.isdigit() and not action.startswith("-"):
+                found.append((command.words[at], "the action of trap"))
+            continue
+        if name == "eval" and len(words) == 2:
+            found.append((command.words[1], "the text of eval"))
+            continue
+        for i in _chain(words):
+            written = words[i]
+            if written is None or (_system_name(written) or written) not in _SHELLS:
+                continue
+            script = _shell_script(words, i)
+            if script is not None:
+                found.append((command.words[script], f"the script of {written} -c"))
+    return sorted(found, key=lambda f: f[0].at)
+
+
+def _shell_script(words: list[str | None], i: int) -> int | None:
+    """The index in ``words`` of the script that the sh at ``words[i]`` runs (``sh -c SCRIPT``, ``sh -ec SCRIPT``,
+    ``sh -c -e SCRIPT``, ``sh -o errexit -c SCRIPT``: dash(1) reads its options, then takes the first word after
+    them as the script when one of them is -c); None when it runs none given so, or the words do not tell it."""
+    j, given = i + 1, False
+    while j < len(words):
+        word = words[j]
+        if word is None:
+            return None
+        if word == "--":
+            j += 1
+            break
+        if word in ("-", "+") or not word.startswith(("-", "+")):
+            break
+        given = given or (word[0] == "-" and "c" in word[1:])
+        j += 2 if "o" in word[1:] else 1  # -o NAME
+    return j if given and j < len(words) else None
 
 
 # The words of a brace expansion a message lists at most.

@@ -2606,3 +2606,65 @@ def test_a_blank_at_an_end_of_a_schedule_is_not_told_to_be_between_its_fields(
     lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
     [line] = [x for x in lines if "cron[0].schedule" in x]
     assert "between two fields" not in line and "at its start or end" in line and f'write "{meant}"' in line, line
+
+
+# Each runs a command dash reads as a command of its own, a trap's action, the script of sh -c or dash -c (by name
+# or path, run by another), eval's text, which holds what dash refuses or reads otherwise than bash; with the quoted
+# word, what it is and the first words told of what it holds.
+NESTED_SCRIPTS = [
+    ("trap 'printf \"%q\\n\" done' EXIT; php a.php", "'printf \"%q\\n\" done'", "the action of trap", "printf %q"),
+    ("trap 'kill -l TERM' EXIT INT", "'kill -l TERM'", "the action of trap", "kill -l TERM"),
+    ("trap -- 'echo $((2 ** 3))' EXIT", "'echo $((2 ** 3))'", "the action of trap", "** (bash's power"),
+    ("sh -c 'printf \"%q\" x'", "'printf \"%q\" x'", "the script of sh -c", "printf %q"),
+    ('sh -c "echo -e x"', '"echo -e x"', "the script of sh -c", "echo -e"),
+    ("timeout 60 /bin/sh -ec 'let n=1'", "'let n=1'", "the script of /bin/sh -c", "let (a builtin of bash's)"),
+    ("flock ../run/lock dash -c '[[ x ]] && echo ran'", "'[[ x ]] && echo ran'", "the script of dash -c", "[["),
+    ("cd ../www && sh -o errexit -c 'echo -n -e x'", "'echo -n -e x'", "the script of sh -c", "echo -e"),
+    ("eval 'echo -e x'", "'echo -e x'", "the text of eval", "echo -e"),
+    ("sh -c 'sh -c \"echo -e y\"'", "'sh -c \"echo -e y\"'", "the script of sh -c", 'the script of sh -c "echo -e y"'),
+]
+
+
+@pytest.mark.parametrize(("command", "word", "what", "told"), NESTED_SCRIPTS)
+def test_a_command_in_a_quoted_string_dash_runs_is_read_as_the_job_s_own(
+    tmp_path: Path, command: str, word: str, what: str, told: str
+) -> None:
+    """trap 'printf "%q" x' EXIT and sh -c "echo -e x" were taken, the quoted string never read, though dash runs it
+    as a command of its own (the trap's action when it is set off, the script of sh -c): what dash reads otherwise
+    than bash there goes as wrong as in the job's own words; it is refused at the string, with what is told of it
+    written alone."""
+    script = shsyntax.literal(word)
+    assert script is not None
+    runs = [
+        subprocess.run([require_program(sh), "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path)
+        for sh in ("dash", "bash")
+    ]
+    if "sh -c" not in script:
+        assert (runs[0].returncode, runs[0].stdout) != (runs[1].returncode, runs[1].stdout), runs
+        assert runs[1].returncode == 0, runs[1]
+    (tmp_path / "alone").mkdir()
+    alone = _command_error(tmp_path / "alone", script)
+    assert told in alone, alone
+    _dash_reads_and_pic_takes(command.replace(word, "'echo ran'"))
+    at = command.index(word) + 1
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what} {word}, a command that dash" in line and told in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "trap 'rm -f ../run/lock' EXIT INT TERM; touch ../run/lock; php a.php",
+        "sh -c 'cd ../www && php wp-cron.php' >> ../log/cron.log 2>&1",
+        'timeout 600 sh -ec "php a.php; php b.php"',
+        "bash -c 'echo -e \"a\\tb\"; [[ -f x ]] || let n=1'",  # bash's own script
+        "trap \"rm -f $LOCK; printf '%q' $x\" EXIT",  # an expansion in it: left to when it runs
+        "sh -c \"printf '%q' $1\" sh x",
+        "echo asso | xargs -I{} sh -c 'php dump.php {} > ../db/{}.sql'",
+        "trap - EXIT; trap 15; eval 'php a.php' ; eval echo -e",
+        "sh -c",
+        "sh -e -- a.sh 'echo -e x'",  # no -c: a file's script, its argument a word
+    ],
+)
+def test_a_command_in_a_quoted_string_dash_reads_as_bash_does_is_taken(command: str) -> None:
+    _dash_reads_and_pic_takes(command)
