@@ -553,7 +553,8 @@ def _brace_word(grammar: shsyntax.Reading) -> str | None:
             f"holds at character {word.at + 1} the word {word.text}, which bash's brace expansion makes {count} "
             f"({shown}) while dash, the containers' sh, has none: the command is given {word.text} as "
             f"written, one word, at every run; write each word out ({shown}), or quote the braces ('{{' '}}') if "
-            "they are meant as text"
+            "they are meant as text, or for the program to read itself (curl expands the braces of a URL): both shells "
+            "then pass them as written"
         )
     return None
 
@@ -616,6 +617,9 @@ _BASH_ONLY = {
     "=(": "an array =(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
     "source ": "source (bash's name of the . command), which dash, the containers' sh, does not know: the command is "
     "not found; write . FILE",
+    "select ": "select NAME in ... (bash's menu loop), which dash, the containers' sh, does not have: it reads select "
+    "as a command's name and refuses the do after it, the whole command with it (a syntax error); write for NAME in "
+    "...; do ...; done",
     "function ": "function NAME (bash's way to define a function), which dash, the containers' sh, refuses (a syntax "
     "error); write NAME() { ...; }",
     "${": "a parameter expansion of bash's (${x/a/b}, ${x:1}, ${x^^}, ${x,,}, ${!x}, ${x[0]}, ${#x[@]}), which dash, "
@@ -693,6 +697,7 @@ _BASH_AT: dict[str, Callable[[str, int], bool]] = {
     # found by sh's grammar (:func:`_bash_commands`), which knows a function of that name: dash runs it
     "source ": lambda text, i: False,
     "function ": _word_at("function "),
+    "select ": _word_at("select "),
     "$RANDOM": lambda text, i: _RANDOM.match(text, i) is not None,
     "((": lambda text, i: False,  # found by the grammar (:func:`_bash_commands`), where a command starts
 }
@@ -1121,10 +1126,25 @@ def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
     for command in grammar.commands:
         found.extend(_not_found(command, grammar.functions))
         found.extend(_bash_usage(command))
+        found.extend((t.at, _TILDE_WORDS.format(word=t.text[:2])) for t in command.words if _bash_tilde(t.text))
     if not found:
         return None
     at, words = min(found)
     return words, at + 1
+
+
+# What :func:`_bash_commands` says of a word starting with bash's ~+ or ~- (its manual, "Tilde Expansion").
+_TILDE_WORDS = (
+    "{word} (bash's tilde for the working directory, $PWD, or ~- for the one before, $OLDPWD), which dash, the "
+    "containers' sh, passes as written, two characters: write $PWD (or $OLDPWD)"
+)
+
+
+def _bash_tilde(word: str) -> bool:
+    """Whether ``word``, a command's word as written, starts with ``~+`` or ``~-`` alone or before a ``/``, which bash
+    expands ($PWD, $OLDPWD) and dash passes as written (XCU 2.6.1 leaves a tilde-prefix of no login name unspecified,
+    dash reads none)."""
+    return word.startswith(("~+", "~-")) and word[2:3] in ("", "/")
 
 
 # The folders of the runtime images' programs: a path there to a name of bash's is a program they do not have.
@@ -1353,6 +1373,19 @@ def _system_name(word: str) -> str | None:
     return name if folder + "/" in _SYSTEM_FOLDERS and name else None
 
 
+# dash's builtins that are no program of the runtime images (debootstrap's minbase and the images' packages: coreutils
+# has echo, printf, test, [, true, false, pwd, sleep, kill is procps'), run by name by a command that runs a program
+# (env cd /tmp: env: 'cd': No such file or directory, exit 127). Not ".", which a program finds as a folder of the
+# PATH (env .: Permission denied, exit 126).
+_DASH_BUILTINS = frozenset(
+    (
+        ":", "alias", "bg", "break", "cd", "command", "continue", "eval", "exec", "exit", "export", "fg",
+        "getopts", "hash", "jobs", "local", "read", "readonly", "return", "set", "shift", "times", "trap", "type",
+        "ulimit", "umask", "unalias", "unset", "wait",
+    )
+)  # fmt: skip
+
+
 def _not_found(command: shsyntax.Command, functions: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
     """Where ``command`` runs a name of bash's that dash does not find (exit 127), with its words: as its name
     (``let``, ``[[``, ``source``, ``time``; a function of that name defined before it, or anywhere for a command in a
@@ -1386,6 +1419,14 @@ def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[
         program = None if j is None else words[j]
         if j is not None and program is not None and (program in _BASH_BUILTINS or program in _BASH_NAMES):
             return [(command.words[j].at, _bash_program(program, program, runner))]
+        if wrapper is not None and not wrapper.builtins and program in _DASH_BUILTINS:
+            words_told = (
+                f"{program} (a builtin of dash's, the containers' sh) after {runner}, which runs a program of that "
+                f"name, which the runtime images do not have: the command is not found (exit {wrapper.missing}); "
+                f"write {program} alone, as a command of the shell's (a program could change nothing of the job's "
+                "shell: its directory, its variables)"
+            )
+            return [(command.words[j or 0].at, words_told)]
         i, runner = j or 0, program
     return []
 
@@ -1575,9 +1616,19 @@ def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> 
         return [(tokens[2].at, _ARGUMENT_WORDS["kill --"].format(signal=word))]
     if word.startswith("-s"):  # -s NAME, -sNAME
         return _kill_s(word, words, tokens)
+    return _kill_signal(word, tokens)
+
+
+def _kill_signal(word: str, tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """:func:`_kill_usage` of ``kill -NAME`` or ``kill -NUMBER`` (``word``): a name with ``SIG``, bash's ``EXIT`` and
+    a letter of no option of dash's refused."""
     rest = word[1:]
     if rest.isdigit() or _signal_name(rest):
         return []
+    if rest.upper() == "EXIT":  # bash's signal 0; dash reads letters of options there
+        return [
+            (tokens[1].at, _ARGUMENT_WORDS["kill EXIT"].format(what=f"kill {word}", told=f"Illegal option {word[:2]}"))
+        ]
     if rest.upper().startswith("SIG") and _signal_name(rest[3:]):
         return [(tokens[1].at, _ARGUMENT_WORDS["kill"].format(what=f"kill {word}", name=f"-{rest[3:].upper()}"))]
     stops = "the command is refused when it runs"
@@ -1596,10 +1647,21 @@ def _kill_l(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list
 def _kill_s(word: str, words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
     """:func:`_kill_usage` of ``kill -s NAME`` or ``kill -sNAME`` (``word``): a NAME with ``SIG`` refused."""
     name, token = (words[2], tokens[2]) if word == "-s" and len(words) > 2 else (word[2:], tokens[1])
+    what = f"kill -s {name}" if word == "-s" else f"kill {word}"
     if name is not None and name.upper().startswith("SIG") and _signal_name(name[3:]):
-        what = f"kill -s {name}" if word == "-s" else f"kill {word}"
         return [(token.at, _ARGUMENT_WORDS["kill"].format(what=what, name=name[3:].upper()))]
+    if name is not None and name.upper() == "EXIT":
+        return [(token.at, _ARGUMENT_WORDS["kill EXIT"].format(what=what, told="invalid signal number or name"))]
     return []
+
+
+def _type_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``type`` is given an option (``type -p php``, ``type -t``, ``type -a``, ``--`` too), which the type of
+    dash has none of: it reads each word as a name (-p: not found, exit 127)."""
+    word = words[1] if len(words) > 1 else None
+    if word is None or not word.startswith("-") or word == "-":
+        return []
+    return [(tokens[1].at, _ARGUMENT_WORDS["type"].format(option=word))]
 
 
 def _no_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
@@ -1618,6 +1680,7 @@ _OPTION_READERS: dict[str, Callable[[list[str | None], tuple[shsyntax.Token, ...
     "kill": _kill_usage,
     "exec": _no_options,
     "local": _no_options,
+    "type": _type_options,
 }
 
 
@@ -1646,6 +1709,12 @@ _ARGUMENT_WORDS = {
     "printf length": "printf {directive} (a length of C's printf, which bash's reads as {meant}), which the printf "
     "of dash, the containers' sh, has not: the command is refused when it runs (invalid directive, exit 2) and prints "
     "nothing; write {meant}",
+    "kill EXIT": "{what} (EXIT, trap's condition of the shell's exit, which bash's kill reads as the signal 0), "
+    "which the kill of dash, the containers' sh, does not know: the command is refused when it runs ({told}, exit 2); "
+    "write kill -0 PID (or kill -s 0 PID) to test that the process is there",
+    "type": "type {option} (an option of bash's type), which the type of dash, the containers' sh, has none of: it "
+    "looks for a command named {option} (not found, exit 127); write command -v NAME (the path of a program, or "
+    "the name of a builtin or function)",
     "kill -l": "kill -l {name} (bash's kill giving the number of a signal named), which the kill of dash, the "
     "containers' sh, reads as a number: the command is refused when it runs (Illegal number, exit 2) and prints "
     "nothing; write kill -l NUMBER (the name of a signal or of an exit status's signal), or the number itself",

@@ -2668,3 +2668,101 @@ def test_a_command_in_a_quoted_string_dash_runs_is_read_as_the_job_s_own(
 )
 def test_a_command_in_a_quoted_string_dash_reads_as_bash_does_is_taken(command: str) -> None:
     _dash_reads_and_pic_takes(command)
+
+
+# Each is read by bash and refused or read otherwise by dash when it runs, the command going on in dash, with what
+# shows it (run by both), the word told, its place and what pic check says of it.
+DASH_READS_OTHERWISE = [
+    ("kill -s EXIT $(cat ../run/worker.pid) || php start.php", "kill -s EXIT", 9, "kill -s EXIT $$ && echo ran"),
+    ("kill -EXIT $! 2>/dev/null && echo up", "kill -EXIT", 6, "kill -EXIT $$ && echo ran"),
+    ("kill -sexit $PPID", "kill -sexit", 6, "kill -sexit $$ && echo ran"),
+    ("type -p php > ../run/php-path", "type -p", 6, "type -p echo >/dev/null && echo ran"),
+    ("type -t wp >/dev/null || php a.php", "type -t", 6, "type -t echo >/dev/null && echo ran"),
+    ("type -a php", "type -a", 6, "type -a echo >/dev/null && echo ran"),
+    ("cd ../www && php ~+/wp-cron.php", "~+ (bash's tilde", 18, "cd / && echo ~+"),
+    ("cd ../www; cd ../priv; tar czf ../db/www.tgz ~-", "~- (bash's tilde", 46, "cd / && cd /tmp && echo ~-/x"),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "probe"), DASH_READS_OTHERWISE)
+def test_what_dash_s_builtins_and_tilde_read_otherwise_is_refused(
+    tmp_path: Path, command: str, what: str, at: int, probe: str
+) -> None:
+    """kill -s EXIT (bash's signal 0), type -p (dash's type has no option: -p: not found) and ~+ (bash's $PWD, dash's
+    two characters) were taken; each is refused at its word."""
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False, cwd=tmp_path)
+        for sh in ("dash", "bash")
+    ]
+    assert (runs[0].returncode, runs[0].stdout) != (runs[1].returncode, runs[1].stdout), runs
+    assert runs[1].returncode == 0 and runs[1].stdout, runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ("kill -0 $$ && kill -s 0 $$ && echo up", "up\n"),
+        ("type echo >/dev/null && command -v echo", "echo\n"),
+        ("echo '~+' a~+ ~+x \\~- \"~-\"", "~+ a~+ ~+x ~- ~-\n"),
+    ],
+)
+def test_dash_s_kill_type_and_tilde_are_taken(command: str, output: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout) == (0, output), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "builtin", "at"),
+    [
+        ("env cd /tmp && php a.php", "cd", 5),
+        ("nice -n 5 export APP_ENV=prod; php a.php", "export", 11),
+        ("timeout 5 read line < /dev/null", "read", 11),
+        ("flock ../run/lock export APP_ENV=prod", "export", 19),
+        ("xargs -n 1 unset < /dev/null", "unset", 12),
+    ],
+)
+def test_a_builtin_of_dash_s_run_as_a_program_is_refused(tmp_path: Path, command: str, builtin: str, at: int) -> None:
+    """env cd /tmp was taken, though env runs a program cd, which the images do not have (env: 'cd': No such file or
+    directory, exit 127; flock's 69): refused at the builtin, with the status."""
+    ran = _dash_with_runners(tmp_path, command.replace("../run/", "").replace("../priv/", ""))
+    assert ran.returncode in (127, 69) or "No such file" in ran.stderr, ran
+    assert re.search(
+        rf"'{re.escape(builtin)}': No such|execute {re.escape(builtin)}: No such|: {builtin}: No", ran.stderr
+    )
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {builtin} (a builtin of dash's, the containers' sh) after" in line, line
+    if ran.returncode in (127, 69):
+        assert f"not found (exit {ran.returncode})" in line, line
+
+
+def test_select_is_refused_as_bash_s_loop(tmp_path: Path) -> None:
+    """select was refused with the general words of a syntax error (the do going with nothing open); it is named as
+    bash's, with for to write."""
+    command = "select f in ../log/*.log; do gzip $f; break; done"
+    dash = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert dash.returncode == 2 and "Syntax error" in dash.stderr, dash
+    bash = subprocess.run([require_program("bash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert bash.returncode == 0, bash
+    line = _command_error(tmp_path, command)
+    assert "holds at character 1 select NAME in ... (bash's menu loop)" in line and "write for NAME in" in line, line
+
+
+def test_braces_a_program_expands_itself_are_told_to_be_quoted(tmp_path: Path) -> None:
+    """curl expands a URL's braces itself: the words say to quote them for it, both shells then passing them."""
+    line = _command_error(tmp_path, "curl -fsS https://asso-cron.org/{a,b}.txt")
+    assert "or for the program to read itself (curl" in line, line
+    quoted = "curl -fsS 'https://asso-cron.org/{a,b}.txt'"
+    runs = [
+        subprocess.run(
+            [require_program(sh), "-c", f"printf '%s\\n' {quoted[10:]}"], capture_output=True, text=True, check=False
+        )
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].stdout == runs[1].stdout == "https://asso-cron.org/{a,b}.txt\n", runs
+    _dash_reads_and_pic_takes(quoted)
