@@ -1322,11 +1322,28 @@ _ABSENT_PROGRAMS = {
 }
 
 
+# What becomes of the job when a program is not found, by whether exec (dash's special builtin: the job ends) ran it.
+_WITHOUT_IT = ("the job goes on without it", "the job ends there (exec failing stops the shell)")
+
+
+def _builtin_run(builtin: str, runner: str, at: int) -> str:
+    """What :func:`check_command` says of ``builtin``, one of :data:`_DASH_BUILTINS`, run at character ``at`` (from
+    0) by ``runner``, one of :data:`_WRAPPERS` that runs a program alone."""
+    status = _WRAPPERS[runner.rpartition("/")[2]].missing
+    return (
+        f"holds at character {at + 1} {builtin} (a builtin of dash's, the containers' sh) after {runner}, which runs "
+        f"a program of that name, which the runtime images do not have: the command is not found (exit {status}) "
+        f"and {_WITHOUT_IT[runner == 'exec']}; write {builtin} alone, as the shell's command (a program could change "
+        "nothing of the job's shell: its directory, its variables)"
+    )
+
+
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
     """What :func:`check_command` says of the first program of :data:`_ABSENT_PROGRAMS` a command of ``grammar``
-    runs (``sudo -u www-data php a.php``, ``nice /usr/bin/sudo php a.php``), which the runtime images do not have:
-    dash, or the command that runs it, does not find it (exit 127, flock's 69); None when there is none. A function
-    of that name, defined before (or anywhere, for a command in a function's body), is run by dash instead."""
+    runs (``sudo -u www-data php a.php``, ``nice /usr/bin/sudo php a.php``), which the runtime images do not have,
+    or of a builtin of dash's run by a program (``env cd /tmp``, :data:`_DASH_BUILTINS`): dash, or the command that
+    runs it, does not find it (exit 127, flock's 69); None when there is none. A function of that name, defined
+    before (or anywhere, for a command in a function's body), is run by dash instead."""
     from pic import shsyntax
 
     found: list[tuple[int, str]] = []
@@ -1338,17 +1355,21 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
             if written is None:
                 break
             name = _system_name(written) or written
+            at = command.words[i].at
+            runner = (words[chain[k - 1]] or "") if k else ""
+            # dash's exec runs a program alone too (exec cd /tmp: exec: cd: not found); command runs a builtin
+            if runner and written in _DASH_BUILTINS and runner != "command":
+                found.append((at, _builtin_run(written, runner, at)))
+                break
             if name not in _ABSENT_PROGRAMS:
                 continue
-            at = command.words[i].at
             if (
                 k == 0
                 and name == written
                 and any(f.text == name and (command.deferred or f.at < at) for f in grammar.functions)
             ):
                 break  # a function of that name: dash runs it
-            runner = words[chain[k - 1]] if k else None
-            status = _WRAPPERS[(runner or "").rpartition("/")[2]].missing if runner is not None else 127
+            status = _WRAPPERS[runner.rpartition("/")[2]].missing if runner else 127
             after = (
                 f" after {runner}, which runs a program of that name (never a function), which"
                 if runner
@@ -1359,7 +1380,7 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
                     at,
                     f"holds at character {at + 1} {written}{after} the runtime images do not have "
                     f"(debootstrap's minbase, then no package {name}): the command is not found (exit {status}) "
-                    f"and the job goes on without it; {_ABSENT_PROGRAMS[name]}",
+                    f"and {_WITHOUT_IT[runner == 'exec']}; {_ABSENT_PROGRAMS[name]}",
                 )
             )
             break
@@ -1419,14 +1440,6 @@ def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[
         program = None if j is None else words[j]
         if j is not None and program is not None and (program in _BASH_BUILTINS or program in _BASH_NAMES):
             return [(command.words[j].at, _bash_program(program, program, runner))]
-        if wrapper is not None and not wrapper.builtins and program in _DASH_BUILTINS:
-            words_told = (
-                f"{program} (a builtin of dash's, the containers' sh) after {runner}, which runs a program of that "
-                f"name, which the runtime images do not have: the command is not found (exit {wrapper.missing}); "
-                f"write {program} alone, as a command of the shell's (a program could change nothing of the job's "
-                "shell: its directory, its variables)"
-            )
-            return [(command.words[j or 0].at, words_told)]
         i, runner = j or 0, program
     return []
 

@@ -2725,6 +2725,7 @@ def test_dash_s_kill_type_and_tilde_are_taken(command: str, output: str) -> None
         ("timeout 5 read line < /dev/null", "read", 11),
         ("flock ../run/lock export APP_ENV=prod", "export", 19),
         ("xargs -n 1 unset < /dev/null", "unset", 12),
+        ("exec cd ../www", "cd", 6),  # dash's exec runs a program alone
     ],
 )
 def test_a_builtin_of_dash_s_run_as_a_program_is_refused(tmp_path: Path, command: str, builtin: str, at: int) -> None:
@@ -2733,12 +2734,18 @@ def test_a_builtin_of_dash_s_run_as_a_program_is_refused(tmp_path: Path, command
     ran = _dash_with_runners(tmp_path, command.replace("../run/", "").replace("../priv/", ""))
     assert ran.returncode in (127, 69) or "No such file" in ran.stderr, ran
     assert re.search(
-        rf"'{re.escape(builtin)}': No such|execute {re.escape(builtin)}: No such|: {builtin}: No", ran.stderr
+        rf"'{re.escape(builtin)}': No such|execute {re.escape(builtin)}: No such|: {builtin}: No|exec: {builtin}: not",
+        ran.stderr,
     )
     line = _command_error(tmp_path, command)
     assert f"holds at character {at} {builtin} (a builtin of dash's, the containers' sh) after" in line, line
     if ran.returncode in (127, 69):
         assert f"not found (exit {ran.returncode})" in line, line
+    # after exec the job ends there (exec, a special builtin, failing stops dash); after another, it goes on
+    local = command.replace("../run/", "").replace("../www", "/").split(" < ")[0]
+    after = _dash_with_runners(tmp_path, f"{local} < /dev/null; echo after")
+    goes_on = after.stdout.endswith("after\n")
+    assert ("the job goes on without it" if goes_on else "the job ends there") in line, (after, line)
 
 
 def test_select_is_refused_as_bash_s_loop(tmp_path: Path) -> None:
