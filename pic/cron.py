@@ -474,8 +474,9 @@ _SHELLS = frozenset(("sh", "dash"))
 def _scripts(grammar: shsyntax.Reading) -> list[tuple[shsyntax.Token, str]]:
     """The words of ``grammar``'s commands that dash reads as a command of its own when it runs them, each with what
     it is: the action of ``trap`` (``trap 'rm -f ../run/lock' EXIT``), the script of ``sh -c`` or ``dash -c``, run by
-    its name or by a command that runs another (``timeout 60 sh -ec '...'``), and the one word of ``eval``; in the
-    order written. bash's ``bash -c`` script is bash's: not read."""
+    its name or by a command that runs another (``timeout 60 sh -ec '...'``), that of ``flock FILE -c`` (flock(1):
+    run by $SHELL, which docker exec does not set, else /bin/sh) and the one word of ``eval``; in the order written.
+    bash's ``bash -c`` script is bash's: not read."""
     from pic import shsyntax
 
     found: list[tuple[shsyntax.Token, str]] = []
@@ -491,8 +492,14 @@ def _scripts(grammar: shsyntax.Reading) -> list[tuple[shsyntax.Token, str]]:
         if name == "eval" and len(words) == 2:
             found.append((command.words[1], "the text of eval"))
             continue
-        for i in _chain(words):
+        chain = _chain(words)
+        for k, i in enumerate(chain):
             written = words[i]
+            runner = words[chain[k - 1]] or "" if k else ""
+            if written in ("-c", "--command") and runner.rpartition("/")[2] == "flock" and i + 1 < len(words):
+                # flock FILE -c SCRIPT: run by $SHELL, else /bin/sh (dash: docker exec sets no SHELL)
+                found.append((command.words[i + 1], f"the script of {runner} FILE {written}"))
+                continue
             if written is None or (_system_name(written) or written) not in _SHELLS:
                 continue
             script = _shell_script(words, i)

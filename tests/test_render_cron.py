@@ -2621,6 +2621,7 @@ NESTED_SCRIPTS = [
     ("flock ../run/lock dash -c '[[ x ]] && echo ran'", "'[[ x ]] && echo ran'", "the script of dash -c", "[["),
     ("cd ../www && sh -o errexit -c 'echo -n -e x'", "'echo -n -e x'", "the script of sh -c", "echo -e"),
     ("eval 'echo -e x'", "'echo -e x'", "the text of eval", "echo -e"),
+    ("flock -n ../run/lock -c 'printf \"%q\" x'", "'printf \"%q\" x'", "the script of flock FILE -c", "printf %q"),
     ("sh -c 'sh -c \"echo -e y\"'", "'sh -c \"echo -e y\"'", "the script of sh -c", 'the script of sh -c "echo -e y"'),
 ]
 
@@ -2664,6 +2665,8 @@ def test_a_command_in_a_quoted_string_dash_runs_is_read_as_the_job_s_own(
         "trap - EXIT; trap 15; eval 'php a.php' ; eval echo -e",
         "sh -c",
         "sh -e -- a.sh 'echo -e x'",  # no -c: a file's script, its argument a word
+        "flock ../run/lock -c 'php a.php && php b.php'",
+        "flock -c ../run/lock echo -e x",  # -c before the file: flock refuses it (invalid option), no script
     ],
 )
 def test_a_command_in_a_quoted_string_dash_reads_as_bash_does_is_taken(command: str) -> None:
