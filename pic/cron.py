@@ -389,6 +389,9 @@ def check_command(text: str) -> str:
             f"holds at character {at} {what}; the job runs under sh, which is dash in the site's container: write "
             "it for sh (POSIX), or run bash -c '...' (the images have bash)"
         )
+    absent = _absent_program(grammar)
+    if absent is not None:
+        raise ValueError(absent)
     syntax = grammar.fault
     if syntax is not None:
         raise ValueError(
@@ -440,7 +443,88 @@ def check_command(text: str) -> str:
             "read as a space (only the plain space and tab part words): the words on either side would be read as "
             "one word; write a plain space there (or quote the text it belongs to)"
         )
+    _check_scripts(grammar)
     return text
+
+
+def _check_scripts(grammar: shsyntax.Reading) -> None:
+    """ValueError when a word of ``grammar``'s commands that dash runs as a command of its own (:func:`_scripts`),
+    written as one literal string, holds what :func:`check_command` refuses: told at the string, with why. A string
+    holding an expansion is known when it runs alone: not read."""
+    from pic import shsyntax
+
+    for token, what in _scripts(grammar):
+        script = shsyntax.literal(token.text)
+        if script is None:
+            continue
+        try:
+            check_command(script)
+        except ValueError as refused:
+            raise ValueError(
+                f"holds at character {token.at + 1} {what} {token.text}, a command that dash, the containers' sh, "
+                f"reads and runs as it would the job's own: that command (its characters counted from its first) "
+                f"{refused}"
+            ) from None
+
+
+# The programs that run a script of sh given after -c (:func:`_scripts`): dash, the images' sh, by name or path.
+_SHELLS = frozenset(("sh", "dash"))
+
+
+def _scripts(grammar: shsyntax.Reading) -> list[tuple[shsyntax.Token, str]]:
+    """The words of ``grammar``'s commands that dash reads as a command of its own when it runs them, each with what
+    it is: the action of ``trap`` (``trap 'rm -f ../run/lock' EXIT``), the script of ``sh -c`` or ``dash -c``, run by
+    its name or by a command that runs another (``timeout 60 sh -ec '...'``), that of ``flock FILE -c`` (flock(1):
+    run by $SHELL, which docker exec does not set, else /bin/sh) and the one word of ``eval``; in the order written.
+    bash's ``bash -c`` script is bash's: not read."""
+    from pic import shsyntax
+
+    found: list[tuple[shsyntax.Token, str]] = []
+    for command in grammar.commands:
+        words = [shsyntax.literal(t.text) for t in command.words]
+        name = words[0]
+        if name == "trap":
+            at = 2 if len(words) > 2 and words[1] == "--" else 1
+            action = words[at] if len(words) > at + 1 else None
+            if action is not None and action != "-" and not action.isdigit() and not action.startswith("-"):
+                found.append((command.words[at], "the action of trap"))
+            continue
+        if name == "eval" and len(words) == 2:
+            found.append((command.words[1], "the text of eval"))
+            continue
+        chain = _chain(words)
+        for k, i in enumerate(chain):
+            written = words[i]
+            runner = words[chain[k - 1]] or "" if k else ""
+            if written in ("-c", "--command") and runner.rpartition("/")[2] == "flock" and i + 1 < len(words):
+                # flock FILE -c SCRIPT: run by $SHELL, else /bin/sh (dash: docker exec sets no SHELL)
+                found.append((command.words[i + 1], f"the script of {runner} FILE {written}"))
+                continue
+            if written is None or (_system_name(written) or written) not in _SHELLS:
+                continue
+            script = _shell_script(words, i)
+            if script is not None:
+                found.append((command.words[script], f"the script of {written} -c"))
+    return sorted(found, key=lambda f: f[0].at)
+
+
+def _shell_script(words: list[str | None], i: int) -> int | None:
+    """The index in ``words`` of the script that the sh at ``words[i]`` runs (``sh -c SCRIPT``, ``sh -ec SCRIPT``,
+    ``sh -c -e SCRIPT``, ``sh -o errexit -c SCRIPT``: dash(1) reads its options, then takes the first word after
+    them as the script when one of them is -c); None when it runs none given so, or the words do not tell it."""
+    j, given = i + 1, False
+    while j < len(words):
+        word = words[j]
+        if word is None:
+            return None
+        if word == "--":
+            j += 1
+            break
+        if word in ("-", "+") or not word.startswith(("-", "+")):
+            break
+        given = given or (word[0] == "-" and "c" in word[1:])
+        j += 2 if "o" in word[1:] else 1  # -o NAME
+    return j if given and j < len(words) else None
 
 
 # The words of a brace expansion a message lists at most.
@@ -476,7 +560,8 @@ def _brace_word(grammar: shsyntax.Reading) -> str | None:
             f"holds at character {word.at + 1} the word {word.text}, which bash's brace expansion makes {count} "
             f"({shown}) while dash, the containers' sh, has none: the command is given {word.text} as "
             f"written, one word, at every run; write each word out ({shown}), or quote the braces ('{{' '}}') if "
-            "they are meant as text"
+            "they are meant as text, or for the program to read itself (curl expands the braces of a URL): both shells "
+            "then pass them as written"
         )
     return None
 
@@ -539,6 +624,9 @@ _BASH_ONLY = {
     "=(": "an array =(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
     "source ": "source (bash's name of the . command), which dash, the containers' sh, does not know: the command is "
     "not found; write . FILE",
+    "select ": "select NAME in ... (bash's menu loop), which dash, the containers' sh, does not have: it reads select "
+    "as a command's name and refuses the do after it, the whole command with it (a syntax error); write for NAME in "
+    "...; do ...; done",
     "function ": "function NAME (bash's way to define a function), which dash, the containers' sh, refuses (a syntax "
     "error); write NAME() { ...; }",
     "${": "a parameter expansion of bash's (${x/a/b}, ${x:1}, ${x^^}, ${x,,}, ${!x}, ${x[0]}, ${#x[@]}), which dash, "
@@ -616,6 +704,7 @@ _BASH_AT: dict[str, Callable[[str, int], bool]] = {
     # found by sh's grammar (:func:`_bash_commands`), which knows a function of that name: dash runs it
     "source ": lambda text, i: False,
     "function ": _word_at("function "),
+    "select ": _word_at("select "),
     "$RANDOM": lambda text, i: _RANDOM.match(text, i) is not None,
     "((": lambda text, i: False,  # found by the grammar (:func:`_bash_commands`), where a command starts
 }
@@ -1044,10 +1133,25 @@ def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
     for command in grammar.commands:
         found.extend(_not_found(command, grammar.functions))
         found.extend(_bash_usage(command))
+        found.extend((t.at, _TILDE_WORDS.format(word=t.text[:2])) for t in command.words if _bash_tilde(t.text))
     if not found:
         return None
     at, words = min(found)
     return words, at + 1
+
+
+# What :func:`_bash_commands` says of a word starting with bash's ~+ or ~- (its manual, "Tilde Expansion").
+_TILDE_WORDS = (
+    "{word} (bash's tilde for the working directory, $PWD, or ~- for the one before, $OLDPWD), which dash, the "
+    "containers' sh, passes as written, two characters: write $PWD (or $OLDPWD)"
+)
+
+
+def _bash_tilde(word: str) -> bool:
+    """Whether ``word``, a command's word as written, starts with ``~+`` or ``~-`` alone or before a ``/``, which bash
+    expands ($PWD, $OLDPWD) and dash passes as written (XCU 2.6.1 leaves a tilde-prefix of no login name unspecified,
+    dash reads none)."""
+    return word.startswith(("~+", "~-")) and word[2:3] in ("", "/")
 
 
 # The folders of the runtime images' programs: a path there to a name of bash's is a program they do not have.
@@ -1068,13 +1172,18 @@ class _Wrapper(NamedTuple):
     long_stops: tuple[str, ...] = ()
     numbers: bool = False  # -N, a number as an option (nice -5)
     assignments: bool = False  # NAME=VALUE before the program (env)
-    operands: int = 0  # operands before the program (timeout's duration)
+    operands: int = 0  # operands before the program (timeout's duration, flock's file, taskset's mask)
     builtins: bool = False  # dash's own: it runs dash's builtins too (command), never a function
+    # short and long options whose value is optional, glued to them alone (xargs -i, -e, -l; --replace[=R])
+    optional: str = ""
+    long_optional: tuple[str, ...] = ()
+    missing: int = 127  # its exit status when the program it runs is not found (flock's: 69, EX_UNAVAILABLE)
 
 
 # The commands that run the command their words give, dash's (command, exec) and the runtime images' (coreutils',
-# util-linux's), by name: dash runs a program of the name they are given (command a builtin of dash's too), never a
-# function, never a builtin of bash's: command let, env time, nice /usr/bin/time are not found (exit 127).
+# util-linux's, findutils'), by name: dash runs a program of the name they are given (command a builtin of dash's
+# too), never a function, never a builtin of bash's: command let, env time, nice /usr/bin/time are not found (exit
+# 127, flock's 69).
 _WRAPPERS = {
     "command": _Wrapper(flags="p", stops="vV", builtins=True),
     "exec": _Wrapper(builtins=True),  # dash's exec takes no option: exec -- x runs a program named --
@@ -1099,6 +1208,54 @@ _WRAPPERS = {
     "setsid": _Wrapper(flags="cfw", long_flags=("--ctty", "--fork", "--wait")),
     "stdbuf": _Wrapper(values="ioe", long_values=("--input", "--output", "--error")),
     "ionice": _Wrapper(flags="t", values="cn", long_values=("--class", "--classdata"), stops="pPu"),
+    # util-linux's flock(1): flock [options] FILE COMMAND... (-c after FILE: a script, not followed here)
+    "flock": _Wrapper(
+        flags="sexnoFu",
+        values="wE",
+        long_flags=("--shared", "--exclusive", "--unlock", "--nonblock", "--nb", "--close", "--no-fork", "--verbose"),
+        long_values=("--timeout", "--wait", "--conflict-exit-code"),
+        stops="hV",
+        operands=1,
+        missing=69,
+    ),
+    # util-linux's chrt(1): chrt [options] PRIORITY COMMAND... (-p PID: no command)
+    "chrt": _Wrapper(
+        flags="abdfioRv",
+        values="TPD",
+        long_flags=(
+            "--all-tasks",
+            "--batch",
+            "--deadline",
+            "--fifo",
+            "--idle",
+            "--other",
+            "--rr",
+            "--reset-on-fork",
+            "--verbose",
+        ),
+        long_values=("--sched-runtime", "--sched-period", "--sched-deadline"),
+        stops="pmhV",
+        operands=1,
+    ),
+    # util-linux's taskset(1): taskset [options] MASK COMMAND... (-p: a process, no command)
+    "taskset": _Wrapper(flags="ac", long_flags=("--all-tasks", "--cpu-list"), stops="phV", operands=1),
+    # findutils' xargs(1) (getopt "+0a:E:e::i::I:l::L:n:prs:txP:d:"): the command after its options
+    "xargs": _Wrapper(
+        flags="0oprtx",
+        values="adEILnPs",
+        optional="eil",
+        long_flags=("--null", "--open-tty", "--interactive", "--no-run-if-empty", "--verbose", "--exit"),
+        long_values=(
+            "--arg-file",
+            "--delimiter",
+            "--max-lines",
+            "--max-args",
+            "--max-procs",
+            "--max-chars",
+            "--process-slot-var",
+        ),
+        long_optional=("--eof", "--replace"),
+    ),
 }
 
 
@@ -1136,15 +1293,105 @@ def _option_words(wrapper: _Wrapper, word: str) -> int | None:
         return 1  # env's - (-i), nice's -5
     if word.startswith("--"):
         key, equals, _ = word.partition("=")
-        if key in wrapper.long_flags and not equals:
+        if (key in wrapper.long_flags and not equals) or key in wrapper.long_optional:
             return 1
         return (1 if equals else 2) if key in wrapper.long_values else None
     for k, letter in enumerate(word[1:], start=2):
-        if letter in wrapper.values:
-            return 1 if k < len(word) else 2
+        if letter in wrapper.values or letter in wrapper.optional:
+            # an optional value is glued to it, or none (xargs -i, -e)
+            return 1 if k < len(word) or letter in wrapper.optional else 2
         if letter not in wrapper.flags:
             return None
     return 1
+
+
+def _chain(words: list[str | None]) -> list[int]:
+    """The index in ``words`` (a command's, as :func:`shsyntax.literal` reads them) of each program the command
+    runs: its name, then the program each of :data:`_WRAPPERS` runs (``nice -n 5 flock F php a.php``: 0, 3, 5), as
+    far as the words as written tell it."""
+    out, i = [0], 0
+    while (runner := words[i]) is not None:
+        path = _system_name(runner)
+        wrapper = _WRAPPERS.get(runner) or (_WRAPPERS.get(path) if path is not None else None)
+        j = None if wrapper is None or (path is not None and wrapper.builtins) else _program_at(wrapper, words, i)
+        if j is None:
+            break
+        out.append(j)
+        i = j
+    return out
+
+
+# Programs that members write in cron jobs and the runtime images do not have (debootstrap's minbase, then the
+# packages of the images' Dockerfile: none of these), by name, with what to write instead.
+_ABSENT_PROGRAMS = {
+    "sudo": "the job runs as the site's own user already, which it cannot change: write the command alone",
+    "doas": "the job runs as the site's own user already, which it cannot change: write the command alone",
+}
+
+
+# What becomes of the job when a program is not found, by whether exec (dash's special builtin: the job ends) ran it.
+_WITHOUT_IT = ("the job goes on without it", "the job ends there (exec failing stops the shell)")
+
+
+def _builtin_run(builtin: str, runner: str, at: int) -> str:
+    """What :func:`check_command` says of ``builtin``, one of :data:`_DASH_BUILTINS`, run at character ``at`` (from
+    0) by ``runner``, one of :data:`_WRAPPERS` that runs a program alone."""
+    status = _WRAPPERS[runner.rpartition("/")[2]].missing
+    return (
+        f"holds at character {at + 1} {builtin} (a builtin of dash's, the containers' sh) after {runner}, which runs "
+        f"a program of that name, which the runtime images do not have: the command is not found (exit {status}) "
+        f"and {_WITHOUT_IT[runner == 'exec']}; write {builtin} alone, as the shell's command (a program could change "
+        "nothing of the job's shell: its directory, its variables)"
+    )
+
+
+def _absent_program(grammar: shsyntax.Reading) -> str | None:
+    """What :func:`check_command` says of the first program of :data:`_ABSENT_PROGRAMS` a command of ``grammar``
+    runs (``sudo -u www-data php a.php``, ``nice /usr/bin/sudo php a.php``), which the runtime images do not have,
+    or of a builtin of dash's run by a program (``env cd /tmp``, :data:`_DASH_BUILTINS`): dash, or the command that
+    runs it, does not find it (exit 127, flock's 69); None when there is none. A function of that name, defined
+    before (or anywhere, for a command in a function's body), is run by dash instead."""
+    from pic import shsyntax
+
+    found: list[tuple[int, str]] = []
+    for command in grammar.commands:
+        words = [shsyntax.literal(t.text) for t in command.words]
+        chain = _chain(words)
+        for k, i in enumerate(chain):
+            written = words[i]
+            if written is None:
+                break
+            name = _system_name(written) or written
+            at = command.words[i].at
+            runner = (words[chain[k - 1]] or "") if k else ""
+            # dash's exec runs a program alone too (exec cd /tmp: exec: cd: not found); command runs a builtin
+            if runner and written in _DASH_BUILTINS and runner != "command":
+                found.append((at, _builtin_run(written, runner, at)))
+                break
+            if name not in _ABSENT_PROGRAMS:
+                continue
+            if (
+                k == 0
+                and name == written
+                and any(f.text == name and (command.deferred or f.at < at) for f in grammar.functions)
+            ):
+                break  # a function of that name: dash runs it
+            status = _WRAPPERS[runner.rpartition("/")[2]].missing if runner else 127
+            after = (
+                f" after {runner}, which runs a program of that name (never a function), which"
+                if runner
+                else ", a program"
+            )
+            found.append(
+                (
+                    at,
+                    f"holds at character {at + 1} {written}{after} the runtime images do not have "
+                    f"(debootstrap's minbase, then no package {name}): the command is not found (exit {status}) "
+                    f"and {_WITHOUT_IT[runner == 'exec']}; {_ABSENT_PROGRAMS[name]}",
+                )
+            )
+            break
+    return min(found)[1] if found else None
 
 
 def _system_name(word: str) -> str | None:
@@ -1152,6 +1399,19 @@ def _system_name(word: str) -> str | None:
     when it is no such path."""
     folder, _, name = word.rpartition("/")
     return name if folder + "/" in _SYSTEM_FOLDERS and name else None
+
+
+# dash's builtins that are no program of the runtime images (debootstrap's minbase and the images' packages: coreutils
+# has echo, printf, test, [, true, false, pwd, sleep, kill is procps'), run by name by a command that runs a program
+# (env cd /tmp: env: 'cd': No such file or directory, exit 127). Not ".", which a program finds as a folder of the
+# PATH (env .: Permission denied, exit 126).
+_DASH_BUILTINS = frozenset(
+    (
+        ":", "alias", "bg", "break", "cd", "command", "continue", "eval", "exec", "exit", "export", "fg",
+        "getopts", "hash", "jobs", "local", "read", "readonly", "return", "set", "shift", "times", "trap", "type",
+        "ulimit", "umask", "unalias", "unset", "wait",
+    )
+)  # fmt: skip
 
 
 def _not_found(command: shsyntax.Command, functions: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
@@ -1376,9 +1636,19 @@ def _kill_usage(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> 
         return [(tokens[2].at, _ARGUMENT_WORDS["kill --"].format(signal=word))]
     if word.startswith("-s"):  # -s NAME, -sNAME
         return _kill_s(word, words, tokens)
+    return _kill_signal(word, tokens)
+
+
+def _kill_signal(word: str, tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """:func:`_kill_usage` of ``kill -NAME`` or ``kill -NUMBER`` (``word``): a name with ``SIG``, bash's ``EXIT`` and
+    a letter of no option of dash's refused."""
     rest = word[1:]
     if rest.isdigit() or _signal_name(rest):
         return []
+    if rest.upper() == "EXIT":  # bash's signal 0; dash reads letters of options there
+        return [
+            (tokens[1].at, _ARGUMENT_WORDS["kill EXIT"].format(what=f"kill {word}", told=f"Illegal option {word[:2]}"))
+        ]
     if rest.upper().startswith("SIG") and _signal_name(rest[3:]):
         return [(tokens[1].at, _ARGUMENT_WORDS["kill"].format(what=f"kill {word}", name=f"-{rest[3:].upper()}"))]
     stops = "the command is refused when it runs"
@@ -1397,10 +1667,21 @@ def _kill_l(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list
 def _kill_s(word: str, words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
     """:func:`_kill_usage` of ``kill -s NAME`` or ``kill -sNAME`` (``word``): a NAME with ``SIG`` refused."""
     name, token = (words[2], tokens[2]) if word == "-s" and len(words) > 2 else (word[2:], tokens[1])
+    what = f"kill -s {name}" if word == "-s" else f"kill {word}"
     if name is not None and name.upper().startswith("SIG") and _signal_name(name[3:]):
-        what = f"kill -s {name}" if word == "-s" else f"kill {word}"
         return [(token.at, _ARGUMENT_WORDS["kill"].format(what=what, name=name[3:].upper()))]
+    if name is not None and name.upper() == "EXIT":
+        return [(token.at, _ARGUMENT_WORDS["kill EXIT"].format(what=what, told="invalid signal number or name"))]
     return []
+
+
+def _type_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
+    """Where ``type`` is given an option (``type -p php``, ``type -t``, ``type -a``, ``--`` too), which the type of
+    dash has none of: it reads each word as a name (-p: not found, exit 127)."""
+    word = words[1] if len(words) > 1 else None
+    if word is None or not word.startswith("-") or word == "-":
+        return []
+    return [(tokens[1].at, _ARGUMENT_WORDS["type"].format(option=word))]
 
 
 def _no_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
@@ -1419,6 +1700,7 @@ _OPTION_READERS: dict[str, Callable[[list[str | None], tuple[shsyntax.Token, ...
     "kill": _kill_usage,
     "exec": _no_options,
     "local": _no_options,
+    "type": _type_options,
 }
 
 
@@ -1447,6 +1729,12 @@ _ARGUMENT_WORDS = {
     "printf length": "printf {directive} (a length of C's printf, which bash's reads as {meant}), which the printf "
     "of dash, the containers' sh, has not: the command is refused when it runs (invalid directive, exit 2) and prints "
     "nothing; write {meant}",
+    "kill EXIT": "{what} (EXIT, trap's condition of the shell's exit, which bash's kill reads as the signal 0), "
+    "which the kill of dash, the containers' sh, does not know: the command is refused when it runs ({told}, exit 2); "
+    "write kill -0 PID (or kill -s 0 PID) to test that the process is there",
+    "type": "type {option} (an option of bash's type), which the type of dash, the containers' sh, has none of: it "
+    "looks for a command named {option} (not found, exit 127); write command -v NAME (the path of a program, or "
+    "the name of a builtin or function)",
     "kill -l": "kill -l {name} (bash's kill giving the number of a signal named), which the kill of dash, the "
     "containers' sh, reads as a number: the command is refused when it runs (Illegal number, exit 2) and prints "
     "nothing; write kill -l NUMBER (the name of a signal or of an exit status's signal), or the number itself",
@@ -1487,7 +1775,8 @@ def _bash_program(written: str, name: str, runner: str | None) -> str:
             f"{written} ({what}) after {runner}, which runs a program of that name{never}, which the runtime images "
             "do not have"
         )
-    words += ": the command is not found (exit 127)"
+    status = _WRAPPERS[runner.rpartition("/")[2]].missing if runner is not None else 127
+    words += f": the command is not found (exit {status})"
     instead = _BASH_BUILTINS.get(name) or ("write . FILE" if name == "source" else "")
     return f"{words}; {instead}" if instead else words
 

@@ -782,11 +782,8 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "echo finished | sed -e 's/(cryptsetup)//'",
         "echo started | grep 'x`passwd'",
         "echo started | grep '(vault login -)'",
-        "echo finished | sudo -u alice -- logger -t passwd",
         # a word that is an option's value, not the command (a user, a group, a duration, a variable); a reader
         # given no standard input (xargs gives the words it reads as arguments, and /dev/null to the command)
-        "sudo -u passwd logger hello",
-        "echo started | sudo -g kinit logger hello",
         "echo started | timeout passwd logger hello",
         "echo started | env -u kinit logger hello",
         "echo alice-smith | xargs passwd -S",
@@ -797,7 +794,6 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         'expect -c \'spawn sftp asso@nas.asso-cron.org; expect "assword:"; send "$env(NAS_PASS)\\r"; expect eof\'',
         "rclone sync ../db nas:asso --password-command 'cat ../priv/rclone-pass'",
         "isql asso-dsn asso -b < ../db/optimize.sql",
-        "echo started | sudo tee -a ../log/x.log",
         'OC_PASS="$(cat ../priv/alice-pass)" php occ user:add --password-from-env alice',
         'printf \'%s\\n%s\\n\' "$PW" "$PW" | passwd',
         "echo alice | php occ user:info --output=json",
@@ -852,6 +848,23 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
     spec = _member("asso-cron", [{"schedule": "daily", "command": command}]).spec
     assert spec.cron[0].command == command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo finished | sudo -u alice -- logger -t passwd",
+        "sudo -u passwd logger hello",
+        "echo started | sudo -g kinit logger hello",
+        "echo started | sudo tee -a ../log/x.log",
+    ],
+)
+def test_a_command_run_by_sudo_given_no_password_is_refused_for_sudo_alone(tmp_path: Path, command: str) -> None:
+    """sudo's options taking a value (a reader's name there, passwd, kinit) hold no password: the command is
+    refused as the runtime images have no sudo, never as reading a secret."""
+    line = _command_error(tmp_path, command)
+    assert "sudo, a program the runtime images do not have" in line, line
+    assert "secret" not in line and "password" not in line, line
 
 
 def _fake_docker(tmp_path: Path) -> Path:
@@ -1713,16 +1726,57 @@ def test_time_before_a_command_is_refused_as_the_containers_have_no_time_program
     assert "holds at character 1 time (a builtin of bash's)" in _command_error(tmp_path, command)
 
 
-def _images_have_no_time_program() -> None:
-    """The runtime images install no package named time (debootstrap's minbase has none): no program time."""
+def _images_have_no_time_program(package: str = "time") -> None:
+    """The runtime images install no ``package`` (debootstrap's minbase has none of time and sudo): no program of
+    its name."""
     settings = check(ROOT, "prod", MEMBERS, ON).settings
     for key in settings.runtimes:
         installs = re.findall(r"apt-get install [^;&|]*", web.php_image(settings, key).dockerfile)
-        assert installs and not any(re.search(r"(?<![\w.+-])time(?![\w.+-])", i) for i in installs), key
+        assert installs and not any(re.search(rf"(?<![\w.+-]){package}(?![\w.+-])", i) for i in installs), key
+
+
+@pytest.mark.parametrize(
+    ("command", "written", "at", "words"),
+    [
+        ("sudo -u www-data php wp-cron.php", "sudo", 1, "sudo, a program the runtime images do not have"),
+        ("cd . && sudo php wp-cron.php", "sudo", 9, "sudo, a program the runtime images do not have"),
+        ("nice -n 5 /usr/bin/sudo php wp-cron.php", "/usr/bin/sudo", 11, "after nice, which runs a program"),
+        ("flock ../run/lock sudo -E php wp-cron.php", "sudo", 19, "after flock, which runs a program"),
+        ("xargs -n 1 doas php wp-cron.php", "doas", 12, "after xargs, which runs a program"),
+    ],
+)
+def test_sudo_is_refused_as_the_images_have_none(
+    tmp_path: Path, command: str, written: str, at: int, words: str
+) -> None:
+    """sudo -u www-data php a.php was taken, though the runtime images have no sudo (nor doas): dash, or the command
+    running it, does not find it (exit 127, flock's 69) and the job's work is never done; it is refused at its
+    name, with the status the job ends with."""
+    _images_have_no_time_program("sudo")
+    _images_have_no_time_program("doas")
+    ran = _dash_with_runners(tmp_path, command.replace("php wp-cron.php", "echo ran").replace("../run/", ""))
+    assert "ran" not in ran.stdout.split(), ran
+    found = re.search(
+        r"\b(?:sudo|doas): not found|(?:execute |')(?:/usr/bin/)?sudo'?: No such|xargs: doas: No such", ran.stderr
+    )
+    assert found is not None, ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {written}" in line and words in line and "not found (exit" in line, line
+    if "&&" not in command:
+        assert f"not found (exit {ran.returncode})" in line, line
+
+
+def test_a_function_named_sudo_is_taken(tmp_path: Path) -> None:
+    command = 'sudo() { "$@"; }; sudo echo ran'
+    ran = _dash_with_runners(tmp_path, command)
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    _dash_reads_and_pic_takes(command)
 
 
 # The programs of the runtime images that run the command their words give (coreutils', util-linux's), without time.
-RUNNERS = ("env", "nice", "nohup", "timeout", "setsid", "stdbuf", "ionice", "echo", "true")
+RUNNERS = (
+    *("env", "nice", "nohup", "timeout", "setsid", "stdbuf", "ionice", "flock", "chrt", "taskset", "xargs"),
+    *("echo", "true"),
+)
 
 
 def _dash_with_runners(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
@@ -1734,7 +1788,13 @@ def _dash_with_runners(tmp_path: Path, command: str) -> subprocess.CompletedProc
             (folder / name).symlink_to(require_program(name))
     env = {"PATH": str(folder)}
     return subprocess.run(
-        [require_program("dash"), "-c", command], capture_output=True, text=True, env=env, check=False, cwd=tmp_path
+        [require_program("dash"), "-c", command],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,  # xargs reads it
     )
 
 
@@ -1755,6 +1815,17 @@ WRAPPED = [
     ("command source ../priv/env", "source", 9, "after command"),
     ("help() { echo hi; }; command help", "help", 30, "(never a function)"),
     ("help() { echo hi; }; exec help", "help", 27, "(never a function)"),
+    # util-linux's flock, chrt and taskset, findutils' xargs: their options, then the operand before the command
+    ("flock ../run/lock time php wp-cron.php", "time", 19, "after flock"),
+    ("flock -n -w 5 -E 0 --verbose ../run/lock time php wp-cron.php", "time", 42, "after flock"),
+    ("timeout 60 flock -xn ../run/lock nice time php wp-cron.php", "time", 39, "after nice"),
+    ("chrt -i 0 time php wp-cron.php", "time", 11, "after chrt"),
+    ("chrt --idle 0 let n=1", "let", 15, "after chrt"),
+    ("taskset -c 0 time php wp-cron.php", "time", 14, "after taskset"),
+    ("taskset 1 nice -n 5 time php wp-cron.php", "time", 21, "after nice"),
+    ("xargs time php wp-cron.php", "time", 7, "after xargs"),
+    ("xargs -0 -n 1 -P 2 -d , time php wp-cron.php", "time", 25, "after xargs"),
+    ("xargs -l -e --eof time php wp-cron.php", "time", 19, "after xargs"),
 ]
 
 
@@ -1762,17 +1833,19 @@ WRAPPED = [
 def test_a_name_of_bash_s_run_as_a_program_is_refused(
     tmp_path: Path, command: str, name: str, at: int, words: str
 ) -> None:
-    """dash, or the program it runs, does not find the program (exit 127), whether a function of that name is
-    defined or not: pic check names it, where it is, and what runs it."""
-    ran = _dash_with_runners(tmp_path, command.replace("php wp-cron.php", "echo ran"))
-    assert ran.returncode == 127 and "ran" not in ran.stdout.split(), ran
-    assert re.search(rf"\b{name}: not found|'{name}': No such file|execute {name}: No such", ran.stdout + ran.stderr), (
-        ran
-    )
+    """dash, or the program it runs, does not find the program (exit 127, flock's 69), whether a function of that
+    name is defined or not: pic check names it, where it is, what runs it and the status it ends with."""
+    ran = _dash_with_runners(tmp_path, command.replace("php wp-cron.php", "echo ran").replace("../run/", ""))
+    assert ran.returncode in (127, 69) and "ran" not in ran.stdout.split(), ran
+    assert re.search(
+        rf"\b{name}: not found|'{name}': No such file|execute {name}: No such|xargs: {name}: No such",
+        ran.stdout + ran.stderr,
+    ), ran
     found = cron.bash_only(command)
     assert found is not None and found[1] == at and found[0].startswith(f"{name} (a "), found
     line = _command_error(tmp_path, command)
-    assert f"holds at character {at} {name} (a " in line and words in line and "not found (exit 127)" in line, line
+    assert f"holds at character {at} {name} (a " in line and words in line, line
+    assert f"not found (exit {ran.returncode})" in line, line
 
 
 @pytest.mark.parametrize(
@@ -1831,6 +1904,13 @@ def test_a_builtin_of_bash_s_called_before_a_function_of_its_name_is_refused(tmp
         ("env X=let echo declare", "declare\n"),
         ("timeout 5 echo let", "let\n"),
         ("exec echo ran", "ran\n"),
+        # an option's value, or the operand before the command, is no command's name
+        ("flock -w 5 -E 3 lock echo let", "let\n"),
+        ("chrt --batch 0 echo time", "time\n"),
+        ("taskset -c 0 echo time", "time\n"),
+        ("xargs -0 -r -t echo time; xargs -i -I let echo time; xargs --replace -e echo time", ""),
+        ("xargs -L 1 -s 100 echo time", "time\n"),
+        ("xargs -n1 -- echo time", "time\n"),
     ],
 )
 def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command: str, output: str) -> None:
@@ -2526,3 +2606,173 @@ def test_a_blank_at_an_end_of_a_schedule_is_not_told_to_be_between_its_fields(
     lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
     [line] = [x for x in lines if "cron[0].schedule" in x]
     assert "between two fields" not in line and "at its start or end" in line and f'write "{meant}"' in line, line
+
+
+# Each runs a command dash reads as a command of its own, a trap's action, the script of sh -c or dash -c (by name
+# or path, run by another), eval's text, which holds what dash refuses or reads otherwise than bash; with the quoted
+# word, what it is and the first words told of what it holds.
+NESTED_SCRIPTS = [
+    ("trap 'printf \"%q\\n\" done' EXIT; php a.php", "'printf \"%q\\n\" done'", "the action of trap", "printf %q"),
+    ("trap 'kill -l TERM' EXIT INT", "'kill -l TERM'", "the action of trap", "kill -l TERM"),
+    ("trap -- 'echo $((2 ** 3))' EXIT", "'echo $((2 ** 3))'", "the action of trap", "** (bash's power"),
+    ("sh -c 'printf \"%q\" x'", "'printf \"%q\" x'", "the script of sh -c", "printf %q"),
+    ('sh -c "echo -e x"', '"echo -e x"', "the script of sh -c", "echo -e"),
+    ("timeout 60 /bin/sh -ec 'let n=1'", "'let n=1'", "the script of /bin/sh -c", "let (a builtin of bash's)"),
+    ("flock ../run/lock dash -c '[[ x ]] && echo ran'", "'[[ x ]] && echo ran'", "the script of dash -c", "[["),
+    ("cd ../www && sh -o errexit -c 'echo -n -e x'", "'echo -n -e x'", "the script of sh -c", "echo -e"),
+    ("eval 'echo -e x'", "'echo -e x'", "the text of eval", "echo -e"),
+    ("flock -n ../run/lock -c 'printf \"%q\" x'", "'printf \"%q\" x'", "the script of flock FILE -c", "printf %q"),
+    ("sh -c 'sh -c \"echo -e y\"'", "'sh -c \"echo -e y\"'", "the script of sh -c", 'the script of sh -c "echo -e y"'),
+]
+
+
+@pytest.mark.parametrize(("command", "word", "what", "told"), NESTED_SCRIPTS)
+def test_a_command_in_a_quoted_string_dash_runs_is_read_as_the_job_s_own(
+    tmp_path: Path, command: str, word: str, what: str, told: str
+) -> None:
+    """trap 'printf "%q" x' EXIT and sh -c "echo -e x" were taken, the quoted string never read, though dash runs it
+    as a command of its own (the trap's action when it is set off, the script of sh -c): what dash reads otherwise
+    than bash there goes as wrong as in the job's own words; it is refused at the string, with what is told of it
+    written alone."""
+    script = shsyntax.literal(word)
+    assert script is not None
+    runs = [
+        subprocess.run([require_program(sh), "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path)
+        for sh in ("dash", "bash")
+    ]
+    if "sh -c" not in script:
+        assert (runs[0].returncode, runs[0].stdout) != (runs[1].returncode, runs[1].stdout), runs
+        assert runs[1].returncode == 0, runs[1]
+    (tmp_path / "alone").mkdir()
+    alone = _command_error(tmp_path / "alone", script)
+    assert told in alone, alone
+    _dash_reads_and_pic_takes(command.replace(word, "'echo ran'"))
+    at = command.index(word) + 1
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what} {word}, a command that dash" in line and told in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "trap 'rm -f ../run/lock' EXIT INT TERM; touch ../run/lock; php a.php",
+        "sh -c 'cd ../www && php wp-cron.php' >> ../log/cron.log 2>&1",
+        'timeout 600 sh -ec "php a.php; php b.php"',
+        "bash -c 'echo -e \"a\\tb\"; [[ -f x ]] || let n=1'",  # bash's own script
+        "trap \"rm -f $LOCK; printf '%q' $x\" EXIT",  # an expansion in it: left to when it runs
+        "sh -c \"printf '%q' $1\" sh x",
+        "echo asso | xargs -I{} sh -c 'php dump.php {} > ../db/{}.sql'",
+        "trap - EXIT; trap 15; eval 'php a.php' ; eval echo -e",
+        "sh -c",
+        "sh -e -- a.sh 'echo -e x'",  # no -c: a file's script, its argument a word
+        "flock ../run/lock -c 'php a.php && php b.php'",
+        "flock -c ../run/lock echo -e x",  # -c before the file: flock refuses it (invalid option), no script
+    ],
+)
+def test_a_command_in_a_quoted_string_dash_reads_as_bash_does_is_taken(command: str) -> None:
+    _dash_reads_and_pic_takes(command)
+
+
+# Each is read by bash and refused or read otherwise by dash when it runs, the command going on in dash, with what
+# shows it (run by both), the word told, its place and what pic check says of it.
+DASH_READS_OTHERWISE = [
+    ("kill -s EXIT $(cat ../run/worker.pid) || php start.php", "kill -s EXIT", 9, "kill -s EXIT $$ && echo ran"),
+    ("kill -EXIT $! 2>/dev/null && echo up", "kill -EXIT", 6, "kill -EXIT $$ && echo ran"),
+    ("kill -sexit $PPID", "kill -sexit", 6, "kill -sexit $$ && echo ran"),
+    ("type -p php > ../run/php-path", "type -p", 6, "type -p echo >/dev/null && echo ran"),
+    ("type -t wp >/dev/null || php a.php", "type -t", 6, "type -t echo >/dev/null && echo ran"),
+    ("type -a php", "type -a", 6, "type -a echo >/dev/null && echo ran"),
+    ("cd ../www && php ~+/wp-cron.php", "~+ (bash's tilde", 18, "cd / && echo ~+"),
+    ("cd ../www; cd ../priv; tar czf ../db/www.tgz ~-", "~- (bash's tilde", 46, "cd / && cd /tmp && echo ~-/x"),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "probe"), DASH_READS_OTHERWISE)
+def test_what_dash_s_builtins_and_tilde_read_otherwise_is_refused(
+    tmp_path: Path, command: str, what: str, at: int, probe: str
+) -> None:
+    """kill -s EXIT (bash's signal 0), type -p (dash's type has no option: -p: not found) and ~+ (bash's $PWD, dash's
+    two characters) were taken; each is refused at its word."""
+    runs = [
+        subprocess.run([require_program(sh), "-c", probe], capture_output=True, text=True, check=False, cwd=tmp_path)
+        for sh in ("dash", "bash")
+    ]
+    assert (runs[0].returncode, runs[0].stdout) != (runs[1].returncode, runs[1].stdout), runs
+    assert runs[1].returncode == 0 and runs[1].stdout, runs[1]
+    found = cron.bash_only(command)
+    assert found is not None and found[1] == at and found[0].startswith(what), found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {what}" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ("kill -0 $$ && kill -s 0 $$ && echo up", "up\n"),
+        ("type echo >/dev/null && command -v echo", "echo\n"),
+        ("echo '~+' a~+ ~+x \\~- \"~-\"", "~+ a~+ ~+x ~- ~-\n"),
+    ],
+)
+def test_dash_s_kill_type_and_tilde_are_taken(command: str, output: str) -> None:
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout) == (0, output), ran
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "builtin", "at"),
+    [
+        ("env cd /tmp && php a.php", "cd", 5),
+        ("nice -n 5 export APP_ENV=prod; php a.php", "export", 11),
+        ("timeout 5 read line < /dev/null", "read", 11),
+        ("flock ../run/lock export APP_ENV=prod", "export", 19),
+        ("xargs -n 1 unset < /dev/null", "unset", 12),
+        ("exec cd ../www", "cd", 6),  # dash's exec runs a program alone
+    ],
+)
+def test_a_builtin_of_dash_s_run_as_a_program_is_refused(tmp_path: Path, command: str, builtin: str, at: int) -> None:
+    """env cd /tmp was taken, though env runs a program cd, which the images do not have (env: 'cd': No such file or
+    directory, exit 127; flock's 69): refused at the builtin, with the status."""
+    ran = _dash_with_runners(tmp_path, command.replace("../run/", "").replace("../priv/", ""))
+    assert ran.returncode in (127, 69) or "No such file" in ran.stderr, ran
+    assert re.search(
+        rf"'{re.escape(builtin)}': No such|execute {re.escape(builtin)}: No such|: {builtin}: No|exec: {builtin}: not",
+        ran.stderr,
+    )
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {builtin} (a builtin of dash's, the containers' sh) after" in line, line
+    if ran.returncode in (127, 69):
+        assert f"not found (exit {ran.returncode})" in line, line
+    # after exec the job ends there (exec, a special builtin, failing stops dash); after another, it goes on
+    local = command.replace("../run/", "").replace("../www", "/").split(" < ")[0]
+    after = _dash_with_runners(tmp_path, f"{local} < /dev/null; echo after")
+    goes_on = after.stdout.endswith("after\n")
+    assert ("the job goes on without it" if goes_on else "the job ends there") in line, (after, line)
+
+
+def test_select_is_refused_as_bash_s_loop(tmp_path: Path) -> None:
+    """select was refused with the general words of a syntax error (the do going with nothing open); it is named as
+    bash's, with for to write."""
+    command = "select f in ../log/*.log; do gzip $f; break; done"
+    dash = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert dash.returncode == 2 and "Syntax error" in dash.stderr, dash
+    bash = subprocess.run([require_program("bash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert bash.returncode == 0, bash
+    line = _command_error(tmp_path, command)
+    assert "holds at character 1 select NAME in ... (bash's menu loop)" in line and "write for NAME in" in line, line
+
+
+def test_braces_a_program_expands_itself_are_told_to_be_quoted(tmp_path: Path) -> None:
+    """curl expands a URL's braces itself: the words say to quote them for it, both shells then passing them."""
+    line = _command_error(tmp_path, "curl -fsS https://asso-cron.org/{a,b}.txt")
+    assert "or for the program to read itself (curl" in line, line
+    quoted = "curl -fsS 'https://asso-cron.org/{a,b}.txt'"
+    runs = [
+        subprocess.run(
+            [require_program(sh), "-c", f"printf '%s\\n' {quoted[10:]}"], capture_output=True, text=True, check=False
+        )
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].stdout == runs[1].stdout == "https://asso-cron.org/{a,b}.txt\n", runs
+    _dash_reads_and_pic_takes(quoted)
