@@ -4061,9 +4061,11 @@ def _without(text: str, words: set[str], pieces: set[str]) -> str:
 
     def quote(m: re.Match[str]) -> str:
         folded = _folded_form(m.group())
-        return "'...'" if any(piece in folded for piece in pieces) else m.group()
+        return _HIDDEN_QUOTE if any(piece in folded for piece in pieces) else m.group()
 
     text = _QUOTED.sub(quote, text)
+    if _HIDDEN_QUOTE in text:  # a hint offering the value mended offers no '...' to write
+        text = _HIDDEN_OFFER.compiled().sub(_offer_unquoted, text).replace(_HIDDEN_QUOTE, "'...'")
     for word in sorted(words, key=len, reverse=True):
         text = re.sub(re.escape(word), "...", text, flags=re.IGNORECASE)
     if not text.isascii():  # a word written in another form (full-width letters) than the value's
@@ -4071,6 +4073,20 @@ def _without(text: str, words: set[str], pieces: set[str]) -> str:
         if folded != text and any(word in folded.casefold() for word in words):
             return _without(folded, words, pieces)
     return text
+
+
+# A quote :func:`_without` hides, until the hints offering it are told otherwise
+_HIDDEN_QUOTE = "\x00"
+# A hint offering a hidden quote as the value to write: "write '...'", "did you mean '...'?", "... ('...')"
+_HIDDEN_OFFER = LazyPattern(r"(?P<write>\bwrite \x00)|;? did you mean \x00\?| \(\x00\)")
+
+
+def _offer_unquoted(m: re.Match[str]) -> str:
+    """The hint ``m`` (:data:`_HIDDEN_OFFER`) without the quote it offers, hidden: its words alone, what to write
+    not shown either (a quote of three dots copied would be refused in turn)."""
+    if m["write"]:
+        return "write the value so mended (not shown either)"
+    return ""
 
 
 _WORDS = re.compile(r"[^\s:/@=,;'\"()\[\]{}<>|.]+")

@@ -1267,6 +1267,25 @@ def test_redacted_leaves_the_message_s_own_quotes_and_words() -> None:
     assert secrettext.redacted(message, "mdp : Azerty123") == message
 
 
+@pytest.mark.parametrize(
+    ("message", "value", "told"),
+    [
+        ("host 'smtp1.example.org' has uppercase letters: write 'smtp1.example.org:25'", "Smtp1.Example.Org:25", ""),
+        ("has uppercase letters: write it in lowercase ('mdp:azerty123.org')", "mdp:Azerty123.org", "in lowercase"),
+        ("is not a name; did you mean 'mdp:azerty123'?", "mdp:Azerty123", "not a name"),
+        ("is in square brackets: give the address alone ('mdp:azerty123')", "[mdp:Azerty123]", "address alone"),
+    ],
+)
+def test_redacted_offers_no_value_it_hides(message: str, value: str, told: str) -> None:
+    """A hint offering the value mended (``write 'smtp1.example.org:25'``, ``did you mean '...'?``) was written
+    ``write '...'`` once the value was hidden: '...' read as the value to write, which the field then refuses. The
+    hint says what to do without quoting it, no quote of three dots left to copy."""
+    shown = secrettext.redacted(message, value)
+    assert not any(offer in shown for offer in ("write '...'", "('...')", "mean '...'")), shown
+    assert "azerty" not in shown.casefold() and "smtp1" not in shown, shown
+    assert told in shown, shown
+
+
 TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 

@@ -113,6 +113,9 @@ HOST_PORTS = [
     "[::ffff:10.0.0.1%eth0]:25",
     "[2001:db8::1%25eth0]:25",
     "[::ffff:10.0.0.1%25eth0]:25",
+    "Smtp1.Example.Org:25",
+    "smtp1.example.org..:25",
+    "Relay.Example.Org:25",
 ]
 
 # What a message offers to write: the value whole, in quotes, or an IPv4 address for a mapped one
