@@ -3933,10 +3933,40 @@ def _encoded_text(m: re.Match[str]) -> str:
     return f" {data.decode('utf-8', 'replace')} "
 
 
-# The zone id of an IPv6 address in brackets (RFC 4007 §11, written %25 in a URL by RFC 6874): an interface's name
-# of 15 characters at most (Linux's IFNAMSIZ), in small letters as the kernel and udev name them (eth0, enp3s0,
-# wlp2s0), %25eth0 read otherwise as a word of digits and letters; a zone holding a capital ([::1%Lilas2024]) is read
-_ZONE_ID = LazyPattern(r"(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?[a-z0-9_.-]{1,15}\]")
+# The zone id of an IPv6 address in brackets (RFC 4007 §11, written %25 in a URL by RFC 6874), no word read when
+# an interface's name (:func:`interface_name`), %25eth0 read otherwise as a word of digits and letters
+_ZONE_ID = LazyPattern(r"(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?([^\]\s]*)\]")
+# An interface's name as Linux writes one: 15 characters at most (IFNAMSIZ less its NUL), in small letters as the
+# kernel and udev name them (eth0, enp3s0, wlp2s0); a zone holding a capital ([::1%Lilas2024]) is none
+_INTERFACE_CHARACTERS = LazyPattern(r"[a-z0-9_.-]{1,15}")
+# A run of four digits or more, which an interface's number is only in the shapes below; a word and a year
+# (lilas2024, soleil2024azur) is a password's
+_LONG_DIGIT_RUN = LazyPattern(r"[0-9]{4}")
+# Interfaces numbered so: a VLAN's (802.1Q ids up to 4094: eth0.1000, vlan1000), a predictable name's parts
+# (systemd.net-naming-scheme: ens1234, enp0s31f6, enx + a MAC address), Proxmox VE's (a VM's id then its network's
+# index: tap1001i0, fwpr1001p0), counters of libvirt, tun/tap and PPP (vnet1024), ids in hexadecimal (Docker's
+# br-0a1b2c3d4e5f, veth..., Calico's cali..., OpenStack's tap/qvb/qvo/qbr), ZeroTier's zt + its network's id
+_NUMBERED_INTERFACE = LazyPattern(
+    r"[a-z][a-z0-9_-]*\.[0-9]{1,4}|vlan[0-9]{1,4}"
+    r"|(?:en|wl|ww|ib|sl)(?:[a-z][0-9]+)+(?:n[a-z]+[0-9]+)?|enx[0-9a-f]{12}"
+    r"|(?:tap|veth|fwbr|fwpr|fwln)[0-9]+[ip][0-9]+|(?:vnet|tun|tap|ppp)[0-9]+"
+    r"|(?:br-|veth|cali|tap|qvb|qvo|qbr|qr-|qg-)[0-9a-f]+(?:-[0-9a-f]{2})?|zt[0-9a-z]{8}"
+)
+
+
+def interface_name(zone: str) -> bool:
+    """Whether ``zone``, an address's zone id (after its ``%``, RFC 4007 §11), is shaped as a Linux interface's
+    name (:data:`_INTERFACE_CHARACTERS`), its digits a number of a known shape (:data:`_NUMBERED_INTERFACE`) when
+    they run four or more: eth0, enp0s31f6, eth0.1000, br-0a1b2c3d4e5f; not Lilas2024, lilas2024 nor
+    soleil2024azur, passwords pasted there."""
+    return _INTERFACE_CHARACTERS.fullmatch(zone) is not None and (
+        _LONG_DIGIT_RUN.search(zone) is None or _NUMBERED_INTERFACE.fullmatch(zone) is not None
+    )
+
+
+def _zone_unread(m: re.Match[str]) -> str:
+    """The address in brackets ``m`` (:data:`_ZONE_ID`) without its zone id when that is an interface's name."""
+    return f"{m[1]}]" if interface_name(m[2]) else m.group()
 
 
 def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
@@ -3950,7 +3980,7 @@ def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
     if "=?" in text:
         text = _ENCODED_WORD.compiled().sub(_encoded_text, text)
     if "%" in text:  # an IPv6 address's zone id ([2001:db8::1%25eth0]) is no word read: an interface's name
-        text = _ZONE_ID.compiled().sub(r"\1]", text)
+        text = _ZONE_ID.compiled().sub(_zone_unread, text)
     words: list[str] = []
     for word in beside.compiled().split(text):
         local, at, domain = word.rpartition("@")

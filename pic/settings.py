@@ -67,7 +67,7 @@ from pic.networks import (
     reserved_block,
 )
 from pic.phpini import ExtensionPackage
-from pic.secrettext import prose_secret
+from pic.secrettext import interface_name, prose_secret
 from pic.validators import (
     ZONE_ID_WORDS,
     AsciiEmail,
@@ -305,9 +305,6 @@ _URL_ZONE = LazyPattern(
     re.DOTALL,
 )
 
-# An interface's name as the kernel and udev write one (IFNAMSIZ: 15 characters at most)
-_INTERFACE_NAME = LazyPattern(r"[a-z0-9_.-]{1,15}")
-
 
 def _no_zone_id(value: str) -> str:
     """A URL whose address holds no zone id (``http://[fe80::1%25eth0]/debian/``, RFC 6874): the image's build
@@ -321,10 +318,10 @@ def _no_zone_id(value: str) -> str:
         address = ipaddress.ip_address(m["a6"] or m["a4"])
     except ValueError:
         return value  # no address: the URL's other checks tell what it is
-    # a zone id as Linux names interfaces (eth0, enp3s0: small letters, 15 characters at most) is shown; another
-    # (Lilas2024) reads as a password pasted there, as pic.secrettext reads it in the other settings: hidden
+    # a zone id as Linux names interfaces (eth0, enp3s0) is shown; another (Lilas2024, lilas2024) reads as a
+    # password pasted there, as pic.secrettext reads it in the other settings: hidden
     zone = m["zone6"] if m["a6"] else m["zone4"]
-    shown = show_value(value) if _INTERFACE_NAME.fullmatch(zone) else HIDDEN_VALUE
+    shown = show_value(value) if interface_name(zone) else HIDDEN_VALUE
     what = f"{shown} holds {ZONE_ID_WORDS}"
     if address.version == 4:
         what += ", and an IPv4 address takes none"

@@ -1728,6 +1728,12 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "relay [::1%Lilas2024]",
         "[fe80::1%Soleil2024Azur]:25 x",
         "[2001:db8::1%25Lilas2024]:25 x",
+        # a zone id in small letters shaped as no interface's name: a run of digits no interface's number is (a
+        # year), or longer than Linux's 15 characters
+        "[::1%lilas2024]:25 x",
+        "[fe80::1%25soleil2024azur]:25 x",
+        "[fe80::1%2024soleil]:25 x",
+        "[fe80::1%velo75lilasparis]:25 x",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1774,6 +1780,16 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "smtp1.example.org.:25 x",
         "[fe80::1%enp3s0]:25 x",
         "[2001:db8::1%25wlp2s0]:25 x",
+        "[fe80::1%enp0s31f6]:25 x",
+        "[fe80::1%eth0.1000]:25 x",
+        "[fe80::1%vlan4094]:25 x",
+        "[fe80::1%br-0a1b2c3d4e5f]:25 x",
+        "[fe80::1%enx00e04c680001]:25 x",
+        "[fe80::1%tap1001i0]:25 x",
+        "[fe80::1%veth1a2b3c4]:25 x",
+        "[fe80::1%vnet1024]:25 x",
+        "[fe80::1%docker0]:25 x",
+        "[fe80::1%wg0]:25 x",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:

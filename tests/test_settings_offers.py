@@ -337,6 +337,10 @@ def test_an_address_offered_to_a_host_is_no_other_host_s(tmp_path: Path, old: st
         ("host relay", "smtp.example.org:25 Lilas2024.fr"),
         ("db proxy", "[::1%Lilas2024]:1080 x"),
         ("host relay", "[fe80::1%25Soleil2024Azur]:25 x"),
+        ("host relay", "[::1%lilas2024]:25"),
+        ("host relay", "[fe80::1%25soleil2024azur]:25"),
+        ("db proxy", "[2001:db8::1%lilas2024]:1080"),
+        ("sftp repository", "[2001:db8::1%25soleil2024azur]:22"),
     ],
 )
 def test_a_password_shaped_as_a_name_or_a_zone_id_is_not_shown(tmp_path: Path, setting: str, value: str) -> None:
@@ -347,7 +351,7 @@ def test_a_password_shaped_as_a_name_or_a_zone_id_is_not_shown(tmp_path: Path, s
     said = _told(tmp_path, old, new, field, whole.format(v=value))
     assert said, value
     for line in said:
-        assert "Velo2024" not in line and "Lilas2024" not in line and "Soleil2024" not in line, line
+        assert not any(word in line.casefold() for word in ("velo2024", "lilas2024", "soleil2024")), line
         assert "not shown" in line, line
 
 
@@ -364,7 +368,7 @@ def test_a_host_with_an_empty_label_is_offered_whole(tmp_path: Path, value: str)
     assert told and "sftp://restic@smtp1.example.org:25//srv/restic" in told[0], told
 
 
-@pytest.mark.parametrize("zone", ["Lilas2024", "LILAS2024", "25Soleil2024Azur"])
+@pytest.mark.parametrize("zone", ["Lilas2024", "LILAS2024", "25Soleil2024Azur", "lilas2024", "25soleil2024azur"])
 def test_a_password_as_the_zone_id_of_an_apt_source_is_not_shown(tmp_path: Path, zone: str) -> None:
     """An apt source's URL whose address in brackets has a zone id with a capital (http://[::1%Lilas2024]:25/debian/)
     was shown whole by the message telling of its zone id, though such a zone is read as a password pasted there in
@@ -374,5 +378,5 @@ def test_a_password_as_the_zone_id_of_an_apt_source_is_not_shown(tmp_path: Path,
     said = _told(tmp_path / "told", old, new, field, whole.format(v=f"[2001:db8::1%{zone}]:8080"))
     assert said, said
     for line in said:
-        assert "Lilas2024" not in line and "LILAS2024" not in line and "Soleil2024" not in line, line
+        assert "lilas2024" not in line.casefold() and "soleil2024" not in line.casefold(), line
         assert "not shown" in line and "'http://[2001:db8::1]:8080/debian/'" in line, line
