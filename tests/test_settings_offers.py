@@ -380,3 +380,36 @@ def test_a_password_as_the_zone_id_of_an_apt_source_is_not_shown(tmp_path: Path,
     for line in said:
         assert "lilas2024" not in line.casefold() and "soleil2024" not in line.casefold(), line
         assert "not shown" in line and "'http://[2001:db8::1]:8080/debian/'" in line, line
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "first"),
+    [
+        ("host relay", "smtp.example.org Velo2024.Paris.org", "smtp.example.org"),
+        ("host relay", "smtp.example.org:25 Lilas2024.Velo.org", "smtp.example.org:25"),
+        ("host relay", "smtp.example.org:25\tlilas2024.velo.org", "smtp.example.org:25"),
+        ("smtp host", "smtp.example.org Velo2024.Paris.org", "smtp.example.org"),
+        ("address", "web1.example.org Lilas2024.Velo.org", "web1.example.org"),
+        ("private address", "10.0.0.11 Lilas2024.Velo.org", "10.0.0.11"),
+        ("resolver", "9.9.9.9 Velo2024.Paris.org", "9.9.9.9"),
+        ("listen", "203.0.113.5 Velo2024.Paris.org", "203.0.113.5"),
+        ("db proxy", "socks5://127.0.0.1:1080 Lilas2024.Velo.org", "socks5://127.0.0.1:1080"),
+        ("apt source", "http://deb.example.org/debian/ Velo2024.Paris.org", "http://deb.example.org/debian/"),
+        ("image registry", "registry.example.org/mariadb:11.4 Lilas2024.Velo.org", "registry.example.org/mariadb:11.4"),
+        ("host relay", "[::1%Lilas2024]:1080 x.example.org", None),
+    ],
+)
+def test_a_host_holding_a_blank_shows_its_first_word_alone(
+    tmp_path: Path, setting: str, value: str, first: str | None
+) -> None:
+    """host_relay: 'smtp.example.org Velo2024.Paris.org' (a password shaped as a host's name, pasted beside it) was
+    shown whole, told as several names. A host, an address, a URL or an image's reference holds no blank: the value
+    is told to hold one after its first word, shown unless it may be a secret itself, what follows not shown."""
+    old, new, field, _ = {**SETTINGS, **HOST_PORT_SETTINGS}[setting]
+    said = _told(tmp_path, old, new, field, value)
+    assert said, value
+    for line in said:
+        assert not any(word in line.casefold() for word in ("velo2024", "lilas2024")), line
+        assert "blank" in line and "not shown" in line, line
+        assert first is None or f'"{first}"' in line, line
+        assert _OFFERED.search(line) is None, line
