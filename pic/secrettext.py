@@ -3862,19 +3862,26 @@ _PLAIN_LOCAL_PART = LazyPattern(r"[^\W_]+(?:[._+-]+[^\W_]+)*")
 # What the words of a mapping's key are split at: blanks alone (main Lilas2024x!), a key's signs joining its parts
 # (mysql:password, a Pulumi key's namespace and name; \x1b[2J.org, a name and the escape written before it)
 _KEY_BESIDE = LazyPattern(r"\s+")
+# A word in capitals then a year (Lilas2024, Velo2024, Soleil2024Azur), as passwords are made and no host is
+# named (Smtp1, Web01, Mail2: a word and a host's number), in a name written in capitals
+_YEAR_WORD = r"(?<![A-Za-z0-9_-])[A-Z][a-z]+(?:19|20)[0-9]{2}(?![0-9])"
+_YEAR_NAME = LazyPattern(rf"(?=[A-Za-z0-9_.-]*?{_YEAR_WORD})[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){{2,}}\.?")
 # A word that names a thing rather than hides one, though it reads as a password (:func:`labelled_password`): a
-# host's or a file's name, with the root's dot or not (web1.example.org, smtp1.example.org., s3.example.net,
-# id_ed25519.pub: a setting's host mistyped so is told, its name to write shown), in capitals a name of three labels
+# host's or a file's name, with the root's dot or not, in small letters with an empty label too (web1.example.org,
+# smtp1.example.org., smtp1.example.org.., smtp1..example.org, s3.example.net, id_ed25519.pub: a setting's host
+# mistyped so is told, its name to write shown), in capitals a name of three labels
 # at least, its last in small letters or the whole in capitals (Smtp1.Example.org, SMTP1.EXAMPLE.ORG), as a host's
-# name is written (a password of a word and a name's ending, Velo2024.Paris, Velo2024.Org, Lilas2024.fr, is none);
+# name is written (a password of a word and a name's ending, Velo2024.Paris, Velo2024.Org, Lilas2024.fr, is none),
+# no label of it a word in capitals then a year (:data:`_YEAR_WORD`: Lilas2024.Velo.org is a password's shape);
 # a URL's scheme before its // (socks5:); a version and the name of its build or package (8.3-FPM, php8.3-fpm,
 # 10.11.6-MariaDB,
 # 8.2.28-1~deb12u1: a program's name in small letters or in capitals, numbers joined by dots, then words of letters
 # or of small letters and digits; not Lilas12.5-X nor 8.3-Lilas2024x); an offset from GMT or UTC as the tz database's
 # Etc/ zones and clocks write it (Etc/GMT+13, UTC+05:30: GMT+13 and UTC+05 between the signs; not GMT+13x)
 _NAME_WORD = LazyPattern(
-    r"(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63}|[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+\.[a-z]{2,63}"
-    r"|[A-Z0-9_-]+(?:\.[A-Z0-9_-]+)+\.[A-Z]{2,63})\.?|[A-Za-z][A-Za-z0-9+.-]*:"
+    rf"(?:\.*[a-z0-9_-]+(?:\.+[a-z0-9_-]+)*\.+[a-z]{{2,63}}|(?![A-Za-z0-9_.-]*?{_YEAR_WORD})"
+    r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+\.[a-z]{2,63}"
+    r"|[A-Z0-9_-]+(?:\.[A-Z0-9_-]+)+\.[A-Z]{2,63})\.*|[A-Za-z][A-Za-z0-9+.-]*:"
     r"|(?:[a-z]+|[A-Z]+)?[-_]?[0-9]+(?:\.[0-9]+)+(?:[-+~.](?:[A-Za-z]+|[a-z0-9]+))*"
     r"|(?i:gmt|utc)[+-][0-9]{1,2}"
 )
@@ -3986,6 +3993,8 @@ def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
         local, at, domain = word.rpartition("@")
         if at and local and _PLAIN_LOCAL_PART.fullmatch(local) is None:
             words += [local, domain]
+        elif at and local:  # a user's plain name, then a host read as any (sftp://restic@Lilas2024.Velo.org)
+            words += [word, domain]
         elif word:
             words.append(word)
     return words
@@ -4006,7 +4015,7 @@ def password_beside(value: object, *, key: bool = False) -> bool:
     if isinstance(value, str):
         words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
         if len(words) < 2:
-            return len(words) == 1 and _password_alone(words[0])
+            return len(words) == 1 and (_password_alone(words[0]) or _YEAR_NAME.fullmatch(words[0]) is not None)
     else:
         words = []
         budget = BESIDE_READ

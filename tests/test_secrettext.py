@@ -1734,6 +1734,10 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "[fe80::1%25soleil2024azur]:25 x",
         "[fe80::1%2024soleil]:25 x",
         "[fe80::1%velo75lilasparis]:25 x",
+        # a name in capitals whose label is a word in capitals and a year, as a password is made
+        "Lilas2024.Velo.org:25 x",
+        "smtp.example.org Velo2024.Paris.org",
+        "Lilas2024.Velo.org",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1790,6 +1794,13 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "[fe80::1%vnet1024]:25 x",
         "[fe80::1%docker0]:25 x",
         "[fe80::1%wg0]:25 x",
+        "Mail2.Example.org:25 x",
+        "Web01.Example.org",
+        "Srv12.Example.org:25 x",
+        "lilas2024.velo.org:25 x",
+        "smtp1.example.org..:25 x",
+        "smtp1..example.org:25 x",
+        ".smtp1.example.org:25 x",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:

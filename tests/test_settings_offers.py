@@ -341,6 +341,12 @@ def test_an_address_offered_to_a_host_is_no_other_host_s(tmp_path: Path, old: st
         ("host relay", "[fe80::1%25soleil2024azur]:25"),
         ("db proxy", "[2001:db8::1%lilas2024]:1080"),
         ("sftp repository", "[2001:db8::1%25soleil2024azur]:22"),
+        # a word in capitals and a year as a name's label, as a password is made and no host named
+        ("host relay", "Lilas2024.Velo.org:25"),
+        ("db proxy", "Velo2024.Paris.org:1080"),
+        ("apt source", "mirror.Lilas2024.org:8080"),
+        ("image registry", "Soleil2024Azur.Example.org:5000"),
+        ("sftp repository", "Lilas2024.Velo.org:22"),
     ],
 )
 def test_a_password_shaped_as_a_name_or_a_zone_id_is_not_shown(tmp_path: Path, setting: str, value: str) -> None:
