@@ -2214,14 +2214,45 @@ def _refused(said: str | OfferRefusal) -> ValueError:
     return said if isinstance(said, OfferRefusal) else ValueError(said)
 
 
-def ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv4-mapped (``::ffff:a.b.c.d``, RFC 4291 §2.5.5.2) or IPv4-compatible (``::a.b.c.d``,
-    §2.5.5.1) IPv6 address holds, else None; ``::`` and ``::1`` (unspecified, loopback) hold none."""
+# IPv6 blocks that write an IPv4 address inside (its 32 bits, and where they start from the address's end)
+_NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, str] | None:
+    """The IPv4 address ``address`` writes inside as another form of it, and what that form is, else None:
+
+    - an IPv4-mapped address (``::ffff:a.b.c.d``, RFC 4291 §2.5.5.2), an IPv4-translated one (``::ffff:0:a.b.c.d``,
+      SIIT's, RFC 2765 §2.1) or an IPv4-compatible one (``::a.b.c.d``, §2.5.5.1), whatever the address inside;
+      ``::`` and ``::1`` (unspecified, loopback) hold none;
+    - NAT64's well-known prefix (``64:ff9b::a.b.c.d``, RFC 6052) or 6to4's (``2002:AABB:CCDD::``, RFC 3056 §2)
+      before an address that is not global (127.0.0.1, 10.0.0.1): RFC 6052 §3.1 forbids the one, no relay carries
+      the other (RFC 3964 §5.3.1), and the address meant is the one inside. Before a global address each is the
+      IPv6 address of a translator or a relay, reaching that one as the RFCs mean it: none."""
     if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+        return address.ipv4_mapped, "an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
+    low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _TRANSLATED:
+        return low, "an IPv4-translated IPv6 address (::ffff:0:a.b.c.d, RFC 2765 §2.1), an IPv4 host written as IPv6"
     if int(address) >> 32 == 0 and int(address) > 1:
-        return ipaddress.IPv4Address(int(address))
+        return low, (
+            "an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1), which no router carries"
+        )
+    if address in _NAT64_PREFIX and not low.is_global:
+        return low, (
+            "an address of NAT64's prefix 64:ff9b::/96, which holds global IPv4 addresses alone (RFC 6052 §3.1)"
+        )
+    inside = ipaddress.IPv4Address((int(address) >> 80) & 0xFFFFFFFF)
+    if address in _SIX_TO_FOUR and not inside.is_global:
+        return inside, "a 6to4 address (2002::/16, RFC 3056) of an IPv4 address no relay reaches (RFC 3964 §5.3.1)"
     return None
+
+
+def ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address ``address`` writes inside as another form of it (:func:`embedded_ipv4`), else None."""
+    embedded = embedded_ipv4(address)
+    return None if embedded is None else embedded[0]
 
 
 def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
@@ -2242,14 +2273,8 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
         raise _refused(_not_an_address(value, refuses)) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         raise _refused(_with_zone_id(value, refuses))
-    if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
-        if address.ipv4_mapped is not None:
-            what = "is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
-        else:
-            what = (
-                "is an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1), which no router "
-                "carries"
-            )
+    if isinstance(address, ipaddress.IPv6Address) and (embedded := embedded_ipv4(address)) is not None:
+        ipv4, what = embedded[0], f"is {embedded[1]}"
         why = None if refuses is None else refuses(ipv4)
         if why is not None:
             raise ValueError(f"{what}, and {str(ipv4)!r} inside {why}")

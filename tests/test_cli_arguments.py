@@ -178,7 +178,22 @@ def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str
 ) -> None:
     err = usage_error(capsys, [*command.split(), f"{option}=::ffff:127.0.0.1"])
-    assert "is an IPv4-mapped IPv6 address: give the IPv4 address itself (127.0.0.1)" in err
+    assert "is an IPv4-mapped IPv6 address" in err and "give the IPv4 address itself (127.0.0.1)" in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [("64:ff9b::127.0.0.1", "127.0.0.1"), ("2002:7f00:1::", "127.0.0.1"), ("::ffff:0:10.0.0.1", "10.0.0.1")],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_inside_nat64_6to4_or_translated_is_told_plain(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, plain: str
+) -> None:
+    """64:ff9b::127.0.0.1 (NAT64's prefix before a loopback address, which RFC 6052 §3.1 forbids), 2002:7f00:1::
+    (6to4 of 127.0.0.1, RFC 3056) and ::ffff:0:10.0.0.1 (SIIT's IPv4-translated form, RFC 2765) were taken, as
+    pic:dns.resolver took them: the IPv4 address inside is given instead."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"give the IPv4 address itself ({plain})" in err, err
 
 
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)

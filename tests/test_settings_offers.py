@@ -419,3 +419,58 @@ def test_a_host_holding_a_blank_shows_its_first_word_alone(
         assert "blank" in line and "not shown" in line, line
         assert first is None or f'"{first}"' in line, line
         assert _OFFERED.search(line) is None, line
+
+
+# An IPv4 address written inside an IPv6 one by NAT64's well-known prefix (RFC 6052), 6to4 (RFC 3056) or SIIT's
+# IPv4-translated form (RFC 2765 §2.1), and that address written plain
+EMBEDDED = [
+    ("64:ff9b::127.0.0.1", "127.0.0.1"),
+    ("64:ff9b::10.0.0.1", "10.0.0.1"),
+    ("64:ff9b::7f00:1", "127.0.0.1"),
+    ("2002:7f00:1::", "127.0.0.1"),
+    ("2002:a00:1::1", "10.0.0.1"),
+    ("::ffff:0:10.0.0.1", "10.0.0.1"),
+    ("::ffff:0:127.0.0.1", "127.0.0.1"),
+    ("::ffff:0:8.8.8.8", "8.8.8.8"),
+]
+
+
+@pytest.mark.parametrize(("embedded", "plain"), EMBEDDED)
+@pytest.mark.parametrize("setting", [s for s in SETTINGS if s != "public address"])
+def test_an_ipv4_address_inside_a_nat64_6to4_or_translated_one_is_held_as_written_plain(
+    tmp_path: Path, setting: str, embedded: str, plain: str
+) -> None:
+    """pic:dns.resolver: 64:ff9b::127.0.0.1 (NAT64's prefix, which RFC 6052 §3.1 forbids before a non-global
+    address), 2002:7f00:1:: (6to4 of 127.0.0.1, RFC 3056) and host_relay: [::ffff:0:10.0.0.1]:25 (SIIT's
+    IPv4-translated form) were taken where the address written plain is refused: such an address is told as the
+    IPv4 address inside, refused where it is, the IPv4 address offered where it is taken, never taken as is."""
+    old, new, field, whole = SETTINGS[setting]
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "embedded").mkdir()
+    said = _told(tmp_path / "embedded", old, new, field, whole.format(v=embedded))
+    assert said, f"{embedded} taken"
+    if _told(tmp_path / "plain", old, new, field, whole.format(v=plain)):
+        assert f"'{plain}' inside" in said[0] and _OFFERED.search(said[0]) is None, said
+    else:
+        assert f"write the IPv4 address {plain} itself" in said[0], said
+
+
+@pytest.mark.parametrize("value", ["[::ffff:0:10.0.0.1]:25", "[64:ff9b::127.0.0.1]:25", "[2002:7f00:1::]:25"])
+@pytest.mark.parametrize("setting", list(HOST_PORT_SETTINGS))
+def test_a_host_at_an_ipv4_address_inside_an_ipv6_one_is_offered_whole(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    """A host:port at such an address is told as the IPv4 address inside: offered whole, or refused."""
+    (tmp_path / "first").mkdir()
+    for i in range(4):
+        (tmp_path / f"again{i}").mkdir()
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    assert _told(tmp_path / "again3", old, new, field, whole.format(v=value)), value
+    _offers_are_taken(tmp_path, HOST_PORT_SETTINGS[setting], value, port=True)
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::8.8.8.8", "2002:808:808::1"])
+def test_a_nat64_or_6to4_address_of_a_global_one_is_taken(tmp_path: Path, address: str) -> None:
+    """NAT64 and 6to4 reach a global IPv4 address from IPv6 as their RFCs mean them: taken, as before."""
+    old, new, field, whole = SETTINGS["resolver"]
+    assert _told(tmp_path, old, new, field, whole.format(v=address)) == [], address

@@ -21,7 +21,7 @@ from typing import Any
 from pic.errors import shown_name
 from pic.networks import no_resolver_there
 from pic.settings import STACK_NAME, DnsSpec, is_ip
-from pic.validators import ipv4_inside
+from pic.validators import embedded_ipv4
 from pic.yamlsrc import file_kind
 
 # The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
@@ -175,16 +175,14 @@ def ip_address(text: str) -> str:
         address = ipaddress.ip_address(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an IP address: {_why_not_an_address(text)}") from None
-    if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
-        kind = "IPv4-mapped IPv6 address"
-        if address.ipv4_mapped is None:
-            kind = "IPv4-compatible IPv6 address (deprecated by RFC 4291 §2.5.5.1)"
+    if isinstance(address, ipaddress.IPv6Address) and (embedded := embedded_ipv4(address)) is not None:
+        ipv4, kind = embedded
         inside = no_resolver_there(ipv4)  # the address offered is one the option takes
         if inside is not None:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is an {kind}, and {str(ipv4)!r} inside is {inside}: no resolver answers there"
+                f"{text!r} is {kind}, and {str(ipv4)!r} inside is {inside}: no resolver answers there"
             )
-        raise argparse.ArgumentTypeError(f"{text!r} is an {kind}: give the IPv4 address itself ({ipv4})")
+        raise argparse.ArgumentTypeError(f"{text!r} is {kind}: give the IPv4 address itself ({ipv4})")
     # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken.
     what = no_resolver_there(address)
     if what is not None:
