@@ -2092,7 +2092,9 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRe
         return said
     if (said := _with_prefix(value, refuses)) is not None or (said := _with_port(value, refuses)) is not None:
         return said
-    if (said := _ipv4_then_more(value, refuses)) is not None:
+    if (said := _ipv4_then_more(value, refuses)) is not None or (
+        said := _shorthand_or_localhost(value, refuses)
+    ) is not None:
         return said
     parts = value.split(".")
     if len(parts) == 4 and all(part.isdigit() and part.isascii() for part in parts):
@@ -2105,6 +2107,38 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRe
                 return OfferRefusal(f"{what}: write {plain!r}", plain, what)
             return f"{what}, and {plain!r}, read without it, {why}"
     return "is not an IPv4 or IPv6 address"
+
+
+# An IPv4 address in inet_aton's shorthand a.b (127.1, 10.53: a.0.0.b, ping and the C library read it so); a.b.c is
+# told as no address (192.0.2, an address cut short more often than a.b.0.c meant)
+_IPV4_SHORTHAND = LazyPattern(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,7})")
+SHORTHAND_WORDS = "the shorthand of {plain} (a.b, read as a.0.0.b by inet_aton), which not every program reads"
+LOCALHOST_WORDS = "a name, this machine's (RFC 6761 §6.3), not an address"
+
+
+def ipv4_shorthand(value: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address ``value`` writes in inet_aton's shorthand ``a.b`` (:data:`_IPV4_SHORTHAND`: ``127.1`` is
+    127.0.0.1), else None."""
+    m = _IPV4_SHORTHAND.fullmatch(value) if value[:1].isdigit() and value.count(".") == 1 else None
+    if m is None or int(m[1]) > 255 or int(m[2]) >= 1 << 24:
+        return None
+    return ipaddress.IPv4Address(int(m[1]) << 24 | int(m[2]))
+
+
+def _shorthand_or_localhost(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
+    """:func:`_not_an_address` of an address's shorthand (``127.1``: :func:`ipv4_shorthand`) or of ``localhost``
+    (in any case), told what it is, the address meant offered unless ``refuses`` refuses it; None for another text."""
+    plain = ipv4_shorthand(value)
+    if plain is not None:
+        what = "is " + SHORTHAND_WORDS.format(plain=plain)
+    elif value.lower() == "localhost":
+        what, plain = f"is {LOCALHOST_WORDS}", ipaddress.IPv4Address("127.0.0.1")
+    else:
+        return None
+    why = None if refuses is None else refuses(plain)
+    if why is None:
+        return OfferRefusal(f"{what}: write {str(plain)!r}", str(plain), what)
+    return f"{what}, and {str(plain)!r} {why}"
 
 
 # An IPv4 address then a final dot (a DNS name's root, 10.0.0.11.), an IPv6 zone's '%' (10.0.0.11%eth0) or ':' twice

@@ -173,6 +173,23 @@ def test_a_resolver_with_a_port_or_brackets_is_offered_only_what_is_then_taken(
     assert told in err and offered not in err, err
 
 
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("127.1", "is the shorthand of 127.0.0.1 (a.b, read as a.0.0.b by inet_aton), which not every program reads"),
+        ("localhost", "is a name, this machine's (RFC 6761 §6.3), not an address"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_s_shorthand_or_localhost_is_told_as_the_settings_tell_it(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver 127.1 was told "expected 4 octets", localhost to give an address, not its name: each is told what
+    it is, in pic:dns.resolver's words, 127.0.0.1 to give."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert told in err and "give 127.0.0.1" in err, err
+
+
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
 def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str

@@ -474,3 +474,30 @@ def test_a_nat64_or_6to4_address_of_a_global_one_is_taken(tmp_path: Path, addres
     """NAT64 and 6to4 reach a global IPv4 address from IPv6 as their RFCs mean them: taken, as before."""
     old, new, field, whole = SETTINGS["resolver"]
     assert _told(tmp_path, old, new, field, whole.format(v=address)) == [], address
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "told"),
+    [
+        ("resolver", "127.1", "is the shorthand of 127.0.0.1"),
+        ("resolver", "10.53", "is the shorthand of 10.0.0.53"),
+        ("listen", "203.5", "is the shorthand of 203.0.0.5"),
+        ("private address", "10.11", "is the shorthand of 10.0.0.11"),
+        ("private address", "127.1", "is the shorthand of 127.0.0.1"),
+        ("resolver", "localhost", "is a name, this machine's"),
+        ("resolver", "LOCALHOST", "is a name, this machine's"),
+        ("private address", "localhost", "is a name, this machine's"),
+    ],
+)
+def test_an_address_s_shorthand_or_localhost_is_told_what_it_is(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """pic:dns.resolver: 127.1 and localhost were told they are no IPv4 or IPv6 address, no more: 127.1 is the
+    shorthand of 127.0.0.1 (inet_aton's a.b, which ping reads), localhost a name, this machine's; each is told
+    so, the address offered where the setting takes it (and taken then), else why not."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = SETTINGS[setting]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
+    assert said and told in said[0], said
+    _offers_are_taken(tmp_path, SETTINGS[setting], value)

@@ -21,7 +21,7 @@ from typing import Any
 from pic.errors import shown_name
 from pic.networks import no_resolver_there
 from pic.settings import STACK_NAME, DnsSpec, is_ip
-from pic.validators import embedded_ipv4
+from pic.validators import LOCALHOST_WORDS, SHORTHAND_WORDS, embedded_ipv4, ipv4_shorthand
 from pic.yamlsrc import file_kind
 
 # The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
@@ -112,7 +112,7 @@ def _why_not_an_address(text: str) -> str:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
         if is_ip(address):
             return _address_and_port(address, port)
-    if (said := _address_with_more(text)) is not None:
+    if (said := _address_with_more(text)) is not None or (said := _shorthand_or_localhost(text)) is not None:
         return said
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
         return _reason(ipaddress.IPv6Address, text)
@@ -138,6 +138,19 @@ def _address_with_more(text: str) -> str | None:
     )
     refused = _refused(more["a"])
     return f"{what}, and {refused}" if refused else f"{what}: give {more['a']}"
+
+
+def _shorthand_or_localhost(text: str) -> str | None:
+    """What is said of an address's shorthand (``127.1``) or ``localhost``, as pic:dns.resolver tells them
+    (:func:`pic.validators.ipv4_shorthand`): the address meant to give when it is taken, else why not; None for
+    another text."""
+    plain = ipv4_shorthand(text)
+    if plain is None and text.lower() != "localhost":
+        return None
+    address = str(plain or "127.0.0.1")
+    what = SHORTHAND_WORDS.format(plain=plain) if plain is not None else LOCALHOST_WORDS
+    refused = _refused(address)
+    return f"it is {what}, and {refused}" if refused else f"it is {what}: give {address}"
 
 
 def _address_and_port(address: str, port: str) -> str:
