@@ -1193,6 +1193,21 @@ class LimitsSpec(_Strict):
     pids: int = Field(default=128, ge=16, le=32768)
 
 
+def _resolver_address(value: str) -> str:
+    """``pic:dns.resolver``: the address ``pic dns check`` asks from this machine when --resolver is not given, taken
+    as the option takes it: an address (:func:`check_ip`, its canonical form) or a link-local one with the zone id
+    it is reached through (``fe80::53%eth0``, RFC 4007 §11), an interface's name
+    (:func:`pic.secrettext.interface_name`: another reads as a password pasted there, refused unseen)."""
+    if "%" in value:
+        try:
+            address = ipaddress.IPv6Address(value)
+        except ValueError:
+            address = None
+        if address is not None and address.is_link_local and interface_name(address.scope_id or ""):
+            return str(address)
+    return check_ip(value, refuses=_refused_resolver)
+
+
 def _refused_resolver(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why ``pic:dns.resolver`` refuses ``ip``: no resolver answers there (:func:`pic.networks.no_resolver_there`)."""
     what = no_resolver_there(ip)
@@ -1204,7 +1219,7 @@ def _refused_resolver(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str 
 _ResolverAddress = Annotated[
     str,
     _one_word("an address", "the address"),
-    AfterValidator(lambda value: check_ip(value, refuses=_refused_resolver)),
+    AfterValidator(_resolver_address),
 ]
 _ListenAddress = Annotated[
     str,

@@ -187,7 +187,6 @@ def test_an_ipv4_compatible_address_is_refused_as_a_mapped_one_is(tmp_path: Path
         ("smtp host", "fe80::25%eth0", None),
         ("address", "fe80::11%eth0", None),
         ("private address", "fe80::11%eth0", None),
-        ("resolver", "fe80::53%eth0", None),
         ("listen", "2001:db8::53%eth0", "'2001:db8::53'"),
     ],
 )
