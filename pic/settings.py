@@ -70,6 +70,7 @@ from pic.networks import (
 from pic.phpini import ExtensionPackage
 from pic.secrettext import interface_name, password_beside, prose_secret
 from pic.validators import (
+    NEEDLESS_ZONE_WORDS,
     ZONE_ID_WORDS,
     AsciiEmail,
     Domain,
@@ -84,6 +85,7 @@ from pic.validators import (
     ipv4_inside,
     is_this_machine,
     public_name_problem,
+    resolver_zone_refusal,
     short_repr,
 )
 from pic.yamlsrc import (
@@ -1203,6 +1205,17 @@ def _resolver_address(value: str) -> str:
             address = ipaddress.IPv6Address(value)
         except ValueError:
             address = None
+        if address is not None and (refusal := resolver_zone_refusal(address)) is not None:
+            what, offered = refusal
+            if what == NEEDLESS_ZONE_WORDS:  # the address alone offered, held to the resolver's rules
+                bare = value.partition("%")[0]  # as written: ::ffff:10.0.0.1, not ::ffff:a00:1
+                try:
+                    offered = check_ip(bare, refuses=_refused_resolver)
+                except ValueError as again:
+                    raise ValueError(f"{what}, and {bare!r} {again}") from None
+                if (why := _refused_resolver(ipaddress.ip_address(offered))) is not None:
+                    raise ValueError(f"{what}, and {bare!r} {why}")
+            raise OfferRefusal(f"{what}: write {offered!r}", offered, what)
         if address is not None and address.is_link_local and interface_name(address.scope_id or ""):
             return str(address)
     return check_ip(value, refuses=_refused_resolver)

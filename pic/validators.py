@@ -2224,6 +2224,27 @@ def _around(
     return OfferRefusal(f"{what}: {write} ({address!r})", address, what)
 
 
+# A zone id written %25 (RFC 6874's percent-encoding, a URL's) where an address stands alone, and a zone id on an
+# address reached without one: what pic:dns.resolver and --resolver say of each (the address to write then)
+URL_ZONE_WORDS = "has its zone id written %25 as a URL writes it (RFC 6874), which an address alone does not"
+NEEDLESS_ZONE_WORDS = "has a zone id after its '%', which only a link-local address needs"
+
+
+def resolver_zone_refusal(address: ipaddress.IPv6Address) -> tuple[str, str] | None:
+    """What a resolver's address with a zone id (``fe80::53%eth0``: taken) is told, and the address to write: a
+    zone written %25 (``fe80::53%25eth0``: ``fe80::53%eth0``), or a zone on an address that is not link-local
+    (``2001:db8::53%eth0``: ``2001:db8::53``); None when there is nothing to tell."""
+    zone = address.scope_id
+    if zone is None:
+        return None
+    bare = ipaddress.IPv6Address(int(address))
+    if not bare.is_link_local:
+        return NEEDLESS_ZONE_WORDS, str(bare)
+    if zone.startswith("25") and zone[2:3].isalpha():
+        return URL_ZONE_WORDS, f"{bare}%{zone[2:]}"
+    return None
+
+
 ZONE_ID_WORDS = (
     "a zone id after its '%' (an interface's name: the one of this machine a link-local address is reached "
     "through), which no setting carries: the hosts and containers that read it have interfaces of their own"

@@ -190,6 +190,24 @@ def test_a_resolver_s_shorthand_or_localhost_is_told_as_the_settings_tell_it(
     assert told in err and "give 127.0.0.1" in err, err
 
 
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("2001:db8::53%eth0", "which only a link-local address needs: give 2001:db8::53"),
+        ("fe80::53%25eth0", "as a URL writes it (RFC 6874), which an address alone does not: give fe80::53%eth0"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_s_zone_id_is_told_as_the_settings_tell_it(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver 2001:db8::53%eth0 (a zone id on an address reached without one) and fe80::53%25eth0 (RFC 6874's
+    %25 of a URL, read as the interface 25eth0) were taken, where pic:dns.resolver refuses the one and took the
+    other: each is refused, in both, with the address to give."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert told in err, err
+
+
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
 def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str

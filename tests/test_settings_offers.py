@@ -500,3 +500,14 @@ def test_an_address_s_shorthand_or_localhost_is_told_what_it_is(
     said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
     assert said and told in said[0], said
     _offers_are_taken(tmp_path, SETTINGS[setting], value)
+
+
+def test_a_resolver_s_zone_id_written_as_a_url_writes_it_is_told_so(tmp_path: Path) -> None:
+    """pic:dns.resolver: fe80::53%25eth0 (RFC 6874's %25, a URL's) was taken, its zone read as the interface 25eth0,
+    which no machine has: the zone id is offered as written outside a URL, as --resolver tells it."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, _ = SETTINGS["resolver"]
+    said = _told(tmp_path / "told", old, new, field, "fe80::53%25eth0")
+    assert said and "as a URL writes it (RFC 6874)" in said[0], said
+    _offers_are_taken(tmp_path, SETTINGS["resolver"], "fe80::53%25eth0")

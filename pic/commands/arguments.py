@@ -21,7 +21,7 @@ from typing import Any
 from pic.errors import shown_name
 from pic.networks import no_resolver_there
 from pic.settings import STACK_NAME, DnsSpec, is_ip
-from pic.validators import LOCALHOST_WORDS, SHORTHAND_WORDS, embedded_ipv4, ipv4_shorthand
+from pic.validators import LOCALHOST_WORDS, SHORTHAND_WORDS, embedded_ipv4, ipv4_shorthand, resolver_zone_refusal
 from pic.yamlsrc import file_kind
 
 # The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
@@ -196,7 +196,13 @@ def ip_address(text: str) -> str:
                 f"{text!r} is {kind}, and {str(ipv4)!r} inside is {inside}: no resolver answers there"
             )
         raise argparse.ArgumentTypeError(f"{text!r} is {kind}: give the IPv4 address itself ({ipv4})")
-    # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken.
+    # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken: its zone
+    # written as a URL writes it, or a zone on an address reached without one, told as pic:dns.resolver tells them
+    if isinstance(address, ipaddress.IPv6Address) and (refusal := resolver_zone_refusal(address)) is not None:
+        refused = _refused(text.partition("%")[0]) if "%25" not in text else None
+        if refused is not None:  # the address alone refused in turn (ff02::1%eth0: multicast)
+            raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}, and {refused}")
+        raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}: give {refusal[1]}")
     what = no_resolver_there(address)
     if what is not None:
         raise argparse.ArgumentTypeError(f"{text!r} is {what}: no resolver answers there")
