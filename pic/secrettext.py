@@ -3862,19 +3862,26 @@ _PLAIN_LOCAL_PART = LazyPattern(r"[^\W_]+(?:[._+-]+[^\W_]+)*")
 # What the words of a mapping's key are split at: blanks alone (main Lilas2024x!), a key's signs joining its parts
 # (mysql:password, a Pulumi key's namespace and name; \x1b[2J.org, a name and the escape written before it)
 _KEY_BESIDE = LazyPattern(r"\s+")
+# A word in capitals then a year (Lilas2024, Velo2024, Soleil2024Azur), as passwords are made and no host is
+# named (Smtp1, Web01, Mail2: a word and a host's number), in a name written in capitals
+_YEAR_WORD = r"(?<![A-Za-z0-9_-])[A-Z][a-z]+(?:19|20)[0-9]{2}(?![0-9])"
+_YEAR_NAME = LazyPattern(rf"(?=[A-Za-z0-9_.-]*?{_YEAR_WORD})[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){{2,}}\.?")
 # A word that names a thing rather than hides one, though it reads as a password (:func:`labelled_password`): a
-# host's or a file's name, with the root's dot or not (web1.example.org, smtp1.example.org., s3.example.net,
-# id_ed25519.pub: a setting's host mistyped so is told, its name to write shown), in capitals a name of three labels
+# host's or a file's name, with the root's dot or not, in small letters with an empty label too (web1.example.org,
+# smtp1.example.org., smtp1.example.org.., smtp1..example.org, s3.example.net, id_ed25519.pub: a setting's host
+# mistyped so is told, its name to write shown), in capitals a name of three labels
 # at least, its last in small letters or the whole in capitals (Smtp1.Example.org, SMTP1.EXAMPLE.ORG), as a host's
-# name is written (a password of a word and a name's ending, Velo2024.Paris, Velo2024.Org, Lilas2024.fr, is none);
+# name is written (a password of a word and a name's ending, Velo2024.Paris, Velo2024.Org, Lilas2024.fr, is none),
+# no label of it a word in capitals then a year (:data:`_YEAR_WORD`: Lilas2024.Velo.org is a password's shape);
 # a URL's scheme before its // (socks5:); a version and the name of its build or package (8.3-FPM, php8.3-fpm,
 # 10.11.6-MariaDB,
 # 8.2.28-1~deb12u1: a program's name in small letters or in capitals, numbers joined by dots, then words of letters
 # or of small letters and digits; not Lilas12.5-X nor 8.3-Lilas2024x); an offset from GMT or UTC as the tz database's
 # Etc/ zones and clocks write it (Etc/GMT+13, UTC+05:30: GMT+13 and UTC+05 between the signs; not GMT+13x)
 _NAME_WORD = LazyPattern(
-    r"(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63}|[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+\.[a-z]{2,63}"
-    r"|[A-Z0-9_-]+(?:\.[A-Z0-9_-]+)+\.[A-Z]{2,63})\.?|[A-Za-z][A-Za-z0-9+.-]*:"
+    rf"(?:\.*[a-z0-9_-]+(?:\.+[a-z0-9_-]+)*\.+[a-z]{{2,63}}|(?![A-Za-z0-9_.-]*?{_YEAR_WORD})"
+    r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+\.[a-z]{2,63}"
+    r"|[A-Z0-9_-]+(?:\.[A-Z0-9_-]+)+\.[A-Z]{2,63})\.*|[A-Za-z][A-Za-z0-9+.-]*:"
     r"|(?:[a-z]+|[A-Z]+)?[-_]?[0-9]+(?:\.[0-9]+)+(?:[-+~.](?:[A-Za-z]+|[a-z0-9]+))*"
     r"|(?i:gmt|utc)[+-][0-9]{1,2}"
 )
@@ -3933,10 +3940,40 @@ def _encoded_text(m: re.Match[str]) -> str:
     return f" {data.decode('utf-8', 'replace')} "
 
 
-# The zone id of an IPv6 address in brackets (RFC 4007 §11, written %25 in a URL by RFC 6874): an interface's name
-# of 15 characters at most (Linux's IFNAMSIZ), in small letters as the kernel and udev name them (eth0, enp3s0,
-# wlp2s0), %25eth0 read otherwise as a word of digits and letters; a zone holding a capital ([::1%Lilas2024]) is read
-_ZONE_ID = LazyPattern(r"(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?[a-z0-9_.-]{1,15}\]")
+# The zone id of an IPv6 address in brackets (RFC 4007 §11, written %25 in a URL by RFC 6874), no word read when
+# an interface's name (:func:`interface_name`), %25eth0 read otherwise as a word of digits and letters
+_ZONE_ID = LazyPattern(r"(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?([^\]\s]*)\]")
+# An interface's name as Linux writes one: 15 characters at most (IFNAMSIZ less its NUL), in small letters as the
+# kernel and udev name them (eth0, enp3s0, wlp2s0); a zone holding a capital ([::1%Lilas2024]) is none
+_INTERFACE_CHARACTERS = LazyPattern(r"[a-z0-9_.-]{1,15}")
+# A run of four digits or more, which an interface's number is only in the shapes below; a word and a year
+# (lilas2024, soleil2024azur) is a password's
+_LONG_DIGIT_RUN = LazyPattern(r"[0-9]{4}")
+# Interfaces numbered so: a VLAN's (802.1Q ids up to 4094: eth0.1000, vlan1000), a predictable name's parts
+# (systemd.net-naming-scheme: ens1234, enp0s31f6, enx + a MAC address), Proxmox VE's (a VM's id then its network's
+# index: tap1001i0, fwpr1001p0), counters of libvirt, tun/tap and PPP (vnet1024), ids in hexadecimal (Docker's
+# br-0a1b2c3d4e5f, veth..., Calico's cali..., OpenStack's tap/qvb/qvo/qbr), ZeroTier's zt + its network's id
+_NUMBERED_INTERFACE = LazyPattern(
+    r"[a-z][a-z0-9_-]*\.[0-9]{1,4}|vlan[0-9]{1,4}"
+    r"|(?:en|wl|ww|ib|sl)(?:[a-z][0-9]+)+(?:n[a-z]+[0-9]+)?|enx[0-9a-f]{12}"
+    r"|(?:tap|veth|fwbr|fwpr|fwln)[0-9]+[ip][0-9]+|(?:vnet|tun|tap|ppp)[0-9]+"
+    r"|(?:br-|veth|cali|tap|qvb|qvo|qbr|qr-|qg-)[0-9a-f]+(?:-[0-9a-f]{2})?|zt[0-9a-z]{8}"
+)
+
+
+def interface_name(zone: str) -> bool:
+    """Whether ``zone``, an address's zone id (after its ``%``, RFC 4007 §11), is shaped as a Linux interface's
+    name (:data:`_INTERFACE_CHARACTERS`), its digits a number of a known shape (:data:`_NUMBERED_INTERFACE`) when
+    they run four or more: eth0, enp0s31f6, eth0.1000, br-0a1b2c3d4e5f; not Lilas2024, lilas2024 nor
+    soleil2024azur, passwords pasted there."""
+    return _INTERFACE_CHARACTERS.fullmatch(zone) is not None and (
+        _LONG_DIGIT_RUN.search(zone) is None or _NUMBERED_INTERFACE.fullmatch(zone) is not None
+    )
+
+
+def _zone_unread(m: re.Match[str]) -> str:
+    """The address in brackets ``m`` (:data:`_ZONE_ID`) without its zone id when that is an interface's name."""
+    return f"{m[1]}]" if interface_name(m[2]) else m.group()
 
 
 def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
@@ -3950,12 +3987,14 @@ def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
     if "=?" in text:
         text = _ENCODED_WORD.compiled().sub(_encoded_text, text)
     if "%" in text:  # an IPv6 address's zone id ([2001:db8::1%25eth0]) is no word read: an interface's name
-        text = _ZONE_ID.compiled().sub(r"\1]", text)
+        text = _ZONE_ID.compiled().sub(_zone_unread, text)
     words: list[str] = []
     for word in beside.compiled().split(text):
         local, at, domain = word.rpartition("@")
         if at and local and _PLAIN_LOCAL_PART.fullmatch(local) is None:
             words += [local, domain]
+        elif at and local:  # a user's plain name, then a host read as any (sftp://restic@Lilas2024.Velo.org)
+            words += [word, domain]
         elif word:
             words.append(word)
     return words
@@ -3976,7 +4015,7 @@ def password_beside(value: object, *, key: bool = False) -> bool:
     if isinstance(value, str):
         words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
         if len(words) < 2:
-            return len(words) == 1 and _password_alone(words[0])
+            return len(words) == 1 and (_password_alone(words[0]) or _YEAR_NAME.fullmatch(words[0]) is not None)
     else:
         words = []
         budget = BESIDE_READ
@@ -4061,9 +4100,11 @@ def _without(text: str, words: set[str], pieces: set[str]) -> str:
 
     def quote(m: re.Match[str]) -> str:
         folded = _folded_form(m.group())
-        return "'...'" if any(piece in folded for piece in pieces) else m.group()
+        return _HIDDEN_QUOTE if any(piece in folded for piece in pieces) else m.group()
 
     text = _QUOTED.sub(quote, text)
+    if _HIDDEN_QUOTE in text:  # a hint offering the value mended offers no '...' to write
+        text = _HIDDEN_OFFER.compiled().sub(_offer_unquoted, text).replace(_HIDDEN_QUOTE, "'...'")
     for word in sorted(words, key=len, reverse=True):
         text = re.sub(re.escape(word), "...", text, flags=re.IGNORECASE)
     if not text.isascii():  # a word written in another form (full-width letters) than the value's
@@ -4071,6 +4112,20 @@ def _without(text: str, words: set[str], pieces: set[str]) -> str:
         if folded != text and any(word in folded.casefold() for word in words):
             return _without(folded, words, pieces)
     return text
+
+
+# A quote :func:`_without` hides, until the hints offering it are told otherwise
+_HIDDEN_QUOTE = "\x00"
+# A hint offering a hidden quote as the value to write: "write '...'", "did you mean '...'?", "... ('...')"
+_HIDDEN_OFFER = LazyPattern(r"(?P<write>\bwrite \x00)|;? did you mean \x00\?| \(\x00\)")
+
+
+def _offer_unquoted(m: re.Match[str]) -> str:
+    """The hint ``m`` (:data:`_HIDDEN_OFFER`) without the quote it offers, hidden: its words alone, what to write
+    not shown either (a quote of three dots copied would be refused in turn)."""
+    if m["write"]:
+        return "write the value so mended (not shown either)"
+    return ""
 
 
 _WORDS = re.compile(r"[^\s:/@=,;'\"()\[\]{}<>|.]+")

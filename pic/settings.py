@@ -51,6 +51,7 @@ from pic.errors import (
     meant_among,
     percent_decodings,
     reads_as_secret,
+    refused_may_be_secret,
     show_value,
     shown_unless_secret,
     url_credentials,
@@ -67,8 +68,9 @@ from pic.networks import (
     reserved_block,
 )
 from pic.phpini import ExtensionPackage
-from pic.secrettext import prose_secret
+from pic.secrettext import interface_name, password_beside, prose_secret
 from pic.validators import (
+    NEEDLESS_ZONE_WORDS,
     ZONE_ID_WORDS,
     AsciiEmail,
     Domain,
@@ -83,6 +85,7 @@ from pic.validators import (
     ipv4_inside,
     is_this_machine,
     public_name_problem,
+    resolver_zone_refusal,
     short_repr,
 )
 from pic.yamlsrc import (
@@ -305,9 +308,6 @@ _URL_ZONE = LazyPattern(
     re.DOTALL,
 )
 
-# An interface's name as the kernel and udev write one (IFNAMSIZ: 15 characters at most)
-_INTERFACE_NAME = LazyPattern(r"[a-z0-9_.-]{1,15}")
-
 
 def _no_zone_id(value: str) -> str:
     """A URL whose address holds no zone id (``http://[fe80::1%25eth0]/debian/``, RFC 6874): the image's build
@@ -321,10 +321,10 @@ def _no_zone_id(value: str) -> str:
         address = ipaddress.ip_address(m["a6"] or m["a4"])
     except ValueError:
         return value  # no address: the URL's other checks tell what it is
-    # a zone id as Linux names interfaces (eth0, enp3s0: small letters, 15 characters at most) is shown; another
-    # (Lilas2024) reads as a password pasted there, as pic.secrettext reads it in the other settings: hidden
+    # a zone id as Linux names interfaces (eth0, enp3s0) is shown; another (Lilas2024, lilas2024) reads as a
+    # password pasted there, as pic.secrettext reads it in the other settings: hidden
     zone = m["zone6"] if m["a6"] else m["zone4"]
-    shown = show_value(value) if _INTERFACE_NAME.fullmatch(zone) else HIDDEN_VALUE
+    shown = show_value(value) if interface_name(zone) else HIDDEN_VALUE
     what = f"{shown} holds {ZONE_ID_WORDS}"
     if address.version == 4:
         what += ", and an IPv4 address takes none"
@@ -345,11 +345,35 @@ def _no_zone_id(value: str) -> str:
     raise SubfieldError((), f"{what}: write {short_repr(whole, 300)}", names_value=True)
 
 
+def _one_word(what: str, meant: str) -> AfterValidator:
+    """The check that a value naming a host (``what``: a host, an address, a URL, an image's reference) holds no
+    blank inside it, which none of them does: what follows the blank is no part of it and is not shown (a password
+    pasted beside a host, ``smtp.example.org Velo2024.Paris.org``, shaped as a name as it may be), the first word
+    shown unless it may be a secret itself (:func:`pic.errors.refused_may_be_secret`); ``meant`` the thing to give
+    alone. A value holding an '@' is left to the checks of a user and a password, which hide them."""
+
+    def check(value: str) -> str:
+        words = value.split()
+        if len(words) < 2 or "@" in value:
+            return value
+        first = words[0]
+        if refused_may_be_secret(first) or password_beside([first]) or reads_as_secret(value):
+            shown = "the value (not shown: it may be a secret) holds a blank"
+        else:
+            shown = f"{show_value(first)} then a blank, what follows it not shown (it may be a secret)"
+        raise SubfieldError(
+            (), f"{shown}: {what} is one word, which a blank ends; give {meant} meant alone", names_value=True
+        )
+
+    return AfterValidator(check)
+
+
 def _http_url(end: str, words: str) -> tuple[object, ...]:
     """The checks of an apt source's URL, ending with ``end``: at most 255 characters, no user or
     password, no zone id, the characters of ``words``, a host:port that :func:`split_host_port` reads."""
     return (
         Field(max_length=255),
+        _one_word("a URL", "the URL"),
         AfterValidator(_no_credentials),
         AfterValidator(_no_zone_id),
         Whole(rf"https?://[A-Za-z0-9.:/_~+\[\]-]+{end}", words),
@@ -369,7 +393,7 @@ def _image_registry(value: str) -> str:
     return value
 
 
-HostPort = Annotated[str, AfterValidator(_host_port)]
+HostPort = Annotated[str, _one_word("a host and its port", "host:port"), AfterValidator(_host_port)]
 
 
 NAMESPACE = "pic"
@@ -396,6 +420,7 @@ WebHostRef = Annotated[
 HostRef = Annotated[str, NameOf(HOST_NAME_RE, _HOST_NAME_WORDS, among="hosts", what="the hosts of pic:hosts")]
 Image = Annotated[
     str,
+    _one_word("an image's reference", "the reference"),
     Whole(IMAGE_RE, "an image reference such as php:8.4-apache@sha256:<64 hex digits>"),
     Field(max_length=255),
     AfterValidator(_image_registry),
@@ -506,9 +531,21 @@ def _offered_once(items: object, check: Callable[[str], str], once: str) -> obje
 
 # A host's addresses, each held to its field's own rules where a message offers an address to write instead
 # (private_address: "::ffff:8.8.8.8" is not told to write 8.8.8.8, which is no private network's): check_ip's refuses
-_HostsAddress = Annotated[str, AfterValidator(lambda value: check_host_address(value, refuses=_refused_host_address))]
-_PrivateAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_refused_private_address))]
-_PublicAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_refused_public_address))]
+_HostsAddress = Annotated[
+    str,
+    _one_word("a host", "the host"),
+    AfterValidator(lambda value: check_host_address(value, refuses=_refused_host_address)),
+]
+_PrivateAddress = Annotated[
+    str,
+    _one_word("an address", "the address"),
+    AfterValidator(lambda value: check_ip(value, refuses=_refused_private_address)),
+]
+_PublicAddress = Annotated[
+    str,
+    _one_word("an address", "the address"),
+    AfterValidator(lambda value: check_ip(value, refuses=_refused_public_address)),
+]
 
 
 class HostSpec(_Strict):
@@ -1158,6 +1195,32 @@ class LimitsSpec(_Strict):
     pids: int = Field(default=128, ge=16, le=32768)
 
 
+def _resolver_address(value: str) -> str:
+    """``pic:dns.resolver``: the address ``pic dns check`` asks from this machine when --resolver is not given, taken
+    as the option takes it: an address (:func:`check_ip`, its canonical form) or a link-local one with the zone id
+    it is reached through (``fe80::53%eth0``, RFC 4007 §11), an interface's name
+    (:func:`pic.secrettext.interface_name`: another reads as a password pasted there, refused unseen)."""
+    if "%" in value:
+        try:
+            address = ipaddress.IPv6Address(value)
+        except ValueError:
+            address = None
+        if address is not None and (refusal := resolver_zone_refusal(address)) is not None:
+            what, offered = refusal
+            if what == NEEDLESS_ZONE_WORDS:  # the address alone offered, held to the resolver's rules
+                bare = value.partition("%")[0]  # as written: ::ffff:10.0.0.1, not ::ffff:a00:1
+                try:
+                    offered = check_ip(bare, refuses=_refused_resolver)
+                except ValueError as again:
+                    raise ValueError(f"{what}, and {bare!r} {again}") from None
+                if (why := _refused_resolver(ipaddress.ip_address(offered))) is not None:
+                    raise ValueError(f"{what}, and {bare!r} {why}")
+            raise OfferRefusal(f"{what}: write {offered!r}", offered, what)
+        if address is not None and address.is_link_local and interface_name(address.scope_id or ""):
+            return str(address)
+    return check_ip(value, refuses=_refused_resolver)
+
+
 def _refused_resolver(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why ``pic:dns.resolver`` refuses ``ip``: no resolver answers there (:func:`pic.networks.no_resolver_there`)."""
     what = no_resolver_there(ip)
@@ -1166,8 +1229,16 @@ def _refused_resolver(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str 
 
 # The DNS settings' addresses, each held to its field's rules where a message offers one (pic:dns.resolver:
 # "::ffff:224.0.0.1" is not told to write 224.0.0.1, a multicast group no resolver answers from): check_ip's refuses
-_ResolverAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_refused_resolver))]
-_ListenAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_not_a_dns_server_address))]
+_ResolverAddress = Annotated[
+    str,
+    _one_word("an address", "the address"),
+    AfterValidator(_resolver_address),
+]
+_ListenAddress = Annotated[
+    str,
+    _one_word("an address", "the address"),
+    AfterValidator(lambda value: check_ip(value, refuses=_not_a_dns_server_address)),
+]
 
 
 class DnsSpec(_Strict):
@@ -1271,7 +1342,7 @@ class DbSpec(_Strict):
     """The db host and its nightly dumps (``pic:db``); every key is optional."""
 
     port: int = Field(default=3306, ge=1, le=65535, description="Port MariaDB listens on (private address).")
-    proxy: Annotated[str, Field(max_length=300), AfterValidator(_socks_url)] = Field(
+    proxy: Annotated[str, Field(max_length=300), _one_word("a URL", "the URL"), AfterValidator(_socks_url)] = Field(
         default="socks5://127.0.0.1:1080",
         description="SOCKS proxy the mysql provider goes through to reach a db host over ssh "
         "(`ssh -N -D 127.0.0.1:1080 deploy@<db host>`): socks5://host:port or socks5h://host:port, "
@@ -1404,7 +1475,7 @@ class SmtpSpec(_Strict):
     or the environment variable ``PIC_SMTP_PASSWORD``.
     """
 
-    host: Annotated[str, AfterValidator(_service_host)]
+    host: Annotated[str, _one_word("a host", "the host"), AfterValidator(_service_host)]
     port: int = Field(default=587, ge=1, le=65535, description="Default 587, 465 with security tls.")
     security: Literal["starttls", "tls", "none"] = Field(
         default="starttls",

@@ -2092,7 +2092,9 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRe
         return said
     if (said := _with_prefix(value, refuses)) is not None or (said := _with_port(value, refuses)) is not None:
         return said
-    if (said := _ipv4_then_more(value, refuses)) is not None:
+    if (said := _ipv4_then_more(value, refuses)) is not None or (
+        said := _shorthand_or_localhost(value, refuses)
+    ) is not None:
         return said
     parts = value.split(".")
     if len(parts) == 4 and all(part.isdigit() and part.isascii() for part in parts):
@@ -2105,6 +2107,38 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRe
                 return OfferRefusal(f"{what}: write {plain!r}", plain, what)
             return f"{what}, and {plain!r}, read without it, {why}"
     return "is not an IPv4 or IPv6 address"
+
+
+# An IPv4 address in inet_aton's shorthand a.b (127.1, 10.53: a.0.0.b, ping and the C library read it so); a.b.c is
+# told as no address (192.0.2, an address cut short more often than a.b.0.c meant)
+_IPV4_SHORTHAND = LazyPattern(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,7})")
+SHORTHAND_WORDS = "the shorthand of {plain} (a.b, read as a.0.0.b by inet_aton), which not every program reads"
+LOCALHOST_WORDS = "a name, this machine's (RFC 6761 §6.3), not an address"
+
+
+def ipv4_shorthand(value: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address ``value`` writes in inet_aton's shorthand ``a.b`` (:data:`_IPV4_SHORTHAND`: ``127.1`` is
+    127.0.0.1), else None."""
+    m = _IPV4_SHORTHAND.fullmatch(value) if value[:1].isdigit() and value.count(".") == 1 else None
+    if m is None or int(m[1]) > 255 or int(m[2]) >= 1 << 24:
+        return None
+    return ipaddress.IPv4Address(int(m[1]) << 24 | int(m[2]))
+
+
+def _shorthand_or_localhost(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
+    """:func:`_not_an_address` of an address's shorthand (``127.1``: :func:`ipv4_shorthand`) or of ``localhost``
+    (in any case), told what it is, the address meant offered unless ``refuses`` refuses it; None for another text."""
+    plain = ipv4_shorthand(value)
+    if plain is not None:
+        what = "is " + SHORTHAND_WORDS.format(plain=plain)
+    elif value.lower() == "localhost":
+        what, plain = f"is {LOCALHOST_WORDS}", ipaddress.IPv4Address("127.0.0.1")
+    else:
+        return None
+    why = None if refuses is None else refuses(plain)
+    if why is None:
+        return OfferRefusal(f"{what}: write {str(plain)!r}", str(plain), what)
+    return f"{what}, and {str(plain)!r} {why}"
 
 
 # An IPv4 address then a final dot (a DNS name's root, 10.0.0.11.), an IPv6 zone's '%' (10.0.0.11%eth0) or ':' twice
@@ -2190,6 +2224,27 @@ def _around(
     return OfferRefusal(f"{what}: {write} ({address!r})", address, what)
 
 
+# A zone id written %25 (RFC 6874's percent-encoding, a URL's) where an address stands alone, and a zone id on an
+# address reached without one: what pic:dns.resolver and --resolver say of each (the address to write then)
+URL_ZONE_WORDS = "has its zone id written %25 as a URL writes it (RFC 6874), which an address alone does not"
+NEEDLESS_ZONE_WORDS = "has a zone id after its '%', which only a link-local address needs"
+
+
+def resolver_zone_refusal(address: ipaddress.IPv6Address) -> tuple[str, str] | None:
+    """What a resolver's address with a zone id (``fe80::53%eth0``: taken) is told, and the address to write: a
+    zone written %25 (``fe80::53%25eth0``: ``fe80::53%eth0``), or a zone on an address that is not link-local
+    (``2001:db8::53%eth0``: ``2001:db8::53``); None when there is nothing to tell."""
+    zone = address.scope_id
+    if zone is None:
+        return None
+    bare = ipaddress.IPv6Address(int(address))
+    if not bare.is_link_local:
+        return NEEDLESS_ZONE_WORDS, str(bare)
+    if zone.startswith("25") and zone[2:3].isalpha():
+        return URL_ZONE_WORDS, f"{bare}%{zone[2:]}"
+    return None
+
+
 ZONE_ID_WORDS = (
     "a zone id after its '%' (an interface's name: the one of this machine a link-local address is reached "
     "through), which no setting carries: the hosts and containers that read it have interfaces of their own"
@@ -2214,14 +2269,45 @@ def _refused(said: str | OfferRefusal) -> ValueError:
     return said if isinstance(said, OfferRefusal) else ValueError(said)
 
 
-def ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv4-mapped (``::ffff:a.b.c.d``, RFC 4291 §2.5.5.2) or IPv4-compatible (``::a.b.c.d``,
-    §2.5.5.1) IPv6 address holds, else None; ``::`` and ``::1`` (unspecified, loopback) hold none."""
+# IPv6 blocks that write an IPv4 address inside (its 32 bits, and where they start from the address's end)
+_NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, str] | None:
+    """The IPv4 address ``address`` writes inside as another form of it, and what that form is, else None:
+
+    - an IPv4-mapped address (``::ffff:a.b.c.d``, RFC 4291 §2.5.5.2), an IPv4-translated one (``::ffff:0:a.b.c.d``,
+      SIIT's, RFC 2765 §2.1) or an IPv4-compatible one (``::a.b.c.d``, §2.5.5.1), whatever the address inside;
+      ``::`` and ``::1`` (unspecified, loopback) hold none;
+    - NAT64's well-known prefix (``64:ff9b::a.b.c.d``, RFC 6052) or 6to4's (``2002:AABB:CCDD::``, RFC 3056 §2)
+      before an address that is not global (127.0.0.1, 10.0.0.1): RFC 6052 §3.1 forbids the one, no relay carries
+      the other (RFC 3964 §5.3.1), and the address meant is the one inside. Before a global address each is the
+      IPv6 address of a translator or a relay, reaching that one as the RFCs mean it: none."""
     if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+        return address.ipv4_mapped, "an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
+    low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _TRANSLATED:
+        return low, "an IPv4-translated IPv6 address (::ffff:0:a.b.c.d, RFC 2765 §2.1), an IPv4 host written as IPv6"
     if int(address) >> 32 == 0 and int(address) > 1:
-        return ipaddress.IPv4Address(int(address))
+        return low, (
+            "an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1), which no router carries"
+        )
+    if address in _NAT64_PREFIX and not low.is_global:
+        return low, (
+            "an address of NAT64's prefix 64:ff9b::/96, which holds global IPv4 addresses alone (RFC 6052 §3.1)"
+        )
+    inside = ipaddress.IPv4Address((int(address) >> 80) & 0xFFFFFFFF)
+    if address in _SIX_TO_FOUR and not inside.is_global:
+        return inside, "a 6to4 address (2002::/16, RFC 3056) of an IPv4 address no relay reaches (RFC 3964 §5.3.1)"
     return None
+
+
+def ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address ``address`` writes inside as another form of it (:func:`embedded_ipv4`), else None."""
+    embedded = embedded_ipv4(address)
+    return None if embedded is None else embedded[0]
 
 
 def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
@@ -2242,14 +2328,8 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
         raise _refused(_not_an_address(value, refuses)) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         raise _refused(_with_zone_id(value, refuses))
-    if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
-        if address.ipv4_mapped is not None:
-            what = "is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
-        else:
-            what = (
-                "is an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1), which no router "
-                "carries"
-            )
+    if isinstance(address, ipaddress.IPv6Address) and (embedded := embedded_ipv4(address)) is not None:
+        ipv4, what = embedded[0], f"is {embedded[1]}"
         why = None if refuses is None else refuses(ipv4)
         if why is not None:
             raise ValueError(f"{what}, and {str(ipv4)!r} inside {why}")

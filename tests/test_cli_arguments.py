@@ -173,12 +173,62 @@ def test_a_resolver_with_a_port_or_brackets_is_offered_only_what_is_then_taken(
     assert told in err and offered not in err, err
 
 
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("127.1", "is the shorthand of 127.0.0.1 (a.b, read as a.0.0.b by inet_aton), which not every program reads"),
+        ("localhost", "is a name, this machine's (RFC 6761 §6.3), not an address"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_s_shorthand_or_localhost_is_told_as_the_settings_tell_it(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver 127.1 was told "expected 4 octets", localhost to give an address, not its name: each is told what
+    it is, in pic:dns.resolver's words, 127.0.0.1 to give."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert told in err and "give 127.0.0.1" in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("2001:db8::53%eth0", "which only a link-local address needs: give 2001:db8::53"),
+        ("fe80::53%25eth0", "as a URL writes it (RFC 6874), which an address alone does not: give fe80::53%eth0"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_s_zone_id_is_told_as_the_settings_tell_it(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver 2001:db8::53%eth0 (a zone id on an address reached without one) and fe80::53%25eth0 (RFC 6874's
+    %25 of a URL, read as the interface 25eth0) were taken, where pic:dns.resolver refuses the one and took the
+    other: each is refused, in both, with the address to give."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert told in err, err
+
+
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
 def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str
 ) -> None:
     err = usage_error(capsys, [*command.split(), f"{option}=::ffff:127.0.0.1"])
-    assert "is an IPv4-mapped IPv6 address: give the IPv4 address itself (127.0.0.1)" in err
+    assert "is an IPv4-mapped IPv6 address" in err and "give the IPv4 address itself (127.0.0.1)" in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [("64:ff9b::127.0.0.1", "127.0.0.1"), ("2002:7f00:1::", "127.0.0.1"), ("::ffff:0:10.0.0.1", "10.0.0.1")],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_inside_nat64_6to4_or_translated_is_told_plain(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, plain: str
+) -> None:
+    """64:ff9b::127.0.0.1 (NAT64's prefix before a loopback address, which RFC 6052 §3.1 forbids), 2002:7f00:1::
+    (6to4 of 127.0.0.1, RFC 3056) and ::ffff:0:10.0.0.1 (SIIT's IPv4-translated form, RFC 2765) were taken, as
+    pic:dns.resolver took them: the IPv4 address inside is given instead."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"give the IPv4 address itself ({plain})" in err, err
 
 
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)

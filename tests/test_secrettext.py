@@ -1267,6 +1267,25 @@ def test_redacted_leaves_the_message_s_own_quotes_and_words() -> None:
     assert secrettext.redacted(message, "mdp : Azerty123") == message
 
 
+@pytest.mark.parametrize(
+    ("message", "value", "told"),
+    [
+        ("host 'smtp1.example.org' has uppercase letters: write 'smtp1.example.org:25'", "Smtp1.Example.Org:25", ""),
+        ("has uppercase letters: write it in lowercase ('mdp:azerty123.org')", "mdp:Azerty123.org", "in lowercase"),
+        ("is not a name; did you mean 'mdp:azerty123'?", "mdp:Azerty123", "not a name"),
+        ("is in square brackets: give the address alone ('mdp:azerty123')", "[mdp:Azerty123]", "address alone"),
+    ],
+)
+def test_redacted_offers_no_value_it_hides(message: str, value: str, told: str) -> None:
+    """A hint offering the value mended (``write 'smtp1.example.org:25'``, ``did you mean '...'?``) was written
+    ``write '...'`` once the value was hidden: '...' read as the value to write, which the field then refuses. The
+    hint says what to do without quoting it, no quote of three dots left to copy."""
+    shown = secrettext.redacted(message, value)
+    assert not any(offer in shown for offer in ("write '...'", "('...')", "mean '...'")), shown
+    assert "azerty" not in shown.casefold() and "smtp1" not in shown, shown
+    assert told in shown, shown
+
+
 TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 
@@ -1709,6 +1728,16 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "relay [::1%Lilas2024]",
         "[fe80::1%Soleil2024Azur]:25 x",
         "[2001:db8::1%25Lilas2024]:25 x",
+        # a zone id in small letters shaped as no interface's name: a run of digits no interface's number is (a
+        # year), or longer than Linux's 15 characters
+        "[::1%lilas2024]:25 x",
+        "[fe80::1%25soleil2024azur]:25 x",
+        "[fe80::1%2024soleil]:25 x",
+        "[fe80::1%velo75lilasparis]:25 x",
+        # a name in capitals whose label is a word in capitals and a year, as a password is made
+        "Lilas2024.Velo.org:25 x",
+        "smtp.example.org Velo2024.Paris.org",
+        "Lilas2024.Velo.org",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1755,6 +1784,23 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "smtp1.example.org.:25 x",
         "[fe80::1%enp3s0]:25 x",
         "[2001:db8::1%25wlp2s0]:25 x",
+        "[fe80::1%enp0s31f6]:25 x",
+        "[fe80::1%eth0.1000]:25 x",
+        "[fe80::1%vlan4094]:25 x",
+        "[fe80::1%br-0a1b2c3d4e5f]:25 x",
+        "[fe80::1%enx00e04c680001]:25 x",
+        "[fe80::1%tap1001i0]:25 x",
+        "[fe80::1%veth1a2b3c4]:25 x",
+        "[fe80::1%vnet1024]:25 x",
+        "[fe80::1%docker0]:25 x",
+        "[fe80::1%wg0]:25 x",
+        "Mail2.Example.org:25 x",
+        "Web01.Example.org",
+        "Srv12.Example.org:25 x",
+        "lilas2024.velo.org:25 x",
+        "smtp1.example.org..:25 x",
+        "smtp1..example.org:25 x",
+        ".smtp1.example.org:25 x",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from pic.errors import shown_name
 from pic.networks import no_resolver_there
 from pic.settings import STACK_NAME, DnsSpec, is_ip
-from pic.validators import ipv4_inside
+from pic.validators import LOCALHOST_WORDS, SHORTHAND_WORDS, embedded_ipv4, ipv4_shorthand, resolver_zone_refusal
 from pic.yamlsrc import file_kind
 
 # The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
@@ -112,7 +112,7 @@ def _why_not_an_address(text: str) -> str:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
         if is_ip(address):
             return _address_and_port(address, port)
-    if (said := _address_with_more(text)) is not None:
+    if (said := _address_with_more(text)) is not None or (said := _shorthand_or_localhost(text)) is not None:
         return said
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
         return _reason(ipaddress.IPv6Address, text)
@@ -138,6 +138,19 @@ def _address_with_more(text: str) -> str | None:
     )
     refused = _refused(more["a"])
     return f"{what}, and {refused}" if refused else f"{what}: give {more['a']}"
+
+
+def _shorthand_or_localhost(text: str) -> str | None:
+    """What is said of an address's shorthand (``127.1``) or ``localhost``, as pic:dns.resolver tells them
+    (:func:`pic.validators.ipv4_shorthand`): the address meant to give when it is taken, else why not; None for
+    another text."""
+    plain = ipv4_shorthand(text)
+    if plain is None and text.lower() != "localhost":
+        return None
+    address = str(plain or "127.0.0.1")
+    what = SHORTHAND_WORDS.format(plain=plain) if plain is not None else LOCALHOST_WORDS
+    refused = _refused(address)
+    return f"it is {what}, and {refused}" if refused else f"it is {what}: give {address}"
 
 
 def _address_and_port(address: str, port: str) -> str:
@@ -175,17 +188,21 @@ def ip_address(text: str) -> str:
         address = ipaddress.ip_address(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an IP address: {_why_not_an_address(text)}") from None
-    if isinstance(address, ipaddress.IPv6Address) and (ipv4 := ipv4_inside(address)) is not None:
-        kind = "IPv4-mapped IPv6 address"
-        if address.ipv4_mapped is None:
-            kind = "IPv4-compatible IPv6 address (deprecated by RFC 4291 §2.5.5.1)"
+    if isinstance(address, ipaddress.IPv6Address) and (embedded := embedded_ipv4(address)) is not None:
+        ipv4, kind = embedded
         inside = no_resolver_there(ipv4)  # the address offered is one the option takes
         if inside is not None:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is an {kind}, and {str(ipv4)!r} inside is {inside}: no resolver answers there"
+                f"{text!r} is {kind}, and {str(ipv4)!r} inside is {inside}: no resolver answers there"
             )
-        raise argparse.ArgumentTypeError(f"{text!r} is an {kind}: give the IPv4 address itself ({ipv4})")
-    # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken.
+        raise argparse.ArgumentTypeError(f"{text!r} is {kind}: give the IPv4 address itself ({ipv4})")
+    # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken: its zone
+    # written as a URL writes it, or a zone on an address reached without one, told as pic:dns.resolver tells them
+    if isinstance(address, ipaddress.IPv6Address) and (refusal := resolver_zone_refusal(address)) is not None:
+        refused = _refused(text.partition("%")[0]) if "%25" not in text else None
+        if refused is not None:  # the address alone refused in turn (ff02::1%eth0: multicast)
+            raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}, and {refused}")
+        raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}: give {refusal[1]}")
     what = no_resolver_there(address)
     if what is not None:
         raise argparse.ArgumentTypeError(f"{text!r} is {what}: no resolver answers there")
