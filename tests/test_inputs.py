@@ -1501,7 +1501,7 @@ def test_a_boolean_word_in_a_case_yaml_reads_as_text_is_told_alike_in_every_yes_
 ) -> None:
     """``display_errors: oN`` was told as written without quotes, which it was; every yes/no field of the file
     (``https``, ``access.ssh``, ``php_settings.display_errors``) tells it as one message: YAML reads the word as a
-    boolean in the cases named, and this one as text."""
+    boolean in the cases named, and this one as text; the value it means is offered."""
     from pic.registry import load_registry
     from pic.settings import load_settings
 
@@ -1525,7 +1525,7 @@ def test_a_boolean_word_in_a_case_yaml_reads_as_text_is_told_alike_in_every_yes_
         assert problem.endswith(
             f" {field}: {written} is not true or false: YAML reads a word in all small letters, all capitals or "
             f"with a capital first alone as a boolean ({word}, {word.capitalize()}, {word.upper()}): "
-            "write true or false"
+            f"write {'true' if word in ('true', 'yes', 'on') else 'false'}"
         ), problem
 
 
@@ -3168,3 +3168,65 @@ def test_a_uid_offered_for_one_written_otherwise_is_never_one_another_member_hol
         load_registry(directory, load_settings(ROOT, "prod"))
     [line] = [ln for ln in str(info.value).splitlines() if "other-asso.yaml" in ln and " uid: " in ln]
     assert "write 10600" in line and "already used" not in line, line
+
+
+_YES_NO_FIELDS = {
+    "site.https": '  php: "8.4"\n  https: VALUE\n',
+    "site.php_settings.display_errors": '  php: "8.4"\n  php_settings:\n    display_errors: VALUE\n',
+    "access.ssh": '  php: "8.4"\naccess:\n  ssh: VALUE\n',
+}
+_CASES = "YAML reads a word in all small letters, all capitals or with a capital first alone as a boolean"
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ("oui", '"oui" is not true or false: oui is French, and YAML reads yes or no in English: write true'),
+        ("Non", '"Non" is not true or false: non is French, and YAML reads yes or no in English: write false'),
+        ("vrai", '"vrai" is not true or false: vrai is French, and YAML reads yes or no in English: write true'),
+        ('"FAUX"', '"FAUX" is not true or false: faux is French, and YAML reads yes or no in English: write false'),
+        ("y", '"y" is not true or false: YAML reads y and n as text: write true'),
+        ('"yes"', '"yes" is not true or false: in quotes it is text: write true, without quotes'),
+        ("'off'", '"off" is not true or false: in quotes it is text: write false, without quotes'),
+        (
+            '"oN"',
+            f'"oN" is not true or false: in quotes it is text, and {_CASES} (on, On, ON): write true, without quotes',
+        ),
+        ("oFF", f"oFF is not true or false: {_CASES} (off, Off, OFF): write false"),
+        ("1", "1 is not true or false: 1 is a number to YAML: write true"),
+        ("0", "0 is not true or false: 0 is a number to YAML: write false"),
+        ('"1"', '"1" is not true or false: in quotes it is text: write true, without quotes'),
+        ("2", "2 is not true or false: write true or false"),
+        ("1.0", "1.0 is not true or false: write true or false"),
+        ("[true]", "[true] is not true or false: write true or false"),
+        (".nan", ".nan is not a number (YAML's not-a-number value): write true or false"),
+        ("-.inf", "-.inf is infinite (YAML's infinity): write true or false"),
+        ("maybe", '"maybe" is not true or false: write true or false, without quotes'),
+    ],
+)
+def test_a_yes_no_field_tells_a_value_meaning_yes_or_no_alike_and_offers_it(
+    tmp_path: Path, written: str, told: str
+) -> None:
+    """``display_errors: oui`` had no hint where ``https: "yes"`` had one, ``display_errors: "oN"`` was told of its
+    quotes, then of its case, and ``display_errors: 1`` was worded otherwise than ``ssh: 1``: every yes/no field
+    (the model's booleans and the PHP settings that are flags) tells a value one way, offering true or false when
+    the value means one (French words, y/n, 1/0, YAML's words in quotes or in a case it reads as text)."""
+    from pic import phpini
+    from pic.registry import Access, Site, load_registry
+    from pic.settings import load_settings
+
+    booleans = {f"site.{n}" for n, f in Site.model_fields.items() if f.annotation is bool}
+    booleans |= {f"access.{n}" for n, f in Access.model_fields.items() if f.annotation is bool}
+    booleans |= {f"site.php_settings.{k}" for k, rule in phpini.RULES.items() if rule.kind == "flag"}
+    assert booleans == set(_YES_NO_FIELDS), "a yes/no field this test does not write"
+    for field, lines in _YES_NO_FIELDS.items():
+        directory = tmp_path / field
+        directory.mkdir()
+        (directory / "test-site.yaml").write_text(
+            "name: Test site\ncontact: {name: A, email: a@test-site.fr}\nuid: 10720\n"
+            f"site:\n  domains: [test-site.fr]\n{lines.replace('VALUE', written)}"
+        )
+        with pytest.raises(PicError) as caught:
+            load_registry(directory, load_settings(ROOT, "prod"))
+        (problem,) = [str(p) for p in caught.value.problems]
+        assert problem.endswith(f" {field}: {told}"), problem
