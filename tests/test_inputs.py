@@ -3230,3 +3230,16 @@ def test_a_yes_no_field_tells_a_value_meaning_yes_or_no_alike_and_offers_it(
             load_registry(directory, load_settings(ROOT, "prod"))
         (problem,) = [str(p) for p in caught.value.problems]
         assert problem.endswith(f" {field}: {told}"), problem
+
+
+@pytest.mark.parametrize(("stem", "meant"), [("Rhône-Vélo", "rhone-velo"), ("cœur-de-lyon", "coeur-de-lyon")])
+def test_a_member_file_named_with_accents_is_told_its_slug(tmp_path: Path, stem: str, meant: str) -> None:
+    """The file of an association named with accents (Rhône-Vélo.yaml) is offered its name in ASCII letters, as
+    pic new and pic move-script offer the slug (the slug rule is one)."""
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / f"{stem}.yaml").write_text(BASE.read_text(encoding="utf-8"), encoding="utf-8")
+    done = check(members)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"file name {show_value(stem)} is not a valid slug: " in done.stderr, done.stderr
+    assert f"; did you mean {meant}.yaml?" in done.stderr, done.stderr
