@@ -58,6 +58,9 @@ NO_LIMIT: dict[str, int] = {"memory_limit": -1, "post_max_size": 0, "max_executi
 # The site container's /tmp, a tmpfs of this many MiB (components/member_site.py): PHP writes an upload
 # there (upload_tmp_dir) while the request comes in, so a file larger than it is never received.
 SITE_TMP_MB = 64
+# OPcache's shared memory in every runtime image, in MiB (opcache.memory_consumption, php-pic.ini.j2): the site's
+# container holds it beside a request's PHP, so PHP's memory_limit leaves it room (pic.crosschecks).
+OPCACHE_MB = 64
 
 # The platform's defaults, written into every runtime image's conf.d (php-pic.ini.j2 says the
 # source of each figure): uploads of 20 MB fit; the rest is php.ini-production's.
