@@ -121,7 +121,7 @@ def boolean_hint(value: object, *, plain: bool) -> str:
     if word in BOOLEAN_WORDS:
         final = "true" if word in _TRUE_WORDS else "false"
         case = _boolean_case_told(value.strip())
-        if plain:  # a word in YAML's cases is a boolean written plain: this one is in another
+        if plain and case is not None:  # a word in YAML's cases is a boolean written plain: this one is in another
             return f"{case}: write {final}"
         return f"in quotes it is text{'' if case is None else f', and {case}'}: write {final}, without quotes"
     if word in _MEANT_YES_NO:
