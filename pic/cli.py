@@ -169,6 +169,8 @@ class _Parser(argparse.ArgumentParser):
         whose value argparse takes for the command, is said so; a command misspelt with the one meant."""
         if " invalid choice: " in message:
             self._bad_command(message)
+        if message == "argument --against: expected one argument" and (rev := self._value_after("--against")):
+            super().error(f"argument --against: {arguments.dash_revision(rev)}")  # --against -h: git's own rule
         prefix = "the following arguments are required: "
         if message.startswith(prefix) and self._args is not None:
             missing = message[len(prefix) :].split(", ")
@@ -181,6 +183,14 @@ class _Parser(argparse.ArgumentParser):
                         f"{self._NAMES[action.dest]}"
                     )
         super().error(message)
+
+    def _value_after(self, option: str) -> str | None:
+        """The word after ``option`` on the command line when it starts with ``-`` (argparse read it as an option,
+        the option then said to lack its value), else None."""
+        args = self._args or []
+        at = next((i for i, a in enumerate(args) if a in ("--", option)), len(args))
+        after = args[at + 1] if at + 1 < len(args) and args[at] == option else ""
+        return after if after.startswith("-") else None
 
     def _bad_command(self, message: str) -> None:
         """The error of a command's name that is none: an option and its value written before the command
@@ -556,7 +566,7 @@ def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
     p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup for --mx (default: 5)")
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+def print_problems(problems: Sequence[Problem]) -> None:
     """Each problem on a line of the standard error; those of the command line itself (``--against``, ``--to``,
     a slug, refused by the command) with its long values shortened and those that may be a secret hidden, as in a
     usage error (:func:`shortened_arguments`, :func:`hidden_arguments`). A file's problems name the file whole, as
@@ -570,7 +580,7 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 def _cmd_check(args: argparse.Namespace, on: dt.date) -> int:
     checked = check(args.project, args.stack, args.members, on)
-    _print_problems(checked.warnings)
+    print_problems(checked.warnings)
     n = len(checked.registry)
     print(
         f"ok: {n} member{'s' if n != 1 else ''}, stack {args.stack}, as of {on.isoformat()}"
@@ -913,10 +923,10 @@ def _run(args: argparse.Namespace, on: dt.date) -> int:
             handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
         return handler(args, on)
     except Unreachable as exc:
-        _print_problems(exc.problems)
+        print_problems(exc.problems)
         return EXIT_INVALID
     except PicError as exc:
-        _print_problems(exc.problems)
+        print_problems(exc.problems)
         hint = _project_hint(args)
         if hint is not None:
             print(hint, file=sys.stderr)

@@ -641,42 +641,65 @@ class _Cross:
             return True
         limits = m.spec.limits
         memory_mb = (limits.memory_mb if limits else None) or self.settings.limits.memory_mb
-        return phpini.effective_bytes(sizes, "memory_limit") < memory_mb * phpini.MiB
+        return phpini.effective_bytes(sizes, "memory_limit") <= (memory_mb - phpini.OPCACHE_MB) * phpini.MiB
 
     def php_memory(self, m: Member, chosen: dict[str, Any]) -> None:
-        """PHP's memory_limit, the platform's default when unset, is less than the site's container's memory.
+        """PHP's memory_limit, the platform's default when unset, leaves OPcache's shared memory
+        (:data:`pic.phpini.OPCACHE_MB`, opcache.memory_consumption of php-pic.ini.j2) of the site's container's.
 
-        The container holds Apache and its mod_php workers, OPcache's shared memory (64 MB, php-pic.ini.j2) and
-        the /tmp tmpfs besides one request's PHP: at the container's memory or above it, a request that needs the
-        memory is killed by the container's limit (the kernel's OOM killer), with the other requests of the site,
-        instead of ending with PHP's "Allowed memory size exhausted" in log/php-error.log.
+        The container holds Apache and its mod_php workers, OPcache's shared memory and the /tmp tmpfs besides one
+        request's PHP: at the container's memory or near it, a request that needs the memory is killed by the
+        container's limit (the kernel's OOM killer), with the other requests of the site, instead of ending with
+        PHP's "Allowed memory size exhausted" in log/php-error.log. OPcache's is the one figure the platform sets:
+        the workers' memory depends on the site's traffic, and the tmpfs (:data:`pic.phpini.SITE_TMP_MB`) holds
+        memory only for what is written there (uploads, sessions), so neither is counted.
         """
         limits = m.spec.limits
         own_mb = limits.memory_mb if limits else None
         memory_mb = own_mb or self.settings.limits.memory_mb
         php_bytes = phpini.effective_bytes(chosen, "memory_limit")
-        if php_bytes < memory_mb * phpini.MiB:
+        room_mb = memory_mb - phpini.OPCACHE_MB  # the largest memory_limit the container takes, in MB
+        if php_bytes <= room_mb * phpini.MiB:
             return
         container = f"{memory_mb} MB, {'limits.memory_mb' if own_mb else 'pic:limits.memory_mb, the stack default'}"
+        php_mb = php_bytes / phpini.MiB
+        opcache = f"OPcache's {phpini.OPCACHE_MB} MB (opcache.memory_consumption)"
+        least_mb = phpini.RULES["memory_limit"].low // phpini.MiB
+        raise_to = f"raise the container's limit to {php_mb + phpini.OPCACHE_MB:.10g} MB first"
+        write = (
+            f"write {room_mb}M or less, or {raise_to}"
+            if room_mb >= least_mb
+            else f"no memory_limit of PHP ({least_mb}M at least) fits: {raise_to}"
+        )
         if "memory_limit" in chosen:
             shown = m.shown(("site", "php_settings", "memory_limit"), chosen["memory_limit"])
-            how_much = "all of" if php_bytes == memory_mb * phpini.MiB else "more than"
-            self.at(
-                m,
-                ("site", "php_settings", "memory_limit"),
-                f"{shown} ({php_bytes / phpini.MiB:.10g} MB) is {how_much} the memory of the site's container "
-                f"({container}), which also holds Apache, its other workers and OPcache: write less than "
-                f"{memory_mb}M, or raise the container's limit first",
-            )
+            if php_bytes >= memory_mb * phpini.MiB:
+                how_much = "all of" if php_bytes == memory_mb * phpini.MiB else "more than"
+                said = (
+                    f"is {how_much} the memory of the site's container ({container}), which also holds {opcache}, "
+                    "Apache, its other workers and /tmp"
+                )
+            else:
+                said = (
+                    f"leaves {memory_mb - php_mb:.10g} MB of the memory of the site's container ({container}), "
+                    f"less than {opcache}, which it holds beside Apache, its other workers and /tmp"
+                )
+            self.at(m, ("site", "php_settings", "memory_limit"), f"{shown} ({php_mb:.10g} MB) {said}: {write}")
             return
+        default = f"PHP's memory_limit ({self.php_value(m, chosen, 'memory_limit')})"
+        said = (
+            f"{'less than' if php_bytes > memory_mb * phpini.MiB else 'no more than'} {default}"
+            if php_bytes >= memory_mb * phpini.MiB
+            else f"which leaves less than {opcache} beside {default}"
+        )
         self.at(
             m,
             ("limits", "memory_mb") if own_mb else ("site", "php"),
-            f"the site's container may use {container}, "
-            f"{'less than' if php_bytes > memory_mb * phpini.MiB else 'no more than'} PHP's memory_limit "
-            f"({self.php_value(m, chosen, 'memory_limit')}): a request that needs it would be killed "
-            "instead of ending with PHP's error (the container also holds Apache, its other workers and OPcache); "
-            f"set site.php_settings.memory_limit less than {memory_mb}M, or raise the limit",
+            f"the site's container may use {container}, {said}: a request that needs it would be killed "
+            "instead of ending with PHP's error (the container also holds Apache, its other workers, OPcache and "
+            "its /tmp); "
+            + (f"set site.php_settings.memory_limit to {room_mb}M or less, or " if room_mb >= least_mb else "")
+            + f"raise the limit to {php_mb + phpini.OPCACHE_MB:.10g} MB",
         )
 
     @staticmethod

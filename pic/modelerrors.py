@@ -37,7 +37,7 @@ from pic.errors import (
 from pic.lazyre import LazyPattern
 from pic.secrettext import fingerprint_groups, labelled_password, password_beside, reads_as_secret, redacted
 from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES
-from pic.yamlloader import boolean_case_told
+from pic.yamlloader import boolean_hint
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
@@ -340,6 +340,8 @@ def _non_finite(kind: str, err: Any, ctx: dict[str, Any], written: str | None = 
         special = f"a number of more than {_MAX_DIGITS} digits, far more than the field takes"
     if kind in ("int_type", "float_type"):
         return f"is {special}: give {_TYPE_WORDS[kind]}"
+    if kind == "bool_type":  # as a PHP setting that is a flag tells it (pic.phpini)
+        return f"is {special}: write true or false"
     if kind in _BOUNDS:
         word, key = _BOUNDS[kind]
         return f"is {special}: give a number" + ("" if math.isnan(err["input"]) else f" {word} {ctx.get(key)}")
@@ -395,7 +397,6 @@ _UNITS: dict[str, tuple[str, dict[str, float]]] = {
 }
 _NUMBER_WITH_UNIT = LazyPattern(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*")
 _NUMBER_TEXT = LazyPattern(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*")
-_BOOLEAN_WORDS = frozenset(["true", "false", "yes", "no", "on", "off"])
 
 
 def _date_hint(value: object) -> str:
@@ -843,14 +844,6 @@ def _list_hint(value: object, shown: str) -> str:
     return "write a list, [a, b], or one '- ' line per item below the key"
 
 
-def _bool_hint(value: object, written: str | None) -> str:
-    """How to write a boolean, for text: ``"yes"`` in quotes, ``tRue`` plain (a case YAML reads as text), ``oui``."""
-    word = isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS
-    if word and written is not None and (told := boolean_case_told(written)) is not None:  # plain: tRue, oN
-        return told
-    return "in quotes it is text: write true or false without quotes" if word else "write true or false, without quotes"
-
-
 def _type_hint(
     kind: str, value: object, model: type[BaseModel], loc: tuple[str | int, ...], shown: str, *, written: str | None
 ) -> str | None:
@@ -864,7 +857,7 @@ def _type_hint(
         quoted = written is None  # plain: a number YAML converted, or text that looks like one (10_600)
         return _number_hint(_Wanted(kind, name, quoted, written, _field_at(model, loc)), value)
     if kind == "bool_type":
-        return _bool_hint(value, written)
+        return boolean_hint(value, plain=written is not None)  # written: plain, converted (1) or read as text (oN)
     if kind == "list_type":
         return _list_hint(value, shown)
     if kind == "date_type":

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any, Literal
 
 from pic.errors import meant_among, non_finite, osa_distance, shown_name
-from pic.yamlloader import boolean_case_told, boolean_json_schema
+from pic.yamlloader import boolean_hint, boolean_json_schema
 
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
 
@@ -58,6 +58,9 @@ NO_LIMIT: dict[str, int] = {"memory_limit": -1, "post_max_size": 0, "max_executi
 # The site container's /tmp, a tmpfs of this many MiB (components/member_site.py): PHP writes an upload
 # there (upload_tmp_dir) while the request comes in, so a file larger than it is never received.
 SITE_TMP_MB = 64
+# OPcache's shared memory in every runtime image, in MiB (opcache.memory_consumption, php-pic.ini.j2): the site's
+# container holds it beside a request's PHP, so PHP's memory_limit leaves it room (pic.crosschecks).
+OPCACHE_MB = 64
 
 # The platform's defaults, written into every runtime image's conf.d (php-pic.ini.j2 says the
 # source of each figure): uploads of 20 MB fit; the rest is php.ini-production's.
@@ -272,10 +275,10 @@ def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plai
     if rule.kind == "flag":
         if isinstance(value, bool):
             return None
-        if isinstance(value, str) and plain and (told := boolean_case_told(value)) is not None:
-            return f"{shown} is not true or false: {told}"  # oN, as a boolean field of the model tells it
-        if isinstance(value, str):
-            return f"{shown} is text: {expected}, written without quotes (yes/no and on/off are read as such too)"
+        if (special := non_finite(value)) is not None:  # .nan: as a boolean field of the model tells it
+            return f"{shown} is {special}: write true or false"
+        if value is not None:  # as a boolean field of the model tells it (pic.modelerrors)
+            return f"{shown} is not true or false: {boolean_hint(value, plain=plain)}"
     elif isinstance(value, str):
         if value in timezones():
             return None
@@ -311,7 +314,7 @@ def problem(
     ``key_shown``: the key as the message names one that is not allowed (default: as written). ``takes``: whether
     the site takes a size a message offers beside the setting's range (its container's memory, its other sizes).
     ``plain``: the value was written without quotes (a flag's ``oN`` is then told as a boolean word in a case YAML
-    reads as text, :func:`pic.yamlloader.boolean_case_told`).
+    reads as text, :func:`pic.yamlloader.boolean_hint`).
     """
     rule = RULES.get(key)
     if rule is None:

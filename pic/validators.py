@@ -71,9 +71,33 @@ _REFUSED_CATEGORIES = {
 }
 
 
+# Latin letters Unicode gives no decomposition (NFKD leaves them whole, no accent to drop), as they are written in
+# ASCII: French œ and æ, German ß, Scandinavian ø, Polish ł, and the others of the Latin-1 and Latin Extended-A
+# blocks so (đ, ð, þ, ŀ), in both cases
+_UNDECOMPOSED = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ŀ": "l"}
+_IN_ASCII = str.maketrans(
+    {**_UNDECOMPOSED, **{k.upper(): v.upper() for k, v in _UNDECOMPOSED.items() if k != "ß"}, "ẞ": "SS"}
+)
+
+
+def in_ascii_letters(text: str) -> str:
+    """``text`` with the accents of its Latin letters dropped (Unicode's compatibility decomposition, NFKD, its
+    combining marks left out: ``Rhône-Vélo`` -> ``Rhone-Velo``, the ligature ``ﬁ`` -> ``fi``) and the Latin letters
+    NFKD leaves whole written as ASCII writes them (:data:`_UNDECOMPOSED`: ``Cœur`` -> ``Coeur``, ``Straße`` ->
+    ``Strasse``). Every other character is kept: letters of another script (Cyrillic, Greek) have no one spelling
+    in ASCII, and are left for the caller to refuse."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_IN_ASCII))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def slug_meant(value: str) -> str | None:
-    """The slug ``value`` is in another case or with ``_`` for ``-`` (``Velo_Cite`` for ``velo-cite``), else None."""
-    return Whole(SLUG_PATTERN, SLUG_WORDS).meant(value)
+    """The slug ``value`` is in another case or with ``_`` for ``-`` (``Velo_Cite`` for ``velo-cite``), or written
+    with accents (``Rhône-Vélo`` for ``rhone-velo``, :func:`in_ascii_letters`), else None."""
+    whole = Whole(SLUG_PATTERN, SLUG_WORDS)
+    folded = in_ascii_letters(value)
+    if folded == value:
+        return whole.meant(value)
+    return folded if is_slug(folded) else whole.meant(folded)
 
 
 def slug_of_name_meant(value: str) -> str | None:

@@ -81,19 +81,53 @@ BOOLEAN_WORDS_1_1 = ("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "o
 # YAML's words for a boolean, each read as one only in small letters, capitals or with a capital first (yaml.org/type/
 # bool.html for 1.1, yaml.org/spec/1.2.2 §10.3.2 for 1.2's true and false): tRue, oN, yES are text
 BOOLEAN_WORDS = ("true", "false", "yes", "no", "on", "off")
+_FRENCH_YES_NO = ("oui", "non", "vrai", "faux")
 
 
-def boolean_case_told(text: str) -> str | None:
-    """How to write ``text``, written plain, when it is a word of :data:`BOOLEAN_WORDS` in a case YAML reads as text
-    (``tRue``, ``oN``, ``yES``): the cases read as a boolean, named; None for any other text. One message for every
-    yes/no field (a model's boolean, ``php_settings.display_errors``)."""
+def _boolean_case_told(text: str) -> str | None:
+    """Why ``text`` is no boolean when it is a word of :data:`BOOLEAN_WORDS` in a case YAML reads as text (``tRue``,
+    ``oN``, ``yES``): the cases read as a boolean, named; None for any other text."""
     word = text.lower()
     if word not in BOOLEAN_WORDS or text in (word, word.capitalize(), word.upper()):
         return None
     return (
         "YAML reads a word in all small letters, all capitals or with a capital first alone as a boolean "
-        f"({word}, {word.capitalize()}, {word.upper()}): write true or false"
+        f"({word}, {word.capitalize()}, {word.upper()})"
     )
+
+
+_TRUE_WORDS = frozenset(("true", "yes", "on"))
+# Words and numbers meaning yes or no that YAML reads as no boolean, with why: French (the members are French
+# associations), y/n (YAML 1.1's, text to YAML 1.2 and here), 1/0 (numbers).
+_MEANT_YES_NO: dict[str, tuple[bool, str]] = {
+    **{w: (w in ("oui", "vrai"), f"{w} is French, and YAML reads yes or no in English") for w in _FRENCH_YES_NO},
+    "y": (True, "YAML reads y and n as text"),
+    "n": (False, "YAML reads y and n as text"),
+    "1": (True, "in quotes it is text"),  # plain, a number (boolean_hint)
+    "0": (False, "in quotes it is text"),
+}
+
+
+def boolean_hint(value: object, *, plain: bool) -> str:
+    """How to write a yes/no field given ``value``, not a boolean: ``write true``, with why, when the value means
+    yes or no (``oui``, ``y``, ``1``, ``"yes"`` in quotes, ``oN`` in a case YAML reads as text, ``"oN"`` told of its
+    quotes and its case at once), else ``write true or false``. ``plain``: a text was written without quotes.
+    One message for every yes/no field (a model's boolean, ``php_settings.display_errors``)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
+        return f"{value} is a number to YAML: write {'true' if value else 'false'}"
+    if not isinstance(value, str):
+        return "write true or false"
+    word = value.strip().lower()
+    if word in BOOLEAN_WORDS:
+        final = "true" if word in _TRUE_WORDS else "false"
+        case = _boolean_case_told(value.strip())
+        if plain and case is not None:  # a word in YAML's cases is a boolean written plain: this one is in another
+            return f"{case}: write {final}"
+        return f"in quotes it is text{'' if case is None else f', and {case}'}: write {final}, without quotes"
+    if word in _MEANT_YES_NO:
+        meant, why = _MEANT_YES_NO[word]
+        return f"{why}: write {'true' if meant else 'false'}{', without quotes' if word in ('1', '0') else ''}"
+    return "write true or false, without quotes"
 
 
 def boolean_json_schema() -> dict[str, Any]:

@@ -878,6 +878,10 @@ def test_a_file_under_a_long_members_path_is_named_whole(
         "VELO-CITE.yml",
         "./members/VELO-CITE.YAML",
         " velo-cite ",
+        # with the accents of the association's name (Vélo-Cité Lyon)
+        "Vélo-Cité",
+        "vélo_cité",
+        "members/VÉLO-CITÉ.yaml",
     ],
 )
 def test_a_slug_of_move_script_in_another_form_is_told_the_member_meant(

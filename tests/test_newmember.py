@@ -520,6 +520,14 @@ def test_a_runtime_near_its_end_of_life_is_given_with_a_warning(
         ("velo-cite.yaml", "velo-cite"),
         ("VELO-CITE.yaml", "velo-cite"),
         ("members/Velo_Cite.YML", "velo-cite"),
+        # with accents and letters Unicode does not decompose (œ, æ, ß, ø, ł): the slug in ASCII letters
+        ("Rhône-Vélo", "rhone-velo"),
+        ("RHÔNE_VÉLO", "rhone-velo"),
+        ("Cœur-Vaillant", "coeur-vaillant"),
+        ("Straße-Æsop", "strasse-aesop"),
+        ("Ørsted-Łódź", "orsted-lodz"),
+        ("ﬁlms-ﬂeuris", "films-fleuris"),  # ligatures NFKD decomposes
+        ("rhône-vélo.yaml", "rhone-velo"),
     ],
 )
 def test_new_hints_the_slug_in_its_form(tmp_path: Path, slug: str, meant: str) -> None:
@@ -531,9 +539,12 @@ def test_new_hints_the_slug_in_its_form(tmp_path: Path, slug: str, meant: str) -
     assert shown.startswith("<command line> SLUG: ") and f"did you mean {meant!r}?" in shown, shown
 
 
-def test_new_offers_no_slug_that_is_none(tmp_path: Path) -> None:
+@pytest.mark.parametrize("slug", ["1-velo", "1-vélo", "vélo-", "вело-сити", "vélo\u202e-cité"])
+def test_new_offers_no_slug_that_is_none(tmp_path: Path, slug: str) -> None:
+    """Nothing is offered where no slug is meant: a digit first, a hyphen last, letters of another script (no
+    transliteration beyond Latin letters' accents), a control character."""
     with pytest.raises(PicError) as refused:
-        new(tmp_path / "members", "1-velo")
+        new(tmp_path / "members", slug)
     assert "did you mean" not in str(refused.value), refused.value
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from pic.check import check
+from pic.errors import show_value
 from pic.plan.command import exit_status
 from pic.plan.diff import diff
 from pic.plan.model import Attribution
@@ -588,7 +589,7 @@ def test_against_a_revision_past_the_history_says_how_far_it_goes(two_hosts: Pat
         ("HEAD~1^2", "HEAD~1 (a commit of no parent, the first of its history) has no parent 2"),
         ("HEAD~5", "HEAD has 1 commit before it along its first parents: HEAD~5 goes past the first"),
         ("HEAD~1~1", "HEAD~1 has no commit before it along its first parents: HEAD~1~1 goes past the first"),
-        ("HEAD@{9}", "git: log for 'HEAD' only has"),
+        ("HEAD@{9}", "HEAD@{9} is where HEAD was 9 moves ago, and the reflog of HEAD (git reflog HEAD) holds 2 "),
         ("@{-1}", "no branch was checked out before this one"),
     ):
         proc = plan(two_hosts, rev=rev)
@@ -1328,12 +1329,12 @@ def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:
         data = plan_json(two_hosts, rev=rev)
         assert data["against"]["commit"] == first, (rev, data["against"])
         assert [c["name"] for c in data["changes"]] == ["web1-dumps-config", "web2-dumps-config"], rev
-    for rev in ("--all", "HEAD:no-such-path"):
+    for rev, said in (
+        ("--all", "starts with '-', as no git revision does"),
+        ("HEAD:no-such-path", "is not a revision"),
+    ):
         proc = plan(two_hosts, f"--against={rev}", rev="HEAD")
-        assert proc.returncode == 1 and f"--against: {rev!r} is not a revision of this repository" in proc.stderr, (
-            rev,
-            proc.stderr[-2000:],
-        )
+        assert proc.returncode == 1 and f"--against: {rev!r} {said}" in proc.stderr, (rev, proc.stderr[-2000:])
 
 
 def test_against_a_full_object_id_the_repository_lacks_is_no_revision_of_it(two_hosts: Path) -> None:
@@ -1918,3 +1919,61 @@ def test_a_move_between_local_hosts_advises_no_copy_nor_retirement(two_hosts: Pa
     advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][member.slug]["advice"]
     assert f"pic move-script {member.slug} --to web2" in advice and "nothing to copy" not in advice, advice
     assert f"pic move-script {member.slug} --retire-from web1" in advice, advice
+
+
+@pytest.mark.parametrize("rev", ["-h", "-x", "--stat", "-1"])
+def test_against_a_revision_starting_with_a_dash_is_told_none_is(two_hosts: Path, rev: str) -> None:
+    """--against -h was refused by argparse as 'expected one argument' (-h read as an option), and --against=-h as
+    not a revision of the repository: no revision of git starts with '-' (git rev-parse reads it as an option, and
+    git check-ref-format refuses such a branch or tag): each is told so, and what to give."""
+    said = "starts with '-', as no git revision does (git reads it as an option, and no branch or tag is named so)"
+    for args in (["--against", rev], [f"--against={rev}"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "pic", "plan", *args], cwd=two_hosts, capture_output=True, text=True, check=False
+        )
+        assert proc.returncode in (1, 2), proc.stderr
+        assert "expected one argument" not in proc.stderr, (args, proc.stderr)
+        assert f"--against: {rev!r} {said}" in proc.stderr, (args, proc.stderr)
+        assert "--against HEAD~1" in proc.stderr, (args, proc.stderr)
+
+
+def test_against_a_reflog_entry_a_fresh_reflog_lacks_is_told_in_the_projects_words(two_hosts: Path) -> None:
+    """HEAD@{1} where the reflog holds one entry (a fresh clone's, or a first commit's) was told in git's words
+    ('log for 'HEAD' only has 1 entries'), and HEAD@{-1} as git's 'Needed a single revision' or not at all: each
+    says what the revision is, that the reflog has no such entry, and what to write."""
+    branch = git(two_hosts, "symbolic-ref", "--short", "HEAD").strip()
+    for rev, said in (
+        (
+            "HEAD@{1}",
+            "HEAD@{1} is where HEAD was 1 move ago, and the reflog of HEAD (git reflog HEAD) holds 1 "
+            "entry only, HEAD@{0}: a reflog is the clone's own, begun when it was cloned or first committed to",
+        ),
+        (f"{branch}@{{3}}", f"{branch}@{{3}} is where {branch} was 3 moves ago, and the reflog of {branch} "),
+        ("@{2}", f"@{{2}} is where {branch} was 2 moves ago, and the reflog of {branch} "),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr
+        assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, (rev, proc.stderr)
+        assert "git log lists the commits" in proc.stderr and "only has" not in proc.stderr, proc.stderr
+    proc = plan(two_hosts, rev="HEAD@{-1}")
+    assert proc.returncode == 1, proc.stderr
+    said = (
+        "--against: 'HEAD@{-1}' is not a revision of this repository: @{-1}, the branch checked out before this "
+        "one, is written alone, without a name before it, and no branch was checked out before this one"
+    )
+    assert said in proc.stderr, proc.stderr
+    assert "Needed a single revision" not in proc.stderr, proc.stderr
+
+
+def test_against_a_long_reflog_date_is_shortened_in_its_warning(two_hosts: Path) -> None:
+    """The warning of a reflog's date before its first entry printed the revision whole, where every other message
+    of the command line shortens a long value (its first characters, then '...')."""
+    rev = "HEAD@{" + "1.year." * 30 + "ago}"
+    proc = plan(two_hosts, "--format", "json", rev=rev)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (line,) = [line for line in proc.stderr.splitlines() if line.startswith("warning: <command line> --against")]
+    assert rev not in line and f"{show_value(rev)}: the reflog of HEAD only goes back to " in line, line
+    # git takes any text as a date: a password pasted there is hidden, as in the command line's errors
+    proc = plan(two_hosts, "--format", "json", rev="HEAD@{Lilas2024x!}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Lilas2024x" not in proc.stderr and "the reflog of HEAD only goes back to " in proc.stderr, proc.stderr

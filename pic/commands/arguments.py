@@ -316,3 +316,14 @@ def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], 
         return path if _absent(path) else _regular_file(text, what, limit)
 
     return check
+
+
+def dash_revision(rev: str) -> str:
+    """What is said of ``pic plan --against`` given ``rev``, a word starting with ``-`` (``-h``, ``--stat``), which
+    no revision of git is: git reads such a word as an option (git-rev-parse(1)), and a branch or a tag may not be
+    named so (git-check-ref-format(1)). argparse reads it as an option too, when written apart
+    (``--against -h``)."""
+    return (
+        f"{rev!r} starts with '-', as no git revision does (git reads it as an option, and no branch or tag is named "
+        "so): give a commit, a branch or a tag, e.g. --against HEAD~1 (the commit before the last)"
+    )

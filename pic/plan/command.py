@@ -31,6 +31,7 @@ import yaml
 
 from pic import eol, names, newmember
 from pic.check import check
+from pic.commands import arguments
 from pic.errors import PicError, Problem, terminal_safe
 from pic.lazyre import LazyPattern
 from pic.plan import markdown as md
@@ -164,6 +165,8 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
     when it starts one commit's only, as ``git log`` reads it."""
     # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
     # (":/<text>" searches the messages for the whole text, suffix included).
+    if rev.startswith("-"):  # --against=-h: git reads it as an option, without --end-of-options
+        raise PicError([Problem("<command line>", None, "--against", arguments.dash_revision(rev))])
     proc = _git_run(project, "rev-parse", "--verify", "--end-of-options", rev)
     named = os.fsdecode(proc.stdout).strip() if proc.returncode == 0 else ""
     named = "" if named.startswith("^") else named  # ^REV: the commits REV reaches, excluded (_range)
@@ -205,8 +208,16 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
             f"{rev!r}: the reflog of {ref} only goes back to {since}: the commit taken ({named[:10]}) is the first it "
             f"holds, not {ref} as it was then (git reflog {ref} lists where it has been; give a commit of it)"
         )
-        print(Problem("<command line>", None, "--against", why, "warning"), file=sys.stderr)
+        _warn(Problem("<command line>", None, "--against", why, "warning"))
     return str(named)
+
+
+def _warn(problem: Problem) -> None:
+    """A warning of the command line's values, printed as its errors are (:func:`pic.cli.print_problems`): a long
+    value shortened, one that may be a secret hidden (git takes HEAD@{<any text>} as a date)."""
+    from pic.cli import print_problems  # pic plan runs from the CLI, loaded already
+
+    print_problems([problem])
 
 
 # What git says when a reflog's date (main@{1.year.ago}) is before its first entry, which it takes instead
@@ -304,7 +315,7 @@ def _why_none(project: Path, rev: str, said: str) -> str | None:
     (``HEAD@{9}``), ``@{-1}`` without an earlier checkout, a parent or ancestor past the history (``HEAD^2``,
     ``HEAD~9``), a search of the messages that finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of
     several commits; None otherwise."""
-    for reader in (_blank_told, _branch_told, _search_told, _form_told, _past_history):
+    for reader in (_blank_told, _branch_told, _reflog_told, _search_told, _form_told, _past_history):
         if (told := reader(project, rev, said)) is not None:
             return told
     words = re.sub(r"^(?:fatal|error): ", "", said)  # git's own reason (a reflog shorter than asked), if any
@@ -333,6 +344,54 @@ def _branch_told(project: Path, rev: str, said: str) -> str | None:
             "branch (BRANCH@{upstream}) or the remote branch itself (--against <remote>/<branch>)"
         )
     return None
+
+
+# What git says when a reflog's entry (HEAD@{1}, main@{3}, @{2}) is past its last
+_REFLOG_SHORT = LazyPattern(r"log for '(.+)' only has ([0-9]+) entries")
+
+
+def _reflog_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of a reflog's entry past those it holds (``HEAD@{1}`` in a fresh clone, whose reflog holds one
+    entry) and of ``@{-N}`` written after a name (``HEAD@{-1}``), which git reads alone only (gitrevisions(7)):
+    what the revision is, what the reflog holds, what to write."""
+    short = _REFLOG_SHORT.search(said)
+    entry = re.search(r"([^~^:@{}]*)@\{([0-9]+)\}", rev)
+    if short is not None and entry is not None:
+        ref, held, moves = short[1], int(short[2]), int(entry[2])
+        entries = (
+            f"{held} entry only, {ref}@{{0}}"
+            if held == 1
+            else f"{held} entries only, {ref}@{{0}} to {ref}@{{{held - 1}}}"
+        )
+        back = f"{ref}~{moves}"
+        offered = (
+            f"; --against {back} is the commit {moves} before {ref} in its history" if _commit_of(project, back) else ""
+        )
+        return (
+            f"{entry[0]} is where {ref} was {moves} move{'s' if moves != 1 else ''} ago, and the reflog of {ref} "
+            f"(git reflog {ref}) holds {entries}: a reflog is the clone's own, begun when it was cloned or first "
+            f"committed to; give a commit (git log lists the commits{offered})"
+        )
+    if (named := re.fullmatch(r"(.+)@\{-([0-9]+)\}", rev)) is None:
+        return None
+    count = int(named[2])
+    alone = f"@{{-{count}}}"
+    what = "the branch checked out before this one" if count == 1 else f"the branch checked out {count} checkouts ago"
+    told = f"{alone}, {what}, is written alone, without a name before it, and "
+    if _commit_of(project, alone) is not None:
+        return told + f"{alone} is a commit here: --against {alone}"
+    earlier = (
+        "no branch was checked out before this one"
+        if count == 1
+        else f"fewer than {count} branches were checked out before this one"
+    )
+    where = f"{named[1]}@{{{count}}}"
+    past = (
+        f"; {where} is where {named[1]} was {count} move{'s' if count != 1 else ''} ago: --against {where}"
+        if _commit_of(project, where)
+        else ""
+    )
+    return told + f"{earlier} (git reflog lists the checkouts){past}"
 
 
 def _search_told(project: Path, rev: str, said: str) -> str | None:

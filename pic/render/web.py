@@ -437,6 +437,7 @@ def render_php_ini(key: str) -> str:
         error_log=PHP_ERROR_LOG,
         session_dir=PHP_SESSION_DIR,
         defaults=phpini.DEFAULTS,
+        opcache_mb=phpini.OPCACHE_MB,
     )
 
 
