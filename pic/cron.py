@@ -359,6 +359,13 @@ def check_command(text: str) -> str:
     The runner passes ``--`` first (``sh -c -- COMMAND``), so such a command would still not run:
     it is read as a program named ``-x``, which no image has.
     """
+    return _check_command(text, own=True)
+
+
+def _check_command(text: str, *, own: bool) -> str:
+    """:func:`check_command` of ``text``, the job's own command (``own``) or a string dash runs as a command of its
+    own (:func:`_check_scripts`), which ends where the string does: a backslash at its end is text there, dash and
+    bash alike, no file of it ever read as a script."""
     from pic import shsyntax  # sh's grammar: loaded for the members with cron jobs
 
     if text.startswith(("-", "+")):
@@ -375,7 +382,7 @@ def check_command(text: str) -> str:
             "error) and the job would never run; close it, or quote or escape the character if it is meant as text"
         )
     trailing = len(text) - len(text.rstrip("\\"))
-    if trailing % 2:  # every quote is closed, so the last backslash is outside quotes and escapes nothing
+    if own and trailing % 2:  # every quote is closed, so the last backslash is outside quotes and escapes nothing
         raise ValueError(
             f"ends with a backslash (character {len(text)}) that escapes nothing: sh -c passes it to the program as "
             "one more argument, \\, while the job's command file read as a script would join it to the next line; "
@@ -458,7 +465,7 @@ def _check_scripts(grammar: shsyntax.Reading) -> None:
         if script is None:
             continue
         try:
-            check_command(script)
+            _check_command(script, own=False)
         except ValueError as refused:
             raise ValueError(
                 f"holds at character {token.at + 1} {what} {token.text}, a command that dash, the containers' sh, "

@@ -2673,6 +2673,32 @@ def test_a_command_in_a_quoted_string_dash_reads_as_bash_does_is_taken(command: 
     _dash_reads_and_pic_takes(command)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sh -c 'echo done \\' >> ../log/a.log",
+        "trap 'echo done\\' EXIT; php a.php",
+        "eval 'echo a \\'",
+        "flock -n ../run/lock -c 'echo a\\'",
+        "timeout 60 dash -ec 'echo a\\'",
+    ],
+)
+def test_a_quoted_script_ending_with_a_backslash_is_taken(tmp_path: Path, command: str) -> None:
+    """sh -c 'echo a\\' (a backslash ending a trap's action, eval's text, the script of sh -c or flock -c) was refused
+    as ending with a backslash that escapes nothing, told the job's command file would join it to the next line:
+    that is so of the job's own command alone, whose file a script could read; the string dash runs as a command of
+    its own ends where the string does, dash and bash alike giving the backslash to the program as text."""
+    script = shsyntax.literal(next(w for w in shlex.split(command, posix=False) if w.startswith("'")))
+    assert script is not None and script.endswith("\\")
+    runs = [
+        subprocess.run([require_program(sh), "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode == runs[1].returncode == 0 and runs[0].stdout == runs[1].stdout, runs
+    assert runs[0].stdout.rstrip("\n").endswith("\\"), runs[0]
+    _dash_reads_and_pic_takes(command)
+
+
 # Each is read by bash and refused or read otherwise by dash when it runs, the command going on in dash, with what
 # shows it (run by both), the word told, its place and what pic check says of it.
 DASH_READS_OTHERWISE = [
