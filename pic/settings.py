@@ -48,6 +48,7 @@ from pic.errors import (
     HIDDEN_VALUE,
     PicError,
     Problem,
+    Refusal,
     meant_among,
     percent_decodings,
     reads_as_secret,
@@ -71,6 +72,7 @@ from pic.phpini import ExtensionPackage
 from pic.secrettext import interface_name, password_beside, prose_secret
 from pic.validators import (
     NEEDLESS_ZONE_WORDS,
+    UNNAMED_ZONE_WORDS,
     ZONE_ID_WORDS,
     AsciiEmail,
     Domain,
@@ -1216,8 +1218,10 @@ def _resolver_address(value: str) -> str:
                 if (why := _refused_resolver(ipaddress.ip_address(offered))) is not None:
                     raise ValueError(f"{what}, and {bare!r} {why}")
             raise OfferRefusal(f"{what}: write {offered!r}", offered, what)
-        if address is not None and address.is_link_local and interface_name(address.scope_id or ""):
-            return str(address)
+        if address is not None and address.is_link_local:
+            if interface_name(address.scope_id or ""):
+                return str(address)
+            raise Refusal(UNNAMED_ZONE_WORDS, own=(UNNAMED_ZONE_WORDS,))  # as pic dns check --resolver tells it
     return check_ip(value, refuses=_refused_resolver)
 
 

@@ -825,6 +825,8 @@ RESOLVERS = [
     *["0.0.0.0", "::", "0.1.2.3", "224.0.0.1", "ff02::1", "255.255.255.255", "240.0.0.1", "127.0.0.1", "::1"],
     # a resolver on the local link, asked through the interface its zone id names (RFC 4007 §11)
     *["fe80::53%eth0", "fe80::53%enp0s31f6", "FE80::53%wlp2s0"],
+    # systemd's names of a device by its MAC address (wlx, wwx as enx) and on a PCI domain other than 0 (P)
+    *["fe80::53%wlx00c0ca123456", "fe80::53%enP4p65s0", "fe80::53%enP1p1s0f1"],
 ]
 
 
@@ -852,6 +854,44 @@ def test_the_resolver_of_the_settings_is_taken_as_the_option_takes_it(tmp_path: 
     assert line is not None, text
     assert line.startswith(str(project / "Pulumi.prod.yaml") + ":"), f"no file:line in {line!r}"
     assert f'"{address}" is {reason}' in line, line
+
+
+@pytest.mark.parametrize(
+    ("address", "zone"),
+    [
+        ("fe80::53%lilas2024", "lilas2024"),
+        ("fe80::53%Soleil2024Azur", "Soleil2024Azur"),
+        ("fe80::53%eth 0", "eth 0"),
+        ("fe80::53%25lilas2024", "lilas2024"),  # a URL's %25: not offered without it, refused in turn
+    ],
+)
+def test_a_resolver_s_zone_id_no_interface_is_named_is_refused_by_the_option_as_in_the_settings(
+    tmp_path: Path, address: str, zone: str
+) -> None:
+    """pic:dns.resolver: fe80::53%lilas2024 (a password pasted as the zone id) was refused, told that no setting
+    carries a zone id, though that setting takes fe80::53%eth0, while pic dns check --resolver took it and printed it
+    back (resolver fe80::53%lilas2024 ... Name or service not known), fe80::53%eth 0 with its blank too: both
+    refuse it, the value and its zone not shown, saying the zone id is no interface's name."""
+    project = project_copy(tmp_path)
+    for where in ("option", "setting"):
+        if where == "option":
+            proc = subprocess.run(
+                [sys.executable, "-m", "pic", "dns", "check", "--project", str(project), "--resolver", address],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=tmp_path,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+            assert proc.returncode == 2, proc
+            line = next(ln for ln in proc.stderr.splitlines() if "--resolver" in ln and "error" in ln)
+        else:
+            _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+            line = next(ln for ln in _errors(project).splitlines() if " pic:dns.resolver: " in ln)
+        assert zone not in line and zone.lower() not in line, line
+        assert "which no setting carries" not in line, line
+        if " " not in zone:  # the blank is told as a blank in the setting, as in every host's field
+            assert "no interface's name" in line, (where, line)
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,16 @@ from typing import Any
 
 from pic.errors import shown_name
 from pic.networks import no_resolver_there
+from pic.secrettext import interface_name
 from pic.settings import STACK_NAME, DnsSpec, is_ip
-from pic.validators import LOCALHOST_WORDS, SHORTHAND_WORDS, embedded_ipv4, ipv4_shorthand, resolver_zone_refusal
+from pic.validators import (
+    LOCALHOST_WORDS,
+    SHORTHAND_WORDS,
+    UNNAMED_ZONE_WORDS,
+    embedded_ipv4,
+    ipv4_shorthand,
+    resolver_zone_refusal,
+)
 from pic.yamlsrc import file_kind
 
 # The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
@@ -203,6 +211,10 @@ def ip_address(text: str) -> str:
         if refused is not None:  # the address alone refused in turn (ff02::1%eth0: multicast)
             raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}, and {refused}")
         raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}: give {refusal[1]}")
+    # a zone id no interface is named by (fe80::53%lilas2024, fe80::53%eth 0) as pic:dns.resolver tells it: a
+    # password pasted there is no interface to send the query through
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id and not interface_name(address.scope_id):
+        raise argparse.ArgumentTypeError(f"the value (not shown: it may be a secret) {UNNAMED_ZONE_WORDS}")
     what = no_resolver_there(address)
     if what is not None:
         raise argparse.ArgumentTypeError(f"{text!r} is {what}: no resolver answers there")
