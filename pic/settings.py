@@ -263,11 +263,11 @@ def _socks_url(value: str) -> str:
     """
     scheme, sep, authority = value.partition("://")
     if not sep or scheme not in ("socks5", "socks5h"):
-        raise ValueError("is not a SOCKS URL: socks5://host:port or socks5h://host:port, e.g. socks5://127.0.0.1:1080")
+        said = "is not a SOCKS URL: socks5://host:port or socks5h://host:port, e.g. socks5://127.0.0.1:1080"
+        raise Refusal(said, own=(said,))  # told whole where the value is hidden, the example no piece of it
     if "@" in authority or "/" in authority:
-        raise ValueError(
-            "holds more than host:port after the scheme (no user, password or path), e.g. socks5://127.0.0.1:1080"
-        )
+        said = "holds more than host:port after the scheme (no user, password or path), e.g. socks5://127.0.0.1:1080"
+        raise Refusal(said, own=(said,))
     try:
         return f"{scheme}://{join_host_port(*split_host_port(authority))}"
     except OfferRefusal as refusal:

@@ -857,6 +857,26 @@ def test_the_resolver_of_the_settings_is_taken_as_the_option_takes_it(tmp_path: 
 
 
 @pytest.mark.parametrize(
+    "proxy",
+    [
+        "socks5://127.0.0.1:1080/Lilas2024x",
+        "socks5://Lilas2024x@127.0.0.1:1080",
+        "socks5h://proxy:Lilas2024x@127.0.0.1:1080",
+        "socks://Velo2024.Paris.org:1080",
+    ],
+)
+def test_a_socks_url_hidden_as_a_secret_is_told_the_example_whole(tmp_path: Path, proxy: str) -> None:
+    """pic:db.proxy: socks5://127.0.0.1:1080/Lilas2024x, hidden as a possible secret, was told "e.g.
+    ...://127.0.0.1:...", the example's scheme and port cut out as pieces of the value hidden: the example, no
+    piece of the value, is told whole."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:db: {{proxy: '{proxy}'}}\n{MR}")
+    line = next(ln for ln in _errors(project).splitlines() if " pic:db.proxy: " in ln)
+    assert "2024" not in line, line
+    assert "e.g. socks5://127.0.0.1:1080" in line, line
+
+
+@pytest.mark.parametrize(
     ("address", "zone"),
     [
         ("fe80::53%lilas2024", "lilas2024"),
