@@ -3863,9 +3863,10 @@ _PLAIN_LOCAL_PART = LazyPattern(r"[^\W_]+(?:[._+-]+[^\W_]+)*")
 # (mysql:password, a Pulumi key's namespace and name; \x1b[2J.org, a name and the escape written before it)
 _KEY_BESIDE = LazyPattern(r"\s+")
 # A word in capitals then a year (Lilas2024, Velo2024, Soleil2024Azur), as passwords are made and no host is
-# named (Smtp1, Web01, Mail2: a word and a host's number), in a name written in capitals
+# named (Smtp1, Web01, Mail2: a word and a host's number), in a name written in capitals, of two labels or more
+# (Lilas2024.fr, Lilas2024.Velo.org)
 _YEAR_WORD = r"(?<![A-Za-z0-9_-])[A-Z][a-z]+(?:19|20)[0-9]{2}(?![0-9])"
-_YEAR_NAME = LazyPattern(rf"(?=[A-Za-z0-9_.-]*?{_YEAR_WORD})[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){{2,}}\.?")
+_YEAR_NAME = LazyPattern(rf"(?=[A-Za-z0-9_.-]*?{_YEAR_WORD})[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+\.?")
 # A word that names a thing rather than hides one, though it reads as a password (:func:`labelled_password`): a
 # host's or a file's name, with the root's dot or not, in small letters with an empty label too (web1.example.org,
 # smtp1.example.org., smtp1.example.org.., smtp1..example.org, s3.example.net, id_ed25519.pub: a setting's host

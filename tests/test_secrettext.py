@@ -1815,7 +1815,19 @@ def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object)
     assert not secrettext.password_beside(value)
 
 
-@pytest.mark.parametrize("value", ["Lilas2024x!", "S3cretPw9!", "velo!2024x"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Lilas2024x!",
+        "S3cretPw9!",
+        "velo!2024x",
+        # a word in capitals and a year as a label of a name of two labels, as of three (Lilas2024.Velo.org)
+        "Lilas2024.fr",
+        "Velo2024.Paris",
+        "Soleil2024Azur.example",
+        "mail.Lilas2024",
+    ],
+)
 def test_a_password_alone_as_a_refused_value_is_told_so(value: str) -> None:
     """A password pasted alone at a value's line (site.php: "Lilas2024x!") was shown by the message refusing it, one
     word being read as a value mistyped; one shaped as a password is not."""

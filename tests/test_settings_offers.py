@@ -346,6 +346,10 @@ def test_an_address_offered_to_a_host_is_no_other_host_s(tmp_path: Path, old: st
         ("apt source", "mirror.Lilas2024.org:8080"),
         ("image registry", "Soleil2024Azur.Example.org:5000"),
         ("sftp repository", "Lilas2024.Velo.org:22"),
+        # such a label in a name of two labels too
+        ("host relay", "Lilas2024.fr:25"),
+        ("db proxy", "Velo2024.Paris:1080"),
+        ("sftp repository", "Soleil2024Azur.org:22"),
     ],
 )
 def test_a_password_shaped_as_a_name_or_a_zone_id_is_not_shown(tmp_path: Path, setting: str, value: str) -> None:
