@@ -1255,13 +1255,12 @@ _WRAPPERS = {
         long_values=(
             "--arg-file",
             "--delimiter",
-            "--max-lines",
             "--max-args",
             "--max-procs",
             "--max-chars",
             "--process-slot-var",
         ),
-        long_optional=("--eof", "--replace"),
+        long_optional=("--eof", "--replace", "--max-lines"),  # --max-lines[=MAX-LINES], as -l
     ),
 }
 

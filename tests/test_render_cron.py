@@ -1911,6 +1911,9 @@ def test_a_builtin_of_bash_s_called_before_a_function_of_its_name_is_refused(tmp
         ("xargs -0 -r -t echo time; xargs -i -I let echo time; xargs --replace -e echo time", ""),
         ("xargs -L 1 -s 100 echo time", "time\n"),
         ("xargs -n1 -- echo time", "time\n"),
+        # --max-lines takes its value glued alone (--max-lines=1), as -l: the next word is the command
+        ("xargs --max-lines echo time", "time\n"),
+        ("xargs --max-lines echo cd", "cd\n"),
     ],
 )
 def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command: str, output: str) -> None:
@@ -2754,6 +2757,7 @@ def test_dash_s_kill_type_and_tilde_are_taken(command: str, output: str) -> None
         ("timeout 5 read line < /dev/null", "read", 11),
         ("flock ../run/lock export APP_ENV=prod", "export", 19),
         ("xargs -n 1 unset < /dev/null", "unset", 12),
+        ("xargs --max-lines unset < /dev/null", "unset", 19),  # its value glued alone: unset is the command
         ("exec cd ../www", "cd", 6),  # dash's exec runs a program alone
     ],
 )
