@@ -2382,6 +2382,8 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
         raise OfferRefusal(
             "has uppercase letters: write it in lowercase ('localhost')", "localhost", "has uppercase letters"
         )
+    if ipv4_shorthand(value) is not None:  # 127.1: an address, as curl and ssh read it, told as check_ip tells it
+        raise _refused(_shorthand_or_localhost(value, refuses) or "")
     if "@" in value:
         raise ValueError("holds '@': give the host alone (a user or a password does not go here)")
     if "://" in value:
