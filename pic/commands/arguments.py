@@ -130,12 +130,16 @@ def _why_not_an_address(text: str) -> str:
 
 
 def _address_with_more(text: str) -> str | None:
-    """What is said of an address in brackets (``[::1]``), or an IPv4 address with a zone id or a final dot
-    (``10.0.0.1%eth0``, ``127.0.0.1.``): the address to give when it is taken, else why not; None for another
-    text."""
+    """What is said of an address in brackets (``[::1]``), an address with a prefix length (``8.8.8.8/32``), or an
+    IPv4 address with a zone id or a final dot (``10.0.0.1%eth0``, ``127.0.0.1.``): the address to give when it is
+    taken, else why not; None for another text."""
     if text.startswith("[") and text.endswith("]") and is_ip(text[1:-1]):
         refused = _refused(text[1:-1])
         return f"it is in brackets, and {refused}" if refused else f"give it without brackets ({text[1:-1]})"
+    address, slash, length = text.partition("/")
+    if slash and length.isdigit() and is_ip(address):  # 8.8.8.8/32: a network's prefix length, as ip addr shows it
+        what, refused = f"it holds a prefix length (/{length}), a network's", _refused(address)
+        return f"{what}, and {refused}" if refused else f"{what}: give {address}"
     more = _IPV4_AND_MORE.fullmatch(text)
     if more is None or not is_ip(more["a"]):
         return None
