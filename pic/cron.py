@@ -1214,7 +1214,9 @@ _WRAPPERS = {
     ),
     "setsid": _Wrapper(flags="cfw", long_flags=("--ctty", "--fork", "--wait")),
     "stdbuf": _Wrapper(values="ioe", long_values=("--input", "--output", "--error")),
-    "ionice": _Wrapper(flags="t", values="cn", long_values=("--class", "--classdata"), stops="pPu"),
+    "ionice": _Wrapper(
+        flags="t", values="cn", long_flags=("--ignore",), long_values=("--class", "--classdata"), stops="pPu"
+    ),
     # util-linux's flock(1): flock [options] FILE COMMAND... (-c after FILE: a script, not followed here)
     "flock": _Wrapper(
         flags="sexnoFu",
@@ -1227,7 +1229,7 @@ _WRAPPERS = {
     ),
     # util-linux's chrt(1): chrt [options] PRIORITY COMMAND... (-p PID: no command)
     "chrt": _Wrapper(
-        flags="abdfioRv",
+        flags="abdfiorRv",
         values="TPD",
         long_flags=(
             "--all-tasks",

@@ -2626,6 +2626,9 @@ NESTED_SCRIPTS = [
     ("eval 'echo -e x'", "'echo -e x'", "the text of eval", "echo -e"),
     ("flock -n ../run/lock -c 'printf \"%q\" x'", "'printf \"%q\" x'", "the script of flock FILE -c", "printf %q"),
     ("sh -c 'sh -c \"echo -e y\"'", "'sh -c \"echo -e y\"'", "the script of sh -c", 'the script of sh -c "echo -e y"'),
+    # chrt -r (--rr, SCHED_RR, chrt's default policy) and its priority, then the command it runs
+    ("chrt -r 1 sh -c 'echo -e x'", "'echo -e x'", "the script of sh -c", "echo -e"),
+    ("ionice --ignore -c3 sh -c 'echo -e x'", "'echo -e x'", "the script of sh -c", "echo -e"),  # -t's long name
 ]
 
 
