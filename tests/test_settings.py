@@ -1178,6 +1178,42 @@ def test_an_smtp_username_holding_its_password_is_refused_without_showing_it(tmp
     assert "marie" not in said and "apikey" not in said, said
 
 
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("pic@example.org Lilas2024x!", "Lilas2024x!"),
+        ("marie Lilas2024", "Lilas2024"),
+        ("apikey S3cretPw9", "S3cretPw9"),
+        ("marie@asso.fr  azerty123", "azerty123"),
+    ],
+)
+def test_an_smtp_username_with_a_password_beside_it_is_refused_without_showing_it(
+    tmp_path: Path, username: str, password: str
+) -> None:
+    """pic:smtp.username: 'pic@example.org Lilas2024x!' (the password pasted after a blank, as pic:smtp.host's or a
+    host's blank is read since cf3f843) was taken: the password sat in the stack file in clear, and pic notify sent
+    the pair as the login. It is refused, the value not shown, the password told to go to its secret; a name of
+    words (Marie Curie) is still taken."""
+    project = project_copy(tmp_path)
+    smtp = f"pic:smtp: {{host: smtp.example.org, username: {json.dumps(username)}}}"
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {smtp}")
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if "pic:smtp.username" in ln]
+    assert "pic:smtpPassword" in said and "PIC_SMTP_PASSWORD" in said, said
+    assert password not in text and username.split(maxsplit=1)[0] not in said, text
+
+
+def test_a_provider_s_username_with_a_password_beside_it_is_refused_without_showing_it(tmp_path: Path) -> None:
+    """mysql:username: 'root Lilas2024x!' was taken, where 'root:Lilas2024x!' is refused: the password after a
+    blank is refused alike, unseen, told to go to mysql:password."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  mysql:username: 'root Lilas2024x!'")
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if "mysql:username" in ln]
+    assert "holds a blank, then a word shaped as a password" in said and "mysql:password" in said, said
+    assert "Lilas2024x!" not in text and "root" not in said, text
+
+
 @pytest.mark.parametrize("username", ["marie@asso.fr:587", "smtp.asso.fr:465", "marie%3A25"])
 def test_an_smtp_username_ending_with_a_port_is_told_where_the_port_goes(tmp_path: Path, username: str) -> None:
     """A server's address and port pasted as the user name (``marie@asso.fr:587``) holds a ':' and is refused, unseen
