@@ -120,8 +120,9 @@ def _why_not_an_address(text: str) -> str:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
         if is_ip(address):
             return _address_and_port(address, port)
-    if (said := _address_with_more(text)) is not None or (said := _shorthand_or_localhost(text)) is not None:
-        return said
+    for said in (_address_with_more(text), _shorthand_or_localhost(text), _leading_zero(text)):
+        if said is not None:
+            return said
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
         return _reason(ipaddress.IPv6Address, text)
     if all(c.isascii() and (c.isdigit() or c == ".") for c in text):  # no top-level domain is digits alone
@@ -150,6 +151,25 @@ def _address_with_more(text: str) -> str | None:
     )
     refused = _refused(more["a"])
     return f"{what}, and {refused}" if refused else f"{what}: give {more['a']}"
+
+
+def _leading_zero(text: str) -> str | None:
+    """What is said of an IPv4 address with a leading zero in a number (``127.0.0.01``), as pic:dns.resolver tells
+    it: the address read without it to give when it is taken, else why not; None for another text."""
+    parts = text.split(".")
+    if (
+        len(parts) != 4
+        or not all(p.isascii() and p.isdigit() for p in parts)
+        or not any(len(p) > 1 and p.startswith("0") for p in parts)
+    ):
+        return None
+    plain = ".".join(str(int(p)) for p in parts)
+    if not is_ip(plain):
+        return None
+    zero = next(p for p in parts if len(p) > 1 and p.startswith("0"))
+    what = f"it has a leading zero in a number ({zero}), which some programs read as octal"
+    refused = _refused(plain)
+    return f"{what}, and {refused}" if refused else f"{what}: give {plain}"
 
 
 def _shorthand_or_localhost(text: str) -> str | None:
