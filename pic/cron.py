@@ -359,6 +359,13 @@ def check_command(text: str) -> str:
     The runner passes ``--`` first (``sh -c -- COMMAND``), so such a command would still not run:
     it is read as a program named ``-x``, which no image has.
     """
+    return _check_command(text, own=True)
+
+
+def _check_command(text: str, *, own: bool) -> str:
+    """:func:`check_command` of ``text``, the job's own command (``own``) or a string dash runs as a command of its
+    own (:func:`_check_scripts`), which ends where the string does: a backslash at its end is text there, dash and
+    bash alike, no file of it ever read as a script."""
     from pic import shsyntax  # sh's grammar: loaded for the members with cron jobs
 
     if text.startswith(("-", "+")):
@@ -375,7 +382,7 @@ def check_command(text: str) -> str:
             "error) and the job would never run; close it, or quote or escape the character if it is meant as text"
         )
     trailing = len(text) - len(text.rstrip("\\"))
-    if trailing % 2:  # every quote is closed, so the last backslash is outside quotes and escapes nothing
+    if own and trailing % 2:  # every quote is closed, so the last backslash is outside quotes and escapes nothing
         raise ValueError(
             f"ends with a backslash (character {len(text)}) that escapes nothing: sh -c passes it to the program as "
             "one more argument, \\, while the job's command file read as a script would join it to the next line; "
@@ -458,7 +465,7 @@ def _check_scripts(grammar: shsyntax.Reading) -> None:
         if script is None:
             continue
         try:
-            check_command(script)
+            _check_command(script, own=False)
         except ValueError as refused:
             raise ValueError(
                 f"holds at character {token.at + 1} {what} {token.text}, a command that dash, the containers' sh, "
@@ -1207,7 +1214,9 @@ _WRAPPERS = {
     ),
     "setsid": _Wrapper(flags="cfw", long_flags=("--ctty", "--fork", "--wait")),
     "stdbuf": _Wrapper(values="ioe", long_values=("--input", "--output", "--error")),
-    "ionice": _Wrapper(flags="t", values="cn", long_values=("--class", "--classdata"), stops="pPu"),
+    "ionice": _Wrapper(
+        flags="t", values="cn", long_flags=("--ignore",), long_values=("--class", "--classdata"), stops="pPu"
+    ),
     # util-linux's flock(1): flock [options] FILE COMMAND... (-c after FILE: a script, not followed here)
     "flock": _Wrapper(
         flags="sexnoFu",
@@ -1220,7 +1229,7 @@ _WRAPPERS = {
     ),
     # util-linux's chrt(1): chrt [options] PRIORITY COMMAND... (-p PID: no command)
     "chrt": _Wrapper(
-        flags="abdfioRv",
+        flags="abdfiorRv",
         values="TPD",
         long_flags=(
             "--all-tasks",
@@ -1248,13 +1257,12 @@ _WRAPPERS = {
         long_values=(
             "--arg-file",
             "--delimiter",
-            "--max-lines",
             "--max-args",
             "--max-procs",
             "--max-chars",
             "--process-slot-var",
         ),
-        long_optional=("--eof", "--replace"),
+        long_optional=("--eof", "--replace", "--max-lines"),  # --max-lines[=MAX-LINES], as -l
     ),
 }
 

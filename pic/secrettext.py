@@ -3863,9 +3863,10 @@ _PLAIN_LOCAL_PART = LazyPattern(r"[^\W_]+(?:[._+-]+[^\W_]+)*")
 # (mysql:password, a Pulumi key's namespace and name; \x1b[2J.org, a name and the escape written before it)
 _KEY_BESIDE = LazyPattern(r"\s+")
 # A word in capitals then a year (Lilas2024, Velo2024, Soleil2024Azur), as passwords are made and no host is
-# named (Smtp1, Web01, Mail2: a word and a host's number), in a name written in capitals
+# named (Smtp1, Web01, Mail2: a word and a host's number), in a name written in capitals, of two labels or more
+# (Lilas2024.fr, Lilas2024.Velo.org)
 _YEAR_WORD = r"(?<![A-Za-z0-9_-])[A-Z][a-z]+(?:19|20)[0-9]{2}(?![0-9])"
-_YEAR_NAME = LazyPattern(rf"(?=[A-Za-z0-9_.-]*?{_YEAR_WORD})[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){{2,}}\.?")
+_YEAR_NAME = LazyPattern(rf"(?=[A-Za-z0-9_.-]*?{_YEAR_WORD})[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+\.?")
 # A word that names a thing rather than hides one, though it reads as a password (:func:`labelled_password`): a
 # host's or a file's name, with the root's dot or not, in small letters with an empty label too (web1.example.org,
 # smtp1.example.org., smtp1.example.org.., smtp1..example.org, s3.example.net, id_ed25519.pub: a setting's host
@@ -3950,12 +3951,13 @@ _INTERFACE_CHARACTERS = LazyPattern(r"[a-z0-9_.-]{1,15}")
 # (lilas2024, soleil2024azur) is a password's
 _LONG_DIGIT_RUN = LazyPattern(r"[0-9]{4}")
 # Interfaces numbered so: a VLAN's (802.1Q ids up to 4094: eth0.1000, vlan1000), a predictable name's parts
-# (systemd.net-naming-scheme: ens1234, enp0s31f6, enx + a MAC address), Proxmox VE's (a VM's id then its network's
-# index: tap1001i0, fwpr1001p0), counters of libvirt, tun/tap and PPP (vnet1024), ids in hexadecimal (Docker's
-# br-0a1b2c3d4e5f, veth..., Calico's cali..., OpenStack's tap/qvb/qvo/qbr), ZeroTier's zt + its network's id
+# (systemd.net-naming-scheme: ens1234, enp0s31f6, enP4p65s0 on PCI domain 4, enx or wlx + a MAC address), Proxmox
+# VE's (a VM's id then its network's index: tap1001i0, fwpr1001p0), counters of libvirt, tun/tap and PPP (vnet1024),
+# ids in hexadecimal (Docker's br-0a1b2c3d4e5f, veth..., Calico's cali..., OpenStack's tap/qvb/qvo/qbr), ZeroTier's
+# zt + its network's id
 _NUMBERED_INTERFACE = LazyPattern(
     r"[a-z][a-z0-9_-]*\.[0-9]{1,4}|vlan[0-9]{1,4}"
-    r"|(?:en|wl|ww|ib|sl)(?:[a-z][0-9]+)+(?:n[a-z]+[0-9]+)?|enx[0-9a-f]{12}"
+    r"|(?:en|wl|ww|ib|sl)(?:P[0-9]+)?(?:[a-z][0-9]+)+(?:n[a-z]+[0-9]+)?|(?:en|wl|ww|ib|sl)x[0-9a-f]{12}"
     r"|(?:tap|veth|fwbr|fwpr|fwln)[0-9]+[ip][0-9]+|(?:vnet|tun|tap|ppp)[0-9]+"
     r"|(?:br-|veth|cali|tap|qvb|qvo|qbr|qr-|qg-)[0-9a-f]+(?:-[0-9a-f]{2})?|zt[0-9a-z]{8}"
 )
@@ -3963,9 +3965,12 @@ _NUMBERED_INTERFACE = LazyPattern(
 
 def interface_name(zone: str) -> bool:
     """Whether ``zone``, an address's zone id (after its ``%``, RFC 4007 §11), is shaped as a Linux interface's
-    name (:data:`_INTERFACE_CHARACTERS`), its digits a number of a known shape (:data:`_NUMBERED_INTERFACE`) when
-    they run four or more: eth0, enp0s31f6, eth0.1000, br-0a1b2c3d4e5f; not Lilas2024, lilas2024 nor
-    soleil2024azur, passwords pasted there."""
+    name (:data:`_INTERFACE_CHARACTERS`, or systemd's name on a PCI domain, whose ``P`` is its one capital:
+    enP4p65s0), its digits a number of a known shape (:data:`_NUMBERED_INTERFACE`) when they run four or more:
+    eth0, enp0s31f6, eth0.1000, br-0a1b2c3d4e5f, wlx00c0ca123456; not Lilas2024, lilas2024 nor soleil2024azur,
+    passwords pasted there."""
+    if zone[2:3] == "P":  # systemd's shape alone has it
+        return len(zone) <= 15 and _NUMBERED_INTERFACE.fullmatch(zone) is not None
     return _INTERFACE_CHARACTERS.fullmatch(zone) is not None and (
         _LONG_DIGIT_RUN.search(zone) is None or _NUMBERED_INTERFACE.fullmatch(zone) is not None
     )

@@ -48,6 +48,7 @@ from pic.errors import (
     HIDDEN_VALUE,
     PicError,
     Problem,
+    Refusal,
     meant_among,
     percent_decodings,
     reads_as_secret,
@@ -71,6 +72,7 @@ from pic.phpini import ExtensionPackage
 from pic.secrettext import interface_name, password_beside, prose_secret
 from pic.validators import (
     NEEDLESS_ZONE_WORDS,
+    UNNAMED_ZONE_WORDS,
     ZONE_ID_WORDS,
     AsciiEmail,
     Domain,
@@ -261,11 +263,11 @@ def _socks_url(value: str) -> str:
     """
     scheme, sep, authority = value.partition("://")
     if not sep or scheme not in ("socks5", "socks5h"):
-        raise ValueError("is not a SOCKS URL: socks5://host:port or socks5h://host:port, e.g. socks5://127.0.0.1:1080")
+        said = "is not a SOCKS URL: socks5://host:port or socks5h://host:port, e.g. socks5://127.0.0.1:1080"
+        raise Refusal(said, own=(said,))  # told whole where the value is hidden, the example no piece of it
     if "@" in authority or "/" in authority:
-        raise ValueError(
-            "holds more than host:port after the scheme (no user, password or path), e.g. socks5://127.0.0.1:1080"
-        )
+        said = "holds more than host:port after the scheme (no user, password or path), e.g. socks5://127.0.0.1:1080"
+        raise Refusal(said, own=(said,))
     try:
         return f"{scheme}://{join_host_port(*split_host_port(authority))}"
     except OfferRefusal as refusal:
@@ -1216,8 +1218,10 @@ def _resolver_address(value: str) -> str:
                 if (why := _refused_resolver(ipaddress.ip_address(offered))) is not None:
                     raise ValueError(f"{what}, and {bare!r} {why}")
             raise OfferRefusal(f"{what}: write {offered!r}", offered, what)
-        if address is not None and address.is_link_local and interface_name(address.scope_id or ""):
-            return str(address)
+        if address is not None and address.is_link_local:
+            if interface_name(address.scope_id or ""):
+                return str(address)
+            raise Refusal(UNNAMED_ZONE_WORDS, own=(UNNAMED_ZONE_WORDS,))  # as pic dns check --resolver tells it
     return check_ip(value, refuses=_refused_resolver)
 
 
@@ -1454,14 +1458,27 @@ def ends_with_port(username: str) -> bool:
     )
 
 
-def _pasted_password_words(secret: str, how: str, port: str | None = None) -> str:
-    """Why a user name holding its password (:func:`pasted_password`) is refused, without the value: ``secret``,
-    where the password goes; ``how``, how it is set there; ``port``, when the value ends with what reads as a port
-    (:func:`ends_with_port`), the settings the server's address and port go in."""
+def password_after_blank(username: str) -> bool:
+    """Whether ``username``, a user name setting's value, is a user name and its password pasted after a blank
+    (``marie Lilas2024x!``, ``root S3cretPw9``: :func:`pic.secrettext.password_beside`, as a host's blank is read);
+    a name of words (``Marie Curie``) is none."""
+    return len(username.split()) > 1 and password_beside(username)
+
+
+def _pasted_password_words(secret: str, how: str, port: str | None = None, *, blank: bool = False) -> str:
+    """Why a user name holding its password (:func:`pasted_password`, or :func:`password_after_blank` with
+    ``blank``) is refused, without the value: ``secret``, where the password goes; ``how``, how it is set there;
+    ``port``, when the value ends with what reads as a port (:func:`ends_with_port`), the settings the server's
+    address and port go in."""
+    form = (
+        "holds a blank, then a word shaped as a password (the value is not shown)"
+        if blank
+        else "holds a user name and a ':', the form user:password (curl -u, a URL's userinfo; the value is not shown)"
+    )
     words = (
-        "holds a user name and a ':', the form user:password (curl -u, a URL's userinfo; the value is not shown): "
-        f"the password would sit in the stack file in clear; write the user name alone here, and the password as "
-        f"the secret {secret}, set with {how}, never written in clear (no user name holds a ':')"
+        f"{form}: the password would sit in the stack file in clear; write the user name alone here, and the "
+        f"password as the secret {secret}, set with {how}, never written in clear"
+        + ("" if blank else " (no user name holds a ':')")
     )
     if port is not None:
         words += f"; if the digits after the ':' are the server's port (user@host:587), write it in {port}"
@@ -1532,6 +1549,16 @@ class SmtpSpec(_Strict):
                     "pic:smtpPassword",
                     "`pulumi config set --secret pic:smtpPassword` or the environment variable PIC_SMTP_PASSWORD",
                     "pic:smtp.port and the server in pic:smtp.host" if ends_with_port(username) else None,
+                ),
+                names_value=True,
+            )
+        if username is not None and password_after_blank(username):
+            raise SubfieldError(
+                (),
+                _pasted_password_words(
+                    "pic:smtpPassword",
+                    "`pulumi config set --secret pic:smtpPassword` or the environment variable PIC_SMTP_PASSWORD",
+                    blank=True,
                 ),
                 names_value=True,
             )
@@ -2898,15 +2925,21 @@ def _provider_problems(
             shaped = _shaped_secrets(key.loc, item, passphrase=passphrase, target=target)
             found.extend([(at, f"{why}; {unknown}" if i == 0 else why) for i, (at, why) in enumerate(shaped)])
             found.extend([] if shaped else [(key.loc, unknown)])
-        elif meant == "username" and "password" in key.keys and isinstance(item, str) and pasted_password(item):
+        elif (
+            meant == "username"
+            and "password" in key.keys
+            and isinstance(item, str)
+            and (pasted_password(item) or password_after_blank(item))
+        ):
             # mysql:username, docker:registryAuth[0].username: 'bob:PW', the password beside the user name
             password = (*key.target_parent, "password") if key.prefix else (f"{key.namespace}:password",)
             command = f"`pulumi config set {_set_command(password)}`"
             # where the server's address and port go: mysql:endpoint, a registry's address, a proxy's url
             server = "address" if key.namespace == "docker" else "url"
             address = "mysql:endpoint" if not key.prefix else format_loc((*key.target_parent, server))
-            port = address if ends_with_port(item) else None
-            found.append((key.loc, _pasted_password_words(format_loc(password), command, port)))
+            blank = not pasted_password(item)  # bob PW, the password after a blank
+            port = address if not blank and ends_with_port(item) else None
+            found.append((key.loc, _pasted_password_words(format_loc(password), command, port, blank=blank)))
         elif key.prefix or target is None or (namespace, key.name) not in PROVIDER_OBJECTS:
             found.extend(_shaped_secrets(key.loc, item, passphrase=passphrase))
         else:

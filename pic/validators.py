@@ -2252,19 +2252,29 @@ def _around(
 # address reached without one: what pic:dns.resolver and --resolver say of each (the address to write then)
 URL_ZONE_WORDS = "has its zone id written %25 as a URL writes it (RFC 6874), which an address alone does not"
 NEEDLESS_ZONE_WORDS = "has a zone id after its '%', which only a link-local address needs"
+# A resolver's link-local address whose zone id is shaped as no interface's name (pic.secrettext.interface_name)
+UNNAMED_ZONE_WORDS = (
+    "has after its '%' a zone id that is no interface's name as Linux names one (at most 15 characters: small "
+    "letters, digits, '.', '_' and '-', such as eth0 or enp3s0): give the address with the name of the interface "
+    "the resolver is reached through (e.g. fe80::53%eth0)"
+)
 
 
 def resolver_zone_refusal(address: ipaddress.IPv6Address) -> tuple[str, str] | None:
     """What a resolver's address with a zone id (``fe80::53%eth0``: taken) is told, and the address to write: a
     zone written %25 (``fe80::53%25eth0``: ``fe80::53%eth0``), or a zone on an address that is not link-local
-    (``2001:db8::53%eth0``: ``2001:db8::53``); None when there is nothing to tell."""
+    (``2001:db8::53%eth0``: ``2001:db8::53``); None when there is nothing to tell, or nothing to offer: a zone
+    after %25 that is no interface's name (``fe80::53%25lilas2024``, :data:`UNNAMED_ZONE_WORDS`) is not offered
+    without the 25, which the setting and the option would refuse in turn."""
+    from pic.secrettext import interface_name
+
     zone = address.scope_id
     if zone is None:
         return None
     bare = ipaddress.IPv6Address(int(address))
     if not bare.is_link_local:
         return NEEDLESS_ZONE_WORDS, str(bare)
-    if zone.startswith("25") and zone[2:3].isalpha():
+    if zone.startswith("25") and zone[2:3].isalpha() and interface_name(zone[2:]):
         return URL_ZONE_WORDS, f"{bare}%{zone[2:]}"
     return None
 
@@ -2396,6 +2406,8 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
         raise OfferRefusal(
             "has uppercase letters: write it in lowercase ('localhost')", "localhost", "has uppercase letters"
         )
+    if ipv4_shorthand(value) is not None:  # 127.1: an address, as curl and ssh read it, told as check_ip tells it
+        raise _refused(_shorthand_or_localhost(value, refuses) or "")
     if "@" in value:
         raise ValueError("holds '@': give the host alone (a user or a password does not go here)")
     if "://" in value:

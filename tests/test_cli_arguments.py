@@ -134,6 +134,13 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
         ("127.0.0.1.", "ends with a dot, which no address has: give 127.0.0.1"),
         ("224.0.0.1.", "ends with a dot, which no address has, and '224.0.0.1' is a multicast address"),
         ("", "it is empty: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
+        # a network's prefix length after it, as pic:dns.resolver tells it (8.8.8.8/32 was told: not its name)
+        ("8.8.8.8/32", "it holds a prefix length (/32), a network's: give 8.8.8.8"),
+        ("2001:db8::53/128", "it holds a prefix length (/128), a network's: give 2001:db8::53"),
+        ("224.0.0.1/4", "it holds a prefix length (/4), a network's, and '224.0.0.1' is a multicast address"),
+        # a leading zero, as pic:dns.resolver tells it (127.0.0.01 was told: leading zeros are not permitted)
+        ("127.0.0.01", "it has a leading zero in a number (01), which some programs read as octal: give 127.0.0.1"),
+        ("010.0.0.53", "it has a leading zero in a number (010), which some programs read as octal: give 10.0.0.53"),
     ],
 )
 def test_a_resolver_that_is_no_name_is_told_what_is_wrong_with_it_not_to_give_an_address_for_a_name(

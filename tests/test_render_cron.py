@@ -1911,6 +1911,9 @@ def test_a_builtin_of_bash_s_called_before_a_function_of_its_name_is_refused(tmp
         ("xargs -0 -r -t echo time; xargs -i -I let echo time; xargs --replace -e echo time", ""),
         ("xargs -L 1 -s 100 echo time", "time\n"),
         ("xargs -n1 -- echo time", "time\n"),
+        # --max-lines takes its value glued alone (--max-lines=1), as -l: the next word is the command
+        ("xargs --max-lines echo time", "time\n"),
+        ("xargs --max-lines echo cd", "cd\n"),
     ],
 )
 def test_a_command_run_by_another_that_is_found_is_taken(tmp_path: Path, command: str, output: str) -> None:
@@ -2623,6 +2626,9 @@ NESTED_SCRIPTS = [
     ("eval 'echo -e x'", "'echo -e x'", "the text of eval", "echo -e"),
     ("flock -n ../run/lock -c 'printf \"%q\" x'", "'printf \"%q\" x'", "the script of flock FILE -c", "printf %q"),
     ("sh -c 'sh -c \"echo -e y\"'", "'sh -c \"echo -e y\"'", "the script of sh -c", 'the script of sh -c "echo -e y"'),
+    # chrt -r (--rr, SCHED_RR, chrt's default policy) and its priority, then the command it runs
+    ("chrt -r 1 sh -c 'echo -e x'", "'echo -e x'", "the script of sh -c", "echo -e"),
+    ("ionice --ignore -c3 sh -c 'echo -e x'", "'echo -e x'", "the script of sh -c", "echo -e"),  # -t's long name
 ]
 
 
@@ -2670,6 +2676,32 @@ def test_a_command_in_a_quoted_string_dash_runs_is_read_as_the_job_s_own(
     ],
 )
 def test_a_command_in_a_quoted_string_dash_reads_as_bash_does_is_taken(command: str) -> None:
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sh -c 'echo done \\' >> ../log/a.log",
+        "trap 'echo done\\' EXIT; php a.php",
+        "eval 'echo a \\'",
+        "flock -n ../run/lock -c 'echo a\\'",
+        "timeout 60 dash -ec 'echo a\\'",
+    ],
+)
+def test_a_quoted_script_ending_with_a_backslash_is_taken(tmp_path: Path, command: str) -> None:
+    """sh -c 'echo a\\' (a backslash ending a trap's action, eval's text, the script of sh -c or flock -c) was refused
+    as ending with a backslash that escapes nothing, told the job's command file would join it to the next line:
+    that is so of the job's own command alone, whose file a script could read; the string dash runs as a command of
+    its own ends where the string does, dash and bash alike giving the backslash to the program as text."""
+    script = shsyntax.literal(next(w for w in shlex.split(command, posix=False) if w.startswith("'")))
+    assert script is not None and script.endswith("\\")
+    runs = [
+        subprocess.run([require_program(sh), "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path)
+        for sh in ("dash", "bash")
+    ]
+    assert runs[0].returncode == runs[1].returncode == 0 and runs[0].stdout == runs[1].stdout, runs
+    assert runs[0].stdout.rstrip("\n").endswith("\\"), runs[0]
     _dash_reads_and_pic_takes(command)
 
 
@@ -2728,6 +2760,7 @@ def test_dash_s_kill_type_and_tilde_are_taken(command: str, output: str) -> None
         ("timeout 5 read line < /dev/null", "read", 11),
         ("flock ../run/lock export APP_ENV=prod", "export", 19),
         ("xargs -n 1 unset < /dev/null", "unset", 12),
+        ("xargs --max-lines unset < /dev/null", "unset", 19),  # its value glued alone: unset is the command
         ("exec cd ../www", "cd", 6),  # dash's exec runs a program alone
     ],
 )

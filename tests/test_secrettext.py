@@ -1734,6 +1734,9 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "[fe80::1%25soleil2024azur]:25 x",
         "[fe80::1%2024soleil]:25 x",
         "[fe80::1%velo75lilasparis]:25 x",
+        # a capital third, as systemd's P (enP4p65s0), in no shape of systemd's
+        "[fe80::1%enPass2024]:25 x",
+        "[fe80::1%enP2024lilas]:25 x",
         # a name in capitals whose label is a word in capitals and a year, as a password is made
         "Lilas2024.Velo.org:25 x",
         "smtp.example.org Velo2024.Paris.org",
@@ -1789,6 +1792,9 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "[fe80::1%vlan4094]:25 x",
         "[fe80::1%br-0a1b2c3d4e5f]:25 x",
         "[fe80::1%enx00e04c680001]:25 x",
+        "[fe80::1%wlx00c0ca123456]:25 x",  # systemd's name of a Wi-Fi device by its MAC address
+        "[fe80::1%wwx0c5b8f2790a4]:25 x",
+        "[fe80::1%enP4p65s0]:25 x",  # systemd's P: a PCI domain other than 0, its one capital
         "[fe80::1%tap1001i0]:25 x",
         "[fe80::1%veth1a2b3c4]:25 x",
         "[fe80::1%vnet1024]:25 x",
@@ -1809,7 +1815,19 @@ def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object)
     assert not secrettext.password_beside(value)
 
 
-@pytest.mark.parametrize("value", ["Lilas2024x!", "S3cretPw9!", "velo!2024x"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Lilas2024x!",
+        "S3cretPw9!",
+        "velo!2024x",
+        # a word in capitals and a year as a label of a name of two labels, as of three (Lilas2024.Velo.org)
+        "Lilas2024.fr",
+        "Velo2024.Paris",
+        "Soleil2024Azur.example",
+        "mail.Lilas2024",
+    ],
+)
 def test_a_password_alone_as_a_refused_value_is_told_so(value: str) -> None:
     """A password pasted alone at a value's line (site.php: "Lilas2024x!") was shown by the message refusing it, one
     word being read as a value mistyped; one shaped as a password is not."""

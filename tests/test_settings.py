@@ -798,7 +798,7 @@ def test_localhost_in_capitals_as_an_ssh_host_s_address_is_told_this_machine(tmp
     assert " pic:hosts.web1.role: " in text, text
 
 
-@pytest.mark.parametrize("written", ["10.0.0.256", "010.0.0.1", "10.1", "1.2.3.4.5", "300.1.1.1"])
+@pytest.mark.parametrize("written", ["10.0.0.256", "010.0.0.1", "10.1", "1.2.3.4.5", "300.1.1.1"])  # 10.1: below
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [
@@ -817,6 +817,9 @@ def test_digits_and_dots_that_are_no_ipv4_address_are_told_so(
     text = _errors(project)
     line = next((ln for ln in text.splitlines() if f" {field}: " in ln), None)
     assert line is not None, text
+    if written == "10.1":  # inet_aton's shorthand of 10.0.0.1, told so as pic:dns.resolver tells it
+        assert "is the shorthand of 10.0.0.1" in line and "write '10.0.0.1" in line, line
+        return
     assert "is no IPv4 address: four numbers from 0 to 255" in line, line
 
 
@@ -825,6 +828,8 @@ RESOLVERS = [
     *["0.0.0.0", "::", "0.1.2.3", "224.0.0.1", "ff02::1", "255.255.255.255", "240.0.0.1", "127.0.0.1", "::1"],
     # a resolver on the local link, asked through the interface its zone id names (RFC 4007 §11)
     *["fe80::53%eth0", "fe80::53%enp0s31f6", "FE80::53%wlp2s0"],
+    # systemd's names of a device by its MAC address (wlx, wwx as enx) and on a PCI domain other than 0 (P)
+    *["fe80::53%wlx00c0ca123456", "fe80::53%enP4p65s0", "fe80::53%enP1p1s0f1"],
 ]
 
 
@@ -852,6 +857,64 @@ def test_the_resolver_of_the_settings_is_taken_as_the_option_takes_it(tmp_path: 
     assert line is not None, text
     assert line.startswith(str(project / "Pulumi.prod.yaml") + ":"), f"no file:line in {line!r}"
     assert f'"{address}" is {reason}' in line, line
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    [
+        "socks5://127.0.0.1:1080/Lilas2024x",
+        "socks5://Lilas2024x@127.0.0.1:1080",
+        "socks5h://proxy:Lilas2024x@127.0.0.1:1080",
+        "socks://Velo2024.Paris.org:1080",
+    ],
+)
+def test_a_socks_url_hidden_as_a_secret_is_told_the_example_whole(tmp_path: Path, proxy: str) -> None:
+    """pic:db.proxy: socks5://127.0.0.1:1080/Lilas2024x, hidden as a possible secret, was told "e.g.
+    ...://127.0.0.1:...", the example's scheme and port cut out as pieces of the value hidden: the example, no
+    piece of the value, is told whole."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:db: {{proxy: '{proxy}'}}\n{MR}")
+    line = next(ln for ln in _errors(project).splitlines() if " pic:db.proxy: " in ln)
+    assert "2024" not in line, line
+    assert "e.g. socks5://127.0.0.1:1080" in line, line
+
+
+@pytest.mark.parametrize(
+    ("address", "zone"),
+    [
+        ("fe80::53%lilas2024", "lilas2024"),
+        ("fe80::53%Soleil2024Azur", "Soleil2024Azur"),
+        ("fe80::53%eth 0", "eth 0"),
+        ("fe80::53%25lilas2024", "lilas2024"),  # a URL's %25: not offered without it, refused in turn
+    ],
+)
+def test_a_resolver_s_zone_id_no_interface_is_named_is_refused_by_the_option_as_in_the_settings(
+    tmp_path: Path, address: str, zone: str
+) -> None:
+    """pic:dns.resolver: fe80::53%lilas2024 (a password pasted as the zone id) was refused, told that no setting
+    carries a zone id, though that setting takes fe80::53%eth0, while pic dns check --resolver took it and printed it
+    back (resolver fe80::53%lilas2024 ... Name or service not known), fe80::53%eth 0 with its blank too: both
+    refuse it, the value and its zone not shown, saying the zone id is no interface's name."""
+    project = project_copy(tmp_path)
+    for where in ("option", "setting"):
+        if where == "option":
+            proc = subprocess.run(
+                [sys.executable, "-m", "pic", "dns", "check", "--project", str(project), "--resolver", address],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=tmp_path,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+            assert proc.returncode == 2, proc
+            line = next(ln for ln in proc.stderr.splitlines() if "--resolver" in ln and "error" in ln)
+        else:
+            _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+            line = next(ln for ln in _errors(project).splitlines() if " pic:dns.resolver: " in ln)
+        assert zone not in line and zone.lower() not in line, line
+        assert "which no setting carries" not in line, line
+        if " " not in zone:  # the blank is told as a blank in the setting, as in every host's field
+            assert "no interface's name" in line, (where, line)
 
 
 @pytest.mark.parametrize(
@@ -1113,6 +1176,42 @@ def test_an_smtp_username_holding_its_password_is_refused_without_showing_it(tmp
     password = re.split("[:\uff1a]|%(?:25)*3A|%EF%BC%9A", username, maxsplit=1, flags=re.IGNORECASE)[1]
     assert username not in text and (not password or password not in text), text
     assert "marie" not in said and "apikey" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("pic@example.org Lilas2024x!", "Lilas2024x!"),
+        ("marie Lilas2024", "Lilas2024"),
+        ("apikey S3cretPw9", "S3cretPw9"),
+        ("marie@asso.fr  azerty123", "azerty123"),
+    ],
+)
+def test_an_smtp_username_with_a_password_beside_it_is_refused_without_showing_it(
+    tmp_path: Path, username: str, password: str
+) -> None:
+    """pic:smtp.username: 'pic@example.org Lilas2024x!' (the password pasted after a blank, as pic:smtp.host's or a
+    host's blank is read since cf3f843) was taken: the password sat in the stack file in clear, and pic notify sent
+    the pair as the login. It is refused, the value not shown, the password told to go to its secret; a name of
+    words (Marie Curie) is still taken."""
+    project = project_copy(tmp_path)
+    smtp = f"pic:smtp: {{host: smtp.example.org, username: {json.dumps(username)}}}"
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {smtp}")
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if "pic:smtp.username" in ln]
+    assert "pic:smtpPassword" in said and "PIC_SMTP_PASSWORD" in said, said
+    assert password not in text and username.split(maxsplit=1)[0] not in said, text
+
+
+def test_a_provider_s_username_with_a_password_beside_it_is_refused_without_showing_it(tmp_path: Path) -> None:
+    """mysql:username: 'root Lilas2024x!' was taken, where 'root:Lilas2024x!' is refused: the password after a
+    blank is refused alike, unseen, told to go to mysql:password."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  mysql:username: 'root Lilas2024x!'")
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if "mysql:username" in ln]
+    assert "holds a blank, then a word shaped as a password" in said and "mysql:password" in said, said
+    assert "Lilas2024x!" not in text and "root" not in said, text
 
 
 @pytest.mark.parametrize("username", ["marie@asso.fr:587", "smtp.asso.fr:465", "marie%3A25"])

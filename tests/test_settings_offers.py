@@ -346,6 +346,10 @@ def test_an_address_offered_to_a_host_is_no_other_host_s(tmp_path: Path, old: st
         ("apt source", "mirror.Lilas2024.org:8080"),
         ("image registry", "Soleil2024Azur.Example.org:5000"),
         ("sftp repository", "Lilas2024.Velo.org:22"),
+        # such a label in a name of two labels too
+        ("host relay", "Lilas2024.fr:25"),
+        ("db proxy", "Velo2024.Paris:1080"),
+        ("sftp repository", "Soleil2024Azur.org:22"),
     ],
 )
 def test_a_password_shaped_as_a_name_or_a_zone_id_is_not_shown(tmp_path: Path, setting: str, value: str) -> None:
@@ -500,6 +504,23 @@ def test_an_address_s_shorthand_or_localhost_is_told_what_it_is(
     said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
     assert said and told in said[0], said
     _offers_are_taken(tmp_path, SETTINGS[setting], value)
+
+
+@pytest.mark.parametrize(("value", "told"), [("127.1:25", "127.0.0.1"), ("10.11:8080", "10.0.0.11")])
+@pytest.mark.parametrize("setting", list(HOST_PORT_SETTINGS))
+def test_an_address_s_shorthand_as_a_host_is_told_what_it_is(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """pic:smtp.host_relay: 127.1:25 (and the host of pic:db.proxy, the off-site repository, an apt source, an
+    image's registry) was told "ends with an all-numeric label: it reads as an IPv4 address, and is no IPv4
+    address", where pic:dns.resolver: 127.1 is told the shorthand of 127.0.0.1 since e2146b2, which curl and ssh
+    read as that address: told so in a host too, the value with the address whole offered where it is taken."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
+    assert said and f"is the shorthand of {told}" in said[0] and "is no IPv4 address" not in said[0], said
+    _offers_are_taken(tmp_path, HOST_PORT_SETTINGS[setting], value, port=True)
 
 
 def test_a_resolver_s_zone_id_written_as_a_url_writes_it_is_told_so(tmp_path: Path) -> None:

@@ -20,8 +20,16 @@ from typing import Any
 
 from pic.errors import shown_name
 from pic.networks import no_resolver_there
+from pic.secrettext import interface_name
 from pic.settings import STACK_NAME, DnsSpec, is_ip
-from pic.validators import LOCALHOST_WORDS, SHORTHAND_WORDS, embedded_ipv4, ipv4_shorthand, resolver_zone_refusal
+from pic.validators import (
+    LOCALHOST_WORDS,
+    SHORTHAND_WORDS,
+    UNNAMED_ZONE_WORDS,
+    embedded_ipv4,
+    ipv4_shorthand,
+    resolver_zone_refusal,
+)
 from pic.yamlsrc import file_kind
 
 # The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
@@ -112,8 +120,9 @@ def _why_not_an_address(text: str) -> str:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
         if is_ip(address):
             return _address_and_port(address, port)
-    if (said := _address_with_more(text)) is not None or (said := _shorthand_or_localhost(text)) is not None:
-        return said
+    for said in (_address_with_more(text), _shorthand_or_localhost(text), _leading_zero(text)):
+        if said is not None:
+            return said
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
         return _reason(ipaddress.IPv6Address, text)
     if all(c.isascii() and (c.isdigit() or c == ".") for c in text):  # no top-level domain is digits alone
@@ -122,12 +131,16 @@ def _why_not_an_address(text: str) -> str:
 
 
 def _address_with_more(text: str) -> str | None:
-    """What is said of an address in brackets (``[::1]``), or an IPv4 address with a zone id or a final dot
-    (``10.0.0.1%eth0``, ``127.0.0.1.``): the address to give when it is taken, else why not; None for another
-    text."""
+    """What is said of an address in brackets (``[::1]``), an address with a prefix length (``8.8.8.8/32``), or an
+    IPv4 address with a zone id or a final dot (``10.0.0.1%eth0``, ``127.0.0.1.``): the address to give when it is
+    taken, else why not; None for another text."""
     if text.startswith("[") and text.endswith("]") and is_ip(text[1:-1]):
         refused = _refused(text[1:-1])
         return f"it is in brackets, and {refused}" if refused else f"give it without brackets ({text[1:-1]})"
+    address, slash, length = text.partition("/")
+    if slash and length.isdigit() and is_ip(address):  # 8.8.8.8/32: a network's prefix length, as ip addr shows it
+        what, refused = f"it holds a prefix length (/{length}), a network's", _refused(address)
+        return f"{what}, and {refused}" if refused else f"{what}: give {address}"
     more = _IPV4_AND_MORE.fullmatch(text)
     if more is None or not is_ip(more["a"]):
         return None
@@ -138,6 +151,25 @@ def _address_with_more(text: str) -> str | None:
     )
     refused = _refused(more["a"])
     return f"{what}, and {refused}" if refused else f"{what}: give {more['a']}"
+
+
+def _leading_zero(text: str) -> str | None:
+    """What is said of an IPv4 address with a leading zero in a number (``127.0.0.01``), as pic:dns.resolver tells
+    it: the address read without it to give when it is taken, else why not; None for another text."""
+    parts = text.split(".")
+    if (
+        len(parts) != 4
+        or not all(p.isascii() and p.isdigit() for p in parts)
+        or not any(len(p) > 1 and p.startswith("0") for p in parts)
+    ):
+        return None
+    plain = ".".join(str(int(p)) for p in parts)
+    if not is_ip(plain):
+        return None
+    zero = next(p for p in parts if len(p) > 1 and p.startswith("0"))
+    what = f"it has a leading zero in a number ({zero}), which some programs read as octal"
+    refused = _refused(plain)
+    return f"{what}, and {refused}" if refused else f"{what}: give {plain}"
 
 
 def _shorthand_or_localhost(text: str) -> str | None:
@@ -203,6 +235,10 @@ def ip_address(text: str) -> str:
         if refused is not None:  # the address alone refused in turn (ff02::1%eth0: multicast)
             raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}, and {refused}")
         raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}: give {refusal[1]}")
+    # a zone id no interface is named by (fe80::53%lilas2024, fe80::53%eth 0) as pic:dns.resolver tells it: a
+    # password pasted there is no interface to send the query through
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id and not interface_name(address.scope_id):
+        raise argparse.ArgumentTypeError(f"the value (not shown: it may be a secret) {UNNAMED_ZONE_WORDS}")
     what = no_resolver_there(address)
     if what is not None:
         raise argparse.ArgumentTypeError(f"{text!r} is {what}: no resolver answers there")
