@@ -3182,17 +3182,37 @@ _YES_NO_FIELDS = {
     "site.php_settings.display_errors": '  php: "8.4"\n  php_settings:\n    display_errors: VALUE\n',
     "access.ssh": '  php: "8.4"\naccess:\n  ssh: VALUE\n',
 }
+_FRENCH = "is French, and YAML reads yes or no in English"
 _CASES = "YAML reads a word in all small letters, all capitals or with a capital first alone as a boolean"
 
 
 @pytest.mark.parametrize(
     ("written", "told"),
     [
-        ("oui", '"oui" is not true or false: oui is French, and YAML reads yes or no in English: write true'),
-        ("Non", '"Non" is not true or false: non is French, and YAML reads yes or no in English: write false'),
-        ("vrai", '"vrai" is not true or false: vrai is French, and YAML reads yes or no in English: write true'),
-        ('"FAUX"', '"FAUX" is not true or false: faux is French, and YAML reads yes or no in English: write false'),
-        ("y", '"y" is not true or false: YAML reads y and n as text: write true'),
+        (
+            "oui",
+            f'"oui" is not true or false: oui {_FRENCH}: write true, without quotes',
+        ),
+        (
+            "Non",
+            f'"Non" is not true or false: non {_FRENCH}: write false, without quotes',
+        ),
+        (
+            "vrai",
+            f'"vrai" is not true or false: vrai {_FRENCH}: write true, without quotes',
+        ),
+        (
+            '"FAUX"',
+            '"FAUX" is not true or false: faux is French, and YAML reads yes or no in English: write false, '
+            "without quotes",
+        ),
+        (
+            "'oui'",
+            '"oui" is not true or false: oui is French, and YAML reads yes or no in English: write true, '
+            "without quotes",
+        ),
+        ("y", '"y" is not true or false: YAML reads y and n as text: write true, without quotes'),
+        ('"n"', '"n" is not true or false: YAML reads y and n as text: write false, without quotes'),
         ('"yes"', '"yes" is not true or false: in quotes it is text: write true, without quotes'),
         ("'off'", '"off" is not true or false: in quotes it is text: write false, without quotes'),
         (
