@@ -1771,6 +1771,31 @@ def test_php_memory_limit_is_less_than_the_containers_memory(
     assert "OPcache's 64 MB" in errors[0] and f"write {container - 64}M or less" in errors[0], errors[0]
 
 
+@pytest.mark.parametrize(
+    ("memory_mb", "written", "raised"),
+    [
+        (512, "470000000", 513),  # 448.2 MB in bytes: 512.2 MB, which no limits.memory_mb is
+        (512, "458753K", 513),
+        (None, "200000K", 260),  # the stack's 256 MB
+    ],
+)
+def test_php_memory_limit_offers_a_container_limit_the_file_takes(
+    tmp_path: Path, memory_mb: int | None, written: str, raised: int
+) -> None:
+    """A memory_limit in bytes or K that is no whole number of MB (470000000, 448.2 MB) was offered a container of
+    'raise the container's limit to 512.2269287 MB', which limits.memory_mb, a whole number of MB, refuses: the
+    limit offered is the whole MB at or above, and written back it is taken."""
+    settings: dict[str, object] = {"memory_limit": int(written) if written.isdigit() else written}
+    site = {"domains": ["asso-case.org"], "php": "8.4", "php_settings": settings}
+    data = member(site=site) if memory_mb is None else member(site=site, limits={"memory_mb": memory_mb})
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 1, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "memory_limit" in line and "warning" not in line]
+    assert len(errors) == 1 and f"raise the container's limit to {raised} MB first" in errors[0], errors[0]
+    proc = check(write_members(tmp_path / "again", {"case-member": {**data, "limits": {"memory_mb": raised}}}))
+    assert proc.returncode == 0, proc.stderr
+
+
 def phpini_bytes(written: str) -> int:
     from pic import phpini
 
