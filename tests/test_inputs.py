@@ -3295,3 +3295,18 @@ def test_a_member_file_named_with_accents_is_told_its_slug(tmp_path: Path, stem:
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"file name {show_value(stem)} is not a valid slug: " in done.stderr, done.stderr
     assert f"; did you mean {meant}.yaml?" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("stem", "meant"), [("Vélo-Cité", "velo-cite"), ("VELO_CITE", "velo-cite")])
+def test_a_member_file_whose_slug_is_another_members_is_told_so(tmp_path: Path, stem: str, meant: str) -> None:
+    """Vélo-Cité.yaml beside velo-cite.yaml was offered 'did you mean velo-cite.yaml?', a rename onto another
+    member's file: the name in its form is told to be that member's, as pic new tells a slug taken, and not offered."""
+    members = tmp_path / "members"
+    members.mkdir()
+    for name in (stem, meant):
+        (members / f"{name}.yaml").write_text(BASE.read_text(encoding="utf-8"), encoding="utf-8")
+    done = check(members)
+    assert done.returncode == 1, done.stdout + done.stderr
+    (line,) = [ln for ln in done.stderr.splitlines() if f"file name {show_value(stem)} is not a valid slug: " in ln]
+    assert "did you mean" not in line, line
+    assert f"{meant}.yaml, the name in its form, is another member's file already" in line, line
