@@ -1977,3 +1977,30 @@ def test_against_a_long_reflog_date_is_shortened_in_its_warning(two_hosts: Path)
     proc = plan(two_hosts, "--format", "json", rev="HEAD@{Lilas2024x!}")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Lilas2024x" not in proc.stderr and "the reflog of HEAD only goes back to " in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("date", "password"),
+    [
+        ("Soleil2024Azur.ago", "Soleil2024Azur"),
+        ("1.Lilas2024x!.year.ago", "Lilas2024x"),
+        ("2 weeks,Velo2024-ago", "Velo2024"),
+        ("yesterday/Lilas2024", "Lilas2024"),
+    ],
+)
+def test_against_a_password_among_the_words_of_a_reflog_date_is_hidden(date: str, password: str) -> None:
+    """git reads a reflog's date by its words, whatever stands between them (HEAD@{1.year.ago}): a password pasted
+    among them (HEAD@{Soleil2024Azur.ago}) was printed in the warning of a date before the reflog's first entry,
+    where HEAD@{Soleil2024Azur} alone was hidden."""
+    from pic.cli import hidden_arguments
+
+    rev = f"HEAD@{{{date}}}"
+    told = hidden_arguments(f"<command line> --against: {rev!r}: the reflog of HEAD only goes back to", [rev])
+    assert password not in told and "the reflog of HEAD only goes back to" in told, told
+
+
+def test_against_a_password_among_a_reflog_date_s_words_is_hidden_in_the_plan(two_hosts: Path) -> None:
+    """As the command prints it (the warning of a date before the reflog's first entry)."""
+    proc = plan(two_hosts, "--format", "json", rev="HEAD@{Soleil2024Azur.ago}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Soleil2024Azur" not in proc.stderr and "the reflog of HEAD only goes back to " in proc.stderr, proc.stderr
