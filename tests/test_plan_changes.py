@@ -2004,3 +2004,26 @@ def test_against_a_password_among_a_reflog_date_s_words_is_hidden_in_the_plan(tw
     proc = plan(two_hosts, "--format", "json", rev="HEAD@{Soleil2024Azur.ago}")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Soleil2024Azur" not in proc.stderr and "the reflog of HEAD only goes back to " in proc.stderr, proc.stderr
+
+
+def test_against_a_reflog_entry_with_a_suffix_is_offered_the_commit_it_stands_for(tmp_path: Path) -> None:
+    """HEAD@{1}~1 in a fresh clone (its reflog of one entry) was offered '--against HEAD~1 is the commit 1 before
+    HEAD', the ~1 written after the entry left out: the commit offered is the one the whole revision stands for in
+    the history (HEAD~1~1), what follows the entry kept."""
+    from pic.plan import command
+
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=origin, check=True, capture_output=True)
+    for n in range(4):
+        (origin / "f").write_text(str(n))
+        subprocess.run(["git", "add", "f"], cwd=origin, check=True, capture_output=True)
+        commit = ["git", "-c", "user.name=a", "-c", "user.email=a@asso.org", "commit", "-qm", str(n)]
+        subprocess.run(commit, cwd=origin, check=True, capture_output=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, capture_output=True)
+    for rev, offered in (("HEAD@{1}~1", "HEAD~1~1"), ("HEAD@{2}^", "HEAD~2^"), ("HEAD@{1}", "HEAD~1")):
+        parsed = subprocess.run(["git", "rev-parse", "--verify", rev], cwd=clone, capture_output=True, check=False)
+        said = parsed.stderr.decode()
+        told = command._reflog_told(clone, rev, said)
+        assert told is not None and f"--against {offered} is the commit" in told, (rev, told)
