@@ -285,14 +285,19 @@ _GIT_REVISION = LazyPattern(
 
 # What parts the pieces of a revision the plan names alone: blanks, ~ ^ : @ { } ! and a range's dots
 _REVISION_PUNCTUATION = LazyPattern(r"[\s~^:@{}!]+|\.\.")
+_REFLOG_DATE = LazyPattern(r"@\{([^{}]*)\}")  # HEAD@{1.year.ago}: the date, or an entry's number
+_DATE_WORDS = LazyPattern(r"[\W_]+")  # what git's approxidate reads between the words of a date
 
 
 def _sides(value: str) -> list[str]:
     """The sides of ``value`` read as a range of revisions (``A..B``, ``A...B``), which the plan tells apart, and the
     pieces of ``value`` between git's punctuation and blanks, which the plan names alone too (``Lilas2024x`` of
-    ``Lilas2024x^!``, ``^Lilas2024x``, ``HEAD^{Lilas2024x}``, ``:Lilas2024x`` and ``Lilas2024x `` with a blank)."""
+    ``Lilas2024x^!``, ``^Lilas2024x``, ``HEAD^{Lilas2024x}``, ``:Lilas2024x`` and ``Lilas2024x `` with a blank), and
+    the words of a reflog's date, which git reads apart whatever stands between them (``HEAD@{Lilas2024x.ago}``)."""
     sides = value.replace("...", "..").split("..") if ".." in value else []
-    return [*sides, value.strip(), *_REVISION_PUNCTUATION.compiled().split(value)]
+    # a reflog's date (HEAD@{1.year.ago}): git reads its words whatever stands between them (Soleil2024Azur.ago)
+    dated = [w for date in _REFLOG_DATE.compiled().findall(value) for w in _DATE_WORDS.compiled().split(date)]
+    return [*sides, value.strip(), *_REVISION_PUNCTUATION.compiled().split(value), *dated]
 
 
 def hidden_arguments(text: str, args: Sequence[str]) -> str:

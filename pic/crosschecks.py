@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -665,7 +666,9 @@ class _Cross:
         php_mb = php_bytes / phpini.MiB
         opcache = f"OPcache's {phpini.OPCACHE_MB} MB (opcache.memory_consumption)"
         least_mb = phpini.RULES["memory_limit"].low // phpini.MiB
-        raise_to = f"raise the container's limit to {php_mb + phpini.OPCACHE_MB:.10g} MB first"
+        # limits.memory_mb is a whole number of MB: the one at or above PHP's and OPcache's (470000000 is 448.2 MB)
+        needed_mb = math.ceil(php_bytes / phpini.MiB + phpini.OPCACHE_MB)
+        raise_to = f"raise the container's limit to {needed_mb} MB first"
         write = (
             f"write {room_mb}M or less, or {raise_to}"
             if room_mb >= least_mb
@@ -699,7 +702,7 @@ class _Cross:
             "instead of ending with PHP's error (the container also holds Apache, its other workers, OPcache and "
             "its /tmp); "
             + (f"set site.php_settings.memory_limit to {room_mb}M or less, or " if room_mb >= least_mb else "")
-            + f"raise the limit to {php_mb + phpini.OPCACHE_MB:.10g} MB",
+            + f"raise the limit to {needed_mb} MB",
         )
 
     @staticmethod

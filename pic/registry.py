@@ -861,6 +861,12 @@ def _read_member(path: Path | str, shown_dir: str) -> tuple[Document | None, lis
     if not is_slug(slug):
         meant = slug_meant(slug)
         hint = f"; did you mean {meant}.yaml?" if meant is not None else ""
+        if meant is not None and os.path.lexists(os.path.join(os.path.dirname(path), f"{meant}.yaml")):
+            # renamed so, it would replace that member's file (Vélo-Cité.yaml beside velo-cite.yaml)
+            hint = (
+                f"; {meant}.yaml, the name in its form, is another member's file already: give this one another "
+                "slug, or merge what it holds into that one"
+            )
         problems.append(
             Problem(file, None, "", f"file name {show_value(slug)} is not a valid slug: {SLUG_WORDS}{hint}")
         )

@@ -72,11 +72,28 @@ _REFUSED_CATEGORIES = {
 
 
 # Latin letters Unicode gives no decomposition (NFKD leaves them whole, no accent to drop), as they are written in
-# ASCII: French œ and æ, German ß, Scandinavian ø, Polish ł, and the others of the Latin-1 and Latin Extended-A
-# blocks so (đ, ð, þ, ŀ), in both cases
-_UNDECOMPOSED = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ŀ": "l"}
+# ASCII: French œ and æ, German ß, Scandinavian ø, Polish ł, Turkish ı (dotless i), and the others of the Latin-1
+# and Latin Extended-A blocks so (đ, ð, þ, ŀ, Maltese ħ, Sami ŋ and ŧ, Greenlandic ĸ, written q since 1973, Afrikaans
+# ŉ, which NFKD writes with an apostrophe), in both cases
+_UNDECOMPOSED = {
+    **{"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ŀ": "l"},
+    **{"ı": "i", "ħ": "h", "ŋ": "ng", "ŧ": "t", "ĸ": "q", "ŉ": "n"},
+}
+
+
+def _own_capital(letter: str) -> bool:
+    """Whether ``letter`` has a capital of its own, one character outside ASCII (ı's is I, ĸ has none)."""
+    capital = letter.upper()
+    return len(capital) == 1 and capital != letter and not capital.isascii()
+
+
+# their capitals, for those that have one of their own (ß's is ẞ; ı's is I, ĸ has none, ŉ's is two characters)
 _IN_ASCII = str.maketrans(
-    {**_UNDECOMPOSED, **{k.upper(): v.upper() for k, v in _UNDECOMPOSED.items() if k != "ß"}, "ẞ": "SS"}
+    {
+        **_UNDECOMPOSED,
+        **{k.upper(): v.upper() for k, v in _UNDECOMPOSED.items() if _own_capital(k)},
+        "ẞ": "SS",
+    }
 )
 
 

@@ -109,9 +109,10 @@ _MEANT_YES_NO: dict[str, tuple[bool, str]] = {
 
 
 def boolean_hint(value: object, *, plain: bool) -> str:
-    """How to write a yes/no field given ``value``, not a boolean: ``write true``, with why, when the value means
-    yes or no (``oui``, ``y``, ``1``, ``"yes"`` in quotes, ``oN`` in a case YAML reads as text, ``"oN"`` told of its
-    quotes and its case at once), else ``write true or false``. ``plain``: a text was written without quotes.
+    """How to write a yes/no field given ``value``, not a boolean: ``write true``, with why (``without quotes`` for
+    a text that YAML does not read so), when the value means yes or no (``oui``, ``y``, ``1``, ``"yes"`` in quotes,
+    ``oN`` in a case YAML reads as text, ``"oN"`` told of its quotes and its case at once), else ``write true or
+    false``. ``plain``: a text was written without quotes.
     One message for every yes/no field (a model's boolean, ``php_settings.display_errors``)."""
     if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
         return f"{value} is a number to YAML: write {'true' if value else 'false'}"
@@ -126,7 +127,8 @@ def boolean_hint(value: object, *, plain: bool) -> str:
         return f"in quotes it is text{'' if case is None else f', and {case}'}: write {final}, without quotes"
     if word in _MEANT_YES_NO:
         meant, why = _MEANT_YES_NO[word]
-        return f"{why}: write {'true' if meant else 'false'}{', without quotes' if word in ('1', '0') else ''}"
+        # text, quoted or not ('oui' and oui read alike): true written back in its quotes would be text too
+        return f"{why}: write {'true' if meant else 'false'}, without quotes"
     return "write true or false, without quotes"
 
 

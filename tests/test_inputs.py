@@ -1771,6 +1771,31 @@ def test_php_memory_limit_is_less_than_the_containers_memory(
     assert "OPcache's 64 MB" in errors[0] and f"write {container - 64}M or less" in errors[0], errors[0]
 
 
+@pytest.mark.parametrize(
+    ("memory_mb", "written", "raised"),
+    [
+        (512, "470000000", 513),  # 448.2 MB in bytes: 512.2 MB, which no limits.memory_mb is
+        (512, "458753K", 513),
+        (None, "200000K", 260),  # the stack's 256 MB
+    ],
+)
+def test_php_memory_limit_offers_a_container_limit_the_file_takes(
+    tmp_path: Path, memory_mb: int | None, written: str, raised: int
+) -> None:
+    """A memory_limit in bytes or K that is no whole number of MB (470000000, 448.2 MB) was offered a container of
+    'raise the container's limit to 512.2269287 MB', which limits.memory_mb, a whole number of MB, refuses: the
+    limit offered is the whole MB at or above, and written back it is taken."""
+    settings: dict[str, object] = {"memory_limit": int(written) if written.isdigit() else written}
+    site = {"domains": ["asso-case.org"], "php": "8.4", "php_settings": settings}
+    data = member(site=site) if memory_mb is None else member(site=site, limits={"memory_mb": memory_mb})
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 1, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "memory_limit" in line and "warning" not in line]
+    assert len(errors) == 1 and f"raise the container's limit to {raised} MB first" in errors[0], errors[0]
+    proc = check(write_members(tmp_path / "again", {"case-member": {**data, "limits": {"memory_mb": raised}}}))
+    assert proc.returncode == 0, proc.stderr
+
+
 def phpini_bytes(written: str) -> int:
     from pic import phpini
 
@@ -3182,17 +3207,37 @@ _YES_NO_FIELDS = {
     "site.php_settings.display_errors": '  php: "8.4"\n  php_settings:\n    display_errors: VALUE\n',
     "access.ssh": '  php: "8.4"\naccess:\n  ssh: VALUE\n',
 }
+_FRENCH = "is French, and YAML reads yes or no in English"
 _CASES = "YAML reads a word in all small letters, all capitals or with a capital first alone as a boolean"
 
 
 @pytest.mark.parametrize(
     ("written", "told"),
     [
-        ("oui", '"oui" is not true or false: oui is French, and YAML reads yes or no in English: write true'),
-        ("Non", '"Non" is not true or false: non is French, and YAML reads yes or no in English: write false'),
-        ("vrai", '"vrai" is not true or false: vrai is French, and YAML reads yes or no in English: write true'),
-        ('"FAUX"', '"FAUX" is not true or false: faux is French, and YAML reads yes or no in English: write false'),
-        ("y", '"y" is not true or false: YAML reads y and n as text: write true'),
+        (
+            "oui",
+            f'"oui" is not true or false: oui {_FRENCH}: write true, without quotes',
+        ),
+        (
+            "Non",
+            f'"Non" is not true or false: non {_FRENCH}: write false, without quotes',
+        ),
+        (
+            "vrai",
+            f'"vrai" is not true or false: vrai {_FRENCH}: write true, without quotes',
+        ),
+        (
+            '"FAUX"',
+            '"FAUX" is not true or false: faux is French, and YAML reads yes or no in English: write false, '
+            "without quotes",
+        ),
+        (
+            "'oui'",
+            '"oui" is not true or false: oui is French, and YAML reads yes or no in English: write true, '
+            "without quotes",
+        ),
+        ("y", '"y" is not true or false: YAML reads y and n as text: write true, without quotes'),
+        ('"n"', '"n" is not true or false: YAML reads y and n as text: write false, without quotes'),
         ('"yes"', '"yes" is not true or false: in quotes it is text: write true, without quotes'),
         ("'off'", '"off" is not true or false: in quotes it is text: write false, without quotes'),
         (
@@ -3250,3 +3295,18 @@ def test_a_member_file_named_with_accents_is_told_its_slug(tmp_path: Path, stem:
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"file name {show_value(stem)} is not a valid slug: " in done.stderr, done.stderr
     assert f"; did you mean {meant}.yaml?" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("stem", "meant"), [("Vélo-Cité", "velo-cite"), ("VELO_CITE", "velo-cite")])
+def test_a_member_file_whose_slug_is_another_members_is_told_so(tmp_path: Path, stem: str, meant: str) -> None:
+    """Vélo-Cité.yaml beside velo-cite.yaml was offered 'did you mean velo-cite.yaml?', a rename onto another
+    member's file: the name in its form is told to be that member's, as pic new tells a slug taken, and not offered."""
+    members = tmp_path / "members"
+    members.mkdir()
+    for name in (stem, meant):
+        (members / f"{name}.yaml").write_text(BASE.read_text(encoding="utf-8"), encoding="utf-8")
+    done = check(members)
+    assert done.returncode == 1, done.stdout + done.stderr
+    (line,) = [ln for ln in done.stderr.splitlines() if f"file name {show_value(stem)} is not a valid slug: " in ln]
+    assert "did you mean" not in line, line
+    assert f"{meant}.yaml, the name in its form, is another member's file already" in line, line

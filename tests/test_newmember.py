@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -528,6 +529,9 @@ def test_a_runtime_near_its_end_of_life_is_given_with_a_warning(
         ("Ørsted-Łódź", "orsted-lodz"),
         ("ﬁlms-ﬂeuris", "films-fleuris"),  # ligatures NFKD decomposes
         ("rhône-vélo.yaml", "rhone-velo"),
+        # Turkish dotless ı and Maltese ħ, which NFKD leaves whole too
+        ("Kılıç-Spor", "kilic-spor"),
+        ("Ħamrun-Club", "hamrun-club"),
     ],
 )
 def test_new_hints_the_slug_in_its_form(tmp_path: Path, slug: str, meant: str) -> None:
@@ -537,6 +541,20 @@ def test_new_hints_the_slug_in_its_form(tmp_path: Path, slug: str, meant: str) -
         new(tmp_path / "members", slug)
     [shown] = [str(p) for p in refused.value.problems]
     assert shown.startswith("<command line> SLUG: ") and f"did you mean {meant!r}?" in shown, shown
+
+
+def test_every_latin_letter_of_latin_1_and_extended_a_is_written_in_ascii() -> None:
+    """The letters of Latin-1 and Latin Extended-A (U+00C0 to U+017F) are each given in ASCII letters when a slug is
+    offered: Turkish ı, Maltese ħ, Sami ŋ and ŧ, which Unicode's decomposition leaves whole, were kept, and a slug
+    holding them offered nothing (pic new Kılıç-Spor)."""
+    from pic.validators import in_ascii_letters
+
+    letters = [chr(c) for c in range(0xC0, 0x180) if unicodedata.category(chr(c)).startswith("L")]
+    kept = {letter: in_ascii_letters(letter) for letter in letters if not in_ascii_letters(letter).isascii()}
+    assert not kept, kept
+    assert all(in_ascii_letters(letter).isalpha() for letter in letters)
+    # in their case: a small letter with no capital of its own (ĸ) stays small
+    assert all(in_ascii_letters(letter).islower() for letter in letters if letter.islower())
 
 
 @pytest.mark.parametrize("slug", ["1-velo", "1-vélo", "vélo-", "вело-сити", "vélo\u202e-cité"])

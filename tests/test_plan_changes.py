@@ -1977,3 +1977,53 @@ def test_against_a_long_reflog_date_is_shortened_in_its_warning(two_hosts: Path)
     proc = plan(two_hosts, "--format", "json", rev="HEAD@{Lilas2024x!}")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Lilas2024x" not in proc.stderr and "the reflog of HEAD only goes back to " in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("date", "password"),
+    [
+        ("Soleil2024Azur.ago", "Soleil2024Azur"),
+        ("1.Lilas2024x!.year.ago", "Lilas2024x"),
+        ("2 weeks,Velo2024-ago", "Velo2024"),
+        ("yesterday/Lilas2024", "Lilas2024"),
+    ],
+)
+def test_against_a_password_among_the_words_of_a_reflog_date_is_hidden(date: str, password: str) -> None:
+    """git reads a reflog's date by its words, whatever stands between them (HEAD@{1.year.ago}): a password pasted
+    among them (HEAD@{Soleil2024Azur.ago}) was printed in the warning of a date before the reflog's first entry,
+    where HEAD@{Soleil2024Azur} alone was hidden."""
+    from pic.cli import hidden_arguments
+
+    rev = f"HEAD@{{{date}}}"
+    told = hidden_arguments(f"<command line> --against: {rev!r}: the reflog of HEAD only goes back to", [rev])
+    assert password not in told and "the reflog of HEAD only goes back to" in told, told
+
+
+def test_against_a_password_among_a_reflog_date_s_words_is_hidden_in_the_plan(two_hosts: Path) -> None:
+    """As the command prints it (the warning of a date before the reflog's first entry)."""
+    proc = plan(two_hosts, "--format", "json", rev="HEAD@{Soleil2024Azur.ago}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Soleil2024Azur" not in proc.stderr and "the reflog of HEAD only goes back to " in proc.stderr, proc.stderr
+
+
+def test_against_a_reflog_entry_with_a_suffix_is_offered_the_commit_it_stands_for(tmp_path: Path) -> None:
+    """HEAD@{1}~1 in a fresh clone (its reflog of one entry) was offered '--against HEAD~1 is the commit 1 before
+    HEAD', the ~1 written after the entry left out: the commit offered is the one the whole revision stands for in
+    the history (HEAD~1~1), what follows the entry kept."""
+    from pic.plan import command
+
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=origin, check=True, capture_output=True)
+    for n in range(4):
+        (origin / "f").write_text(str(n))
+        subprocess.run(["git", "add", "f"], cwd=origin, check=True, capture_output=True)
+        commit = ["git", "-c", "user.name=a", "-c", "user.email=a@asso.org", "commit", "-qm", str(n)]
+        subprocess.run(commit, cwd=origin, check=True, capture_output=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, capture_output=True)
+    for rev, offered in (("HEAD@{1}~1", "HEAD~1~1"), ("HEAD@{2}^", "HEAD~2^"), ("HEAD@{1}", "HEAD~1")):
+        parsed = subprocess.run(["git", "rev-parse", "--verify", rev], cwd=clone, capture_output=True, check=False)
+        said = parsed.stderr.decode()
+        told = command._reflog_told(clone, rev, said)
+        assert told is not None and f"--against {offered} is the commit" in told, (rev, told)

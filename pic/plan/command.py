@@ -363,10 +363,10 @@ def _reflog_told(project: Path, rev: str, said: str) -> str | None:
             if held == 1
             else f"{held} entries only, {ref}@{{0}} to {ref}@{{{held - 1}}}"
         )
-        back = f"{ref}~{moves}"
-        offered = (
-            f"; --against {back} is the commit {moves} before {ref} in its history" if _commit_of(project, back) else ""
-        )
+        back, suffix = f"{ref}~{moves}", rev[entry.end() :]  # HEAD@{1}~1: the ~1 applies to the commit offered too
+        what = f"the commit {moves} before {ref} in its history"
+        what = f"the commit reached so from {back}, {what}" if suffix else what
+        offered = f"; --against {back}{suffix} is {what}" if _commit_of(project, back + suffix) else ""
         return (
             f"{entry[0]} is where {ref} was {moves} move{'s' if moves != 1 else ''} ago, and the reflog of {ref} "
             f"(git reflog {ref}) holds {entries}: a reflog is the clone's own, begun when it was cloned or first "
