@@ -1211,7 +1211,8 @@ def test_a_provider_s_username_with_a_password_beside_it_is_refused_without_show
     text = _errors(project)
     [said] = [ln for ln in text.splitlines() if "mysql:username" in ln]
     assert "holds a blank, then a word shaped as a password" in said and "mysql:password" in said, said
-    assert "Lilas2024x!" not in text and "root" not in said, text
+    message = said.split("Pulumi.prod.yaml", 1)[1]  # the file's path may hold root (/tmp/pytest-of-root/...)
+    assert "Lilas2024x!" not in text and "root" not in message, text
 
 
 @pytest.mark.parametrize("username", ["marie@asso.fr:587", "smtp.asso.fr:465", "marie%3A25"])
