@@ -2137,17 +2137,82 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRe
         said := _shorthand_or_localhost(value, refuses)
     ) is not None:
         return said
-    parts = value.split(".")
-    if len(parts) == 4 and all(part.isdigit() and part.isascii() for part in parts):
-        plain = ".".join(str(int(part)) for part in parts)
-        zero = _LEADING_ZERO.search(value)
-        if zero is not None and (address := _address(plain)) is not None:
-            what = f"has a leading zero in a number ({zero.group()}), which some programs read as octal"
-            why = None if refuses is None else refuses(address)
-            if why is None:
-                return OfferRefusal(f"{what}: write {plain!r}", plain, what)
-            return f"{what}, and {plain!r}, read without it, {why}"
+    if (zero := leading_zero_reading(value)) is not None:
+        what, address = zero
+        plain = str(address)
+        why = None if refuses is None else refuses(address)
+        if why is None:
+            return OfferRefusal(f"{what}: write {plain!r}", plain, what)
+        return f"{what}, and {plain!r}, read without it, {why}"
     return "is not an IPv4 or IPv6 address"
+
+
+def leading_zero_reading(value: str) -> tuple[str, ipaddress.IPv4Address] | None:
+    """For four decimal numbers, one with a leading zero (``010.0.0.53``), that read in decimal as an IPv4 address:
+    the words telling it (``has a leading zero in a number (010), which some programs read as octal``), with the
+    address the C library's inet_aton reads, in octal, when it is another (``(as 8.0.0.53)``: ``0177.0.0.1`` is the
+    loopback address for ping and curl, 177.0.0.1 for others), and the address read in decimal. None for another
+    text (four numbers no address in decimal, 0377.0.0.1, are :func:`inet_aton_form`'s)."""
+    parts = value.split(".")
+    if len(parts) != 4 or not all(part.isdigit() and part.isascii() for part in parts):
+        return None
+    zero = _LEADING_ZERO.search(value)
+    address = _address(".".join(str(int(part)) for part in parts)) if zero is not None else None
+    if zero is None or not isinstance(address, ipaddress.IPv4Address):
+        return None
+    what = f"has a leading zero in a number ({zero.group()}), which some programs read as octal"
+    octal = inet_aton_reading(value)
+    return (what if octal is None or octal == address else f"{what} (as {octal})"), address
+
+
+# The forms of an IPv4 address the C library's inet_aton reads (ping, curl, wget read an address with it): one to four
+# numbers, each in decimal, octal (a leading zero) or hexadecimal (0x), the last filling the bytes left (man
+# inet_aton(3): 127.1 is 127.0.0.1, 0x7f.1 too, 2130706433 too)
+_INET_ATON = LazyPattern(r"(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?:\.(?:0[xX][0-9A-Fa-f]+|[0-9]+)){0,3}")
+
+
+def inet_aton_reading(value: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address the C library's inet_aton reads in ``value`` (:func:`socket.inet_aton`), a text of one to four
+    numbers in decimal, octal or hexadecimal (:data:`_INET_ATON`: nothing after them, which inet_aton would skip
+    after a blank); None for another text or one it refuses (``09``: no octal number; a number too large)."""
+    if not value[:1].isdigit() or _INET_ATON.fullmatch(value) is None:
+        return None
+    import socket  # an error's path: not imported for every check
+
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(value))
+    except OSError:
+        return None
+
+
+def inet_aton_form(value: str) -> tuple[str, ipaddress.IPv4Address] | None:
+    """What ``value`` is when it writes an IPv4 address in a form the C library's inet_aton reads and not every
+    program does, and that address: the shorthand ``a.b`` (``127.1``: :data:`SHORTHAND_WORDS`), a number in
+    hexadecimal or octal (``0x7f.1``, ``0377.0.0.1``: ``127.0.0.1 written with a number in hexadecimal (0x7f), as
+    inet_aton reads it, ...``), or one number of 2**24 or more (``2130706433``: ``... written as one number (its 32
+    bits)``). None for another text: an address, four decimal numbers with a leading zero that are an address read in
+    decimal too (:func:`leading_zero_reading`), ``a.b.c`` in decimal (an address cut short more often than
+    ``a.b.0.c`` meant) and a number under 2**24 (a port or a count more often than an address)."""
+    if (shorthand := ipv4_shorthand(value)) is not None:
+        return SHORTHAND_WORDS.format(plain=shorthand), shorthand
+    address = inet_aton_reading(value)
+    if address is None:
+        return None
+    parts = value.split(".")
+    based = next((part for part in parts if part[:2] in ("0x", "0X")), None)
+    if based is not None:
+        base = "hexadecimal"
+    else:
+        based = next((part for part in parts if len(part) > 1 and part[0] == "0"), None)
+        if based is None or leading_zero_reading(value) is not None:
+            if len(parts) == 1 and address.packed[0]:  # 2**24 or more
+                return f"{address} written as one number (its 32 bits)", address
+            return None
+        base = "octal"
+    return (
+        f"{address} written with a number in {base} ({based}), as inet_aton reads it, which not every program reads",
+        (address),
+    )
 
 
 # An IPv4 address in inet_aton's shorthand a.b (127.1, 10.53: a.0.0.b, ping and the C library read it so); a.b.c is
@@ -2169,9 +2234,10 @@ def ipv4_shorthand(value: str) -> ipaddress.IPv4Address | None:
 def _shorthand_or_localhost(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
     """:func:`_not_an_address` of an address's shorthand (``127.1``: :func:`ipv4_shorthand`) or of ``localhost``
     (in any case), told what it is, the address meant offered unless ``refuses`` refuses it; None for another text."""
-    plain = ipv4_shorthand(value)
-    if plain is not None:
-        what = "is " + SHORTHAND_WORDS.format(plain=plain)
+    form = inet_aton_form(value)
+    plain: ipaddress.IPv4Address
+    if form is not None:
+        what, plain = f"is {form[0]}", form[1]
     elif value.lower() == "localhost":
         what, plain = f"is {LOCALHOST_WORDS}", ipaddress.IPv4Address("127.0.0.1")
     else:
@@ -2423,7 +2489,7 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
         raise OfferRefusal(
             "has uppercase letters: write it in lowercase ('localhost')", "localhost", "has uppercase letters"
         )
-    if ipv4_shorthand(value) is not None:  # 127.1: an address, as curl and ssh read it, told as check_ip tells it
+    if inet_aton_form(value) is not None:  # 127.1, 0x7f.1: an address, as curl and ssh read it, as check_ip tells
         raise _refused(_shorthand_or_localhost(value, refuses) or "")
     if "@" in value:
         raise ValueError("holds '@': give the host alone (a user or a password does not go here)")

@@ -140,7 +140,11 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
         ("224.0.0.1/4", "it holds a prefix length (/4), a network's, and '224.0.0.1' is a multicast address"),
         # a leading zero, as pic:dns.resolver tells it (127.0.0.01 was told: leading zeros are not permitted)
         ("127.0.0.01", "it has a leading zero in a number (01), which some programs read as octal: give 127.0.0.1"),
-        ("010.0.0.53", "it has a leading zero in a number (010), which some programs read as octal: give 10.0.0.53"),
+        (
+            "010.0.0.53",
+            "it has a leading zero in a number (010), which some programs read as octal (as 8.0.0.53): give 10.0.0.53",
+        ),
+        ("0177.0.0.1", "which some programs read as octal (as 127.0.0.1): give 177.0.0.1"),
     ],
 )
 def test_a_resolver_that_is_no_name_is_told_what_is_wrong_with_it_not_to_give_an_address_for_a_name(
@@ -185,6 +189,10 @@ def test_a_resolver_with_a_port_or_brackets_is_offered_only_what_is_then_taken(
     [
         ("127.1", "is the shorthand of 127.0.0.1 (a.b, read as a.0.0.b by inet_aton), which not every program reads"),
         ("localhost", "is a name, this machine's (RFC 6761 §6.3), not an address"),
+        # inet_aton's other forms (0x7f.1 was told "not its name", 2130706433 "expected 4 octets")
+        ("0x7f.1", "is 127.0.0.1 written with a number in hexadecimal (0x7f), as inet_aton reads it"),
+        ("0177.0.1", "is 127.0.0.1 written with a number in octal (0177), as inet_aton reads it"),
+        ("2130706433", "is 127.0.0.1 written as one number (its 32 bits)"),
     ],
 )
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)

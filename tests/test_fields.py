@@ -1791,10 +1791,14 @@ def test_a_php_setting_s_key_with_a_control_character_is_named_escaped(tmp_path:
         ("10.0.0.11:22", "holds a port (:22): give the address alone", "10.0.0.11"),
         ("[fd00::11]:2222", "holds a port (:2222): give the address alone", "fd00::11"),
         ("[fd00::11]", "is in square brackets: give the address alone", "fd00::11"),
-        ("10.0.0.011", "has a leading zero in a number (011), which some programs read as octal: write", "10.0.0.11"),
+        (
+            "10.0.0.011",
+            "has a leading zero in a number (011), which some programs read as octal (as 10.0.0.9): write",
+            "10.0.0.11",
+        ),
         (
             "192.168.001.010",
-            "has a leading zero in a number (001), which some programs read as octal: write",
+            "has a leading zero in a number (001), which some programs read as octal (as 192.168.1.8): write",
             "192.168.1.10",
         ),
     ],

@@ -523,6 +523,71 @@ def test_an_address_s_shorthand_as_a_host_is_told_what_it_is(
     _offers_are_taken(tmp_path, HOST_PORT_SETTINGS[setting], value, port=True)
 
 
+# An address in the other forms the C library's inet_aton reads (man inet_aton(3): hexadecimal, octal, one number)
+INET_ATON_FORMS = [
+    ("0x7f.1", "is 127.0.0.1 written with a number in hexadecimal (0x7f), as inet_aton reads it"),
+    ("0xa.11", "is 10.0.0.11 written with a number in hexadecimal (0xa), as inet_aton reads it"),
+    ("0177.0.1", "is 127.0.0.1 written with a number in octal (0177), as inet_aton reads it"),
+    ("0377.0.0.1", "is 255.0.0.1 written with a number in octal (0377), as inet_aton reads it"),
+    ("012.11", "is 10.0.0.11 written with a number in octal (012), as inet_aton reads it"),
+]
+
+
+@pytest.mark.parametrize(("value", "told"), INET_ATON_FORMS)
+@pytest.mark.parametrize("setting", ["resolver", "listen", "private address", "public address", "smtp host"])
+def test_an_address_in_another_form_inet_aton_reads_is_told_what_it_is(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """pic:dns.resolver: 0x7f.1 (hexadecimal) and 0377.0.0.1 (octal, no address read in decimal) were told they are
+    no IPv4 or IPv6 address, a host "ends with an all-numeric label", where 127.1 is told the shorthand it is: ping,
+    curl and wget read them with the C library's inet_aton as an address, which each is told, the address offered
+    where the setting takes it (and taken then), else why not."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = SETTINGS[setting]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
+    assert said and told in said[0] and "is not an IPv4 or IPv6 address" not in said[0], said
+    _offers_are_taken(tmp_path, SETTINGS[setting], value)
+
+
+@pytest.mark.parametrize(("value", "told"), INET_ATON_FORMS[1:3])
+@pytest.mark.parametrize("setting", ["host relay", "db proxy", "sftp repository"])
+def test_an_address_in_another_form_inet_aton_reads_as_a_host_is_told_what_it_is(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """pic:smtp.host_relay: 0x7f.1:25 was told its host "ends with an all-numeric label" (and not shown, as a secret
+    might be): told the address it is, as 127.1:25 is, the value with the address offered where it is taken."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=f"{value}:25"))
+    assert said and told in said[0] and "all-numeric label" not in said[0], said
+    _offers_are_taken(tmp_path, HOST_PORT_SETTINGS[setting], f"{value}:25", port=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        # read as octal, the address is another: said, the decimal reading offered as before
+        ("0177.0.0.1", "(0177), which some programs read as octal (as 127.0.0.1): write '177.0.0.1'"),
+        ("010.0.0.53", "(010), which some programs read as octal (as 8.0.0.53): write '10.0.0.53'"),
+        # the same address either way, or no octal number (09): nothing more to say
+        ("10.0.0.01", "(01), which some programs read as octal: write '10.0.0.1'"),
+        ("10.0.0.09", "(09), which some programs read as octal: write '10.0.0.9'"),
+    ],
+)
+def test_a_leading_zero_says_what_octal_makes_of_the_address(tmp_path: Path, value: str, told: str) -> None:
+    """pic:dns.resolver: 0177.0.0.1 was offered 177.0.0.1, a public address, with no word of 127.0.0.1, the loopback
+    address ping and curl reach with it (octal 0177 is 127): the address the octal reading makes is said when it is
+    another than the decimal one."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = SETTINGS["resolver"]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
+    assert said and f"has a leading zero in a number {told}" in said[0], said
+    _offers_are_taken(tmp_path, SETTINGS["resolver"], value)
+
+
 def test_a_resolver_s_zone_id_written_as_a_url_writes_it_is_told_so(tmp_path: Path) -> None:
     """pic:dns.resolver: fe80::53%25eth0 (RFC 6874's %25, a URL's) was taken, its zone read as the interface 25eth0,
     which no machine has: the zone id is offered as written outside a URL, as --resolver tells it."""

@@ -24,10 +24,10 @@ from pic.secrettext import interface_name
 from pic.settings import STACK_NAME, DnsSpec, is_ip
 from pic.validators import (
     LOCALHOST_WORDS,
-    SHORTHAND_WORDS,
     UNNAMED_ZONE_WORDS,
     embedded_ipv4,
-    ipv4_shorthand,
+    inet_aton_form,
+    leading_zero_reading,
     resolver_zone_refusal,
 )
 from pic.yamlsrc import file_kind
@@ -155,32 +155,25 @@ def _address_with_more(text: str) -> str | None:
 
 def _leading_zero(text: str) -> str | None:
     """What is said of an IPv4 address with a leading zero in a number (``127.0.0.01``), as pic:dns.resolver tells
-    it: the address read without it to give when it is taken, else why not; None for another text."""
-    parts = text.split(".")
-    if (
-        len(parts) != 4
-        or not all(p.isascii() and p.isdigit() for p in parts)
-        or not any(len(p) > 1 and p.startswith("0") for p in parts)
-    ):
+    it (:func:`pic.validators.leading_zero_reading`): the address read without it to give when it is taken, else
+    why not; None for another text."""
+    zero = leading_zero_reading(text)
+    if zero is None:
         return None
-    plain = ".".join(str(int(p)) for p in parts)
-    if not is_ip(plain):
-        return None
-    zero = next(p for p in parts if len(p) > 1 and p.startswith("0"))
-    what = f"it has a leading zero in a number ({zero}), which some programs read as octal"
+    what, plain = f"it {zero[0]}", str(zero[1])
     refused = _refused(plain)
     return f"{what}, and {refused}" if refused else f"{what}: give {plain}"
 
 
 def _shorthand_or_localhost(text: str) -> str | None:
-    """What is said of an address's shorthand (``127.1``) or ``localhost``, as pic:dns.resolver tells them
-    (:func:`pic.validators.ipv4_shorthand`): the address meant to give when it is taken, else why not; None for
-    another text."""
-    plain = ipv4_shorthand(text)
-    if plain is None and text.lower() != "localhost":
+    """What is said of an address in another form inet_aton reads (``127.1``, ``0x7f.1``) or ``localhost``, as
+    pic:dns.resolver tells them (:func:`pic.validators.inet_aton_form`): the address meant to give when it is taken,
+    else why not; None for another text."""
+    form = inet_aton_form(text)
+    if form is None and text.lower() != "localhost":
         return None
-    address = str(plain or "127.0.0.1")
-    what = SHORTHAND_WORDS.format(plain=plain) if plain is not None else LOCALHOST_WORDS
+    address = str(form[1]) if form is not None else "127.0.0.1"
+    what = form[0] if form is not None else LOCALHOST_WORDS
     refused = _refused(address)
     return f"it is {what}, and {refused}" if refused else f"it is {what}: give {address}"
 
