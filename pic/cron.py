@@ -1197,11 +1197,13 @@ _WRAPPERS = {
     "env": _Wrapper(
         flags="i0v",
         values="uC",
-        long_flags=("--ignore-environment", "--null", "--debug"),
+        long_flags=("--ignore-environment", "--null", "--debug", "--list-signal-handling"),
         long_values=("--unset", "--chdir"),
         stops="S",
         long_stops=("--split-string",),
         assignments=True,
+        # coreutils 8.31's signal options (bullseye's env has them): --block-signal[=SIG] and the like
+        long_optional=("--block-signal", "--default-signal", "--ignore-signal"),
     ),
     "nice": _Wrapper(values="n", long_values=("--adjustment",), numbers=True),
     "nohup": _Wrapper(),
@@ -1693,9 +1695,10 @@ def _type_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -
 
 
 def _no_options(words: list[str | None], tokens: tuple[shsyntax.Token, ...]) -> list[tuple[int, str]]:
-    """Where ``exec`` or ``local`` (``words[0]``) is given an option, which dash's have none of, ``--`` included:
-    ``exec -a NAME`` runs a program named ``-a`` (not found, exit 127: the job ends there), ``local -r x`` stops
-    the whole job (local: bad variable name); ``local -`` (the shell's options saved) taken."""
+    """Where ``exec``, ``eval`` or ``local`` (``words[0]``) is given an option, which dash's have none of, ``--``
+    included: ``exec -a NAME`` runs a program named ``-a`` (not found, exit 127: the job ends there), ``eval --
+    'CMD'`` a command named ``--`` (not found), ``local -r x`` stops the whole job (local: bad variable name);
+    ``local -`` (the shell's options saved) taken."""
     word = words[1] if len(words) > 1 else None
     if word is None or not word.startswith("-") or (word == "-" and words[0] == "local"):
         return []
@@ -1707,6 +1710,7 @@ _OPTION_READERS: dict[str, Callable[[list[str | None], tuple[shsyntax.Token, ...
     "set": _set_options,
     "kill": _kill_usage,
     "exec": _no_options,
+    "eval": _no_options,
     "local": _no_options,
     "type": _type_options,
 }
@@ -1752,6 +1756,9 @@ _ARGUMENT_WORDS = {
     "exec": "exec {option} (an option of bash's exec), which the exec of dash, the containers' sh, has none of: it "
     "runs a program named {option}, which no image has, and the job ends there (not found, exit 127); write exec "
     "PROGRAM, or the program alone",
+    "eval": "eval {option} (an option of bash's eval), which the eval of dash, the containers' sh, has none of: it "
+    "runs a command named {option}, which no image has (not found, exit 127), never the command given; write eval "
+    "'COMMAND', or the command alone",
     "local": "local {option} (an option of bash's local), which the local of dash, the containers' sh, has none of: "
     "it stops the whole job there (local: bad variable name, exit 2); write local NAME=VALUE",
     "set": "set {option} (an option of bash's set), which dash, the containers' sh, has not: it stops the whole job "

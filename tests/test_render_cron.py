@@ -1826,6 +1826,9 @@ WRAPPED = [
     ("xargs time php wp-cron.php", "time", 7, "after xargs"),
     ("xargs -0 -n 1 -P 2 -d , time php wp-cron.php", "time", 25, "after xargs"),
     ("xargs -l -e --eof time php wp-cron.php", "time", 19, "after xargs"),
+    # env's signal options (coreutils 8.31 on), their value optional and glued (--block-signal=INT), and its list
+    ("env --block-signal=INT time php wp-cron.php", "time", 24, "after env"),
+    ("env --ignore-signal --default-signal=TERM --list-signal-handling let n=1", "let", 66, "after env"),
 ]
 
 
@@ -1911,6 +1914,7 @@ def test_a_builtin_of_bash_s_called_before_a_function_of_its_name_is_refused(tmp
         ("xargs -0 -r -t echo time; xargs -i -I let echo time; xargs --replace -e echo time", ""),
         ("xargs -L 1 -s 100 echo time", "time\n"),
         ("xargs -n1 -- echo time", "time\n"),
+        ("env --block-signal echo time", "time\n"),  # the value optional: the next word is the command
         # --max-lines takes its value glued alone (--max-lines=1), as -l: the next word is the command
         ("xargs --max-lines echo time", "time\n"),
         ("xargs --max-lines echo cd", "cd\n"),
@@ -2139,6 +2143,9 @@ def test_printf_given_dash_s_directives_is_taken(command: str) -> None:
         ("exec -- php worker.php", "exec --", 6, "exec -- echo ran"),
         ("run() { local -r dir=../data; php a.php $dir; }; run", "local -r", 15, "f() { local -r x=1; }; f; echo ran"),
         ("run() { local -- d=../data; php a.php $d; }; run", "local --", 15, "f() { local -- x=1; }; f; echo ran"),
+        # dash's eval reads no option either: it runs a command named -- (not found), never the script
+        ("eval -- 'php a.php'", "eval --", 6, "eval -- 'echo ran'"),
+        ('eval -- "$(cat ../priv/job)"', "eval --", 6, 'eval -- "$(echo echo ran)"'),
     ],
 )
 def test_exec_or_local_given_an_option_is_refused(tmp_path: Path, command: str, what: str, at: int, probe: str) -> None:
