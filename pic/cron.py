@@ -1347,11 +1347,19 @@ def _builtin_run(builtin: str, runner: str, at: int) -> str:
     """What :func:`check_command` says of ``builtin``, one of :data:`_DASH_BUILTINS`, run at character ``at`` (from
     0) by ``runner``, one of :data:`_WRAPPERS` that runs a program alone."""
     status = _WRAPPERS[runner.rpartition("/")[2]].missing
+    if builtin == ".":  # a program named '.' is found as each folder of the PATH, none of which runs (execvp)
+        status = 69 if status == 69 else 126
+        found = f"it finds as a folder of the PATH and cannot run (permission denied, exit {status}),"
+        instead = "write . FILE alone, as the shell's command (a program could change nothing of the job's shell)"
+    else:
+        found = f"the runtime images do not have: the command is not found (exit {status})"
+        instead = (
+            f"write {builtin} alone, as the shell's command (a program could change nothing of the job's shell: its "
+            "directory, its variables)"
+        )
     return (
         f"holds at character {at + 1} {builtin} (a builtin of dash's, the containers' sh) after {runner}, which runs "
-        f"a program of that name, which the runtime images do not have: the command is not found (exit {status}) "
-        f"and {_WITHOUT_IT[runner == 'exec']}; write {builtin} alone, as the shell's command (a program could change "
-        "nothing of the job's shell: its directory, its variables)"
+        f"a program of that name, which {found} and {_WITHOUT_IT[runner == 'exec']}; {instead}"
     )
 
 
@@ -1375,7 +1383,7 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
             at = command.words[i].at
             runner = (words[chain[k - 1]] or "") if k else ""
             # dash's exec runs a program alone too (exec cd /tmp: exec: cd: not found); command runs a builtin
-            if runner and written in _DASH_BUILTINS and runner != "command":
+            if runner and (written in _DASH_BUILTINS or written == ".") and runner != "command":
                 found.append((at, _builtin_run(written, runner, at)))
                 break
             if name not in _ABSENT_PROGRAMS:
@@ -1414,7 +1422,7 @@ def _system_name(word: str) -> str | None:
 # dash's builtins that are no program of the runtime images (debootstrap's minbase and the images' packages: coreutils
 # has echo, printf, test, [, true, false, pwd, sleep, kill is procps'), run by name by a command that runs a program
 # (env cd /tmp: env: 'cd': No such file or directory, exit 127). Not ".", which a program finds as a folder of the
-# PATH (env .: Permission denied, exit 126).
+# PATH (env .: Permission denied, exit 126): :func:`_builtin_run` tells it apart.
 _DASH_BUILTINS = frozenset(
     (
         ":", "alias", "bg", "break", "cd", "command", "continue", "eval", "exec", "exit", "export", "fg",

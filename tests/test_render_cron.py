@@ -2791,6 +2791,33 @@ def test_a_builtin_of_dash_s_run_as_a_program_is_refused(tmp_path: Path, command
     assert ("the job goes on without it" if goes_on else "the job ends there") in line, (after, line)
 
 
+@pytest.mark.parametrize(
+    ("command", "at"),
+    [
+        ("env . ../priv/env && php a.php", 5),
+        ("nice -n 5 . ../priv/env", 11),
+        ("flock ../run/lock . ../priv/env", 19),
+        ("exec . ../priv/env", 6),
+    ],
+)
+def test_dash_s_dot_run_as_a_program_is_refused(tmp_path: Path, command: str, at: int) -> None:
+    """env . ../priv/env was taken: env runs a program named '.', which it finds as a folder of the PATH and cannot
+    run (Permission denied, exit 126; flock's 69), the file never read: refused at the dot, with the status."""
+    ran = _dash_with_runners(tmp_path, command.replace("../run/", "").replace("../priv/env", "/dev/null"))
+    assert ran.returncode in (126, 69) and "Permission denied" in ran.stderr, ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} . (a builtin of dash's, the containers' sh) after" in line, line
+    assert f"(permission denied, exit {ran.returncode})" in line and "write . FILE alone" in line, line
+
+
+def test_dot_run_by_command_is_taken() -> None:
+    """command runs dash's builtins: command . FILE reads the file."""
+    command = "command . /dev/null && echo ran"
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    _dash_reads_and_pic_takes(command)
+
+
 def test_select_is_refused_as_bash_s_loop(tmp_path: Path) -> None:
     """select was refused with the general words of a syntax error (the do going with nothing open); it is named as
     bash's, with for to write."""
