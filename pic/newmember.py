@@ -42,7 +42,7 @@ from pic.registry import (
     validate_member,
 )
 from pic.settings import Settings, display_path, load_settings
-from pic.validators import SLUG_WORDS, is_slug, slug_of_name_meant
+from pic.validators import SLUG_WORDS, is_slug, slug_form_length, slug_of_name_meant
 from pic.yamlsrc import MAX_FILE_BYTES, file_kind, parse_yaml
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/member.schema.json"
@@ -871,8 +871,9 @@ def _slug_problems(slug: str, refused_meant: Callable[[str], str | None] | None 
     shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
     meant = slug_of_name_meant(slug)  # Velo_Cite, velo-cite.yaml
     why = refused_meant(meant) if meant is not None and refused_meant is not None else None
+    length = slug_form_length(slug) if meant is None else None
     hint = (
-        ""
+        ("" if length is None else f"; {length}")
         if meant is None
         else f"; {meant!r}, the slug in its form, is refused too: {why}"
         if why

@@ -64,6 +64,7 @@ from pic.validators import (
     is_slug,
     public_name_problem,
     short_repr,
+    slug_form_length,
     slug_meant,
 )
 from pic.yamlsrc import (
@@ -860,7 +861,8 @@ def _read_member(path: Path | str, shown_dir: str) -> tuple[Document | None, lis
     problems: list[Problem] = []
     if not is_slug(slug):
         meant = slug_meant(slug)
-        hint = f"; did you mean {meant}.yaml?" if meant is not None else ""
+        length = slug_form_length(slug) if meant is None else None
+        hint = f"; did you mean {meant}.yaml?" if meant is not None else f"; {length}" if length else ""
         if meant is not None and os.path.lexists(os.path.join(os.path.dirname(path), f"{meant}.yaml")):
             # renamed so, it would replace that member's file (Vélo-Cité.yaml beside velo-cite.yaml)
             hint = (

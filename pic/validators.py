@@ -117,6 +117,25 @@ def slug_meant(value: str) -> str | None:
     return folded if is_slug(folded) else whole.meant(folded)
 
 
+_SLUG_CHARACTERS = re.compile("[a-z][a-z0-9-]*[a-z0-9]")
+
+
+def slug_form_length(value: str) -> str | None:
+    """Why ``value``, no slug, is none in the form :func:`slug_meant` reads it in (lowercase, ``_`` or a blank for
+    ``-``, its Latin letters in ASCII: :func:`in_ascii_letters`) when that form breaks the slug's length alone:
+    ``'strasse-des-velos-de-rhone-lyon-ss', its form in ASCII letters, is 34 characters long (at most 32)`` for
+    ``Straße-des-Vélos-de-Rhône-Lyon-ß`` (32 characters as written: the rule seemed kept). None otherwise (a form
+    that is a slug is offered by :func:`slug_meant`; one of other characters, or with a hyphen or digit where none
+    goes, is told by the rule)."""
+    if len(value) > 200:
+        return None
+    form = in_ascii_letters(value).strip().lower().replace("_", "-").replace(" ", "-")
+    if is_slug(form) or _SLUG_CHARACTERS.fullmatch(form) is None or 3 <= len(form) <= 32:
+        return None
+    bound = "at most 32" if len(form) > 32 else "at least 3"
+    return f"{form!r}, its form in ASCII letters, is {len(form)} characters long ({bound})"
+
+
 def slug_of_name_meant(value: str) -> str | None:
     """The slug ``value`` stands for when it is none: itself, or the name of its member file (``velo-cite.yaml``,
     ``members/VELO-CITE.yml``: the last part of a path, its ``.yaml`` or ``.yml`` in any case left out), written as a

@@ -3297,6 +3297,18 @@ def test_a_member_file_named_with_accents_is_told_its_slug(tmp_path: Path, stem:
     assert f"; did you mean {meant}.yaml?" in done.stderr, done.stderr
 
 
+def test_a_member_file_named_too_long_in_ascii_letters_is_told_its_length(tmp_path: Path) -> None:
+    """Straße-des-Vélos-de-Rhône-Lyon-ß.yaml, 32 characters before .yaml, was told only the slug's rule (3 to 32
+    characters): the name in ASCII letters, 34 characters, is told with its length."""
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "Straße-des-Vélos-de-Rhône-Lyon-ß.yaml").write_text(BASE.read_text(encoding="utf-8"), encoding="utf-8")
+    done = check(members)
+    assert done.returncode == 1, done.stdout + done.stderr
+    told = "'strasse-des-velos-de-rhone-lyon-ss', its form in ASCII letters, is 34 characters long (at most 32)"
+    assert told in done.stderr and "did you mean" not in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize(("stem", "meant"), [("Vélo-Cité", "velo-cite"), ("VELO_CITE", "velo-cite")])
 def test_a_member_file_whose_slug_is_another_members_is_told_so(tmp_path: Path, stem: str, meant: str) -> None:
     """Vélo-Cité.yaml beside velo-cite.yaml was offered 'did you mean velo-cite.yaml?', a rename onto another

@@ -557,6 +557,24 @@ def test_every_latin_letter_of_latin_1_and_extended_a_is_written_in_ascii() -> N
     assert all(in_ascii_letters(letter).islower() for letter in letters if letter.islower())
 
 
+@pytest.mark.parametrize(
+    ("slug", "said"),
+    [
+        # 32 characters as written, 34 in ASCII letters (ß is ss): the rule's 32 seemed kept
+        ("Straße-des-Vélos-de-Rhône-Lyon-ß", "'strasse-des-velos-de-rhone-lyon-ss', its form in ASCII letters, is 34"),
+        ("Ça", "'ca', its form in ASCII letters, is 2 characters long (at least 3)"),
+        ("Amis_Du_Rhône_Et_De_La_Saône_1901", "its form in ASCII letters, is 33 characters long (at most 32)"),
+    ],
+)
+def test_new_tells_the_length_of_the_slug_in_its_form(tmp_path: Path, slug: str, said: str) -> None:
+    """pic new Straße-des-Vélos-de-Rhône-Lyon-ß was told only the rule (3 to 32 characters), which the slug as written
+    keeps: its form in ASCII letters, the one a slug would be, is too long; told so with its length, nothing offered."""
+    with pytest.raises(PicError) as refused:
+        new(tmp_path / "members", slug)
+    [shown] = [str(p) for p in refused.value.problems]
+    assert said in shown and "did you mean" not in shown, shown
+
+
 @pytest.mark.parametrize("slug", ["1-velo", "1-vélo", "vélo-", "вело-сити", "vélo\u202e-cité"])
 def test_new_offers_no_slug_that_is_none(tmp_path: Path, slug: str) -> None:
     """Nothing is offered where no slug is meant: a digit first, a hyphen last, letters of another script (no

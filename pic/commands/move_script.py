@@ -20,7 +20,7 @@ from pic.check import check
 from pic.commands import about
 from pic.errors import PicError, Problem, show_value
 from pic.settings import display_path
-from pic.validators import SLUG_WORDS, is_slug, slug_of_name_meant
+from pic.validators import SLUG_WORDS, is_slug, slug_form_length, slug_of_name_meant
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -58,8 +58,9 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         # Velo_Cite), which difflib sees as unlike
         meant = slug_of_name_meant(args.slug)
         close = [meant] if meant in slugs else difflib.get_close_matches(args.slug, slugs, n=1)
+        length = slug_form_length(args.slug)
         why = f"{show_value(args.slug)} is not a valid slug: {SLUG_WORDS}" + (
-            f"; did you mean {close[0]!r}?" if close else ""
+            f"; did you mean {close[0]!r}?" if close else f"; {length}" if length else ""
         )
         raise PicError([Problem("<command line>", None, "slug", why)])
     if member is None:
