@@ -169,8 +169,21 @@ class _Parser(argparse.ArgumentParser):
         whose value argparse takes for the command, is said so; a command misspelt with the one meant."""
         if " invalid choice: " in message:
             self._bad_command(message)
-        if message == "argument --against: expected one argument" and (rev := self._value_after("--against")):
-            super().error(f"argument --against: {arguments.dash_revision(rev)}")  # --against -h: git's own rule
+        if message == "argument --against: expected one argument":
+            rev = self._value_after("--against")
+            if rev is None:  # --against last: the revision left out
+                super().error(
+                    "argument --against: expected a revision after it: give a commit, a branch or a tag, e.g. "
+                    "--against HEAD~1 (the commit before the last)"
+                )
+            said = arguments.dash_revision(rev)  # --against -h: git's own rule
+            option = rev.split("=", 1)[0]
+            if self._is_option(option):  # --against --format json: the revision left out, the next option read
+                said += (
+                    f"; {option!r} is an option of {self.prog}: the revision goes right after --against "
+                    f"(--against HEAD~1 {option} ...)"
+                )
+            super().error(f"argument --against: {said}")
         prefix = "the following arguments are required: "
         if message.startswith(prefix) and self._args is not None:
             missing = message[len(prefix) :].split(", ")

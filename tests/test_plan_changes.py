@@ -1937,6 +1937,25 @@ def test_against_a_revision_starting_with_a_dash_is_told_none_is(two_hosts: Path
         assert "--against HEAD~1" in proc.stderr, (args, proc.stderr)
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # the revision left out: the next option read as it (pic plan --against --format json)
+        (["--against", "--format", "json"], "'--format' is an option of pic plan: the revision goes right after"),
+        (["--against", "--stack=dev"], "'--stack' is an option of pic plan: the revision goes right after"),
+        (["--stack", "dev", "--against"], "expected a revision after it: give a commit, a branch or a tag"),
+    ],
+)
+def test_against_without_its_revision_is_told_so(two_hosts: Path, args: list[str], said: str) -> None:
+    """pic plan --against --format json was told that '--format' starts with '-', as no revision does, and a bare
+    --against at the end "expected one argument": the revision was left out, which is said, with where it goes."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", *args], cwd=two_hosts, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2 and said in proc.stderr and "--against HEAD~1" in proc.stderr, proc.stderr
+    assert "expected one argument" not in proc.stderr, proc.stderr
+
+
 def test_against_a_reflog_entry_a_fresh_reflog_lacks_is_told_in_the_projects_words(two_hosts: Path) -> None:
     """HEAD@{1} where the reflog holds one entry (a fresh clone's, or a first commit's) was told in git's words
     ('log for 'HEAD' only has 1 entries'), and HEAD@{-1} as git's 'Needed a single revision' or not at all: each
