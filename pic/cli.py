@@ -23,6 +23,7 @@ import io
 import itertools
 import json
 import os
+import re
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -55,6 +56,10 @@ EXIT_OUTPUT = 74
 # The status of a command killed by SIGPIPE in a shell (128 + 13), which a pipeline reports as such.
 EXIT_BROKEN_PIPE = 141
 EXIT_INTERRUPTED = 130  # Ctrl-C: the shell's status for a command ended by SIGINT (128 + 2)
+
+
+# argparse's words for an option given without its value (the option last, or a word starting with '-' after it)
+_EXPECTED_ONE = re.compile(r"argument (?P<option>[^:]+): expected one argument")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -184,6 +189,8 @@ class _Parser(argparse.ArgumentParser):
                     f"(--against HEAD~1 {option} ...)"
                 )
             super().error(f"argument --against: {said}")
+        if (expected := _EXPECTED_ONE.fullmatch(message)) is not None:
+            self._value_missing(expected["option"])
         prefix = "the following arguments are required: "
         if message.startswith(prefix) and self._args is not None:
             missing = message[len(prefix) :].split(", ")
@@ -196,6 +203,40 @@ class _Parser(argparse.ArgumentParser):
                         f"{self._NAMES[action.dest]}"
                     )
         super().error(message)
+
+    def _value_missing(self, shown: str) -> None:
+        """The error of an option said to expect one argument (argparse's words), ``shown`` as argparse names it:
+        its value left out (the option last, ``--stack``), another option of the command read in its place
+        (``--stack --members m``), or a value starting with '-', which argparse reads as an option (``--stack -x``),
+        to be written after '=' (``--stack=-x``). Returns for an option it does not find."""
+        action = next((a for a in self._actions if "/".join(a.option_strings) == shown), None)
+        if action is None or not action.option_strings:
+            return
+        option = action.option_strings[-1]
+        metavar = action.metavar if isinstance(action.metavar, str) else action.dest.upper()
+        args = self._args or []
+        end = args.index("--") if "--" in args else len(args)
+        # the first time the option is given without its value: last, or before a word starting with '-'
+        word = next(
+            (
+                args[i + 1] if i + 1 < end else None
+                for i in range(end)
+                if args[i] in action.option_strings and (i + 1 >= end or args[i + 1].startswith("-"))
+            ),
+            None,
+        )
+        if word is None:
+            super().error(f"argument {shown}: its value is missing: give it right after {option} ({option} {metavar})")
+        name = word.split("=", 1)[0]
+        if self._is_option(name):
+            super().error(
+                f"argument {shown}: its value is missing: {name!r}, read in its place, is an option of {self.prog}: "
+                f"give the value right after {option} ({option} {metavar} {name} ...)"
+            )
+        super().error(
+            f"argument {shown}: {word!r} starts with '-', which is read as an option, not a value: write "
+            f"{option}={word} if it is the value"
+        )
 
     def _value_after(self, option: str) -> str | None:
         """The word after ``option`` on the command line when it starts with ``-`` (argparse read it as an option,

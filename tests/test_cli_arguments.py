@@ -496,6 +496,24 @@ def test_an_option_written_with_equals_dashes_has_the_value_dashes(
     assert value in ("--", Path("--"), ["--"], [Path("--")]), (option, value)
 
 
+@pytest.mark.parametrize(
+    ("command", "option"), [(c, o) for c, o in _single_value_options() if o != "--against"]  # --against: its own words
+)
+def test_an_option_without_its_value_is_told_so(capsys: pytest.CaptureFixture[str], command: str, option: str) -> None:
+    """pic check --stack (last), --stack --members m (the value left out) and --stack -x were each told "expected one
+    argument", nothing of what was read nor where the value goes: the value is said missing, an option of the command
+    read in its place named, and a value starting with '-' told to be written after '='."""
+    argv = [*command.split(), *next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])]
+    other = "--help" if option != "--help" else "--version"
+    for tail, said in (
+        ([option], f"its value is missing: give it right after {option} ({option} "),
+        ([option, other], f"its value is missing: {other!r}, read in its place, is an option of pic {command}"),
+        ([option, "--zzz"], f"'--zzz' starts with '-', which is read as an option, not a value: write {option}=--zzz"),
+    ):
+        err = usage_error(capsys, [*argv, *tail])
+        assert f"argument {option}: {said}" in err and "expected one argument" not in err, (tail, err)
+
+
 def test_dashes_after_an_option_still_end_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     usage_error(capsys, ["check", "--members", "--", "m"])
     assert _parser().parse_args(["new", "--name", "X", "--email", "x@y.org", "--", "x-y-z"]).slug == "x-y-z"
