@@ -52,7 +52,7 @@ from pic.registry import (
 )  # the member files' walk: every optional field of an entry
 from pic.settings import RuntimeKey, display_in, display_path
 from pic.validators import SLUG_PATTERN, Email, FreeText, NameOf, Whole, refused_character
-from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, shown_loc
+from pic.yamlsrc import Document, decode_yaml, format_loc, parse_yaml, read_regular_file, shown_loc
 
 DEFAULT_FILE = "notices.yaml"
 HEADER = (
@@ -215,10 +215,10 @@ def _read(path: Path, file: str) -> str:
     raw, unreadable = read_regular_file(path, file, MAX_RECORD_BYTES, follow_links=True)
     if raw is None:
         raise PicError(unreadable)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PicError([Problem(file, None, "", "is not UTF-8 text: it is no record of pic notify")]) from None
+    text, problems = decode_yaml(raw, file, _KEYS)
+    if text is None:
+        raise PicError(problems)
+    return text
 
 
 NoticeState = Literal["warning", "eol", "stopped"]  # pic notify's states of a runtime (pic.eol, "stopped": refused)

@@ -1355,17 +1355,24 @@ def read_yaml(
     data, problems = read_regular_file(path, file, follow_links=follow_links)
     if data is None:
         return None, problems
+    text, problems = decode_yaml(data, file, keys)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, file, keys, comments=comments, key_root=key_root, numbers=numbers)
+
+
+def decode_yaml(data: bytes, file: str, keys: frozenset[str] = frozenset()) -> tuple[str | None, list[Problem]]:
+    """The text of a YAML file's bytes ``data``, or None and why it is refused: the UTF-16 or UTF-32 it is written
+    in (YAML 1.2 §5.2), else each run of bytes that is not UTF-8, by its line, column and field (``keys`` as
+    :func:`parse_yaml` takes them), as a member file's are named."""
     encoding = _other_encoding(data)
     if encoding is not None:  # not read as UTF-8: every other byte a NUL, each one reported
         return None, [Problem(file, 1, "", f"is encoded in {encoding}: save the file as UTF-8")]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
         text, undecodable = _decode_replacing(data)
-        return parse_yaml(
-            text, file, keys, undecodable=undecodable, comments=comments, key_root=key_root, numbers=numbers
-        )
-    return parse_yaml(text, file, keys, comments=comments, key_root=key_root, numbers=numbers)
+        return None, parse_yaml(text, file, keys, undecodable=undecodable)[1]
 
 
 # How YAML 1.2 tells a stream's encoding from its first bytes (§5.2, "Character Encodings"), UTF-8 apart:

@@ -567,6 +567,32 @@ def test_a_record_that_is_no_file_is_named_never_waited_on(
         assert "--record" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        # a note typed in a Latin-1 editor: the line and column of the byte, as a member file's are named
+        (
+            b"sent:\n  - {date: 2026-11-20, member: velo-cite, runtime: '8.2', to: a@b.org, state: warning,"
+            b' note: "appel\xe9e"}\n',
+            "notices.yaml:2 sent[0].note: the line ",
+        ),
+        (b"# envoy\xe9s\nsent: []\n", 'notices.yaml:1 the line "# envoy'),
+        ("sent: []\n".encode("utf-16"), "notices.yaml:1 is encoded in UTF-16 (little-endian)"),
+    ],
+)
+def test_a_record_not_in_utf8_is_named_by_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, said: str
+) -> None:
+    """A record holding a byte that is not UTF-8 was told `is not UTF-8 text`, with no line, where a member file
+    and every other file pic reads name the line and column of the byte (or the encoding the file is in)."""
+    members, proj = registry(tmp_path), project_copy(tmp_path)
+    (proj / notices.DEFAULT_FILE).write_bytes(data)
+    assert main(["report", "--project", str(proj), "--members", str(members), "--on", "2026-12-01"]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err, err
+    assert "UTF-8" in err, err
+
+
 def test_no_smtp_settings_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     members, proj = registry(tmp_path), project_copy(tmp_path)
     assert notify(proj, members, ON) == 1
