@@ -2418,6 +2418,13 @@ def test_a_note_of_the_record_holding_a_secret_is_refused_at_its_line_without_sh
         ("Vélo Cité", "Le site de Vélo Cité"),
         ("Les\u00a0Amis du Rhône", "Le site des Amis du Rhône"),
         ("Le\u00a0Petit Théâtre", "Le site du Petit Théâtre"),
+        # a vowel of another language's alphabet is a vowel all the same: Turkish İ, Danish Ø and Å, Spanish Ó
+        ("İstanbul Kulübü", "Le site d'İstanbul Kulübü"),
+        ("Øresund Kor", "Le site d'Øresund Kor"),
+        ("Åbo Vänner", "Le site d'Åbo Vänner"),
+        ("Ósmosis Teatro", "Le site d'Ósmosis Teatro"),
+        ("Ìsola Bella", "Le site d'Ìsola Bella"),
+        ("Ūdens Draugi", "Le site d'Ūdens Draugi"),
     ],
 )
 def test_a_name_with_its_own_article_or_a_vowel_is_joined_to_de_as_french_writes_it(

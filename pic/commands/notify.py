@@ -47,6 +47,7 @@ import datetime as dt
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -327,8 +328,15 @@ def wrapped(text: str, indent: str = "") -> str:
     return "\n".join(out) + "\n"
 
 
-# The first letters French elides "de" before (d'Amicale, d'Écoute); h, mute or not, is left as written
-_ELIDED = frozenset("AÀÂÄÆEÉÈÊËIÎÏOÔÖŒUÙÛÜaàâäæeéèêëiîïoôöœuùûü")
+# The vowels French elides "de" before (d'Amicale, d'Écoute), read without their accents (NFD's base letter), so
+# that another language's (İstanbul, Åbo, Ósmosis) is one too; the vowels written as one letter NFD leaves whole
+# (Æ, Œ, Ø) beside them. h, mute or not, and y, a vowel or not, are left as written: the dictionary tells.
+_ELIDED = frozenset("AEIOUaeiouÆŒØæœø")
+
+
+def _elided_before(name: str) -> bool:
+    """True when French elides ``de`` before ``name``: it starts with a vowel, accented or not."""
+    return unicodedata.normalize("NFD", name[:1])[:1] in _ELIDED
 
 
 def de(name: str) -> str:
@@ -342,7 +350,7 @@ def de(name: str) -> str:
         return f"des {isolated(rest)}"
     if rest and first in ("Le", "le", "LE"):
         return f"du {isolated(rest)}"
-    if name[:1] in _ELIDED:
+    if _elided_before(name):
         return f"d'{isolated(name)}"
     return f"de {isolated(name)}"
 
