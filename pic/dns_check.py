@@ -44,7 +44,7 @@ import dns.rdatatype
 import dns.resolver
 
 from pic import names
-from pic.errors import PicError, Problem, Unreachable, shown_unless_secret
+from pic.errors import HIDDEN_VALUE, PicError, Problem, Unreachable, reads_as_secret, shown_unless_secret
 from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
@@ -338,7 +338,28 @@ def _record(
         name_at = where.get((*loc, "name"), at)
         return [Problem(file, name_at, shown_loc([*loc, "name"]), f"{shown_unless_secret(r['name'])} {why}")]
     rec = records.Record(r["name"], r["type"], r["value"])
+    secret = _secret_part(rec)
+    if secret is not None:  # shown in the findings otherwise (expected '...'): named, never shown
+        return [Problem(file, where.get((*loc, secret), at), shown_loc([*loc, secret]), _SECRET_IN_RECORD)]
     return Expected(rec.name, rec.type, records.kind(rec), rec.value)
+
+
+_SECRET_IN_RECORD = (
+    f"{HIDDEN_VALUE} reads as a password or another secret, which no record of `pulumi stack output "
+    "mail_dns_records --json` holds (a record is published for anyone to read): take the output again"
+)
+
+
+def _secret_part(rec: records.Record) -> str | None:
+    """``"name"`` or ``"value"`` when that part of an expected record reads as a secret as ``pic check`` reads one
+    (:func:`pic.errors.reads_as_secret`), else None. A DKIM key (the ``p=`` tag of a DKIM record, RFC 6376 §3.6.1)
+    is public, whatever its base64 looks like: it is read without it."""
+    if reads_as_secret(rec.name):
+        return "name"
+    value = rec.value
+    if records.kind(rec) == "DKIM":
+        value = ";".join("p=" if t.split("=", 1)[0].strip() == "p" else t for t in value.split(";"))
+    return "value" if reads_as_secret(value) else None
 
 
 def _wrong_parts(record: Mapping[str, object]) -> list[tuple[str, str]]:
