@@ -600,7 +600,7 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     record = args.record or args.project / notices.DEFAULT_FILE
-    if (why_not := notices.not_a_record(record, args.project, args.members)) is not None:
+    if (why_not := notices.not_a_record(record, args.project, args.members, args.disk_usage or ())) is not None:
         print(f"pic report: error: --record {display_path(record)} {why_not}", file=sys.stderr)
         return EXIT_USAGE
     if args.record is not None and not os.path.lexists(record):  # a record named, not there: a name mistyped?

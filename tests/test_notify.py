@@ -418,6 +418,43 @@ def _assert_record_refused(proj: Path, members: Path, path: Path, why: str, caps
     assert f"--record {path} {why}" in capsys.readouterr().err
 
 
+def test_a_record_that_is_a_disk_usage_file_is_refused_before_any_message(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--record disk-usage/web1.tsv (a host's file holding its header alone) was taken: the messages were sent and
+    `sent:` written into the host's measurement, after which pic report and pic status refused the file (exit 1);
+    a new record in disk-usage/ was read as a disk usage file too. The directory pic report and pic status read
+    (the project's disk-usage/, a --disk-usage of pic report), a file of it and another name of one are refused
+    (exit 2) before any message, in a dry run too, by pic report as well."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    usage = proj / "disk-usage"
+    usage.mkdir()
+    host_file = usage / "web1.tsv"
+    host_file.write_text("# pic disk usage of web1 at 2026-11-28T02:30:04+00:00 (KiB, du -sk)\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "copy.tsv").hardlink_to(host_file)
+    before = host_file.read_bytes()
+    for path, why in [
+        (host_file, f"is inside the disk usage directory ({usage})"),
+        (usage / "notices.yaml", f"is inside the disk usage directory ({usage})"),
+        (elsewhere / "copy.tsv", f"is the disk usage file {host_file} (another name of it)"),
+    ]:
+        _assert_record_refused(proj, members, path, why, capsys)
+    other = tmp_path / "measured"
+    other.mkdir()
+    (other / "web1.tsv").write_text("# pic disk usage of web1 at 2026-11-28T02:30:04+00:00 (KiB, du -sk)\n")
+    for given, why in [
+        (other, f"is inside the disk usage directory ({other})"),
+        (other / "web1.tsv", f"is the disk usage file {other / 'web1.tsv'} (--disk-usage)"),
+    ]:
+        report = ["report", "--project", str(proj), "--members", str(members), "--disk-usage", str(given)]
+        assert main([*report, "--record", str(other / "web1.tsv")]) == 2
+        assert f"--record {other / 'web1.tsv'} {why}" in capsys.readouterr().err
+    assert smtp_sink.received == []
+    assert host_file.read_bytes() == before and sorted(usage.iterdir()) == [host_file]
+
+
 def test_a_record_reaching_a_member_or_stack_file_another_way_is_refused(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
