@@ -31,7 +31,7 @@ from pathlib import Path
 from pic.errors import HIDDEN_LINE, PicError, Problem, Severity, show_value, shown_unless_secret
 from pic.registry import Member
 from pic.settings import Settings, display_in, display_path
-from pic.yamlsrc import read_regular_file
+from pic.yamlsrc import other_encoding, read_regular_file
 
 DEFAULT_DIR = "disk-usage"
 HOST_FILE = "/var/lib/pic/disk-usage.tsv"
@@ -248,6 +248,11 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
         warnings += _no_measurement(file, data)
         at: str | None = None
         data = data.removeprefix(codecs.BOM_UTF8)  # an editor's byte-order mark, after a copy of the file
+        encoding = other_encoding(data)
+        if encoding is not None:  # each line a slug of NULs otherwise: the encoding, once
+            why = f"is encoded in {encoding}: the hosts write UTF-8; copy the host's file again"
+            problems.append(Problem(file, 1, "", why))
+            continue
         above = ""  # the line above, read with a line whose text a message would show (a label ending it)
         for n, raw in enumerate(data.split(b"\n"), 1):
             try:

@@ -51,7 +51,7 @@ from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
 from pic.unanswered import NotDns, Unanswered, bad_name, errors_failure, failure, queries_said, said
 from pic.validators import is_public_suffix
-from pic.yamlsrc import shown_loc
+from pic.yamlsrc import other_encoding, shown_loc
 
 Status = Literal["present", "missing", "different", "duplicated", "unanswered"]
 # Kinds of which a name may publish only one record: two SPF records are a permanent error
@@ -253,6 +253,9 @@ def _json_int(digits: str) -> int:
 def _decoded(raw: bytes, file: str) -> object:
     """The JSON value of ``raw``, the bytes of ``file``; raises PicError naming the line (and column) where it cannot
     be read (:func:`load_expected_file`)."""
+    encoding = other_encoding(raw)
+    if encoding is not None:  # JSON is UTF-8 (RFC 8259 §8.1): an editor's "Unicode" text, told as such
+        raise PicError([Problem(file, 1, "", f"is encoded in {encoding}: save it as UTF-8")])
     try:
         return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique, parse_int=_json_int)
     except UnicodeDecodeError as exc:

@@ -1390,7 +1390,19 @@ _OTHER_FIRST_BYTES = (b"\x00", b"\xfe", b"\xff")
 
 
 def _other_encoding(data: bytes) -> str | None:
-    """The UTF-16 or UTF-32 encoding ``data`` is written in (as an editor saves "Unicode" text), or None.
+    """The UTF-16 or UTF-32 encoding ``data`` is written in (:func:`other_encoding`), as YAML tells it, or None."""
+    name = other_encoding(data)
+    if name is None:
+        return None
+    return f"{name}, as YAML tells from its first bytes" + (
+        " (a byte-order mark)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff" else ""
+    )
+
+
+def other_encoding(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding ``data`` is written in (as an editor saves "Unicode" text), or None: by its
+    byte-order mark, or the NULs around its first character, ASCII (YAML 1.2 §5.2, "Character Encodings"; a file
+    of text pic reads, YAML or not, starts with an ASCII character).
 
     Every pattern of :data:`_OTHER_ENCODINGS` starts with a NUL, a byte-order mark (FE or FF), or a byte then a
     NUL: a file whose first byte is none of those and whose second is no NUL (every UTF-8 member file) is told
@@ -1399,11 +1411,7 @@ def _other_encoding(data: bytes) -> str | None:
         return None
     for pattern, name in _OTHER_ENCODINGS:
         if pattern.match(data) is not None:
-            return f"{name}, as YAML tells from its first bytes" + (
-                " (a byte-order mark)"
-                if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff"
-                else ""
-            )
+            return name
     return None
 
 

@@ -261,6 +261,33 @@ def test_a_header_time_of_the_host_s_form_that_is_no_time_of_the_calendar_says_w
     assert rc == 1 and said in err and "is not a time as" not in err, err
 
 
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [
+        ("utf-16", "UTF-16 (little-endian)"),  # with its byte-order mark, as Windows' Notepad saves "Unicode"
+        ("utf-16-le", "UTF-16 (little-endian)"),
+        ("utf-16-be", "UTF-16 (big-endian)"),
+        ("utf-32", "UTF-32 (little-endian)"),
+    ],
+)
+def test_a_file_in_utf16_or_utf32_is_named_so_once(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], encoding: str, said: str
+) -> None:
+    """A host's file saved again in UTF-16 was told a byte not UTF-8 at line 1, then each line a slug that is no
+    member's (`"\\u0000v\\u0000e..."`), or, without a byte-order mark, its lines alone: the encoding is told once,
+    as a member file's is."""
+    disk = tmp_path / "disk-usage"
+    disk.mkdir()
+    text = header("web1") + "velo-cite\t1\t2\t3\namis-du-rhone\t1\t2\t3\n"
+    (disk / "web1.tsv").write_bytes(text.encode(encoding))
+    rc, _, err = report(capsys, stack, disk)
+    assert rc == 1, err
+    assert err.splitlines()[0] == (
+        f"{disk / 'web1.tsv'}:1 is encoded in {said}: the hosts write UTF-8; copy the host's file again"
+    ), err
+    assert "\\u0000" not in err and "slug" not in err, err
+
+
 def test_the_times_the_host_writes_are_read(tmp_path: Path) -> None:
     for at in ("2026-11-30T02:30:04+00:00", "2026-11-30T03:30:04+01:00", "2026-11-30T02:30:04Z"):
         f = tmp_path / "web1.tsv"

@@ -45,6 +45,10 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
         ('{"l.example.org": []}', "l.example.org: has no records: nothing to check"),
         ("[" * 100_000 + "]" * 100_000, "cannot be read as JSON: nested too deeply"),
         (BAD_UTF8, ":2 holds bytes that are not UTF-8 (\\xe9, column 42)"),
+        # saved as "Unicode" by an editor: the encoding told (was: a byte not UTF-8 at column 1, or, without a
+        # byte-order mark, a JSON error at column 2)
+        (f'{{"l.example.org": [{TXT}]}}'.encode("utf-16"), ":1 is encoded in UTF-16 (little-endian): save it as UTF-8"),
+        (f'{{"l.example.org": [{TXT}]}}'.encode("utf-16-be"), ":1 is encoded in UTF-16 (big-endian): save it as UTF-8"),
         (CONTROL, ":2 cannot be read as JSON: Invalid control character at column 42"),
         (
             '{"l.example.org": [{"name": "a", "type": "TXT", "value": NaN}]}',
