@@ -669,6 +669,33 @@ def test_domains_file_errors_name_line_field_and_value(
     assert f"{extra}{expected}" in err, err
 
 
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ('"*.orange.fr": {status: closed, note: gone}', "*.orange.fr: is a wildcard, which is not taken"),
+        ('"https://orange.fr/": {status: closed, note: gone}', "https://orange.fr/: is a URL: give the name alone"),
+        ('"orange.fr:25": {status: closed, note: gone}', "orange.fr:25: holds a port: give the name alone"),
+        ('"orange.fr/mail": {status: closed, note: gone}', "orange.fr/mail: holds a path: give the name alone"),
+        ('"orange!.fr": {status: closed, note: gone}', "orange!.fr: is not a domain name"),
+        ('gmail.fr: {status: typo, suggest: "*.gmail.com"}', 'gmail.fr.suggest: "*.gmail.com" is a wildcard'),
+        ('gmail.fr: {status: typo, suggest: "gmail.com:587"}', 'gmail.fr.suggest: "gmail.com:587" holds a port'),
+    ],
+)
+def test_a_domains_file_entry_no_address_can_be_at_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, said: str
+) -> None:
+    """An entry written as a wildcard, a URL, with a port or a path (or a suggestion so written) was taken, and
+    matched no address: x@mail.orange.fr was not flagged by `*.orange.fr`, whose entry was read silently. Each is
+    refused at its line, with the name to give alone."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(f"# local\n{entry}\n", encoding="utf-8")
+    export = tmp_path / "list.txt"
+    export.write_text("x@mail.orange.fr\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+    assert code == 1 and lines == [], (lines, err)
+    assert f"{extra}:2 {said}" in err, err
+
+
 def test_domains_file_that_is_not_a_regular_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = _usage_error(capsys, "--domains", str(tmp_path), str(DATA / "clean.txt"))
     assert f"argument --domains: '{tmp_path}' is a directory: give a file of domains" in err
