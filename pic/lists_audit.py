@@ -508,6 +508,8 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
     if note is not None and not isinstance(note, str):
         loc = (domain, "note")
         problems.append(problem(loc, f"{doc.shown(loc, note)} is not text (quote it)"))
+    elif isinstance(note, str) and not note.strip():  # shown as blanks beside each address, or taken as none
+        problems.append(problem((domain, "note"), "is blank: give the words for the list owner, or remove the key"))
     elif isinstance(note, str) and reads_as_secret(note):  # shown to the list owners beside each address
         loc = (domain, "note")
         why = (

@@ -696,6 +696,19 @@ def test_a_domains_file_entry_no_address_can_be_at_is_refused(
     assert f"{extra}:2 {said}" in err, err
 
 
+@pytest.mark.parametrize("note", ['""', '"   "', '"\\t"'])
+def test_a_domains_file_s_blank_note_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], note: str) -> None:
+    """A note of blanks was shown as one beside each address (`domain closed:   ; suggested: ...`), an empty one
+    taken as none: each is refused, as a blank note of pic notify's record is, with what to write."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(f"gmail.fr: {{status: closed, note: {note}}}\n", encoding="utf-8")
+    export = tmp_path / "list.txt"
+    export.write_text("x@gmail.fr\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+    assert code == 1 and lines == [], (lines, err)
+    assert f"{extra}:1 gmail.fr.note: is blank: give the words for the list owner, or remove the key" in err, err
+
+
 def test_domains_file_that_is_not_a_regular_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = _usage_error(capsys, "--domains", str(tmp_path), str(DATA / "clean.txt"))
     assert f"argument --domains: '{tmp_path}' is a directory: give a file of domains" in err
