@@ -107,6 +107,12 @@ class _Parser(argparse.ArgumentParser):
             ]
             hint = f" (did you mean {meant[0]}?)" if meant else self._stray_words(command, unknown)
             command.error(f"unrecognized arguments: {' '.join(unknown)}{hint or f' (see {command.prog} --help)'}")
+        if getattr(parsed, "mx", None) is False:  # pic lists audit: its lookups' options without --mx do nothing
+            for dest in sorted(getattr(parsed, "given_options", set()) & {"resolver", "port", "timeout"}):
+                (_Parser._innermost or self).error(
+                    f"argument --{dest}: is for the lookups of --mx alone: add --mx to look up the domains' mail "
+                    f"exchangers, or leave --{dest} out"
+                )
         https, http = getattr(parsed, "https_port", None), getattr(parsed, "http_port", None)
         if https is not None and https == http:  # pic status: one port cannot answer both https and http
             given: set[str] = getattr(parsed, "given_options", set())
@@ -566,9 +572,13 @@ def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
         help="more dead or misspelled domains (same format as pic/data/mail_domains.yaml; repeatable)",
     )
     p.add_argument("--mx", action="store_true", help="also flag domains without a mail exchanger (needs DNS)")
-    p.add_argument("--resolver", type=arguments.ip_address, help="resolver IP address for --mx (default: the system's)")
-    p.add_argument("--port", type=arguments.port, default=53, help="resolver port for --mx (default: 53)")
-    p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup for --mx (default: 5)")
+    # Given without --mx, each of these would be ignored, nothing looked up: a usage error (_Parser.parse_args)
+    given = arguments.StoreGiven
+    help_resolver = "resolver IP address for --mx (default: the system's)"
+    p.add_argument("--resolver", type=arguments.ip_address, action=given, help=help_resolver)
+    p.add_argument("--port", type=arguments.port, default=53, action=given, help="resolver port for --mx (default: 53)")
+    help_timeout = "seconds per lookup for --mx (default: 5)"
+    p.add_argument("--timeout", type=arguments.timeout, default=5.0, action=given, help=help_timeout)
 
 
 def print_problems(problems: Sequence[Problem]) -> None:

@@ -75,10 +75,10 @@ PORT_OPTIONS = [
     ("status", "--https-port"),
     ("status", "--http-port"),
     ("dns check", "--port"),
-    (f"lists audit {EXPORT}", "--port"),
+    (f"lists audit --mx {EXPORT}", "--port"),
 ]
-TIMEOUT_OPTIONS = [("status", "--timeout"), ("dns check", "--timeout"), (f"lists audit {EXPORT}", "--timeout")]
-RESOLVER_OPTIONS = [("status", "--resolver"), ("dns check", "--resolver"), (f"lists audit {EXPORT}", "--resolver")]
+TIMEOUT_OPTIONS = [("status", "--timeout"), ("dns check", "--timeout"), (f"lists audit --mx {EXPORT}", "--timeout")]
+RESOLVER_OPTIONS = [("status", "--resolver"), ("dns check", "--resolver"), (f"lists audit --mx {EXPORT}", "--resolver")]
 
 
 def usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:

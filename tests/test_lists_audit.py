@@ -709,6 +709,24 @@ def test_a_domains_file_s_blank_note_is_refused(tmp_path: Path, capsys: pytest.C
     assert f"{extra}:1 gmail.fr.note: is blank: give the words for the list owner, or remove the key" in err, err
 
 
+@pytest.mark.parametrize(
+    "option", [("--resolver", "127.0.0.1"), ("--port", "5353"), ("--timeout", "2"), ("--port=53",)], ids=str
+)
+def test_an_option_of_mx_without_mx_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: tuple[str, ...]
+) -> None:
+    """`pic lists audit --resolver 9.9.9.9 export.txt` looked nothing up and said nothing of it: the domains'
+    mail exchangers seemed checked. An option of --mx alone without --mx is a usage error, the option named."""
+    export = tmp_path / "list.txt"
+    export.write_text("x@example.org\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["lists", "audit", *option, str(export)])
+    assert usage.value.code == 2
+    name = option[0].partition("=")[0]
+    err = capsys.readouterr().err
+    assert f"pic lists audit: error: argument {name}: is for the lookups of --mx alone: add --mx" in err, err
+
+
 def test_domains_file_that_is_not_a_regular_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = _usage_error(capsys, "--domains", str(tmp_path), str(DATA / "clean.txt"))
     assert f"argument --domains: '{tmp_path}' is a directory: give a file of domains" in err
