@@ -611,17 +611,16 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     registry = load_registry(args.members, settings)
     record = args.record or args.project / notices.DEFAULT_FILE
     if (why_not := notices.not_a_record(record, args.project, args.members, args.disk_usage or ())) is not None:
-        print(f"pic report: error: --record {display_path(record)} {why_not}", file=sys.stderr)
+        print(f"pic report: error: {shown_name(f'--record {display_path(record)} {why_not}')}", file=sys.stderr)
         return EXIT_USAGE
     if args.record is not None and not os.path.lexists(record):  # a record named, not there: a name mistyped?
         why = (
             "does not exist: no notice is recorded there, so every member to contact is shown not told (pic "
             f"notify's record is {notices.DEFAULT_FILE} in --project unless --record names another)"
         )
-        print(Problem(display_path(record), None, "", why, "warning"), file=sys.stderr)
+        print_problems([Problem(display_path(record), None, "", why, "warning")])
     recorded, today = notices.load(record, [m.slug for m in registry], args.members), dt.date.today()
-    for problem in notices.dated_after(recorded, today, display_path(record)):
-        print(problem, file=sys.stderr)
+    print_problems(notices.dated_after(recorded, today, display_path(record)))
     told = notices.told_as_of(recorded, on)  # as pic notify --on the same day
     disk, disk_warnings = diskusage.for_members(
         args.disk_usage or diskusage.default_paths(args.project),
@@ -671,8 +670,7 @@ def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
         given, lines = dns_check.load_expected_file(args.expected)
         file = display_path(args.expected)
         expected, warnings = dns_check.with_expected(expected, given, file, args.stack, lines)
-        for problem in warnings:
-            print(problem, file=sys.stderr)
+        print_problems(warnings)
     # The list domains first, in order: when the first three go unanswered, the resolver is down (pic.unanswered).
     expected = dns_check.merged(dict(sorted(expected.items())), dns_check.expected_of_platform(settings, registry))
     resolver = dns_check.make_resolver(
@@ -691,8 +689,7 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     empty: list[tuple[str, Sequence[str]]] = []  # the files holding no address, read for secrets all the same
     files = _once(args.files)
     entries = [entry for path in files for entry in lists_audit.read_export(path, notes, empty)]
-    for note in notes:
-        print(note, file=sys.stderr)
+    print_problems(notes)
     flags = lists_audit.audit(entries, domains, lists_audit.load_providers(), empty)
     if args.mx:
         flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)

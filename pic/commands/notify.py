@@ -846,7 +846,8 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         return EXIT_USAGE
     record: Path = args.record or args.project / notices.DEFAULT_FILE
     if (why_not := notices.not_a_record(record, args.project, args.members)) is not None:
-        print(f"pic notify: error: --record {display_path(record)} {why_not}; nothing was sent", file=sys.stderr)
+        said = shown_name(f"--record {display_path(record)} {why_not}")  # a newline of a name: \x0a, on one line
+        print(f"pic notify: error: {said}; nothing was sent", file=sys.stderr)
         return EXIT_USAGE
     if args.record is not None and not args.new_record and not notices.present(record):
         # A record named that is not there: a mistyped name (notice.yaml) would tell every member again.
@@ -872,7 +873,7 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     registry = load_registry(args.members, settings)
     stack_file = display_path(args.project / f"Pulumi.{args.stack}.yaml")
     for warning in smtp_warnings(settings, stack_file):
-        print(warning, file=sys.stderr)
+        print(dataclasses.replace(warning, file=shown_name(warning.file)), file=sys.stderr)
     recorded = notices.load(record, [m.slug for m in registry], args.members)
     for problem in notices.dated_after(recorded, now, display_path(record)):
         print(dataclasses.replace(problem, file=shown_name(problem.file)), file=sys.stderr)
