@@ -112,6 +112,12 @@ class _Parser(argparse.ArgumentParser):
             ]
             hint = f" (did you mean {meant[0]}?)" if meant else self._stray_words(command, unknown)
             command.error(f"unrecognized arguments: {' '.join(unknown)}{hint or f' (see {command.prog} --help)'}")
+        if getattr(parsed, "mx", None) is False:  # pic lists audit: its lookups' options without --mx do nothing
+            for dest in sorted(getattr(parsed, "given_options", set()) & {"resolver", "port", "timeout"}):
+                (_Parser._innermost or self).error(
+                    f"argument --{dest}: is for the lookups of --mx alone: add --mx to look up the domains' mail "
+                    f"exchangers, or leave --{dest} out"
+                )
         https, http = getattr(parsed, "https_port", None), getattr(parsed, "http_port", None)
         if https is not None and https == http:  # pic status: one port cannot answer both https and http
             given: set[str] = getattr(parsed, "given_options", set())
@@ -620,9 +626,13 @@ def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
         help="more dead or misspelled domains (same format as pic/data/mail_domains.yaml; repeatable)",
     )
     p.add_argument("--mx", action="store_true", help="also flag domains without a mail exchanger (needs DNS)")
-    p.add_argument("--resolver", type=arguments.ip_address, help="resolver IP address for --mx (default: the system's)")
-    p.add_argument("--port", type=arguments.port, default=53, help="resolver port for --mx (default: 53)")
-    p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup for --mx (default: 5)")
+    # Given without --mx, each of these would be ignored, nothing looked up: a usage error (_Parser.parse_args)
+    given = arguments.StoreGiven
+    help_resolver = "resolver IP address for --mx (default: the system's)"
+    p.add_argument("--resolver", type=arguments.ip_address, action=given, help=help_resolver)
+    p.add_argument("--port", type=arguments.port, default=53, action=given, help="resolver port for --mx (default: 53)")
+    help_timeout = "seconds per lookup for --mx (default: 5)"
+    p.add_argument("--timeout", type=arguments.timeout, default=5.0, action=given, help=help_timeout)
 
 
 def print_problems(problems: Sequence[Problem]) -> None:
@@ -654,18 +664,17 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     record = args.record or args.project / notices.DEFAULT_FILE
-    if (why_not := notices.not_a_record(record, args.project, args.members)) is not None:
-        print(f"pic report: error: --record {display_path(record)} {why_not}", file=sys.stderr)
+    if (why_not := notices.not_a_record(record, args.project, args.members, args.disk_usage or ())) is not None:
+        print(f"pic report: error: {shown_name(f'--record {display_path(record)} {why_not}')}", file=sys.stderr)
         return EXIT_USAGE
     if args.record is not None and not os.path.lexists(record):  # a record named, not there: a name mistyped?
         why = (
             "does not exist: no notice is recorded there, so every member to contact is shown not told (pic "
             f"notify's record is {notices.DEFAULT_FILE} in --project unless --record names another)"
         )
-        print(Problem(display_path(record), None, "", why, "warning"), file=sys.stderr)
+        print_problems([Problem(display_path(record), None, "", why, "warning")])
     recorded, today = notices.load(record, [m.slug for m in registry], args.members), dt.date.today()
-    for problem in notices.dated_after(recorded, today, display_path(record)):
-        print(problem, file=sys.stderr)
+    print_problems(notices.dated_after(recorded, today, display_path(record)))
     told = notices.told_as_of(recorded, on)  # as pic notify --on the same day
     disk, disk_warnings = diskusage.for_members(
         args.disk_usage or diskusage.default_paths(args.project),
@@ -715,8 +724,7 @@ def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
         given, lines = dns_check.load_expected_file(args.expected)
         file = display_path(args.expected)
         expected, warnings = dns_check.with_expected(expected, given, file, args.stack, lines)
-        for problem in warnings:
-            print(problem, file=sys.stderr)
+        print_problems(warnings)
     # The list domains first, in order: when the first three go unanswered, the resolver is down (pic.unanswered).
     expected = dns_check.merged(dict(sorted(expected.items())), dns_check.expected_of_platform(settings, registry))
     resolver = dns_check.make_resolver(
@@ -735,8 +743,7 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     empty: list[tuple[str, Sequence[str]]] = []  # the files holding no address, read for secrets all the same
     files = _once(args.files)
     entries = [entry for path in files for entry in lists_audit.read_export(path, notes, empty)]
-    for note in notes:
-        print(note, file=sys.stderr)
+    print_problems(notes)
     flags = lists_audit.audit(entries, domains, lists_audit.load_providers(), empty)
     if args.mx:
         flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)

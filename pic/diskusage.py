@@ -20,6 +20,7 @@ another host than its own: a report never shows a figure it cannot vouch for.
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import datetime as dt
 import re
@@ -30,7 +31,7 @@ from pathlib import Path
 from pic.errors import HIDDEN_LINE, PicError, Problem, Severity, show_value, shown_unless_secret
 from pic.registry import Member
 from pic.settings import Settings, display_in, display_path
-from pic.yamlsrc import read_regular_file
+from pic.yamlsrc import other_encoding, read_regular_file
 
 DEFAULT_DIR = "disk-usage"
 HOST_FILE = "/var/lib/pic/disk-usage.tsv"
@@ -39,7 +40,11 @@ _HEADER_START = "# pic disk usage of "
 _HEADER_RE = re.compile(r"# pic disk usage of (?P<host>\S+) at (?P<at>\S+)(?: .*)?")
 # The forms `date --iso-8601=seconds` writes (GNU: +00:00; others: Z), nothing else fromisoformat reads
 # (2026-W48-1T..., 20261130T023004+0000, an offset with seconds).
-_HOST_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})", re.ASCII)
+_HOST_TIME = re.compile(
+    r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{2})-(?P<d>[0-9]{2})T(?P<h>[0-9]{2}):(?P<mi>[0-9]{2}):(?P<s>[0-9]{2})"
+    r"(?P<off>Z|[+-][0-9]{2}:[0-9]{2})",
+    re.ASCII,
+)
 # One line per member of a few dozen bytes: 1 MiB is tens of thousands of members on one host.
 MAX_FILE_BYTES = 1024 * 1024
 # 2**40 KiB is 1 PiB, more than any web host's disk holds: a larger count is a damaged line, not a
@@ -243,6 +248,11 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
         warnings += _no_measurement(file, data)
         at: str | None = None
         data = data.removeprefix(codecs.BOM_UTF8)  # an editor's byte-order mark, after a copy of the file
+        encoding = other_encoding(data)
+        if encoding is not None:  # each line a slug of NULs otherwise: the encoding, once
+            why = f"is encoded in {encoding}: the hosts write UTF-8; copy the host's file again"
+            problems.append(Problem(file, 1, "", why))
+            continue
         above = ""  # the line above, read with a line whose text a message would show (a label ending it)
         for n, raw in enumerate(data.split(b"\n"), 1):
             try:
@@ -359,16 +369,45 @@ def _header(line: str, above: str) -> tuple[tuple[str, str] | None, str]:
             None,
             f"{shown_unless_secret(line, line, above, hidden=HIDDEN_LINE)} is not the host's header line ({example})",
         )
+    form = _HOST_TIME.fullmatch(header["at"])
+    if form is not None and (fault := _calendar_fault(form)) is not None:
+        return None, (
+            f"{shown_unless_secret(header['at'], line)} is no time of the calendar ({fault}): the header was edited; "
+            f"copy the host's file again ({HOST_FILE})"
+        )
     try:
         at = dt.datetime.fromisoformat(header["at"])
     except ValueError:
         at = None
-    if at is None or at.tzinfo is None or _HOST_TIME.fullmatch(header["at"]) is None:
+    if at is None or at.tzinfo is None or form is None:
         return None, (
             f"{shown_unless_secret(header['at'], line)} is not a time as `date --iso-8601=seconds` writes it on the "
             "host, with its UTC offset (2026-11-30T02:30:04+00:00)"
         )
     return (header["host"], header["at"]), ""
+
+
+def _calendar_fault(form: re.Match[str]) -> str | None:
+    """Which part of a time of the host's form (:data:`_HOST_TIME`) no calendar has, in words (``2026-02 has no
+    day 29``, ``hour 25 (00 to 23)``), or None: a day of the Gregorian calendar (years 0001 to 9999, as Python's
+    dates), a time of day to the second (no leap second: the system clock never shows one), a UTC offset under
+    24 hours of at most 59 minutes (ISO 8601)."""
+    year, month, day, hour, minute, second = (form[name] for name in ("y", "mo", "d", "h", "mi", "s"))
+    for value, what, low, high in (
+        (year, "year", "0001", "9999"),
+        (month, "month", "01", "12"),
+        (hour, "hour", "00", "23"),
+        (minute, "minute", "00", "59"),
+        (second, "second", "00", "59"),
+    ):
+        if not low <= value <= high:
+            return f"{what} {value} ({low} to {high})"
+    if int(day) > calendar.monthrange(int(year), int(month))[1] or day == "00":
+        return f"{year}-{month} has no day {day}"
+    offset = form["off"]
+    if offset != "Z" and (offset[1:3] > "23" or offset[4:6] > "59"):
+        return f"UTC offset {offset} (-23:59 to +23:59)"
+    return None
 
 
 def _duplicates(parts: list[_Part], *, by_host: bool) -> list[Problem]:

@@ -44,14 +44,14 @@ import dns.rdatatype
 import dns.resolver
 
 from pic import names
-from pic.errors import PicError, Problem, Unreachable, shown_unless_secret
+from pic.errors import HIDDEN_VALUE, PicError, Problem, Unreachable, reads_as_secret, shown_unless_secret
 from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
 from pic.unanswered import NotDns, Unanswered, bad_name, errors_failure, failure, queries_said, said
 from pic.validators import is_public_suffix
-from pic.yamlsrc import shown_loc
+from pic.yamlsrc import other_encoding, shown_loc
 
 Status = Literal["present", "missing", "different", "duplicated", "unanswered"]
 # Kinds of which a name may publish only one record: two SPF records are a permanent error
@@ -253,6 +253,9 @@ def _json_int(digits: str) -> int:
 def _decoded(raw: bytes, file: str) -> object:
     """The JSON value of ``raw``, the bytes of ``file``; raises PicError naming the line (and column) where it cannot
     be read (:func:`load_expected_file`)."""
+    encoding = other_encoding(raw)
+    if encoding is not None:  # JSON is UTF-8 (RFC 8259 §8.1): an editor's "Unicode" text, told as such
+        raise PicError([Problem(file, 1, "", f"is encoded in {encoding}: save it as UTF-8")])
     try:
         return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique, parse_int=_json_int)
     except UnicodeDecodeError as exc:
@@ -338,7 +341,28 @@ def _record(
         name_at = where.get((*loc, "name"), at)
         return [Problem(file, name_at, shown_loc([*loc, "name"]), f"{shown_unless_secret(r['name'])} {why}")]
     rec = records.Record(r["name"], r["type"], r["value"])
+    secret = _secret_part(rec)
+    if secret is not None:  # shown in the findings otherwise (expected '...'): named, never shown
+        return [Problem(file, where.get((*loc, secret), at), shown_loc([*loc, secret]), _SECRET_IN_RECORD)]
     return Expected(rec.name, rec.type, records.kind(rec), rec.value)
+
+
+_SECRET_IN_RECORD = (
+    f"{HIDDEN_VALUE} reads as a password or another secret, which no record of `pulumi stack output "
+    "mail_dns_records --json` holds (a record is published for anyone to read): take the output again"
+)
+
+
+def _secret_part(rec: records.Record) -> str | None:
+    """``"name"`` or ``"value"`` when that part of an expected record reads as a secret as ``pic check`` reads one
+    (:func:`pic.errors.reads_as_secret`), else None. A DKIM key (the ``p=`` tag of a DKIM record, RFC 6376 §3.6.1)
+    is public, whatever its base64 looks like: it is read without it."""
+    if reads_as_secret(rec.name):
+        return "name"
+    value = rec.value
+    if records.kind(rec) == "DKIM":
+        value = ";".join("p=" if t.split("=", 1)[0].strip() == "p" else t for t in value.split(";"))
+    return "value" if reads_as_secret(value) else None
 
 
 def _wrong_parts(record: Mapping[str, object]) -> list[tuple[str, str]]:

@@ -62,6 +62,7 @@ from pic.validators import (
     is_open_suffix,
     latin_look_alike,
     latin_skeleton,
+    more_than_a_name,
     public_suffix_list,
     single_script,
     u_labels,
@@ -429,8 +430,9 @@ def _domains_of(
     first_line: dict[str, tuple[str, int | None]] = {}  # lowercased domain -> as written first, its line
     for domain, spec in doc.data.items():
         where = doc.line_of((domain,))
-        if _DOMAIN.fullmatch(domain) is None:
-            problems.append(Problem(file, where, shown_loc((domain,)), "is not a domain name (such as gmail.fr)"))
+        if (why := _not_a_domain(domain)) is not None:
+            why = why or "is not a domain name (such as gmail.fr)"
+            problems.append(Problem(file, where, shown_loc((domain,)), why))
             continue
         # Domains are compared in lowercase and in Unicode: "FOO.fr" after "foo.fr", or "xn--caf-dma.fr" after
         # "café.fr", would replace its entry unseen.
@@ -495,9 +497,10 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
     for key, wanted in (("suggest", "the domain meant (such as gmail.com)"), ("note", "the words for the list owner")):
         if key in spec and spec[key] is None:
             problems.append(problem((domain, key), f"is empty (null): give {wanted}, or remove the key"))
-    if suggest is not None and not (isinstance(suggest, str) and _DOMAIN.fullmatch(suggest)):
+    if suggest is not None and (wrong := _not_a_domain(suggest) if isinstance(suggest, str) else "") is not None:
         loc = (domain, "suggest")
-        problems.append(problem(loc, f"{doc.shown(loc, suggest)} is not a domain name (such as gmail.com)"))
+        wrong = wrong or "is not a domain name (such as gmail.com)"
+        problems.append(problem(loc, f"{doc.shown(loc, suggest)} {wrong}"))
     elif isinstance(suggest, str) and domain_key(suggest) == domain_key(domain):
         loc = (domain, "suggest")
         why = "is the domain itself: suggest the domain meant instead, or none"
@@ -505,6 +508,8 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
     if note is not None and not isinstance(note, str):
         loc = (domain, "note")
         problems.append(problem(loc, f"{doc.shown(loc, note)} is not text (quote it)"))
+    elif isinstance(note, str) and not note.strip():  # shown as blanks beside each address, or taken as none
+        problems.append(problem((domain, "note"), "is blank: give the words for the list owner, or remove the key"))
     elif isinstance(note, str) and reads_as_secret(note):  # shown to the list owners beside each address
         loc = (domain, "note")
         why = (
@@ -513,6 +518,26 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
         )
         problems.append(problem(loc, f"{doc.shown(loc, note)} {why}"))
     return problems
+
+
+def _not_a_domain(name: str) -> str | None:
+    """None when ``name``, a domain of a data file (an entry or a ``suggest``), is one an address can be at; else
+    what is written with the name (a wildcard, a URL, a port, a path: :func:`pic.validators.more_than_a_name`,
+    the name to give alone told), or "" for another form no domain has (a sign in a label: ``orange!.fr``), which
+    the caller words. Labels are read as addresses are compared (:func:`domain_key`): letters and digits of any
+    script, inner hyphens."""
+    if _DOMAIN.fullmatch(name) is None:
+        return ""
+    more = more_than_a_name(name)
+    if more is not None:
+        return more
+    labels = domain_key(name).split(".")
+    return "" if any(_NO_LABEL.search(label) or label.strip("-") != label for label in labels) else None
+
+
+# What no label of a domain holds: ASCII's signs but the hyphen (letters and digits of every script, and their
+# marks, are IDNA's; the signs of other scripts are left to IDNA, as an address's domain is)
+_NO_LABEL = re.compile(r"[!-,/:-@\[-`{-~]")
 
 
 def _suggest_flagged(suggest: str, known: Mapping[str, DeadDomain]) -> str | None:

@@ -43,6 +43,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
+from pic import diskusage
 from pic.errors import HIDDEN_VALUE, PicError, Problem, meant_among, shown_unless_secret
 from pic.modelerrors import problems_from
 from pic.registry import (
@@ -52,7 +53,7 @@ from pic.registry import (
 )  # the member files' walk: every optional field of an entry
 from pic.settings import RuntimeKey, display_in, display_path
 from pic.validators import SLUG_PATTERN, Email, FreeText, NameOf, Whole, refused_character
-from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, shown_loc
+from pic.yamlsrc import Document, decode_yaml, format_loc, parse_yaml, read_regular_file, shown_loc
 
 DEFAULT_FILE = "notices.yaml"
 HEADER = (
@@ -112,16 +113,24 @@ def load(path: Path, members: Collection[str] | None = None, members_dir: Path |
     return sorted(_parse(_read(path, file), file, known), key=lambda n: n.date)
 
 
-def not_a_record(path: Path, project: Path, members_dir: Path) -> str | None:
+def not_a_record(path: Path, project: Path, members_dir: Path, disk_usage: Sequence[Path] = ()) -> str | None:
     """Why ``path`` may not be pic notify's record, or None.
 
     Refused: a path inside the members directory ``members_dir`` or the project's own ``members/`` (which the
     Pulumi program reads whatever ``--members`` says; the registry would then hold ``sent:``, an unknown key, and
     every ``pic check`` fail); a file of the Pulumi project (``Pulumi.yaml``, ``Pulumi.<stack>.yaml``, ``.yml``
-    too, in any case of letters: one name on a file system that folds case); and, the file existing, another
-    name of a member file or of such a project file (a hard link: writing the record writes that file). Symbolic
-    links resolved; a directory on the way compared by identity (device and inode) where it exists."""
+    too, in any case of letters: one name on a file system that folds case); a path inside the disk usage
+    directory ``pic report`` and ``pic status`` read (the project's ``disk-usage/``, a directory of ``disk_usage``,
+    pic report's ``--disk-usage``) or a file ``disk_usage`` names (``sent:`` written into a host's measurement:
+    both commands would refuse it); and, the file existing, another name of a member file, of such a project file
+    or of a disk usage file (a hard link: writing the record writes that file). Symbolic links resolved; a
+    directory on the way compared by identity (device and inode) where it exists."""
     target = path.resolve()
+    return _project_file(target, project, members_dir) or _disk_usage_file(target, project, disk_usage)
+
+
+def _project_file(target: Path, project: Path, members_dir: Path) -> str | None:
+    """Why the resolved ``target`` is a member file or a file of the Pulumi project (:func:`not_a_record`), or None."""
     for directory in dict.fromkeys((members_dir, project / "members")):
         if _within(target, directory):
             return (
@@ -146,6 +155,36 @@ def not_a_record(path: Path, project: Path, members_dir: Path) -> str | None:
                 "file of its own"
             )
     return None
+
+
+def _disk_usage_file(target: Path, project: Path, disk_usage: Sequence[Path]) -> str | None:
+    """Why the resolved ``target`` is in a disk usage directory, a disk usage file ``disk_usage`` names, or another
+    name of a file of such a directory (:func:`not_a_record`), or None."""
+    directories = dict.fromkeys([project / diskusage.DEFAULT_DIR, *(d for d in disk_usage if _is_dir(d))])
+    for directory in directories:
+        if _within(target, directory):
+            return f"is inside the disk usage directory ({display_path(directory)}): {_NO_DISK_USAGE}"
+    for f in disk_usage:
+        if not _is_dir(f) and (target == f.resolve() or _same_file(target, f)):
+            return f"is the disk usage file {display_path(f)} (--disk-usage): {_NO_DISK_USAGE}"
+    if _is_file(target):
+        for f in (f for directory in directories for f in _files(directory)):
+            if _same_file(target, f):
+                return f"is the disk usage file {display_path(f)} (another name of it): {_NO_DISK_USAGE}"
+    return None
+
+
+_NO_DISK_USAGE = (
+    "pic notify's record is not a disk usage file (pic report and pic status read the hosts' measurements there, "
+    "and would refuse one holding sent:)"
+)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _pulumi_name(name: str) -> bool:
@@ -215,10 +254,10 @@ def _read(path: Path, file: str) -> str:
     raw, unreadable = read_regular_file(path, file, MAX_RECORD_BYTES, follow_links=True)
     if raw is None:
         raise PicError(unreadable)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PicError([Problem(file, None, "", "is not UTF-8 text: it is no record of pic notify")]) from None
+    text, problems = decode_yaml(raw, file, _KEYS)
+    if text is None:
+        raise PicError(problems)
+    return text
 
 
 NoticeState = Literal["warning", "eol", "stopped"]  # pic notify's states of a runtime (pic.eol, "stopped": refused)

@@ -1286,6 +1286,13 @@ def _more_than_a_name(value: str) -> str | NameRefusal | None:
     return None
 
 
+def more_than_a_name(value: str) -> str | None:
+    """What is written with a name instead of the name alone (a URL, a path, a port, several names, a wildcard),
+    with the name to write when there is one (``is a URL: give the name alone ('orange.fr')``), else None."""
+    other = _more_than_a_name(value)
+    return other if other is None or isinstance(other, str) else str(other.args[0])
+
+
 def _accepted_name(name: str) -> str | None:
     """``name``, or it in lowercase, when :func:`check_domain` takes it (the one a message may offer); else None."""
     for candidate in dict.fromkeys((name, name.lower()) if name.isascii() else (name,)):

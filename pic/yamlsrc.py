@@ -1355,17 +1355,24 @@ def read_yaml(
     data, problems = read_regular_file(path, file, follow_links=follow_links)
     if data is None:
         return None, problems
+    text, problems = decode_yaml(data, file, keys)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, file, keys, comments=comments, key_root=key_root, numbers=numbers)
+
+
+def decode_yaml(data: bytes, file: str, keys: frozenset[str] = frozenset()) -> tuple[str | None, list[Problem]]:
+    """The text of a YAML file's bytes ``data``, or None and why it is refused: the UTF-16 or UTF-32 it is written
+    in (YAML 1.2 §5.2), else each run of bytes that is not UTF-8, by its line, column and field (``keys`` as
+    :func:`parse_yaml` takes them), as a member file's are named."""
     encoding = _other_encoding(data)
     if encoding is not None:  # not read as UTF-8: every other byte a NUL, each one reported
         return None, [Problem(file, 1, "", f"is encoded in {encoding}: save the file as UTF-8")]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
         text, undecodable = _decode_replacing(data)
-        return parse_yaml(
-            text, file, keys, undecodable=undecodable, comments=comments, key_root=key_root, numbers=numbers
-        )
-    return parse_yaml(text, file, keys, comments=comments, key_root=key_root, numbers=numbers)
+        return None, parse_yaml(text, file, keys, undecodable=undecodable)[1]
 
 
 # How YAML 1.2 tells a stream's encoding from its first bytes (§5.2, "Character Encodings"), UTF-8 apart:
@@ -1383,7 +1390,19 @@ _OTHER_FIRST_BYTES = (b"\x00", b"\xfe", b"\xff")
 
 
 def _other_encoding(data: bytes) -> str | None:
-    """The UTF-16 or UTF-32 encoding ``data`` is written in (as an editor saves "Unicode" text), or None.
+    """The UTF-16 or UTF-32 encoding ``data`` is written in (:func:`other_encoding`), as YAML tells it, or None."""
+    name = other_encoding(data)
+    if name is None:
+        return None
+    return f"{name}, as YAML tells from its first bytes" + (
+        " (a byte-order mark)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff" else ""
+    )
+
+
+def other_encoding(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding ``data`` is written in (as an editor saves "Unicode" text), or None: by its
+    byte-order mark, or the NULs around its first character, ASCII (YAML 1.2 §5.2, "Character Encodings"; a file
+    of text pic reads, YAML or not, starts with an ASCII character).
 
     Every pattern of :data:`_OTHER_ENCODINGS` starts with a NUL, a byte-order mark (FE or FF), or a byte then a
     NUL: a file whose first byte is none of those and whose second is no NUL (every UTF-8 member file) is told
@@ -1392,11 +1411,7 @@ def _other_encoding(data: bytes) -> str | None:
         return None
     for pattern, name in _OTHER_ENCODINGS:
         if pattern.match(data) is not None:
-            return f"{name}, as YAML tells from its first bytes" + (
-                " (a byte-order mark)"
-                if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff"
-                else ""
-            )
+            return name
     return None
 
 

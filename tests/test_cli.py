@@ -1138,6 +1138,39 @@ def test_the_command_ends_with_all_its_output_written(tmp_path: Path, capsys: py
 # --- a file name that is not UTF-8: its bytes shown as ls shows them, \xff ---------------------------------------
 
 
+def test_a_file_name_s_newline_is_escaped_in_every_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pic report's warnings of its --record (one that does not exist, an entry dated after today), pic dns
+    check's of its --expected and the refusal of a --record in the members directory wrote a newline of the file's
+    name as is, the message on two lines, where every other message writes \\x0a."""
+    record = tmp_path / "notices\nold.yaml"
+    record.write_text(
+        "sent:\n"
+        "  - {date: 2099-01-01, member: velo-cite, runtime: '8.2', to: x@velo-cite.example.org, state: warning}\n",
+        encoding="utf-8",
+    )
+    expected = tmp_path / "records\nold.json"
+    expected.write_text('{"listes.gone.example.net": [{"name": "a", "type": "TXT", "value": "v=spf1 -all"}]}')
+    common = ["--project", str(ROOT), "--members", str(MEMBERS)]
+    runs: list[tuple[list[str], str]] = [
+        (["report", *common, "--record", str(tmp_path / "told\nnone.yaml")], "told\\x0anone.yaml does not exist"),
+        (["report", *common, "--record", str(record)], "notices\\x0aold.yaml:2 sent[0].date: 2099-01-01 is after"),
+        (
+            ["dns", "check", *common, "--expected", str(expected), "--resolver", "127.0.0.1", "--port", "9"],
+            "records\\x0aold.json:1 listes.gone.example.net: is not a list domain",
+        ),
+    ]
+    inside = MEMBERS / "x\ny.yaml"  # a record refused, in the members directory: named on its line too
+    for command in ("report", "notify"):
+        runs.append(([command, *common, "--record", str(inside)], "x\\x0ay.yaml is inside the members directory"))
+    for argv, said in runs:
+        main([*argv, *(["--timeout", "0.1"] if argv[0] == "dns" else [])])
+        err = capsys.readouterr().err
+        assert said in err, (argv, err)
+        starts = ("warning: ", "resolver ", "invalid", "pic report: error: ", "pic notify: error: ")
+        assert all(line.startswith(starts) for line in err.splitlines()), (argv, err)
+    assert not inside.exists()
+
+
 def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes_in_every_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

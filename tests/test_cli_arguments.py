@@ -49,6 +49,12 @@ def _pem_files(directory: Path) -> dict[str, Path]:
         "empty.pem": b"",
         "text.pem": b"not a certificate\n",
     }
+    pem = files["ca.pem"].decode()
+    body = pem.splitlines()
+    files["damaged.pem"] = pem.replace(body[1], "!" + body[1][1:], 1).encode()  # a byte of its base64 mistyped
+    files["cut.pem"] = "\n".join(body[:3]).encode() + b"\n"  # the copy cut before its END line
+    files["good-then-damaged.pem"] = files["ca.pem"] + files["damaged.pem"]
+    files["not-der.pem"] = pem.replace(body[1], "A" * len(body[1]), 1).encode()  # base64, of no certificate
     for file, data in files.items():
         (directory / file).write_bytes(data)
     return {file: directory / file for file in files}
@@ -75,10 +81,10 @@ PORT_OPTIONS = [
     ("status", "--https-port"),
     ("status", "--http-port"),
     ("dns check", "--port"),
-    (f"lists audit {EXPORT}", "--port"),
+    (f"lists audit --mx {EXPORT}", "--port"),
 ]
-TIMEOUT_OPTIONS = [("status", "--timeout"), ("dns check", "--timeout"), (f"lists audit {EXPORT}", "--timeout")]
-RESOLVER_OPTIONS = [("status", "--resolver"), ("dns check", "--resolver"), (f"lists audit {EXPORT}", "--resolver")]
+TIMEOUT_OPTIONS = [("status", "--timeout"), ("dns check", "--timeout"), (f"lists audit --mx {EXPORT}", "--timeout")]
+RESOLVER_OPTIONS = [("status", "--resolver"), ("dns check", "--resolver"), (f"lists audit --mx {EXPORT}", "--resolver")]
 
 
 def usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
@@ -317,6 +323,11 @@ def test_a_port_given_alone_that_is_the_others_default_names_the_option_given(
         ("text.pem", "holds no certificate"),
         ("key.pem", "holds no certificate"),
         ("ca.der", "holds no certificate"),
+        # a PEM block OpenSSL cannot read: which one is said, not OpenSSL's "[X509] PEM lib (_ssl.c:4154)"
+        ("damaged.pem", "holds a certificate OpenSSL cannot read, at line 1 (its base64 is damaged, or cut"),
+        ("cut.pem", "holds a certificate OpenSSL cannot read, at line 1 (its base64 is damaged, or cut"),
+        ("good-then-damaged.pem", "holds a certificate OpenSSL cannot read, at line "),
+        ("not-der.pem", "holds a certificate OpenSSL cannot read, at line 1 (its base64 is damaged, or cut"),
     ],
 )
 def test_a_ca_file_holds_a_pem_certificate(
@@ -325,6 +336,7 @@ def test_a_ca_file_holds_a_pem_certificate(
     path = str(pems[file]) if file in pems else file
     err = usage_error(capsys, ["status", "--ca-file", path])
     assert f"argument --ca-file: {path!r} {expected}" in err, err
+    assert "_ssl.c" not in err and "[X509]" not in err, err
 
 
 def test_a_ca_file_that_cannot_be_read_is_a_usage_error(

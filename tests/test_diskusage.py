@@ -236,6 +236,58 @@ def test_a_damaged_header_is_an_error_not_a_comment(
     assert rc == 1 and f"{disk / 'web1.tsv'}:1 header: " in err and expected in err, err
 
 
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        ("2026-02-29T02:30:04+00:00", "2026-02 has no day 29"),
+        ("2026-13-01T02:30:04+00:00", "month 13 (01 to 12)"),
+        ("0000-11-30T02:30:04Z", "year 0000 (0001 to 9999)"),
+        ("2026-11-30T25:30:04+00:00", "hour 25 (00 to 23)"),
+        ("2026-11-30T02:61:04+00:00", "minute 61 (00 to 59)"),
+        ("2026-11-30T02:30:60+00:00", "second 60 (00 to 59)"),
+        ("2026-11-30T02:30:04+99:00", "UTC offset +99:00 (-23:59 to +23:59)"),
+        ("2026-11-30T02:30:04-05:75", "UTC offset -05:75 (-23:59 to +23:59)"),
+    ],
+)
+def test_a_header_time_of_the_host_s_form_that_is_no_time_of_the_calendar_says_which_part(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], at: str, expected: str
+) -> None:
+    """A header's time written as `date --iso-8601=seconds` writes one but with a day, an hour or an offset no
+    calendar has (a header edited by hand) was told it is not written so, its form being right; it is told which
+    part is out of range, as --on's `2026-02-29` is told no day of the calendar."""
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1", at) + "velo-cite\t1\t2\t3\n"})
+    rc, _, err = report(capsys, stack, disk)
+    said = f'{disk / "web1.tsv"}:1 header: "{at}" is no time of the calendar ({expected}): '
+    assert rc == 1 and said in err and "is not a time as" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [
+        ("utf-16", "UTF-16 (little-endian)"),  # with its byte-order mark, as Windows' Notepad saves "Unicode"
+        ("utf-16-le", "UTF-16 (little-endian)"),
+        ("utf-16-be", "UTF-16 (big-endian)"),
+        ("utf-32", "UTF-32 (little-endian)"),
+    ],
+)
+def test_a_file_in_utf16_or_utf32_is_named_so_once(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], encoding: str, said: str
+) -> None:
+    """A host's file saved again in UTF-16 was told a byte not UTF-8 at line 1, then each line a slug that is no
+    member's (`"\\u0000v\\u0000e..."`), or, without a byte-order mark, its lines alone: the encoding is told once,
+    as a member file's is."""
+    disk = tmp_path / "disk-usage"
+    disk.mkdir()
+    text = header("web1") + "velo-cite\t1\t2\t3\namis-du-rhone\t1\t2\t3\n"
+    (disk / "web1.tsv").write_bytes(text.encode(encoding))
+    rc, _, err = report(capsys, stack, disk)
+    assert rc == 1, err
+    assert err.splitlines()[0] == (
+        f"{disk / 'web1.tsv'}:1 is encoded in {said}: the hosts write UTF-8; copy the host's file again"
+    ), err
+    assert "\\u0000" not in err and "slug" not in err, err
+
+
 def test_the_times_the_host_writes_are_read(tmp_path: Path) -> None:
     for at in ("2026-11-30T02:30:04+00:00", "2026-11-30T03:30:04+01:00", "2026-11-30T02:30:04Z"):
         f = tmp_path / "web1.tsv"

@@ -45,6 +45,10 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
         ('{"l.example.org": []}', "l.example.org: has no records: nothing to check"),
         ("[" * 100_000 + "]" * 100_000, "cannot be read as JSON: nested too deeply"),
         (BAD_UTF8, ":2 holds bytes that are not UTF-8 (\\xe9, column 42)"),
+        # saved as "Unicode" by an editor: the encoding told (was: a byte not UTF-8 at column 1, or, without a
+        # byte-order mark, a JSON error at column 2)
+        (f'{{"l.example.org": [{TXT}]}}'.encode("utf-16"), ":1 is encoded in UTF-16 (little-endian): save it as UTF-8"),
+        (f'{{"l.example.org": [{TXT}]}}'.encode("utf-16-be"), ":1 is encoded in UTF-16 (big-endian): save it as UTF-8"),
         (CONTROL, ":2 cannot be read as JSON: Invalid control character at column 42"),
         (
             '{"l.example.org": [{"name": "a", "type": "TXT", "value": NaN}]}',
@@ -422,6 +426,65 @@ def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
     err = capsys.readouterr().err
     assert code == 1 and f"{expected}" in err and "not shown" in err, err
     assert "zerty" not in err, err
+
+
+# a DKIM public key whose base64 reads as a secret token by itself: a key is published for anyone to read
+DKIM_KEY = (
+    "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCxqW02Ae8xf0NvM/gPI5TAof80DwADaR1ENWXRdaXXmopgpt8zCPI6H4i6"
+    "fBmRC+dtOARsHhJ7RmE+c5JXGcK5H1an98ciWAwv1u28iRAarOjhpCYpTTr3dQ+kyQ7yavp2kgNUKtORkWdGmiJ5cxseVPNONjFOCT63CjokW4Kh1Q"
+    "IDAQAB"
+)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # the record's name, value, and the key refused
+        ("listes.example.org", "v=spf1 mx -all password=Lilas2024x!", "value"),
+        ("listes.example.org", "mdp : Azerty123", "value"),
+        ("_dmarc.listes.example.org", "v=DMARC1; p=none; mdp=Lilas2024x!", "value"),
+        ("pic._domainkey.listes.example.org", DKIM_KEY + "; n=mdp Lilas2024x!", "value"),
+        ("mdp:Lilas2024x.listes.example.org", "v=spf1 mx -all", "name"),
+    ],
+)
+def test_an_expected_record_that_reads_as_a_secret_is_refused_never_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, case: tuple[str, str, str]
+) -> None:
+    """A record of the expected file whose value (or name) reads as a secret, of a file otherwise valid, was shown
+    in clear in the findings (`found 'v=spf1 -all', expected 'mdp : Azerty123'`), where a refused one is not shown:
+    it is refused at its line and key, never shown, nothing looked up; a DKIM key, public, is no secret."""
+    name, value, field = case
+    asked: list[str] = []
+
+    def nothing_published(resolver: object, name: str, rtype: str, answers: object = None) -> tuple[str, ...]:
+        asked.append(name)
+        return ()
+
+    monkeypatch.setattr(dns_check, "lookup", nothing_published)
+    record = f'{{"name": "{name}",\n "type": "TXT",\n "value": "{value}"}}'
+    expected = tmp_path / "expected.json"
+    expected.write_text(f'{{"listes.example.org": [\n{TXT},\n{record}]}}\n', encoding="utf-8")
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    out, err = capsys.readouterr()
+    line = 3 if field == "name" else 5
+    assert code == 1 and f"{expected}:{line} listes.example.org[1].{field}: the value (not shown" in err, err
+    assert "Lilas" not in out + err and "zerty" not in out + err, (out, err)
+    assert asked == [], asked
+
+
+def test_an_expected_dkim_key_is_no_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dns_check, "lookup", lambda *args, **kwargs: ())
+    dkim = f'{{"name": "pic._domainkey.listes.example.org", "type": "TXT", "value": "{DKIM_KEY}"}}'
+    expected = tmp_path / "expected.json"
+    expected.write_text(f'{{"listes.example.org": [{TXT}, {dkim}]}}\n', encoding="utf-8")
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "not shown" not in err, err  # 1: nothing is published
+    assert f"pic._domainkey.listes.example.org TXT: publish '{DKIM_KEY}'" in out, out
 
 
 @pytest.mark.parametrize(

@@ -669,6 +669,64 @@ def test_domains_file_errors_name_line_field_and_value(
     assert f"{extra}{expected}" in err, err
 
 
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ('"*.orange.fr": {status: closed, note: gone}', "*.orange.fr: is a wildcard, which is not taken"),
+        ('"https://orange.fr/": {status: closed, note: gone}', "https://orange.fr/: is a URL: give the name alone"),
+        ('"orange.fr:25": {status: closed, note: gone}', "orange.fr:25: holds a port: give the name alone"),
+        ('"orange.fr/mail": {status: closed, note: gone}', "orange.fr/mail: holds a path: give the name alone"),
+        ('"orange!.fr": {status: closed, note: gone}', "orange!.fr: is not a domain name"),
+        ('gmail.fr: {status: typo, suggest: "*.gmail.com"}', 'gmail.fr.suggest: "*.gmail.com" is a wildcard'),
+        ('gmail.fr: {status: typo, suggest: "gmail.com:587"}', 'gmail.fr.suggest: "gmail.com:587" holds a port'),
+    ],
+)
+def test_a_domains_file_entry_no_address_can_be_at_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, said: str
+) -> None:
+    """An entry written as a wildcard, a URL, with a port or a path (or a suggestion so written) was taken, and
+    matched no address: x@mail.orange.fr was not flagged by `*.orange.fr`, whose entry was read silently. Each is
+    refused at its line, with the name to give alone."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(f"# local\n{entry}\n", encoding="utf-8")
+    export = tmp_path / "list.txt"
+    export.write_text("x@mail.orange.fr\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+    assert code == 1 and lines == [], (lines, err)
+    assert f"{extra}:2 {said}" in err, err
+
+
+@pytest.mark.parametrize("note", ['""', '"   "', '"\\t"'])
+def test_a_domains_file_s_blank_note_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], note: str) -> None:
+    """A note of blanks was shown as one beside each address (`domain closed:   ; suggested: ...`), an empty one
+    taken as none: each is refused, as a blank note of pic notify's record is, with what to write."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(f"gmail.fr: {{status: closed, note: {note}}}\n", encoding="utf-8")
+    export = tmp_path / "list.txt"
+    export.write_text("x@gmail.fr\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+    assert code == 1 and lines == [], (lines, err)
+    assert f"{extra}:1 gmail.fr.note: is blank: give the words for the list owner, or remove the key" in err, err
+
+
+@pytest.mark.parametrize(
+    "option", [("--resolver", "127.0.0.1"), ("--port", "5353"), ("--timeout", "2"), ("--port=53",)], ids=str
+)
+def test_an_option_of_mx_without_mx_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: tuple[str, ...]
+) -> None:
+    """`pic lists audit --resolver 9.9.9.9 export.txt` looked nothing up and said nothing of it: the domains'
+    mail exchangers seemed checked. An option of --mx alone without --mx is a usage error, the option named."""
+    export = tmp_path / "list.txt"
+    export.write_text("x@example.org\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["lists", "audit", *option, str(export)])
+    assert usage.value.code == 2
+    name = option[0].partition("=")[0]
+    err = capsys.readouterr().err
+    assert f"pic lists audit: error: argument {name}: is for the lookups of --mx alone: add --mx" in err, err
+
+
 def test_domains_file_that_is_not_a_regular_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = _usage_error(capsys, "--domains", str(tmp_path), str(DATA / "clean.txt"))
     assert f"argument --domains: '{tmp_path}' is a directory: give a file of domains" in err

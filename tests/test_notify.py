@@ -418,6 +418,43 @@ def _assert_record_refused(proj: Path, members: Path, path: Path, why: str, caps
     assert f"--record {path} {why}" in capsys.readouterr().err
 
 
+def test_a_record_that_is_a_disk_usage_file_is_refused_before_any_message(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--record disk-usage/web1.tsv (a host's file holding its header alone) was taken: the messages were sent and
+    `sent:` written into the host's measurement, after which pic report and pic status refused the file (exit 1);
+    a new record in disk-usage/ was read as a disk usage file too. The directory pic report and pic status read
+    (the project's disk-usage/, a --disk-usage of pic report), a file of it and another name of one are refused
+    (exit 2) before any message, in a dry run too, by pic report as well."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    usage = proj / "disk-usage"
+    usage.mkdir()
+    host_file = usage / "web1.tsv"
+    host_file.write_text("# pic disk usage of web1 at 2026-11-28T02:30:04+00:00 (KiB, du -sk)\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "copy.tsv").hardlink_to(host_file)
+    before = host_file.read_bytes()
+    for path, why in [
+        (host_file, f"is inside the disk usage directory ({usage})"),
+        (usage / "notices.yaml", f"is inside the disk usage directory ({usage})"),
+        (elsewhere / "copy.tsv", f"is the disk usage file {host_file} (another name of it)"),
+    ]:
+        _assert_record_refused(proj, members, path, why, capsys)
+    other = tmp_path / "measured"
+    other.mkdir()
+    (other / "web1.tsv").write_text("# pic disk usage of web1 at 2026-11-28T02:30:04+00:00 (KiB, du -sk)\n")
+    for given, why in [
+        (other, f"is inside the disk usage directory ({other})"),
+        (other / "web1.tsv", f"is the disk usage file {other / 'web1.tsv'} (--disk-usage)"),
+    ]:
+        report = ["report", "--project", str(proj), "--members", str(members), "--disk-usage", str(given)]
+        assert main([*report, "--record", str(other / "web1.tsv")]) == 2
+        assert f"--record {other / 'web1.tsv'} {why}" in capsys.readouterr().err
+    assert smtp_sink.received == []
+    assert host_file.read_bytes() == before and sorted(usage.iterdir()) == [host_file]
+
+
 def test_a_record_reaching_a_member_or_stack_file_another_way_is_refused(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -565,6 +602,32 @@ def test_a_record_that_is_no_file_is_named_never_waited_on(
             notify(proj, members, ON, "--record", str(record))
         assert usage.value.code == 2
         assert "--record" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        # a note typed in a Latin-1 editor: the line and column of the byte, as a member file's are named
+        (
+            b"sent:\n  - {date: 2026-11-20, member: velo-cite, runtime: '8.2', to: a@b.org, state: warning,"
+            b' note: "appel\xe9e"}\n',
+            "notices.yaml:2 sent[0].note: the line ",
+        ),
+        (b"# envoy\xe9s\nsent: []\n", 'notices.yaml:1 the line "# envoy'),
+        ("sent: []\n".encode("utf-16"), "notices.yaml:1 is encoded in UTF-16 (little-endian)"),
+    ],
+)
+def test_a_record_not_in_utf8_is_named_by_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, said: str
+) -> None:
+    """A record holding a byte that is not UTF-8 was told `is not UTF-8 text`, with no line, where a member file
+    and every other file pic reads name the line and column of the byte (or the encoding the file is in)."""
+    members, proj = registry(tmp_path), project_copy(tmp_path)
+    (proj / notices.DEFAULT_FILE).write_bytes(data)
+    assert main(["report", "--project", str(proj), "--members", str(members), "--on", "2026-12-01"]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err, err
+    assert "UTF-8" in err, err
 
 
 def test_no_smtp_settings_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -2392,6 +2455,13 @@ def test_a_note_of_the_record_holding_a_secret_is_refused_at_its_line_without_sh
         ("Vélo Cité", "Le site de Vélo Cité"),
         ("Les\u00a0Amis du Rhône", "Le site des Amis du Rhône"),
         ("Le\u00a0Petit Théâtre", "Le site du Petit Théâtre"),
+        # a vowel of another language's alphabet is a vowel all the same: Turkish İ, Danish Ø and Å, Spanish Ó
+        ("İstanbul Kulübü", "Le site d'İstanbul Kulübü"),
+        ("Øresund Kor", "Le site d'Øresund Kor"),
+        ("Åbo Vänner", "Le site d'Åbo Vänner"),
+        ("Ósmosis Teatro", "Le site d'Ósmosis Teatro"),
+        ("Ìsola Bella", "Le site d'Ìsola Bella"),
+        ("Ūdens Draugi", "Le site d'Ūdens Draugi"),
     ],
 )
 def test_a_name_with_its_own_article_or_a_vowel_is_joined_to_de_as_french_writes_it(

@@ -105,7 +105,8 @@ COMMANDS: dict[str, About] = {
             (
                 2,
                 f"{_USAGE} (a `--record` or `--disk-usage` that cannot be read; a `--record` in the members directory "
-                "or a `Pulumi*.yaml` of the project, or another name of one of their files)",
+                "or the disk usage directory, a `Pulumi*.yaml` of the project or a disk usage file, or another name of "
+                "one of their files)",
             ),
         ),
     ),
@@ -171,8 +172,9 @@ COMMANDS: dict[str, About] = {
             ),
             (
                 2,
-                f"{_USAGE} (`--on` another day without `--dry-run`; a `--record` in the members directory or a "
-                "`Pulumi*.yaml` of the project, or another name of one of their files)",
+                f"{_USAGE} (`--on` another day without `--dry-run`; a `--record` in the members directory or the "
+                "disk usage directory, a `Pulumi*.yaml` of the project or a disk usage file, or another name of one of "
+                "their files)",
             ),
             (
                 3,

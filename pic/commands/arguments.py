@@ -276,6 +276,37 @@ def _regular_file(text: str, what: str, limit: int) -> Path:
     return path
 
 
+# A certificate's PEM block (RFC 7468 §5; OpenSSL's TRUSTED and X509 labels too), to its END line or the file's end
+_PEM_CERTIFICATE = re.compile(
+    r"^-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----$(?P<body>.*?)"
+    r"(?:^-----END (?:TRUSTED |X509 )?CERTIFICATE-----$|\Z)",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def _unreadable_certificate(path: Path) -> int | None:
+    """The line (1-based) where the first certificate of the PEM file ``path`` that cannot be read starts: its
+    base64 damaged, or the block cut before its END line (RFC 7468 §2); None when each one reads, or the file
+    cannot be read."""
+    import base64
+    import binascii
+
+    from cryptography import x509
+
+    try:
+        text = path.read_bytes().decode("ascii", "replace")
+    except OSError:
+        return None
+    for block in _PEM_CERTIFICATE.finditer(text):
+        try:
+            if not block.group().rstrip().endswith("-----"):  # no END line
+                raise ValueError(block.group())
+            x509.load_der_x509_certificate(base64.b64decode("".join(block["body"].split()), validate=True))
+        except (binascii.Error, ValueError):
+            return text.count("\n", 0, block.start()) + 1
+    return None
+
+
 def ca_file(text: str) -> Path:
     """A readable regular file of PEM certificates, loaded as ``pic status`` verifies with it."""
     import ssl
@@ -285,7 +316,14 @@ def ca_file(text: str) -> Path:
     try:
         context = ssl.create_default_context(cafile=str(path))
     except (ssl.SSLError, OSError, ValueError) as exc:
+        line = _unreadable_certificate(path)
+        if line is not None:  # OpenSSL's words: "[X509] PEM lib (_ssl.c:4154)", of the library, not the file
+            raise argparse.ArgumentTypeError(
+                f"{_named(text)} holds a certificate OpenSSL cannot read, at line {line} (its base64 is damaged, or "
+                f"cut before its -----END CERTIFICATE----- line): copy it again; give {what}"
+            ) from None
         reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
+        reason = re.sub(r"\s*\(_ssl\.c:[0-9]+\)", "", reason)  # OpenSSL's source place: no help to an admin
         raise argparse.ArgumentTypeError(
             f"{_named(text)} holds no certificate OpenSSL can load ({reason}): give {what}"
         ) from None

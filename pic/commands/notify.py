@@ -47,6 +47,7 @@ import datetime as dt
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -327,8 +328,15 @@ def wrapped(text: str, indent: str = "") -> str:
     return "\n".join(out) + "\n"
 
 
-# The first letters French elides "de" before (d'Amicale, d'Écoute); h, mute or not, is left as written
-_ELIDED = frozenset("AÀÂÄÆEÉÈÊËIÎÏOÔÖŒUÙÛÜaàâäæeéèêëiîïoôöœuùûü")
+# The vowels French elides "de" before (d'Amicale, d'Écoute), read without their accents (NFD's base letter), so
+# that another language's (İstanbul, Åbo, Ósmosis) is one too; the vowels written as one letter NFD leaves whole
+# (Æ, Œ, Ø) beside them. h, mute or not, and y, a vowel or not, are left as written: the dictionary tells.
+_ELIDED = frozenset("AEIOUaeiouÆŒØæœø")
+
+
+def _elided_before(name: str) -> bool:
+    """True when French elides ``de`` before ``name``: it starts with a vowel, accented or not."""
+    return unicodedata.normalize("NFD", name[:1])[:1] in _ELIDED
 
 
 def de(name: str) -> str:
@@ -342,7 +350,7 @@ def de(name: str) -> str:
         return f"des {isolated(rest)}"
     if rest and first in ("Le", "le", "LE"):
         return f"du {isolated(rest)}"
-    if name[:1] in _ELIDED:
+    if _elided_before(name):
         return f"d'{isolated(name)}"
     return f"de {isolated(name)}"
 
@@ -838,7 +846,8 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         return EXIT_USAGE
     record: Path = args.record or args.project / notices.DEFAULT_FILE
     if (why_not := notices.not_a_record(record, args.project, args.members)) is not None:
-        print(f"pic notify: error: --record {display_path(record)} {why_not}; nothing was sent", file=sys.stderr)
+        said = shown_name(f"--record {display_path(record)} {why_not}")  # a newline of a name: \x0a, on one line
+        print(f"pic notify: error: {said}; nothing was sent", file=sys.stderr)
         return EXIT_USAGE
     if args.record is not None and not args.new_record and not notices.present(record):
         # A record named that is not there: a mistyped name (notice.yaml) would tell every member again.
@@ -864,7 +873,7 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     registry = load_registry(args.members, settings)
     stack_file = display_path(args.project / f"Pulumi.{args.stack}.yaml")
     for warning in smtp_warnings(settings, stack_file):
-        print(warning, file=sys.stderr)
+        print(dataclasses.replace(warning, file=shown_name(warning.file)), file=sys.stderr)
     recorded = notices.load(record, [m.slug for m in registry], args.members)
     for problem in notices.dated_after(recorded, now, display_path(record)):
         print(dataclasses.replace(problem, file=shown_name(problem.file)), file=sys.stderr)
