@@ -509,7 +509,8 @@ def test_an_option_written_with_equals_dashes_has_the_value_dashes(
 
 
 @pytest.mark.parametrize(
-    ("command", "option"), [(c, o) for c, o in _single_value_options() if o != "--against"]  # --against: its own words
+    ("command", "option"),
+    [(c, o) for c, o in _single_value_options() if o != "--against"],  # --against: its own words
 )
 def test_an_option_without_its_value_is_told_so(capsys: pytest.CaptureFixture[str], command: str, option: str) -> None:
     """pic check --stack (last), --stack --members m (the value left out) and --stack -x were each told "expected one
