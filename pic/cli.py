@@ -58,6 +58,10 @@ EXIT_BROKEN_PIPE = 141
 EXIT_INTERRUPTED = 130  # Ctrl-C: the shell's status for a command ended by SIGINT (128 + 2)
 
 
+# argparse's words for an option's value that is none of its words, the value as Python writes a text
+_INVALID_CHOICE = re.compile(
+    r"argument (?P<option>[^:]+): invalid choice: (?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+)
 # argparse's words for an option given without its value (the option last, or a word starting with '-' after it)
 _EXPECTED_ONE = re.compile(r"argument (?P<option>[^:]+): expected one argument")
 
@@ -180,6 +184,7 @@ class _Parser(argparse.ArgumentParser):
         whose value argparse takes for the command, is said so; a command misspelt with the one meant."""
         if " invalid choice: " in message:
             self._bad_command(message)
+            self._bad_choice(message)
         if message == "argument --against: expected one argument":
             rev = self._value_after("--against")
             if rev is None:  # --against last: the revision left out
@@ -261,7 +266,7 @@ class _Parser(argparse.ArgumentParser):
         if subs is None or first >= len(args) or args[first] == "--":
             return
         choices = list(subs.choices)
-        close = difflib.get_close_matches(args[first], choices, n=1)
+        close = difflib.get_close_matches(args[first].lower(), choices, n=1)  # CHECK: check
         at = next((i for i in range(first + 1, len(args)) if args[i] in choices), None)
         misplaced = first > 0 and args[first - 1].startswith("-")
         if misplaced and not self._is_option(args[first - 1].split("=", 1)[0]) and (at is not None or not close):
@@ -271,6 +276,24 @@ class _Parser(argparse.ArgumentParser):
             super().error(_before_command(moved, meant))
         if close:
             super().error(f"{message} (did you mean {close[0]}?)")
+
+    def _bad_choice(self, message: str) -> None:
+        """The error of an option's value that is none of its words (argparse's ``invalid choice``): the word in
+        small letters offered when it is one (``--format JSON``), else the closest word (``--format jsn``), else
+        argparse's words alone (returns)."""
+        said = _INVALID_CHOICE.match(message)
+        action = None if said is None else self._option_string_actions.get(said["option"].split("/")[-1])
+        if said is None or action is None or not action.choices:
+            return
+        import ast  # a usage error's path alone
+
+        value = str(ast.literal_eval(said["value"]))
+        choices = [str(choice) for choice in action.choices]
+        if value.lower() in choices:
+            super().error(f"{message} (write it in small letters: {value.lower()!r})")
+        close = difflib.get_close_matches(value.lower(), choices, n=1)
+        if close:
+            super().error(f"{message} (did you mean {close[0]!r}?)")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         """argparse's exit, every usage error passing here: the values of the command line in ``message``

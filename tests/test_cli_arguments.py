@@ -527,6 +527,42 @@ def test_an_option_without_its_value_is_told_so(capsys: pytest.CaptureFixture[st
         assert f"argument {option}: {said}" in err and "expected one argument" not in err, (tail, err)
 
 
+def _choice_options() -> list[tuple[str, str, str]]:
+    """Every (command, option, first choice) of the ``pic`` parser whose option takes one of a few words."""
+    found: list[tuple[str, str, str]] = []
+
+    def walk(parser: argparse.ArgumentParser, command: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk(child, f"{command} {name}".strip())
+            elif action.option_strings and action.choices:
+                found.append((command, action.option_strings[-1], str(next(iter(action.choices)))))
+
+    walk(_parser(), "")
+    return found
+
+
+@pytest.mark.parametrize(("command", "option", "choice"), _choice_options())
+def test_an_option_s_word_in_capitals_or_misspelt_is_offered_the_one_meant(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, choice: str
+) -> None:
+    """pic report --format JSON was told the choices alone (argparse's words), as --format jsn: the word in small
+    letters is offered, as a slip's closest word is, for every option that takes one of a few words; a command in
+    capitals (pic CHECK) too."""
+    argv = [*command.split(), *next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])]
+    err = usage_error(capsys, [*argv, f"{option}={choice.upper()}"])
+    assert f"(write it in small letters: {choice!r})" in err, err
+    if len(choice) > 3:
+        err = usage_error(capsys, [*argv, f"{option}={choice[:-1]}"])
+        assert f"(did you mean {choice!r}?)" in err, err
+
+
+def test_a_command_in_capitals_is_offered_in_small_letters(capsys: pytest.CaptureFixture[str]) -> None:
+    err = usage_error(capsys, ["CHECK"])
+    assert "(did you mean check?)" in err, err
+
+
 def test_dashes_after_an_option_still_end_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     usage_error(capsys, ["check", "--members", "--", "m"])
     assert _parser().parse_args(["new", "--name", "X", "--email", "x@y.org", "--", "x-y-z"]).slug == "x-y-z"
