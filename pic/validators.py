@@ -1852,10 +1852,7 @@ def check_ssh_key_fully(value: str) -> str:
     if kind == "ssh-dss":
         raise ValueError("is a DSA key, which OpenSSH no longer accepts: use ssh-ed25519")
     if kind not in SSH_KEY_TYPES:
-        allowed = (
-            f"expected one of {', '.join(sorted(SSH_KEY_TYPES))} (key options such as command=... are not allowed)"
-        )
-        raise Refusal(f"has key type {short_repr(kind)}: {allowed}", [allowed])
+        _refuse_key_type(kind, data)
     if len(parts) == 3 and (not parts[2] or parts[2] != parts[2].strip()):
         raise ValueError("has spaces at the end or around its comment")
     if len(parts) == 3:
@@ -1871,6 +1868,57 @@ def check_ssh_key_fully(value: str) -> str:
         return value  # the usual key: read as cryptography reads it
     _check_key_blob(kind, data)
     return value
+
+
+# A certificate's type (ssh-keygen -s; OpenSSH's PROTOCOL.certkeys): the type of the key it certifies, then
+# -cert-v01@openssh.com (a security key's type without its own @openssh.com)
+_CERTIFICATE_TYPE = re.compile(r"(?P<base>[a-z0-9-]+?)-cert-v0[01]@openssh\.com")
+# The file ssh-keygen writes each type's public key to by default (ssh-keygen(1), FILES)
+_DEFAULT_KEY_FILE = {
+    "ssh-ed25519": "id_ed25519",
+    "ssh-rsa": "id_rsa",
+    "ecdsa-sha2-nistp256": "id_ecdsa",
+    "ecdsa-sha2-nistp384": "id_ecdsa",
+    "ecdsa-sha2-nistp521": "id_ecdsa",
+    "sk-ssh-ed25519@openssh.com": "id_ed25519_sk",
+    "sk-ecdsa-sha2-nistp256@openssh.com": "id_ecdsa_sk",
+}
+
+
+def _refuse_key_type(kind: str, data: str) -> NoReturn:
+    """Refuse ``kind``, no type of :data:`SSH_KEY_TYPES`, before the key data ``data``: a type that its data does not
+    name (``rsa-sha2-512``, the signature's algorithm of an RSA key, ``SSH-ED25519``) told the type the data names,
+    when that one is taken; a certificate told as one, with the key it certifies to give; else the types taken."""
+    allowed = f"expected one of {', '.join(sorted(SSH_KEY_TYPES))} (key options such as command=... are not allowed)"
+    named = _type_named_in(data)
+    if named is not None and named != kind and named in SSH_KEY_TYPES:
+        told = f"write {named} (the type ssh-keygen writes before its data)"
+        raise Refusal(f"has key type {short_repr(kind)}, and its data is an {named} key: {told}", [told])
+    certificate = _CERTIFICATE_TYPE.fullmatch(kind)
+    if certificate is not None:
+        base = certificate["base"] + ("@openssh.com" if certificate["base"].startswith("sk-") else "")
+        if base in SSH_KEY_TYPES:
+            file = _DEFAULT_KEY_FILE[base]
+            advice = (
+                "a key signed by a certificate authority (ssh-keygen -s), which sshd takes only through the "
+                "authority's own key under a cert-authority option, which members' keys do not take: give the public "
+                f"key it certifies, the {base} line of the .pub file it was made from ({file}.pub, not {file}-cert.pub)"
+            )
+            raise Refusal(f"is an OpenSSH certificate ({kind}): {advice}", [advice])
+    raise Refusal(f"has key type {short_repr(kind)}: {allowed}", [allowed])
+
+
+def _type_named_in(data: str) -> str | None:
+    """The type name OpenSSH's key data ``data`` (base64) starts with (a length, then the name: RFC 4253 §6.6), or
+    None when its start is no such thing."""
+    head = data[:96]
+    try:
+        blob = base64.b64decode(head[: len(head) // 4 * 4], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    size = int.from_bytes(blob[:4], "big")
+    name = blob[4 : 4 + size]
+    return name.decode("ascii") if 0 < size == len(name) and name.isascii() else None
 
 
 _PATH_LIKE = re.compile(r"(?:~|\.{0,2})/\S*|\S+\.pub")
