@@ -397,6 +397,32 @@ def test_a_php_size_written_with_a_unit_php_does_not_read_is_told_php_s(
     assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
 
 
+@pytest.mark.parametrize(
+    ("written", "meant", "php"),
+    [
+        # a sign PHP's reading skips (ini_parse_quantity)
+        ("+128M", "128M", None),
+        # a leading zero: PHP reads the digits in octal (064M is 52M, 0128M is 012M, with a warning)
+        ("064M", "64M", "52M"),
+        ("0128M", "128M", "10M"),
+        ("00128M", "128M", "10M"),
+        # digits or unit of the full-width forms an input method types, which PHP does not read
+        ("\uff11\uff12\uff18M", "128M", None),
+        ("128\uff2d", "128M", None),
+    ],
+)
+def test_a_php_size_written_with_a_sign_a_leading_zero_or_full_width_is_told_the_size(
+    tmp_path: Path, written: str, meant: str, php: str | None
+) -> None:
+    """Such a size was refused as not in PHP's shorthand, with no word of what to write, where 256MB is told
+    256M; a leading zero is told as PHP reads it, in octal."""
+    base = SITE + "  php_settings: {memory_limit: VALUE}\n"
+    [line] = _checked(tmp_path / "a", base.replace("VALUE", f'"{written}"'))
+    assert "memory_limit: " in line and line.endswith(f"write {meant}"), line
+    assert php is None or f"PHP reads a leading 0 as an octal number's: {written} is {php} to PHP" in line, line
+    assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
+
+
 # 255 MB and 193 MB: in the size's range, but leaving less than OPcache's 64 MB of the container's 256 MB
 @pytest.mark.parametrize("written", ["2GB", "2 Go", "8MB", "256 MB MB", "1.5GB", "256MB", "256 Mo", "255 MB", "193Mo"])
 def test_a_php_size_out_of_range_in_php_s_unit_is_offered_none(tmp_path: Path, written: str) -> None:
