@@ -345,12 +345,28 @@ def _first_refused(value: str, *, newlines: bool, marks: bool) -> str | None:
             continue
         if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
             return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
-        category = unicodedata.category(ch)
-        if category in _REFUSED_CATEGORIES:
-            name = unicodedata.name(ch, "")
-            named = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
-            return f"holds {_REFUSED_CATEGORIES[category]} ({named}) at character {i + 1}"
+        if (why := _category_refused(value, i)) is not None:
+            return why
     return None
+
+
+def _category_refused(value: str, i: int) -> str | None:
+    """Why ``value``'s character at ``i`` is refused for its category (:data:`_REFUSED_CATEGORIES`), or None; a line
+    break at the value's end told as such, with how to write the value without it."""
+    ch = value[i]
+    category = unicodedata.category(ch)
+    if category not in _REFUSED_CATEGORIES:
+        return None
+    name = unicodedata.name(ch, "")
+    named = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
+    why = f"holds {_REFUSED_CATEGORIES[category]} ({named}) at character {i + 1}"
+    if ch == "\n" and value[i:].strip("\n") == "":
+        # a one-line value given as a YAML block, as a .pub file's line is pasted: | keeps its line break
+        return (
+            f"{why}, a line break at its end (YAML's | keeps a block's line breaks, > its last one): write the "
+            "value without it, on the line of its key or item, or open the block with |- or >-"
+        )
+    return why
 
 
 # The tag characters (U+E0001 LANGUAGE TAG, deprecated, and U+E0020 to U+E007F), all of category Cf.

@@ -851,3 +851,30 @@ def test_a_domain_of_the_member_s_own_or_no_one_s_is_still_offered(
 ) -> None:
     [line] = [p for p in _registry_problems(tmp_path, {"velo-cite.yaml": (old, new)}) if " site.domains[2]: " in p]
     assert f"('{offered}')" in line, line
+
+
+_KEY_LINE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK marie@pc"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        # a .pub file's line pasted under | (its line break kept) or > (the last one kept)
+        (MINIMAL + f"access:\n  sftp_keys:\n    - |\n      {_KEY_LINE}\n", "access.sftp_keys[0]"),
+        (MINIMAL + f"access:\n  sftp_keys:\n    - >\n      {_KEY_LINE}\n", "access.sftp_keys[0]"),
+        (MINIMAL + "site:\n  php: '8.4'\n  domains:\n    - |\n      probe-asso.org\n", "site.domains[0]"),
+        (
+            "name: |\n  Probe Asso\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\n",
+            "name",
+        ),
+        ('name: Probe\ncontact: {name: P, email: "a@probe-asso.org\\n"}\nuid: 10600\n', "contact.email"),
+    ],
+)
+def test_a_value_ending_with_a_line_break_is_told_to_be_written_without_it(text: str, field: str) -> None:
+    """A one-line value given as YAML's block (| keeps its line break, > the last one) was told it holds a control
+    character (U+000A) at its last character, nothing of how to write it without: it is told as the line break at
+    its end, and how to write the value without it."""
+    lines = [line for line in _messages(text) if f" {field}: " in line]
+    assert len(lines) == 1, _messages(text)
+    assert "a line break at its end" in lines[0] and "write the value without it" in lines[0], lines[0]
+    assert "control character" in lines[0], lines[0]
