@@ -1868,6 +1868,7 @@ def check_ssh_key_fully(value: str) -> str:
     if kind == "ssh-dss":
         raise ValueError("is a DSA key, which OpenSSH no longer accepts: use ssh-ed25519")
     if kind not in SSH_KEY_TYPES:
+        _refuse_options(value)
         _refuse_key_type(kind, data)
     if len(parts) == 3 and (not parts[2] or parts[2] != parts[2].strip()):
         raise ValueError("has spaces at the end or around its comment")
@@ -1899,6 +1900,35 @@ _DEFAULT_KEY_FILE = {
     "sk-ssh-ed25519@openssh.com": "id_ed25519_sk",
     "sk-ecdsa-sha2-nistp256@openssh.com": "id_ecdsa_sk",
 }
+
+
+# authorized_keys' options before a key (sshd(8), AUTHORIZED_KEYS FILE FORMAT): names joined by commas, each alone
+# (restrict, no-pty, cert-authority) or with a value in double quotes (from="10.0.0.1", command="echo hi")
+_KEY_OPTIONS = re.compile(r'[A-Za-z0-9-]+(?:="(?:[^"\\]|\\.)*")?(?:,[A-Za-z0-9-]+(?:="(?:[^"\\]|\\.)*")?)*')
+# A line of authorized_keys whose options stand before a key of a type taken: the options, then the key's line
+_AFTER_OPTIONS = re.compile(
+    rf"(?P<options>.+?) (?P<key>(?:{'|'.join(map(re.escape, sorted(SSH_KEY_TYPES)))}) AAAA[A-Za-z0-9+/=]*(?: .*)?)"
+)
+
+
+def _refuse_options(value: str) -> None:
+    """Refuse ``value`` when it is a key's line after authorized_keys options (``from="10.0.0.1" ssh-ed25519 ...``),
+    naming them and offering the line from the key's type on when that one is taken; return otherwise."""
+    found = _AFTER_OPTIONS.fullmatch(value)
+    if found is None or _KEY_OPTIONS.fullmatch(found["options"]) is None:
+        return
+    key = found["key"]
+    try:
+        check_ssh_key(key)
+    except ValueError:
+        offer = ""
+    else:
+        offer = f": write the line from its type on: {short_repr(key, 80)}"
+    told = (
+        "which a member's key does not take (sshd's own settings say what every member may do; from=, command=, "
+        "restrict, cert-authority... are not allowed)"
+    )
+    raise Refusal(f"starts with authorized_keys options ({short_repr(found['options'], 40)}), {told}{offer}", [told])
 
 
 def _refuse_key_type(kind: str, data: str) -> NoReturn:

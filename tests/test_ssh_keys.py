@@ -488,3 +488,27 @@ def test_a_type_not_a_key_type_whose_data_names_one_is_told_the_type_to_write(wr
         data = _KEY.split()[1]
     with pytest.raises(ValueError, match=rf"has key type '{written}', and its data is an {meant} key: write {meant}"):
         check_ssh_key(f"{written} {data} marie@pc")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        'from="10.0.0.1"',
+        'command="echo hi",no-pty',
+        "restrict",
+        'restrict,from="192.0.2.0/24,!192.0.2.7"',
+        "no-port-forwarding,no-agent-forwarding",
+        "cert-authority",
+    ],
+)
+def test_a_key_after_authorized_keys_options_is_told_to_be_written_without_them(tmp_path: Path, options: str) -> None:
+    """A line copied from an authorized_keys file with its options before the key was told it has the key type
+    'from="10.0.0.1"' (or 'command="echo', cut at a blank in its quotes): the options are named, and the line to
+    write, from the key's type on, is offered and taken."""
+    line = f"{options} {_KEY} marie@pc"
+    problems = _key_problems(tmp_path, line)
+    assert len(problems) == 1, problems
+    assert "access.sftp_keys[0]: " in problems[0] and "starts with authorized_keys options" in problems[0], problems
+    assert f"write the line from its type on: '{_KEY[:60]}" in problems[0], problems[0]
+    assert "has key type" not in problems[0], problems[0]
+    assert _key_problems(tmp_path / "b", f"{_KEY} marie@pc") == []
