@@ -878,3 +878,22 @@ def test_a_value_ending_with_a_line_break_is_told_to_be_written_without_it(text:
     assert len(lines) == 1, _messages(text)
     assert "a line break at its end" in lines[0] and "write the value without it" in lines[0], lines[0]
     assert "control character" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(("slug", "short"), [("information", "schema"), ("performance", "schema")])
+def test_a_database_named_as_a_system_schema_is_told_to_take_another_short_name(
+    tmp_path: Path, slug: str, short: str
+) -> None:
+    """Member information's database schema makes information_schema, MariaDB's own: it was told the name is
+    reserved, nothing of what to write; it is told to give the database another short name, which is then taken."""
+    members = tmp_path / "members"
+    members.mkdir()
+    text = "name: Probe\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\ndatabases: [SHORT]\n"
+    (members / f"{slug}.yaml").write_text(text.replace("SHORT", short), encoding="utf-8")
+    with pytest.raises(PicError) as refused:
+        load_registry(members, load_settings(ROOT, "prod"))
+    [line] = [str(p) for p in refused.value.problems if p.severity == "error"]
+    assert f"{slug}.yaml:4 databases[0]: " in line and "a system schema of MariaDB" in line, line
+    assert line.endswith(f"give the database another short name than {short!r} in databases"), line
+    (members / f"{slug}.yaml").write_text(text.replace("SHORT", "main"), encoding="utf-8")
+    load_registry(members, load_settings(ROOT, "prod"))
