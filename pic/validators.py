@@ -682,15 +682,16 @@ _COMMON_DOMAIN = re.compile(r"(?:[a-z0-9]++(?:-++[a-z0-9]++)*+\.)++[a-z][a-z0-9]
 _COMMON_DOMAIN_MAX = 63
 
 
-def check_domain(value: str) -> str:
+def check_domain(value: str, *, names_only: bool = True) -> str:
     """A lowercase DNS host name, IDN as punycode, no trailing dot, not an IP address, not a public suffix.
 
-    Raises ValueError saying what is wrong. The usual form is recognised by one
+    Raises ValueError saying what is wrong; ``names_only``: the field takes no address either (a host's does, then
+    a value read as a mistyped address is told an address's form). The usual form is recognised by one
     regular expression (``_COMMON_DOMAIN``) instead of the checks one by one, and is a public suffix
     only when a rule of the list names it (:func:`_named_by_a_rule`).
     """
     if len(value) > _COMMON_DOMAIN_MAX or "--" in value or _COMMON_DOMAIN.fullmatch(value) is None:
-        _check_domain_syntax(value)
+        _check_domain_syntax(value, names_only=names_only)
         _refuse_public_suffix(value)
     elif _named_by_a_rule(value):
         _refuse_public_suffix(value)
@@ -753,7 +754,9 @@ def _refuse_public_suffix(value: str) -> None:
         )
 
 
-def _check_domain_syntax(value: str) -> None:
+def _check_domain_syntax(value: str, *, names_only: bool = True) -> None:
+    """Raise ValueError when ``value`` is no domain name's syntax. ``names_only``: the field takes no address either
+    (a value read as a mistyped IPv4 address is told to give a name, not the address's form)."""
     why = refused_character(value)
     if why is not None:
         raise ValueError(f"{why}: a domain is letters a-z, digits, hyphens and dots")
@@ -780,7 +783,18 @@ def _check_domain_syntax(value: str) -> None:
                 "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
                 "authorities refuse them"
             )
+    _check_numeric_labels(labels, names_only=names_only)
+
+
+def _check_numeric_labels(labels: list[str], *, names_only: bool) -> None:
+    """Refuse a name whose last label is all digits (no top-level domain is), told as a mistyped IPv4 address when
+    every label is (:func:`_check_domain_syntax`'s ``names_only``)."""
     if all(label.isdigit() for label in labels):  # 10.0.0.256, 010.0.0.1, 10.1: an address mistyped, not a name
+        if names_only:  # an address is refused here too (192.0.2.1 is an IP address, not a domain name)
+            raise ValueError(
+                "ends with an all-numeric label: it reads as an IPv4 address (and is none: four numbers from 0 to "
+                "255, without leading zeros), and an address is no domain name here: give the name"
+            )
         raise ValueError(
             "ends with an all-numeric label: it reads as an IPv4 address, and is no IPv4 address: four numbers from "
             "0 to 255, without leading zeros (e.g. 10.0.0.1)"
@@ -2538,9 +2552,9 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
         if ("%" in value or value.endswith(".")) and (said := _ipv4_then_more(value, refuses)) is not None:
             raise _refused(said) from None
         if public_suffix:
-            _check_domain_syntax(value)
+            _check_domain_syntax(value, names_only=False)
             return value
-        return check_domain(value)
+        return check_domain(value, names_only=False)
     return check_ip(value, refuses=refuses)
 
 

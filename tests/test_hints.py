@@ -897,3 +897,13 @@ def test_a_database_named_as_a_system_schema_is_told_to_take_another_short_name(
     assert line.endswith(f"give the database another short name than {short!r} in databases"), line
     (members / f"{slug}.yaml").write_text(text.replace("SHORT", "main"), encoding="utf-8")
     load_registry(members, load_settings(ROOT, "prod"))
+
+
+@pytest.mark.parametrize("written", ["127.1", "10.0.0.256", "192.0.2.010", "1.2.3.4.5"])
+def test_a_site_domain_read_as_an_address_is_not_told_to_write_an_address(tmp_path: Path, written: str) -> None:
+    """site.domains: 127.1 was told it 'is no IPv4 address: four numbers from 0 to 255, without leading zeros (e.g.
+    10.0.0.1)', an address to write where an address is refused in turn (192.0.2.1 'is an IP address, not a domain
+    name'): a field of names tells that it takes a name."""
+    [line] = _checked(tmp_path, SITE.replace("[probe-asso.org]", f'["{written}"]'))
+    assert "site.domains[0]: " in line and "ends with an all-numeric label" in line, line
+    assert "e.g. 10.0.0.1" not in line and line.endswith("an address is no domain name here: give the name"), line
