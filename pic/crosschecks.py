@@ -174,6 +174,14 @@ class _Cross:
             if shown is None:  # the same few fields for every member: formatted once each
                 shown = self.shown[loc] = format_loc(loc)
             self.names[key] = _Claim(m, loc, shown, what)
+        elif key in self.platform and space == "database" and loc[0] == "databases" and isinstance(loc[1], int):
+            short = m.databases[loc[1]].short  # the name is the slug's and this short name's
+            self.at(
+                m,
+                loc,
+                f"{show_value(name)} is reserved for {owner}: give the database another short name than "
+                f"{short!r} in databases",
+            )
         elif key in self.platform:
             self.at(m, loc, f"{show_value(name)} is reserved for {owner}")
         elif owner.file == m.file:

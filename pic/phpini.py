@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -48,8 +49,9 @@ _YAML11_NUMBER = re.compile(r"[-+]?(?:0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)", 
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 # A size written with a unit PHP does not read: a space before it, bytes after it in English or French, or a binary
 # prefix's i (256 M, 256MB, 256Mo, 256 Mio, 256MiB, 1Go): PHP reads the number and drops the rest (256MB is 256
-# bytes to PHP 8, with a warning)
-_SIZE_WRITTEN = re.compile(r"\s*([1-9][0-9]{0,12})\s*([KMGkmg])(?:i?[BbOo])?\s*")
+# bytes to PHP 8, with a warning); or with a '+' or leading zeros before its digits (+128M, 064M: PHP reads the
+# digits after a 0 in octal, 064M is 52M), or in full-width forms (１２８M, read so by NFKC)
+_SIZE_WRITTEN = re.compile(r"\s*\+?(0*)([1-9][0-9]{0,12})\s*([KMGkmg])(?:i?[BbOo])?\s*")
 MiB = 1024**2
 # The value PHP reads as no limit, of the settings that have one (PHP manual: ini.core's memory_limit and
 # post_max_size, info.configuration's max_execution_time): a site may not have it, and it is told so, not as a size
@@ -259,15 +261,25 @@ def _int_text(value: object) -> int | None:
 
 
 def _size_meant(rule: Rule, value: object, takes: Callable[[str], bool] | None) -> str:
-    """``; write 256M``: the size in PHP's shorthand that ``value`` is written with another unit
-    (:data:`_SIZE_WRITTEN`), when the setting takes it, and the site (``takes``); else nothing."""
-    found = _SIZE_WRITTEN.fullmatch(value) if rule.kind == "size" and isinstance(value, str) else None
+    """``; write 256M``: the size in PHP's shorthand that ``value`` is written with another unit, a sign, leading
+    zeros or in full-width forms (:data:`_SIZE_WRITTEN`), when the setting takes it, and the site (``takes``); with
+    leading zeros what PHP reads of it too, octal digits (``064M`` is 52M); else nothing."""
+    if rule.kind != "size" or not isinstance(value, str):
+        return ""
+    found = _SIZE_WRITTEN.fullmatch(unicodedata.normalize("NFKC", value))
     if found is None:
         return ""
-    meant = f"{found[1]}{found[2].upper()}"
+    zeros, digits, unit = found[1], found[2], found[3]
+    octal = ""
+    written = value.strip()
+    if zeros and written.endswith(unit) and written.isascii() and " " not in written:
+        # PHP's reading (ini_parse_quantity, zend_atol before PHP 8.2): 0 then the octal digits that follow
+        read = int(digits[: len(digits) - len(digits.lstrip("01234567"))] or "0", 8)
+        octal = f"; PHP reads a leading 0 as an octal number's: {written} is {read}{unit.upper()} to PHP"
+    meant = f"{digits}{unit.upper()}"
     n = size_bytes(meant)
     taken = n is not None and rule.low <= n <= rule.high and (takes is None or takes(meant))
-    return f"; write {meant}" if taken else ""
+    return octal + (f"; write {meant}" if taken else "")
 
 
 def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plain: bool) -> str | None:

@@ -3721,7 +3721,7 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
             continue
         for m in pattern.finditer(text):
             value = m.groupdict().get("v")
-            if value is None or not _PLACEHOLDER.match(value):
+            if value is None or not (_PLACEHOLDER.match(value) or _ssh_key_data(value)):
                 found.append((m.start(), kind))
                 break
     held = _labelled_secrets(text, folded, found, digit)
@@ -3758,7 +3758,9 @@ def _labelled_secrets(text: str, folded: str, found: list[tuple[int, str]], digi
         if hit and (digit or not pattern.digit):
             for m in pattern.finditer(text):
                 value = m.group("v") or m.groupdict().get("w") or ""
-                if not _PLACEHOLDER.match(value) and not PULUMI_CIPHERTEXT.match(value):
+                # (an SSH key's data is public: a security key's, after its type's @openssh.com, reads as an address
+                # and a password ending with base64's '=')
+                if not _PLACEHOLDER.match(value) and not PULUMI_CIPHERTEXT.match(value) and not _ssh_key_data(value):
                     found.append((m.start(), kind))
                     break
     return held

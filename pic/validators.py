@@ -364,12 +364,28 @@ def _first_refused(value: str, *, newlines: bool, marks: bool) -> str | None:
             continue
         if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
             return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
-        category = unicodedata.category(ch)
-        if category in _REFUSED_CATEGORIES:
-            name = unicodedata.name(ch, "")
-            named = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
-            return f"holds {_REFUSED_CATEGORIES[category]} ({named}) at character {i + 1}"
+        if (why := _category_refused(value, i)) is not None:
+            return why
     return None
+
+
+def _category_refused(value: str, i: int) -> str | None:
+    """Why ``value``'s character at ``i`` is refused for its category (:data:`_REFUSED_CATEGORIES`), or None; a line
+    break at the value's end told as such, with how to write the value without it."""
+    ch = value[i]
+    category = unicodedata.category(ch)
+    if category not in _REFUSED_CATEGORIES:
+        return None
+    name = unicodedata.name(ch, "")
+    named = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
+    why = f"holds {_REFUSED_CATEGORIES[category]} ({named}) at character {i + 1}"
+    if ch == "\n" and value[i:].strip("\n") == "":
+        # a one-line value given as a YAML block, as a .pub file's line is pasted: | keeps its line break
+        return (
+            f"{why}, a line break at its end (YAML's | keeps a block's line breaks, > its last one): write the "
+            "value without it, on the line of its key or item, or open the block with |- or >-"
+        )
+    return why
 
 
 # The tag characters (U+E0001 LANGUAGE TAG, deprecated, and U+E0020 to U+E007F), all of category Cf.
@@ -685,15 +701,16 @@ _COMMON_DOMAIN = re.compile(r"(?:[a-z0-9]++(?:-++[a-z0-9]++)*+\.)++[a-z][a-z0-9]
 _COMMON_DOMAIN_MAX = 63
 
 
-def check_domain(value: str) -> str:
+def check_domain(value: str, *, names_only: bool = True) -> str:
     """A lowercase DNS host name, IDN as punycode, no trailing dot, not an IP address, not a public suffix.
 
-    Raises ValueError saying what is wrong. The usual form is recognised by one
+    Raises ValueError saying what is wrong; ``names_only``: the field takes no address either (a host's does, then
+    a value read as a mistyped address is told an address's form). The usual form is recognised by one
     regular expression (``_COMMON_DOMAIN``) instead of the checks one by one, and is a public suffix
     only when a rule of the list names it (:func:`_named_by_a_rule`).
     """
     if len(value) > _COMMON_DOMAIN_MAX or "--" in value or _COMMON_DOMAIN.fullmatch(value) is None:
-        _check_domain_syntax(value)
+        _check_domain_syntax(value, names_only=names_only)
         _refuse_public_suffix(value)
     elif _named_by_a_rule(value):
         _refuse_public_suffix(value)
@@ -756,7 +773,9 @@ def _refuse_public_suffix(value: str) -> None:
         )
 
 
-def _check_domain_syntax(value: str) -> None:
+def _check_domain_syntax(value: str, *, names_only: bool = True) -> None:
+    """Raise ValueError when ``value`` is no domain name's syntax. ``names_only``: the field takes no address either
+    (a value read as a mistyped IPv4 address is told to give a name, not the address's form)."""
     why = refused_character(value)
     if why is not None:
         raise ValueError(f"{why}: a domain is letters a-z, digits, hyphens and dots")
@@ -783,7 +802,18 @@ def _check_domain_syntax(value: str) -> None:
                 "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
                 "authorities refuse them"
             )
+    _check_numeric_labels(labels, names_only=names_only)
+
+
+def _check_numeric_labels(labels: list[str], *, names_only: bool) -> None:
+    """Refuse a name whose last label is all digits (no top-level domain is), told as a mistyped IPv4 address when
+    every label is (:func:`_check_domain_syntax`'s ``names_only``)."""
     if all(label.isdigit() for label in labels):  # 10.0.0.256, 010.0.0.1, 10.1: an address mistyped, not a name
+        if names_only:  # an address is refused here too (192.0.2.1 is an IP address, not a domain name)
+            raise ValueError(
+                "ends with an all-numeric label: it reads as an IPv4 address (and is none: four numbers from 0 to "
+                "255, without leading zeros), and an address is no domain name here: give the name"
+            )
         raise ValueError(
             "ends with an all-numeric label: it reads as an IPv4 address, and is no IPv4 address: four numbers from "
             "0 to 255, without leading zeros (e.g. 10.0.0.1)"
@@ -1878,10 +1908,8 @@ def check_ssh_key_fully(value: str) -> str:
     if kind == "ssh-dss":
         raise ValueError("is a DSA key, which OpenSSH no longer accepts: use ssh-ed25519")
     if kind not in SSH_KEY_TYPES:
-        allowed = (
-            f"expected one of {', '.join(sorted(SSH_KEY_TYPES))} (key options such as command=... are not allowed)"
-        )
-        raise Refusal(f"has key type {short_repr(kind)}: {allowed}", [allowed])
+        _refuse_options(value)
+        _refuse_key_type(kind, data)
     if len(parts) == 3 and (not parts[2] or parts[2] != parts[2].strip()):
         raise ValueError("has spaces at the end or around its comment")
     if len(parts) == 3:
@@ -1897,6 +1925,86 @@ def check_ssh_key_fully(value: str) -> str:
         return value  # the usual key: read as cryptography reads it
     _check_key_blob(kind, data)
     return value
+
+
+# A certificate's type (ssh-keygen -s; OpenSSH's PROTOCOL.certkeys): the type of the key it certifies, then
+# -cert-v01@openssh.com (a security key's type without its own @openssh.com)
+_CERTIFICATE_TYPE = re.compile(r"(?P<base>[a-z0-9-]+?)-cert-v0[01]@openssh\.com")
+# The file ssh-keygen writes each type's public key to by default (ssh-keygen(1), FILES)
+_DEFAULT_KEY_FILE = {
+    "ssh-ed25519": "id_ed25519",
+    "ssh-rsa": "id_rsa",
+    "ecdsa-sha2-nistp256": "id_ecdsa",
+    "ecdsa-sha2-nistp384": "id_ecdsa",
+    "ecdsa-sha2-nistp521": "id_ecdsa",
+    "sk-ssh-ed25519@openssh.com": "id_ed25519_sk",
+    "sk-ecdsa-sha2-nistp256@openssh.com": "id_ecdsa_sk",
+}
+
+
+# authorized_keys' options before a key (sshd(8), AUTHORIZED_KEYS FILE FORMAT): names joined by commas, each alone
+# (restrict, no-pty, cert-authority) or with a value in double quotes (from="10.0.0.1", command="echo hi")
+_KEY_OPTIONS = re.compile(r'[A-Za-z0-9-]+(?:="(?:[^"\\]|\\.)*")?(?:,[A-Za-z0-9-]+(?:="(?:[^"\\]|\\.)*")?)*')
+# A line of authorized_keys whose options stand before a key of a type taken: the options, then the key's line
+_AFTER_OPTIONS = re.compile(
+    rf"(?P<options>.+?) (?P<key>(?:{'|'.join(map(re.escape, sorted(SSH_KEY_TYPES)))}) AAAA[A-Za-z0-9+/=]*(?: .*)?)"
+)
+
+
+def _refuse_options(value: str) -> None:
+    """Refuse ``value`` when it is a key's line after authorized_keys options (``from="10.0.0.1" ssh-ed25519 ...``),
+    naming them and offering the line from the key's type on when that one is taken; return otherwise."""
+    found = _AFTER_OPTIONS.fullmatch(value)
+    if found is None or _KEY_OPTIONS.fullmatch(found["options"]) is None:
+        return
+    key = found["key"]
+    try:
+        check_ssh_key(key)
+    except ValueError:
+        offer = ""
+    else:
+        offer = f": write the line from its type on: {short_repr(key, 80)}"
+    told = (
+        "which a member's key does not take (sshd's own settings say what every member may do; from=, command=, "
+        "restrict, cert-authority... are not allowed)"
+    )
+    raise Refusal(f"starts with authorized_keys options ({short_repr(found['options'], 40)}), {told}{offer}", [told])
+
+
+def _refuse_key_type(kind: str, data: str) -> NoReturn:
+    """Refuse ``kind``, no type of :data:`SSH_KEY_TYPES`, before the key data ``data``: a type that its data does not
+    name (``rsa-sha2-512``, the signature's algorithm of an RSA key, ``SSH-ED25519``) told the type the data names,
+    when that one is taken; a certificate told as one, with the key it certifies to give; else the types taken."""
+    allowed = f"expected one of {', '.join(sorted(SSH_KEY_TYPES))} (key options such as command=... are not allowed)"
+    named = _type_named_in(data)
+    if named is not None and named != kind and named in SSH_KEY_TYPES:
+        told = f"write {named} (the type ssh-keygen writes before its data)"
+        raise Refusal(f"has key type {short_repr(kind)}, and its data is an {named} key: {told}", [told])
+    certificate = _CERTIFICATE_TYPE.fullmatch(kind)
+    if certificate is not None:
+        base = certificate["base"] + ("@openssh.com" if certificate["base"].startswith("sk-") else "")
+        if base in SSH_KEY_TYPES:
+            file = _DEFAULT_KEY_FILE[base]
+            advice = (
+                "a key signed by a certificate authority (ssh-keygen -s), which sshd takes only through the "
+                "authority's own key under a cert-authority option, which members' keys do not take: give the public "
+                f"key it certifies, the {base} line of the .pub file it was made from ({file}.pub, not {file}-cert.pub)"
+            )
+            raise Refusal(f"is an OpenSSH certificate ({kind}): {advice}", [advice])
+    raise Refusal(f"has key type {short_repr(kind)}: {allowed}", [allowed])
+
+
+def _type_named_in(data: str) -> str | None:
+    """The type name OpenSSH's key data ``data`` (base64) starts with (a length, then the name: RFC 4253 §6.6), or
+    None when its start is no such thing."""
+    head = data[:96]
+    try:
+        blob = base64.b64decode(head[: len(head) // 4 * 4], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    size = int.from_bytes(blob[:4], "big")
+    name = blob[4 : 4 + size]
+    return name.decode("ascii") if 0 < size == len(name) and name.isascii() else None
 
 
 _PATH_LIKE = re.compile(r"(?:~|\.{0,2})/\S*|\S+\.pub")
@@ -2536,9 +2644,9 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
         if ("%" in value or value.endswith(".")) and (said := _ipv4_then_more(value, refuses)) is not None:
             raise _refused(said) from None
         if public_suffix:
-            _check_domain_syntax(value)
+            _check_domain_syntax(value, names_only=False)
             return value
-        return check_domain(value)
+        return check_domain(value, names_only=False)
     return check_ip(value, refuses=refuses)
 
 

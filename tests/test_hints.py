@@ -397,6 +397,32 @@ def test_a_php_size_written_with_a_unit_php_does_not_read_is_told_php_s(
     assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
 
 
+@pytest.mark.parametrize(
+    ("written", "meant", "php"),
+    [
+        # a sign PHP's reading skips (ini_parse_quantity)
+        ("+128M", "128M", None),
+        # a leading zero: PHP reads the digits in octal (064M is 52M, 0128M is 012M, with a warning)
+        ("064M", "64M", "52M"),
+        ("0128M", "128M", "10M"),
+        ("00128M", "128M", "10M"),
+        # digits or unit of the full-width forms an input method types, which PHP does not read
+        ("\uff11\uff12\uff18M", "128M", None),
+        ("128\uff2d", "128M", None),
+    ],
+)
+def test_a_php_size_written_with_a_sign_a_leading_zero_or_full_width_is_told_the_size(
+    tmp_path: Path, written: str, meant: str, php: str | None
+) -> None:
+    """Such a size was refused as not in PHP's shorthand, with no word of what to write, where 256MB is told
+    256M; a leading zero is told as PHP reads it, in octal."""
+    base = SITE + "  php_settings: {memory_limit: VALUE}\n"
+    [line] = _checked(tmp_path / "a", base.replace("VALUE", f'"{written}"'))
+    assert "memory_limit: " in line and line.endswith(f"write {meant}"), line
+    assert php is None or f"PHP reads a leading 0 as an octal number's: {written} is {php} to PHP" in line, line
+    assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
+
+
 # 255 MB and 193 MB: in the size's range, but leaving less than OPcache's 64 MB of the container's 256 MB
 @pytest.mark.parametrize("written", ["2GB", "2 Go", "8MB", "256 MB MB", "1.5GB", "256MB", "256 Mo", "255 MB", "193Mo"])
 def test_a_php_size_out_of_range_in_php_s_unit_is_offered_none(tmp_path: Path, written: str) -> None:
@@ -825,3 +851,59 @@ def test_a_domain_of_the_member_s_own_or_no_one_s_is_still_offered(
 ) -> None:
     [line] = [p for p in _registry_problems(tmp_path, {"velo-cite.yaml": (old, new)}) if " site.domains[2]: " in p]
     assert f"('{offered}')" in line, line
+
+
+_KEY_LINE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK marie@pc"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        # a .pub file's line pasted under | (its line break kept) or > (the last one kept)
+        (MINIMAL + f"access:\n  sftp_keys:\n    - |\n      {_KEY_LINE}\n", "access.sftp_keys[0]"),
+        (MINIMAL + f"access:\n  sftp_keys:\n    - >\n      {_KEY_LINE}\n", "access.sftp_keys[0]"),
+        (MINIMAL + "site:\n  php: '8.4'\n  domains:\n    - |\n      probe-asso.org\n", "site.domains[0]"),
+        (
+            "name: |\n  Probe Asso\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\n",
+            "name",
+        ),
+        ('name: Probe\ncontact: {name: P, email: "a@probe-asso.org\\n"}\nuid: 10600\n', "contact.email"),
+    ],
+)
+def test_a_value_ending_with_a_line_break_is_told_to_be_written_without_it(text: str, field: str) -> None:
+    """A one-line value given as YAML's block (| keeps its line break, > the last one) was told it holds a control
+    character (U+000A) at its last character, nothing of how to write it without: it is told as the line break at
+    its end, and how to write the value without it."""
+    lines = [line for line in _messages(text) if f" {field}: " in line]
+    assert len(lines) == 1, _messages(text)
+    assert "a line break at its end" in lines[0] and "write the value without it" in lines[0], lines[0]
+    assert "control character" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(("slug", "short"), [("information", "schema"), ("performance", "schema")])
+def test_a_database_named_as_a_system_schema_is_told_to_take_another_short_name(
+    tmp_path: Path, slug: str, short: str
+) -> None:
+    """Member information's database schema makes information_schema, MariaDB's own: it was told the name is
+    reserved, nothing of what to write; it is told to give the database another short name, which is then taken."""
+    members = tmp_path / "members"
+    members.mkdir()
+    text = "name: Probe\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\ndatabases: [SHORT]\n"
+    (members / f"{slug}.yaml").write_text(text.replace("SHORT", short), encoding="utf-8")
+    with pytest.raises(PicError) as refused:
+        load_registry(members, load_settings(ROOT, "prod"))
+    [line] = [str(p) for p in refused.value.problems if p.severity == "error"]
+    assert f"{slug}.yaml:4 databases[0]: " in line and "a system schema of MariaDB" in line, line
+    assert line.endswith(f"give the database another short name than {short!r} in databases"), line
+    (members / f"{slug}.yaml").write_text(text.replace("SHORT", "main"), encoding="utf-8")
+    load_registry(members, load_settings(ROOT, "prod"))
+
+
+@pytest.mark.parametrize("written", ["127.1", "10.0.0.256", "192.0.2.010", "1.2.3.4.5"])
+def test_a_site_domain_read_as_an_address_is_not_told_to_write_an_address(tmp_path: Path, written: str) -> None:
+    """site.domains: 127.1 was told it 'is no IPv4 address: four numbers from 0 to 255, without leading zeros (e.g.
+    10.0.0.1)', an address to write where an address is refused in turn (192.0.2.1 'is an IP address, not a domain
+    name'): a field of names tells that it takes a name."""
+    [line] = _checked(tmp_path, SITE.replace("[probe-asso.org]", f'["{written}"]'))
+    assert "site.domains[0]: " in line and "ends with an all-numeric label" in line, line
+    assert "e.g. 10.0.0.1" not in line and line.endswith("an address is no domain name here: give the name"), line

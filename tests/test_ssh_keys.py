@@ -425,3 +425,90 @@ def test_a_comment_holding_a_secret_as_prose_does_is_refused(tmp_path: Path, com
 @pytest.mark.parametrize("comment", ["marie@laptop", "paul@bureau-2", "pass", "token de Marie", "clé de Léa"])
 def test_a_comment_of_plain_words_is_taken(tmp_path: Path, comment: str) -> None:
     assert _key_problems(tmp_path, f"{_KEY} {comment}") == []
+
+
+def _security_key_line() -> str:
+    """An sk-ecdsa key as a security key gives it: its data, ending with its application ``ssh:``, ends with ``==``."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    point = (
+        ec.derive_private_key(12345, ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    return _line("sk-ecdsa-sha2-nistp256@openssh.com", b"nistp256", point, b"ssh:").removesuffix(" m@pc")
+
+
+def _certificate_line(tmp_path: Path, kind: str) -> str:
+    """A user certificate ssh-keygen -s makes of a new key of ``kind`` (ecdsa, ed25519), signed by a new CA."""
+    keygen = require_program("ssh-keygen")
+    for name, of in (("ca", "ed25519"), ("id", kind)):
+        subprocess.run([keygen, "-q", "-t", of, "-N", "", "-C", "marie@pc", "-f", str(tmp_path / name)], check=True)
+    subprocess.run(
+        [keygen, "-q", "-s", str(tmp_path / "ca"), "-I", "marie", "-n", "asso", str(tmp_path / "id.pub")], check=True
+    )
+    return (tmp_path / "id-cert.pub").read_text().strip()
+
+
+def test_a_security_key_refused_is_shown_not_hidden_as_a_secret(tmp_path: Path) -> None:
+    """A security key's type ends with @openssh.com and its data, ending with its application, with base64's '=':
+    read as prose, an address and a password after it, so every message about such a public key said 'the value
+    (not shown: it may be a secret)', a second key's type in its comment hidden as '...'."""
+    line = _security_key_line()
+    assert check_ssh_key(line) == line
+    problems = _key_problems(tmp_path, f"{line} ssh-rsa")
+    assert len(problems) == 1, problems
+    assert "not shown" not in problems[0] and "holding 'ssh-rsa', which reads as a second key" in problems[0]
+    assert "sk-ecdsa-sha2-nistp256@openssh.com AAAA" in problems[0], problems[0]
+
+
+@pytest.mark.parametrize(("kind", "base"), [("ecdsa", "ecdsa-sha2-nistp256"), ("ed25519", "ssh-ed25519")])
+def test_a_certificate_is_told_as_one_with_the_key_to_give(tmp_path: Path, kind: str, base: str) -> None:
+    """A user certificate (id_ecdsa-cert.pub) was told it has a key type not in the list, its type hidden as a
+    secret's ('...'): it is told as a certificate, shown, with the key to give, the .pub file it was made from."""
+    problems = _key_problems(tmp_path, _certificate_line(tmp_path, kind))
+    assert len(problems) == 1, problems
+    assert "not shown" not in problems[0] and f"{base}-cert-v01@openssh.com" in problems[0], problems[0]
+    assert "is an OpenSSH certificate" in problems[0], problems[0]
+    assert f"give the public key it certifies, the {base} line of the .pub file" in problems[0], problems[0]
+
+
+@pytest.mark.parametrize(("written", "meant"), [("rsa-sha2-512", "ssh-rsa"), ("SSH-ED25519", "ssh-ed25519")])
+def test_a_type_not_a_key_type_whose_data_names_one_is_told_the_type_to_write(written: str, meant: str) -> None:
+    """rsa-sha2-512 (the signature's algorithm an RSA key signs with) or a type in capitals before a key's data
+    was told only the list of types: the data names its type, which is told to write."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    if meant == "ssh-rsa":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+        data = key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode().split()[1]
+    else:
+        data = _KEY.split()[1]
+    with pytest.raises(ValueError, match=rf"has key type '{written}', and its data is an {meant} key: write {meant}"):
+        check_ssh_key(f"{written} {data} marie@pc")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        'from="10.0.0.1"',
+        'command="echo hi",no-pty',
+        "restrict",
+        'restrict,from="192.0.2.0/24,!192.0.2.7"',
+        "no-port-forwarding,no-agent-forwarding",
+        "cert-authority",
+    ],
+)
+def test_a_key_after_authorized_keys_options_is_told_to_be_written_without_them(tmp_path: Path, options: str) -> None:
+    """A line copied from an authorized_keys file with its options before the key was told it has the key type
+    'from="10.0.0.1"' (or 'command="echo', cut at a blank in its quotes): the options are named, and the line to
+    write, from the key's type on, is offered and taken."""
+    line = f"{options} {_KEY} marie@pc"
+    problems = _key_problems(tmp_path, line)
+    assert len(problems) == 1, problems
+    assert "access.sftp_keys[0]: " in problems[0] and "starts with authorized_keys options" in problems[0], problems
+    assert f"write the line from its type on: '{_KEY[:60]}" in problems[0], problems[0]
+    assert "has key type" not in problems[0], problems[0]
+    assert _key_problems(tmp_path / "b", f"{_KEY} marie@pc") == []
