@@ -469,6 +469,19 @@ def _cron_path_warnings(m: Member, settings: Settings) -> list[Problem]:
     return out
 
 
+def _shell_without_key(m: Member) -> list[Problem]:
+    """The warning of ``access.ssh: true`` for an active member with no key in ``access.sftp_keys`` (in a list; an
+    empty one otherwise): the web hosts' sshd takes keys alone (``PasswordAuthentication no``), so no one logs in."""
+    access = m.spec.access
+    if not access.ssh or access.sftp_keys or m.spec.status != "active":
+        return []
+    message = (
+        "is true while access.sftp_keys holds no key: the shell, as sftp, is opened with a key alone (no password), "
+        "so no one can log in until a key is added"
+    )
+    return [Problem(m.file, m.line_of("access", "ssh"), "access.ssh", message, "warning")]
+
+
 def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
     """What a valid member file asks for that will not happen, or that visitors will see, on day ``on``.
 
@@ -504,7 +517,9 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       another script that each look Latin among Latin words (:func:`mixed_scripts`): a slip, or a name passing for
       another;
     - a cron command naming the space's path on the web host, or starting with ``cd www``
-      (:func:`_cron_path_warnings`): the job would fail at every run.
+      (:func:`_cron_path_warnings`): the job would fail at every run;
+    - ``access.ssh: true`` of an active member with no key in ``access.sftp_keys``: the shell, as sftp, is opened
+      with a key alone (the web hosts' sshd: ``PasswordAuthentication no``), so no one can log in.
     """
     out = same_names(registry)
     list_domains = {m.lists.domain: m for m in registry if m.lists is not None}
@@ -528,6 +543,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
                 if p is not None
             ]
         out += look_alike_domains(m)
+        out += _shell_without_key(m)
         if spec.cron:
             out.extend(_cron_path_warnings(m, settings))
             state = eol.site_state(m, settings, on)

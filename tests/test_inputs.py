@@ -1868,6 +1868,23 @@ def test_a_static_site_with_databases_is_warned_of(members: Path) -> None:
     ), done.stderr
 
 
+@pytest.mark.parametrize(("status", "warned"), [("active", True), ("suspended", False)])
+def test_a_shell_asked_for_without_a_key_is_warned_of(members: Path, status: str, warned: bool) -> None:
+    """access.ssh: true with no key in access.sftp_keys was taken without a word: the shell, as sftp, is opened with
+    a key alone (PasswordAuthentication no), so no one can log in until a key is added. (A suspended member's
+    logins are refused anyway: not warned.)"""
+    (members / "case-member.yaml").write_text(
+        f"name: Case Member\ncontact: {{name: Case Contact, email: case@case-asso.fr}}\nuid: 10600\nstatus: {status}\n"
+        "site:\n  domains: [case-asso.fr]\n  php: none\naccess:\n  ssh: true\n"
+    )
+    done = check(members)
+    assert done.returncode == 0, done.stdout + done.stderr
+    told = f"warning: {members / 'case-member.yaml'}:9 access.ssh: is true while access.sftp_keys holds no key"
+    assert (told in done.stderr) is warned, done.stderr
+    if warned:
+        assert "no one can log in until a key is added" in done.stderr, done.stderr
+
+
 def test_a_site_on_a_runtime_without_mysql_is_warned_of_its_databases(tmp_path: Path, members: Path) -> None:
     """A runtime built without_extensions: [mysql] has no mysqli nor pdo_mysql: the sites on it with databases
     cannot reach them (was: accepted without a word)."""
