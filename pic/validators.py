@@ -750,20 +750,13 @@ def _check_domain_syntax(value: str) -> None:
         raise ValueError(f"is {len(value)} characters long (at most 253)")
     labels = value.split(".")
     if len(labels) < 2:
+        try:  # web_2, -oproxycommand=id: told of the label too, which a second label would not mend
+            _check_label(value)
+        except ValueError as wrong:
+            raise ValueError(f"{wrong}, and needs at least two labels (like example.org)") from None
         raise ValueError("needs at least two labels (like example.org)")
     for label in labels:
-        if len(label) > 63:
-            raise ValueError(f"has a label of {len(label)} characters (at most 63): {label[:20]}...")
-        if _LABEL_RE.fullmatch(label) is None:
-            raise ValueError(f"has an invalid label {short_repr(label)}: letters a-z, digits and inner hyphens only")
-        if label.startswith("xn--"):
-            _check_a_label(label)
-        elif label[2:4] == "--":
-            raise ValueError(
-                f"has a label {short_repr(label)} with '--' in its third and fourth characters: such labels are "
-                "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
-                "authorities refuse them"
-            )
+        _check_label(label)
     if all(label.isdigit() for label in labels):  # 10.0.0.256, 010.0.0.1, 10.1: an address mistyped, not a name
         raise ValueError(
             "ends with an all-numeric label: it reads as an IPv4 address, and is no IPv4 address: four numbers from "
@@ -1317,6 +1310,23 @@ def _empty_label(value: str) -> str | None:
     dots = "two dots" if run == 2 else f"{run} dots"
     between = "an empty label between them" if run == 2 else "empty labels between them"
     return f"ends with {dots}, {between}{mended}" if trailing > 1 else f"has {dots} in a row, {between}{mended}"
+
+
+def _check_label(label: str) -> None:
+    """Raise ValueError saying what is wrong with ``label``, one label of a name (RFC 1035 §2.3.1's letters, digits
+    and inner hyphens, 63 at most; RFC 5890's A-labels)."""
+    if len(label) > 63:
+        raise ValueError(f"has a label of {len(label)} characters (at most 63): {label[:20]}...")
+    if _LABEL_RE.fullmatch(label) is None:
+        raise ValueError(f"has an invalid label {short_repr(label)}: letters a-z, digits and inner hyphens only")
+    if label.startswith("xn--"):
+        _check_a_label(label)
+    elif label[2:4] == "--":
+        raise ValueError(
+            f"has a label {short_repr(label)} with '--' in its third and fourth characters: such labels are "
+            "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
+            "authorities refuse them"
+        )
 
 
 def _refuse_empty_label(value: str, told: str) -> NoReturn:

@@ -244,6 +244,20 @@ def test_domain_rejects(domain: str) -> None:
         check_domain(domain)
 
 
+@pytest.mark.parametrize("label", ["web_2", "-oproxycommand=id", "a=b", "x" * 64, "ab--c", "-x", "Web_2"])
+def test_a_single_label_is_told_what_is_wrong_with_it_too(label: str) -> None:
+    """A name of one label that no name may hold (web_2, -oproxycommand=id: an ssh option, 64 letters) was told
+    only that it needs two labels; written so (web_2.example.org) it was refused again, for the label. It is told
+    both, the label's fault in the words a name of two labels is told it."""
+    with pytest.raises(ValueError) as two_labels:
+        check_domain(f"{label.lower()}.example.org")
+    with pytest.raises(ValueError) as refused:
+        check_domain(label)
+    said = str(refused.value)
+    assert "needs at least two labels" in said, said
+    assert str(two_labels.value).removesuffix("...") in said, said
+
+
 @pytest.mark.parametrize(
     "email",
     ["a@b.org", "marie.dupont+lists@amis-du-rhone.org", "marie@café.fr", "marie@xn--caf-dma.fr", "a" * 64 + "@b.org"],
