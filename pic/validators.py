@@ -141,6 +141,12 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _takes_both_cases(pattern: str) -> bool:
+    """Whether ``pattern`` takes capital and small letters alike (a class holding ``A-Z`` and ``a-z``): the case of
+    a value of its form is the value's own."""
+    return "A-Z" in pattern and "a-z" in pattern
+
+
 @dataclass(frozen=True)
 class Whole:
     """Annotation: the string matches ``pattern`` as a whole (``re.fullmatch``).
@@ -170,7 +176,9 @@ class Whole:
         None."""
         if len(value) > 200 or refused_character(value) is not None or "@" in value or "://" in value:
             return None  # a URL or user@host may hold a password, never shown again
-        text = value.strip().lower()
+        # a form that takes both cases keeps the value's (/srv/Members, a host key's base64): another case is
+        # another value, not the one meant
+        text = value.strip() if _takes_both_cases(self.pattern) else value.strip().lower()
         bare = _WORD_BEFORE_DIGITS.sub("", text)
         clock = _CLOCK_WRITTEN.fullmatch(text)
         candidates = (

@@ -121,6 +121,40 @@ def test_a_value_meant_in_lowercase_is_named_unless_it_may_hold_a_password() -> 
     assert "s3cretpw9" not in str(caught.value), caught.value
 
 
+_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qvvVwh3ZeG+"
+_BACKUP = '  pic:backup: {time: "03:15", keep_days: 7}'
+_OFFSITE = (
+    '  pic:backup: {time: "03:15", keep_days: 7, offsite: {repository: "sftp://restic@vault.example.net//srv/r", '
+    "known_hosts: %s}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "value"),
+    [
+        ("  pic:members_root: /srv/members", "  pic:members_root: %s", "/srv/Members "),
+        ("  pic:members_root: /srv/members", "  pic:members_root: %s", "/srv/Web Sites"),
+        (_BACKUP, _OFFSITE, f" vault.example.net {_HOST_KEY}"),
+    ],
+)
+def test_a_value_whose_capitals_count_is_offered_in_its_case(tmp_path: Path, old: str, new: str, value: str) -> None:
+    """A value of a form that takes capitals, written with a blank too ("/srv/Members ", a host key line after a
+    space), was offered in lowercase: another directory, a host key of other bytes, refused in turn (key data
+    OpenSSH cannot read). What is offered keeps the value's case, and is taken when written back."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "again").mkdir()
+    project = project_copy(tmp_path / "first")
+    _edit(project, old, new % json.dumps(value))
+    said = _errors(project)
+    offers = re.findall(r"did you mean '([^']*)'\?", said)
+    assert offers, said
+    for offered in offers:
+        assert any(c.isupper() for c in offered), f"{offered!r} offered for {value!r}: {said}"
+        again = project_copy(tmp_path / "again")
+        _edit(again, old, new % json.dumps(offered))
+        load_settings(again, "prod")
+
+
 @pytest.mark.parametrize(
     ("written", "meant"),
     [
