@@ -750,7 +750,7 @@ def _check_domain_syntax(value: str) -> None:
     if why is not None:
         raise ValueError(f"{why}: a domain is letters a-z, digits, hyphens and dots")
     if value != value.strip():
-        raise ValueError("has surrounding spaces")
+        _refuse_surrounding_spaces(value)
     if not value:
         raise ValueError("is empty")
     _check_domain_form(value)
@@ -1345,6 +1345,18 @@ def _refuse_empty_label(value: str, told: str) -> NoReturn:
     if accepted is None or not told.endswith(mended := f": write {short_repr(accepted, 80)}"):
         raise ValueError(told)
     raise NameRefusal(told, accepted, told.removesuffix(mended), ", and the name without them, {name},")
+
+
+def _refuse_surrounding_spaces(value: str) -> NoReturn:
+    """Refuse a name between spaces, the name without them offered only when it is then taken (`` Velo.fr``:
+    write 'velo.fr')."""
+    told = "has surrounding spaces"
+    accepted = _accepted_name(value.strip())
+    if accepted is None:
+        raise ValueError(told)
+    raise NameRefusal(
+        f"{told}: write {short_repr(accepted, 80)}", accepted, told, ", and the name without them, {name},"
+    )
 
 
 def _refuse_trailing_dot(value: str) -> NoReturn:

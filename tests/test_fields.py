@@ -244,6 +244,28 @@ def test_domain_rejects(domain: str) -> None:
         check_domain(domain)
 
 
+@pytest.mark.parametrize(
+    ("domain", "name"),
+    [(" velo-asso.fr", "velo-asso.fr"), ("velo-asso.fr ", "velo-asso.fr"), (" Velo-Asso.fr ", "velo-asso.fr")],
+)
+def test_a_domain_with_surrounding_spaces_is_told_the_name(domain: str, name: str) -> None:
+    """A name between spaces (pasted, then quoted in the file) was told it has surrounding spaces, and nothing of
+    the name to write, though the name without them is one; it is offered, as a name with a trailing dot is."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    said = str(refused.value)
+    assert said.endswith(f"write {name!r}"), said
+    assert check_domain(name) == name
+
+
+@pytest.mark.parametrize("domain", [" [Test].fr", "web_2.fr "])
+def test_a_domain_with_surrounding_spaces_offers_no_name_refused(domain: str) -> None:
+    """Without its spaces still no name: told of the spaces, nothing offered."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    assert "write" not in str(refused.value), refused.value
+
+
 @pytest.mark.parametrize("label", ["web_2", "-oproxycommand=id", "a=b", "x" * 64, "ab--c", "-x", "Web_2"])
 def test_a_single_label_is_told_what_is_wrong_with_it_too(label: str) -> None:
     """A name of one label that no name may hold (web_2, -oproxycommand=id: an ssh option, 64 letters) was told
