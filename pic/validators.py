@@ -172,13 +172,18 @@ class Whole:
         way round, without surrounding spaces (``velo-db`` for a database's ``velo_db``), without a word before
         its digits (``php8.4``, ``PHP 8.4`` for ``8.4``), with ``.`` for ``,`` (``8,4``), or a time of day as HH:MM
         (``3:15``, ``3h15`` for ``03:15``); or the word of the
-        form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); else
-        None."""
-        if len(value) > 200 or refused_character(value) is not None or "@" in value or "://" in value:
+        form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); each
+        in ASCII when written in full-width or other compatibility forms of it (``０３：１５``, NFKC); else None."""
+        if len(value) > 200 or refused_character(value) is not None:
+            return None
+        written = value
+        if not value.isascii() and (folded := unicodedata.normalize("NFKC", value)).isascii():
+            written = folded  # a Japanese or Chinese keyboard's digits and signs
+        if "@" in written or "://" in written:
             return None  # a URL or user@host may hold a password, never shown again
         # a form that takes both cases keeps the value's (/srv/Members, a host key's base64): another case is
         # another value, not the one meant
-        text = value.strip() if _takes_both_cases(self.pattern) else value.strip().lower()
+        text = written.strip() if _takes_both_cases(self.pattern) else written.strip().lower()
         bare = _WORD_BEFORE_DIGITS.sub("", text)
         clock = _CLOCK_WRITTEN.fullmatch(text)
         candidates = (

@@ -1101,6 +1101,8 @@ def test_a_static_sites_charset_close_to_an_allowed_one_says_which_was_meant(val
         (SITE.replace("php: '8.4'", "php: 'PHP 8.3'"), "8.3"),
         (SITE.replace("php: '8.4'", "php: php-8.2"), "8.2"),
         (SITE.replace("php: '8.4'", "php: '8,4'"), "8.4"),
+        (SITE.replace("php: '8.4'", "php: '\uff18.\uff14'"), "8.4"),  # full-width digits
+        (SITE.replace("php: '8.4'", "php: '\uff18\uff0e\uff13'"), "8.3"),  # and full stop
         (SITE.replace("php: '8.4'", "php: nnoe"), "none"),
         (SITE.replace("php: '8.4'", "php: latest"), None),
         # a cron schedule's keyword in another case or one slip off

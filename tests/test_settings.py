@@ -164,6 +164,8 @@ def test_a_value_whose_capitals_count_is_offered_in_its_case(tmp_path: Path, old
         ("3.15", "03:15"),
         ("3H15", "03:15"),
         ("23h59", "23:59"),
+        ("\uff10\uff13:\uff11\uff15", "03:15"),  # full-width digits (a Japanese or Chinese keyboard's)
+        ("\uff13\uff1a\uff11\uff15", "03:15"),  # and colon
     ],
 )
 def test_a_time_written_another_common_way_is_told_the_time_meant(tmp_path: Path, written: str, meant: str) -> None:
