@@ -1356,7 +1356,7 @@ def read_yaml(
     if data is None:
         return None, problems
     encoding = _other_encoding(data)
-    if encoding is not None:  # not read as UTF-8: every other byte a NUL, each one reported
+    if encoding is not None and _reads_in(data, encoding):  # not read as UTF-8: every other byte a NUL
         return None, [Problem(file, 1, "", f"is encoded in {encoding}: save the file as UTF-8")]
     try:
         text = data.decode("utf-8")
@@ -1398,6 +1398,30 @@ def _other_encoding(data: bytes) -> str | None:
                 else ""
             )
     return None
+
+
+_CODECS = {
+    "UTF-32 (big-endian)": "utf-32-be",
+    "UTF-32 (little-endian)": "utf-32-le",
+    "UTF-16 (big-endian)": "utf-16-be",
+    "UTF-16 (little-endian)": "utf-16-le",
+}
+
+
+def _reads_in(data: bytes, told: str) -> bool:
+    """Whether ``data``, told by its first bytes to be in ``told`` (:func:`_other_encoding`), is text in it: a
+    byte-order mark says so; else it decodes in that encoding, and half its characters at least are ASCII, as in
+    every member or stack file (a UTF-8 file with a NUL among its first bytes, damaged or with a stray byte, reads
+    in UTF-16 as CJK ideographs, or not at all: it is read as UTF-8, its NUL told where it stands)."""
+    if "(a byte-order mark)" in told:
+        return True
+    codec = next(codec for name, codec in _CODECS.items() if told.startswith(name))
+    width = 4 if codec.startswith("utf-32") else 2
+    try:
+        text = data[: len(data) - len(data) % width].decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return sum(ch.isascii() for ch in text) * 2 >= len(text)
 
 
 def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:
