@@ -170,7 +170,8 @@ class Whole:
     def meant(self, value: str) -> str | None:
         """The value of this form that ``value`` is when written in lowercase, with ``_`` for ``-`` or the other
         way round, without surrounding spaces (``velo-db`` for a database's ``velo_db``), without a word before
-        its digits (``php8.4``, ``PHP 8.4`` for ``8.4``), with ``.`` for ``,`` (``8,4``), or a time of day as HH:MM
+        its digits (``php8.4``, ``PHP 8.4`` for ``8.4``), with ``.`` for ``,`` (``8,4``), one space for a run of them
+        (a known_hosts line's fields, which ssh reads so), or a time of day as HH:MM
         (``3:15``, ``3h15`` for ``03:15``); or the word of the
         form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); each
         in ASCII when written in full-width or other compatibility forms of it (``０３：１５``, NFKC); else None."""
@@ -188,6 +189,7 @@ class Whole:
         clock = _CLOCK_WRITTEN.fullmatch(text)
         candidates = (
             text,
+            " ".join(word for word in text.split(" ") if word),  # fields a run of spaces apart
             f"{int(clock[1]):02d}:{clock[2] or clock[3] or '00'}" if clock else text,
             text.replace("-", "_"),
             text.replace("_", "-"),

@@ -156,6 +156,30 @@ def test_a_value_whose_capitals_count_is_offered_in_its_case(tmp_path: Path, old
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        f"vault.example.net  {_HOST_KEY}",
+        f"vault.example.net {_HOST_KEY.replace(' ', '   ')}",
+        f" vault.example.net  {_HOST_KEY}",
+    ],
+)
+def test_a_known_hosts_line_with_blanks_in_a_row_is_offered_with_one(tmp_path: Path, line: str) -> None:
+    """A host key line with two spaces or more between its fields (put together by hand; ssh reads any run of blanks
+    as one) was refused as no known_hosts line, nothing offered; the line with one space between is offered, and
+    taken."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "again").mkdir()
+    project = project_copy(tmp_path / "first")
+    _edit(project, _BACKUP, _OFFSITE % json.dumps(line))
+    said = _errors(project)
+    single = " ".join(line.split())
+    assert f"did you mean {single!r}?" in said, said
+    again = project_copy(tmp_path / "again")
+    _edit(again, _BACKUP, _OFFSITE % json.dumps(single))
+    load_settings(again, "prod")
+
+
+@pytest.mark.parametrize(
     ("written", "meant"),
     [
         ("3:15", "03:15"),
