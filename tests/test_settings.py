@@ -181,6 +181,29 @@ def test_a_known_hosts_line_with_blanks_in_a_row_is_offered_with_one(tmp_path: P
 
 @pytest.mark.parametrize(
     ("written", "meant"),
+    [("/srv/www/members/", "/srv/www/members"), ("/srv//www/members", "/srv/www/members"), ("/srv/./www", "/srv/www")],
+)
+def test_a_members_root_not_normalised_is_told_the_path_meant(tmp_path: Path, written: str, meant: str) -> None:
+    """pic:members_root: /srv/www/members/ was told it is not a normalised path and given /srv/members as an example,
+    another directory; the path meant is offered (a '..' left as it is: which directory it names depends on links),
+    and taken."""
+    project = project_copy(tmp_path)
+    _edit(project, "  pic:members_root: /srv/members", f"  pic:members_root: {written}")
+    said = _errors(project)
+    assert f"write {meant!r}" in said and "e.g. /srv/members" not in said, said
+    _edit(project, f"  pic:members_root: {written}", f"  pic:members_root: {meant}")
+    assert load_settings(project, "prod").members_root == meant
+
+
+def test_a_members_root_with_a_parent_directory_is_offered_none(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "  pic:members_root: /srv/members", "  pic:members_root: /srv/a/../members")
+    said = _errors(project)
+    assert "is not a normalised path" in said and "write '" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
     [
         ("3:15", "03:15"),
         ("3h15", "03:15"),
