@@ -862,6 +862,16 @@ def sftp_target(repository: str) -> SftpTarget | None:
     return SftpTarget(short["user"], host, SSH_DEFAULT_PORT, short["path"])
 
 
+def repository_host(repository: str) -> str | None:
+    """The host of a restic repository the settings took (:func:`check_offsite_repository`), without brackets or
+    port; None for another form."""
+    target = sftp_target(repository)
+    if target is not None:
+        return target.host
+    s3 = _S3_RE.fullmatch(repository)
+    return split_host_port(s3["authority"], port_required=False)[0] if s3 is not None else None
+
+
 def check_offsite_repository(repository: str) -> str:
     """A restic repository the platform can reach: sftp (:func:`sftp_target`) or an S3-compatible store."""
     _printable_ascii(repository)
