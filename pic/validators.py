@@ -183,7 +183,8 @@ class Whole:
         if "@" in written or "://" in written:
             return None  # a URL or user@host may hold a password, never shown again
         # a form that takes both cases keeps the value's (/srv/Members, a host key's base64): another case is
-        # another value, not the one meant
+        # another value, not the one meant; only the letters before the place it is taken from are lowered
+        # (Mariadb:11.4, PHP:8.4-Apache: php:8.4-Apache, its tag's kept)
         text = written.strip() if _takes_both_cases(self.pattern) else written.strip().lower()
         bare = _WORD_BEFORE_DIGITS.sub("", text)
         clock = _CLOCK_WRITTEN.fullmatch(text)
@@ -204,6 +205,12 @@ class Whole:
         for candidate in candidates:
             if candidate != value and _compiled(self.pattern).fullmatch(candidate) is not None:
                 return candidate
+        if text != text.lower():  # of a form that takes both cases: its letters lowered up to where it is taken
+            for candidate in dict.fromkeys(candidates):
+                for end in range(1, len(candidate) + 1):
+                    lowered = candidate[:end].lower() + candidate[end:]
+                    if lowered != candidate and _compiled(self.pattern).fullmatch(lowered) is not None:
+                        return lowered
         return meant_among(value, _plain_words(self.pattern))
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:

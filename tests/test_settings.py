@@ -156,6 +156,30 @@ def test_a_value_whose_capitals_count_is_offered_in_its_case(tmp_path: Path, old
 
 
 @pytest.mark.parametrize(
+    ("pattern", "written", "meant"),
+    [
+        ("IMAGE_RE", "Mariadb:11.4", "mariadb:11.4"),
+        ("IMAGE_RE", "PHP:8.4-Apache", "php:8.4-Apache"),
+        ("IMAGE_RE", "Docker.io/Library/Caddy:2.8", "docker.io/library/caddy:2.8"),
+        ("KNOWN_HOSTS_RE", f"Vault.example.net {_HOST_KEY.replace('ssh-ed25519', 'SSH-ED25519')}", ""),
+    ],
+)
+def test_a_value_whose_capitals_count_is_offered_with_only_the_capitals_refused_lowered(
+    pattern: str, written: str, meant: str
+) -> None:
+    """Since the case of a form that takes both is kept, an image written with its name in capitals (Mariadb:11.4)
+    was offered nothing, where mariadb:11.4 is meant; the letters lowered are only those up to where the form takes
+    the value, its tag's (8.4-Apache) or a host key's kept as written."""
+    from pic import settings
+    from pic.validators import Whole
+
+    whole = Whole(getattr(settings, pattern), "")
+    expected = meant or f"vault.example.net {_HOST_KEY}"
+    assert whole.meant(written) == expected
+    whole.check(expected)
+
+
+@pytest.mark.parametrize(
     "line",
     [
         f"vault.example.net  {_HOST_KEY}",
