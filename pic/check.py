@@ -19,7 +19,7 @@ from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.networks import DOCUMENTATION_BLOCKS, PRIVATE_NETWORKS, private_network, reserved_block
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, address_paths, addresses, load_registry
-from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings
+from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings, repository_host
 from pic.validators import (
     BEYOND_LATIN,
     MixedWord,
@@ -64,6 +64,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
     out += _default_host_warnings(settings, file)
     out += smtp_warnings(settings, file)
     out += offsite_time_warnings(settings)
+    out += offsite_loopback_warnings(settings)
     out += _edge_address_warnings(settings)
     for key in settings.needed_secrets():
         if key not in settings.secrets:
@@ -360,6 +361,32 @@ def offsite_time_warnings(settings: Settings) -> list[Problem]:
             "pic:backup.offsite.time",
             f"{offsite.time} {what}; set it once the dumps are done, e.g. an hour or so after pic:backup.time "
             "(default 04:30 for dumps at 03:15)",
+            "warning",
+        )
+    ]
+
+
+def offsite_loopback_warnings(settings: Settings) -> list[Problem]:
+    """``pic:backup.offsite.repository`` at a loopback address or ``localhost`` (:func:`is_this_machine`) on a stack
+    with a host reached over ssh: every host would back up to a store on itself, each to another one, and lose it
+    with the host. A warning, not an error: a store on loopback is one of the tests' (tests/test_daemons_offsite.py),
+    and a tunnel to the backup server may listen there; the dev stack, every host the admin's own machine, is not
+    told."""
+    offsite = settings.backup.offsite
+    if offsite is None or all(host.connection == "local" for host in settings.hosts.values()):
+        return []
+    host = repository_host(offsite.repository)
+    if host is None or not is_this_machine(host):
+        return []
+    file, line = settings.where("backup", "offsite", "repository")
+    return [
+        Problem(
+            file,
+            line,
+            "pic:backup.offsite.repository",
+            f"is at {short_repr(host, 80)}, the loopback of the host that reads it: every host would back up to a "
+            "store on itself, lost with it, and none off-site; give the address of the backup server, a machine of "
+            "its own (unless a tunnel to it listens there on every host)",
             "warning",
         )
     ]

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pic import eol
 from pic.check import contact_needs_smtputf8, documentation_address, look_alike_domains, mixed_scripts, same_names
@@ -36,6 +37,7 @@ from pic.registry import (
     UID_MIN,
     Member,
     Registry,
+    domains_taken,
     load_registry,
     member_number_refusal,
     stack_names,
@@ -658,7 +660,12 @@ def run(
             meant, project=project, stack=stack, members=members, name=name, email=email, domains=domains, on=on
         )
 
-    check_arguments(slug, name, email, domains, members, refused_meant=refused)
+    def names_taken() -> Any:
+        with contextlib.suppress(PicError, OSError):
+            return domains_taken(members, load_settings(project, stack))
+        return None
+
+    check_arguments(slug, name, email, domains, members, refused_meant=refused, taken=_TakenLater(names_taken))
     path = members / f"{slug}.yaml"
     try:
         taken = path.exists() or path.is_symlink()
@@ -772,6 +779,30 @@ def _identity(st: os.stat_result) -> tuple[int, ...]:
 _UNKNOWN_RUNTIME = "8.4"  # a runtime key for the checks of the arguments alone: the settings are not read yet
 
 
+class _TakenLater:
+    """The names a hint of ``pic new``'s ``--domain`` may not offer (another member's, the platform's: as ``pic
+    check`` tells a member file, :func:`pic.registry.domains_taken`), read from the stack and the member files only
+    when a domain written in another form (``VELO-CITE.FR``) offers one; ``read`` gives None when they cannot be
+    read, and the name is offered then (their errors are said once the arguments are taken). A name another
+    ``--domain`` gives is told so by the check of the new file's list (``already given by another --domain``)."""
+
+    def __init__(self, read: Callable[[], Any]) -> None:
+        self._read = read
+        self._taken: Any = None
+        self._done = False
+
+    def get(self, name: str) -> str | None:
+        """Why ``name`` may not be offered, or None."""
+        if not self._done:
+            self._taken, self._done = self._read(), True
+        why: str | None = self._taken.get(name) if self._taken is not None else None
+        return why
+
+    def site_domains(self) -> list[str]:
+        """None of the new file's own domains: the check of its list tells them (:func:`_as_option`)."""
+        return []
+
+
 def check_arguments(
     slug: str,
     name: str,
@@ -780,19 +811,20 @@ def check_arguments(
     members: Path,
     *,
     refused_meant: Callable[[str], str | None] | None = None,
+    taken: _TakenLater | None = None,
 ) -> None:
     """Validate the arguments of ``pic new`` alone, before any file is read: the slug, and the new file's text
     as ``pic check`` validates a file by itself; raise PicError. A slug becomes part of a path only once it is
     valid (a short name). The checks against the registry and the settings come after (:func:`check_new`);
     ``refused_meant``: why the slug a slug in another form stands for would be refused (:func:`_meant_refused`),
-    asked only then."""
+    asked only then; ``taken``: the names a domain written in another form may not be offered, read only then."""
     file = display_path(members / f"{slug}.yaml") if is_slug(slug) else "the new member file"
     given = [("--name", name), ("--email", email), *(("--domain", d) for d in domains)]
     undecoded = [p for option, value in given if (p := _undecoded(option, value)) is not None]
     if undecoded:  # no text of the file to check: the YAML parser takes UTF-8 alone
         raise PicError(undecoded + _slug_problems(slug, refused_meant))
     text = render(name, email, UID_MIN, _UNKNOWN_RUNTIME, domains)
-    problems = _text_problems(text, slug, file, refused_meant=refused_meant)[0]
+    problems = _text_problems(text, slug, file, refused_meant=refused_meant, taken=taken)[0]
     if problems:
         raise PicError(_as_options(problems, file))
 
@@ -844,16 +876,21 @@ def _text_problems(
     text: str,
     slug: str,
     file: str,
-    stack: dict[str, list[str]] | None = None,
+    stack: dict[str, Any] | None = None,
+    *,
     refused_meant: Callable[[str], str | None] | None = None,
+    taken: _TakenLater | None = None,
 ) -> tuple[list[Problem], Member | None]:
     """The problems of a new member file's text by itself, and its member when it has none (its host
-    unknown yet); ``stack``: the names of the stack a hint may give (:func:`pic.registry.stack_names`)."""
+    unknown yet); ``stack``: the names of the stack a hint may give (:func:`pic.registry.stack_names`);
+    ``taken``: the names a hint of its domains may not offer (:class:`_TakenLater`)."""
     problems = _slug_problems(slug, refused_meant)
     doc, more = parse_yaml(text, file, MEMBER_KEYS, numbers=member_number_refusal)
     problems += more
     spec = None
     if doc is not None:
+        if taken is not None:
+            stack = {**(stack or {}), "domains": taken}
         spec, more = validate_member(doc, stack)
         problems += more
     if doc is None or spec is None or problems:

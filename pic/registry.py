@@ -1189,6 +1189,16 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     return Registry(tuple(members), tuple(sorted(problems)))
 
 
+def domains_taken(members_dir: Path, settings: Settings) -> _TakenDomains:
+    """The names a hint of a new file's domains may not offer (:func:`pic.validators.check_domain_in_context`):
+    the platform's and those the member files of ``members_dir`` write, as :func:`load_registry` tells each file
+    (``pic new``). Raises OSError when the directory cannot be listed."""
+    directory = os.fspath(members_dir)
+    shown_dir = display_path(members_dir)
+    docs = [_read_member(os.path.join(directory, name), shown_dir)[0] for name in member_names(members_dir)]
+    return _TakenDomains([doc for doc in docs if doc is not None], settings)
+
+
 class _TakenDomains:
     """The names a hint of a file's domains may not offer, with why (:func:`pic.validators.check_domain_in_context`):
     the platform's and those the other files write, and the file's own site domains (``doc``: the file being

@@ -862,6 +862,16 @@ def sftp_target(repository: str) -> SftpTarget | None:
     return SftpTarget(short["user"], host, SSH_DEFAULT_PORT, short["path"])
 
 
+def repository_host(repository: str) -> str | None:
+    """The host of a restic repository the settings took (:func:`check_offsite_repository`), without brackets or
+    port; None for another form."""
+    target = sftp_target(repository)
+    if target is not None:
+        return target.host
+    s3 = _S3_RE.fullmatch(repository)
+    return split_host_port(s3["authority"], port_required=False)[0] if s3 is not None else None
+
+
 def check_offsite_repository(repository: str) -> str:
     """A restic repository the platform can reach: sftp (:func:`sftp_target`) or an S3-compatible store."""
     _printable_ascii(repository)
@@ -2224,6 +2234,19 @@ NAME_MAX = 255  # bytes of one file name on Linux (limits.h); members_root is AS
 MEMBERS_ROOT_MAX = 1024  # leaves PATH_MAX (4,096) room for <root>/<slug>/www/... below it
 
 
+def _normalised_offer(root: str) -> str:
+    """``: write 'PATH'``, ``root`` without its '.', '//' and final '/' when that is a members root taken; nothing
+    for a path holding '..' (which directory it names depends on the links before it), else an example."""
+    if ".." in root.split("/"):
+        return " (e.g. /srv/members)"
+    meant = "/" + "/".join(part for part in root.split("/") if part not in ("", "."))
+    try:
+        check_members_root(meant)
+    except ValueError:
+        return " (e.g. /srv/members)"
+    return f": write {meant!r}"
+
+
 def check_members_root(root: str) -> str:
     """An absolute, normalised path that is not, nor lies under, a system directory or the platform's own.
 
@@ -2235,7 +2258,7 @@ def check_members_root(root: str) -> str:
             "machine lies under: use a directory of its own, e.g. /srv/members"
         )
     if root.endswith("/") or "//" in root or any(p in (".", "..") for p in root.split("/")[1:]):
-        raise ValueError("is not a normalised path: no '.', '..', '//' or final '/' (e.g. /srv/members)")
+        raise ValueError(f"is not a normalised path: no '.', '..', '//' or final '/'{_normalised_offer(root)}")
     longest = max(root.split("/"), key=len)
     if len(longest) > NAME_MAX:
         raise ValueError(

@@ -160,6 +160,12 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _takes_both_cases(pattern: str) -> bool:
+    """Whether ``pattern`` takes capital and small letters alike (a class holding ``A-Z`` and ``a-z``): the case of
+    a value of its form is the value's own."""
+    return "A-Z" in pattern and "a-z" in pattern
+
+
 @dataclass(frozen=True)
 class Whole:
     """Annotation: the string matches ``pattern`` as a whole (``re.fullmatch``).
@@ -183,17 +189,27 @@ class Whole:
     def meant(self, value: str) -> str | None:
         """The value of this form that ``value`` is when written in lowercase, with ``_`` for ``-`` or the other
         way round, without surrounding spaces (``velo-db`` for a database's ``velo_db``), without a word before
-        its digits (``php8.4``, ``PHP 8.4`` for ``8.4``), with ``.`` for ``,`` (``8,4``), or a time of day as HH:MM
+        its digits (``php8.4``, ``PHP 8.4`` for ``8.4``), with ``.`` for ``,`` (``8,4``), one space for a run of them
+        (a known_hosts line's fields, which ssh reads so), or a time of day as HH:MM
         (``3:15``, ``3h15`` for ``03:15``); or the word of the
-        form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); else
-        None."""
-        if len(value) > 200 or refused_character(value) is not None or "@" in value or "://" in value:
+        form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); each
+        in ASCII when written in full-width or other compatibility forms of it (``０３：１５``, NFKC); else None."""
+        if len(value) > 200 or refused_character(value) is not None:
+            return None
+        written = value
+        if not value.isascii() and (folded := unicodedata.normalize("NFKC", value)).isascii():
+            written = folded  # a Japanese or Chinese keyboard's digits and signs
+        if "@" in written or "://" in written:
             return None  # a URL or user@host may hold a password, never shown again
-        text = value.strip().lower()
+        # a form that takes both cases keeps the value's (/srv/Members, a host key's base64): another case is
+        # another value, not the one meant; only the letters before the place it is taken from are lowered
+        # (Mariadb:11.4, PHP:8.4-Apache: php:8.4-Apache, its tag's kept)
+        text = written.strip() if _takes_both_cases(self.pattern) else written.strip().lower()
         bare = _WORD_BEFORE_DIGITS.sub("", text)
         clock = _CLOCK_WRITTEN.fullmatch(text)
         candidates = (
             text,
+            " ".join(word for word in text.split(" ") if word),  # fields a run of spaces apart
             f"{int(clock[1]):02d}:{clock[2] or clock[3] or '00'}" if clock else text,
             text.replace("-", "_"),
             text.replace("_", "-"),
@@ -208,6 +224,12 @@ class Whole:
         for candidate in candidates:
             if candidate != value and _compiled(self.pattern).fullmatch(candidate) is not None:
                 return candidate
+        if text != text.lower():  # of a form that takes both cases: its letters lowered up to where it is taken
+            for candidate in dict.fromkeys(candidates):
+                for end in range(1, len(candidate) + 1):
+                    lowered = candidate[:end].lower() + candidate[end:]
+                    if lowered != candidate and _compiled(self.pattern).fullmatch(lowered) is not None:
+                        return lowered
         return meant_among(value, _plain_words(self.pattern))
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
@@ -780,7 +802,7 @@ def _check_domain_syntax(value: str, *, names_only: bool = True) -> None:
     if why is not None:
         raise ValueError(f"{why}: a domain is letters a-z, digits, hyphens and dots")
     if value != value.strip():
-        raise ValueError("has surrounding spaces")
+        _refuse_surrounding_spaces(value)
     if not value:
         raise ValueError("is empty")
     _check_domain_form(value)
@@ -788,20 +810,13 @@ def _check_domain_syntax(value: str, *, names_only: bool = True) -> None:
         raise ValueError(f"is {len(value)} characters long (at most 253)")
     labels = value.split(".")
     if len(labels) < 2:
+        try:  # web_2, -oproxycommand=id: told of the label too, which a second label would not mend
+            _check_label(value)
+        except ValueError as wrong:
+            raise ValueError(f"{wrong}, and needs at least two labels (like example.org)") from None
         raise ValueError("needs at least two labels (like example.org)")
     for label in labels:
-        if len(label) > 63:
-            raise ValueError(f"has a label of {len(label)} characters (at most 63): {label[:20]}...")
-        if _LABEL_RE.fullmatch(label) is None:
-            raise ValueError(f"has an invalid label {short_repr(label)}: letters a-z, digits and inner hyphens only")
-        if label.startswith("xn--"):
-            _check_a_label(label)
-        elif label[2:4] == "--":
-            raise ValueError(
-                f"has a label {short_repr(label)} with '--' in its third and fourth characters: such labels are "
-                "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
-                "authorities refuse them"
-            )
+        _check_label(label)
     _check_numeric_labels(labels, names_only=names_only)
 
 
@@ -1375,6 +1390,23 @@ def _empty_label(value: str) -> str | None:
     return f"ends with {dots}, {between}{mended}" if trailing > 1 else f"has {dots} in a row, {between}{mended}"
 
 
+def _check_label(label: str) -> None:
+    """Raise ValueError saying what is wrong with ``label``, one label of a name (RFC 1035 §2.3.1's letters, digits
+    and inner hyphens, 63 at most; RFC 5890's A-labels)."""
+    if len(label) > 63:
+        raise ValueError(f"has a label of {len(label)} characters (at most 63): {label[:20]}...")
+    if _LABEL_RE.fullmatch(label) is None:
+        raise ValueError(f"has an invalid label {short_repr(label)}: letters a-z, digits and inner hyphens only")
+    if label.startswith("xn--"):
+        _check_a_label(label)
+    elif label[2:4] == "--":
+        raise ValueError(
+            f"has a label {short_repr(label)} with '--' in its third and fourth characters: such labels are "
+            "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
+            "authorities refuse them"
+        )
+
+
 def _refuse_empty_label(value: str, told: str) -> NoReturn:
     """Refuse ``value``, a name with an empty label (``told``: :func:`_empty_label`), the name without its empty
     labels offered as a :class:`NameRefusal` when it is then taken: a setting holding the host in a larger value (a
@@ -1383,6 +1415,18 @@ def _refuse_empty_label(value: str, told: str) -> NoReturn:
     if accepted is None or not told.endswith(mended := f": write {short_repr(accepted, 80)}"):
         raise ValueError(told)
     raise NameRefusal(told, accepted, told.removesuffix(mended), ", and the name without them, {name},")
+
+
+def _refuse_surrounding_spaces(value: str) -> NoReturn:
+    """Refuse a name between spaces, the name without them offered only when it is then taken (`` Velo.fr``:
+    write 'velo.fr')."""
+    told = "has surrounding spaces"
+    accepted = _accepted_name(value.strip())
+    if accepted is None:
+        raise ValueError(told)
+    raise NameRefusal(
+        f"{told}: write {short_repr(accepted, 80)}", accepted, told, ", and the name without them, {name},"
+    )
 
 
 def _refuse_trailing_dot(value: str) -> NoReturn:

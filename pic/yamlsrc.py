@@ -1366,7 +1366,7 @@ def decode_yaml(data: bytes, file: str, keys: frozenset[str] = frozenset()) -> t
     in (YAML 1.2 §5.2), else each run of bytes that is not UTF-8, by its line, column and field (``keys`` as
     :func:`parse_yaml` takes them), as a member file's are named."""
     encoding = _other_encoding(data)
-    if encoding is not None:  # not read as UTF-8: every other byte a NUL, each one reported
+    if encoding is not None and _reads_in(data, encoding):  # not read as UTF-8: every other byte a NUL
         return None, [Problem(file, 1, "", f"is encoded in {encoding}: save the file as UTF-8")]
     try:
         return data.decode("utf-8"), []
@@ -1413,6 +1413,30 @@ def other_encoding(data: bytes) -> str | None:
         if pattern.match(data) is not None:
             return name
     return None
+
+
+_CODECS = {
+    "UTF-32 (big-endian)": "utf-32-be",
+    "UTF-32 (little-endian)": "utf-32-le",
+    "UTF-16 (big-endian)": "utf-16-be",
+    "UTF-16 (little-endian)": "utf-16-le",
+}
+
+
+def _reads_in(data: bytes, told: str) -> bool:
+    """Whether ``data``, told by its first bytes to be in ``told`` (:func:`_other_encoding`), is text in it: a
+    byte-order mark says so; else it decodes in that encoding, and half its characters at least are ASCII, as in
+    every member or stack file (a UTF-8 file with a NUL among its first bytes, damaged or with a stray byte, reads
+    in UTF-16 as CJK ideographs, or not at all: it is read as UTF-8, its NUL told where it stands)."""
+    if "(a byte-order mark)" in told:
+        return True
+    codec = next(codec for name, codec in _CODECS.items() if told.startswith(name))
+    width = 4 if codec.startswith("utf-32") else 2
+    try:
+        text = data[: len(data) - len(data) % width].decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return sum(ch.isascii() for ch in text) * 2 >= len(text)
 
 
 def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:

@@ -245,6 +245,42 @@ def test_domain_rejects(domain: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("domain", "name"),
+    [(" velo-asso.fr", "velo-asso.fr"), ("velo-asso.fr ", "velo-asso.fr"), (" Velo-Asso.fr ", "velo-asso.fr")],
+)
+def test_a_domain_with_surrounding_spaces_is_told_the_name(domain: str, name: str) -> None:
+    """A name between spaces (pasted, then quoted in the file) was told it has surrounding spaces, and nothing of
+    the name to write, though the name without them is one; it is offered, as a name with a trailing dot is."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    said = str(refused.value)
+    assert said.endswith(f"write {name!r}"), said
+    assert check_domain(name) == name
+
+
+@pytest.mark.parametrize("domain", [" [Test].fr", "web_2.fr "])
+def test_a_domain_with_surrounding_spaces_offers_no_name_refused(domain: str) -> None:
+    """Without its spaces still no name: told of the spaces, nothing offered."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    assert "write" not in str(refused.value), refused.value
+
+
+@pytest.mark.parametrize("label", ["web_2", "-oproxycommand=id", "a=b", "x" * 64, "ab--c", "-x", "Web_2"])
+def test_a_single_label_is_told_what_is_wrong_with_it_too(label: str) -> None:
+    """A name of one label that no name may hold (web_2, -oproxycommand=id: an ssh option, 64 letters) was told
+    only that it needs two labels; written so (web_2.example.org) it was refused again, for the label. It is told
+    both, the label's fault in the words a name of two labels is told it."""
+    with pytest.raises(ValueError) as two_labels:
+        check_domain(f"{label.lower()}.example.org")
+    with pytest.raises(ValueError) as refused:
+        check_domain(label)
+    said = str(refused.value)
+    assert "needs at least two labels" in said, said
+    assert str(two_labels.value).removesuffix("...") in said, said
+
+
+@pytest.mark.parametrize(
     "email",
     ["a@b.org", "marie.dupont+lists@amis-du-rhone.org", "marie@café.fr", "marie@xn--caf-dma.fr", "a" * 64 + "@b.org"],
 )
@@ -1065,6 +1101,8 @@ def test_a_static_sites_charset_close_to_an_allowed_one_says_which_was_meant(val
         (SITE.replace("php: '8.4'", "php: 'PHP 8.3'"), "8.3"),
         (SITE.replace("php: '8.4'", "php: php-8.2"), "8.2"),
         (SITE.replace("php: '8.4'", "php: '8,4'"), "8.4"),
+        (SITE.replace("php: '8.4'", "php: '\uff18.\uff14'"), "8.4"),  # full-width digits
+        (SITE.replace("php: '8.4'", "php: '\uff18\uff0e\uff13'"), "8.3"),  # and full stop
         (SITE.replace("php: '8.4'", "php: nnoe"), "none"),
         (SITE.replace("php: '8.4'", "php: latest"), None),
         # a cron schedule's keyword in another case or one slip off

@@ -1213,6 +1213,22 @@ def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, ra
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("start", [b"\x00", b"x\x00", b"\x00\x00\x00", b"#\x00"])
+def test_a_utf8_file_starting_with_a_nul_is_told_of_the_nul(members: Path, start: bytes) -> None:
+    """A member file in UTF-8 whose first bytes hold a NUL (a file damaged in a crash, a stray byte before the text)
+    was told it is encoded in UTF-16 or UTF-32, as YAML guesses from its first bytes, and to save it as UTF-8, which
+    it is: read in that encoding it is no text of a YAML file. It is told of the NUL, its line and column."""
+    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base-asso.fr", b"other-asso.fr")
+    (members / "other-member.yaml").write_bytes(start + text)
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    named = [line for line in proc.stderr.splitlines() if "other-member.yaml" in line]
+    assert named, proc.stderr
+    assert all("UTF-16" not in line and "UTF-32" not in line for line in named), proc.stderr
+    assert f"{members / 'other-member.yaml'}:1 " in named[0] and "U+0000" in named[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 @pytest.mark.parametrize(
     ("encoding", "said"),
     [

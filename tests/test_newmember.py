@@ -477,6 +477,32 @@ def test_a_domain_written_otherwise_as_another_given_is_not_offered(
     assert "(drop this one)" in err and "[1]" not in err and "write it" not in err, err
 
 
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("VELO-CITE-LYON.FR", "velo-cite-lyon.fr"),
+        (" velo-cite-lyon.fr", "velo-cite-lyon.fr"),
+        ("https://www.velo-cite-lyon.fr/", "www.velo-cite-lyon.fr"),
+        ("PMA.example.org", "pma.example.org"),
+    ],
+)
+def test_a_domain_offered_that_is_taken_is_said_taken(
+    written: str, name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pic new --domain VELO-CITE-LYON.FR was told to write it in lowercase ('velo-cite-lyon.fr'), member
+    velo-cite's name (or the platform's: PMA.example.org), then refused as taken once written so, where pic check
+    tells a member file that the name meant is taken; pic new tells it too, and offers nothing."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "velo-lyon", "--name", "X", "--email", "x@example.net", "--domain", written]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 1 and not (members / "velo-lyon.yaml").exists(), err
+    assert f"'{name}'" in err and "write" not in err and "give the name alone (" not in err, err
+    if "velo-cite" in name:
+        assert "members/velo-cite.yaml" in err, err
+
+
 def test_a_stack_with_no_runtime_to_give_says_as_of_which_day_and_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -57,13 +57,19 @@ def test_move_script_passes_shellcheck_and_copies_what_the_member_owns(ca: str, 
         certified = member.site is not None and member.site.https
         assert (f"/etc/pic/certs/{member.slug}/" in script) == certified, member.slug
         assert (f"/etc/letsencrypt/renewal/{member.slug}.conf" in script) == (certified and ca != "internal")
-        # The domains to point at the new host, each named; a member without a site has none to name.
+        # The domains to point at the new host, each named; a member without a site has none to name, nor an
+        # archived one, whose site is no longer served (README "A member's space"; the plan's advice says so too).
+        served = member.site is not None and member.status != "archived"
         told = "point the DNS of these domains to web2.example.org" in script
-        assert told == (member.site is not None), member.slug
-        for domain in member.site.domains if member.site is not None else ():
+        assert told == served, member.slug
+        for domain in member.site.domains if served and member.site is not None else ():
             assert f'echo "  {domain}"' in script, (member.slug, domain)
         if member.site is None:
             assert "(the member has no site: no DNS to change)" in script, member.slug
+        elif not served:
+            assert "(the member is archived: its site is no longer served, no DNS to change)" in script, member.slug
+            assert not any(f'echo "  {domain}"' in script for domain in member.site.domains), member.slug
+    assert any(m.status == "archived" and m.site is not None for m in registry), "the examples hold one"
 
 
 def test_move_script_refuses_an_unknown_host_or_the_same_host() -> None:

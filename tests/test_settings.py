@@ -121,6 +121,111 @@ def test_a_value_meant_in_lowercase_is_named_unless_it_may_hold_a_password() -> 
     assert "s3cretpw9" not in str(caught.value), caught.value
 
 
+_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qvvVwh3ZeG+"
+_BACKUP = '  pic:backup: {time: "03:15", keep_days: 7}'
+_OFFSITE = (
+    '  pic:backup: {time: "03:15", keep_days: 7, offsite: {repository: "sftp://restic@vault.example.net//srv/r", '
+    "known_hosts: %s}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "value"),
+    [
+        ("  pic:members_root: /srv/members", "  pic:members_root: %s", "/srv/Members "),
+        ("  pic:members_root: /srv/members", "  pic:members_root: %s", "/srv/Web Sites"),
+        (_BACKUP, _OFFSITE, f" vault.example.net {_HOST_KEY}"),
+    ],
+)
+def test_a_value_whose_capitals_count_is_offered_in_its_case(tmp_path: Path, old: str, new: str, value: str) -> None:
+    """A value of a form that takes capitals, written with a blank too ("/srv/Members ", a host key line after a
+    space), was offered in lowercase: another directory, a host key of other bytes, refused in turn (key data
+    OpenSSH cannot read). What is offered keeps the value's case, and is taken when written back."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "again").mkdir()
+    project = project_copy(tmp_path / "first")
+    _edit(project, old, new % json.dumps(value))
+    said = _errors(project)
+    offers = re.findall(r"did you mean '([^']*)'\?", said)
+    assert offers, said
+    for offered in offers:
+        assert any(c.isupper() for c in offered), f"{offered!r} offered for {value!r}: {said}"
+        again = project_copy(tmp_path / "again")
+        _edit(again, old, new % json.dumps(offered))
+        load_settings(again, "prod")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "written", "meant"),
+    [
+        ("IMAGE_RE", "Mariadb:11.4", "mariadb:11.4"),
+        ("IMAGE_RE", "PHP:8.4-Apache", "php:8.4-Apache"),
+        ("IMAGE_RE", "Docker.io/Library/Caddy:2.8", "docker.io/library/caddy:2.8"),
+        ("KNOWN_HOSTS_RE", f"Vault.example.net {_HOST_KEY.replace('ssh-ed25519', 'SSH-ED25519')}", ""),
+    ],
+)
+def test_a_value_whose_capitals_count_is_offered_with_only_the_capitals_refused_lowered(
+    pattern: str, written: str, meant: str
+) -> None:
+    """Since the case of a form that takes both is kept, an image written with its name in capitals (Mariadb:11.4)
+    was offered nothing, where mariadb:11.4 is meant; the letters lowered are only those up to where the form takes
+    the value, its tag's (8.4-Apache) or a host key's kept as written."""
+    from pic import settings
+    from pic.validators import Whole
+
+    whole = Whole(getattr(settings, pattern), "")
+    expected = meant or f"vault.example.net {_HOST_KEY}"
+    assert whole.meant(written) == expected
+    whole.check(expected)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"vault.example.net  {_HOST_KEY}",
+        f"vault.example.net {_HOST_KEY.replace(' ', '   ')}",
+        f" vault.example.net  {_HOST_KEY}",
+    ],
+)
+def test_a_known_hosts_line_with_blanks_in_a_row_is_offered_with_one(tmp_path: Path, line: str) -> None:
+    """A host key line with two spaces or more between its fields (put together by hand; ssh reads any run of blanks
+    as one) was refused as no known_hosts line, nothing offered; the line with one space between is offered, and
+    taken."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "again").mkdir()
+    project = project_copy(tmp_path / "first")
+    _edit(project, _BACKUP, _OFFSITE % json.dumps(line))
+    said = _errors(project)
+    single = " ".join(line.split())
+    assert f"did you mean {single!r}?" in said, said
+    again = project_copy(tmp_path / "again")
+    _edit(again, _BACKUP, _OFFSITE % json.dumps(single))
+    load_settings(again, "prod")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("/srv/www/members/", "/srv/www/members"), ("/srv//www/members", "/srv/www/members"), ("/srv/./www", "/srv/www")],
+)
+def test_a_members_root_not_normalised_is_told_the_path_meant(tmp_path: Path, written: str, meant: str) -> None:
+    """pic:members_root: /srv/www/members/ was told it is not a normalised path and given /srv/members as an example,
+    another directory; the path meant is offered (a '..' left as it is: which directory it names depends on links),
+    and taken."""
+    project = project_copy(tmp_path)
+    _edit(project, "  pic:members_root: /srv/members", f"  pic:members_root: {written}")
+    said = _errors(project)
+    assert f"write {meant!r}" in said and "e.g. /srv/members" not in said, said
+    _edit(project, f"  pic:members_root: {written}", f"  pic:members_root: {meant}")
+    assert load_settings(project, "prod").members_root == meant
+
+
+def test_a_members_root_with_a_parent_directory_is_offered_none(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "  pic:members_root: /srv/members", "  pic:members_root: /srv/a/../members")
+    said = _errors(project)
+    assert "is not a normalised path" in said and "write '" not in said, said
+
+
 @pytest.mark.parametrize(
     ("written", "meant"),
     [
@@ -130,6 +235,8 @@ def test_a_value_meant_in_lowercase_is_named_unless_it_may_hold_a_password() -> 
         ("3.15", "03:15"),
         ("3H15", "03:15"),
         ("23h59", "23:59"),
+        ("\uff10\uff13:\uff11\uff15", "03:15"),  # full-width digits (a Japanese or Chinese keyboard's)
+        ("\uff13\uff1a\uff11\uff15", "03:15"),  # and colon
     ],
 )
 def test_a_time_written_another_common_way_is_told_the_time_meant(tmp_path: Path, written: str, meant: str) -> None:

@@ -190,3 +190,41 @@ def test_an_off_site_copy_set_before_the_dumps_or_at_their_minute_is_a_warning_a
     assert len(told) == 1 and said in told[0].message, told
     assert told[0].line == line and told[0].file.endswith("Pulumi.prod.yaml")
     assert told[0].message.startswith(f"{offsite_time} ")
+
+
+@pytest.mark.parametrize(
+    ("repository", "host"),
+    [
+        ("{repository: 's3:https://127.0.0.1:9000/pic-backups'}", "127.0.0.1"),
+        ("{repository: 's3:http://localhost:9000/pic-backups'}", "localhost"),
+        ("{repository: 's3:https://[::1]:9000/pic-backups'}", "::1"),
+        (f"{{repository: 'sftp://restic@127.0.0.2//srv/restic', known_hosts: '127.0.0.2 {KEY}'}}", "127.0.0.2"),
+        (f"{{repository: 'sftp:restic@localhost:/srv/restic', known_hosts: 'localhost {KEY}'}}", "localhost"),
+    ],
+)
+def test_an_off_site_repository_on_the_hosts_own_loopback_is_a_warning_at_its_line(
+    tmp_path: Path, repository: str, host: str
+) -> None:
+    """pic:backup.offsite.repository at a loopback address or localhost was taken silently on a stack whose hosts
+    are reached over ssh: each host would back up to a store on itself (and each to another one), lost with the
+    host, where the admins count on an off-site copy. A warning at its line names the host; the dev stack, whose
+    hosts are all the admin's own machine, is not told."""
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    old = '  pic:backup: {time: "03:15", keep_days: 7}'
+    text = path.read_text()
+    line = text.splitlines().index(old) + 1
+    path.write_text(text.replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {repository}}}'))
+    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
+    told = [w for w in warnings if w.path == "pic:backup.offsite.repository"]
+    assert len(told) == 1 and f"'{host}'" in told[0].message and "off-site" in told[0].message, told
+    assert told[0].line == line and told[0].file.endswith("Pulumi.prod.yaml")
+
+
+def test_an_off_site_repository_elsewhere_is_no_warning(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    old = '  pic:backup: {time: "03:15", keep_days: 7}'
+    path.write_text(path.read_text().replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {S3}}}'))
+    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
+    assert [w for w in warnings if w.path == "pic:backup.offsite.repository"] == []

@@ -233,7 +233,9 @@ def render_move_script(settings: Settings, member: Member, target: str) -> str:
         dst_port=dst.ssh_port,
         target_address=dst.address,
         copies=move_copies(settings, member),
-        domains=member.site.domains if member.site is not None else [],
+        # an archived member's site is no longer served: no DNS to point at the target (README "A member's space")
+        domains=member.site.domains if member.site is not None and member.status != "archived" else [],
+        archived=member.site is not None and member.status == "archived",
     )
 
 
