@@ -53,7 +53,7 @@ def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str
     written = _folded_name(value.strip())
     if written in by_folded:
         return by_folded[written]
-    named = _NAMES.get(written)
+    named = _NAMES.get(written) or _NAMES.get(written.rstrip("_"))  # dim. (an abbreviation's dot)
     if named is not None and named in by_folded:
         return by_folded[named]
     started = [
@@ -126,13 +126,14 @@ _REGION = re.compile(r"[_ ][^\W\d_]+")  # what may follow a code a value starts 
 _NAMES = {
     **dict.fromkeys(("french", "français", "francais", "française", "francaise"), "fr"),
     **dict.fromkeys(("english", "anglais"), "en"),
-    **dict.fromkeys(("monday", "lundi"), "mon"),
-    **dict.fromkeys(("tuesday", "mardi"), "tue"),
-    **dict.fromkeys(("wednesday", "mercredi"), "wed"),
-    **dict.fromkeys(("thursday", "jeudi"), "thu"),
-    **dict.fromkeys(("friday", "vendredi"), "fri"),
-    **dict.fromkeys(("saturday", "samedi"), "sat"),
-    **dict.fromkeys(("sunday", "dimanche"), "sun"),
+    # (and the French abbreviations a French calendar prints: lun., mar., ... dim.)
+    **dict.fromkeys(("monday", "lundi", "lun"), "mon"),
+    **dict.fromkeys(("tuesday", "mardi", "mar"), "tue"),
+    **dict.fromkeys(("wednesday", "mercredi", "mer"), "wed"),
+    **dict.fromkeys(("thursday", "jeudi", "jeu"), "thu"),
+    **dict.fromkeys(("friday", "vendredi", "ven"), "fri"),
+    **dict.fromkeys(("saturday", "samedi", "sam"), "sat"),
+    **dict.fromkeys(("sunday", "dimanche", "dim"), "sun"),
     # pic:tls.ca's certificate authorities as people name them (Let's Encrypt's staging environment, its own)
     **dict.fromkeys(
         (

@@ -972,10 +972,24 @@ def _replaced(data: object, loc: tuple[str | int, ...], value: object) -> object
     return data
 
 
+# A day of the week as cron(8) numbers it (crontab(5): 0 or 7 is Sunday), where a field takes its name
+_CRON_DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def _literal_detail(err: Any, expected: str) -> str:
     detail = f"is not allowed (expected {expected})"
-    if isinstance(err.get("input"), str) and (meant := _literal_meant(err["input"], expected)) is not None:
+    value = err.get("input")
+    if isinstance(value, str) and (meant := _literal_meant(value, expected)) is not None:
         detail += f"; did you mean {meant!r}?"
+    elif (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 0 <= value <= 7
+        and set(re.findall(r"'([^']*)'", expected)) == set(_CRON_DAYS)
+    ):
+        detail += (
+            f": {value} is {_CRON_DAYS[value]!r} as cron numbers the days (0 or 7 Sunday): write {_CRON_DAYS[value]}"
+        )
     return detail
 
 

@@ -1190,6 +1190,11 @@ def test_a_hint_names_only_a_web_host_or_runtime_the_stack_has(
         ("lundi", "Mon"),
         ("Dimanche", "Sun"),
         ("Thursday", "Thu"),
+        # the abbreviations of a French calendar (was: nothing offered for Dim)
+        ("Dim", "Sun"),
+        ("dim.", "Sun"),
+        ("Mer", "Wed"),
+        ("sam.", "Sat"),
         ("Monsoon", None),
         ("Saturnin", None),
     ],

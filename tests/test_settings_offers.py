@@ -597,3 +597,19 @@ def test_a_resolver_s_zone_id_written_as_a_url_writes_it_is_told_so(tmp_path: Pa
     said = _told(tmp_path / "told", old, new, field, "fe80::53%25eth0")
     assert said and "as a URL writes it (RFC 6874)" in said[0], said
     _offers_are_taken(tmp_path, SETTINGS["resolver"], "fe80::53%25eth0")
+
+
+@pytest.mark.parametrize(("number", "day"), [(0, "Sun"), (7, "Sun"), (1, "Mon"), (6, "Sat")])
+def test_a_drill_day_as_cron_numbers_it_is_offered_its_name(tmp_path: Path, number: int, day: str) -> None:
+    """pic:backup.offsite.drill_day: 7 (cron's Sunday, as crontab(5) numbers the days) was told the names alone: the
+    day it is in cron's numbering is offered (0 and 7 are Sunday), then taken."""
+    (tmp_path / "told").mkdir()
+    (tmp_path / "again").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = (
+        'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+        " drill_day: {w}}}}}"
+    )
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", str(number))
+    assert said and f"{number} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}" in said[0], said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.drill_day", day) == []
