@@ -150,12 +150,16 @@ def _key_meant(key: str) -> str | None:
 
 def timezone_meant(value: str) -> str | None:
     """The zone name ``value`` is in another letter case or one slip from (``europe/paris``, ``Europe/Pari``),
-    or the one zone whose city it names alone (``Paris``); None otherwise. Never another place's zone, which the
+    or the one zone whose city it names alone (``Paris``), a backslash read as the slash (``Europe\\Paris``); None
+    otherwise. Never another place's zone, which the
     site would then run on without a word: a city a slip of no other (``Europe/Lyon`` is no ``Europe/London``,
     ``Europe/Bern`` no ``Europe/Berlin``), nor an ``Etc/GMT`` zone for ``GMT+1``: its sign is POSIX's, the other
     way round (``Etc/GMT+1`` is UTC-1), so only one written with ``Etc/`` is hinted, nor another offset a sign or a
     digit away (``Etc/GMT+13``, no zone, is no ``Etc/GMT-13``, UTC+13)."""
     zones = sorted(timezones())
+    value = value.replace("\\", "/")  # Europe\Paris: a Windows path's separator
+    if value in zones:
+        return value
     meant = meant_among(value, zones)
     if meant is not None or "/" in value:
         return meant if meant is not None and _same_place(value, meant) else None
@@ -292,12 +296,23 @@ def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plai
         if value is not None:  # as a boolean field of the model tells it (pic.modelerrors)
             return f"{shown} is not true or false: {boolean_hint(value, plain=plain)}"
     elif isinstance(value, str):
-        if value in timezones():
-            return None
-        meant = timezone_meant(value)
-        hint = f"; did you mean {meant!r}?" if meant is not None else ""
-        return f"{shown} is not a time zone of the tz database: {expected}{hint}"
+        return _zone_problem(value, shown, expected)
     return f"{shown} is {_kind_of(value)}: {expected}"
+
+
+def _zone_problem(value: str, shown: str, expected: str) -> str | None:
+    """:func:`problem` for a time zone's name, ``value``: None for a zone of the tz database but ``Factory`` (a
+    machine's whose zone is not set, '-00' in PHP's dates), else what is wrong, with the zone meant."""
+    if value == "Factory":
+        return (
+            f"{shown} is the tz database's zone of a machine whose time zone is not set (its dates say '-00'): give "
+            "the site's own, such as Europe/Paris"
+        )
+    if value in timezones():
+        return None
+    meant = timezone_meant(value)
+    hint = f"; did you mean {meant!r}?" if meant is not None else ""
+    return f"{shown} is not a time zone of the tz database: {expected}{hint}"
 
 
 def own_texts(key: str) -> list[str]:

@@ -1047,6 +1047,10 @@ def test_member_files_are_parsed_by_libyaml_when_pyyaml_has_it() -> None:
         ("date.timezone", "Europa/Paris", "Europe/Paris"),
         ("date.timezone", "Amerca/New_York", "America/New_York"),
         ("date.timezone", "etc/gmt+1", "Etc/GMT+1"),
+        # a backslash for the slash (a Windows path's), or blanks around it
+        ("date.timezone", "Europe\\Paris", "Europe/Paris"),
+        ("date.timezone", "America\\New_York", "America/New_York"),
+        ("date.timezone", "Europe / Paris", "Europe/Paris"),
         # another offset, a sign or a digit away: Etc/GMT-13 is UTC+13, Etc/GMT+13 no zone (they stop at +12)
         ("date.timezone", "Etc/GMT+13", None),
         ("date.timezone", "Etc/GMT+14", None),
@@ -1064,6 +1068,15 @@ def test_a_php_setting_close_to_an_allowed_one_says_which_was_meant(key: str, va
         assert "did you mean" not in why, why
     else:
         assert why.endswith(f"; did you mean {meant!r}?"), why
+
+
+def test_the_tz_database_s_zone_of_no_place_is_refused() -> None:
+    """date.timezone: Factory was taken: the tz database's zone of a machine whose zone is not set, which PHP takes
+    and shows as '-00' in every date; refused, the members' zone to give."""
+    from pic import phpini
+
+    why = phpini.problem("date.timezone", "Factory", "'Factory'")
+    assert why is not None and "a machine whose time zone is not set" in why and "Europe/Paris" in why, why
 
 
 @pytest.mark.parametrize(
