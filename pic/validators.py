@@ -190,7 +190,8 @@ class Whole:
         """The value of this form that ``value`` is when written in lowercase, with ``_`` for ``-`` or the other
         way round, without surrounding spaces (``velo-db`` for a database's ``velo_db``), without a word before
         its digits (``php8.4``, ``PHP 8.4`` for ``8.4``), with ``.`` for ``,`` (``8,4``), one space for a run of them
-        (a known_hosts line's fields, which ssh reads so), or a time of day as HH:MM
+        (a known_hosts line's fields, which ssh reads so), a path of folders with its first ``/`` (``srv/members``
+        for an absolute path's ``/srv/members``), or a time of day as HH:MM
         (``3:15``, ``3h15`` for ``03:15``); or the word of the
         form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); each
         in ASCII when written in full-width or other compatibility forms of it (``０３：１５``, NFKC); else None."""
@@ -219,6 +220,8 @@ class Whole:
             bare.replace(",", "."),
             "".join(text.split()).upper(),  # a fingerprint as gpg prints it, in groups of four
             "".join(text.split()).upper().removeprefix("0X"),  # a number in hexadecimal as C writes it (0x1505...)
+            # a path of folders written without its first '/' (srv/members), where an absolute one goes
+            f"/{text}" if "/" in text and text[:1].isalnum() else text,
             text.partition("._domainkey")[0],  # a DKIM selector as its record's name (pic._domainkey: RFC 6376)
         )
         for candidate in candidates:

@@ -4639,3 +4639,21 @@ def test_a_setting_of_one_name_given_more_is_not_told_to_make_a_list(
     [line] = [ln for ln in text.splitlines() if f" {field}: " in ln]
     assert "of the list" not in line and " meant alone" in line, line
     assert "more than one name" in line or "then a blank" in line, line
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("srv/members", "/srv/members"), ("srv/www/members", "/srv/www/members")]
+)
+def test_a_members_root_without_its_first_slash_is_offered_with_it(tmp_path: Path, written: str, meant: str) -> None:
+    """pic:members_root: srv/members was told it is no absolute path, nothing offered: the path with its first '/'
+    is offered, then taken; a relative path of one folder, or starting with . or ~, is offered nothing."""
+    from tests.test_settings_offers import MEMBERS_ROOT, _told
+
+    for name in ("told", "again", "one0", "one1", "one2"):
+        (tmp_path / name).mkdir()
+    said = _told(tmp_path / "told", MEMBERS_ROOT, "pic:members_root: '{w}'", "pic:members_root", written)
+    assert said and f"did you mean {meant!r}?" in said[0], said
+    assert _told(tmp_path / "again", MEMBERS_ROOT, "pic:members_root: '{w}'", "pic:members_root", meant) == []
+    for i, alone in enumerate(("members", "./srv/members", "~/members")):
+        said = _told(tmp_path / f"one{i}", MEMBERS_ROOT, "pic:members_root: '{w}'", "pic:members_root", alone)
+        assert said and "did you mean" not in said[0], said
