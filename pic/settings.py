@@ -862,6 +862,20 @@ def sftp_target(repository: str) -> SftpTarget | None:
     return SftpTarget(short["user"], host, SSH_DEFAULT_PORT, short["path"])
 
 
+def _no_dot_segment(repository: str, match: re.Match[str] | None) -> None:
+    """Raise ValueError when the path of ``repository``, an sftp one (``match``: its form's, with a ``path``), holds
+    a '.' or '..' part: restic cleans the path (Go's path.Clean) and reaches another folder than the one written
+    (``/srv/../restic`` is ``/restic``), offered."""
+    if match is None or not {".", ".."} & set(match["path"].split("/")):
+        return
+    cleaned = posixpath.normpath(match["path"])
+    meant = repository[: match.start("path")] + ("" if cleaned == "." else cleaned)
+    raise ValueError(
+        f"holds '.' or '..' as a part of its path, which restic cleans (Go's path.Clean), reaching {cleaned!r}: "
+        f"write {meant}"
+    )
+
+
 def repository_host(repository: str) -> str | None:
     """The host of a restic repository the settings took (:func:`check_offsite_repository`), without brackets or
     port; None for another form."""
@@ -884,6 +898,7 @@ def check_offsite_repository(repository: str) -> str:
     if repository.startswith("sftp:"):
         sftp_target(repository)
         url = _SFTP_URL_RE.fullmatch(repository)
+        _no_dot_segment(repository, url or _SFTP_SHORT_RE.fullmatch(repository))
         return _canonical_authority(repository, url) if url is not None else repository
     s3 = _S3_RE.fullmatch(repository)
     if s3 is not None:
@@ -891,6 +906,12 @@ def check_offsite_repository(repository: str) -> str:
             raise ValueError(_not_an_s3_repository(repository.removeprefix("s3:")))
         _authority_in(repository, s3)
         _check_bucket(s3["bucket"])
+        if {".", ".."} & set(repository[s3.end("bucket") :].split("/")):
+            raise ValueError(
+                "holds '.' or '..' as a part of its path after the bucket: an S3 store has no folders, and restic "
+                "keeps its objects under that prefix as written (../x), neither the bucket's root nor x: write the "
+                "path without it"
+            )
         if "?" in repository or "#" in repository:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")
         _no_url_escape(repository)

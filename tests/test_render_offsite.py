@@ -573,3 +573,37 @@ def test_an_option_or_argument_the_mode_does_not_read_is_a_usage_error(
     )
     assert done.returncode == 2, (argv, done.stderr)
     assert done.stderr.startswith(f"pic-offsite-restore: {said}"), done.stderr
+
+
+@pytest.mark.parametrize(
+    "repository",
+    [
+        "s3:https://s3.example.net/bucket/../x",
+        "s3:https://s3.example.net/bucket/./x",
+        "s3:https://s3.example.net/bucket/x/..",
+    ],
+)
+def test_an_s3_path_with_a_dot_segment_is_refused(repository: str) -> None:
+    """s3:https://s3.example.net/bucket/../x was taken: an S3 store has no folders, restic keeps its objects under the
+    prefix '../x' as written, never the bucket's root nor x: refused, the path to write without it."""
+    with pytest.raises(ValueError) as info:
+        check_offsite_repository(repository)
+    assert "holds '.' or '..' as a part of its path after the bucket" in str(info.value), info.value
+
+
+@pytest.mark.parametrize(
+    ("repository", "meant"),
+    [
+        ("sftp:restic@vault.example.net:/srv/../restic", "sftp:restic@vault.example.net:/restic"),
+        ("sftp:restic@vault.example.net:/srv/./restic/", "sftp:restic@vault.example.net:/srv/restic"),
+        ("sftp://restic@vault.example.net:2222//srv/restic/..", "sftp://restic@vault.example.net:2222//srv"),
+    ],
+)
+def test_an_sftp_path_with_a_dot_segment_is_offered_as_restic_cleans_it(repository: str, meant: str) -> None:
+    """sftp:restic@vault.example.net:/srv/../restic was taken as written: restic cleans the path (Go's path.Clean) and
+    reaches /restic, a folder the setting does not show; refused, the path restic reaches offered, then taken."""
+    with pytest.raises(ValueError) as info:
+        check_offsite_repository(repository)
+    said = str(info.value)
+    assert "holds '.' or '..' as a part of its path, which restic cleans" in said and f"write {meant}" in said, said
+    assert check_offsite_repository(meant) == meant
