@@ -1094,8 +1094,11 @@ def _parse_yaml(
     doc, walk, problems = _parse(parsed, file, keys, spans=bool(bad or undecodable), numbers=numbers)
     if not bad and not undecodable:
         return doc, problems
-    refused = [*((o, _character_words(ch)) for o, ch in bad), *((o, _bytes_words(b)) for o, b in undecodable)]
-    return None, [_refused_problem(text, file, offset, words, walk) for offset, words in sorted(refused)[:5]]
+    refused = [
+        *((o, _character_words(ch, n), n) for o, ch, n in _runs(bad)),
+        *((o, _bytes_words(b), 1) for o, b in undecodable),
+    ]
+    return None, [_refused_problem(text, file, o, words, walk, length=n) for o, words, n in sorted(refused)[:5]]
 
 
 # The kind of a problem of the YAML walk, for :func:`pic.errors.first_of_each_kind`: its message without what names
@@ -1151,19 +1154,33 @@ def _parse(
     return doc, walk, []
 
 
-def _character_words(ch: str) -> str:
+def _character_words(ch: str, count: int = 1) -> str:
+    """What the refused character ``ch`` is, ``count`` times in a row (a file of NULs left by a crash: told once)."""
     name = "NEXT LINE" if ch == "\x85" else unicodedata.name(ch, "")
-    code = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
+    code = f"U+{ord(ch):04X}{f' {name}' if name else ''}{f', {count} in a row' if count > 1 else ''}"
+    it = "them" if count > 1 else "it"
     if ch in "\x85\u2028\u2029":
         return (
             f"a line break that YAML 1.1 counts and editors do not ({code}): lines would be numbered "
-            "otherwise than in an editor and the value split; remove it"
+            f"otherwise than in an editor and the value split; remove {it}"
         )
     if ch == "\ufeff":
-        return f"a byte-order mark after the start of the file ({code}): remove it"
+        return f"a byte-order mark after the start of the file ({code}): remove {it}"
     if ch in "\ufffe\uffff":
-        return f"a noncharacter ({code}): remove it"
-    return f"a control character ({code}), which YAML files may not hold: remove it"
+        return f"a noncharacter ({code}): remove {it}"
+    return f"a control character ({code}), which YAML files may not hold: remove {it}"
+
+
+def _runs(bad: list[tuple[int, str]]) -> list[tuple[int, str, int]]:
+    """The refused characters ``bad`` (offset, character; in order) as runs of one character: (offset of the first,
+    the character, how many in a row)."""
+    runs: list[tuple[int, str, int]] = []
+    for offset, ch in bad:
+        if runs and runs[-1][1] == ch and runs[-1][0] + runs[-1][2] == offset:
+            runs[-1] = (runs[-1][0], ch, runs[-1][2] + 1)
+        else:
+            runs.append((offset, ch, 1))
+    return runs
 
 
 def _bytes_words(data: bytes) -> str:
@@ -1171,8 +1188,9 @@ def _bytes_words(data: bytes) -> str:
     return f"bytes that are not UTF-8 ({shown}): save the file as UTF-8"
 
 
-def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk | None) -> Problem:
-    """The refused character at ``offset``: its line and column, the field it sits in, the line's text."""
+def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk | None, *, length: int = 1) -> Problem:
+    """The refused character at ``offset`` (``length`` of them in a row): its line and column (columns), the field
+    it sits in, the line's text."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     end = end if end >= 0 else len(text)
@@ -1191,7 +1209,8 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
         secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
     # the line, which the column counts in (the key too, a comment, a flow mapping's other fields): said so
     shown = HIDDEN_LINE if secret or is_secret_field(loc) else f"the line {show_value(line_text)}"
-    return Problem(file, line, shown_loc(loc), f"{shown} holds {words} (column {column})")
+    columns = f"column {column}" if length == 1 else f"columns {column} to {column + length - 1}"
+    return Problem(file, line, shown_loc(loc), f"{shown} holds {words} ({columns})")
 
 
 _BINARY = f"{YAML_TAG}binary"

@@ -1256,6 +1256,26 @@ def test_a_file_in_utf16_or_utf32_is_named_so_once(tmp_path: Path, members: Path
     assert "U+0000" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("content", "told"),
+    [
+        (b"\x00" * 40, ":1 the line "),  # a file left as NULs by a crash
+        (b"name: Nul\n\x00\x00\x00\x00\x00\x00\n", ":2 the line "),
+    ],
+)
+def test_a_run_of_one_refused_character_is_told_once(members: Path, content: bytes, told: str) -> None:
+    """A file of NULs (left so by a crash) was told five times that its line holds U+0000, columns 1 to 5: a run of
+    one refused character on a line is told once, with its columns and length."""
+    (members / "nul-member.yaml").write_bytes(content)
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    named = [line for line in proc.stderr.splitlines() if "nul-member.yaml:" in line]
+    runs = content.rstrip(b"\n").split(b"\n")[-1].count(b"\x00")
+    assert len(named) == 1 and told in named[0], proc.stderr
+    said = f"(U+0000, {runs} in a row), which YAML files may not hold: remove them (columns 1 to {runs})"
+    assert said in named[0], named
+
+
 FILLERS = [b"\x01", b"\xc2\x85", b"\xff", b"\xff a\n"]
 
 
@@ -1267,7 +1287,7 @@ def test_a_file_full_of_refused_characters_gives_a_few_lines(members: Path, fill
     assert proc.returncode == 1, proc
     named = [line for line in proc.stderr.splitlines() if "noisy-member.yaml:" in line]
     assert 1 <= len(named) <= 5, proc.stderr[:2000]
-    assert all("holds" in line and "(column " in line for line in named), named
+    assert all("holds" in line and "(column" in line for line in named), named
 
 
 def test_a_database_name_too_long_to_escape_may_not_cover_another(tmp_path: Path) -> None:
