@@ -781,7 +781,7 @@ FILE_OPTIONS = {
 }
 
 
-FILE_KINDS = ["fifo", "directory", "missing", "unreadable", "unreadable-directory", "not-utf8"]
+FILE_KINDS = ["fifo", "directory", "missing", "unreadable", "unreadable-directory", "not-utf8", "read-error"]
 # A directory where --disk-usage takes one, and a --record not written yet, are no fault: not cases here.
 UNREADABLE_FILES = [
     (option, kind)
@@ -797,7 +797,8 @@ def test_a_file_an_option_names_that_cannot_be_read_is_a_usage_error_for_every_c
 ) -> None:
     """`--disk-usage FILE` on a FIFO exited 1 where `--record` on a FIFO exited 2, and so did a missing or unreadable
     export or --domains file of pic lists audit: a file named on the command line that is no readable regular file
-    (a FIFO, a directory where a file goes, a file that does not exist or cannot be read) is a usage error (2) of
+    (a FIFO, a directory where a file goes, a file that does not exist or cannot be read, one whose read fails:
+    /proc/self/mem, Input/output error, exited 1) is a usage error (2) of
     every command, said before anything is read; a file that is read and is not UTF-8 is invalid input (1), named
     with its line, in every command that reads it (a CA file is loaded as it is parsed: a usage error)."""
     argv = FILE_OPTIONS[option][0]
@@ -813,6 +814,8 @@ def test_a_file_an_option_names_that_cannot_be_read_is_a_usage_error_for_every_c
         path.mkdir(mode=0o300)
     elif kind == "not-utf8":
         path.write_bytes(b"caf\xe9\n")
+    elif kind == "read-error":  # a regular file to stat whose read fails (Input/output error)
+        path = Path("/proc/self/mem")
     setpriv = shutil.which("setpriv")
     assert setpriv is not None, "setpriv (util-linux) is needed: root reads any file otherwise"
     drop = [setpriv, "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []

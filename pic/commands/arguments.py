@@ -260,7 +260,8 @@ def _named(text: str) -> str:
 
 
 def _regular_file(text: str, what: str, limit: int) -> Path:
-    """``text`` names a readable regular file (or a link to one) of at most ``limit`` bytes; never opened."""
+    """``text`` names a readable regular file (or a link to one) of at most ``limit`` bytes: one byte of it read (a
+    file of /proc may be regular and fail when read: /proc/self/mem, Input/output error)."""
     path = _not_empty(text, what)
     try:
         st = path.stat()
@@ -273,6 +274,11 @@ def _regular_file(text: str, what: str, limit: int) -> Path:
         raise argparse.ArgumentTypeError(f"{_named(text)} is {st.st_size} bytes long (at most {limit}): give {what}")
     if not os.access(path, os.R_OK):
         raise argparse.ArgumentTypeError(f"{_named(text)} cannot be read (permission denied): give {what}")
+    try:
+        with path.open("rb", buffering=0) as file:  # a regular file: opening it never blocks
+            file.read(1)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{_named(text)} cannot be read ({exc.strerror}): give {what}") from None
     return path
 
 
