@@ -2312,7 +2312,11 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRe
     mapped address; private_address: 8.8.8.8/24 holds no private address)."""
     if value != value.strip() and (said := _around(value.strip(), "has blanks around it", refuses)) is not None:
         return said
-    if (said := _with_prefix(value, refuses)) is not None or (said := _with_port(value, refuses)) is not None:
+    if (
+        (said := _in_full_width(value, refuses)) is not None
+        or (said := _with_prefix(value, refuses)) is not None
+        or (said := _with_port(value, refuses)) is not None
+    ):
         return said
     if (said := _ipv4_then_more(value, refuses)) is not None or (
         said := _shorthand_or_localhost(value, refuses)
@@ -2326,6 +2330,34 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRe
             return OfferRefusal(f"{what}: write {plain!r}", plain, what)
         return f"{what}, and {plain!r}, read without it, {why}"
     return "is not an IPv4 or IPv6 address"
+
+
+# An address written with a Japanese or Chinese keyboard's digits and dots (１０．０．０．１１), which NFKC makes ASCII
+FULL_WIDTH_DIGITS_WORDS = "has digits or signs that only look like ASCII (full-width forms)"
+
+
+def _in_full_width(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
+    """:func:`_not_an_address` of an address written in full-width digits or signs (``１０．０．０．１１``,
+    :data:`FULL_WIDTH_DIGITS_WORDS`): the address its ASCII form (NFKC) writes, when :func:`check_ip` and ``refuses``
+    take it, else why not (``１０.１１``: the shorthand of 10.0.0.11); None for another text."""
+    folded = unicodedata.normalize("NFKC", value)
+    if value.isascii() or not folded.isascii() or folded == value:
+        return None
+    what = FULL_WIDTH_DIGITS_WORDS
+    try:
+        address = check_ip(folded, refuses=refuses)
+    except ValueError as refused:
+        why = str(refused)
+        if why == "is not an IPv4 or IPv6 address":
+            return None
+        if isinstance(refused, OfferRefusal):
+            without = f"{what}, and in ASCII {folded!r} {refused.without}"
+            return OfferRefusal(f"{what}, and in ASCII {folded!r} {why}", refused.offered, without)
+        return f"{what}, and in ASCII {folded!r} {why}"
+    field_why = None if refuses is None else refuses(ipaddress.ip_address(address))
+    if field_why is not None:
+        return f"{what}, and in ASCII {address!r} {field_why}"
+    return OfferRefusal(f"{what}: write {address!r}", address, what)
 
 
 def leading_zero_reading(value: str) -> tuple[str, ipaddress.IPv4Address] | None:
@@ -2670,8 +2702,14 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
         raise OfferRefusal(
             "has uppercase letters: write it in lowercase ('localhost')", "localhost", "has uppercase letters"
         )
-    if inet_aton_form(value) is not None:  # 127.1, 0x7f.1: an address, as curl and ssh read it, as check_ip tells
-        raise _refused(_shorthand_or_localhost(value, refuses) or "")
+    # 127.1, 0x7f.1: an address, as curl and ssh read it, as check_ip tells; １０.０.０.１１ too, not a name's letters
+    said = (
+        (_shorthand_or_localhost(value, refuses) or "")
+        if inet_aton_form(value) is not None
+        else _in_full_width(value, refuses)
+    )
+    if said is not None:
+        raise _refused(said)
     if "@" in value:
         raise ValueError("holds '@': give the host alone (a user or a password does not go here)")
     if "://" in value:

@@ -214,6 +214,32 @@ def test_a_resolver_s_shorthand_or_localhost_is_told_as_the_settings_tell_it(
 @pytest.mark.parametrize(
     ("value", "told"),
     [
+        # blanks pasted around it: pic:dns.resolver tells them, --resolver told "not its name"
+        (" 9.9.9.9", "it has blanks around it: give 9.9.9.9"),
+        ("0x7f.1 ", "it has blanks around it, and it is 127.0.0.1 written with a number in hexadecimal"),
+        (" 224.0.0.1 ", "it has blanks around it, and '224.0.0.1' is a multicast address: no resolver answers"),
+        # full-width digits (a Japanese or Chinese keyboard's): read in ASCII, as pic:dns.resolver reads them
+        (
+            "\uff19.\uff19.\uff19.\uff19",
+            "it has digits or signs that only look like ASCII (full-width forms): give 9.9.9.9",
+        ),
+        ("\uff11\uff12\uff17.\uff11", "(full-width forms), and it is the shorthand of 127.0.0.1"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_with_blanks_or_in_full_width_digits_is_told_the_address_meant(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver ' 9.9.9.9' (quoted after a paste) and '\uff19.\uff19.\uff19.\uff19' were told to give the resolver's
+    address, not its name, where pic:dns.resolver tells the blanks and the full-width digits with the address to
+    write: each is told what it is, the address meant given when the option takes it, else why not."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert told in err and "not its name" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
         ("2001:db8::53%eth0", "which only a link-local address needs: give 2001:db8::53"),
         ("fe80::53%25eth0", "as a URL writes it (RFC 6874), which an address alone does not: give fe80::53%eth0"),
     ],

@@ -550,6 +550,29 @@ def test_an_address_in_another_form_inet_aton_reads_is_told_what_it_is(
     _offers_are_taken(tmp_path, SETTINGS[setting], value)
 
 
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("\uff11\uff10.\uff10.\uff10.\uff11\uff11", "'10.0.0.11'"),  # full-width digits, ASCII dots
+        ("\uff11\uff10\uff0e\uff10\uff0e\uff10\uff0e\uff11\uff11", "'10.0.0.11'"),  # full-width dots too
+        ("\uff11\uff10.\uff11\uff11", "is the shorthand of 10.0.0.11"),  # and inet_aton's shorthand inside
+    ],
+)
+@pytest.mark.parametrize("setting", ["resolver", "listen", "private address", "public address", "smtp host"])
+def test_an_address_in_full_width_digits_is_told_in_ascii(tmp_path: Path, setting: str, value: str, told: str) -> None:
+    """pic:dns.resolver: '\uff11\uff10.\uff10.\uff10.\uff11\uff11' (a Japanese or Chinese keyboard's digits) was told
+    it is no IPv4 or IPv6 address, nothing of the address meant, where pic:backup.time: '\uff10\uff13:\uff11\uff15'
+    is offered '03:15' and a domain in full-width letters its ASCII: the address read in ASCII (NFKC) is told,
+    offered where the setting takes it, and taken then."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = SETTINGS[setting]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
+    assert said and "full-width" in said[0] and told in said[0], said
+    assert "is not an IPv4 or IPv6 address" not in said[0], said
+    _offers_are_taken(tmp_path, SETTINGS[setting], value)
+
+
 @pytest.mark.parametrize(("value", "told"), INET_ATON_FORMS[1:3])
 @pytest.mark.parametrize("setting", ["host relay", "db proxy", "sftp repository"])
 def test_an_address_in_another_form_inet_aton_reads_as_a_host_is_told_what_it_is(

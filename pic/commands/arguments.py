@@ -14,6 +14,7 @@ import math
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from pic.networks import no_resolver_there
 from pic.secrettext import interface_name
 from pic.settings import STACK_NAME, DnsSpec, is_ip
 from pic.validators import (
+    FULL_WIDTH_DIGITS_WORDS,
     LOCALHOST_WORDS,
     UNNAMED_ZONE_WORDS,
     embedded_ipv4,
@@ -120,7 +122,7 @@ def _why_not_an_address(text: str) -> str:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
         if is_ip(address):
             return _address_and_port(address, port)
-    for said in (_address_with_more(text), _shorthand_or_localhost(text), _leading_zero(text)):
+    for said in (_pasted(text), _address_with_more(text), _shorthand_or_localhost(text), _leading_zero(text)):
         if said is not None:
             return said
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
@@ -128,6 +130,28 @@ def _why_not_an_address(text: str) -> str:
     if all(c.isascii() and (c.isdigit() or c == ".") for c in text):  # no top-level domain is digits alone
         return _reason(ipaddress.IPv4Address, text)
     return "give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
+
+
+def _pasted(text: str) -> str | None:
+    """What is said of an address with blanks pasted around it or in a Japanese or Chinese keyboard's full-width
+    digits (``' 9.9.9.9'``, ``９.９.９.９``), as pic:dns.resolver tells them (:func:`_told_inside`); None for
+    another text."""
+    folded = unicodedata.normalize("NFKC", text)
+    if text.strip() and text.strip() != text:
+        return _told_inside(text.strip(), "it has blanks around it")
+    if folded != text and folded.isascii():
+        return _told_inside(folded, f"it {FULL_WIDTH_DIGITS_WORDS}")
+    return None
+
+
+def _told_inside(inner: str, what: str) -> str:
+    """What is said of a value that is ``inner`` with ``what`` more (blanks around it, full-width forms): the
+    address to give when ``inner`` is one taken, else why it is not, or that a name is no address."""
+    if is_ip(inner):
+        refused = _refused(inner)
+        return f"{what}, and {refused}" if refused else f"{what}: give {inner}"
+    why = _why_not_an_address(inner)
+    return why if why.endswith("not its name") else f"{what}, and {why}"
 
 
 def _address_with_more(text: str) -> str | None:
