@@ -26,6 +26,7 @@ import os
 import re
 import shlex
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -244,9 +245,12 @@ class _Parser(argparse.ArgumentParser):
                 f"argument {shown}: its value is missing: {name!r}, read in its place, is an option of {self.prog}: "
                 f"give the value right after {option} ({option} {metavar} {name} ...)"
             )
+        # a value that may be a secret is hidden wherever it appears: the form is told with the option's metavar
+        hidden = hidden_arguments(word, args) != word
+        written = f"{option}={metavar}" if hidden else f"{option}={word}"
         super().error(
             f"argument {shown}: {word!r} starts with '-', which is read as an option, not a value: write "
-            f"{option}={word} if it is the value"
+            f"{written} if it is the value"
         )
 
     def _value_after(self, option: str) -> str | None:
@@ -266,7 +270,8 @@ class _Parser(argparse.ArgumentParser):
         if subs is None or first >= len(args) or args[first] == "--":
             return
         choices = list(subs.choices)
-        close = difflib.get_close_matches(args[first].lower(), choices, n=1)  # CHECK: check
+        # CHECK, a full-width ＣＨＥＣＫ: check
+        close = difflib.get_close_matches(unicodedata.normalize("NFKC", args[first]).lower(), choices, n=1)
         at = next((i for i in range(first + 1, len(args)) if args[i] in choices), None)
         misplaced = first > 0 and args[first - 1].startswith("-")
         if misplaced and not self._is_option(args[first - 1].split("=", 1)[0]) and (at is not None or not close):
@@ -289,9 +294,11 @@ class _Parser(argparse.ArgumentParser):
 
         value = str(ast.literal_eval(said["value"]))
         choices = [str(choice) for choice in action.choices]
-        if value.lower() in choices:
-            super().error(f"{message} (write it in small letters: {value.lower()!r})")
-        close = difflib.get_close_matches(value.lower(), choices, n=1)
+        folded = unicodedata.normalize("NFKC", value)  # a Japanese or Chinese keyboard's full-width letters: ASCII
+        if folded.lower() in choices:
+            letters = "small letters" if folded == value else "ASCII small letters"
+            super().error(f"{message} (write it in {letters}: {folded.lower()!r})")
+        close = difflib.get_close_matches(folded.lower(), choices, n=1)
         if close:
             super().error(f"{message} (did you mean {close[0]!r}?)")
 

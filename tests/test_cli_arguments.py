@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -587,6 +588,33 @@ def test_an_option_s_word_in_capitals_or_misspelt_is_offered_the_one_meant(
 def test_a_command_in_capitals_is_offered_in_small_letters(capsys: pytest.CaptureFixture[str]) -> None:
     err = usage_error(capsys, ["CHECK"])
     assert "(did you mean check?)" in err, err
+
+
+@pytest.mark.parametrize(("command", "option", "choice"), _choice_options())
+def test_an_option_s_word_in_full_width_letters_is_offered_in_ascii(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, choice: str
+) -> None:
+    """pic report --format \uff2a\uff33\uff2f\uff2e (a Japanese or Chinese keyboard's letters) was told the choices
+    alone, where JSON is offered json and pic:backup.time '\uff10\uff13:\uff11\uff15' 03:15: the word in ASCII
+    (NFKC) is offered, in small letters; a command so written (pic \uff23\uff28\uff25\uff23\uff2b) too."""
+    argv = [*command.split(), *next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])]
+    wide = unicodedata.normalize("NFKC", choice).translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    for written in (wide, wide.upper()):
+        err = usage_error(capsys, [*argv, f"{option}={written}"])
+        assert f"(write it in ASCII small letters: {choice!r})" in err, err
+    err = usage_error(capsys, ["\uff23\uff28\uff25\uff23\uff2b"])
+    assert "(did you mean check?)" in err, err
+
+
+@pytest.mark.parametrize("value", ["-Lilas2024x!", "--mdp=Azerty123"])
+def test_a_value_starting_with_a_dash_that_may_be_a_secret_is_told_after_equals_unshown(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """pic check --stack -Lilas2024x! was told to "write --stack=the value (not shown: it may be a secret) if it is
+    the value": the value hidden inside the command line to write. The form is told with a placeholder then."""
+    err = usage_error(capsys, ["check", "--stack", value])
+    assert "=the value (not shown" not in err and "write --stack=STACK" in err, err
+    assert "Lilas2024x" not in err and "Azerty123" not in err, err
 
 
 def test_dashes_after_an_option_still_end_the_options(capsys: pytest.CaptureFixture[str]) -> None:
