@@ -981,16 +981,20 @@ def _literal_detail(err: Any, expected: str) -> str:
     value = err.get("input")
     if isinstance(value, str) and (meant := _literal_meant(value, expected)) is not None:
         detail += f"; did you mean {meant!r}?"
-    elif (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and 0 <= value <= 7
-        and set(re.findall(r"'([^']*)'", expected)) == set(_CRON_DAYS)
-    ):
-        detail += (
-            f": {value} is {_CRON_DAYS[value]!r} as cron numbers the days (0 or 7 Sunday): write {_CRON_DAYS[value]}"
-        )
+    elif (number := _cron_number(value)) is not None and set(re.findall(r"'([^']*)'", expected)) == set(_CRON_DAYS):
+        shown = value.strip() if isinstance(value, str) else value
+        day = _CRON_DAYS[number]
+        detail += f": {shown} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
     return detail
+
+
+def _cron_number(value: object) -> int | None:
+    """The day number 0 to 7 ``value`` is as cron reads one (:data:`_CRON_DAYS`): an integer, or a digit written as
+    text (quoted, ``"7"``) or in a Japanese or Chinese keyboard's full-width form (NFKC: ``７``); else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= 7 else None  # 7: Sunday again
+    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+    return int(text) if len(text) == 1 and text in "01234567" else None
 
 
 def _literal_meant(value: str, expected: str) -> str | None:

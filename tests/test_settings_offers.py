@@ -636,3 +636,23 @@ def test_a_drill_day_as_cron_numbers_it_is_offered_its_name(tmp_path: Path, numb
     said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", str(number))
     assert said and f"{number} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}" in said[0], said
     assert _told(tmp_path / "again", old, new, "pic:backup.offsite.drill_day", day) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "number", "day"), [('"7"', "7", "Sun"), ("'0'", "0", "Sun"), ("\uff13", "\uff13", "Wed")]
+)
+def test_a_drill_day_as_cron_numbers_it_quoted_or_full_width_is_offered_its_name(
+    tmp_path: Path, written: str, number: str, day: str
+) -> None:
+    """pic:backup.offsite.drill_day: 7 was offered Sun, but "7" (quoted, as a day's name is) and \uff13 (a Japanese or
+    Chinese keyboard's digit) the names alone: each is told the day cron numbers so, offered then taken."""
+    (tmp_path / "told").mkdir()
+    (tmp_path / "again").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = (
+        'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+        " drill_day: {w}}}}}"
+    )
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
+    assert said and f"{number} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}" in said[0], said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.drill_day", day) == []
