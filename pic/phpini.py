@@ -303,14 +303,15 @@ def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plai
 def _zone_problem(value: str, shown: str, expected: str) -> str | None:
     """:func:`problem` for a time zone's name, ``value``: None for a zone of the tz database but ``Factory`` (a
     machine's whose zone is not set, '-00' in PHP's dates), else what is wrong, with the zone meant."""
-    if value == "Factory":
+    meant = None if value == "Factory" or value in timezones() else timezone_meant(value)
+    if "Factory" in (value, meant):  # factory, Factor: the zone of no place is never offered, told as it is
+        what = "is the tz database's zone" if value == "Factory" else "is close to Factory, the tz database's zone"
         return (
-            f"{shown} is the tz database's zone of a machine whose time zone is not set (its dates say '-00'): give "
-            "the site's own, such as Europe/Paris"
+            f"{shown} {what} of a machine whose time zone is not set (its dates say '-00'): give the site's own, "
+            "such as Europe/Paris"
         )
     if value in timezones():
         return None
-    meant = timezone_meant(value)
     hint = f"; did you mean {meant!r}?" if meant is not None else ""
     return f"{shown} is not a time zone of the tz database: {expected}{hint}"
 

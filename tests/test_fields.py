@@ -1079,6 +1079,17 @@ def test_the_tz_database_s_zone_of_no_place_is_refused() -> None:
     assert why is not None and "a machine whose time zone is not set" in why and "Europe/Paris" in why, why
 
 
+@pytest.mark.parametrize("value", ["factory", "FACTORY", " Factory", "Factor", "Factroy"])
+def test_the_tz_database_s_zone_of_no_place_is_never_offered(value: str) -> None:
+    """date.timezone: factory (or FACTORY, Factor) was told "did you mean 'Factory'?", the zone then refused: the
+    zone of no place is told as Factory is, never offered, the members' zone to give."""
+    from pic import phpini
+
+    why = phpini.problem("date.timezone", value, repr(value))
+    assert why is not None and "'Factory'?" not in why, why
+    assert "a machine whose time zone is not set" in why and "Europe/Paris" in why, why
+
+
 @pytest.mark.parametrize(
     ("value", "meant"),
     [
