@@ -1686,7 +1686,12 @@ class Settings(_Strict):
     mail: MailSpec
     limits: LimitsSpec = LimitsSpec.model_construct()
     members_root: Annotated[
-        str, Whole(r"/[A-Za-z0-9._/-]*", "an absolute path of ASCII letters, digits, . _ - and /")
+        str,
+        Whole(
+            r"/[A-Za-z0-9._/-]*",
+            "an absolute path of ASCII letters, digits, . _ - and /",
+            then=lambda root: check_members_root(root),  # noqa: PLW0108 (defined below the model)
+        ),
     ] = "/srv/members"
     admin_email: AsciiEmail
     phpmyadmin: PhpMyAdminSpec | None = None

@@ -41,7 +41,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
 
@@ -166,6 +166,13 @@ def _takes_both_cases(pattern: str) -> bool:
     return "A-Z" in pattern and "a-z" in pattern
 
 
+def _folders(path: str) -> str:
+    """``path`` without its empty and ``.`` folders (``srv//www/./members/``: ``srv/www/members``), as the kernel
+    reads it; as written when it holds ``..``, which names a directory that depends on the links before it."""
+    parts = path.split("/")
+    return path if ".." in parts else "/".join(part for part in parts if part not in ("", "."))
+
+
 @dataclass(frozen=True)
 class Whole:
     """Annotation: the string matches ``pattern`` as a whole (``re.fullmatch``).
@@ -177,10 +184,18 @@ class Whole:
 
     pattern: str
     words: str
+    # the field's own checks after the form's (pic:members_root's, normalised and no system directory): a value
+    # offered is one they take too, never one refused once written (srv/members/: not '/srv/members/')
+    then: Callable[[str], object] | None = field(default=None, compare=False)
 
     def check(self, value: str) -> str:
         if _compiled(self.pattern).fullmatch(value) is None:
             meant = self.meant(value)
+            if meant is not None and self.then is not None:
+                try:
+                    self.then(meant)
+                except ValueError:
+                    meant = None
             raise Refusal(
                 f"is not allowed here: {self.words}" + (f"; did you mean {meant!r}?" if meant else ""), [self.words]
             )
@@ -221,7 +236,7 @@ class Whole:
             "".join(text.split()).upper(),  # a fingerprint as gpg prints it, in groups of four
             "".join(text.split()).upper().removeprefix("0X"),  # a number in hexadecimal as C writes it (0x1505...)
             # a path of folders written without its first '/' (srv/members), where an absolute one goes
-            f"/{text}" if "/" in text and text[:1].isalnum() else text,
+            f"/{_folders(text)}" if "/" in text and text[:1].isalnum() else text,
             text.partition("._domainkey")[0],  # a DKIM selector as its record's name (pic._domainkey: RFC 6376)
         )
         for candidate in candidates:

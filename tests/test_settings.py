@@ -4657,3 +4657,31 @@ def test_a_members_root_without_its_first_slash_is_offered_with_it(tmp_path: Pat
     for i, alone in enumerate(("members", "./srv/members", "~/members")):
         said = _told(tmp_path / f"one{i}", MEMBERS_ROOT, "pic:members_root: '{w}'", "pic:members_root", alone)
         assert said and "did you mean" not in said[0], said
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("srv/members/", "/srv/members"),  # offered '/srv/members/', then told it is not a normalised path
+        ("srv//www/./members", "/srv/www/members"),
+        ("srv/../members", None),  # which directory it names depends on links: nothing offered, as /srv/../members
+        ("etc/members", None),  # offered '/etc/members', then refused as under a system directory
+        ("srv/pic/members", None),  # under the platform's own directory (/srv/pic)
+    ],
+)
+def test_a_members_root_without_its_first_slash_is_offered_only_a_root_then_taken(
+    tmp_path: Path, written: str, meant: str | None
+) -> None:
+    """pic:members_root: srv/members/ was offered '/srv/members/', etc/members '/etc/members', each refused then (not
+    a normalised path, a system directory): the path offered is the normalised one, and only when the setting takes
+    it."""
+    from tests.test_settings_offers import MEMBERS_ROOT, _told
+
+    for name in ("told", "again"):
+        (tmp_path / name).mkdir()
+    said = _told(tmp_path / "told", MEMBERS_ROOT, "pic:members_root: '{w}'", "pic:members_root", written)
+    if meant is None:
+        assert said and "did you mean" not in said[0], said
+        return
+    assert said and f"did you mean {meant!r}?" in said[0], said
+    assert _told(tmp_path / "again", MEMBERS_ROOT, "pic:members_root: '{w}'", "pic:members_root", meant) == []
