@@ -909,8 +909,8 @@ def check_offsite_repository(repository: str) -> str:
         if {".", ".."} & set(repository[s3.end("bucket") :].split("/")):
             raise ValueError(
                 "holds '.' or '..' as a part of its path after the bucket: an S3 store has no folders, and restic "
-                "keeps its objects under that prefix as written (../x), neither the bucket's root nor x: write the "
-                "path without it"
+                "keeps its objects under that prefix as written, '.' and '..' included, not in the folder they "
+                "would name: write the path without them"
             )
         if "?" in repository or "#" in repository:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")

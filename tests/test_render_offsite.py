@@ -592,6 +592,24 @@ def test_an_s3_path_with_a_dot_segment_is_refused(repository: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "repository",
+    [
+        "s3:https://s3.example.net/bucket/./x",
+        "s3:https://s3.example.net/bucket/x/..",
+        "s3:https://s3.example.net/bucket/y/../z",
+    ],
+)
+def test_an_s3_path_with_a_dot_segment_is_told_without_another_s_prefix(repository: str) -> None:
+    """s3:https://s3.example.net/bucket/./x was told restic keeps its objects under the prefix "as written (../x),
+    neither the bucket's root nor x", words of bucket/../x alone, naming a prefix it does not hold: it is told the
+    prefix as written, '.' and '..' included, without another's."""
+    with pytest.raises(ValueError) as info:
+        check_offsite_repository(repository)
+    assert "../x" not in str(info.value) and "nor x" not in str(info.value), info.value
+    assert "as written, '.' and '..' included" in str(info.value), info.value
+
+
+@pytest.mark.parametrize(
     ("repository", "meant"),
     [
         ("sftp:restic@vault.example.net:/srv/../restic", "sftp:restic@vault.example.net:/restic"),
