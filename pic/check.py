@@ -376,20 +376,35 @@ def offsite_loopback_warnings(settings: Settings) -> list[Problem]:
     if offsite is None or all(host.connection == "local" for host in settings.hosts.values()):
         return []
     host = repository_host(offsite.repository)
-    if host is None or not is_this_machine(host):
+    # a host of the platform (its address, private or public one): that host's backups kept on itself, lost with it
+    platform = (
+        None
+        if host is None
+        else next(
+            (
+                name
+                for name, spec in settings.hosts.items()
+                if host.lower() in (spec.address.lower(), spec.private_address, *spec.public_addresses)
+            ),
+            None,
+        )
+    )
+    if host is None or (platform is None and not is_this_machine(host)):
         return []
     file, line = settings.where("backup", "offsite", "repository")
-    return [
-        Problem(
-            file,
-            line,
-            "pic:backup.offsite.repository",
+    if platform is not None:
+        said = (
+            f"is at {short_repr(host, 80)}, the platform's host {platform}: it would keep its own backups, lost "
+            "with it, and the other hosts' theirs on it, none off-site; give the address of the backup server, a "
+            "machine of its own"
+        )
+    else:
+        said = (
             f"is at {short_repr(host, 80)}, the loopback of the host that reads it: every host would back up to a "
             "store on itself, lost with it, and none off-site; give the address of the backup server, a machine of "
-            "its own (unless a tunnel to it listens there on every host)",
-            "warning",
+            "its own (unless a tunnel to it listens there on every host)"
         )
-    ]
+    return [Problem(file, line, "pic:backup.offsite.repository", said, "warning")]
 
 
 def _zone_warnings(settings: Settings, file: str) -> list[Problem]:

@@ -228,3 +228,34 @@ def test_an_off_site_repository_elsewhere_is_no_warning(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {S3}}}'))
     warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
     assert [w for w in warnings if w.path == "pic:backup.offsite.repository"] == []
+
+
+@pytest.mark.parametrize(
+    ("repository", "host", "named"),
+    [
+        ("{repository: 's3:https://web1.example.org:9000/pic-backups'}", "web1.example.org", "web1"),
+        (f"{{repository: 'sftp:restic@10.0.0.11:/srv/restic', known_hosts: '10.0.0.11 {KEY}'}}", "10.0.0.11", "web1"),
+        (
+            f"{{repository: 'sftp:restic@db.example.org:/srv/restic', known_hosts: 'db.example.org {KEY}'}}",
+            "db.example.org",
+            "db",
+        ),
+    ],
+)
+def test_an_off_site_repository_on_a_host_of_the_platform_is_a_warning_at_its_line(
+    tmp_path: Path, repository: str, host: str, named: str
+) -> None:
+    """pic:backup.offsite.repository at a host of the platform (its address or private address: web1.example.org,
+    10.0.0.11) was taken silently, where a store on loopback is told: that host would keep its backups on itself,
+    lost with it, and the others' on it, none off-site. A warning at its line names the host."""
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    old = '  pic:backup: {time: "03:15", keep_days: 7}'
+    text = path.read_text()
+    line = text.splitlines().index(old) + 1
+    path.write_text(text.replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {repository}}}'))
+    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
+    told = [w for w in warnings if w.path == "pic:backup.offsite.repository"]
+    assert len(told) == 1 and f"the platform's host {named}" in told[0].message, told
+    assert f"'{host}'" in told[0].message and "off-site" in told[0].message, told
+    assert told[0].line == line and told[0].file.endswith("Pulumi.prod.yaml")
