@@ -210,7 +210,8 @@ class Whole:
         (``3:15``, ``3h15`` for ``03:15``); or the word of the
         form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); each
         in ASCII when written in full-width or other compatibility forms of it (``０３：１５``, NFKC); else None."""
-        if len(value) > 200 or refused_character(value) is not None:
+        # a tab is a blank between fields, as ssh reads a known_hosts line's: offered as one space (below)
+        if len(value) > 200 or refused_character(value.replace("\t", " ")) is not None:
             return None
         written = value
         if not value.isascii() and (folded := unicodedata.normalize("NFKC", value)).isascii():
@@ -225,7 +226,7 @@ class Whole:
         clock = _CLOCK_WRITTEN.fullmatch(text)
         candidates = (
             text,
-            " ".join(word for word in text.split(" ") if word),  # fields a run of spaces apart
+            " ".join(text.split()),  # fields a run of spaces or tabs apart
             f"{int(clock[1]):02d}:{clock[2] or clock[3] or '00'}" if clock else text,
             text.replace("-", "_"),
             text.replace("_", "-"),
