@@ -598,6 +598,7 @@ def _add_plan(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argume
     p.add_argument(
         "--against",
         metavar="GIT_REV",
+        type=arguments.git_revision,
         default=None,
         help="also render the program at this git revision (at the same time, in a second process) and show "
         "what changes (exit 3 if anything stateful is deleted, replaced or unprotected, else 4 if a member "

@@ -1329,12 +1329,12 @@ def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:
         data = plan_json(two_hosts, rev=rev)
         assert data["against"]["commit"] == first, (rev, data["against"])
         assert [c["name"] for c in data["changes"]] == ["web1-dumps-config", "web2-dumps-config"], rev
-    for rev, said in (
-        ("--all", "starts with '-', as no git revision does"),
-        ("HEAD:no-such-path", "is not a revision"),
+    for rev, said, status in (
+        ("--all", "starts with '-', as no git revision does", 2),  # a usage error, as --against --all is
+        ("HEAD:no-such-path", "is not a revision", 1),
     ):
         proc = plan(two_hosts, f"--against={rev}", rev="HEAD")
-        assert proc.returncode == 1 and f"--against: {rev!r} {said}" in proc.stderr, (rev, proc.stderr[-2000:])
+        assert proc.returncode == status and f"--against: {rev!r} {said}" in proc.stderr, (rev, proc.stderr[-2000:])
 
 
 def test_against_a_full_object_id_the_repository_lacks_is_no_revision_of_it(two_hosts: Path) -> None:
@@ -1935,6 +1935,25 @@ def test_against_a_revision_starting_with_a_dash_is_told_none_is(two_hosts: Path
         assert "expected one argument" not in proc.stderr, (args, proc.stderr)
         assert f"--against: {rev!r} {said}" in proc.stderr, (args, proc.stderr)
         assert "--against HEAD~1" in proc.stderr, (args, proc.stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--against=-x"], "'-x' starts with '-', as no git revision does"),
+        (["--against", "-1"], "'-1' starts with '-', as no git revision does"),
+        (["--against="], "'' is empty: give a commit, a branch or a tag"),
+    ],
+)
+def test_against_no_revision_can_be_is_a_usage_error_however_written(
+    two_hosts: Path, args: list[str], said: str
+) -> None:
+    """pic plan --against -x exited 2 (a usage error) where --against=-x and --against -1 exited 1 with the same words,
+    and --against= (empty) 1 too: each is a usage error, told before anything is read."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", *args], cwd=two_hosts, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2 and said in proc.stderr and "usage: pic plan" in proc.stderr, proc.stderr
 
 
 @pytest.mark.parametrize(

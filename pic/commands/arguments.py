@@ -415,6 +415,18 @@ def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], 
     return check
 
 
+def git_revision(text: str) -> str:
+    """An argparse type: a git revision as ``pic plan --against`` takes one (git resolves it later): not empty, and
+    not starting with '-' (:func:`dash_revision`), each a usage error however written (``--against=-x``)."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "'' is empty: give a commit, a branch or a tag, e.g. --against HEAD~1 (the commit before the last)"
+        )
+    if text.startswith("-"):
+        raise argparse.ArgumentTypeError(dash_revision(text))
+    return text
+
+
 def dash_revision(rev: str) -> str:
     """What is said of ``pic plan --against`` given ``rev``, a word starting with ``-`` (``-h``, ``--stat``), which
     no revision of git is: git reads such a word as an option (git-rev-parse(1)), and a branch or a tag may not be
