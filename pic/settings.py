@@ -86,6 +86,7 @@ from pic.validators import (
     docker_cpus,
     ipv4_inside,
     is_this_machine,
+    path_folders,
     public_name_problem,
     resolver_zone_refusal,
     short_repr,
@@ -2265,7 +2266,7 @@ def _normalised_offer(root: str) -> str:
     for a path holding '..' (which directory it names depends on the links before it), else an example."""
     if ".." in root.split("/"):
         return " (e.g. /srv/members)"
-    meant = "/" + "/".join(part for part in root.split("/") if part not in ("", "."))
+    meant = "/" + path_folders(root)
     try:
         check_members_root(meant)
     except ValueError:

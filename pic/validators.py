@@ -166,7 +166,7 @@ def _takes_both_cases(pattern: str) -> bool:
     return "A-Z" in pattern and "a-z" in pattern
 
 
-def _folders(path: str) -> str:
+def path_folders(path: str) -> str:
     """``path`` without its empty and ``.`` folders (``srv//www/./members/``: ``srv/www/members``), as the kernel
     reads it; as written when it holds ``..``, which names a directory that depends on the links before it."""
     parts = path.split("/")
@@ -237,7 +237,7 @@ class Whole:
             "".join(text.split()).upper(),  # a fingerprint as gpg prints it, in groups of four
             "".join(text.split()).upper().removeprefix("0X"),  # a number in hexadecimal as C writes it (0x1505...)
             # a path of folders written without its first '/' (srv/members), where an absolute one goes
-            f"/{_folders(text)}" if "/" in text and text[:1].isalnum() else text,
+            f"/{path_folders(text)}" if "/" in text and text[:1].isalnum() else text,
             text.partition("._domainkey")[0],  # a DKIM selector as its record's name (pic._domainkey: RFC 6376)
         )
         for candidate in candidates:
