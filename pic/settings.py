@@ -866,15 +866,22 @@ def sftp_target(repository: str) -> SftpTarget | None:
 def _no_dot_segment(repository: str, match: re.Match[str] | None) -> None:
     """Raise ValueError when the path of ``repository``, an sftp one (``match``: its form's, with a ``path``), holds
     a '.' or '..' part: restic cleans the path (Go's path.Clean) and reaches another folder than the one written
-    (``/srv/../restic`` is ``/restic``), offered."""
+    (``/srv/../restic`` is ``/restic``), offered (an :class:`OfferRefusal`, hidden with a value that may be a
+    secret) when the repository so written is taken: not a path still climbing out (``../x``)."""
     if match is None or not {".", ".."} & set(match["path"].split("/")):
         return
     cleaned = posixpath.normpath(match["path"])
-    meant = repository[: match.start("path")] + ("" if cleaned == "." else cleaned)
-    raise ValueError(
-        f"holds '.' or '..' as a part of its path, which restic cleans (Go's path.Clean), reaching {cleaned!r}: "
-        f"write {meant}"
-    )
+    cleaned = cleaned[1:] if cleaned.startswith("//") else cleaned  # Go's path.Clean keeps one '/', normpath two
+    what = f"holds '.' or '..' as a part of its path, which restic cleans (Go's path.Clean), reaching {cleaned!r}"
+    meant = repository[: match.start("path")] + cleaned
+    if cleaned != "." and ".." not in cleaned.split("/"):
+        try:
+            check_offsite_repository(meant)
+        except ValueError:
+            pass
+        else:
+            raise OfferRefusal(f"{what}: write {meant!r}", meant, what)
+    raise ValueError(f"{what}: write the path without them")
 
 
 def repository_host(repository: str) -> str | None:

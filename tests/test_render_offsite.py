@@ -623,5 +623,28 @@ def test_an_sftp_path_with_a_dot_segment_is_offered_as_restic_cleans_it(reposito
     with pytest.raises(ValueError) as info:
         check_offsite_repository(repository)
     said = str(info.value)
-    assert "holds '.' or '..' as a part of its path, which restic cleans" in said and f"write {meant}" in said, said
+    assert "holds '.' or '..' as a part of its path, which restic cleans" in said and f"write {meant!r}" in said, said
     assert check_offsite_repository(meant) == meant
+
+
+@pytest.mark.parametrize(
+    ("repository", "reached"),
+    [
+        ("sftp://restic@vault.example.net/../x", "../x"),  # a path from the home folder, out of it: no path to offer
+        ("sftp://restic@vault.example.net/x/../..", ".."),
+        ("sftp:restic@vault.example.net://srv/./x", "/srv/x"),  # Go's path.Clean makes one '/' of two at the start
+    ],
+)
+def test_a_dot_segment_is_told_as_restic_cleans_it_and_only_a_path_taken_is_offered(
+    repository: str, reached: str
+) -> None:
+    """sftp://restic@vault.example.net/../x was offered itself, /x/../.. a path holding '..' (refused again), and
+    ://srv/./x told restic reaches '//srv/x' (Python's normpath), where Go's path.Clean gives /srv/x: the path
+    is told as Go cleans it, and offered only when the repository so written is taken."""
+    with pytest.raises(ValueError) as info:
+        check_offsite_repository(repository)
+    said = str(info.value)
+    assert f"reaching {reached!r}" in said, said
+    if "write '" in said:
+        meant = said.rpartition("write ")[2].strip("'")
+        assert meant != repository and check_offsite_repository(meant) == meant, said

@@ -656,3 +656,21 @@ def test_a_drill_day_as_cron_numbers_it_quoted_or_full_width_is_offered_its_name
     said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
     assert said and f"{number} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}" in said[0], said
     assert _told(tmp_path / "again", old, new, "pic:backup.offsite.drill_day", day) == []
+
+
+def test_a_hidden_repository_is_offered_only_hidden(tmp_path: Path) -> None:
+    """sftp:restic@vault.example.net:/srv/Lilas2024x!/./r (a password shape in its path) was offered
+    'write sftp:restic@vault.example.net:/srv/.../r', the hidden word written as three dots: a path then taken,
+    the backups going to a folder named '...'. The offer is hidden with the value."""
+    (tmp_path / "told").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = 'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "{w}"}}}}'
+    said = _told(
+        tmp_path / "told",
+        old,
+        new,
+        "pic:backup.offsite.repository",
+        "sftp:restic@vault.example.net:/srv/Lilas2024x!/./r",
+    )
+    assert said and "Lilas2024x!" not in said[0] and "/srv/.../r" not in said[0], said
+    assert "write the value so mended (not shown either)" in said[0], said
