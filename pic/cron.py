@@ -24,7 +24,7 @@ import re
 import signal
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from pic.lazyre import LazyPattern
@@ -1480,6 +1480,17 @@ _ECHO_OPTIONS = LazyPattern(r"-[neE]+")
 
 
 def _bash_usage(command: shsyntax.Command) -> list[tuple[int, str]]:
+    """:func:`_usage_as_written` of ``command``, or of the one dash's ``command`` runs, which runs dash's builtins as
+    written alone (``command eval -- x``: eval's ``--`` run as a command)."""
+    from pic import shsyntax
+
+    words = [shsyntax.literal(t.text) for t in command.words]
+    if words[0] == "command" and len(chain := _chain(words)) > 1:
+        return _bash_usage(replace(command, words=command.words[chain[1] :]))
+    return _usage_as_written(command)
+
+
+def _usage_as_written(command: shsyntax.Command) -> list[tuple[int, str]]:
     """Where ``command`` uses dash's test or echo as bash's are used, with its words: ``==`` as the operator of
     ``[`` or ``test`` (``[ "$x" == y ]``: dash's test stops, unexpected operator, exit 2), an option of bash's
     echo that dash's prints as text (``echo -e``, ``-E``, a second ``-n``: dash's takes ``-n`` alone, first)."""

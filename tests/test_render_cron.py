@@ -2146,6 +2146,9 @@ def test_printf_given_dash_s_directives_is_taken(command: str) -> None:
         # dash's eval reads no option either: it runs a command named -- (not found), never the script
         ("eval -- 'php a.php'", "eval --", 6, "eval -- 'echo ran'"),
         ('eval -- "$(cat ../priv/job)"', "eval --", 6, 'eval -- "$(echo echo ran)"'),
+        # after command, which runs dash's builtins as written alone (command eval -- x was taken)
+        ("command eval -- php a.php", "eval --", 14, "command eval -- 'echo ran'"),
+        ("command -p exec -a w php a.php", "exec -a", 17, "command -p exec -a x echo ran"),
     ],
 )
 def test_exec_or_local_given_an_option_is_refused(tmp_path: Path, command: str, what: str, at: int, probe: str) -> None:
