@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import shlex
 import signal
 import unicodedata
 from collections.abc import Callable
@@ -396,7 +397,7 @@ def _check_command(text: str, *, own: bool) -> str:
             f"holds at character {at} {what}; the job runs under sh, which is dash in the site's container: write "
             "it for sh (POSIX), or run bash -c '...' (the images have bash)"
         )
-    absent = _absent_program(grammar)
+    absent = _absent_program(grammar) or _commands(grammar)[1]
     if absent is not None:
         raise ValueError(absent)
     syntax = grammar.fault
@@ -487,7 +488,7 @@ def _scripts(grammar: shsyntax.Reading) -> list[tuple[shsyntax.Token, str]]:
     from pic import shsyntax
 
     found: list[tuple[shsyntax.Token, str]] = []
-    for command in grammar.commands:
+    for command in _commands(grammar)[0]:
         words = [shsyntax.literal(t.text) for t in command.words]
         name = words[0]
         if name == "trap":
@@ -1137,7 +1138,7 @@ def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
     command, in :data:`_BASH_ONLY`'s words, or a name of bash's that dash does not know where dash runs a command
     of that name (:func:`_not_found`), and where (from 1); None when there is none."""
     found = [(t.at, _BASH_ONLY["(("]) for t in grammar.arithmetic]
-    for command in grammar.commands:
+    for command in _commands(grammar)[0]:
         found.extend(_not_found(command, grammar.functions))
         found.extend(_bash_usage(command))
         found.extend((t.at, _TILDE_WORDS.format(word=t.text[:2])) for t in command.words if _bash_tilde(t.text))
@@ -1169,7 +1170,8 @@ class _Wrapper(NamedTuple):
     """How a command that runs the command its words give reads its options (getopt's, as its manual gives them),
     up to the program it runs: short ones alone (``flags``) or taking a value (``values``), long ones alone or
     taking a value (``--name=VALUE`` or ``--name VALUE``); ``stops``: an option after which it runs no program
-    (``command -v``), or whose reading is not followed here (``env -S``)."""
+    (``command -v``), or whose reading is not followed here (``env -S`` whose string holds an expansion of sh's:
+    :func:`_split_command` reads a literal one)."""
 
     flags: str = ""
     values: str = ""
@@ -1303,6 +1305,7 @@ def _option_words(wrapper: _Wrapper, word: str) -> int | None:
         return 1  # env's - (-i), nice's -5
     if word.startswith("--"):
         key, equals, _ = word.partition("=")
+        key = _long_option(wrapper, key)
         if (key in wrapper.long_flags and not equals) or key in wrapper.long_optional:
             return 1
         return (1 if equals else 2) if key in wrapper.long_values else None
@@ -1313,6 +1316,16 @@ def _option_words(wrapper: _Wrapper, word: str) -> int | None:
         if letter not in wrapper.flags:
             return None
     return 1
+
+
+def _long_option(wrapper: _Wrapper, key: str) -> str:
+    """The long option of ``wrapper`` that ``key`` (``--name``, no value) names: itself, or the one it starts alone
+    (getopt_long(3) takes a prefix naming one option: env --split 'cmd' is --split-string); ``key`` when none."""
+    names = (*wrapper.long_flags, *wrapper.long_values, *wrapper.long_stops, *wrapper.long_optional)
+    if key in names or len(key) < 3:
+        return key
+    started = [name for name in names if name.startswith(key)]
+    return started[0] if len(started) == 1 else key
 
 
 def _chain(words: list[str | None]) -> list[int]:
@@ -1329,6 +1342,140 @@ def _chain(words: list[str | None]) -> list[int]:
         out.append(j)
         i = j
     return out
+
+
+def _wrapper(word: str) -> _Wrapper | None:
+    """The :data:`_WRAPPERS`' command ``word`` runs (by name, or by its path for a program of the images), or None."""
+    path = _system_name(word)
+    wrapper = _WRAPPERS.get(word) or (_WRAPPERS.get(path) if path is not None else None)
+    return None if wrapper is None or (path is not None and wrapper.builtins) else wrapper
+
+
+def _split_option(words: list[str | None], i: int) -> tuple[int, int, int, int] | None:
+    """For env at ``words[i]``: its first option ``-S STRING`` (``-S'...'``, ``-iS ...``, ``--split-string=...``,
+    ``--split-string ...``) before the program, as (the index of its word, the index after it and its string, the
+    index of the word holding the string, where the string starts in that word); None when it has none, or when the
+    words as written do not tell it."""
+    env = _WRAPPERS["env"]
+    j, n = i + 1, len(words)
+    while j < n:
+        word = words[j]
+        if word is None or word in ("--", "-") or _ASSIGNED.match(word) or not word.startswith("-"):
+            return None
+        if word.startswith("--"):
+            key, equals, _ = word.partition("=")
+            if _long_option(env, key) == "--split-string":
+                return (j, j + 1, j, len(key) + 1) if equals else (j, j + 2, j + 1, 0) if j + 1 < n else None
+        else:
+            for k, letter in enumerate(word[1:], start=1):
+                if letter == "S":
+                    return (j, j + 1, j, k + 1) if k + 1 < len(word) else (j, j + 2, j + 1, 0) if j + 1 < n else None
+                if letter not in env.flags:
+                    break
+        taken = _option_words(env, word)
+        if taken is None:
+            return None
+        j += taken
+    return None
+
+
+def _literal_places(word: str) -> list[int]:
+    """The index in ``word``, one word of sh that expands nothing, of each character :func:`shsyntax.literal`
+    makes of it."""
+    places: list[int] = []
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch == "'":
+            close = word.index("'", i + 1)
+            places.extend(range(i + 1, close))
+            i = close + 1
+        elif ch == '"':
+            j = i + 1
+            while j < n and word[j] != '"':
+                j += word[j] == "\\" and word[j + 1 : j + 2] in ("$", "`", '"', "\\")
+                places.append(j)
+                j += 1
+            i = j + 1
+        else:
+            places.append(i + (ch == "\\"))
+            i += 2 if ch == "\\" else 1
+    return places
+
+
+# How many times env -S is read in one command at most (a string may hold -S again).
+_MAX_SPLITS = 16
+
+
+def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, str]:
+    """``command`` with the string of each ``env -S STRING`` it runs (env by name or path, run by another too:
+    ``nice env -S 'cd /tmp'``) replaced by the words GNU env makes of it (:func:`envsplit.split`), as env reads them
+    (options, assignments, then the program), each at the place of its first character in the text; or where env
+    refuses a string (exit 125, nothing run), with why. A string written with an expansion of sh's is known when the
+    job runs: left as written."""
+    from pic import envsplit, shsyntax
+
+    tokens = list(command.words)
+    for _ in range(_MAX_SPLITS):
+        words = [shsyntax.literal(t.text) for t in tokens]
+        found = None
+        for i in _chain(words):
+            runner = words[i]
+            if runner is not None and (_system_name(runner) or runner) == "env" and _wrapper(runner) is not None:
+                found = _split_option(words, i)
+                if found is not None:
+                    break
+        if found is None:
+            return replace(command, words=tuple(tokens))
+        first, end, holder, start = found
+        text = words[holder]
+        if text is None:
+            return replace(command, words=tuple(tokens))
+        string, token = text[start:], tokens[holder]
+        places = _literal_places(token.text)
+        split = envsplit.split(string)
+
+        if len(places) != len(text):
+            places = [0] * len(text)  # (a word ending in a lone backslash) each told at the word's first character
+        places.append(places[-1] if places else 0)  # the end of the string
+        if split.refused is not None:
+            return token.at + places[start + split.at], _split_refused(tokens[first].text, token, split.refused)
+        made = [
+            shsyntax.Token("word", "${X}" if word is None else shlex.quote(word), token.at + places[start + at])
+            for word, at in split.words
+        ]
+        option = words[first] or ""
+        short = holder == first and start > 2 and not option.startswith("--")  # -iS'...': -i kept
+        kept = [replace(tokens[first], text=option[: option.index("S")])] if short else []
+        tokens[first:end] = [*kept, *made]
+    return replace(command, words=tuple(tokens))
+
+
+def _split_refused(option: str, token: shsyntax.Token, refused: str) -> str:
+    """What :func:`check_command` says of the string ``token`` of env's -S ``option``, which env refuses (its
+    words ``refused``)."""
+    shown = token.text if option == token.text else f"{option} {token.text}"
+    return (
+        f"the string of env {shown}, which env refuses when it runs (env: {refused}, exit 125): the command never "
+        "runs; write it as env splits it: words parted by spaces, '...' or \"...\" around a word holding one, a "
+        "variable of env's as ${NAME}, a backslash only in \\\\ \\' \\\" \\$ \\# \\_ (a space) \\t \\n \\c (the end) "
+        "(coreutils' env, -S); or give the words to env itself, without -S"
+    )
+
+
+def _commands(grammar: shsyntax.Reading) -> tuple[list[shsyntax.Command], str | None]:
+    """The commands of ``grammar``, each as :func:`_split_command` reads it, and what :func:`check_command` says of
+    the first string of env -S that env refuses (None when there is none)."""
+    out, refused = [], []
+    for command in grammar.commands:
+        read = _split_command(command)
+        if isinstance(read, tuple):
+            refused.append(read)
+            out.append(command)
+        else:
+            out.append(read)
+    told = min(refused, default=None)
+    return out, None if told is None else f"holds at character {told[0] + 1} {told[1]}"
 
 
 # Programs that members write in cron jobs and the runtime images do not have (debootstrap's minbase, then the
@@ -1372,7 +1519,7 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
     from pic import shsyntax
 
     found: list[tuple[int, str]] = []
-    for command in grammar.commands:
+    for command in _commands(grammar)[0]:
         words = [shsyntax.literal(t.text) for t in command.words]
         chain = _chain(words)
         for k, i in enumerate(chain):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import itertools
+import json
 import os
 import re
 import shlex
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from pic import cron, shsyntax
+from pic import cron, envsplit, shsyntax
 from pic.check import check
 from pic.errors import PicError
 from pic.plan.diff import diff, removed_paths, stateful_changes, written_paths
@@ -2846,3 +2847,104 @@ def test_braces_a_program_expands_itself_are_told_to_be_quoted(tmp_path: Path) -
     ]
     assert runs[0].stdout == runs[1].stdout == "https://asso-cron.org/{a,b}.txt\n", runs
     _dash_reads_and_pic_takes(quoted)
+
+
+# Strings given to GNU env's -S, with how env splits them (coreutils' rules: quotes, escapes, comments, ${NAME}) or
+# refuses them (exit 125): pic.envsplit is compared with the real env on each.
+SPLIT_STRINGS = [
+    "", " ", "a ", "'' x", "a''b", "a\\_b", "'a\\_b'", '"a\\_b"', "a#b #c", "#x", "'x'#y", "a\\_#b", "a\\cb c",
+    "'\\c' x", "'a\\'b'", '"a\'b"', "x\\$y", "'a\\qb'", '"a\\tb"', "\"a\"'b'c", "a\tb\nc", "'${HOME}'", "${HOME}x",
+    "${NOPE} y", '"a\\cb"', "$HOME", "${1}", "a\\qb", "a\\", "'a", "a\\ b", '"a',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", SPLIT_STRINGS)
+def test_env_split_string_is_split_as_env_splits_it(tmp_path: Path, text: str) -> None:
+    printer = tmp_path / "argv"
+    printer.write_text("#!/usr/bin/python3\nimport json, sys\nprint(json.dumps(sys.argv[1:]))\n")
+    printer.chmod(0o755)
+    ran = subprocess.run(
+        [require_program("env"), "-S", f"{printer} {text}"], capture_output=True, text=True, env={}, check=False
+    )
+    split = envsplit.split(text)
+    if ran.returncode == 125:
+        assert split.refused is not None and ran.stderr.endswith(f"env: {split.refused}\n"), (ran, split)
+        return
+    assert ran.returncode == 0 and split.refused is None, (ran, split)
+    made = json.loads(ran.stdout)
+    if all(w is not None for w, _ in split.words):
+        assert [w for w, _ in split.words] == made, (ran, split)
+    else:  # a word holding ${NAME} (unset here: none, or the rest of its word) is known when env runs
+        rest = iter(made)
+        assert all(any(w in m for m in rest) for w, _ in split.words if w is not None), (ran, split)
+    # each word starts where the string has its first character (a quote, or the character itself)
+    for word, at in split.words:
+        assert word is None or text[at] in "'\"\\" or text[at] == word[:1], (text, split)
+
+
+# env -S STRING runs the words env splits the string into: dash's builtins and bash's names there are refused as
+# after env itself, with the place of the word in the command.
+SPLIT_RUN = [
+    ("env -S 'cd /tmp' && php a.php", "cd", 9),
+    ("env -S'. ../priv/env'", ".", 8),
+    ("env -iS'cd ../www' php a.php", "cd", 9),
+    ("env --split-string='export A=1 B=2'", "export", 21),
+    ("env --split-string 'eval x'", "eval", 21),
+    ('nice -n 5 env -S "-u LANG cd /tmp"', "cd", 27),
+    ("env -S 'X=1 time php a.php'", "time", 13),
+    ("env -S '-S\"cd /tmp\"'", "cd", 12),
+    ("env --split 'cd /tmp'", "cd", 14),  # getopt_long's abbreviation of --split-string
+]
+
+
+@pytest.mark.parametrize(("command", "name", "at"), SPLIT_RUN)
+def test_what_env_runs_of_its_split_string_is_read(tmp_path: Path, command: str, name: str, at: int) -> None:
+    """env -S 'cd /tmp' was taken, the string not read: env runs a program cd (not found, exit 127)."""
+    local = command.replace("../priv/env", "/dev/null").replace("../www", "/").replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local.split(" && ")[0])
+    assert ran.returncode in (126, 127) and "ran" not in ran.stdout.split(), ran
+    assert f"'{name}'" in ran.stderr or f"‘{name}’" in ran.stderr, ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {name} (a " in line and "after env" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "told"),
+    [
+        ("env -S 'php a.php --home=$HOME'", "only ${VARNAME} expansion is supported"),
+        ("env -S 'php a.php C:\\data'", "invalid sequence '\\d' in -S"),
+        ('env -S "\'php a.php"', "no terminating quote in -S string"),
+        ("env -S 'php a.php \\'", "invalid backslash at end of string in -S"),
+    ],
+)
+def test_a_split_string_env_refuses_is_refused(tmp_path: Path, command: str, told: str) -> None:
+    """A string env refuses (exit 125) runs nothing: told with env's words, and how env reads the string."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 125 and told in ran.stderr and not ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert f"(env: {told}" in line and "exit 125)" in line and "never runs" in line and "${NAME}" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ("env -S 'echo ran # a comment'", "ran\n"),
+        ("env -vS'echo ran' 2>/dev/null", "ran\n"),
+        ("env -S 'echo ${D}' | grep -q 7 && echo ran", "ran\n"),
+        ("env --split-string='sh -c \"echo ran\"'", "ran\n"),
+        ("env -S 'echo' ran", "ran\n"),
+    ],
+)
+def test_a_split_string_env_runs_is_taken(tmp_path: Path, command: str, output: str) -> None:
+    ran = subprocess.run(
+        [require_program("dash"), "-c", command], capture_output=True, text=True, check=False, env={"D": "7"}
+    )
+    assert (ran.returncode, ran.stdout) == (0, output), ran
+    _dash_reads_and_pic_takes(command)
+
+
+def test_a_script_in_a_split_string_is_read(tmp_path: Path) -> None:
+    """The script of sh -c that env -S runs is dash's, read as the job's own."""
+    command = "env -S 'sh -c \"set -o pipefail; php a.php\"'"
+    line = _command_error(tmp_path, command)
+    assert "the script of sh -c" in line and "set -o pipefail" in line, line

@@ -1,0 +1,97 @@
+"""GNU env's ``-S STRING`` (``--split-string``): the arguments env makes of the string, as it makes them.
+
+The rules are coreutils' (``info env``, "-S/--split-string usage in scripts"; env.c's build_argv): blanks (space,
+tab, line feed, vertical tab, form feed, carriage return) part the arguments outside quotes; single quotes hold
+everything but ``\\\\`` and ``\\'``; double quotes hold blanks and the escapes; the escapes are ``\\" \\# \\$ \\'
+\\\\`` (the character), ``\\f \\n \\r \\t \\v``, ``\\_`` (a space in double quotes, else a blank parting the
+arguments) and ``\\c`` (the end of the string; refused in double quotes); a ``#`` starting an argument starts a
+comment to the end; ``${NAME}`` is the variable of env's environment (outside single quotes). Any other ``\\`` or
+``$``, or a quote left open, and env refuses the string (exit 125), running nothing.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from pic.lazyre import LazyPattern
+
+_BLANKS = " \t\n\v\f\r"
+# The escapes env reads outside single quotes, by the character after the backslash (\_ and \c apart).
+_ESCAPES = {'"': '"', "#": "#", "$": "$", "'": "'", "\\": "\\", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_VARIABLE = LazyPattern(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+class Split(NamedTuple):
+    """The arguments env makes of a string, each with the index in the string of the character it starts at (None
+    for one that holds a variable, known only when env runs), or why env refuses the string (env's own words) and
+    the index where it does."""
+
+    words: tuple[tuple[str | None, int], ...]
+    refused: str | None = None
+    at: int = 0
+
+
+def split(text: str) -> Split:
+    """The arguments GNU env (coreutils 8.30 to 9.x) makes of ``text``, given as ``-S text`` (the module's rules)."""
+    words: list[tuple[str | None, int]] = []
+    current: list[str] | None = None  # the argument being made, None between two
+    known, at = True, 0
+    single = double = False
+    i, n = 0, len(text)
+    while i < n:
+        ch, after = text[i], text[i + 1 : i + 2]
+        if not (single or double) and (ch in _BLANKS or (ch == "\\" and after == "_")):
+            _ended(words, current, known, at)
+            current = None
+            i += 2 if ch == "\\" else 1
+            continue
+        if ch == "#" and current is None:
+            break  # a comment, to the end
+        if current is None:
+            current, known, at = [], True, i
+        if (ch == "'" and not double) or (ch == '"' and not single):
+            single, double = (not single, double) if ch == "'" else (single, not double)
+            i += 1
+            continue
+        if ch == "\\" and not (single and after not in ("\\", "'")):
+            kind, value = _escape(after, double)
+            if kind == "refused":
+                return Split(tuple(words), value, i)
+            if kind == "end":
+                break
+            current.append(value)
+            i += 2
+            continue
+        if ch == "$" and not single:
+            found = _VARIABLE.match(text, i)
+            if found is None:
+                return Split(tuple(words), f"only ${{VARNAME}} expansion is supported, error at: {text[i:]}", i)
+            known = False  # its value (none when unset) is known when env runs
+            i = found.end()
+            continue
+        current.append(ch)
+        i += 1
+    if (single or double) and i >= n:  # a backslash-c ends it before, quotes open or not
+        return Split(tuple(words), "no terminating quote in -S string", n)
+    _ended(words, current, known, at)
+    return Split(tuple(words))
+
+
+def _ended(words: list[tuple[str | None, int]], current: list[str] | None, known: bool, at: int) -> None:
+    """For :func:`split`: the argument ``current`` (when one is being made) added to ``words``."""
+    if current is not None:
+        words.append(("".join(current) if known else None, at))
+
+
+def _escape(after: str, double: bool) -> tuple[str, str]:
+    """What env makes of a backslash before ``after`` (outside single quotes; ``\\_`` outside double ones is a
+    blank): ("char", the character), ("end", "") for ``\\c``, or ("refused", env's words)."""
+    if after == "c":
+        return ("refused", "'\\c' must not appear in double-quoted -S string") if double else ("end", "")
+    if not after:
+        return "refused", "invalid backslash at end of string in -S"
+    if after == "_":
+        return "char", " "
+    if after not in _ESCAPES:
+        return "refused", f"invalid sequence '\\{after}' in -S"
+    return "char", _ESCAPES[after]
