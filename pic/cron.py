@@ -1510,6 +1510,21 @@ def _builtin_run(builtin: str, runner: str, at: int) -> str:
     )
 
 
+def _alone_refused(words: tuple[shsyntax.Token, ...]) -> str:
+    """What :func:`check_command` says of ``words``, a builtin's command run as a program, written alone as
+    :func:`_builtin_run` tells (``nice -n 5 eval -- x``: eval -- x, whose ``--`` dash's eval runs as a command), after
+    its own words; "" when that command is taken."""
+    alone = " ".join(t.text for t in words)
+    try:
+        _check_command(alone, own=False)
+    except ValueError as refused:
+        return (
+            f"; written alone ({alone}), it is refused too: that command (its characters counted from its first) "
+            f"{refused}"
+        )
+    return ""
+
+
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
     """What :func:`check_command` says of the first program of :data:`_ABSENT_PROGRAMS` a command of ``grammar``
     runs (``sudo -u www-data php a.php``, ``nice /usr/bin/sudo php a.php``), which the runtime images do not have,
@@ -1531,7 +1546,7 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
             runner = (words[chain[k - 1]] or "") if k else ""
             # dash's exec runs a program alone too (exec cd /tmp: exec: cd: not found); command runs a builtin
             if runner and (written in _DASH_BUILTINS or written == ".") and runner != "command":
-                found.append((at, _builtin_run(written, runner, at)))
+                found.append((at, _builtin_run(written, runner, at) + _alone_refused(command.words[i:])))
                 break
             if name not in _ABSENT_PROGRAMS:
                 continue
@@ -1959,7 +1974,17 @@ def _bash_program(written: str, name: str, runner: str | None) -> str:
     status = _WRAPPERS[runner.rpartition("/")[2]].missing if runner is not None else 127
     words += f": the command is not found (exit {status})"
     instead = _BASH_BUILTINS.get(name) or ("write . FILE" if name == "source" else "")
+    if instead and name in _DASH_INSTEAD and runner is not None and runner != "command":
+        # what sh does instead is a builtin's or an assignment: after the runner, a program again (env cd DIR)
+        instead += (
+            f" (as the shell's own command, not after {runner}, which runs a program: a builtin of dash's or an "
+            "assignment is no program either)"
+        )
     return f"{words}; {instead}" if instead else words
+
+
+# bash's builtins whose :data:`_BASH_BUILTINS` words name a builtin of dash's or an assignment (source: .).
+_DASH_INSTEAD = frozenset(("let", "declare", "typeset", "pushd", "popd", "mapfile", "readarray", "source"))
 
 
 # bash's forms that are the name of a command, by that name.

@@ -2948,3 +2948,61 @@ def test_a_script_in_a_split_string_is_read(tmp_path: Path) -> None:
     command = "env -S 'sh -c \"set -o pipefail; php a.php\"'"
     line = _command_error(tmp_path, command)
     assert "the script of sh -c" in line and "set -o pipefail" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "builtin", "inner"),
+    [
+        ("nice -n 5 eval -- x", "eval", "eval -- (an option of bash's eval)"),
+        ("env set -o pipefail; php a.php", "set", "set -o pipefail (an option of bash's set)"),
+        ("timeout 60 exec -a worker php a.php", "exec", "exec -a (an option of bash's exec)"),
+        ("env -S 'eval -- php\\_a.php'", "eval", "eval -- (an option of bash's eval)"),
+        ("flock ../run/lock read -t 5 x", "read", "read -t (an option of bash's read)"),
+    ],
+)
+def test_a_builtin_run_as_a_program_is_told_all_that_is_wrong(
+    tmp_path: Path, command: str, builtin: str, inner: str
+) -> None:
+    """nice -n 5 eval -- x was told to write eval alone, then eval -- x refused for its --: one message tells both,
+    the builtin written alone read as the job's command."""
+    line = _command_error(tmp_path, command)
+    assert f"{builtin} (a builtin of dash's, the containers' sh) after" in line, line
+    assert f"write {builtin} alone" in line and "it is refused too" in line and inner in line, line
+    alone = line.partition("written alone (")[2].partition("), it is refused too")[0]
+    with pytest.raises(ValueError, match=re.escape(inner)):
+        cron.check_command(alone)
+
+
+def test_a_builtin_run_as_a_program_taken_alone_is_told_once(tmp_path: Path) -> None:
+    line = _command_error(tmp_path, "nice -n 5 eval 'php a.php'")
+    assert "write eval alone" in line and "refused too" not in line, line
+    assert cron.check_command("eval 'php a.php'")
+
+
+@pytest.mark.parametrize(
+    ("command", "runner", "instead"),
+    [
+        ("env source ../priv/env", "env", "write . FILE"),
+        ("nice -n 5 pushd ../www", "nice", "write cd DIR"),
+        ("timeout 60 declare -x APP_ENV=prod", "timeout", "export X=1"),
+        ("exec source ../priv/env", "exec", "write . FILE"),
+    ],
+)
+def test_what_sh_does_instead_of_a_name_of_bash_s_after_a_runner_is_told_alone(
+    tmp_path: Path, command: str, runner: str, instead: str
+) -> None:
+    """env source ../priv/env was told to write . FILE, then env . ../priv/env refused (a program named '.'): told
+    once, the builtin of dash's written as the shell's own command."""
+    line = _command_error(tmp_path, command)
+    assert f"{instead}" in line and f"(as the shell's own command, not after {runner}, which runs a program" in line
+    # what the first message offered, kept after the runner, is refused in turn: the reason it is told at once
+    builtin = {"write . FILE": ". ../priv/env", "write cd DIR": "cd ../www", "export X=1": "export APP_ENV=prod"}
+    with pytest.raises(ValueError, match="a builtin of dash's"):
+        cron.check_command(re.sub(r"(source|pushd|declare) .*", builtin[instead], command))
+
+
+def test_what_sh_does_instead_after_command_is_told_as_before(tmp_path: Path) -> None:
+    """command runs dash's builtins: command cd DIR is taken, nothing more told."""
+    line = _command_error(tmp_path, "command pushd ../www")
+    assert "write cd DIR" in line and "not after command" not in line, line
+    assert cron.check_command("command cd ../www")
