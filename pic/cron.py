@@ -1525,6 +1525,55 @@ def _alone_refused(words: tuple[shsyntax.Token, ...]) -> str:
     return ""
 
 
+def _signals(word: str) -> bool:
+    """Whether ``word`` is a list of signals as env's signal options take it (``TERM``, ``SIGINT,HUP``, ``15``)."""
+    return all(part.isdigit() or _signal_name(part.upper().removeprefix("SIG")) for part in word.split(","))
+
+
+# The options of :data:`_WRAPPERS` whose value is optional (given glued, -l1, or after '=', --block-signal=TERM; a
+# word apart is the program run), by option: what their value is, and how to tell a word that is one.
+_OPTIONAL_VALUES: dict[str, tuple[str, Callable[[str], bool]]] = {
+    **dict.fromkeys(("--block-signal", "--default-signal", "--ignore-signal"), ("its signals", _signals)),
+    **dict.fromkeys(("l", "--max-lines"), ("its number of lines", str.isdigit)),
+    **dict.fromkeys(("i", "--replace"), ("the text to replace", lambda word: word == "{}")),
+}
+
+
+def _detached_value(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
+    """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]`` when it is the
+    value of the option before it whose value is optional (:data:`_OPTIONAL_VALUES`), written apart: ``env
+    --block-signal TERM cd /tmp`` runs a program TERM (not found, exit 127), cd its argument; with the command
+    written with the value where it goes, and what is said of that; None when it is none such."""
+    runner, option, word = words[r] or "", words[i - 1] if i - 1 > r else None, words[i] or ""
+    wrapper = _wrapper(runner)
+    if wrapper is None or option is None or option in ("-", "--") or not option.startswith("-"):
+        return None
+    if option.startswith("--"):
+        key, equals, _ = option.partition("=")
+        name, glued, how = _long_option(wrapper, key), f"{option}={word}", "only after '='"
+        if equals or name not in wrapper.long_optional:
+            return None
+    else:
+        name, glued, how = option[-1], option + word, "only glued to it"
+        if name not in wrapper.optional or any(c not in wrapper.flags for c in option[1:-1]):
+            return None
+    what, tell = _OPTIONAL_VALUES.get(name, ("", None))
+    if tell is None or not tell(word):
+        return None
+    mended = " ".join([*(t.text for t in tokens[: i - 1]), glued, *(t.text for t in tokens[i + 1 :])])
+    status = wrapper.missing
+    told = (
+        f"holds at character {tokens[i].at + 1} {word} after {runner} {option}, which takes {what} {how} ({glued}): "
+        f"{runner} runs a program named {word}, which the runtime images do not have: the command is not found (exit "
+        f"{status}) and {_WITHOUT_IT[runner == 'exec']}; write {mended}"
+    )
+    try:
+        _check_command(mended, own=False)
+    except ValueError as refused:
+        return f"{told}; written so, it is refused too: that command (its characters counted from its first) {refused}"
+    return told
+
+
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
     """What :func:`check_command` says of the first program of :data:`_ABSENT_PROGRAMS` a command of ``grammar``
     runs (``sudo -u www-data php a.php``, ``nice /usr/bin/sudo php a.php``), which the runtime images do not have,
@@ -1544,6 +1593,10 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
             name = _system_name(written) or written
             at = command.words[i].at
             runner = (words[chain[k - 1]] or "") if k else ""
+            detached = _detached_value(command.words, words, chain[k - 1], i) if k else None
+            if detached is not None:
+                found.append((at, detached))
+                break
             # dash's exec runs a program alone too (exec cd /tmp: exec: cd: not found); command runs a builtin
             if runner and (written in _DASH_BUILTINS or written == ".") and runner != "command":
                 found.append((at, _builtin_run(written, runner, at) + _alone_refused(command.words[i:])))

@@ -2980,6 +2980,37 @@ def test_a_builtin_run_as_a_program_taken_alone_is_told_once(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
+    ("command", "word", "written", "more"),
+    [
+        ("env --block-signal TERM cd /tmp", "TERM", "env --block-signal=TERM cd /tmp", "cd (a builtin of dash's"),
+        ("env --ignore-signal INT,HUP php a.php", "INT,HUP", "env --ignore-signal=INT,HUP php a.php", ""),
+        ("nice env --default-sig sigterm php a.php", "sigterm", "nice env --default-sig=sigterm php a.php", ""),
+        ("xargs -l 1 php a.php", "1", "xargs -l1 php a.php", ""),
+        ("xargs -r --max-lines 2 php a.php", "2", "xargs -r --max-lines=2 php a.php", ""),
+        ("xargs -0i {} php a.php {}", "{}", "xargs -0i{} php a.php {}", ""),
+    ],
+)
+def test_an_optional_value_given_apart_is_told_where_it_goes(
+    tmp_path: Path, command: str, word: str, written: str, more: str
+) -> None:
+    """env --block-signal TERM cd /tmp was taken: env takes the signals only after '=', and runs a program TERM
+    (not found, exit 127); xargs -l 1 likewise runs a program 1. Told where the value goes, and what the command so
+    written is told."""
+    (tmp_path / "in").write_text("a\n")
+    ran = _dash_with_runners(tmp_path, f"{command.replace('php a.php', 'echo ran')} < in")
+    assert ran.returncode == 127 and "ran" not in ran.stdout and word in ran.stderr, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {word} ") + 2
+    assert f"holds at character {at} {word} after" in line and "runs a program named" in line, line
+    assert f"write {written}" in line, line
+    assert ("it is refused too" in line and more in line) if more else "refused too" not in line, line
+    if not more:
+        ran = _dash_with_runners(tmp_path, f"{written.replace('php a.php', 'echo ran')} < in")
+        assert (ran.returncode, ran.stdout.split()[:1]) == (0, ["ran"]), ran
+        assert cron.check_command(written)
+
+
+@pytest.mark.parametrize(
     ("command", "runner", "instead"),
     [
         ("env source ../priv/env", "env", "write . FILE"),
