@@ -25,6 +25,7 @@ import shlex
 import signal
 import unicodedata
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -1510,19 +1511,36 @@ def _builtin_run(builtin: str, runner: str, at: int) -> str:
     )
 
 
+# How deep :func:`_refused_too` reads a command offered in what is told of another (time time time ... x: each
+# offer holding the next), and how deep it is now.
+_MAX_OFFERS_READ = 2
+_OFFERS_READ: ContextVar[int] = ContextVar("_OFFERS_READ", default=0)
+
+
+def _refused_too(command: str) -> str | None:
+    """What :func:`check_command` says of ``command``, one offered in what it says of another (its characters counted
+    from its first, as told), or None when it is taken, or when offers are read :data:`_MAX_OFFERS_READ` deep
+    already."""
+    depth = _OFFERS_READ.get()
+    if depth >= _MAX_OFFERS_READ:
+        return None
+    reset = _OFFERS_READ.set(depth + 1)
+    try:
+        _check_command(command, own=False)
+    except ValueError as refused:
+        return f"that command (its characters counted from its first) {refused}"
+    finally:
+        _OFFERS_READ.reset(reset)
+    return None
+
+
 def _alone_refused(words: tuple[shsyntax.Token, ...]) -> str:
     """What :func:`check_command` says of ``words``, a builtin's command run as a program, written alone as
     :func:`_builtin_run` tells (``nice -n 5 eval -- x``: eval -- x, whose ``--`` dash's eval runs as a command), after
     its own words; "" when that command is taken."""
     alone = " ".join(t.text for t in words)
-    try:
-        _check_command(alone, own=False)
-    except ValueError as refused:
-        return (
-            f"; written alone ({alone}), it is refused too: that command (its characters counted from its first) "
-            f"{refused}"
-        )
-    return ""
+    refused = _refused_too(alone)
+    return "" if refused is None else f"; written alone ({alone}), it is refused too: {refused}"
 
 
 def _signals(word: str) -> bool:
@@ -1567,11 +1585,25 @@ def _detached_value(tokens: tuple[shsyntax.Token, ...], words: list[str | None],
         f"{runner} runs a program named {word}, which the runtime images do not have: the command is not found (exit "
         f"{status}) and {_WITHOUT_IT[runner == 'exec']}; write {mended}"
     )
-    try:
-        _check_command(mended, own=False)
-    except ValueError as refused:
-        return f"{told}; written so, it is refused too: that command (its characters counted from its first) {refused}"
-    return told
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+# The names of bash's and the programs told "write the command alone" (the command they run, without them).
+_WRITTEN_WITHOUT = frozenset(("time", "builtin", "sudo", "doas"))
+
+
+def _dropped_refused(tokens: tuple[shsyntax.Token, ...], i: int, name: str) -> str:
+    """What :func:`check_command` says of the command ``tokens`` without its word ``i``, ``name`` of
+    :data:`_WRITTEN_WITHOUT`, when it is told to write the command it runs alone (``time eval -- x``: eval -- x,
+    whose ``--`` dash's eval runs as a command), after its own words; "" when that command is taken, or when options
+    follow the name (``time -p``, ``sudo -u www-data``: the command alone is not told by the words)."""
+    rest = tokens[i + 1 :]
+    if name not in _WRITTEN_WITHOUT or not rest or rest[0].text.startswith("-"):
+        return ""
+    dropped = " ".join(t.text for t in (*tokens[:i], *rest))
+    refused = _refused_too(dropped)
+    return "" if refused is None else f"; written so ({dropped}), it is refused too: {refused}"
 
 
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
@@ -1620,7 +1652,8 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
                     at,
                     f"holds at character {at + 1} {written}{after} the runtime images do not have "
                     f"(debootstrap's minbase, then no package {name}): the command is not found (exit {status}) "
-                    f"and {_WITHOUT_IT[runner == 'exec']}; {_ABSENT_PROGRAMS[name]}",
+                    f"and {_WITHOUT_IT[runner == 'exec']}; {_ABSENT_PROGRAMS[name]}"
+                    f"{_dropped_refused(command.words, i, name)}",
                 )
             )
             break
@@ -1661,7 +1694,7 @@ def _not_found(command: shsyntax.Command, functions: tuple[shsyntax.Token, ...])
     at = command.words[0].at
     if any(f.text == name and (command.deferred or f.at < at) for f in functions):
         return []  # a function of that name: dash runs it
-    return [(at, _bash_name(name))]
+    return [(at, _bash_name(name) + _dropped_refused(command.words, 0, name))]
 
 
 def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[tuple[int, str]]:
@@ -1673,13 +1706,15 @@ def _run_as_program(command: shsyntax.Command, words: list[str | None]) -> list[
     while runner is not None:
         path = _system_name(runner)
         if path is not None and (path in _BASH_BUILTINS or path in _BASH_NAMES):
-            return [(command.words[i].at, _bash_program(runner, path, words[0] if i else None))]
+            told = _bash_program(runner, path, words[0] if i else None)
+            return [(command.words[i].at, told + _dropped_refused(command.words, i, path))]
         # a program of the images by its path too (/usr/bin/env), dash's own by its name alone
         wrapper = _WRAPPERS.get(runner) or (_WRAPPERS.get(path) if path is not None else None)
         j = None if wrapper is None or (path is not None and wrapper.builtins) else _program_at(wrapper, words, i)
         program = None if j is None else words[j]
         if j is not None and program is not None and (program in _BASH_BUILTINS or program in _BASH_NAMES):
-            return [(command.words[j].at, _bash_program(program, program, runner))]
+            told = _bash_program(program, program, runner)
+            return [(command.words[j].at, told + _dropped_refused(command.words, j, program))]
         i, runner = j or 0, program
     return []
 

@@ -3037,3 +3037,37 @@ def test_what_sh_does_instead_after_command_is_told_as_before(tmp_path: Path) ->
     line = _command_error(tmp_path, "command pushd ../www")
     assert "write cd DIR" in line and "not after command" not in line, line
     assert cron.check_command("command cd ../www")
+
+
+@pytest.mark.parametrize(
+    ("command", "dropped", "inner"),
+    [
+        ("time eval -- php a.php", "eval -- php a.php", "eval -- (an option of bash's eval)"),
+        ("nice time cd ../www", "nice cd ../www", "cd (a builtin of dash's, the containers' sh) after nice"),
+        ("sudo eval -- php a.php", "eval -- php a.php", "eval -- (an option of bash's eval)"),
+        ("builtin set -o pipefail", "set -o pipefail", "set -o pipefail (an option of bash's set)"),
+    ],
+)
+def test_a_command_told_to_be_written_alone_is_told_what_it_is_then(
+    tmp_path: Path, command: str, dropped: str, inner: str
+) -> None:
+    """time eval -- x was told to write the command alone, then eval -- x refused for its --: told at once."""
+    line = _command_error(tmp_path, command)
+    assert "write the command alone" in line and f"written so ({dropped}), it is refused too" in line, line
+    assert inner in line, line
+    with pytest.raises(ValueError, match=re.escape(inner)):
+        cron.check_command(dropped)
+
+
+def test_a_command_told_to_be_written_alone_that_is_taken_so_is_told_once(tmp_path: Path) -> None:
+    line = _command_error(tmp_path, "nice -n 5 time php a.php")
+    assert "write the command alone" in line and "refused too" not in line, line
+    assert cron.check_command("nice -n 5 php a.php")
+
+
+def test_offers_holding_offers_are_told_in_a_few_words(tmp_path: Path) -> None:
+    """time time ... eval -- x: each command offered (the command alone) holds the next; what is told of them is
+    read two deep, not once per time (a message of 170,000 characters for 190 of them)."""
+    command = "time " * 190 + "eval -- x"
+    line = _command_error(tmp_path, command)
+    assert line.count("it is refused too") == 2 and len(line) < 5000, line[:300]
