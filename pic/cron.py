@@ -1606,6 +1606,41 @@ def _dropped_refused(tokens: tuple[shsyntax.Token, ...], i: int, name: str) -> s
     return "" if refused is None else f"; written so ({dropped}), it is refused too: {refused}"
 
 
+# What the runners with operands before the program read their options before, by name (getopt's "+": the first
+# word that is no option ends them; chrt's getopt reads them anywhere).
+_OPERANDS = {"timeout": "its duration", "flock": "its file", "taskset": "its mask", "env": "the variables it sets"}
+
+
+def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
+    """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]`` when it is an
+    option of that command written after its operand (``timeout 5m -s KILL php a.php``, ``flock FILE -n ...``,
+    ``env X=1 -u Y ...``): the command runs a program of that name (not found, exit 127; flock's 69); with the
+    command written with its options first, and what is said of that; None when it is none such (flock's ``-c``
+    after its file: its script)."""
+    runner, word = words[r] or "", words[i] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    if wrapper is None or name not in _OPERANDS or not word.startswith("-") or word == "-" or words[i - 1] == "--":
+        return None
+    taken = _option_words(wrapper, word)
+    if taken is None or (name == "flock" and _long_option(wrapper, word) in ("-c", "--command")):
+        return None
+    first = i - wrapper.operands
+    while wrapper.assignments and first - 1 > r and _ASSIGNED.match(words[first - 1] or ""):
+        first -= 1
+    if first <= r or first == i:
+        return None
+    moved = [*tokens[:first], *tokens[i : i + taken], *tokens[first:i], *tokens[i + taken :]]
+    mended = " ".join(t.text for t in moved)
+    told = (
+        f"holds at character {tokens[i].at + 1} {word} after {runner} {' '.join(t.text for t in tokens[first:i])}, "
+        f"an option of {runner}'s, which reads its options before {_OPERANDS[name]} alone: it runs a program named "
+        f"{word}, which the runtime images do not have: the command is not found (exit {wrapper.missing}) and "
+        f"{_WITHOUT_IT[False]}; write {mended}"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
     """What :func:`check_command` says of the first program of :data:`_ABSENT_PROGRAMS` a command of ``grammar``
     runs (``sudo -u www-data php a.php``, ``nice /usr/bin/sudo php a.php``), which the runtime images do not have,
@@ -1625,7 +1660,12 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
             name = _system_name(written) or written
             at = command.words[i].at
             runner = (words[chain[k - 1]] or "") if k else ""
-            detached = _detached_value(command.words, words, chain[k - 1], i) if k else None
+            detached = (
+                _detached_value(command.words, words, chain[k - 1], i)
+                or _misplaced_option(command.words, words, chain[k - 1], i)
+                if k
+                else None
+            )
             if detached is not None:
                 found.append((at, detached))
                 break

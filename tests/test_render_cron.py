@@ -3071,3 +3071,40 @@ def test_offers_holding_offers_are_told_in_a_few_words(tmp_path: Path) -> None:
     command = "time " * 190 + "eval -- x"
     line = _command_error(tmp_path, command)
     assert line.count("it is refused too") == 2 and len(line) < 5000, line[:300]
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "written"),
+    [
+        ("timeout 5m -s KILL php a.php", "-s", "timeout -s KILL 5m php a.php"),
+        ("flock ../run/lock -n php a.php", "-n", "flock -n ../run/lock php a.php"),
+        ("taskset 1 --all-tasks php a.php", "--all-tasks", "taskset --all-tasks 1 php a.php"),
+        ("env APP_ENV=prod -u LANG php a.php", "-u", "env -u LANG APP_ENV=prod php a.php"),
+        ("nice timeout 60 -k 5 cd ../www", "-k", "nice timeout -k 5 60 cd ../www"),
+    ],
+)
+def test_an_option_after_a_runner_s_operand_is_told_where_it_goes(
+    tmp_path: Path, command: str, option: str, written: str
+) -> None:
+    """timeout 5m -s KILL php a.php was taken, though timeout reads its options before the duration alone and runs a
+    program named -s (not found, exit 127; flock's 69): told, with the options moved before it."""
+    local = command.replace("../run/", "").replace("php a.php", "echo ran").replace("../www", "/")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.returncode in (127, 69) and option in ran.stderr and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {option} ") + 2
+    assert f"holds at character {at} {option} after" in line and f"write {written}" in line, line
+    if "cd" in command:
+        assert "it is refused too" in line and "cd (a builtin of dash's" in line, line
+    else:
+        assert "refused too" not in line, line
+        mended = _dash_with_runners(tmp_path, written.replace("../run/", "").replace("php a.php", "echo ran"))
+        assert (mended.returncode, mended.stdout) == (0, "ran\n"), mended
+        assert cron.check_command(written)
+
+
+def test_flock_s_script_after_its_file_is_taken(tmp_path: Path) -> None:
+    command = "flock lock -c 'echo ran'"
+    ran = _dash_with_runners(tmp_path, command)
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    _dash_reads_and_pic_takes(command)
