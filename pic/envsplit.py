@@ -45,8 +45,8 @@ def split(text: str) -> Split:
             current = None
             i += 2 if ch == "\\" else 1
             continue
-        if ch == "#" and current is None:
-            break  # a comment, to the end
+        if current is None and (ch == "#" or (ch == "\\" and after == "c")):
+            break  # a comment, or a backslash-c, ends the string before a new argument
         if current is None:
             current, known, at = [], True, i
         if (ch == "'" and not double) or (ch == '"' and not single):

@@ -2854,7 +2854,7 @@ def test_braces_a_program_expands_itself_are_told_to_be_quoted(tmp_path: Path) -
 SPLIT_STRINGS = [
     "", " ", "a ", "'' x", "a''b", "a\\_b", "'a\\_b'", '"a\\_b"', "a#b #c", "#x", "'x'#y", "a\\_#b", "a\\cb c",
     "'\\c' x", "'a\\'b'", '"a\'b"', "x\\$y", "'a\\qb'", '"a\\tb"', "\"a\"'b'c", "a\tb\nc", "'${HOME}'", "${HOME}x",
-    "${NOPE} y", '"a\\cb"', "$HOME", "${1}", "a\\qb", "a\\", "'a", "a\\ b", '"a',
+    "${NOPE} y", '"a\\cb"', "$HOME", "${1}", "a\\qb", "a\\", "'a", "a\\ b", '"a', "a \\c", "\\c",
 ]  # fmt: skip
 
 
@@ -2880,6 +2880,30 @@ def test_env_split_string_is_split_as_env_splits_it(tmp_path: Path, text: str) -
     # each word starts where the string has its first character (a quote, or the character itself)
     for word, at in split.words:
         assert word is None or text[at] in "'\"\\" or text[at] == word[:1], (text, split)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=st.text(alphabet=" \t'\"\\#$_{}cntqaZ=-", max_size=14))
+def test_any_split_string_is_split_or_refused_as_env_does(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    """Strings of what env reads specially (quotes, backslashes, #, ${...}): envsplit makes the words env makes, or
+    refuses what env refuses (exit 125), with env's words."""
+    printer = tmp_path_factory.getbasetemp() / "argv"
+    if not printer.exists():
+        printer.write_text("#!/usr/bin/python3\nimport json, sys\nprint(json.dumps(sys.argv[1:]))\n")
+        printer.chmod(0o755)
+    ran = subprocess.run(
+        [require_program("env"), "-S", f"{printer} {text}"], capture_output=True, text=True, env={"Z": "z"}, check=False
+    )
+    split = envsplit.split(text)
+    if ran.returncode == 125:
+        assert split.refused is not None and ran.stderr.endswith(f"env: {split.refused}\n"), (ran, split)
+        return
+    assert ran.returncode == 0 and split.refused is None, (ran, split)
+    made = json.loads(ran.stdout)
+    if all(w is not None for w, _ in split.words):
+        assert [w for w, _ in split.words] == made, (ran, split)
+    else:
+        assert len(made) <= len(split.words), (ran, split)
 
 
 # env -S STRING runs the words env splits the string into: dash's builtins and bash's names there are refused as
