@@ -907,3 +907,25 @@ def test_a_site_domain_read_as_an_address_is_not_told_to_write_an_address(tmp_pa
     [line] = _checked(tmp_path, SITE.replace("[probe-asso.org]", f'["{written}"]'))
     assert "site.domains[0]: " in line and "ends with an all-numeric label" in line, line
     assert "e.g. 10.0.0.1" not in line and line.endswith("an address is no domain name here: give the name"), line
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("8.40", "8.4"), ("8.30", "8.3"), ("7.40", "7.4"), ("8.400", "8.4"), ("8.4", "8.4")],
+)
+def test_a_runtime_written_unquoted_is_told_in_one_message_the_key_to_write(
+    tmp_path: Path, written: str, meant: str
+) -> None:
+    """php: 8.40 (YAML reads the number 8.4) was told to put it in quotes, then "8.40" that it is no runtime, to
+    write '8.4': one message gives the key to write, and the file so written is taken."""
+    [line] = _messages(MINIMAL + f"site: {{domains: [probe-asso.org], php: {written}}}\n")
+    assert f"site.php: {written} is not a string" in line, line
+    assert f"write '{meant}', in quotes" in line if written != meant else line.endswith("(put it in quotes)"), line
+    assert _checked(tmp_path, MINIMAL + f"site: {{domains: [probe-asso.org], php: '{meant}'}}\n") == []
+
+
+def test_a_runtime_the_stack_lacks_written_unquoted_is_told_the_runtimes_there_are() -> None:
+    [line] = _messages(MINIMAL + "site: {domains: [probe-asso.org], php: 9.0}\n")
+    assert "site.php: 9.0 is not a string" in line and "7.4, 8.2, 8.3, 8.4, 8.5" in line, line
+    assert "put it in quotes" not in line, line
+
