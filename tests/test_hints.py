@@ -929,3 +929,37 @@ def test_a_runtime_the_stack_lacks_written_unquoted_is_told_the_runtimes_there_a
     assert "site.php: 9.0 is not a string" in line and "7.4, 8.2, 8.3, 8.4, 8.5" in line, line
     assert "put it in quotes" not in line, line
 
+
+@pytest.mark.parametrize(
+    ("key", "written", "php", "meant"),
+    [
+        # another base's prefix, which PHP's reading takes (ini_parse_quantity): hexadecimal, octal, binary
+        ("memory_limit", "0x40M", "64M", "64M"),
+        ("memory_limit", "0X60M", "96M", "96M"),
+        ("memory_limit", "0o100M", "64M", "64M"),
+        ("memory_limit", "0b1000000M", "64M", "64M"),
+        ("upload_max_filesize", "0x10M", "16M", "16M"),
+        ("memory_limit", "0x40", "64 bytes", None),  # bytes: out of range
+        # a fraction, which PHP drops with a warning (1.5G is 1G to PHP)
+        ("memory_limit", "1.5G", "1G", None),  # 1536M: out of range
+        ("memory_limit", "0.125G", "0", "128M"),
+        ("memory_limit", "64.0M", "64M", "64M"),
+        ("upload_max_filesize", "1.5M", "1M", "1536K"),
+        ("post_max_size", "40.5M", "40M", "41472K"),
+        # a leading zero without a unit: octal digits too
+        ("memory_limit", "064", "52 bytes", None),
+        ("memory_limit", "0128", "10 bytes", None),
+    ],
+)
+def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_reads_it(
+    tmp_path: Path, key: str, written: str, php: str, meant: str | None
+) -> None:
+    """0x40M and 1.5G were refused as not in PHP's shorthand with no size offered, and "064" (no unit) told nothing
+    of PHP's octal reading where "064M" was: each is told as PHP reads it, and the size meant offered where the
+    site takes it."""
+    base = SITE + f"  php_settings: {{{key}: VALUE}}\n"
+    [line] = _checked(tmp_path / "a", base.replace("VALUE", f'"{written}"'))
+    assert f"{key}: " in line and f"{written} is {php} to PHP" in line, line
+    assert line.endswith(f"; write {meant}") if meant else "write " not in line, line
+    if meant:
+        assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
