@@ -123,6 +123,13 @@ class _Parser(argparse.ArgumentParser):
                     f"argument --{dest}: is for the lookups of --mx alone: add --mx to look up the domains' mail "
                     f"exchangers, or leave --{dest} out"
                 )
+        if getattr(parsed, "new_record", False) and parsed.record is None:
+            # pic notify: the default record is started when absent, --new-record or not; alone it does nothing
+            (_Parser._innermost or self).error(
+                "argument --new-record: starts the record --record names when it does not exist, and the default "
+                "record is started when absent without it: add --record with the new record's path, or leave "
+                "--new-record out"
+            )
         https, http = getattr(parsed, "https_port", None), getattr(parsed, "http_port", None)
         if https is not None and https == http:  # pic status: one port cannot answer both https and http
             given: set[str] = getattr(parsed, "given_options", set())
