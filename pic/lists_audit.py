@@ -2620,7 +2620,7 @@ def mx_flags(
         elif not verdict:
             out.append(Flag(entry, f"{domain} has no mail exchanger (no MX, no address record)", None))
     if unanswered.none_answered:
-        raise Unreachable([Problem("--mx", None, "", unanswered.why())])
+        raise Unreachable([Problem("--mx", None, "", unanswered.why(timeout))])
     return out
 
 
