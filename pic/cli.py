@@ -14,9 +14,11 @@ field, line and value.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
+import errno
 import gc
 import importlib
 import io
@@ -52,7 +54,7 @@ from pic.settings import display_path, load_settings
 from pic.validators import SLUG_WORDS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-# sysexits.h's EX_IOERR: the output cannot be written (a full disk, `>/dev/full`, a closed standard output).
+# sysexits.h's EX_IOERR: the output cannot be written (a full disk, `>/dev/full`, a closed standard output or error).
 EXIT_OUTPUT = 74
 # The status of a command killed by SIGPIPE in a shell (128 + 13), which a pipeline reports as such.
 EXIT_BROKEN_PIPE = 141
@@ -123,6 +125,13 @@ class _Parser(argparse.ArgumentParser):
                     f"argument --{dest}: is for the lookups of --mx alone: add --mx to look up the domains' mail "
                     f"exchangers, or leave --{dest} out"
                 )
+        if getattr(parsed, "new_record", False) and parsed.record is None:
+            # pic notify: the default record is started when absent, --new-record or not; alone it does nothing
+            (_Parser._innermost or self).error(
+                "argument --new-record: starts the record --record names when it does not exist, and the default "
+                "record is started when absent without it: add --record with the new record's path, or leave "
+                "--new-record out"
+            )
         https, http = getattr(parsed, "https_port", None), getattr(parsed, "http_port", None)
         if https is not None and https == http:  # pic status: one port cannot answer both https and http
             given: set[str] = getattr(parsed, "given_options", set())
@@ -906,6 +915,23 @@ def _silence(fd: int | None) -> None:
         os.close(devnull)
 
 
+class _ClosedStream(io.TextIOBase):
+    """The standard error when its descriptor was closed (``2>&-``): every write fails as one to a closed
+    descriptor's would (EBADF), so that the command ends as with an error that cannot be written (``2>/dev/full``:
+    :data:`EXIT_OUTPUT`); descriptor 2 itself is /dev/null, for the programs the command runs."""
+
+    def write(self, text: str) -> int:
+        if not text:
+            return 0
+        raise OSError(errno.EBADF, f"{os.strerror(errno.EBADF)}: it was closed")
+
+    def fileno(self) -> int:
+        return 2
+
+    def writable(self) -> bool:
+        return True
+
+
 def _standard_streams() -> bool:
     """Standard streams fit for any command: False (nothing to do) when the standard output is closed.
 
@@ -921,7 +947,8 @@ def _standard_streams() -> bool:
             closed.append(fd)
             os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
     if 2 in closed or sys.stderr is None:
-        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+        # its messages would be lost as those of a full one (2>/dev/full) are: told so alike, by the status 74
+        sys.stderr = _ClosedStream()
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
@@ -934,7 +961,8 @@ def run_command() -> NoReturn:
     Whatever the command: a reader of the output that stops early (``pic report | head``) ends
     it quietly with :data:`EXIT_BROKEN_PIPE`; an output that cannot be written (``>/dev/full``,
     or a closed standard output, refused before anything is done) with one line on the
-    standard error and :data:`EXIT_OUTPUT`.
+    standard error and :data:`EXIT_OUTPUT`; a standard error that cannot be written, full or
+    closed (``2>&-``), with :data:`EXIT_OUTPUT` too, once something is to be told there.
 
     Python's cyclic garbage collector stays off in this process: a command reads, checks,
     prints and exits, and what it makes lives until the end, so the collector's passes would
@@ -953,7 +981,9 @@ def run_command() -> NoReturn:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     gc.disable()
     if not _standard_streams():
-        print("pic: the standard output is closed: nothing done (redirect it to a file or /dev/null)", file=sys.stderr)
+        with contextlib.suppress(OSError):  # the standard error is closed too: the status says it
+            closed = "pic: the standard output is closed: nothing done (redirect it to a file or /dev/null)"
+            print(closed, file=sys.stderr)
         raise SystemExit(EXIT_OUTPUT)
     try:
         status = main()

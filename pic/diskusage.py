@@ -24,11 +24,20 @@ import calendar
 import codecs
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pic.errors import HIDDEN_LINE, PicError, Problem, Severity, show_value, shown_unless_secret
+from pic.errors import (
+    HIDDEN_LINE,
+    PicError,
+    Problem,
+    Severity,
+    refused_may_be_secret,
+    show_value,
+    shown_unless_secret,
+)
 from pic.registry import Member
 from pic.settings import Settings, display_in, display_path
 from pic.yamlsrc import other_encoding, read_regular_file
@@ -468,7 +477,10 @@ def _usage(
         )
     if _SLUG.fullmatch(cells[0]) is None:
         shown = shown_unless_secret(cells[0], line, above)
-        return None, ("slug", f"{shown} is not a member slug (a-z, 0-9 and -, at most 32 characters)")
+        return None, (
+            "slug",
+            f"{shown} is not a member slug (a-z, 0-9 and -, at most 32 characters){_slug_meant(cells[0], shown)}",
+        )
     kib: list[int] = []
     for name, cell in zip(COLUMNS[1:], cells[1:], strict=True):
         value = int(cell) if _KIB.fullmatch(cell) else None
@@ -481,6 +493,16 @@ def _usage(
         kib.append(value)
     www, db, log = kib
     return Usage(cells[0], host, at, www, db, log, file, n), ("", "")
+
+
+def _slug_meant(cell: str, shown: str) -> str:
+    """``; did you mean 'velo-cite'?``: the slug ``cell`` is in capitals or full-width forms (a line edited by hand:
+    the host's job writes the unix user's name, in lowercase), or nothing; never for a cell not shown (``shown``)
+    or shaped as a password (Lilas2024X), whose small letters would show it."""
+    meant = unicodedata.normalize("NFKC", cell).lower()
+    if meant == cell or _SLUG.fullmatch(meant) is None or shown != show_value(cell) or refused_may_be_secret(cell):
+        return ""
+    return f"; did you mean {meant!r}?"
 
 
 def soft_limit_mb(member: Member, settings: Settings) -> int:

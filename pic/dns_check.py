@@ -1567,7 +1567,7 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
         if unanswered.down:
             break
     if unanswered.none_answered:
-        raise Unreachable([Problem(resolver_name(resolver), None, "", unanswered.why())])
+        raise Unreachable([Problem(resolver_name(resolver), None, "", unanswered.why(resolver.lifetime))])
     return findings
 
 

@@ -1007,7 +1007,8 @@ def _read_csv(
         while (row := next(reader, None)) is not None:
             first, last = base + done + 1, base + reader.line_num  # the row's lines in the file
             done = reader.line_num
-            if last > first and _quote_runs_on(lines, first, last, delimiter, column):
+            # a row of several lines, or the file's last, which its quote may leave open to the file's end
+            if (last > first or last >= len(lines)) and _quote_runs_on(lines, first, last, delimiter, column):
                 out.append(_quote_run_on(file, lines, (first, last), delimiter, column))
                 base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
                 continue
@@ -1044,13 +1045,16 @@ def _read_csv(
 
 def _quote_run_on(file: str, lines: list[str], rows: tuple[int, int], delimiter: str, column: int) -> Entry:
     """The entry of a CSV's row whose quote without its pair runs on from line ``rows[0]`` to ``rows[1]``
-    (:func:`_quote_runs_on`), read on its own line."""
+    (:func:`_quote_runs_on`), or to the file's end from its last line, read on its own line."""
     first, last = rows
     own = next(csv.reader([lines[first - 1]], delimiter=delimiter))  # the row's own line
     address = own[column].strip() if len(own) > column else ""
     problem = (
         f'a quote (") of the row is not closed on its line: the row would run on to line {last}, '
         "taking the lines after it for a part of it; close the quote or remove it"
+        if last > first
+        else 'a quote (") of the row is not closed: it runs on to the end of the file, its cells read as if it '
+        "were closed there; close the quote or remove it"
     )
     meant = _unquoted_address(lines[first - 1], delimiter, column)
     return Entry(file, first, address, problem, meant if meant != address else None, lines=lines)
@@ -2620,7 +2624,7 @@ def mx_flags(
         elif not verdict:
             out.append(Flag(entry, f"{domain} has no mail exchanger (no MX, no address record)", None))
     if unanswered.none_answered:
-        raise Unreachable([Problem("--mx", None, "", unanswered.why())])
+        raise Unreachable([Problem("--mx", None, "", unanswered.why(timeout))])
     return out
 
 

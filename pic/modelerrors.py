@@ -36,7 +36,7 @@ from pic.errors import (
 )
 from pic.lazyre import LazyPattern
 from pic.secrettext import fingerprint_groups, labelled_password, password_beside, reads_as_secret, redacted
-from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES
+from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf
 from pic.yamlloader import boolean_hint
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
@@ -883,8 +883,10 @@ def _wrong_type(
     *,
     written: str | None,
     data: object = None,
+    context: object = None,
 ) -> str:
-    """The message of a value of another kind than the field's, with how to write it."""
+    """The message of a value of another kind than the field's, with how to write it; ``context``, the validation's
+    (the stack's names, :class:`~pic.validators.NameOf`)."""
     value = err.get("input")
     if kind == "date_type" and (wrong := _not_a_date(value)) is not None:
         return wrong
@@ -895,9 +897,32 @@ def _wrong_type(
         refused = None if written is None else _text_refusal(model, loc, written)
         if refused is not None:
             return f"is not {_TYPE_WORDS[kind]}, and written in quotes it {refused}"
+        if written is not None and (unnamed := _named_refusal(model, loc, written, value, context)) is not None:
+            return f"is not {_TYPE_WORDS[kind]}{unnamed}"
         return f"is not {_TYPE_WORDS[kind]} (put it in quotes)"
     hint = _type_hint(kind, value, model, loc, shown, written=written)
     return f"is not {_TYPE_WORDS[kind]}" + ("" if hint is None else f": {hint}")
+
+
+def _named_refusal(
+    model: type[BaseModel], loc: tuple[str | int, ...], written: str, number: object, context: object
+) -> str | None:
+    """For a field naming one of the stack's things (:class:`~pic.validators.NameOf`: ``site.php``) given a number
+    YAML read from the text ``written`` (``php: 8.40``, the number 8.4), what to write when that text in quotes
+    names none of them: the number as YAML read it when the stack has that name (``: write '8.4', in quotes``; a
+    runtime key is no decimal number, "8.40" and "8.4" are two keys), else the names there are; None when the text
+    in quotes names one, or without the stack's names (the context's) to compare with."""
+    field = _field_at(model, loc)
+    named = next((m for m in getattr(field, "metadata", ()) if isinstance(m, NameOf) and m.among), None)
+    if named is None or not isinstance(context, dict):
+        return None
+    known = [str(name) for name in context.get(named.among) or ()]
+    if not known or written in known or written in named.also:
+        return None
+    read = _number_words(number) if isinstance(number, int | float) and not isinstance(number, bool) else None
+    if read is not None and read in known:
+        return f" (YAML reads the number {read}): write {read!r}, in quotes"
+    return f", and written in quotes it is not one{named.hint(written, known)}"
 
 
 # The fields of one IP address (a host's ``address`` takes a name too), alone or in a list
@@ -1014,9 +1039,10 @@ def _describe(
     data: object = None,
     *,
     written: str | None = None,
+    context: object = None,
 ) -> str:
     """The message of one error; ``value`` is its input as shown (as written in the file); ``written``, the text
-    of a plain scalar the file has there (:attr:`pic.yamlsrc.Document.written`)."""
+    of a plain scalar the file has there (:attr:`pic.yamlsrc.Document.written`); ``context``, the validation's."""
     kind = err["type"]
     ctx = err.get("ctx", {})
     if kind == "extra_forbidden":
@@ -1026,7 +1052,7 @@ def _describe(
     if (non_finite_detail := _non_finite(kind, err, ctx, written)) is not None:
         detail = non_finite_detail
     elif kind in _TYPE_WORDS:
-        detail = _wrong_type(kind, err, model, loc, value, written=written, data=data)
+        detail = _wrong_type(kind, err, model, loc, value, written=written, data=data, context=context)
     elif kind == "value_error" and _ip_field(loc) and (number := _quoted_number(err.get("input"))) is not None:
         detail = _number_for_address(number, model, loc, data)  # "167772171": told as the number written plain is
     elif kind == "value_error":
@@ -1117,6 +1143,7 @@ def problems_from(
     data: object = None,
     *,
     credentials: bool = True,
+    context: object = None,
 ) -> list[Problem]:
     """One problem per pydantic error, located in ``doc``; ``prefix`` is where the model's data sits,
     ``data`` what was validated (default: the document's data).
@@ -1124,6 +1151,7 @@ def problems_from(
     ``credentials``: the model's text may hold a user and password (the stack settings: URLs and
     hosts such as ``pic:db.proxy``), never shown again (:func:`~pic.errors.value_without_credentials`).
     A member file holds none: its values are shown whole, as written (escaped), ``False``.
+    ``context``: the validation's (the stack's names a member file's fields name, :func:`pic.registry.stack_names`).
     """
     data = doc.data if data is None else data
     out = []
@@ -1171,7 +1199,8 @@ def problems_from(
         elif value is None and err["type"] != "missing" and _written(data, loc):
             message = _empty_words(err, model, loc)
         else:
-            message = _describe(err, model, loc, shown, data, written=None if secret else doc.written.get(full))
+            written = None if secret else doc.written.get(full)
+            message = _describe(err, model, loc, shown, data, written=written, context=context)
         message = _offered_again(message, data, loc)
         if secret and not (isinstance(error, SubfieldError) and error.names_value):
             # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")

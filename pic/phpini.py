@@ -51,7 +51,14 @@ _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 # prefix's i (256 M, 256MB, 256Mo, 256 Mio, 256MiB, 1Go): PHP reads the number and drops the rest (256MB is 256
 # bytes to PHP 8, with a warning); or with a '+' or leading zeros before its digits (+128M, 064M: PHP reads the
 # digits after a 0 in octal, 064M is 52M), or in full-width forms (１２８M, read so by NFKC)
-_SIZE_WRITTEN = re.compile(r"\s*\+?(0*)([1-9][0-9]{0,12})\s*([KMGkmg])(?:i?[BbOo])?\s*")
+_SIZE_WRITTEN = re.compile(r"\s*\+?(0*)([1-9][0-9]{0,12})\s*(?:([KMGkmg])(?:i?[BbOo])?)?\s*")
+# A size written in another base (0x40M, 0o100M, 0b1000000M), which PHP reads so (ini_parse_quantity, PHP 8.2's
+# Zend/zend_operators.c; zend_atol's strtol of base 0 read 0x before): 0x40M is 64M to PHP
+_SIZE_BASED = re.compile(r"\s*\+?0([xXoObB])([0-9a-fA-F]{1,16})\s*([KMGkmg]?)\s*")
+_BASES = {"x": (16, "hexadecimal"), "o": (8, "octal"), "b": (2, "binary")}
+# A size with a decimal fraction (1.5G, 64.0M): PHP reads the digits before the '.' alone, with a warning (1.5G is
+# 1G to PHP, 0.5G is 0); the size it is in a smaller unit is offered when whole (1536M)
+_SIZE_FRACTION = re.compile(r"\s*\+?([0-9]{1,13})\.([0-9]{1,13})\s*([KMGkmg])\s*")
 MiB = 1024**2
 # The value PHP reads as no limit, of the settings that have one (PHP manual: ini.core's memory_limit and
 # post_max_size, info.configuration's max_execution_time): a site may not have it, and it is told so, not as a size
@@ -270,20 +277,58 @@ def _size_meant(rule: Rule, value: object, takes: Callable[[str], bool] | None) 
     leading zeros what PHP reads of it too, octal digits (``064M`` is 52M); else nothing."""
     if rule.kind != "size" or not isinstance(value, str):
         return ""
+    written = value.strip()
+    if (based := _SIZE_BASED.fullmatch(value)) is not None:
+        return _based_size(rule, based, written, takes)
+    if (fraction := _SIZE_FRACTION.fullmatch(value)) is not None:
+        return _fraction_size(rule, fraction, written, takes)
     found = _SIZE_WRITTEN.fullmatch(unicodedata.normalize("NFKC", value))
     if found is None:
         return ""
-    zeros, digits, unit = found[1], found[2], found[3]
+    zeros, digits, unit = found[1], found[2], (found[3] or "").upper()
     octal = ""
-    written = value.strip()
     if zeros and written.endswith(unit) and written.isascii() and " " not in written:
         # PHP's reading (ini_parse_quantity, zend_atol before PHP 8.2): 0 then the octal digits that follow
         read = int(digits[: len(digits) - len(digits.lstrip("01234567"))] or "0", 8)
-        octal = f"; PHP reads a leading 0 as an octal number's: {written} is {read}{unit.upper()} to PHP"
-    meant = f"{digits}{unit.upper()}"
+        octal = f"; PHP reads a leading 0 as an octal number's: {written} is {_read_words(read, unit)} to PHP"
+    return octal + _offer(rule, f"{digits}{unit}", takes)
+
+
+def _read_words(number: int, unit: str) -> str:
+    """A size PHP read, as a message says it: ``52M``, ``0``, ``52 bytes`` (no unit)."""
+    return f"{number}{unit}" if unit and number else f"{number} bytes" if number else "0"
+
+
+def _offer(rule: Rule, meant: str, takes: Callable[[str], bool] | None) -> str:
+    """``; write 64M`` when the setting takes ``meant``, and the site (``takes``); else nothing."""
     n = size_bytes(meant)
     taken = n is not None and rule.low <= n <= rule.high and (takes is None or takes(meant))
-    return octal + (f"; write {meant}" if taken else "")
+    return f"; write {meant}" if taken else ""
+
+
+def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], bool] | None) -> str:
+    """:func:`_size_meant` of a size in another base (:data:`_SIZE_BASED`): what PHP reads, the size offered."""
+    base, name = _BASES[found[1].lower()]
+    unit = found[3].upper()
+    try:
+        number = int(found[2], base)
+    except ValueError:  # digits of no such base (0b12M): PHP reads some of them, not told
+        return ""
+    read = _read_words(number, unit)
+    told = f"; PHP reads 0{found[1]} as a {name} number's prefix: {written} is {read} to PHP"
+    return told + (_offer(rule, f"{number}{unit}", takes) if number else "")
+
+
+def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], bool] | None) -> str:
+    """:func:`_size_meant` of a size with a fraction (:data:`_SIZE_FRACTION`): what PHP reads (the whole part),
+    and the size it is offered in the largest unit that makes it whole (1.5G: 1536M), if any."""
+    whole, unit = int(found[1]), found[3].upper()
+    told = f"; PHP reads no fraction of a size: {written} is {_read_words(whole, unit)} to PHP"
+    exact = (whole * 10 ** len(found[2]) + int(found[2])) * _UNITS[unit]
+    if exact % 10 ** len(found[2]):
+        return told  # no whole number of bytes
+    size = exact // 10 ** len(found[2])
+    return told + (_offer(rule, _show_size(size), takes) if size else "")
 
 
 def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plain: bool) -> str | None:

@@ -969,7 +969,7 @@ def validate_member(doc: Document, stack: dict[str, Any] | None = None) -> tuple
         spec = MemberSpec.model_validate(data, context=stack)
     except ValidationError as exc:
         told = {p.path for p in problems}  # a required key left empty: not "missing" besides
-        more = problems_from(exc, doc, MemberSpec, data=data, credentials=False)
+        more = problems_from(exc, doc, MemberSpec, data=data, credentials=False, context=stack)
         return None, problems + [p for p in more if p.path not in told]
     return (None, problems) if problems else (spec, [])
 

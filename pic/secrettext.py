@@ -4007,6 +4007,67 @@ def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
     return words
 
 
+# The options of an authorized_keys line, whose names sshd reads in any case (sshd(8), AUTHORIZED_KEYS FILE FORMAT;
+# OpenSSH's auth-options.c): names, no secret (an option's value, command="...", is read as any text)
+_SSHD_KEY_OPTIONS = frozenset(
+    {
+        "agent-forwarding",
+        "cert-authority",
+        "command",
+        "environment",
+        "expiry-time",
+        "from",
+        "no-agent-forwarding",
+        "no-port-forwarding",
+        "no-pty",
+        "no-touch-required",
+        "no-user-rc",
+        "no-x11-forwarding",
+        "permitlisten",
+        "permitopen",
+        "port-forwarding",
+        "principals",
+        "pty",
+        "restrict",
+        "tunnel",
+        "user-rc",
+        "verify-required",
+        "x11-forwarding",
+    }
+)
+_OPTION_NAME = LazyPattern(r"(?<![^\s,])[A-Za-z0-9-]+(?=[=,\s]|\Z)")
+# A machine's name as a key's comment writes it (ssh-keygen's user@host: me@X11pc, marie@DESKTOP-4F7G2K1,
+# Marie-X11-laptop): a user's plain name and @, then parts of letters and digits joined by '-', '.' or '_'
+_MACHINE_WORD = LazyPattern(r"(?:[^\W_]+(?:[._+-][^\W_]+)*@)?[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
+_MACHINE_PART = LazyPattern(r"[A-Za-z0-9]+")
+_YEAR_IN = LazyPattern(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+# A part shaped as a password (pic.errors.shaped_as_password's shape): a capital, a small letter and a digit, 8 or more
+_PART_AS_PASSWORD = LazyPattern(r"(?=[^A-Z]*[A-Z])(?=[^a-z]*[a-z])(?=[^0-9]*[0-9])[A-Za-z0-9]{8,64}")
+
+
+def _key_line_names(text: str) -> set[str]:
+    """The words of an SSH public key's line (``text``, its data a key's, :func:`_ssh_key_data`) that are names, no
+    secret, though they mix capitals and digits: the names of the authorized_keys options before its type
+    (no-X11-forwarding, in any case), and the words of its comment that name a machine (:data:`_MACHINE_WORD`:
+    me@X11pc, marie@DESKTOP-4F7G2K1, Marie-X11-laptop) with no part of them a year or shaped as a password
+    (Velo-2024-Lyon, marie@Lilas2024x are read); empty for a text holding no key."""
+    words = text[:BESIDE_READ].split()
+    at = next((i for i, w in enumerate(words) if _KEY_MATERIAL.fullmatch(w) and _ssh_key_data(w)), None)
+    if at is None or at == 0:
+        return set()
+    names = {
+        name for name in _OPTION_NAME.compiled().findall(" ".join(words[: at - 1])) if name.lower() in _SSHD_KEY_OPTIONS
+    }
+    for word in words[at + 1 :]:
+        if _MACHINE_WORD.fullmatch(word) is None:
+            continue
+        parts = _MACHINE_PART.compiled().findall(word)
+        if any(_YEAR_IN.search(part) or _PART_AS_PASSWORD.fullmatch(part) for part in parts):
+            continue
+        names |= {word, word.rpartition("@")[2]}
+    return names
+
+
 def password_beside(value: object, *, key: bool = False) -> bool:
     """Whether ``value``, a value a field refused, holds a word that reads as a password (:func:`labelled_password`)
     beside the rest: a text of more than one word (split at blanks and at the signs that stand between a value and
@@ -4021,6 +4082,8 @@ def password_beside(value: object, *, key: bool = False) -> bool:
     ``value`` is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`)."""
     if isinstance(value, str):
         words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
+        if not key and "AAAA" in value and (names := _key_line_names(value)):  # an SSH key's line
+            words = [word for word in words if word not in names]
         if len(words) < 2:
             return len(words) == 1 and (_password_alone(words[0]) or _YEAR_NAME.fullmatch(words[0]) is not None)
     else:

@@ -120,9 +120,10 @@ class Unanswered:
         """True when names were looked up and not one was answered."""
         return bool(self._answered) and not any(self._answered.values())
 
-    def why(self) -> str:
+    def why(self, timeout: float | None = None) -> str:
         """What the resolver did with the names looked up, to follow its name (``resolver 192.0.2.53 port 53``):
-        ``no DNS answer at all (names): ...``, or, when it answered each with the same error, that error and what
+        ``no DNS answer at all (names), 5 seconds waited for each: ...`` (``timeout``: the seconds each lookup was
+        allowed, named when given), or, when it answered each with the same error, that error and what
         it tells (``answered every query REFUSED (names): the resolver does not resolve for this client``), or, each
         failing otherwise, how (``gave no usable answer to any query (names): a truncated answer over UDP, then
         refused over TCP, nothing listening there; ...``)."""
@@ -147,10 +148,12 @@ class Unanswered:
                 f"gave no usable answer to any query ({asked}): {cause}; check what listens at that address and "
                 "port, or give another resolver"
             )
+        waited = "" if timeout is None else f" in {seconds_words(timeout)}"
         if len(causes) > 1:
-            said = ", ".join(sorted(c or "no answer" for c in causes))
+            said = ", ".join(sorted(c or f"no answer{waited}" for c in causes))
             return f"resolved none of the names ({asked}): {said}"
-        return f"no DNS answer at all ({asked}): is the network reachable?"
+        each = "" if timeout is None else f", {seconds_words(timeout)} waited for each"
+        return f"no DNS answer at all ({asked}){each}: is the network reachable?"
 
 
 def seconds_words(seconds: float) -> str:

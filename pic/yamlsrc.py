@@ -1281,6 +1281,8 @@ def _read_regular(path: Path | str, limit: int, follow_links: bool, head: bool =
             raise _Unreadable("is a loop of symbolic links (or a chain of over 40): it is not read") from None
         if exc.errno == errno.ELOOP:
             raise _Unreadable("is a symbolic link, not a regular file: it is not read") from None
+        if exc.errno == errno.ENOENT and follow_links and (dead := _link_note(Path(path), ", which does not exist")):
+            raise _Unreadable(f"cannot be read{dead}") from None  # a link to a file moved away: where it leads
         raise _Unreadable(f"cannot be read: {exc.strerror}") from None
     try:
         st = os.fstat(fd)

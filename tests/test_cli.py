@@ -813,9 +813,20 @@ def test_a_closed_output_is_refused_before_anything_is_done(argv: str) -> None:
     assert proc.stderr == "pic: the standard output is closed: nothing done (redirect it to a file or /dev/null)\n"
 
 
-def test_a_closed_standard_error_is_no_crash() -> None:
-    proc = _shell('exec "$1" -m pic check --project /nonexistent 2>&-')
-    assert proc.returncode == 1 and proc.stdout == "", proc
+@pytest.mark.parametrize("stderr", ["2>&-", "2>/dev/full"])
+@pytest.mark.parametrize("argv", ["check --project /nonexistent", "check --on 2027-01-01", "check --bogus"])
+def test_a_closed_standard_error_is_one_that_cannot_be_written(stderr: str, argv: str) -> None:
+    """A closed standard error (``2>&-``) exited with the command's status (1, 0, the usage error's 2), its messages
+    lost, where one that cannot be written (``2>/dev/full``) exits 74: both exit 74 when there is something to tell
+    there, never a traceback, nothing on the standard output."""
+    proc = _shell(f'exec "$1" -m pic {argv} {stderr}')
+    assert (proc.returncode, proc.stdout) == (74, ""), proc
+
+
+@pytest.mark.parametrize("stderr", ["2>&-", "2>/dev/full"])
+def test_a_closed_standard_error_with_nothing_to_tell_there_is_no_failure(stderr: str) -> None:
+    proc = _shell(f'exec "$1" -m pic schema {stderr}')
+    assert proc.returncode == 0 and proc.stdout.startswith("{"), proc
 
 
 # A command Ctrl-C stops (its main raises KeyboardInterrupt, as Python's SIGINT handler makes it)

@@ -593,3 +593,48 @@ def test_a_count_of_kib_is_refused_by_the_rule_its_message_states(
             f'velo-cite.www: "{cell}" is not a count of KiB (at most 20 digits 0-9, of a value at most '
             "1099511627776, which is 1 PiB)" in err
         ), err
+
+
+@pytest.mark.parametrize(("slug", "meant"), [("Amis-du-Rhone", "amis-du-rhone"), ("VELO-CITE", "velo-cite")])
+def test_a_slug_written_in_capitals_is_told_the_slug_meant(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], slug: str, meant: str
+) -> None:
+    """A line edited by hand, its slug in capitals (the host's job writes the unix user's name, in lowercase), was
+    refused with no word of the slug meant."""
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1") + f"{slug}\t1\t2\t3\n"})
+    rc, _, err = report(capsys, stack, disk, fmt="table")
+    assert rc == 1, err
+    assert f'{disk / "web1.tsv"}:2 slug: "{slug}" is not a member slug' in err and f"did you mean {meant!r}?" in err
+
+
+def test_a_slug_shaped_as_a_password_is_offered_in_no_case(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1") + "Lilas2024X\t1\t2\t3\n"})
+    rc, _, err = report(capsys, stack, disk, fmt="table")
+    assert rc == 1 and "did you mean" not in err and "lilas2024x" not in err, err
+
+
+def test_a_dead_symbolic_link_in_the_directory_is_told_where_it_leads(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """disk-usage/web2.tsv, a link to a file moved away, was told "cannot be read: No such file or directory",
+    the link's target unsaid."""
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1") + "velo-cite\t1\t2\t3\n"})
+    target = tmp_path / "copies" / "web2.tsv"
+    (disk / "web2.tsv").symlink_to(target)
+    rc, _, err = report(capsys, stack, disk, fmt="table")
+    assert rc == 1, err
+    assert f"{disk / 'web2.tsv'} cannot be read: a link to {target}, which does not exist" in err, err
+
+
+def test_a_dead_symbolic_link_given_as_disk_usage_is_told_where_it_leads(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = tmp_path / "web1.tsv"
+    link.symlink_to(tmp_path / "moved" / "web1.tsv")
+    with pytest.raises(SystemExit) as usage:
+        report(capsys, stack, link)
+    err = capsys.readouterr().err
+    assert usage.value.code == 2, err
+    assert f"argument --disk-usage: '{link}' is a link to '{tmp_path}/moved/web1.tsv', which does not exist" in err

@@ -907,3 +907,59 @@ def test_a_site_domain_read_as_an_address_is_not_told_to_write_an_address(tmp_pa
     [line] = _checked(tmp_path, SITE.replace("[probe-asso.org]", f'["{written}"]'))
     assert "site.domains[0]: " in line and "ends with an all-numeric label" in line, line
     assert "e.g. 10.0.0.1" not in line and line.endswith("an address is no domain name here: give the name"), line
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("8.40", "8.4"), ("8.30", "8.3"), ("7.40", "7.4"), ("8.400", "8.4"), ("8.4", "8.4")],
+)
+def test_a_runtime_written_unquoted_is_told_in_one_message_the_key_to_write(
+    tmp_path: Path, written: str, meant: str
+) -> None:
+    """php: 8.40 (YAML reads the number 8.4) was told to put it in quotes, then "8.40" that it is no runtime, to
+    write '8.4': one message gives the key to write, and the file so written is taken."""
+    [line] = _messages(MINIMAL + f"site: {{domains: [probe-asso.org], php: {written}}}\n")
+    assert f"site.php: {written} is not a string" in line, line
+    assert f"write '{meant}', in quotes" in line if written != meant else line.endswith("(put it in quotes)"), line
+    assert _checked(tmp_path, MINIMAL + f"site: {{domains: [probe-asso.org], php: '{meant}'}}\n") == []
+
+
+def test_a_runtime_the_stack_lacks_written_unquoted_is_told_the_runtimes_there_are() -> None:
+    [line] = _messages(MINIMAL + "site: {domains: [probe-asso.org], php: 9.0}\n")
+    assert "site.php: 9.0 is not a string" in line and "7.4, 8.2, 8.3, 8.4, 8.5" in line, line
+    assert "put it in quotes" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "php", "meant"),
+    [
+        # another base's prefix, which PHP's reading takes (ini_parse_quantity): hexadecimal, octal, binary
+        ("memory_limit", "0x40M", "64M", "64M"),
+        ("memory_limit", "0X60M", "96M", "96M"),
+        ("memory_limit", "0o100M", "64M", "64M"),
+        ("memory_limit", "0b1000000M", "64M", "64M"),
+        ("upload_max_filesize", "0x10M", "16M", "16M"),
+        ("memory_limit", "0x40", "64 bytes", None),  # bytes: out of range
+        # a fraction, which PHP drops with a warning (1.5G is 1G to PHP)
+        ("memory_limit", "1.5G", "1G", None),  # 1536M: out of range
+        ("memory_limit", "0.125G", "0", "128M"),
+        ("memory_limit", "64.0M", "64M", "64M"),
+        ("upload_max_filesize", "1.5M", "1M", "1536K"),
+        ("post_max_size", "40.5M", "40M", "41472K"),
+        # a leading zero without a unit: octal digits too
+        ("memory_limit", "064", "52 bytes", None),
+        ("memory_limit", "0128", "10 bytes", None),
+    ],
+)
+def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_reads_it(
+    tmp_path: Path, key: str, written: str, php: str, meant: str | None
+) -> None:
+    """0x40M and 1.5G were refused as not in PHP's shorthand with no size offered, and "064" (no unit) told nothing
+    of PHP's octal reading where "064M" was: each is told as PHP reads it, and the size meant offered where the
+    site takes it."""
+    base = SITE + f"  php_settings: {{{key}: VALUE}}\n"
+    [line] = _checked(tmp_path / "a", base.replace("VALUE", f'"{written}"'))
+    assert f"{key}: " in line and f"{written} is {php} to PHP" in line, line
+    assert line.endswith(f"; write {meant}") if meant else "write " not in line, line
+    if meant:
+        assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []

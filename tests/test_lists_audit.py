@@ -1272,7 +1272,8 @@ def test_mx_with_a_resolver_that_never_answers_stops_after_the_first_domains(
         )
         elapsed = time.monotonic() - start
     assert code == 1 and lines == []
-    assert "--mx no DNS answer at all (domain0.example.org, domain1.example.org, domain2.example.org)" in err, err
+    said = "--mx no DNS answer at all (domain0.example.org, domain1.example.org, domain2.example.org), 0.3 seconds"
+    assert said in err, err
     assert elapsed < 3, f"{elapsed:.1f} s: one timeout per domain of the export (20 x 0.3 s)"
 
 
@@ -3795,3 +3796,29 @@ def test_an_export_named_twice_is_read_once(
     assert code == 1
     assert [line.split(" ", 1)[0] for line in lines] == ["bureau.txt:1", "other.txt:1"], lines
     assert "3 address(es) in 2 file(s), 2 to fix" in err, err
+
+
+@pytest.mark.parametrize(
+    ("text", "address", "meant"),
+    [
+        ('email,name\nok@example.org,Ok\n"jean@example.org,Jean\n', "jean@example.org,Jean", "jean@example.org"),
+        ('email,name\nok@example.org,Ok\n"jean@example.org,Jean', "jean@example.org,Jean", "jean@example.org"),
+        ('email,name\nok@example.org,Ok\njean@example.org,"Jean\n', "jean@example.org", None),
+        ('email;name\r\nok@example.org;Ok\r\njean@example.org;"Jean', "jean@example.org", None),
+    ],
+)
+def test_a_quote_without_its_pair_on_the_csv_s_last_line_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, address: str, meant: str | None
+) -> None:
+    """The last row of an export whose quote is not closed (a line cut short, a hand edit) was read as if closed
+    at the file's end: its address told malformed (once mended, unknown top-level domain .jean), or, the quote in
+    another column, nothing said. It is flagged as the quote of another row is, the address written offered."""
+    export = tmp_path / "export.csv"
+    export.write_bytes(text.encode())
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, (lines, err)
+    [line] = lines
+    said = f'{export}:3 {address}: a quote (") of the row is not closed: it runs on to the end of the file'
+    assert line.startswith(said), line
+    assert line.endswith(f"; suggested: {meant}") if meant else "suggested" not in line, line
+    assert "2 address(es) in 1 file(s), 1 to fix" in err, err

@@ -3002,3 +3002,18 @@ def test_the_dry_run_shows_a_display_name_with_specials_quoted_as_sent(name: str
     assert to.startswith('To: "') and to.endswith("<lucie@asso.example.org>"), head
     assert to.removesuffix("<lucie@asso.example.org>").rstrip().endswith('"'), head
     assert all(len(line) <= _WIDTH for line in head.splitlines()), head
+
+
+@pytest.mark.parametrize("extra", [(), ("--dry-run",)], ids=str)
+def test_new_record_without_record_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: tuple[str, ...]
+) -> None:
+    """`pic notify --new-record` without --record was taken silently: it starts the record --record names, and the
+    default record is started when absent whatever is given, so alone it does nothing. A usage error, nothing sent
+    or written."""
+    with pytest.raises(SystemExit) as usage:
+        main(["notify", "--project", str(tmp_path), "--new-record", *extra])
+    assert usage.value.code == 2
+    err = capsys.readouterr().err
+    assert "pic notify: error: argument --new-record: starts the record --record names" in err, err
+    assert list(tmp_path.iterdir()) == []

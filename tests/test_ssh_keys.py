@@ -512,3 +512,41 @@ def test_a_key_after_authorized_keys_options_is_told_to_be_written_without_them(
     assert f"write the line from its type on: '{_KEY[:60]}" in problems[0], problems[0]
     assert "has key type" not in problems[0], problems[0]
     assert _key_problems(tmp_path / "b", f"{_KEY} marie@pc") == []
+
+
+@pytest.mark.parametrize(
+    ("options", "comment"),
+    [
+        ("no-X11-forwarding", "me@pc"),
+        ("X11-forwarding,no-pty", "marie@pc"),
+        ("NO-X11-FORWARDING", "marie@pc"),  # sshd reads an option's name in any case
+        ("restrict", "me@X11pc"),
+        ("no-port-forwarding", "marie@DESKTOP-4F7G2K1"),  # Windows' name of a new machine
+        ("restrict", "Marie-X11-laptop"),
+    ],
+)
+def test_a_key_whose_options_or_comment_mix_case_and_digits_is_shown(
+    tmp_path: Path, options: str, comment: str
+) -> None:
+    """no-X11-forwarding before a key, or a comment naming a machine with capitals and digits (me@X11pc), read as a
+    password beside the key: the whole line was hidden ('the value (not shown: it may be a secret)'), the line to
+    write '...'. An sshd option's name and a comment of machine's names are no secret: the line is shown."""
+    [problem] = _key_problems(tmp_path, f"{options} {_KEY} {comment}")
+    assert "not shown" not in problem and "starts with authorized_keys options" in problem, problem
+    assert f"write the line from its type on: '{_KEY[:60]}" in problem and f'"{options} ssh-ed25519 ' in problem
+
+
+@pytest.mark.parametrize(
+    ("options", "comment", "secret"),
+    [
+        ('command="mysql -pS3cr3tPw99"', "marie@pc", "S3cr3tPw"),
+        ("no-X11-forwarding", "marie Lilas2024x!", "Lilas2024"),
+        ("no-X11-forwarding", "Velo-2024-Lyon", "Velo-2024"),
+        ("no-X11-forwarding", "marie@Lilas2024x", "Lilas2024"),
+    ],
+)
+def test_a_secret_beside_a_key_s_options_or_in_its_comment_is_still_hidden(
+    tmp_path: Path, options: str, comment: str, secret: str
+) -> None:
+    problems = _key_problems(tmp_path, f"{options} {_KEY} {comment}")
+    assert problems and all(secret not in p for p in problems), problems

@@ -16,7 +16,7 @@ from typing import Any
 
 # The statuses of every command (pic.cli.run_command), after its own.
 EVERY_COMMAND = (
-    (74, "the output cannot be written (a full disk, a closed standard output)"),
+    (74, "the output cannot be written (a full disk, a closed standard output or error)"),
     (130, "interrupted (Ctrl-C)"),
     (141, "the output's reader stopped early (`pic report | head`)"),
 )

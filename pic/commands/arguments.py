@@ -283,6 +283,17 @@ def _named(text: str) -> str:
     return f"'{shown_name(text)}'"
 
 
+def _unread(path: Path, exc: OSError) -> str:
+    """Why ``path`` cannot be read, in words: ``cannot be read (No such file or directory)``, or, a symbolic link to
+    nothing (a file moved away), where it leads: ``is a link to '/srv/x.tsv', which does not exist``."""
+    if isinstance(exc, FileNotFoundError):
+        try:
+            return f"is a link to {_named(os.readlink(path))}, which does not exist"
+        except OSError:  # no link: nothing there
+            pass
+    return f"cannot be read ({exc.strerror})"
+
+
 def _regular_file(text: str, what: str, limit: int) -> Path:
     """``text`` names a readable regular file (or a link to one) of at most ``limit`` bytes: one byte of it read (a
     file of /proc may be regular and fail when read: /proc/self/mem, Input/output error)."""
@@ -290,7 +301,7 @@ def _regular_file(text: str, what: str, limit: int) -> Path:
     try:
         st = path.stat()
     except OSError as exc:
-        raise argparse.ArgumentTypeError(f"{_named(text)} cannot be read ({exc.strerror}): give {what}") from None
+        raise argparse.ArgumentTypeError(f"{_named(text)} {_unread(path, exc)}: give {what}") from None
     if not stat.S_ISREG(st.st_mode):
         kind = "a directory" if stat.S_ISDIR(st.st_mode) else f"{file_kind(st.st_mode)}, not a regular file"
         raise argparse.ArgumentTypeError(f"{_named(text)} is {kind}: give {what}")

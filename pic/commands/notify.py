@@ -28,7 +28,8 @@ sent before the record is known writable and the password read; a message sent
 that the record then fails to keep is said with its entry, and nothing more is
 sent. A real send is for today: ``--on`` another day is for ``--dry-run``. A
 ``--record`` that does not exist is refused unless ``--new-record`` is given (a
-mistyped name would tell every member again); the default record may be absent.
+mistyped name would tell every member again); the default record may be absent, so
+``--new-record`` without ``--record`` is a usage error (it would do nothing).
 
 Exit status: 0 every message accepted (or none due), 1 invalid input (the
 settings, the registry, the record, the password) or a record that failed to

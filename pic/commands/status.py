@@ -478,7 +478,7 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         s.expected = host_addresses.get(s.host, [])
         check_site(s, probe)
     if probe.unanswered.none_answered:  # one timeout per domain would follow: nothing of the sites is known
-        print(f"{resolver_name(probe.resolver)} {probe.unanswered.why()}", file=sys.stderr)
+        print(f"{resolver_name(probe.resolver)} {probe.unanswered.why(probe.resolver.lifetime)}", file=sys.stderr)
         return EXIT_ACTION
     disk = disk_rows(settings, registry, usage)
     data: dict[str, Any] = {
