@@ -402,7 +402,11 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
         for a in args
         for v in (a, a.partition("=")[2], *_sides(a.partition("=")[2] or a))
         # a revision with a blank pasted around it (HEAD~1 ) is one too, which the plan tells of
-        if v and "/" not in v and _GIT_REVISION.fullmatch(v.strip()) is None and refused_may_be_secret(v)
+        if v
+        and "/" not in v
+        and _GIT_REVISION.fullmatch(v.strip()) is None
+        and not arguments.reads_as_address(v)  # 0x7f.1:53, ::ffff:0x7f.1: told as an address, named
+        and refused_may_be_secret(v)
     }
     for value in sorted(values, key=len, reverse=True):
         for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):

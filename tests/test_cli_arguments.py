@@ -132,7 +132,7 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
         ),
         ("[::1]", "give it without brackets (::1)"),
         ("127.0.0.256", "is not an IP address: octet 256 (> 255) not permitted"),
-        ("192.0.2", "is not an IP address: expected 4 octets"),
+        ("192.0.2", "it has 3 numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255): give the whole"),
         ("::g", "is not an IP address: only hex digits permitted in 'g'"),
         ("1::2::3", "is not an IP address: at most one '::' permitted"),
         ("fe80::1%", "is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
@@ -210,6 +210,37 @@ def test_a_resolver_s_shorthand_or_localhost_is_told_as_the_settings_tell_it(
     it is, in pic:dns.resolver's words, 127.0.0.1 to give."""
     err = usage_error(capsys, [*command.split(), f"{option}={value}"])
     assert told in err and "give 127.0.0.1" in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        # a number too few or too many (Python's "expected 4 octets" was told)
+        ("9.9.9", "it has 3 numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255)"),
+        ("1.2.3.4.5", "it has 5 numbers, where an IPv4 address has 4"),
+        # inet_aton's forms with more around them, as the address alone is told
+        ("127.1.", "it ends with a dot, which no address has, and 127.1 is the shorthand of 127.0.0.1"),
+        ("0x7f.1.", "it ends with a dot, which no address has, and 0x7f.1 is 127.0.0.1 written with a number in hex"),
+        ("0x7f.1:53", "it is an address and a port, and 0x7f.1 is 127.0.0.1 written with a number in hexadecimal"),
+        ("[0x7f.1]:53", "give the port with --port (--resolver 127.0.0.1 --port 53)"),
+        ("0x7f.1/32", "it holds a prefix length (/32), a network's, and 0x7f.1 is 127.0.0.1 written with"),
+        ("::ffff:0x7f.1", "its IPv4 part 0x7f.1 is 127.0.0.1 written with a number in hexadecimal (0x7f)"),
+        ("::ffff:127.1", "give the IPv4 address itself (127.0.0.1)"),
+        ("64:ff9b::0x7f.1", "its IPv4 part 0x7f.1 is 127.0.0.1 written with"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_in_inet_aton_s_forms_or_a_number_short_is_told_what_is_wrong(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver 127.1. and 9.9.9 were told Python's "expected 4 octets", ::ffff:0x7f.1 and 0x7f.1:53 hidden as a
+    possible secret with Python's words: each is told what is wrong, named, the address meant (a port to give with
+    --port) when it is knowable, as the address alone (0x7f.1) is told."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"argument {option}: {value!r} is not an IP address: " in err, err
+    assert told in err and "octets" not in err and "not shown" not in err and "parts expected" not in err, err
+    if "127.0.0.1" in told or "127.1" in value:
+        assert "127.0.0.1" in err.rpartition(":")[2] or "--resolver 127.0.0.1" in err, err
 
 
 @pytest.mark.parametrize(
