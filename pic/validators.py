@@ -828,6 +828,11 @@ def _check_domain_syntax(value: str, *, names_only: bool = True) -> None:
     if len(value) > 253:
         raise ValueError(f"is {len(value)} characters long (at most 253)")
     labels = value.split(".")
+    if names_only and (form := inet_aton_form(value)) is not None:  # 0x7f.1, 127.1, 2130706433: ping reads 127.0.0.1
+        all_numeric = "ends with an all-numeric label: " if labels[-1].isdigit() and len(labels) > 1 else ""
+        raise ValueError(
+            f"{all_numeric}it is {form[0]}, an IPv4 address, and an address is no domain name here: give the name"
+        )
     if len(labels) < 2:
         try:  # web_2, -oproxycommand=id: told of the label too, which a second label would not mend
             _check_label(value)
