@@ -20,6 +20,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from pic import cli
 from pic.cli import _parse, _parser
@@ -616,9 +618,12 @@ def test_an_option_s_word_in_capitals_or_misspelt_is_offered_the_one_meant(
         assert f"(did you mean {choice!r}?)" in err, err
 
 
-def test_a_command_in_capitals_is_offered_in_small_letters(capsys: pytest.CaptureFixture[str]) -> None:
-    err = usage_error(capsys, ["CHECK"])
-    assert "(did you mean check?)" in err, err
+@pytest.mark.parametrize("written", ["CHECK", "Check"])
+def test_a_command_in_capitals_is_offered_in_small_letters(capsys: pytest.CaptureFixture[str], written: str) -> None:
+    """pic Check was told "did you mean check?", where --format Json is told to write it in small letters: one
+    wording for a wrong case, a command's or an option's value."""
+    err = usage_error(capsys, [written])
+    assert "(write it in small letters: 'check')" in err and "did you mean" not in err, err
 
 
 @pytest.mark.parametrize(("command", "option", "choice"), _choice_options())
@@ -634,7 +639,43 @@ def test_an_option_s_word_in_full_width_letters_is_offered_in_ascii(
         err = usage_error(capsys, [*argv, f"{option}={written}"])
         assert f"(write it in ASCII small letters: {choice!r})" in err, err
     err = usage_error(capsys, ["\uff23\uff28\uff25\uff23\uff2b"])
-    assert "(did you mean check?)" in err, err
+    assert "(write it in ASCII small letters: 'check')" in err, err
+
+
+@pytest.mark.parametrize(("command", "option", "choice"), _choice_options())
+def test_an_option_s_empty_word_is_said_empty_with_the_choices(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, choice: str
+) -> None:
+    """pic report --format= was told argparse's choices alone: the value is said empty, the choices listed."""
+    argv = [*command.split(), *next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])]
+    err = usage_error(capsys, [*argv, f"{option}="])
+    assert f"argument {option}: its value is empty: give one of " in err and repr(choice) in err, err
+
+
+@pytest.mark.parametrize("argv", [[""], [" "], ["dns", ""]])
+def test_an_empty_command_is_said_empty_with_the_commands(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """pic '' (a variable unset in a script) was told argparse's choices alone: the name is said empty."""
+    err = usage_error(capsys, argv)
+    assert "the command's name is empty: give one of 'check'" in err or "name holds blanks alone" in err, err
+    assert "'check'" in err if len(argv) == 1 else "'check'" in err and "'report'" not in err, err
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.sampled_from(["'", '"']))
+@example("\\N", "'")
+@example("a'b\"c\\d\ne", "'")
+@example("\\", '"')
+def test_an_option_s_word_read_back_never_raises(text: str, quote: str) -> None:
+    """The value argparse names in its "invalid choice" words, read back by pic to offer the word meant: whatever
+    text stands between the quotes (quotes, backslashes, newlines, an escape Python does not read), it is a usage
+    error with argparse's words or with the word meant, never another exception."""
+    parser = _parser("report")
+    report = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["report"]
+    assert isinstance(report, cli._Parser)
+    for value in (f"{quote}{text}{quote}", repr(text)):
+        message = f"argument --format: invalid choice: {value} (choose from 'table', 'json')"
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):
+            report._bad_choice(message)
 
 
 @pytest.mark.parametrize("value", ["-Lilas2024x!", "--mdp=Azerty123"])
@@ -1089,3 +1130,72 @@ def test_a_host_on_the_command_line_is_hinted_as_in_a_member_file(
     assert said in err, err
     assert ("db host" not in said) or "not a host of the stack" not in err, err
     assert "web9" not in said or "did you mean" not in err, err  # web9 is no slip of web1: its digits differ
+
+
+def _wide(text: str) -> str:
+    """``text`` as a Japanese or Chinese keyboard writes it: each ASCII letter, digit and sign in full width."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F) if chr(c) not in "~"})
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["check", "--stack"], "prod"),
+        (["check", "--stack"], "dev"),
+        (["plan", "--against"], "HEAD~1"),
+        (["plan", "--against"], "main"),
+        (["status", "--port"], "53"),
+        (["dns", "check", "--port"], "5353"),
+        (["status", "--timeout"], "2.5"),
+        (["status", "--https-port"], "8443"),
+    ],
+)
+def test_an_option_s_value_in_full_width_forms_is_told_in_ascii(
+    capsys: pytest.CaptureFixture[str], argv: list[str], meant: str
+) -> None:
+    """pic check --stack \uff50\uff52\uff4f\uff44 was told it is no stack name, --against \uff28\uff25\uff21\uff24~1
+    no revision of the repository (after git was asked, exit 1), --port \uff15\uff13 no port: a value in a Japanese or
+    Chinese keyboard's full-width forms is told so with the value in ASCII (NFKC) to write, as --format
+    \uff2a\uff33\uff2f\uff2e is."""
+    written = _wide(meant)
+    assert written != meant
+    err = usage_error(capsys, [*argv, written])
+    assert f"argument {argv[-1]}: {written!r}" in err, err
+    assert "only look like ASCII (full-width forms)" in err and err.rstrip().endswith(f"write {meant}"), err
+
+
+def test_a_full_width_value_that_may_be_a_secret_is_not_told_in_ascii(capsys: pytest.CaptureFixture[str]) -> None:
+    """A password typed at the wrong prompt in full-width forms is hidden as written: its ASCII form is not told."""
+    err = usage_error(capsys, ["check", "--stack", _wide("Lilas2024x")])
+    assert "Lilas2024x" not in err and _wide("Lilas2024x") not in err and "full-width forms" in err, err
+
+
+def test_an_against_given_twice_names_the_word_read_in_place_of_its_revision(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """pic plan --against HEAD --against -x was told the revision is left out (the command line scanned for the
+    word after the first --against, where argparse refused the second): the word read in place of the revision is
+    named, as for an --against given once, by the scanner of every option's missing value."""
+    err = usage_error(capsys, ["plan", "--against", "HEAD", "--against", "-x"])
+    assert "argument --against: '-x' starts with '-', as no git revision does" in err, err
+    err = usage_error(capsys, ["check", "--stack", "dev", "--stack", "-x"])
+    assert "argument --stack: '-x' starts with '-'" in err and "write --stack=-x" in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--STACK", "prod"], "(write it in small letters: '--stack')"),
+        (["check", "--Stack=prod"], "(write it in small letters: '--stack')"),
+        (["report", "--FORMAT", "json"], "(write it in small letters: '--format')"),
+        (["check", "--\uff53\uff54\uff41\uff43\uff4b", "prod"], "(write it in ASCII small letters: '--stack')"),
+    ],
+)
+def test_an_option_s_name_in_capitals_or_full_width_is_offered_in_small_letters(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic check --STACK prod was told the argument unknown with no word meant, --Stack "did you mean --stack?", where
+    --format JSON is told to write it in small letters: an option's name in capitals or full-width letters is told
+    in the same words as its value and a command."""
+    err = usage_error(capsys, argv)
+    assert said in err and "did you mean" not in err, err

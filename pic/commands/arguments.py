@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pic.errors import shown_name
+from pic.errors import refused_may_be_secret, shown_name
 from pic.networks import no_resolver_there
 from pic.secrettext import interface_name
 from pic.settings import STACK_NAME, DnsSpec, is_ip
@@ -57,22 +57,45 @@ _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: int() also reads " 53", "+
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 
+# A value in a Japanese or Chinese keyboard's letters, digits or signs (ｐｒｏｄ, ５３), which NFKC makes ASCII
+FULL_WIDTH_WORDS = "has letters, digits or signs that only look like ASCII (full-width forms)"
+
+
+def _in_ascii(text: str, check: Callable[[str], object], secret: Callable[[str], bool] = refused_may_be_secret) -> str:
+    """What is said after the refusal of ``text`` when its ASCII form (NFKC) differs and ``check`` takes it
+    (``ｐｒｏｄ``: ``: it has ... (full-width forms): write prod``), as an option's word so written is offered it
+    (pic.cli); the ASCII form is not told when it may be a secret (a password typed at the wrong prompt, hidden as
+    written: ``secret``, by default pic.errors.refused_may_be_secret). Empty for another text."""
+    folded = unicodedata.normalize("NFKC", text)
+    if folded == text or not folded.isascii():
+        return ""
+    try:
+        check(folded)
+    except argparse.ArgumentTypeError:
+        return ""
+    if secret(folded):
+        return f": it {FULL_WIDTH_WORDS}: write it in ASCII"
+    return f": it {FULL_WIDTH_WORDS}: write {folded}"
+
+
 def stack_name(text: str) -> str:
-    """A stack's name, whose file is ``Pulumi.<name>.yaml``: letters, digits, ``_``, ``.`` and ``-``."""
+    """A stack's name, whose file is ``Pulumi.<name>.yaml``: letters, digits, ``_``, ``.`` and ``-``; one written in
+    full-width forms is told in ASCII (:func:`_in_ascii`)."""
     if STACK_NAME.fullmatch(text) is None:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a stack name (letters, digits, '_', '.' and '-': its file is Pulumi.<stack>.yaml)"
+            f"{_in_ascii(text, stack_name)}"
         )
     return text
 
 
 def port(text: str) -> int:
     """A TCP or UDP port, 1 to 65535, in ASCII digits; leading zeros are taken (``0053`` is 53), as the message's
-    rule, a number from 1 to 65535, says nothing of them."""
+    rule, a number from 1 to 65535, says nothing of them; one in full-width digits told in ASCII (:func:`_in_ascii`)."""
     digits = text.lstrip("0") if _DIGITS.fullmatch(text) else ""
     value = int(digits) if 0 < len(digits) <= 5 else 0
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (a number from 1 to 65535)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (a number from 1 to 65535){_in_ascii(text, port)}")
     return value
 
 
@@ -84,7 +107,7 @@ def timeout(text: str) -> float:
     if exact is None or not 0 < exact <= decimal.Decimal(MAX_TIMEOUT):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a number of seconds above 0 and at most {MAX_TIMEOUT:g} written in decimal digits, "
-            "with or without a point (e.g. 5 or 2.5; no exponent: 1e-6 is written 0.000001)"
+            f"with or without a point (e.g. 5 or 2.5; no exponent: 1e-6 is written 0.000001){_in_ascii(text, timeout)}"
         )
     return float(exact) or math.nextafter(0.0, 1.0)  # above 0 though no float is that small: never 0, no wait
 
@@ -507,6 +530,10 @@ def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], 
     return check
 
 
+# What parts the pieces of a revision (HEAD, 1 of HEAD~1), each told or hidden alone, as pic.cli hides them
+_REVISION_PIECES = re.compile(r"[\s~^:@{}!/]+|\.\.")
+
+
 def git_revision(text: str) -> str:
     """An argparse type: a git revision as ``pic plan --against`` takes one (git resolves it later): not empty, and
     not starting with '-' (:func:`dash_revision`), each a usage error however written (``--against=-x``)."""
@@ -516,6 +543,10 @@ def git_revision(text: str) -> str:
         )
     if text.startswith("-"):
         raise argparse.ArgumentTypeError(dash_revision(text))
+    # ＨＥＡＤ~1: git reads other characters; told in ASCII unless a piece between git's signs may be a secret
+    told = _in_ascii(text, git_revision, lambda rev: any(map(refused_may_be_secret, _REVISION_PIECES.split(rev))))
+    if told:
+        raise argparse.ArgumentTypeError(f"{text!r} is no revision git reads as written{told}")
     return text
 
 
