@@ -1711,6 +1711,11 @@ def check_email_fully(value: str, *, accepted: Callable[[str], str] | None = Non
         raise ValueError(f"is not a valid e-mail address: {alone}")
     if (dots := _empty_label_in_address(value, accepted or check_email)) is not None:
         raise ValueError(f"is not a valid e-mail address: {dots}")
+    if "@" in value and (form := inet_aton_form(value.rpartition("@")[2])) is not None:  # x@127.1: ping's 127.0.0.1
+        raise ValueError(
+            f"is not a valid e-mail address: its domain is {form[0]}, an IPv4 address, and an address is no mail "
+            "domain here: give the domain the mail goes to"
+        )
     from email_validator import EmailNotValidError, validate_email
 
     try:

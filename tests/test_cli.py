@@ -387,6 +387,20 @@ def test_new_domain_in_inet_aton_s_form_is_told_an_address(
     assert "an address is no domain name here: give the name" in err and "two labels" not in err, err
 
 
+@pytest.mark.parametrize("written", ["x@0x7f.1", "x@127.1", "x@2130706433"])
+def test_new_email_at_an_address_in_inet_aton_s_form_is_told_an_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    """pic new --email x@127.1 was told email_validator's "not within a valid top-level domain" alone: its domain is
+    an IPv4 address as inet_aton reads it, told so with the address, and that a mail domain goes there."""
+    members = _members_copy(tmp_path)
+    argv = ["good-slug", "--name", "X", "--email", written]
+    rc, _, err = _run(capsys, "new", *argv, "--project", str(ROOT), "--members", str(members))
+    assert rc == 1 and "--email" in err, err
+    assert "is 127.0.0.1 written" in err or "the shorthand of 127.0.0.1" in err, err
+    assert "an address is no mail domain here" in err and "top-level domain" not in err, err
+
+
 def test_new_uid_after_the_highest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     members = write_members(tmp_path / "m", {"aaa-one": member(uid=10000), "bbb-two": member(uid=10750)})
     assert (
