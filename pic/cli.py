@@ -114,6 +114,9 @@ class _Parser(argparse.ArgumentParser):
             if own:  # pic check --version: pic's own option, after a command's name
                 command.error(f"{own[0]} is an option of {self.prog} itself, before any command ({self.prog} {own[0]})")
             options = [o for o in command._option_string_actions if o.startswith("--") and o != "--help"]
+            for a in unknown:  # --STACK, --Stack, a full-width --ｓｔａｃｋ: as a command or a value so written
+                if (case := _in_other_letters(a.split("=", 1)[0], options)) is not None:
+                    command.error(f"unrecognized arguments: {' '.join(unknown)} {case}")
             meant = [
                 close[0] for a in unknown if (close := difflib.get_close_matches(a.split("=", 1)[0], options, n=1))
             ]
@@ -196,7 +199,7 @@ class _Parser(argparse.ArgumentParser):
             self._bad_command(message)
             self._bad_choice(message)
         if message == "argument --against: expected one argument":
-            rev = self._value_after("--against")
+            rev = self._word_in_place(("--against",))
             if rev is None:  # --against last: the revision left out
                 super().error(
                     "argument --against: expected a revision after it: give a commit, a branch or a tag, e.g. "
@@ -236,16 +239,7 @@ class _Parser(argparse.ArgumentParser):
         option = action.option_strings[-1]
         metavar = action.metavar if isinstance(action.metavar, str) else action.dest.upper()
         args = self._args or []
-        end = args.index("--") if "--" in args else len(args)
-        # the first time the option is given without its value: last, or before a word starting with '-'
-        word = next(
-            (
-                args[i + 1] if i + 1 < end else None
-                for i in range(end)
-                if args[i] in action.option_strings and (i + 1 >= end or args[i + 1].startswith("-"))
-            ),
-            None,
-        )
+        word = self._word_in_place(action.option_strings)
         if word is None:
             super().error(f"argument {shown}: its value is missing: give it right after {option} ({option} {metavar})")
         name = word.split("=", 1)[0]
@@ -262,13 +256,21 @@ class _Parser(argparse.ArgumentParser):
             f"{written} if it is the value"
         )
 
-    def _value_after(self, option: str) -> str | None:
-        """The word after ``option`` on the command line when it starts with ``-`` (argparse read it as an option,
-        the option then said to lack its value), else None."""
+    def _word_in_place(self, options: Sequence[str]) -> str | None:
+        """The word argparse read in place of an option's value, the first time one of ``options`` (an option's
+        strings) is given without its value before any ``--``: the word after it, starting with '-' (``--stack -x``,
+        ``--stack --members m``), or None when the option is given last (``--stack``, ``--stack -- m``). The one
+        scanner of the command line for the errors of a value missing (:meth:`_value_missing`, ``--against``)."""
         args = self._args or []
-        at = next((i for i, a in enumerate(args) if a in ("--", option)), len(args))
-        after = args[at + 1] if at + 1 < len(args) and args[at] == option else ""
-        return after if after.startswith("-") else None
+        end = args.index("--") if "--" in args else len(args)
+        return next(
+            (
+                args[i + 1] if i + 1 < end else None
+                for i in range(end)
+                if args[i] in options and (i + 1 >= end or args[i + 1].startswith("-"))
+            ),
+            None,
+        )
 
     def _bad_command(self, message: str) -> None:
         """The error of a command's name that is none: an option and its value written before the command
@@ -279,7 +281,12 @@ class _Parser(argparse.ArgumentParser):
         if subs is None or first >= len(args) or args[first] == "--":
             return
         choices = list(subs.choices)
-        # CHECK, a full-width ＣＨＥＣＫ: check
+        if not args[first].strip():  # pic '' (an empty word, a variable unset in a script): said so, not the choices
+            what = "is empty" if not args[first] else "holds blanks alone"
+            listed = ", ".join(repr(c) for c in choices)
+            super().error(f"argument {subs.metavar}: the command's name {what}: give one of {listed}")
+        if (case := _in_other_letters(args[first], choices)) is not None:  # CHECK, Check, a full-width ＣＨＥＣＫ
+            super().error(f"{message} {case}")
         close = difflib.get_close_matches(unicodedata.normalize("NFKC", args[first]).lower(), choices, n=1)
         at = next((i for i in range(first + 1, len(args)) if args[i] in choices), None)
         misplaced = first > 0 and args[first - 1].startswith("-")
@@ -299,14 +306,23 @@ class _Parser(argparse.ArgumentParser):
         action = None if said is None else self._option_string_actions.get(said["option"].split("/")[-1])
         if said is None or action is None or not action.choices:
             return
-        import ast  # a usage error's path alone
-
-        value = str(ast.literal_eval(said["value"]))
+        # the value is the argument whose repr argparse wrote: found among those given, never read back as Python
+        # reads a literal (which raises on an escape of its own, \N, however the message came to hold one)
+        value = next(
+            (v for a in self._args or [] for v in (a, a.partition("=")[2]) if repr(v) == said["value"]),
+            None,
+        )
         choices = [str(choice) for choice in action.choices]
+        if value is None:
+            return
+        if not value.strip():  # --format= (an empty value): said so, not the choices alone
+            what = "is empty" if not value else "holds blanks alone"
+            listed = ", ".join(repr(c) for c in choices)
+            option = said["option"].split("/")[-1]
+            super().error(f"argument {said['option']}: its value {what}: give one of {listed} ({option} {choices[0]})")
+        if (case := _in_other_letters(value, choices)) is not None:
+            super().error(f"{message} {case}")
         folded = unicodedata.normalize("NFKC", value)  # a Japanese or Chinese keyboard's full-width letters: ASCII
-        if folded.lower() in choices:
-            letters = "small letters" if folded == value else "ASCII small letters"
-            super().error(f"{message} (write it in {letters}: {folded.lower()!r})")
         close = difflib.get_close_matches(folded.lower(), choices, n=1)
         if close:
             super().error(f"{message} (did you mean {close[0]!r}?)")
@@ -340,6 +356,17 @@ class _Parser(argparse.ArgumentParser):
             self._check_value(action, value)
             return value
         return super()._get_values(action, arg_strings)
+
+
+def _in_other_letters(value: str, choices: Sequence[str]) -> str | None:
+    """The hint for ``value`` that is one of ``choices`` written in capitals (``JSON``, ``Check``) or in a Japanese
+    or Chinese keyboard's full-width letters (``ＪＳＯＮ``, read in ASCII by NFKC): the word to write, one wording for
+    a command's name and an option's value; None for another value."""
+    folded = unicodedata.normalize("NFKC", value)
+    if folded.lower() not in choices:
+        return None
+    letters = "small letters" if folded == value else "ASCII small letters"
+    return f"(write it in {letters}: {folded.lower()!r})"
 
 
 _PATH_MAX = 4096  # the longest path Linux opens (PATH_MAX, linux/limits.h): one up to it is named whole
@@ -399,6 +426,17 @@ def _sides(value: str) -> list[str]:
     return [*sides, value.strip(), *_REVISION_PUNCTUATION.compiled().split(value), *dated]
 
 
+def _may_be_secret(value: str) -> bool:
+    """Whether ``value``, a value of the command line, is hidden (:func:`hidden_arguments`): neither a revision as
+    git writes one (:data:`_GIT_REVISION`) nor an address pic tells (``0x7f.1:53``, ``::ffff:0x7f.1``:
+    :func:`pic.commands.arguments.reads_as_address`), and one that may be a secret."""
+    return (
+        _GIT_REVISION.fullmatch(value.strip()) is None
+        and not arguments.reads_as_address(value)
+        and refused_may_be_secret(value)
+    )
+
+
 def hidden_arguments(text: str, args: Sequence[str]) -> str:
     """``text`` without the values of ``args`` (or of ``--option=value``) that may be a secret
     (:func:`pic.errors.refused_may_be_secret`: ``--on 'Lilas2024x!'``, ``--to 'DB Lilas2024x!'``), written
@@ -411,7 +449,8 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
         for a in args
         for v in (a, a.partition("=")[2], *_sides(a.partition("=")[2] or a))
         # a revision with a blank pasted around it (HEAD~1 ) is one too, which the plan tells of
-        if v and "/" not in v and _GIT_REVISION.fullmatch(v.strip()) is None and refused_may_be_secret(v)
+        # a password typed in full-width forms (Ｌｉｌａｓ２０２４ｘ) is one too, as its ASCII form (NFKC) is
+        if v and "/" not in v and any(_may_be_secret(w) for w in {v, unicodedata.normalize("NFKC", v)})
     }
     for value in sorted(values, key=len, reverse=True):
         for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):

@@ -828,6 +828,11 @@ def _check_domain_syntax(value: str, *, names_only: bool = True) -> None:
     if len(value) > 253:
         raise ValueError(f"is {len(value)} characters long (at most 253)")
     labels = value.split(".")
+    if names_only and (form := inet_aton_form(value)) is not None:  # 0x7f.1, 127.1, 2130706433: ping reads 127.0.0.1
+        all_numeric = "ends with an all-numeric label: " if labels[-1].isdigit() and len(labels) > 1 else ""
+        raise ValueError(
+            f"{all_numeric}it is {form[0]}, an IPv4 address, and an address is no domain name here: give the name"
+        )
     if len(labels) < 2:
         try:  # web_2, -oproxycommand=id: told of the label too, which a second label would not mend
             _check_label(value)
@@ -1706,6 +1711,11 @@ def check_email_fully(value: str, *, accepted: Callable[[str], str] | None = Non
         raise ValueError(f"is not a valid e-mail address: {alone}")
     if (dots := _empty_label_in_address(value, accepted or check_email)) is not None:
         raise ValueError(f"is not a valid e-mail address: {dots}")
+    if "@" in value and (form := inet_aton_form(value.rpartition("@")[2])) is not None:  # x@127.1: ping's 127.0.0.1
+        raise ValueError(
+            f"is not a valid e-mail address: its domain is {form[0]}, an IPv4 address, and an address is no mail "
+            "domain here: give the domain the mail goes to"
+        )
     from email_validator import EmailNotValidError, validate_email
 
     try:

@@ -366,6 +366,41 @@ def test_new_rejects_bad_arguments(
     assert sorted(p.name for p in members.iterdir()) == sorted(p.name for p in MEMBERS.iterdir())
 
 
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ("0x7f.1", "it is 127.0.0.1 written with a number in hexadecimal (0x7f), as inet_aton reads it"),
+        ("127.1", "it is the shorthand of 127.0.0.1 (a.b, read as a.0.0.b by inet_aton)"),
+        ("0177.0.1", "it is 127.0.0.1 written with a number in octal (0177), as inet_aton reads it"),
+        ("2130706433", "it is 127.0.0.1 written as one number (its 32 bits)"),
+    ],
+)
+def test_new_domain_in_inet_aton_s_form_is_told_an_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, told: str
+) -> None:
+    """pic new --domain 0x7f.1 was told "ends with an all-numeric label" alone, 2130706433 to give two labels: each
+    is an IPv4 address as inet_aton reads it (ping, curl), told so with the address, and that a name goes there."""
+    members = _members_copy(tmp_path)
+    argv = ["good-slug", "--name", "X", "--email", "x@y.org", "--domain", written]
+    rc, _, err = _run(capsys, "new", *argv, "--project", str(ROOT), "--members", str(members))
+    assert rc == 1 and "--domain" in err and told in err, err
+    assert "an address is no domain name here: give the name" in err and "two labels" not in err, err
+
+
+@pytest.mark.parametrize("written", ["x@0x7f.1", "x@127.1", "x@2130706433"])
+def test_new_email_at_an_address_in_inet_aton_s_form_is_told_an_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    """pic new --email x@127.1 was told email_validator's "not within a valid top-level domain" alone: its domain is
+    an IPv4 address as inet_aton reads it, told so with the address, and that a mail domain goes there."""
+    members = _members_copy(tmp_path)
+    argv = ["good-slug", "--name", "X", "--email", written]
+    rc, _, err = _run(capsys, "new", *argv, "--project", str(ROOT), "--members", str(members))
+    assert rc == 1 and "--email" in err, err
+    assert "is 127.0.0.1 written" in err or "the shorthand of 127.0.0.1" in err, err
+    assert "an address is no mail domain here" in err and "top-level domain" not in err, err
+
+
 def test_new_uid_after_the_highest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     members = write_members(tmp_path / "m", {"aaa-one": member(uid=10000), "bbb-two": member(uid=10750)})
     assert (

@@ -20,6 +20,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from pic import cli
 from pic.cli import _parse, _parser
@@ -132,7 +134,7 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
         ),
         ("[::1]", "give it without brackets (::1)"),
         ("127.0.0.256", "is not an IP address: octet 256 (> 255) not permitted"),
-        ("192.0.2", "is not an IP address: expected 4 octets"),
+        ("192.0.2", "it has 3 numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255): give the whole"),
         ("::g", "is not an IP address: only hex digits permitted in 'g'"),
         ("1::2::3", "is not an IP address: at most one '::' permitted"),
         ("fe80::1%", "is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
@@ -210,6 +212,37 @@ def test_a_resolver_s_shorthand_or_localhost_is_told_as_the_settings_tell_it(
     it is, in pic:dns.resolver's words, 127.0.0.1 to give."""
     err = usage_error(capsys, [*command.split(), f"{option}={value}"])
     assert told in err and "give 127.0.0.1" in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        # a number too few or too many (Python's "expected 4 octets" was told)
+        ("9.9.9", "it has 3 numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255)"),
+        ("1.2.3.4.5", "it has 5 numbers, where an IPv4 address has 4"),
+        # inet_aton's forms with more around them, as the address alone is told
+        ("127.1.", "it ends with a dot, which no address has, and 127.1 is the shorthand of 127.0.0.1"),
+        ("0x7f.1.", "it ends with a dot, which no address has, and 0x7f.1 is 127.0.0.1 written with a number in hex"),
+        ("0x7f.1:53", "it is an address and a port, and 0x7f.1 is 127.0.0.1 written with a number in hexadecimal"),
+        ("[0x7f.1]:53", "give the port with --port (--resolver 127.0.0.1 --port 53)"),
+        ("0x7f.1/32", "it holds a prefix length (/32), a network's, and 0x7f.1 is 127.0.0.1 written with"),
+        ("::ffff:0x7f.1", "its IPv4 part 0x7f.1 is 127.0.0.1 written with a number in hexadecimal (0x7f)"),
+        ("::ffff:127.1", "give the IPv4 address itself (127.0.0.1)"),
+        ("64:ff9b::0x7f.1", "its IPv4 part 0x7f.1 is 127.0.0.1 written with"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_in_inet_aton_s_forms_or_a_number_short_is_told_what_is_wrong(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver 127.1. and 9.9.9 were told Python's "expected 4 octets", ::ffff:0x7f.1 and 0x7f.1:53 hidden as a
+    possible secret with Python's words: each is told what is wrong, named, the address meant (a port to give with
+    --port) when it is knowable, as the address alone (0x7f.1) is told."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"argument {option}: {value!r} is not an IP address: " in err, err
+    assert told in err and "octets" not in err and "not shown" not in err and "parts expected" not in err, err
+    if "127.0.0.1" in told or "127.1" in value:
+        assert "127.0.0.1" in err.rpartition(":")[2] or "--resolver 127.0.0.1" in err, err
 
 
 @pytest.mark.parametrize(
@@ -585,9 +618,12 @@ def test_an_option_s_word_in_capitals_or_misspelt_is_offered_the_one_meant(
         assert f"(did you mean {choice!r}?)" in err, err
 
 
-def test_a_command_in_capitals_is_offered_in_small_letters(capsys: pytest.CaptureFixture[str]) -> None:
-    err = usage_error(capsys, ["CHECK"])
-    assert "(did you mean check?)" in err, err
+@pytest.mark.parametrize("written", ["CHECK", "Check"])
+def test_a_command_in_capitals_is_offered_in_small_letters(capsys: pytest.CaptureFixture[str], written: str) -> None:
+    """pic Check was told "did you mean check?", where --format Json is told to write it in small letters: one
+    wording for a wrong case, a command's or an option's value."""
+    err = usage_error(capsys, [written])
+    assert "(write it in small letters: 'check')" in err and "did you mean" not in err, err
 
 
 @pytest.mark.parametrize(("command", "option", "choice"), _choice_options())
@@ -603,7 +639,43 @@ def test_an_option_s_word_in_full_width_letters_is_offered_in_ascii(
         err = usage_error(capsys, [*argv, f"{option}={written}"])
         assert f"(write it in ASCII small letters: {choice!r})" in err, err
     err = usage_error(capsys, ["\uff23\uff28\uff25\uff23\uff2b"])
-    assert "(did you mean check?)" in err, err
+    assert "(write it in ASCII small letters: 'check')" in err, err
+
+
+@pytest.mark.parametrize(("command", "option", "choice"), _choice_options())
+def test_an_option_s_empty_word_is_said_empty_with_the_choices(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, choice: str
+) -> None:
+    """pic report --format= was told argparse's choices alone: the value is said empty, the choices listed."""
+    argv = [*command.split(), *next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])]
+    err = usage_error(capsys, [*argv, f"{option}="])
+    assert f"argument {option}: its value is empty: give one of " in err and repr(choice) in err, err
+
+
+@pytest.mark.parametrize("argv", [[""], [" "], ["dns", ""]])
+def test_an_empty_command_is_said_empty_with_the_commands(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """pic '' (a variable unset in a script) was told argparse's choices alone: the name is said empty."""
+    err = usage_error(capsys, argv)
+    assert "the command's name is empty: give one of 'check'" in err or "name holds blanks alone" in err, err
+    assert "'check'" in err if len(argv) == 1 else "'check'" in err and "'report'" not in err, err
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.sampled_from(["'", '"']))
+@example("\\N", "'")
+@example("a'b\"c\\d\ne", "'")
+@example("\\", '"')
+def test_an_option_s_word_read_back_never_raises(text: str, quote: str) -> None:
+    """The value argparse names in its "invalid choice" words, read back by pic to offer the word meant: whatever
+    text stands between the quotes (quotes, backslashes, newlines, an escape Python does not read), it is a usage
+    error with argparse's words or with the word meant, never another exception."""
+    parser = _parser("report")
+    report = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["report"]
+    assert isinstance(report, cli._Parser)
+    for value in (f"{quote}{text}{quote}", repr(text)):
+        message = f"argument --format: invalid choice: {value} (choose from 'table', 'json')"
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):
+            report._bad_choice(message)
 
 
 @pytest.mark.parametrize("value", ["-Lilas2024x!", "--mdp=Azerty123"])
@@ -1058,3 +1130,72 @@ def test_a_host_on_the_command_line_is_hinted_as_in_a_member_file(
     assert said in err, err
     assert ("db host" not in said) or "not a host of the stack" not in err, err
     assert "web9" not in said or "did you mean" not in err, err  # web9 is no slip of web1: its digits differ
+
+
+def _wide(text: str) -> str:
+    """``text`` as a Japanese or Chinese keyboard writes it: each ASCII letter, digit and sign in full width."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F) if chr(c) not in "~"})
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["check", "--stack"], "prod"),
+        (["check", "--stack"], "dev"),
+        (["plan", "--against"], "HEAD~1"),
+        (["plan", "--against"], "main"),
+        (["status", "--port"], "53"),
+        (["dns", "check", "--port"], "5353"),
+        (["status", "--timeout"], "2.5"),
+        (["status", "--https-port"], "8443"),
+    ],
+)
+def test_an_option_s_value_in_full_width_forms_is_told_in_ascii(
+    capsys: pytest.CaptureFixture[str], argv: list[str], meant: str
+) -> None:
+    """pic check --stack \uff50\uff52\uff4f\uff44 was told it is no stack name, --against \uff28\uff25\uff21\uff24~1
+    no revision of the repository (after git was asked, exit 1), --port \uff15\uff13 no port: a value in a Japanese or
+    Chinese keyboard's full-width forms is told so with the value in ASCII (NFKC) to write, as --format
+    \uff2a\uff33\uff2f\uff2e is."""
+    written = _wide(meant)
+    assert written != meant
+    err = usage_error(capsys, [*argv, written])
+    assert f"argument {argv[-1]}: {written!r}" in err, err
+    assert "only look like ASCII (full-width forms)" in err and err.rstrip().endswith(f"write {meant}"), err
+
+
+def test_a_full_width_value_that_may_be_a_secret_is_not_told_in_ascii(capsys: pytest.CaptureFixture[str]) -> None:
+    """A password typed at the wrong prompt in full-width forms is hidden as written: its ASCII form is not told."""
+    err = usage_error(capsys, ["check", "--stack", _wide("Lilas2024x")])
+    assert "Lilas2024x" not in err and _wide("Lilas2024x") not in err and "full-width forms" in err, err
+
+
+def test_an_against_given_twice_names_the_word_read_in_place_of_its_revision(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """pic plan --against HEAD --against -x was told the revision is left out (the command line scanned for the
+    word after the first --against, where argparse refused the second): the word read in place of the revision is
+    named, as for an --against given once, by the scanner of every option's missing value."""
+    err = usage_error(capsys, ["plan", "--against", "HEAD", "--against", "-x"])
+    assert "argument --against: '-x' starts with '-', as no git revision does" in err, err
+    err = usage_error(capsys, ["check", "--stack", "dev", "--stack", "-x"])
+    assert "argument --stack: '-x' starts with '-'" in err and "write --stack=-x" in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--STACK", "prod"], "(write it in small letters: '--stack')"),
+        (["check", "--Stack=prod"], "(write it in small letters: '--stack')"),
+        (["report", "--FORMAT", "json"], "(write it in small letters: '--format')"),
+        (["check", "--\uff53\uff54\uff41\uff43\uff4b", "prod"], "(write it in ASCII small letters: '--stack')"),
+    ],
+)
+def test_an_option_s_name_in_capitals_or_full_width_is_offered_in_small_letters(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic check --STACK prod was told the argument unknown with no word meant, --Stack "did you mean --stack?", where
+    --format JSON is told to write it in small letters: an option's name in capitals or full-width letters is told
+    in the same words as its value and a command."""
+    err = usage_error(capsys, argv)
+    assert said in err and "did you mean" not in err, err

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pic.errors import shown_name
+from pic.errors import refused_may_be_secret, shown_name
 from pic.networks import no_resolver_there
 from pic.secrettext import interface_name
 from pic.settings import STACK_NAME, DnsSpec, is_ip
@@ -57,22 +57,45 @@ _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: int() also reads " 53", "+
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 
+# A value in a Japanese or Chinese keyboard's letters, digits or signs (ｐｒｏｄ, ５３), which NFKC makes ASCII
+FULL_WIDTH_WORDS = "has letters, digits or signs that only look like ASCII (full-width forms)"
+
+
+def _in_ascii(text: str, check: Callable[[str], object], secret: Callable[[str], bool] = refused_may_be_secret) -> str:
+    """What is said after the refusal of ``text`` when its ASCII form (NFKC) differs and ``check`` takes it
+    (``ｐｒｏｄ``: ``: it has ... (full-width forms): write prod``), as an option's word so written is offered it
+    (pic.cli); the ASCII form is not told when it may be a secret (a password typed at the wrong prompt, hidden as
+    written: ``secret``, by default pic.errors.refused_may_be_secret). Empty for another text."""
+    folded = unicodedata.normalize("NFKC", text)
+    if folded == text or not folded.isascii():
+        return ""
+    try:
+        check(folded)
+    except argparse.ArgumentTypeError:
+        return ""
+    if secret(folded):
+        return f": it {FULL_WIDTH_WORDS}: write it in ASCII"
+    return f": it {FULL_WIDTH_WORDS}: write {folded}"
+
+
 def stack_name(text: str) -> str:
-    """A stack's name, whose file is ``Pulumi.<name>.yaml``: letters, digits, ``_``, ``.`` and ``-``."""
+    """A stack's name, whose file is ``Pulumi.<name>.yaml``: letters, digits, ``_``, ``.`` and ``-``; one written in
+    full-width forms is told in ASCII (:func:`_in_ascii`)."""
     if STACK_NAME.fullmatch(text) is None:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a stack name (letters, digits, '_', '.' and '-': its file is Pulumi.<stack>.yaml)"
+            f"{_in_ascii(text, stack_name)}"
         )
     return text
 
 
 def port(text: str) -> int:
     """A TCP or UDP port, 1 to 65535, in ASCII digits; leading zeros are taken (``0053`` is 53), as the message's
-    rule, a number from 1 to 65535, says nothing of them."""
+    rule, a number from 1 to 65535, says nothing of them; one in full-width digits told in ASCII (:func:`_in_ascii`)."""
     digits = text.lstrip("0") if _DIGITS.fullmatch(text) else ""
     value = int(digits) if 0 < len(digits) <= 5 else 0
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (a number from 1 to 65535)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (a number from 1 to 65535){_in_ascii(text, port)}")
     return value
 
 
@@ -84,7 +107,7 @@ def timeout(text: str) -> float:
     if exact is None or not 0 < exact <= decimal.Decimal(MAX_TIMEOUT):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a number of seconds above 0 and at most {MAX_TIMEOUT:g} written in decimal digits, "
-            "with or without a point (e.g. 5 or 2.5; no exponent: 1e-6 is written 0.000001)"
+            f"with or without a point (e.g. 5 or 2.5; no exponent: 1e-6 is written 0.000001){_in_ascii(text, timeout)}"
         )
     return float(exact) or math.nextafter(0.0, 1.0)  # above 0 though no float is that small: never 0, no wait
 
@@ -105,7 +128,8 @@ class StoreGiven(argparse.Action):
 
 
 # An address followed by its port, as a URL writes it: 192.0.2.53:5353, [2001:db8::53]:53
-_ADDRESS_AND_PORT = re.compile(r"\[(?P<v6>[^\]]*)\]:(?P<v6port>[0-9]+)|(?P<v4>[0-9.]+):(?P<v4port>[0-9]+)")
+# (an IPv4 address in a form inet_aton reads too: 0x7f.1:53)
+_ADDRESS_AND_PORT = re.compile(r"\[(?P<v6>[^\]]*)\]:(?P<v6port>[0-9]+)|(?P<v4>[0-9A-Fa-fxX.]+):(?P<v4port>[0-9]+)")
 
 
 # An IPv4 address then a zone id (10.0.0.1%eth0) or a name's final dot (127.0.0.1.): no name, an address with more
@@ -120,9 +144,17 @@ def _why_not_an_address(text: str) -> str:
     given = _ADDRESS_AND_PORT.fullmatch(text)
     if given is not None:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
-        if is_ip(address):
-            return _address_and_port(address, port)
-    for said in (_pasted(text), _address_with_more(text), _shorthand_or_localhost(text), _leading_zero(text)):
+        if (meant := _meant(address)) is not None:
+            return _address_and_port(meant[1], port, meant[0] and f"{address} is {meant[0]}")
+    for said in (
+        _pasted(text),
+        _address_with_more(text),
+        _shorthand_or_localhost(text),
+        _leading_zero(text),
+        _form_with_more(text),
+        _ipv4_part(text),
+        _numbers(text),
+    ):
         if said is not None:
             return said
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address
@@ -177,6 +209,87 @@ def _address_with_more(text: str) -> str | None:
     return f"{what}, and {refused}" if refused else f"{what}: give {more['a']}"
 
 
+def _meant(address: str) -> tuple[str | None, str] | None:
+    """The IP address ``address`` means, and the words of the form it is written in when it is not that address
+    itself: an IPv4 address in a form inet_aton reads (``0x7f.1``: :func:`pic.validators.inet_aton_form`), or an
+    IPv6 address whose IPv4 part is (``::ffff:0x7f.1``: ``::ffff:127.0.0.1``); None when it means no address."""
+    if is_ip(address):
+        return None, address
+    if (form := inet_aton_form(address)) is not None:
+        return form[0], str(form[1])
+    head, colon, tail = address.rpartition(":")
+    form = inet_aton_form(tail) if colon else None
+    if form is None or not is_ip(f"{head}:{form[1]}"):
+        return None
+    return f"an IPv6 address whose IPv4 part {tail} is {form[0]}", f"{head}:{form[1]}"
+
+
+def _form_with_more(text: str) -> str | None:
+    """What is said of an address in a form inet_aton reads (:func:`_meant`) with a prefix length, a final dot or
+    brackets around it (``0x7f.1/32``, ``127.1.``, ``[0x7f.1]``), as :func:`_address_with_more` tells an address
+    written plain; None for another text."""
+    address, slash, length = text.partition("/")
+    around = [
+        (address, f"it holds a prefix length (/{length}), a network's", slash and length.isdigit()),
+        (text[:-1], "it ends with a dot, which no address has", text.endswith(".")),
+        (text[1:-1], "it is in brackets", text.startswith("[") and text.endswith("]")),
+    ]
+    for inner, what, holds in around:
+        if holds and (meant := _meant(inner)) is not None and meant[0] is not None:
+            return _form_inside(inner, meant, what)
+    return None
+
+
+def _numbers(text: str) -> str | None:
+    """What is said of numbers parted by dots that are fewer or more than an IPv4 address's four (``9.9.9``,
+    ``1.2.3.4.5``; Python's words: "expected 4 octets"), none read as the shorthand inet_aton reads (``127.1``, told
+    by :func:`_shorthand_or_localhost`); None for another text."""
+    numbers = text.split(".")
+    if len(numbers) == 4 or not all(n.isascii() and n.isdigit() for n in numbers) or len(numbers) < 2:
+        return None
+    return (
+        f"it has {len(numbers)} numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255): give the whole "
+        "address of the resolver"
+    )
+
+
+def _form_inside(inner: str, meant: tuple[str | None, str], what: str) -> str:
+    """What is said of ``inner`` written in a form inet_aton reads (``meant``: :func:`_meant`) with ``what`` more
+    around it (a final dot, a prefix length, brackets): the address meant to give when it is taken, else why not."""
+    told, address = f"{what}, and {inner} is {meant[0]}", meant[1]
+    refused = _refused(address)
+    return f"{told}, and {refused}" if refused else f"{told}: give {address}"
+
+
+def _ipv4_part(text: str) -> str | None:
+    """What is said of an IPv6 address whose IPv4 part is written in a form inet_aton reads (``::ffff:0x7f.1``,
+    ``64:ff9b::127.1``): the address meant to give when it is taken, else why not (``::ffff:127.0.0.1``: the IPv4
+    address itself to give); None for another text."""
+    meant = _meant(text) if ":" in text and not is_ip(text) else None
+    form = None if meant is None else inet_aton_form(text.rpartition(":")[2])
+    if meant is None or form is None:
+        return None
+    what = f"its IPv4 part {text.rpartition(':')[2]} is {form[0]}"
+    refused = _refused(meant[1])
+    return f"{what}, and {refused}" if refused else f"{what}: give {meant[1]}"
+
+
+def reads_as_address(text: str) -> bool:
+    """Whether ``text`` writes an IP address, in a form inet_aton reads or not (:func:`_meant`), alone or with a
+    port, brackets, a prefix length or a final dot around it (``0x7f.1:53``, ``::ffff:0x7f.1``): what the messages
+    of :func:`ip_address` tell and name, which is no secret to hide. A zone id (after ``%``) is none of these."""
+    given = _ADDRESS_AND_PORT.fullmatch(text)
+    core = (given["v6"] or given["v4"]) if given is not None else text
+    if core.startswith("[") and core.endswith("]"):
+        core = core[1:-1]
+    address, slash, length = core.partition("/")
+    if slash and length.isdigit():
+        core = address
+    if core.endswith(".") and ":" not in core:
+        core = core[:-1]
+    return "%" not in core and _meant(core) is not None
+
+
 def _leading_zero(text: str) -> str | None:
     """What is said of an IPv4 address with a leading zero in a number (``127.0.0.01``), as pic:dns.resolver tells
     it (:func:`pic.validators.leading_zero_reading`): the address read without it to give when it is taken, else
@@ -202,13 +315,15 @@ def _shorthand_or_localhost(text: str) -> str | None:
     return f"it is {what}, and {refused}" if refused else f"it is {what}: give {address}"
 
 
-def _address_and_port(address: str, port: str) -> str:
-    """What is said of an address given with its port (``1.1.1.1:53``): the options to give, when both are taken."""
+def _address_and_port(address: str, port: str, form: str | None = None) -> str:
+    """What is said of an address given with its port (``1.1.1.1:53``): the options to give, when both are taken;
+    ``form``, the words of the form the address was written in when it is not ``address`` (``0x7f.1:53``)."""
+    what = "it is an address and a port" if form is None else f"it is an address and a port, and {form}"
     if (refused := _refused(address)) is not None:
-        return f"it is an address and a port, and {refused}"
+        return f"{what}, and {refused}"
     if not 1 <= int(port) <= 65535:
-        return f"it is an address and a port, and {int(port)} is no port (1 to 65535)"
-    return f"it is an address and a port: give the port with --port (--resolver {address} --port {port})"
+        return f"{what}, and {int(port)} is no port (1 to 65535)"
+    return f"{what}: give the port with --port (--resolver {address} --port {port})"
 
 
 def _refused(address: str) -> str | None:
@@ -426,6 +541,10 @@ def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], 
     return check
 
 
+# What parts the pieces of a revision (HEAD, 1 of HEAD~1), each told or hidden alone, as pic.cli hides them
+_REVISION_PIECES = re.compile(r"[\s~^:@{}!/]+|\.\.")
+
+
 def git_revision(text: str) -> str:
     """An argparse type: a git revision as ``pic plan --against`` takes one (git resolves it later): not empty, and
     not starting with '-' (:func:`dash_revision`), each a usage error however written (``--against=-x``)."""
@@ -435,6 +554,10 @@ def git_revision(text: str) -> str:
         )
     if text.startswith("-"):
         raise argparse.ArgumentTypeError(dash_revision(text))
+    # ＨＥＡＤ~1: git reads other characters; told in ASCII unless a piece between git's signs may be a secret
+    told = _in_ascii(text, git_revision, lambda rev: any(map(refused_may_be_secret, _REVISION_PIECES.split(rev))))
+    if told:
+        raise argparse.ArgumentTypeError(f"{text!r} is no revision git reads as written{told}")
     return text
 
 
