@@ -658,6 +658,51 @@ def test_a_drill_day_as_cron_numbers_it_quoted_or_full_width_is_offered_its_name
     assert _told(tmp_path / "again", old, new, "pic:backup.offsite.drill_day", day) == []
 
 
+@pytest.mark.parametrize(
+    ("written", "shown", "day"),
+    [
+        ('"07"', "07", "Sun"),
+        ("07", "7", "Sun"),
+        ("00", "0", "Sun"),
+        ("03", "3", "Wed"),
+        ("'005'", "005", "Fri"),
+        ("+07", "7", "Sun"),
+        ('"+7"', "+7", "Sun"),
+        ("\uff10\uff17", "\uff10\uff17", "Sun"),
+    ],
+)
+def test_a_drill_day_as_cron_numbers_it_with_leading_zeros_is_told_in_one_message(
+    tmp_path: Path, written: str, shown: str, day: str
+) -> None:
+    """pic:backup.offsite.drill_day: "07" was told the names alone, and 07 (plain) to drop its leading zero, then 7
+    that it is Sunday: two steps for one day. A number 0 to 7 with leading zeros or a sign, quoted or not, full-width
+    or not (cron reads 07 as 7, octal and decimal alike) is told the day in one message, then taken."""
+    (tmp_path / "told").mkdir()
+    (tmp_path / "again").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = (
+        'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+        " drill_day: {w}}}}}"
+    )
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1, said
+    assert said[0].endswith(f"{shown} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"), said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.drill_day", day) == []
+
+
+@pytest.mark.parametrize("written", ["010", '"08"', "'-07'", '"7th"'])
+def test_a_drill_day_number_no_day_with_leading_zeros_is_offered_no_day(tmp_path: Path, written: str) -> None:
+    """010 (8 to YAML 1.1, 10 to 1.2), 08 and -07 are no day cron numbers: nothing is offered for them."""
+    (tmp_path / "told").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = (
+        'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+        " drill_day: {w}}}}}"
+    )
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
+    assert said and not any("as cron numbers the days" in line for line in said), said
+
+
 def test_a_hidden_repository_is_offered_only_hidden(tmp_path: Path) -> None:
     """sftp:restic@vault.example.net:/srv/Lilas2024x!/./r (a password shape in its path) was offered
     'write sftp:restic@vault.example.net:/srv/.../r', the hidden word written as three dots: a path then taken,
