@@ -4000,6 +4000,9 @@ def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
         local, at, domain = word.rpartition("@")
         if at and local and _PLAIN_LOCAL_PART.fullmatch(local) is None:
             words += [local, domain]
+        elif at and local and (address := _ipv4_read(domain)) is not None:
+            # an address inet_aton reads (restic@0x0a.0.0.11): read as its dotted form is, which is no password
+            words += [f"{local}@{address}", domain]
         elif at and local:  # a user's plain name, then a host read as any (sftp://restic@Lilas2024.Velo.org)
             words += [word, domain]
         elif word:
@@ -4032,7 +4035,30 @@ def password_beside(value: object, *, key: bool = False) -> bool:
             words += _words_beside(text)
             budget -= len(text)
     named = _NAME_WORD.compiled()
-    return any(named.fullmatch(word) is None and labelled_password(word) for word in dict.fromkeys(words))
+    return any(
+        named.fullmatch(word) is None and _ipv4_read(word) is None and labelled_password(word)
+        for word in dict.fromkeys(words)
+    )
+
+
+# An IPv4 address in a form the C library's inet_aton reads (man inet_aton(3)): one to four numbers, each in
+# decimal, octal or hexadecimal, the last filling the bytes left (0x0a.0.0.11, 0xa00000b, 10.11)
+_INET_ATON = LazyPattern(r"(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?:\.(?:0[xX][0-9A-Fa-f]+|[0-9]+)){0,3}")
+
+
+def _ipv4_read(word: str) -> str | None:
+    """The IPv4 address, dotted, that ``word`` writes in a form inet_aton reads (:data:`_INET_ATON`,
+    :func:`socket.inet_aton`): a host's address (sftp:restic@0x0a.0.0.11:/srv/restic), no password, though its
+    letters and digits read as one; None for another word, a longer run of hexadecimal (a key's, of more than 32
+    bits) too."""
+    if _INET_ATON.fullmatch(word) is None:
+        return None
+    import socket  # a refused value's path: not imported for every check
+
+    try:
+        return socket.inet_ntoa(socket.inet_aton(word))
+    except OSError:
+        return None
 
 
 # A word shaped as a password, not as a value mistyped nor a name (php8.4, PHP8.4, mariadb-10.11, 512MB,

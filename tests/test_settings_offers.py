@@ -703,6 +703,30 @@ def test_a_drill_day_number_no_day_with_leading_zeros_is_offered_no_day(tmp_path
     assert said and not any("as cron numbers the days" in line for line in said), said
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "sftp:restic@0x0a.0.0.11:/srv/restic",
+        "sftp:restic@0xa00000b:/srv/restic",
+        "sftp://restic@0x0A.0x0.0.0xB/srv/restic",
+        "s3:https://0x0a.0.0.11/bucket",
+    ],
+)
+def test_a_repository_at_an_address_inet_aton_reads_is_shown_and_offered(tmp_path: Path, written: str) -> None:
+    """sftp:restic@0x0a.0.0.11:/srv/restic was hidden as a possible secret, its host read as a password beside the
+    user, and the repository mended withheld ('write the value so mended (not shown either)'): an address inet_aton
+    reads is no password; the value is shown, the mended one offered, then taken (known_hosts then asked for)."""
+    for name in ("told", "again"):
+        (tmp_path / name).mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = 'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "{w}"}}}}'
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.repository", written)
+    assert len(said) == 1 and written in said[0] and "not shown" not in said[0], said
+    offered = re.search(r": write '([^']+)'$", said[0])
+    assert offered is not None and "10.0.0.11" in offered[1], said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.repository", offered[1]) == []
+
+
 def test_a_hidden_repository_is_offered_only_hidden(tmp_path: Path) -> None:
     """sftp:restic@vault.example.net:/srv/Lilas2024x!/./r (a password shape in its path) was offered
     'write sftp:restic@vault.example.net:/srv/.../r', the hidden word written as three dots: a path then taken,
