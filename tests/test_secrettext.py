@@ -1734,6 +1734,9 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "[fe80::1%25soleil2024azur]:25 x",
         "[fe80::1%2024soleil]:25 x",
         "[fe80::1%velo75lilasparis]:25 x",
+        # a word, digits and a word, as a password is made and no interface is named (a name's number ends it)
+        "[fe80::1%velo75paris]:25 x",
+        "[2001:db8::1%25soleil12azur]:25 x",
         # a capital third, as systemd's P (enP4p65s0), in no shape of systemd's
         "[fe80::1%enPass2024]:25 x",
         "[fe80::1%enP2024lilas]:25 x",

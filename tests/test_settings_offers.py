@@ -231,6 +231,27 @@ def test_a_zone_id_in_an_apt_source_s_url_is_told_what_it_is(tmp_path: Path, url
         assert _told(tmp_path / "again", old, new, field, offered) == [], said
 
 
+@pytest.mark.parametrize("setting", list(HOST_PORT_SETTINGS))
+@pytest.mark.parametrize(
+    ("address", "hidden"),
+    [("fe80::1%velo75paris", True), ("2001:db8::1%soleil12azur", True), ("fe80::1%enp3s0", False)],
+)
+def test_a_zone_id_of_host_and_port_is_read_as_the_address_alone_s(
+    tmp_path: Path, setting: str, address: str, hidden: bool
+) -> None:
+    """pic:smtp.host: fe80::1%velo75paris (a password's shape as the zone id) was hidden, and host_relay:
+    [fe80::1%velo75paris]:25 shown whole: the address of host:port is read as the address alone is, its zone id
+    hidden or shown alike."""
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    alone_old, alone_new, alone_field, alone_whole = SETTINGS["smtp host"]
+    for name in ("alone", "first"):
+        (tmp_path / name).mkdir()
+    [alone] = _told(tmp_path / "alone", alone_old, alone_new, alone_field, alone_whole.format(v=address))
+    [said] = _told(tmp_path / "first", old, new, field, whole.format(v=f"[{address}]:25"))
+    assert ("not shown" in alone) == hidden, alone
+    assert ("not shown" in said) == hidden and (address.partition("%")[2] in said) != hidden, said
+
+
 NO_SERVER_THERE = ["0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255", "0.1.2.3", "240.0.0.1", "fe80::1"]
 
 
