@@ -748,6 +748,44 @@ def test_a_repository_at_an_address_inet_aton_reads_is_shown_and_offered(tmp_pat
     assert _told(tmp_path / "again", old, new, "pic:backup.offsite.repository", offered[1]) == []
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        (
+            "sftp:restic@\uff56\uff41\uff55\uff4c\uff54.\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.\uff4f\uff52\uff47:/srv/restic",
+            "sftp:restic@vault.example.org:/srv/restic",
+        ),
+        (
+            "sftp://restic@\uff56\uff41\uff55\uff4c\uff54\uff0e\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff4f\uff52\uff47//srv/restic",
+            "sftp://restic@vault.example.org//srv/restic",
+        ),
+        ("sftp:restic@\uff11\uff10.\uff10.\uff10.\uff11\uff11:/srv/restic", "sftp:restic@10.0.0.11:/srv/restic"),
+        ("s3:https://\uff53\uff13.example.org/bucket", "s3:https://s3.example.org/bucket"),
+    ],
+)
+def test_a_repository_s_host_in_full_width_forms_is_offered_in_ascii(tmp_path: Path, written: str, meant: str) -> None:
+    """sftp:restic@vault.example.org:/srv/restic with its host in full-width letters (a Japanese or Chinese
+    keyboard's) was told it holds a character outside ASCII, where the address settings tell the ASCII form
+    (NFKC): the repository with its host in ASCII is offered, then taken."""
+    for name in ("told", "again"):
+        (tmp_path / name).mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = 'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "{w}"}}}}'
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.repository", written)
+    assert len(said) == 1 and said[0].endswith(f"(full-width forms): write {meant!r}"), said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.repository", meant) == []
+
+
+def test_a_repository_s_path_in_full_width_forms_is_not_changed(tmp_path: Path) -> None:
+    """A folder named in full-width letters is a name of its own: nothing is offered for it."""
+    (tmp_path / "told").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = 'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "{w}"}}}}'
+    written = "sftp:restic@vault.example.org:/srv/\uff52\uff45\uff53\uff54\uff49\uff43"
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.repository", written)
+    assert len(said) == 1 and "write '" not in said[0] and "U+FF52" in said[0], said
+
+
 def test_a_hidden_repository_is_offered_only_hidden(tmp_path: Path) -> None:
     """sftp:restic@vault.example.net:/srv/Lilas2024x!/./r (a password shape in its path) was offered
     'write sftp:restic@vault.example.net:/srv/.../r', the hidden word written as three dots: a path then taken,
