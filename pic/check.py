@@ -19,7 +19,8 @@ from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.networks import DOCUMENTATION_BLOCKS, PRIVATE_NETWORKS, private_network, reserved_block
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, address_paths, addresses, load_registry
-from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings, repository_host
+from pic.secrettext import labelled_password
+from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings, repository_host, sftp_target
 from pic.validators import (
     BEYOND_LATIN,
     MixedWord,
@@ -65,6 +66,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
     out += smtp_warnings(settings, file)
     out += offsite_time_warnings(settings)
     out += offsite_loopback_warnings(settings)
+    out += offsite_user_warnings(settings)
     out += _edge_address_warnings(settings)
     for key in settings.needed_secrets():
         if key not in settings.secrets:
@@ -404,6 +406,33 @@ def offsite_loopback_warnings(settings: Settings) -> list[Problem]:
             "store on itself, lost with it, and none off-site; give the address of the backup server, a machine of "
             "its own (unless a tunnel to it listens there on every host)"
         )
+    return [Problem(file, line, "pic:backup.offsite.repository", said, "warning")]
+
+
+# A user's name as Debian's adduser makes one (its default NAME_REGEX, adduser.conf(5)): small letters, digits, '-'
+# and '_', a letter first; useradd's too, with '.' (a machine account's final '$' aside)
+_ADDUSER_NAME = re.compile(r"[a-z_][a-z0-9_.-]*")
+
+
+def offsite_user_warnings(settings: Settings) -> list[Problem]:
+    """``pic:backup.offsite.repository``, an sftp one, whose user reads as a password
+    (:func:`pic.secrettext.labelled_password`: ``sftp://Lilas2024@vault.example.org//srv/restic``) and is no name
+    adduser makes (:data:`_ADDUSER_NAME`: a capital, a sign): ssh would log in as it (OpenSSH takes any name), and
+    the stack file may hold a password in clear, written where user:password@ would put it. A warning, not an
+    error: a server's user may be named so; the user is not shown."""
+    offsite = settings.backup.offsite
+    target = None if offsite is None else sftp_target(offsite.repository)
+    if target is None or not labelled_password(target.user):
+        return []
+    if _ADDUSER_NAME.fullmatch(target.user) is not None:  # lilas2024, u12345: an account's name may be so
+        return []
+    file, line = settings.where("backup", "offsite", "repository")
+    said = (
+        "has a user (not shown) shaped as a password, not as a name a server's account has (small letters, digits, "
+        "'-', '_'): ssh would log in as that user, and the stack file may hold a password in clear; if it is one, "
+        "write the account's name before the '@' instead (the server takes the ssh key pic:backupSshKey) and change "
+        "the password"
+    )
     return [Problem(file, line, "pic:backup.offsite.repository", said, "warning")]
 
 

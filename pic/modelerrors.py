@@ -639,6 +639,8 @@ def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: i
         return f"is out of range too (must be {word} {(err.get('ctx') or {}).get(key)})"
     if err["type"] in ("int_from_float", "int_type"):
         return "is not a whole number"
+    if err["type"] == "literal_error" and (day := _cron_day(err, number)) is not None:
+        return f"is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
     return f"is refused too ({str(err['msg']).removeprefix('Value error, ')})"
 
 
@@ -1006,20 +1008,30 @@ def _literal_detail(err: Any, expected: str) -> str:
     value = err.get("input")
     if isinstance(value, str) and (meant := _literal_meant(value, expected)) is not None:
         detail += f"; did you mean {meant!r}?"
-    elif (number := _cron_number(value)) is not None and set(re.findall(r"'([^']*)'", expected)) == set(_CRON_DAYS):
+    elif (day := _cron_day({"ctx": {"expected": expected}}, value)) is not None:
         shown = value.strip() if isinstance(value, str) else value
-        day = _CRON_DAYS[number]
         detail += f": {shown} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
     return detail
 
 
+def _cron_day(err: Any, value: object) -> str | None:
+    """The day's name ``value`` is as cron numbers the days (:func:`_cron_number`), where ``err``, a literal error,
+    expects the days' names (:data:`_CRON_DAYS`); None otherwise."""
+    expected = str((err.get("ctx") or {}).get("expected", ""))
+    if set(re.findall(r"'([^']*)'", expected)) != set(_CRON_DAYS) or (number := _cron_number(value)) is None:
+        return None
+    return _CRON_DAYS[number]
+
+
 def _cron_number(value: object) -> int | None:
     """The day number 0 to 7 ``value`` is as cron reads one (:data:`_CRON_DAYS`): an integer, or a digit written as
-    text (quoted, ``"7"``) or in a Japanese or Chinese keyboard's full-width form (NFKC: ``７``); else None."""
+    text (quoted, ``"7"``), with leading zeros or a plus sign as cron reads them (``"07"``, ``"+7"``), or in a
+    Japanese or Chinese keyboard's full-width form (NFKC: ``７``); else None."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value if 0 <= value <= 7 else None  # 7: Sunday again
     text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
-    return int(text) if len(text) == 1 and text in "01234567" else None
+    digits = text.removeprefix("+").lstrip("0") or text[-1:]  # "07", "+7", "00": cron reads 07 as 7
+    return int(digits) if len(digits) == 1 and digits in "01234567" and text[-1:].isdigit() else None
 
 
 def _literal_meant(value: str, expected: str) -> str | None:

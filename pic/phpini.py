@@ -164,7 +164,7 @@ def timezone_meant(value: str) -> str | None:
     way round (``Etc/GMT+1`` is UTC-1), so only one written with ``Etc/`` is hinted, nor another offset a sign or a
     digit away (``Etc/GMT+13``, no zone, is no ``Etc/GMT-13``, UTC+13)."""
     zones = sorted(timezones())
-    value = value.replace("\\", "/")  # Europe\Paris: a Windows path's separator
+    value = _zone_written(value)
     if value in zones:
         return value
     meant = meant_among(value, zones)
@@ -173,6 +173,16 @@ def timezone_meant(value: str) -> str | None:
     city = value.strip().lower().replace(" ", "_")
     named = [zone for zone in zones if zone.rpartition("/")[2].lower() == city and "/" in zone]
     return named[0] if len(named) == 1 and not named[0].startswith("Etc/") else None
+
+
+def _zone_written(value: str) -> str:
+    """``value`` read as a zone's name is written: its NFKC form (``ｅｕｒｏｐｅ/ｐａｒｉｓ``, a Japanese or Chinese
+    keyboard's full-width letters), a backslash read as the slash (``Europe\\Paris``, a Windows path's separator),
+    without the separators left around or between its parts (``Europe/Paris/``, ``Europe\\Paris\\``,
+    ``/Europe//Paris``) nor blanks around each."""
+    parts = unicodedata.normalize("NFKC", value).replace("\\", "/").split("/")
+    kept = [part.strip() for part in parts if part.strip()]
+    return "/".join(kept) if kept else value
 
 
 # An offset in a zone's name, its sign with it (Etc/GMT+1, Etc/GMT-13)

@@ -3946,6 +3946,10 @@ def _encoded_text(m: re.Match[str]) -> str:
 # The zone id of an IPv6 address in brackets (RFC 4007 §11, written %25 in a URL by RFC 6874), no word read when
 # an interface's name (:func:`interface_name`), %25eth0 read otherwise as a word of digits and letters
 _ZONE_ID = LazyPattern(r"(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?([^\]\s]*)\]")
+# The zone id of an IPv6 address written alone, without brackets (fe80::1%eth0, pic:smtp.host's), read alike
+_BARE_ZONE_ID = LazyPattern(
+    r"(?<![\w:.%\[])([0-9A-Fa-f]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)%(?:25)?([A-Za-z0-9_.-]+)(?![\w%\]])"
+)
 # An interface's name as Linux writes one: 15 characters at most (IFNAMSIZ less its NUL), in small letters as the
 # kernel and udev name them (eth0, enp3s0, wlp2s0); a zone holding a capital ([::1%Lilas2024]) is none
 _INTERFACE_CHARACTERS = LazyPattern(r"[a-z0-9_.-]{1,15}")
@@ -3965,22 +3969,37 @@ _NUMBERED_INTERFACE = LazyPattern(
 )
 
 
+# An interface named by a word and its number (eth0, docker0, wg0, lo): a word, digits and a word again (velo75paris)
+# is a password's shape, not one the kernel, udev or a daemon gives
+_NAMED_INTERFACE = LazyPattern(r"[a-z]+[0-9]{1,3}")
+
+
 def interface_name(zone: str) -> bool:
     """Whether ``zone``, an address's zone id (after its ``%``, RFC 4007 §11), is shaped as a Linux interface's
     name (:data:`_INTERFACE_CHARACTERS`, or systemd's name on a PCI domain, whose ``P`` is its one capital:
     enP4p65s0), its digits a number of a known shape (:data:`_NUMBERED_INTERFACE`) when they run four or more:
-    eth0, enp0s31f6, eth0.1000, br-0a1b2c3d4e5f, wlx00c0ca123456; not Lilas2024, lilas2024 nor soleil2024azur,
-    passwords pasted there."""
+    eth0, enp0s31f6, eth0.1000, br-0a1b2c3d4e5f, wlx00c0ca123456; of another shape, one no password's is (read as the
+    zone of an address alone is, :func:`labelled_password`); not Lilas2024, lilas2024, soleil2024azur nor
+    velo75paris, passwords pasted there."""
     if zone[2:3] == "P":  # systemd's shape alone has it
         return len(zone) <= 15 and _NUMBERED_INTERFACE.fullmatch(zone) is not None
-    return _INTERFACE_CHARACTERS.fullmatch(zone) is not None and (
-        _LONG_DIGIT_RUN.search(zone) is None or _NUMBERED_INTERFACE.fullmatch(zone) is not None
-    )
+    if _INTERFACE_CHARACTERS.fullmatch(zone) is None:
+        return False
+    if _NUMBERED_INTERFACE.fullmatch(zone) is not None or _NAMED_INTERFACE.fullmatch(zone) is not None:
+        return True
+    # another shape: one a password's is (velo75paris, lilas2024) is none, as the address alone reads its zone
+    return _LONG_DIGIT_RUN.search(zone) is None and not labelled_password(zone)
 
 
 def _zone_unread(m: re.Match[str]) -> str:
     """The address in brackets ``m`` (:data:`_ZONE_ID`) without its zone id when that is an interface's name."""
     return f"{m[1]}]" if interface_name(m[2]) else m.group()
+
+
+def _bare_zone_unread(m: re.Match[str]) -> str:
+    """The address alone ``m`` (:data:`_BARE_ZONE_ID`) without its zone id when that is an interface's name, as
+    :func:`_zone_unread` reads one in brackets."""
+    return m[1] if interface_name(m[2]) else m.group()
 
 
 def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
@@ -3994,12 +4013,15 @@ def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
     if "=?" in text:
         text = _ENCODED_WORD.compiled().sub(_encoded_text, text)
     if "%" in text:  # an IPv6 address's zone id ([2001:db8::1%25eth0]) is no word read: an interface's name
-        text = _ZONE_ID.compiled().sub(_zone_unread, text)
+        text = _BARE_ZONE_ID.compiled().sub(_bare_zone_unread, _ZONE_ID.compiled().sub(_zone_unread, text))
     words: list[str] = []
     for word in beside.compiled().split(text):
         local, at, domain = word.rpartition("@")
         if at and local and _PLAIN_LOCAL_PART.fullmatch(local) is None:
             words += [local, domain]
+        elif at and local and (address := _ipv4_read(domain)) is not None:
+            # an address inet_aton reads (restic@0x0a.0.0.11): read as its dotted form is, which is no password
+            words += [f"{local}@{address}", domain]
         elif at and local:  # a user's plain name, then a host read as any (sftp://restic@Lilas2024.Velo.org)
             words += [word, domain]
         elif word:
@@ -4095,7 +4117,30 @@ def password_beside(value: object, *, key: bool = False) -> bool:
             words += _words_beside(text)
             budget -= len(text)
     named = _NAME_WORD.compiled()
-    return any(named.fullmatch(word) is None and labelled_password(word) for word in dict.fromkeys(words))
+    return any(
+        named.fullmatch(word) is None and _ipv4_read(word) is None and labelled_password(word)
+        for word in dict.fromkeys(words)
+    )
+
+
+# An IPv4 address in a form the C library's inet_aton reads (man inet_aton(3)): one to four numbers, each in
+# decimal, octal or hexadecimal, the last filling the bytes left (0x0a.0.0.11, 0xa00000b, 10.11)
+_INET_ATON = LazyPattern(r"(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?:\.(?:0[xX][0-9A-Fa-f]+|[0-9]+)){0,3}")
+
+
+def _ipv4_read(word: str) -> str | None:
+    """The IPv4 address, dotted, that ``word`` writes in a form inet_aton reads (:data:`_INET_ATON`,
+    :func:`socket.inet_aton`): a host's address (sftp:restic@0x0a.0.0.11:/srv/restic), no password, though its
+    letters and digits read as one; None for another word, a longer run of hexadecimal (a key's, of more than 32
+    bits) too."""
+    if _INET_ATON.fullmatch(word) is None:
+        return None
+    import socket  # a refused value's path: not imported for every check
+
+    try:
+        return socket.inet_ntoa(socket.inet_aton(word))
+    except OSError:
+        return None
 
 
 # A word shaped as a password, not as a value mistyped nor a name (php8.4, PHP8.4, mariadb-10.11, 512MB,

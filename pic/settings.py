@@ -824,6 +824,40 @@ def _printable_ascii(repository: str) -> None:
             )
 
 
+# A host written with a Japanese or Chinese keyboard's letters, digits and signs (ｖａｕｌｔ.ｅｘａｍｐｌｅ.ｏｒｇ)
+_FULL_WIDTH_HOST_WORDS = "has a host in letters, digits or signs that only look like ASCII (full-width forms)"
+
+
+def _host_in_full_width(repository: str) -> None:
+    """Raise for a repository whose host alone is written in full-width forms (``sftp:r@ｖａｕｌｔ.ｏｒｇ:/srv/r``,
+    :data:`_FULL_WIDTH_HOST_WORDS`), as the address settings tell one (NFKC): an
+    :class:`OfferRefusal` with the repository whose host is in ASCII when it is taken, else a ValueError saying why
+    not; nothing for another repository (its user or path in such forms: a folder may be named so, told by
+    :func:`_printable_ascii`)."""
+    if repository.isascii():
+        return
+    folded = unicodedata.normalize("NFKC", repository)
+    match = (
+        _SFTP_URL_RE.fullmatch(folded) or _SFTP_SHORT_RE.fullmatch(folded) or _S3_RE.fullmatch(folded)
+        if folded.isascii()
+        else None
+    )
+    if match is None:
+        return
+    group = "host" if "host" in match.groupdict() else "authority"
+    start, end = match.span(group)
+    tail = len(folded) - end
+    if repository[:start] != folded[:start] or repository[len(repository) - tail :] != folded[end:]:
+        return  # another part than the host is written so
+    try:
+        taken = check_offsite_repository(folded)
+    except OfferRefusal as refused:
+        raise ValueError(f"{_FULL_WIDTH_HOST_WORDS}, and in ASCII {folded!r} {refused.without}") from None
+    except ValueError as refused:
+        raise ValueError(f"{_FULL_WIDTH_HOST_WORDS}, and in ASCII {folded!r} {refused}") from None
+    raise OfferRefusal(f"{_FULL_WIDTH_HOST_WORDS}: write {taken!r}", taken, _FULL_WIDTH_HOST_WORDS)
+
+
 def sftp_target(repository: str) -> SftpTarget | None:
     """The user, host, port and path of an sftp repository; None for another kind.
 
@@ -896,6 +930,7 @@ def repository_host(repository: str) -> str | None:
 
 def check_offsite_repository(repository: str) -> str:
     """A restic repository the platform can reach: sftp (:func:`sftp_target`) or an S3-compatible store."""
+    _host_in_full_width(repository)
     _printable_ascii(repository)
     if url_credentials(repository) is not None:
         raise ValueError(

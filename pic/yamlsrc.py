@@ -505,6 +505,22 @@ class _Walk:
                 return f"; write {number!r}, or fewer digits"
         return f", which {refusal}: give a number it takes"
 
+    def leading_zero(self, value: str, loc: Loc) -> str:
+        """What is wrong with ``value``, a plain integer with leading zeros: read alike as octal (YAML 1.1) and decimal
+        (YAML 1.2), one digit after its zeros (``07``), what the field offers for that number when it refuses it
+        (``drill_day: 07``: the day cron numbers 7), in the one message; else to write it without them."""
+        shown = HIDDEN_VALUE if is_secret_field(loc) else value
+        digits = value.lstrip("+-").lstrip("0")
+        if len(digits) <= 1 and digits in "01234567" and not is_secret_field(loc) and self.numbers is not None:
+            number = int(value, 10)  # 07: 7 to YAML 1.1 and 1.2 alike
+            refusal = self.numbers(loc, number)
+            if refusal is not None and ": write " in refusal:  # a value the field takes offered
+                return f"{shown} is {_LEADING_ZERO}, {number} to YAML 1.1 and 1.2 alike, and {number} {refusal}"
+        return (
+            f"{shown} is {_LEADING_ZERO}, which YAML 1.1 reads as octal and YAML 1.2 as decimal: "
+            "write the number without leading zeros (or quote it if it is text)"
+        )
+
     def alias(self, loc: Loc) -> None:
         """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""
         self.aliases += 1
@@ -592,13 +608,7 @@ class _Walk:
             )
             return None
         if tag == "tag:pic,2026:leading-zero":
-            self.problem(
-                node,
-                loc,
-                f"{HIDDEN_VALUE if is_secret_field(loc) else node.value} is {_LEADING_ZERO}, which YAML 1.1 "
-                "reads as octal and YAML 1.2 as decimal: "
-                "write the number without leading zeros (or quote it if it is text)",
-            )
+            self.problem(node, loc, self.leading_zero(node.value, loc))
             return None
         # plain (style None in PyYAML, "" in libyaml); in a command, only a key written with a value it takes
         if not node.style and self.keys and loc and ":" in node.value:

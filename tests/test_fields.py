@@ -1051,6 +1051,15 @@ def test_member_files_are_parsed_by_libyaml_when_pyyaml_has_it() -> None:
         ("date.timezone", "Europe\\Paris", "Europe/Paris"),
         ("date.timezone", "America\\New_York", "America/New_York"),
         ("date.timezone", "Europe / Paris", "Europe/Paris"),
+        # a separator left over around or between the parts (a path's), or the name in full-width letters
+        ("date.timezone", "Europe\\Paris\\", "Europe/Paris"),
+        ("date.timezone", "Europe/Paris/", "Europe/Paris"),
+        ("date.timezone", "\\America\\\\New_York", "America/New_York"),
+        ("date.timezone", "Paris/", "Europe/Paris"),
+        ("date.timezone", "UTC/", "UTC"),
+        ("date.timezone", "\uff45\uff55\uff52\uff4f\uff50\uff45/\uff50\uff41\uff52\uff49\uff53", "Europe/Paris"),
+        ("date.timezone", "\uff25\uff54\uff43\uff0f\uff27\uff2d\uff34\uff0b\uff11", "Etc/GMT+1"),
+        ("date.timezone", "\uff35\uff34\uff23", "UTC"),
         # another offset, a sign or a digit away: Etc/GMT-13 is UTC+13, Etc/GMT+13 no zone (they stop at +12)
         ("date.timezone", "Etc/GMT+13", None),
         ("date.timezone", "Etc/GMT+14", None),
@@ -1068,6 +1077,27 @@ def test_a_php_setting_close_to_an_allowed_one_says_which_was_meant(key: str, va
         assert "did you mean" not in why, why
     else:
         assert why.endswith(f"; did you mean {meant!r}?"), why
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Europe\\Paris\\", "/Europe//Paris/", "\uff25\uff55\uff52\uff4f\uff50\uff45\uff0f\uff30\uff41\uff52\uff49\uff53"],
+)
+def test_a_time_zone_offered_is_taken(value: str) -> None:
+    from pic import phpini
+
+    why = phpini.problem("date.timezone", value, repr(value))
+    meant = re.search(r"did you mean '([^']+)'\?$", why or "")
+    assert meant is not None, why
+    assert phpini.problem("date.timezone", meant[1], repr(meant[1])) is None
+
+
+@pytest.mark.parametrize("value", ["Factory/", "\\Factory\\", "\uff26\uff41\uff43\uff54\uff4f\uff52\uff59", "/factory"])
+def test_the_zone_of_no_place_is_never_offered_however_written(value: str) -> None:
+    from pic import phpini
+
+    why = phpini.problem("date.timezone", value, repr(value))
+    assert why is not None and "did you mean" not in why and "Factory, the tz database's zone" in why, why
 
 
 def test_the_tz_database_s_zone_of_no_place_is_refused() -> None:

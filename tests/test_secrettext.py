@@ -1734,6 +1734,9 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "[fe80::1%25soleil2024azur]:25 x",
         "[fe80::1%2024soleil]:25 x",
         "[fe80::1%velo75lilasparis]:25 x",
+        # a word, digits and a word, as a password is made and no interface is named (a name's number ends it)
+        "[fe80::1%velo75paris]:25 x",
+        "[2001:db8::1%25soleil12azur]:25 x",
         # a capital third, as systemd's P (enP4p65s0), in no shape of systemd's
         "[fe80::1%enPass2024]:25 x",
         "[fe80::1%enP2024lilas]:25 x",
@@ -1741,6 +1744,10 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "Lilas2024.Velo.org:25 x",
         "smtp.example.org Velo2024.Paris.org",
         "Lilas2024.Velo.org",
+        # hexadecimal no IPv4 address inet_aton reads (more than 32 bits: a key's), or a password before an address
+        "0x4c0883a69102937d6231471b5dbb6204fe512961708279f2 x",
+        "sftp:restic@0x4c0883a69102937d:/srv",
+        "sftp:Lilas2024@0x0a.0.0.11:/srv/r",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1807,6 +1814,13 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "smtp1.example.org..:25 x",
         "smtp1..example.org:25 x",
         ".smtp1.example.org:25 x",
+        # an IPv4 address in a form inet_aton reads (hexadecimal, octal, fewer parts), alone or a user's host
+        "sftp:restic@0x0a.0.0.11:/srv/restic",
+        "sftp://restic@0x0A.0x0.0.0xB/srv/restic",
+        "sftp:restic@0xa00000b:/srv/restic",
+        "0x0a.0.0.11 x",
+        "0xDEADBEEF x",
+        "sftp:restic@0x0a.0.011:/srv/restic",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:

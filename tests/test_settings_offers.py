@@ -231,6 +231,27 @@ def test_a_zone_id_in_an_apt_source_s_url_is_told_what_it_is(tmp_path: Path, url
         assert _told(tmp_path / "again", old, new, field, offered) == [], said
 
 
+@pytest.mark.parametrize("setting", list(HOST_PORT_SETTINGS))
+@pytest.mark.parametrize(
+    ("address", "hidden"),
+    [("fe80::1%velo75paris", True), ("2001:db8::1%soleil12azur", True), ("fe80::1%enp3s0", False)],
+)
+def test_a_zone_id_of_host_and_port_is_read_as_the_address_alone_s(
+    tmp_path: Path, setting: str, address: str, hidden: bool
+) -> None:
+    """pic:smtp.host: fe80::1%velo75paris (a password's shape as the zone id) was hidden, and host_relay:
+    [fe80::1%velo75paris]:25 shown whole: the address of host:port is read as the address alone is, its zone id
+    hidden or shown alike."""
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    alone_old, alone_new, alone_field, alone_whole = SETTINGS["smtp host"]
+    for name in ("alone", "first"):
+        (tmp_path / name).mkdir()
+    [alone] = _told(tmp_path / "alone", alone_old, alone_new, alone_field, alone_whole.format(v=address))
+    [said] = _told(tmp_path / "first", old, new, field, whole.format(v=f"[{address}]:25"))
+    assert ("not shown" in alone) == hidden, alone
+    assert ("not shown" in said) == hidden and (address.partition("%")[2] in said) != hidden, said
+
+
 NO_SERVER_THERE = ["0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255", "0.1.2.3", "240.0.0.1", "fe80::1"]
 
 
@@ -656,6 +677,113 @@ def test_a_drill_day_as_cron_numbers_it_quoted_or_full_width_is_offered_its_name
     said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
     assert said and f"{number} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}" in said[0], said
     assert _told(tmp_path / "again", old, new, "pic:backup.offsite.drill_day", day) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "shown", "day"),
+    [
+        ('"07"', "07", "Sun"),
+        ("07", "7", "Sun"),
+        ("00", "0", "Sun"),
+        ("03", "3", "Wed"),
+        ("'005'", "005", "Fri"),
+        ("+07", "7", "Sun"),
+        ('"+7"', "+7", "Sun"),
+        ("\uff10\uff17", "\uff10\uff17", "Sun"),
+    ],
+)
+def test_a_drill_day_as_cron_numbers_it_with_leading_zeros_is_told_in_one_message(
+    tmp_path: Path, written: str, shown: str, day: str
+) -> None:
+    """pic:backup.offsite.drill_day: "07" was told the names alone, and 07 (plain) to drop its leading zero, then 7
+    that it is Sunday: two steps for one day. A number 0 to 7 with leading zeros or a sign, quoted or not, full-width
+    or not (cron reads 07 as 7, octal and decimal alike) is told the day in one message, then taken."""
+    (tmp_path / "told").mkdir()
+    (tmp_path / "again").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = (
+        'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+        " drill_day: {w}}}}}"
+    )
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1, said
+    assert said[0].endswith(f"{shown} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"), said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.drill_day", day) == []
+
+
+@pytest.mark.parametrize("written", ["010", '"08"', "'-07'", '"7th"'])
+def test_a_drill_day_number_no_day_with_leading_zeros_is_offered_no_day(tmp_path: Path, written: str) -> None:
+    """010 (8 to YAML 1.1, 10 to 1.2), 08 and -07 are no day cron numbers: nothing is offered for them."""
+    (tmp_path / "told").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = (
+        'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+        " drill_day: {w}}}}}"
+    )
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
+    assert said and not any("as cron numbers the days" in line for line in said), said
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "sftp:restic@0x0a.0.0.11:/srv/restic",
+        "sftp:restic@0xa00000b:/srv/restic",
+        "sftp://restic@0x0A.0x0.0.0xB/srv/restic",
+        "s3:https://0x0a.0.0.11/bucket",
+    ],
+)
+def test_a_repository_at_an_address_inet_aton_reads_is_shown_and_offered(tmp_path: Path, written: str) -> None:
+    """sftp:restic@0x0a.0.0.11:/srv/restic was hidden as a possible secret, its host read as a password beside the
+    user, and the repository mended withheld ('write the value so mended (not shown either)'): an address inet_aton
+    reads is no password; the value is shown, the mended one offered, then taken (known_hosts then asked for)."""
+    for name in ("told", "again"):
+        (tmp_path / name).mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = 'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "{w}"}}}}'
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.repository", written)
+    assert len(said) == 1 and written in said[0] and "not shown" not in said[0], said
+    offered = re.search(r": write '([^']+)'$", said[0])
+    assert offered is not None and "10.0.0.11" in offered[1], said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.repository", offered[1]) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        (
+            "sftp:restic@\uff56\uff41\uff55\uff4c\uff54.\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.\uff4f\uff52\uff47:/srv/restic",
+            "sftp:restic@vault.example.org:/srv/restic",
+        ),
+        (
+            "sftp://restic@\uff56\uff41\uff55\uff4c\uff54\uff0e\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff4f\uff52\uff47//srv/restic",
+            "sftp://restic@vault.example.org//srv/restic",
+        ),
+        ("sftp:restic@\uff11\uff10.\uff10.\uff10.\uff11\uff11:/srv/restic", "sftp:restic@10.0.0.11:/srv/restic"),
+        ("s3:https://\uff53\uff13.example.org/bucket", "s3:https://s3.example.org/bucket"),
+    ],
+)
+def test_a_repository_s_host_in_full_width_forms_is_offered_in_ascii(tmp_path: Path, written: str, meant: str) -> None:
+    """sftp:restic@vault.example.org:/srv/restic with its host in full-width letters (a Japanese or Chinese
+    keyboard's) was told it holds a character outside ASCII, where the address settings tell the ASCII form
+    (NFKC): the repository with its host in ASCII is offered, then taken."""
+    for name in ("told", "again"):
+        (tmp_path / name).mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = 'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "{w}"}}}}'
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.repository", written)
+    assert len(said) == 1 and said[0].endswith(f"(full-width forms): write {meant!r}"), said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.repository", meant) == []
+
+
+def test_a_repository_s_path_in_full_width_forms_is_not_changed(tmp_path: Path) -> None:
+    """A folder named in full-width letters is a name of its own: nothing is offered for it."""
+    (tmp_path / "told").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = 'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "{w}"}}}}'
+    written = "sftp:restic@vault.example.org:/srv/\uff52\uff45\uff53\uff54\uff49\uff43"
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.repository", written)
+    assert len(said) == 1 and "write '" not in said[0] and "U+FF52" in said[0], said
 
 
 def test_a_hidden_repository_is_offered_only_hidden(tmp_path: Path) -> None:

@@ -259,3 +259,32 @@ def test_an_off_site_repository_on_a_host_of_the_platform_is_a_warning_at_its_li
     assert len(told) == 1 and f"the platform's host {named}" in told[0].message, told
     assert f"'{host}'" in told[0].message and "off-site" in told[0].message, told
     assert told[0].line == line and told[0].file.endswith("Pulumi.prod.yaml")
+
+
+@pytest.mark.parametrize(
+    ("user", "warned"),
+    [("Lilas2024", True), ("Velo75Paris", True), ("restic", False), ("backup-web", False), ("u12345", False)],
+)
+def test_an_sftp_user_shaped_as_a_password_is_a_warning_that_shows_it_not(
+    tmp_path: Path, user: str, warned: bool
+) -> None:
+    """sftp://Lilas2024@vault.example.org//srv/restic (a password's shape where the user goes, as a reader of
+    user:password@ would write it without its user) was taken silently: ssh would log in as a user of that name,
+    which Debian's adduser refuses (capitals, signs), and the stack file holds what may be the password in clear. A
+    warning at its line says so, without showing it; a user's name as adduser makes one is none."""
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    old = '  pic:backup: {time: "03:15", keep_days: 7}'
+    text = path.read_text()
+    line = text.splitlines().index(old) + 1
+    repository = (
+        f"{{repository: 'sftp://{user}@vault.example.org//srv/restic', known_hosts: 'vault.example.org {KEY}'}}"
+    )
+    path.write_text(text.replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {repository}}}'))
+    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
+    told = [w for w in warnings if w.path == "pic:backup.offsite.repository"]
+    if not warned:
+        assert told == [], told
+        return
+    assert len(told) == 1 and "password" in told[0].message and user not in told[0].message, told
+    assert told[0].line == line and told[0].file.endswith("Pulumi.prod.yaml")
