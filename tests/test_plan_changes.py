@@ -611,6 +611,34 @@ def test_against_a_reflog_date_before_the_reflog_says_which_commit_is_taken(two_
     assert "warning: <command line> --against" not in plan(two_hosts, "--format", "json", rev="HEAD@{1}").stderr
 
 
+def test_against_a_name_of_a_branch_and_a_tag_both_refuses_it_naming_each(two_hosts: Path) -> None:
+    """A tag and a branch of one name on two commits (a release tag 'main' beside the branch main): git takes the
+    tag with a warning (its refname is ambiguous, or not a word when core.warnAmbiguousRefs is false), and the plan
+    compared with it without a word, a base the reviewer did not mean; it is refused, each ref named with its commit
+    and the full name to give. Both on one commit, or a full name given, it is taken as git takes it."""
+    first = git(two_hosts, "rev-parse", "HEAD").strip()
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    second = git(two_hosts, "rev-parse", "HEAD").strip()
+    git(two_hosts, "tag", "release", first)
+    git(two_hosts, "branch", "release", second)
+    git(two_hosts, "config", "core.warnAmbiguousRefs", "false")
+    for rev in ("release", "release~0"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
+        said = f"--against: {rev!r} names more than one ref, on different commits"
+        assert said in proc.stderr, proc.stderr[-2000:]
+        assert f"the tag release ({first[:10]}, refs/tags/release)" in proc.stderr, proc.stderr[-2000:]
+        assert f"the branch release ({second[:10]}, refs/heads/release)" in proc.stderr, proc.stderr[-2000:]
+        assert "changes against" not in proc.stdout, proc.stdout[-2000:]
+    for rev, taken in (("refs/heads/release", second), ("refs/tags/release", first)):
+        assert plan_json(two_hosts, rev=rev)["against"]["commit"] == taken
+    git(two_hosts, "tag", "-f", "release", second)
+    proc = plan(two_hosts, "--format", "json", rev="release")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["against"]["commit"] == second
+
+
 def test_against_an_abbreviated_id_of_several_objects_names_them(two_hosts: Path) -> None:
     """A short id that git finds ambiguous (a commit and a blob starting with the same 4 characters): the commit is
     taken, as git log takes it; two commits so named are both told, with the longer ids to give."""

@@ -167,8 +167,11 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
     # (":/<text>" searches the messages for the whole text, suffix included).
     if rev.startswith("-"):  # --against=-h: git reads it as an option, without --end-of-options
         raise PicError([Problem("<command line>", None, "--against", arguments.dash_revision(rev))])
-    proc = _git_run(project, "rev-parse", "--verify", "--end-of-options", rev)
+    # core.warnAmbiguousRefs set false (git-config(1)) would hide a name of two refs, which git takes the first of
+    proc = _git_run(project, "-c", "core.warnAmbiguousRefs=true", "rev-parse", "--verify", "--end-of-options", rev)
     named = os.fsdecode(proc.stdout).strip() if proc.returncode == 0 else ""
+    if named and (ambiguous := _AMBIGUOUS_REF.search(os.fsdecode(proc.stderr))) is not None:
+        _refuse_refs_of_one_name(project, rev, ambiguous.group(1))
     named = "" if named.startswith("^") else named  # ^REV: the commits REV reaches, excluded (_range)
     said = newmember.git_words(proc.stderr) if proc.returncode != 0 else ""
     if not named and re.fullmatch(r"[0-9a-fA-F]{4,39}", rev) and "is ambiguous" in said:
@@ -210,6 +213,42 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
         )
         _warn(Problem("<command line>", None, "--against", why, "warning"))
     return str(named)
+
+
+# What git says when a name is that of several refs (git-rev-parse(1) reads it by gitrevisions(7)'s rules)
+_AMBIGUOUS_REF = LazyPattern(r"warning: refname '(.+)' is ambiguous\.")
+
+# The refs a name may be of, in the order git tries them (gitrevisions(7), <refname>), with what each is
+_REF_RULES = (
+    ("refs/{}", "the ref"),
+    ("refs/tags/{}", "the tag"),
+    ("refs/heads/{}", "the branch"),
+    ("refs/remotes/{}", "the remote-tracking branch"),
+    ("refs/remotes/{}/HEAD", "the remote's default branch"),
+)
+
+
+def _refuse_refs_of_one_name(project: Path, rev: str, name: str) -> None:
+    """Refuse ``rev`` when ``name``, a name in it, is that of refs of different commits (a tag ``main`` beside the
+    branch ``main``): git takes the first its rules find (gitrevisions(7): the tag before the branch) with a mere
+    warning, and the plan would compare with a base the reviewer did not mean. PicError naming each ref, its commit
+    and the full name to give; nothing when they all lead to one commit (git's choice is then the same)."""
+    found: list[tuple[str, str, str]] = []
+    for rule, what in _REF_RULES:
+        full = rule.format(name)
+        peeled = _git_run(project, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{full}^{{commit}}")
+        if peeled.returncode == 0 and (commit := os.fsdecode(peeled.stdout).strip()):
+            found.append((full, what, commit))
+    if len({commit for _, _, commit in found}) < 2:
+        return
+    refs = " and ".join(f"{what} {name} ({commit[:10]}, {full})" for full, what, commit in found)
+    offers = " or ".join(f"--against {rev.replace(name, full, 1)}" for full, _, _ in found)
+    why = (
+        f"{rev!r} names more than one ref, on different commits: {'it' if rev == name else repr(name)} is {refs}; "
+        f"git takes the first ({found[0][0]}) with a mere warning, which may not be the one meant: give it by its "
+        f"full name ({offers})"
+    )
+    raise PicError([Problem("<command line>", None, "--against", why)])
 
 
 def _warn(problem: Problem) -> None:
