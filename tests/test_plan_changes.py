@@ -463,6 +463,29 @@ def test_against_in_a_repository_without_a_commit_says_so(two_hosts: Path, tmp_p
         assert "Traceback" not in proc.stderr
 
 
+def test_against_head_of_a_branch_without_a_commit_says_so(two_hosts: Path) -> None:
+    """HEAD on a branch made with git checkout --orphan (or git switch --orphan), nothing committed on it yet, while
+    other branches have commits: HEAD names no commit, and the plan said only that it was no revision of this
+    repository, as for a name mistyped; it says which branch HEAD is and that it has no commit yet, with the
+    branches to give instead."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    branch = git(two_hosts, "symbolic-ref", "--short", "HEAD").strip()
+    git(two_hosts, "checkout", "-q", "--orphan", "redesign")
+    for rev in ("HEAD", "@", "HEAD~1", "redesign", "redesign^"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr[-2000:]
+        said = (
+            f"<command line> --against: {rev!r} is not a revision of this repository: HEAD is the branch 'redesign', "
+            "which has no commit yet"
+        )
+        assert said in proc.stderr, proc.stderr[-2000:]
+        assert f"the branches that have commits: {branch}" in proc.stderr, proc.stderr[-2000:]
+    proc = plan(two_hosts, "--format", "json", rev=branch)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["against"]["commit"] == git(two_hosts, "rev-parse", branch).strip()
+
+
 def test_against_a_range_of_commits_says_that_one_commit_is_taken(two_hosts: Path) -> None:
     """A range as git log takes it (main..HEAD, A...B, HEAD^!): not one revision, and the plan said it was none of
     this repository as for a name mistyped; it says it is a range, and which commit to give."""

@@ -352,9 +352,9 @@ def _why_none(project: Path, rev: str, said: str) -> str | None:
     """Why ``rev``, which git resolves to nothing, names nothing, when it can be told from what git ``said`` or
     from the part of ``rev`` that is there: a branch without upstream (``@{u}``), a reflog shorter than asked
     (``HEAD@{9}``), ``@{-1}`` without an earlier checkout, a parent or ancestor past the history (``HEAD^2``,
-    ``HEAD~9``), a search of the messages that finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of
-    several commits; None otherwise."""
-    for reader in (_blank_told, _branch_told, _reflog_told, _search_told, _form_told, _past_history):
+    ``HEAD~9``), HEAD on a branch with no commit yet (``git checkout --orphan``), a search of the messages that
+    finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of several commits; None otherwise."""
+    for reader in (_blank_told, _unborn_told, _branch_told, _reflog_told, _search_told, _form_told, _past_history):
         if (told := reader(project, rev, said)) is not None:
             return told
     words = re.sub(r"^(?:fatal|error): ", "", said)  # git's own reason (a reflog shorter than asked), if any
@@ -369,6 +369,27 @@ def _blank_told(project: Path, rev: str, said: str) -> str | None:
         return None
     told = "it has a blank before or after it (pasted with it), which git reads as part of the name"
     return f"{told}: --against {bare}" if _commit_of(project, bare) is not None else told
+
+
+def _unborn_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of HEAD, or the branch it is on, when that branch has no commit yet (``git checkout --orphan``,
+    ``git switch --orphan``; git names no commit by it) while other branches have: which branch HEAD is, and the
+    branches to give instead."""
+    head = _git_run(project, "symbolic-ref", "--quiet", "HEAD")
+    ref = os.fsdecode(head.stdout).strip() if head.returncode == 0 else ""
+    if not ref.startswith("refs/heads/") or _commit_of(project, ref) is not None:
+        return None
+    branch = ref.removeprefix("refs/heads/")
+    name = re.split(r"[~^:@{}]", rev, maxsplit=1)[0] or ("@" if rev.startswith("@") else "")  # HEAD~1: HEAD
+    if name not in ("HEAD", "@", branch, ref, f"heads/{branch}"):
+        return None
+    listed = _git_run(project, "for-each-ref", "--format=%(refname:short)", "refs/heads/")
+    branches = [b for b in os.fsdecode(listed.stdout).splitlines() if b and b != branch]
+    given = f"; the branches that have commits: {_listed(branches, 60)}" if branches else ""
+    return (
+        f"HEAD is the branch {branch!r}, which has no commit yet (made by git checkout --orphan or git switch "
+        f"--orphan, nothing committed on it): compare with a branch that has commits (--against BRANCH){given}"
+    )
 
 
 def _branch_told(project: Path, rev: str, said: str) -> str | None:
