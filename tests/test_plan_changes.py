@@ -486,6 +486,21 @@ def test_against_head_of_a_branch_without_a_commit_says_so(two_hosts: Path) -> N
     assert json.loads(proc.stdout)["against"]["commit"] == git(two_hosts, "rev-parse", branch).strip()
 
 
+def test_against_a_ref_git_writes_at_times_says_when_it_is_not_there(two_hosts: Path) -> None:
+    """FETCH_HEAD before any fetch, ORIG_HEAD before any merge, rebase or reset, MERGE_HEAD with no merge stopped, stash
+    with nothing stashed: the plan said only that each was no revision of this repository, as a name mistyped; it
+    says what git writes it for, and that it has not."""
+    for rev, said in (
+        ("FETCH_HEAD", "git writes FETCH_HEAD at a git fetch, and none was made in this clone"),
+        ("ORIG_HEAD~1", "git writes ORIG_HEAD when a merge, rebase or reset moves HEAD, and none has in this clone"),
+        ("MERGE_HEAD", "git writes MERGE_HEAD while a merge stopped on its conflicts, and none has"),
+        ("stash", "nothing is stashed (git stash list is empty)"),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr[-2000:]
+        assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, proc.stderr[-2000:]
+
+
 def test_against_a_range_of_commits_says_that_one_commit_is_taken(two_hosts: Path) -> None:
     """A range as git log takes it (main..HEAD, A...B, HEAD^!): not one revision, and the plan said it was none of
     this repository as for a name mistyped; it says it is a range, and which commit to give."""

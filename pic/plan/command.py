@@ -354,7 +354,16 @@ def _why_none(project: Path, rev: str, said: str) -> str | None:
     (``HEAD@{9}``), ``@{-1}`` without an earlier checkout, a parent or ancestor past the history (``HEAD^2``,
     ``HEAD~9``), HEAD on a branch with no commit yet (``git checkout --orphan``), a search of the messages that
     finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of several commits; None otherwise."""
-    for reader in (_blank_told, _unborn_told, _branch_told, _reflog_told, _search_told, _form_told, _past_history):
+    for reader in (
+        _blank_told,
+        _unborn_told,
+        _written_told,
+        _branch_told,
+        _reflog_told,
+        _search_told,
+        _form_told,
+        _past_history,
+    ):
         if (told := reader(project, rev, said)) is not None:
             return told
     words = re.sub(r"^(?:fatal|error): ", "", said)  # git's own reason (a reflog shorter than asked), if any
@@ -390,6 +399,27 @@ def _unborn_told(project: Path, rev: str, said: str) -> str | None:
         f"HEAD is the branch {branch!r}, which has no commit yet (made by git checkout --orphan or git switch "
         f"--orphan, nothing committed on it): compare with a branch that has commits (--against BRANCH){given}"
     )
+
+
+# The refs git writes at times only (gitrevisions(7)), with when it writes each, and the stash's list
+_WRITTEN_AT_TIMES = {
+    "FETCH_HEAD": "git writes FETCH_HEAD at a git fetch, and none was made in this clone",
+    "ORIG_HEAD": "git writes ORIG_HEAD when a merge, rebase or reset moves HEAD, and none has in this clone",
+    "MERGE_HEAD": "git writes MERGE_HEAD while a merge stopped on its conflicts, and none has",
+    "CHERRY_PICK_HEAD": "git writes CHERRY_PICK_HEAD while a cherry-pick stopped on its conflicts, and none has",
+    "REVERT_HEAD": "git writes REVERT_HEAD while a revert stopped on its conflicts, and none has",
+    "REBASE_HEAD": "git writes REBASE_HEAD while a rebase stopped on its conflicts, and none has",
+    "stash": "nothing is stashed (git stash list is empty)",
+}
+
+
+def _written_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of a ref git writes at times only (FETCH_HEAD, ORIG_HEAD, MERGE_HEAD, stash...) when it is not
+    there: when git writes it; the commit to give instead (HEAD, a branch)."""
+    name = re.split(r"[~^:@{}]", rev, maxsplit=1)[0]
+    if name not in _WRITTEN_AT_TIMES or _commit_of(project, name) is not None:
+        return None
+    return f"{_WRITTEN_AT_TIMES[name]}; give the commit to compare with by its branch or id"
 
 
 def _branch_told(project: Path, rev: str, said: str) -> str | None:
