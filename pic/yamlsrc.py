@@ -1031,6 +1031,28 @@ def _start_words(exc: yaml.MarkedYAMLError, source: str, column: int) -> str | N
     return f"{_at(ch, column)} cannot start a value here: YAML reads it as {reads}; put the value in quotes"
 
 
+# The lines git writes around the two sides of a conflict it cannot merge (git-merge(1), HOW CONFLICTS ARE
+# PRESENTED; ||||||| with merge.conflictStyle diff3 or zdiff3): seven of one character at the start of a line
+_CONFLICT_MARKER = LazyPattern(r"(?:<{7}|\|{7}|>{7})(?: .*)?|={7}")
+
+
+def _conflict_words(lines: list[str]) -> tuple[int, str] | None:
+    """The line of the first of git's conflict markers in ``lines`` (a merge or rebase stopped on the file, both
+    sides left in it) and what to do, when a marker opens and one closes a conflict; None otherwise. YAML reads such
+    a file as a syntax error somewhere near, which names neither the conflict nor its lines."""
+    marked = [n for n, source in enumerate(lines, 1) if _CONFLICT_MARKER.fullmatch(source.rstrip("\r"))]
+    opened = next((n for n in marked if lines[n - 1].startswith("<<<<<<<")), None)
+    closed = [n for n in marked if lines[n - 1].startswith(">>>>>>>") and opened is not None and n > opened]
+    if opened is None or not closed:
+        return None
+    shown = lines[opened - 1].rstrip("\r")
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return opened, (
+        f"git's conflict markers ({shown}, lines {opened} to {closed[0]}): a merge or rebase left both sides in "
+        "this file; keep what it should say and remove the lines <<<<<<<, ======= and >>>>>>>"
+    )
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     context = exc.context or ""
     started = context.startswith(_STARTED_AT) and exc.context_mark is not None
@@ -1039,7 +1061,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     what = exc.problem or exc.context or "invalid YAML"
     lines = text.splitlines()
     source = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
-    if (overlong := _overlong_key(exc, lines)) is not None:
+    if (conflict := _conflict_words(lines)) is not None:
+        line, what = conflict
+    elif (overlong := _overlong_key(exc, lines)) is not None:
         line, what = overlong
     elif "\t" in what or "\\t" in what or "\t" in source[: len(source) - len(source.lstrip())]:
         what = "a tab character: YAML indents with spaces only (a tab can never indent); replace the tabs by spaces"

@@ -463,6 +463,44 @@ def test_against_in_a_repository_without_a_commit_says_so(two_hosts: Path, tmp_p
         assert "Traceback" not in proc.stderr
 
 
+def test_against_head_of_a_branch_without_a_commit_says_so(two_hosts: Path) -> None:
+    """HEAD on a branch made with git checkout --orphan (or git switch --orphan), nothing committed on it yet, while
+    other branches have commits: HEAD names no commit, and the plan said only that it was no revision of this
+    repository, as for a name mistyped; it says which branch HEAD is and that it has no commit yet, with the
+    branches to give instead."""
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    branch = git(two_hosts, "symbolic-ref", "--short", "HEAD").strip()
+    git(two_hosts, "checkout", "-q", "--orphan", "redesign")
+    for rev in ("HEAD", "@", "HEAD~1", "redesign", "redesign^"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr[-2000:]
+        said = (
+            f"<command line> --against: {rev!r} is not a revision of this repository: HEAD is the branch 'redesign', "
+            "which has no commit yet"
+        )
+        assert said in proc.stderr, proc.stderr[-2000:]
+        assert f"the branches that have commits: {branch}" in proc.stderr, proc.stderr[-2000:]
+    proc = plan(two_hosts, "--format", "json", rev=branch)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["against"]["commit"] == git(two_hosts, "rev-parse", branch).strip()
+
+
+def test_against_a_ref_git_writes_at_times_says_when_it_is_not_there(two_hosts: Path) -> None:
+    """FETCH_HEAD before any fetch, ORIG_HEAD before any merge, rebase or reset, MERGE_HEAD with no merge stopped, stash
+    with nothing stashed: the plan said only that each was no revision of this repository, as a name mistyped; it
+    says what git writes it for, and that it has not."""
+    for rev, said in (
+        ("FETCH_HEAD", "git writes FETCH_HEAD at a git fetch, and none was made in this clone"),
+        ("ORIG_HEAD~1", "git writes ORIG_HEAD when a merge, rebase or reset moves HEAD, and none has in this clone"),
+        ("MERGE_HEAD", "git writes MERGE_HEAD while a merge stopped on its conflicts, and none has"),
+        ("stash", "nothing is stashed (git stash list is empty)"),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stderr[-2000:]
+        assert f"--against: {rev!r} is not a revision of this repository: {said}" in proc.stderr, proc.stderr[-2000:]
+
+
 def test_against_a_range_of_commits_says_that_one_commit_is_taken(two_hosts: Path) -> None:
     """A range as git log takes it (main..HEAD, A...B, HEAD^!): not one revision, and the plan said it was none of
     this repository as for a name mistyped; it says it is a range, and which commit to give."""
@@ -609,6 +647,34 @@ def test_against_a_reflog_date_before_the_reflog_says_which_commit_is_taken(two_
     said = "warning: <command line> --against: 'HEAD@{1.year.ago}': the reflog of HEAD only goes back to "
     assert said in proc.stderr and f"the commit taken ({first[:10]}) is the first it holds" in proc.stderr, proc.stderr
     assert "warning: <command line> --against" not in plan(two_hosts, "--format", "json", rev="HEAD@{1}").stderr
+
+
+def test_against_a_name_of_a_branch_and_a_tag_both_refuses_it_naming_each(two_hosts: Path) -> None:
+    """A tag and a branch of one name on two commits (a release tag 'main' beside the branch main): git takes the
+    tag with a warning (its refname is ambiguous, or not a word when core.warnAmbiguousRefs is false), and the plan
+    compared with it without a word, a base the reviewer did not mean; it is refused, each ref named with its commit
+    and the full name to give. Both on one commit, or a full name given, it is taken as git takes it."""
+    first = git(two_hosts, "rev-parse", "HEAD").strip()
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    second = git(two_hosts, "rev-parse", "HEAD").strip()
+    git(two_hosts, "tag", "release", first)
+    git(two_hosts, "branch", "release", second)
+    git(two_hosts, "config", "core.warnAmbiguousRefs", "false")
+    for rev in ("release", "release~0"):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
+        said = f"--against: {rev!r} names more than one ref, on different commits"
+        assert said in proc.stderr, proc.stderr[-2000:]
+        assert f"the tag release ({first[:10]}, refs/tags/release)" in proc.stderr, proc.stderr[-2000:]
+        assert f"the branch release ({second[:10]}, refs/heads/release)" in proc.stderr, proc.stderr[-2000:]
+        assert "changes against" not in proc.stdout, proc.stdout[-2000:]
+    for rev, taken in (("refs/heads/release", second), ("refs/tags/release", first)):
+        assert plan_json(two_hosts, rev=rev)["against"]["commit"] == taken
+    git(two_hosts, "tag", "-f", "release", second)
+    proc = plan(two_hosts, "--format", "json", rev="release")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["against"]["commit"] == second
 
 
 def test_against_an_abbreviated_id_of_several_objects_names_them(two_hosts: Path) -> None:

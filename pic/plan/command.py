@@ -167,8 +167,11 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
     # (":/<text>" searches the messages for the whole text, suffix included).
     if rev.startswith("-"):  # --against=-h: git reads it as an option, without --end-of-options
         raise PicError([Problem("<command line>", None, "--against", arguments.dash_revision(rev))])
-    proc = _git_run(project, "rev-parse", "--verify", "--end-of-options", rev)
+    # core.warnAmbiguousRefs set false (git-config(1)) would hide a name of two refs, which git takes the first of
+    proc = _git_run(project, "-c", "core.warnAmbiguousRefs=true", "rev-parse", "--verify", "--end-of-options", rev)
     named = os.fsdecode(proc.stdout).strip() if proc.returncode == 0 else ""
+    if named and (ambiguous := _AMBIGUOUS_REF.search(os.fsdecode(proc.stderr))) is not None:
+        _refuse_refs_of_one_name(project, rev, ambiguous.group(1))
     named = "" if named.startswith("^") else named  # ^REV: the commits REV reaches, excluded (_range)
     said = newmember.git_words(proc.stderr) if proc.returncode != 0 else ""
     if not named and re.fullmatch(r"[0-9a-fA-F]{4,39}", rev) and "is ambiguous" in said:
@@ -210,6 +213,42 @@ def _named(project: Path, rev: str, shallow: bool) -> str:
         )
         _warn(Problem("<command line>", None, "--against", why, "warning"))
     return str(named)
+
+
+# What git says when a name is that of several refs (git-rev-parse(1) reads it by gitrevisions(7)'s rules)
+_AMBIGUOUS_REF = LazyPattern(r"warning: refname '(.+)' is ambiguous\.")
+
+# The refs a name may be of, in the order git tries them (gitrevisions(7), <refname>), with what each is
+_REF_RULES = (
+    ("refs/{}", "the ref"),
+    ("refs/tags/{}", "the tag"),
+    ("refs/heads/{}", "the branch"),
+    ("refs/remotes/{}", "the remote-tracking branch"),
+    ("refs/remotes/{}/HEAD", "the remote's default branch"),
+)
+
+
+def _refuse_refs_of_one_name(project: Path, rev: str, name: str) -> None:
+    """Refuse ``rev`` when ``name``, a name in it, is that of refs of different commits (a tag ``main`` beside the
+    branch ``main``): git takes the first its rules find (gitrevisions(7): the tag before the branch) with a mere
+    warning, and the plan would compare with a base the reviewer did not mean. PicError naming each ref, its commit
+    and the full name to give; nothing when they all lead to one commit (git's choice is then the same)."""
+    found: list[tuple[str, str, str]] = []
+    for rule, what in _REF_RULES:
+        full = rule.format(name)
+        peeled = _git_run(project, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{full}^{{commit}}")
+        if peeled.returncode == 0 and (commit := os.fsdecode(peeled.stdout).strip()):
+            found.append((full, what, commit))
+    if len({commit for _, _, commit in found}) < 2:
+        return
+    refs = " and ".join(f"{what} {name} ({commit[:10]}, {full})" for full, what, commit in found)
+    offers = " or ".join(f"--against {rev.replace(name, full, 1)}" for full, _, _ in found)
+    why = (
+        f"{rev!r} names more than one ref, on different commits: {'it' if rev == name else repr(name)} is {refs}; "
+        f"git takes the first ({found[0][0]}) with a mere warning, which may not be the one meant: give it by its "
+        f"full name ({offers})"
+    )
+    raise PicError([Problem("<command line>", None, "--against", why)])
 
 
 def _warn(problem: Problem) -> None:
@@ -313,9 +352,18 @@ def _why_none(project: Path, rev: str, said: str) -> str | None:
     """Why ``rev``, which git resolves to nothing, names nothing, when it can be told from what git ``said`` or
     from the part of ``rev`` that is there: a branch without upstream (``@{u}``), a reflog shorter than asked
     (``HEAD@{9}``), ``@{-1}`` without an earlier checkout, a parent or ancestor past the history (``HEAD^2``,
-    ``HEAD~9``), a search of the messages that finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of
-    several commits; None otherwise."""
-    for reader in (_blank_told, _branch_told, _reflog_told, _search_told, _form_told, _past_history):
+    ``HEAD~9``), HEAD on a branch with no commit yet (``git checkout --orphan``), a search of the messages that
+    finds nothing (``:/text``, ``HEAD^{/text}``), an abbreviated id of several commits; None otherwise."""
+    for reader in (
+        _blank_told,
+        _unborn_told,
+        _written_told,
+        _branch_told,
+        _reflog_told,
+        _search_told,
+        _form_told,
+        _past_history,
+    ):
         if (told := reader(project, rev, said)) is not None:
             return told
     words = re.sub(r"^(?:fatal|error): ", "", said)  # git's own reason (a reflog shorter than asked), if any
@@ -330,6 +378,48 @@ def _blank_told(project: Path, rev: str, said: str) -> str | None:
         return None
     told = "it has a blank before or after it (pasted with it), which git reads as part of the name"
     return f"{told}: --against {bare}" if _commit_of(project, bare) is not None else told
+
+
+def _unborn_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of HEAD, or the branch it is on, when that branch has no commit yet (``git checkout --orphan``,
+    ``git switch --orphan``; git names no commit by it) while other branches have: which branch HEAD is, and the
+    branches to give instead."""
+    head = _git_run(project, "symbolic-ref", "--quiet", "HEAD")
+    ref = os.fsdecode(head.stdout).strip() if head.returncode == 0 else ""
+    if not ref.startswith("refs/heads/") or _commit_of(project, ref) is not None:
+        return None
+    branch = ref.removeprefix("refs/heads/")
+    name = re.split(r"[~^:@{}]", rev, maxsplit=1)[0] or ("@" if rev.startswith("@") else "")  # HEAD~1: HEAD
+    if name not in ("HEAD", "@", branch, ref, f"heads/{branch}"):
+        return None
+    listed = _git_run(project, "for-each-ref", "--format=%(refname:short)", "refs/heads/")
+    branches = [b for b in os.fsdecode(listed.stdout).splitlines() if b and b != branch]
+    given = f"; the branches that have commits: {_listed(branches, 60)}" if branches else ""
+    return (
+        f"HEAD is the branch {branch!r}, which has no commit yet (made by git checkout --orphan or git switch "
+        f"--orphan, nothing committed on it): compare with a branch that has commits (--against BRANCH){given}"
+    )
+
+
+# The refs git writes at times only (gitrevisions(7)), with when it writes each, and the stash's list
+_WRITTEN_AT_TIMES = {
+    "FETCH_HEAD": "git writes FETCH_HEAD at a git fetch, and none was made in this clone",
+    "ORIG_HEAD": "git writes ORIG_HEAD when a merge, rebase or reset moves HEAD, and none has in this clone",
+    "MERGE_HEAD": "git writes MERGE_HEAD while a merge stopped on its conflicts, and none has",
+    "CHERRY_PICK_HEAD": "git writes CHERRY_PICK_HEAD while a cherry-pick stopped on its conflicts, and none has",
+    "REVERT_HEAD": "git writes REVERT_HEAD while a revert stopped on its conflicts, and none has",
+    "REBASE_HEAD": "git writes REBASE_HEAD while a rebase stopped on its conflicts, and none has",
+    "stash": "nothing is stashed (git stash list is empty)",
+}
+
+
+def _written_told(project: Path, rev: str, said: str) -> str | None:
+    """What is said of a ref git writes at times only (FETCH_HEAD, ORIG_HEAD, MERGE_HEAD, stash...) when it is not
+    there: when git writes it; the commit to give instead (HEAD, a branch)."""
+    name = re.split(r"[~^:@{}]", rev, maxsplit=1)[0]
+    if name not in _WRITTEN_AT_TIMES or _commit_of(project, name) is not None:
+        return None
+    return f"{_WRITTEN_AT_TIMES[name]}; give the commit to compare with by its branch or id"
 
 
 def _branch_told(project: Path, rev: str, said: str) -> str | None:
