@@ -1694,6 +1694,7 @@ def test_words_after_a_password_s_name_are_no_password_though_they_hold_a_digit(
 
 
 _ED25519 = "AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qvvVwh3ZeG+"
+_ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK"
 _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
 
 
@@ -1748,6 +1749,19 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "0x4c0883a69102937d6231471b5dbb6204fe512961708279f2 x",
         "sftp:restic@0x4c0883a69102937d:/srv",
         "sftp:Lilas2024@0x0a.0.0.11:/srv/r",
+        # hexadecimal mixing capitals and small letters, as a password is typed and no address is written
+        "pass 0xDeadBeef",
+        "password: 0xCafe1234",
+        "sftp:restic@0xDeadBeef:/srv/restic",
+        # a key's comment shaped as a password (a word, digits and a word; words and a number): no machine's name
+        f"{_ED25519} velo75paris",
+        f"no-X11-forwarding {_ED25519} soleil12azur",
+        f"{_ED25519} marie@velo75paris",
+        f"{_ED25519} velo75paris@pc",
+        f"{_ED25519} velo-75-Paris",
+        f"{_ED25519} marie@laptop Soleil-Azur-75",
+        f"restrict {_ED25519} Lilas.Azur.75",
+        f"{_ED25519} velo75-paris",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1821,6 +1835,12 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "0x0a.0.0.11 x",
         "0xDEADBEEF x",
         "sftp:restic@0x0a.0.011:/srv/restic",
+        "sftp:restic@0xC0.0xA8.0.1:/srv/restic",
+        # a key's comment naming a machine, its number apart or one word with a letter or two
+        f"{_ED25519} marie@laptop-2",
+        f"{_ED25519} me@X11pc",
+        f"{_ED25519} marie@DESKTOP-4F7G2K1",
+        f"{_ED25519} Marie-X11-laptop",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:
