@@ -1548,12 +1548,16 @@ def _signals(word: str) -> bool:
     return all(part.isdigit() or _signal_name(part.upper().removeprefix("SIG")) for part in word.split(","))
 
 
+_EOF_STRING = LazyPattern(r"[A-Z0-9_.-]*[A-Z][A-Z0-9_.-]*")
 # The options of :data:`_WRAPPERS` whose value is optional (given glued, -l1, or after '=', --block-signal=TERM; a
 # word apart is the program run), by option: what their value is, and how to tell a word that is one.
 _OPTIONAL_VALUES: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(("--block-signal", "--default-signal", "--ignore-signal"), ("its signals", _signals)),
     **dict.fromkeys(("l", "--max-lines"), ("its number of lines", str.isdigit)),
     **dict.fromkeys(("i", "--replace"), ("the text to replace", lambda word: word == "{}")),
+    # an end of input written in capitals (END, EOF_1), a name no program of the images has (theirs are in small
+    # letters): xargs -e END php a.php runs a program END
+    **dict.fromkeys(("e", "--eof"), ("its end-of-file string", lambda word: _EOF_STRING.fullmatch(word) is not None)),
 }
 
 

@@ -3012,6 +3012,8 @@ def test_a_builtin_run_as_a_program_taken_alone_is_told_once(tmp_path: Path) -> 
         ("xargs -l 1 php a.php", "1", "xargs -l1 php a.php", ""),
         ("xargs -r --max-lines 2 php a.php", "2", "xargs -r --max-lines=2 php a.php", ""),
         ("xargs -0i {} php a.php {}", "{}", "xargs -0i{} php a.php {}", ""),
+        ("xargs -e END php a.php", "END", "xargs -eEND php a.php", ""),
+        ("xargs -r --eof EOF_1 php a.php", "EOF_1", "xargs -r --eof=EOF_1 php a.php", ""),
     ],
 )
 def test_an_optional_value_given_apart_is_told_where_it_goes(
