@@ -1611,8 +1611,31 @@ def _dropped_refused(tokens: tuple[shsyntax.Token, ...], i: int, name: str) -> s
 
 
 # What the runners with operands before the program read their options before, by name (getopt's "+": the first
-# word that is no option ends them; chrt's getopt reads them anywhere).
-_OPERANDS = {"timeout": "its duration", "flock": "its file", "taskset": "its mask", "env": "the variables it sets"}
+# word that is no option ends them; util-linux's chrt's too, chrt.c's "+abdD:efiphmoP:T:rRv").
+_OPERANDS = {
+    "timeout": "its duration",
+    "flock": "its file",
+    "taskset": "its mask",
+    "env": "the variables it sets",
+    "chrt": "its priority",
+}
+# What chrt does first with no policy given: its default, round-robin, at the priority (1 to 99, and the right to
+# set it); refused, the job ends there (exit 1)
+_CHRT_FIRST = (
+    "chrt sets its default policy, round-robin, at that priority first (a priority 0, or none of the right to set "
+    "it: exit 1, the job ends there), then "
+)
+
+
+def _misplaced_next(wrapper: _Wrapper, name: str, word: str) -> int | None:
+    """For :func:`_misplaced_option`: how many words ``word``, following an option written after the operand of
+    the runner ``name``, takes when it is another option of it (:func:`_option_words`); None when it is none (the
+    program, ``--``, flock's ``-c`` and its script)."""
+    if not word.startswith("-") or word in ("-", "--"):
+        return None
+    if name == "flock" and _long_option(wrapper, word) in ("-c", "--command"):
+        return None
+    return _option_words(wrapper, word)
 
 
 def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
@@ -1633,12 +1656,16 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         first -= 1
     if first <= r or first == i:
         return None
+    # the options written after it together (timeout 5m -s KILL -k 5 ...): all moved in one offer
+    while i + taken < len(words) and (more := _misplaced_next(wrapper, name, words[i + taken] or "")) is not None:
+        taken += more
     moved = [*tokens[:first], *tokens[i : i + taken], *tokens[first:i], *tokens[i + taken :]]
     mended = " ".join(t.text for t in moved)
     told = (
         f"holds at character {tokens[i].at + 1} {word} after {runner} {' '.join(t.text for t in tokens[first:i])}, "
-        f"an option of {runner}'s, which reads its options before {_OPERANDS[name]} alone: it runs a program named "
-        f"{word}, which the runtime images do not have: the command is not found (exit {wrapper.missing}) and "
+        f"an option of {runner}'s, which reads its options before {_OPERANDS[name]} alone: "
+        f"{_CHRT_FIRST if name == 'chrt' else 'it '}runs a program named {word}, which the runtime images do not "
+        f"have: the command is not found (exit {wrapper.missing}) and "
         f"{_WITHOUT_IT[False]}; write {mended}"
     )
     refused = _refused_too(mended)
