@@ -1641,14 +1641,16 @@ def _misplaced_next(wrapper: _Wrapper, name: str, word: str) -> int | None:
 def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
     """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]`` when it is an
     option of that command written after its operand (``timeout 5m -s KILL php a.php``, ``flock FILE -n ...``,
-    ``env X=1 -u Y ...``): the command runs a program of that name (not found, exit 127; flock's 69); with the
+    ``env X=1 -u Y ...``), or the ``--`` ending its options (``timeout 5m -- php a.php``): the command runs a
+    program of that name (not found, exit 127; flock's 69); with the
     command written with its options first, and what is said of that; None when it is none such (flock's ``-c``
     after its file: its script)."""
     runner, word = words[r] or "", words[i] or ""
     wrapper, name = _wrapper(runner), _system_name(runner) or runner
     if wrapper is None or name not in _OPERANDS or not word.startswith("-") or word == "-" or words[i - 1] == "--":
         return None
-    taken = _option_words(wrapper, word)
+    # '--' ends the options only where they are read: after the operand, it is the program (timeout 5m -- php)
+    taken = 1 if word == "--" else _option_words(wrapper, word)
     if taken is None or (name == "flock" and _long_option(wrapper, word) in ("-c", "--command")):
         return None
     first = i - wrapper.operands
@@ -1657,13 +1659,18 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     if first <= r or first == i:
         return None
     # the options written after it together (timeout 5m -s KILL -k 5 ...): all moved in one offer
-    while i + taken < len(words) and (more := _misplaced_next(wrapper, name, words[i + taken] or "")) is not None:
+    while word != "--" and i + taken < len(words):
+        more = _misplaced_next(wrapper, name, words[i + taken] or "")
+        if more is None:
+            break
         taken += more
-    moved = [*tokens[:first], *tokens[i : i + taken], *tokens[first:i], *tokens[i + taken :]]
+    at = first - 1 if words[first - 1] == "--" and first - 1 > r else first  # before a '--' ending them
+    moved = [*tokens[:at], *tokens[i : i + taken], *tokens[at:i], *tokens[i + taken :]]
     mended = " ".join(t.text for t in moved)
+    what = f"the end of {runner}'s options" if word == "--" else f"an option of {runner}'s"
     told = (
         f"holds at character {tokens[i].at + 1} {word} after {runner} {' '.join(t.text for t in tokens[first:i])}, "
-        f"an option of {runner}'s, which reads its options before {_OPERANDS[name]} alone: "
+        f"{what}, which reads its options before {_OPERANDS[name]} alone: "
         f"{_CHRT_FIRST if name == 'chrt' else 'it '}runs a program named {word}, which the runtime images do not "
         f"have: the command is not found (exit {wrapper.missing}) and "
         f"{_WITHOUT_IT[False]}; write {mended}"

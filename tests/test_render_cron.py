@@ -3110,6 +3110,13 @@ def test_offers_holding_offers_are_told_in_a_few_words(tmp_path: Path) -> None:
         # the options after it together, moved in one offer
         ("timeout 5m -s KILL -k 5 php a.php", "-s", "timeout -s KILL -k 5 5m php a.php"),
         ("flock ../run/lock -n -w 5 php a.php", "-n", "flock -n -w 5 ../run/lock php a.php"),
+        # '--' after the operand: the program, not the end of the options
+        ("timeout 5m -- php a.php", "--", "timeout -- 5m php a.php"),
+        ("flock ../run/lock -- php a.php", "--", "flock -- ../run/lock php a.php"),
+        ("taskset 1 -- php a.php", "--", "taskset -- 1 php a.php"),
+        ("env APP_ENV=prod -- php a.php", "--", "env -- APP_ENV=prod php a.php"),
+        # an option after the operand of a '--' ending the options: moved before the '--'
+        ("timeout -- 5m -s KILL php a.php", "-s", "timeout -s KILL -- 5m php a.php"),
     ],
 )
 def test_an_option_after_a_runner_s_operand_is_told_where_it_goes(
