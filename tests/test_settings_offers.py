@@ -830,3 +830,19 @@ def test_a_hidden_repository_is_offered_only_hidden(tmp_path: Path) -> None:
     )
     assert said and "Lilas2024x!" not in said[0] and "/srv/.../r" not in said[0], said
     assert "write the value so mended (not shown either)" in said[0], said
+
+
+@pytest.mark.parametrize("written", ['"mon-fri"', '"Sat-Sun"', '"Monday, Friday"', '"sun/sat"'])
+def test_a_drill_day_naming_several_days_is_offered_none_of_them(tmp_path: Path, written: str) -> None:
+    """pic:backup.offsite.drill_day: "mon-fri" (a range of days, as cron writes one) was asked 'did you mean
+    'Mon'?', its first day read as a code before a region (fr-FR): taken, the drill runs on Mondays alone, which
+    is not what was written. A value naming several of the choices is offered none of them."""
+    (tmp_path / "told").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = (
+        'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+        " drill_day: {w}}}}}"
+    )
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1 and "did you mean" not in said[0] and "write " not in said[0], said
+    assert "names several of them" in said[0] and "one is taken" in said[0], said
