@@ -4148,6 +4148,12 @@ _INET_ATON = LazyPattern(r"(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?:\.(?:0[xX][0-9A-Fa-f]+
 _MIXED_CASE_HEX = LazyPattern(r"0[xX][0-9A-Fa-f]*(?:[A-F][0-9A-Fa-f]*[a-f]|[a-f][0-9A-Fa-f]*[A-F])")
 
 
+def mixed_case_hex(text: str) -> bool:
+    """Whether ``text`` holds a number in hexadecimal whose letters mix capitals and small ones (0xDeadBeef,
+    :data:`_MIXED_CASE_HEX`): a password's shape, never read as an address written in a form inet_aton reads."""
+    return _MIXED_CASE_HEX.search(text) is not None
+
+
 def _ipv4_read(word: str) -> str | None:
     """The IPv4 address, dotted, that ``word`` writes in a form inet_aton reads (:data:`_INET_ATON`,
     :func:`socket.inet_aton`): a host's address (sftp:restic@0x0a.0.0.11:/srv/restic), no password, though its

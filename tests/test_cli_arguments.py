@@ -1199,3 +1199,24 @@ def test_an_option_s_name_in_capitals_or_full_width_is_offered_in_small_letters(
     in the same words as its value and a command."""
     err = usage_error(capsys, argv)
     assert said in err and "did you mean" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        *(
+            (command, option, value)
+            for command, option in RESOLVER_OPTIONS
+            for value in ("0xDeadBeef", "0xCafe1234:53")
+        ),
+        ("check", "--stack", "0xCafe1234:53"),
+    ],
+)
+def test_a_password_in_hexadecimal_mixing_cases_is_not_read_as_an_address_shown(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
+    """--resolver 0xDeadBeef (--stack=0xCafe1234:53 alike) was shown whole, read as an address inet_aton reads
+    (222.173.190.239), where it was hidden: hexadecimal mixing capitals and small letters is a password's shape, no
+    address's as anyone writes one (0x7f.1, 0xDEADBEEF), and stays hidden."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert "not shown" in err and value.partition(":")[0] not in err, err
