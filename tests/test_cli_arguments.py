@@ -1220,3 +1220,25 @@ def test_a_password_in_hexadecimal_mixing_cases_is_not_read_as_an_address_shown(
     address's as anyone writes one (0x7f.1, 0xDEADBEEF), and stays hidden."""
     err = usage_error(capsys, [*command.split(), f"{option}={value}"])
     assert "not shown" in err and value.partition(":")[0] not in err, err
+    # nor the address it reads as, which writes the password again (0xCafe1234: 202.254.18.52)
+    assert "222.173.190.239" not in err and "202.254.18.52" not in err, err
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14",
+        "\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14:53",
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_password_typed_in_full_width_forms_is_hidden_in_its_ascii_form_too(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
+    """--resolver ０ｘＣａｆｅ１２３４ (a password in hexadecimal typed with a Japanese or Chinese keyboard) was hidden
+    as written, then named in the message's own words in ASCII ('... in hexadecimal (0xCafe1234)'): a value hidden
+    is hidden in its ASCII form (NFKC) too, and in the address it reads as (202.254.18.52)."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    ascii_form = unicodedata.normalize("NFKC", value).partition(":")[0]
+    assert "not shown" in err and ascii_form not in err and value not in err, err
+    assert "202.254.18.52" not in err, err  # the address it reads as: the password written again
