@@ -4202,6 +4202,7 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
     texts = texts_of(value)
     words = {w for t in texts for w in _WORDS.findall(t) if len(w) >= 4 and not w.isalpha()}
     words |= {_folded_form(w) for w in words}
+    words |= _addresses_read(texts)
     pieces = {
         _folded_form(piece)
         for t in texts
@@ -4215,6 +4216,30 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
         out += [_without(message[done:start], words, pieces), message[start:end]]
         done = end
     return "".join(out)
+
+
+# What parts the words of a value where an address may stand among them (0xCafe1234 in marie@0xCafe1234)
+_ADDRESS_BESIDE = LazyPattern(r"[\s:/@=,;'\"()\[\]{}<>|]+")
+
+
+def _addresses_read(texts: list[str]) -> set[str]:
+    """The IPv4 addresses, dotted, that the words of ``texts`` (a hidden value's) write in another form inet_aton
+    reads (:data:`_INET_ATON`, in their compatibility form: ０ｘＣａｆｅ１２３４): a message telling the address one
+    is (202.254.18.52 for 0xCafe1234) writes the value again, in decimal."""
+    import socket  # a refused value's path: not imported for every check
+
+    out: set[str] = set()
+    for text in texts:
+        for word in _ADDRESS_BESIDE.compiled().split(unicodedata.normalize("NFKC", text)):
+            if len(word) < 4 or _INET_ATON.fullmatch(word) is None:
+                continue
+            try:
+                dotted = socket.inet_ntoa(socket.inet_aton(word))
+            except OSError:
+                continue
+            if dotted != word:
+                out.add(dotted)
+    return out
 
 
 def _folded_form(text: str) -> str:

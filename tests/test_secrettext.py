@@ -1889,3 +1889,23 @@ def test_an_encoded_word_of_mail_headers_is_read_as_the_text_it_decodes_to(value
     """A name refused for holding an encoded word (RFC 2047) is shown, its charset and encoding no password; what it
     encodes is read as any text beside the name is."""
     assert secrettext.password_beside(value) is found
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0xCafe1234",
+        "marie@0xCafe1234",
+        "\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14",
+        "0xCa.0xfe.0x12.0x34",
+    ],
+)
+def test_a_hidden_value_s_address_as_inet_aton_reads_it_is_hidden_too(value: str) -> None:
+    """--domain 0xCafe1234 (a password in hexadecimal, hidden) was told 'it is 202.254.18.52 written with a number
+    in hexadecimal (...)': the address inet_aton reads it as writes the password again, in decimal, and is hidden."""
+    message = (
+        f"{value!r} is 202.254.18.52 written with a number in hexadecimal, as inet_aton reads it: give 202.254.18.52"
+    )
+    shown = secrettext.redacted(message, value)
+    assert "202.254.18.52" not in shown and "Cafe" not in shown, shown
+    assert "written with a number in hexadecimal" in shown, shown
