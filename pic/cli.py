@@ -430,9 +430,10 @@ def _may_be_secret(value: str) -> bool:
     """Whether ``value``, a value of the command line, is hidden (:func:`hidden_arguments`): neither a revision as
     git writes one (:data:`_GIT_REVISION`) nor an address pic tells (``0x7f.1:53``, ``::ffff:0x7f.1``:
     :func:`pic.commands.arguments.reads_as_address`), and one that may be a secret."""
+    ascii_form = unicodedata.normalize("NFKC", value)  # ＨＥＡＤ~１: a revision in full-width forms, told in ASCII
     return (
-        _GIT_REVISION.fullmatch(value.strip()) is None
-        and not arguments.reads_as_address(value)
+        _GIT_REVISION.fullmatch(ascii_form.strip()) is None
+        and not arguments.reads_as_address(ascii_form)
         and refused_may_be_secret(value)
     )
 

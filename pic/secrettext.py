@@ -4118,7 +4118,12 @@ def password_beside(value: object, *, key: bool = False) -> bool:
     material of SSH keys and known_hosts lines (:data:`_KEY_MATERIAL`) is no word read: a key's line refused is shown
     as before; nor is a key's fingerprint written in groups (:data:`_FINGERPRINT_GROUPS`: ``0x1505 8500 A023
     5D97 ...``), public; nor is a word that names a thing (:data:`_NAME_WORD`: web1.example.org, socks5:). ``key``:
-    ``value`` is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`)."""
+    ``value`` is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`). A text in full-width forms is
+    read in its compatibility form (NFKC) too: sftp:restic@０ｘＣａｆｅ１２３４:/srv/restic."""
+    # typed in full-width forms (a Japanese or Chinese keyboard's): read as in ASCII too, as a message may say it
+    ascii_form = unicodedata.normalize("NFKC", value) if isinstance(value, str) and not value.isascii() else None
+    if ascii_form is not None and ascii_form != value and password_beside(ascii_form, key=key):
+        return True
     if isinstance(value, str):
         words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
         if not key and "AAAA" in value and (names := _key_line_names(value)):  # an SSH key's line

@@ -1753,6 +1753,10 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "pass 0xDeadBeef",
         "password: 0xCafe1234",
         "sftp:restic@0xDeadBeef:/srv/restic",
+        # typed in full-width forms (a Japanese or Chinese keyboard's), read as in ASCII (NFKC)
+        "sftp:restic@\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14:/srv/restic",
+        "sftp:\uff2c\uff49\uff4c\uff41\uff53\uff12\uff10\uff12\uff14\uff58@vault.example.org:/srv/restic",
+        "pass \uff2c\uff49\uff4c\uff41\uff53\uff12\uff10\uff12\uff14\uff58",
         # a key's comment shaped as a password (a word, digits and a word; words and a number): no machine's name
         f"{_ED25519} velo75paris",
         f"no-X11-forwarding {_ED25519} soleil12azur",
