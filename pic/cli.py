@@ -426,6 +426,18 @@ def _sides(value: str) -> list[str]:
     return [*sides, value.strip(), *_REVISION_PUNCTUATION.compiled().split(value), *dated]
 
 
+# A value written as an address may be, brackets, a port or a prefix length around it ([x], x:53, x/32): no path
+_ADDRESS_SHAPED = LazyPattern(r"[^/]*(?:/[0-9]+)?")
+
+
+def _address_pieces(value: str) -> list[str]:
+    """The pieces of ``value`` written as an address with more around it (``[Lilas2024x]``, ``0xC0ffee42/32``,
+    :data:`_ADDRESS_SHAPED`), which the messages of --resolver name alone; none for a path."""
+    if _ADDRESS_SHAPED.fullmatch(value) is None:
+        return []
+    return [piece for piece in _ADDRESS_PARTS.compiled().split(value.rpartition("/")[0] or value) if piece]
+
+
 def _may_be_secret(value: str) -> bool:
     """Whether ``value``, a value of the command line, is hidden (:func:`hidden_arguments`): neither a revision as
     git writes one (:data:`_GIT_REVISION`) nor an address pic tells (``0x7f.1:53``, ``::ffff:0x7f.1``:
@@ -454,7 +466,7 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     values = {
         form
         for a in args
-        for v in (a, a.partition("=")[2], *_sides(a.partition("=")[2] or a))
+        for v in (a, a.partition("=")[2], *_sides(a.partition("=")[2] or a), *_address_pieces(a.partition("=")[2] or a))
         # a revision with a blank pasted around it (HEAD~1 ) is one too, which the plan tells of
         # a password typed in full-width forms (Ｌｉｌａｓ２０２４ｘ) is one too, as its ASCII form (NFKC) is, and
         # hidden in that form too, which a message may name (0xCafe1234 for ０ｘＣａｆｅ１２３４)

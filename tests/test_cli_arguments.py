@@ -1242,3 +1242,15 @@ def test_a_password_typed_in_full_width_forms_is_hidden_in_its_ascii_form_too(
     ascii_form = unicodedata.normalize("NFKC", value).partition(":")[0]
     assert "not shown" in err and ascii_form not in err and value not in err, err
     assert "202.254.18.52" not in err, err  # the address it reads as: the password written again
+
+
+@pytest.mark.parametrize("value", ["[Lilas2024x]", "[0xCafe1234]", "0xC0ffee42/32", "[Lilas2024x]:53"])
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_password_in_brackets_or_with_a_prefix_length_is_hidden(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
+    """--resolver [Lilas2024x] (0xC0ffee42/32) was shown whole, and the password inside told alone: a password with
+    brackets, a port or a prefix length around it is hidden as the password alone is."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    inner = value.strip("[").partition("]")[0].partition("/")[0]
+    assert "not shown" in err and inner not in err, err
