@@ -51,7 +51,7 @@ from pic.errors import (
 from pic.lazyre import LazyPattern
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
-from pic.validators import SLUG_WORDS
+from pic.validators import SLUG_WORDS, inet_aton_form
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # sysexits.h's EX_IOERR: the output cannot be written (a full disk, `>/dev/full`, a closed standard output or error).
@@ -426,15 +426,32 @@ def _sides(value: str) -> list[str]:
     return [*sides, value.strip(), *_REVISION_PUNCTUATION.compiled().split(value), *dated]
 
 
+# A value written as an address may be, brackets, a port or a prefix length around it ([x], x:53, x/32): no path
+_ADDRESS_SHAPED = LazyPattern(r"[^/]*(?:/[0-9]+)?")
+
+
+def _address_pieces(value: str) -> list[str]:
+    """The pieces of ``value`` written as an address with more around it (``[Lilas2024x]``, ``0xC0ffee42/32``,
+    :data:`_ADDRESS_SHAPED`), which the messages of --resolver name alone; none for a path."""
+    if _ADDRESS_SHAPED.fullmatch(value) is None:
+        return []
+    return [piece for piece in _ADDRESS_PARTS.compiled().split(value.rpartition("/")[0] or value) if piece]
+
+
 def _may_be_secret(value: str) -> bool:
     """Whether ``value``, a value of the command line, is hidden (:func:`hidden_arguments`): neither a revision as
     git writes one (:data:`_GIT_REVISION`) nor an address pic tells (``0x7f.1:53``, ``::ffff:0x7f.1``:
     :func:`pic.commands.arguments.reads_as_address`), and one that may be a secret."""
+    ascii_form = unicodedata.normalize("NFKC", value)  # ＨＥＡＤ~１: a revision in full-width forms, told in ASCII
     return (
-        _GIT_REVISION.fullmatch(value.strip()) is None
-        and not arguments.reads_as_address(value)
+        _GIT_REVISION.fullmatch(ascii_form.strip()) is None
+        and not arguments.reads_as_address(ascii_form)
         and refused_may_be_secret(value)
     )
+
+
+# What stands around an address in an option's value (brackets, a port, a prefix length): split at, to read it
+_ADDRESS_PARTS = LazyPattern(r"[\[\]:/\s]+")
 
 
 def hidden_arguments(text: str, args: Sequence[str]) -> str:
@@ -443,14 +460,26 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     as a member file's value is where it may be one: a password pasted at the wrong prompt is not printed back
     (nor kept in a terminal's scrollback or a CI log). A path (a value holding ``/``) and a revision as git writes
     one (``HEAD~1``, ``main~2``: :data:`_GIT_REVISION`) are named whole, as every message names a file; a side of a
-    range that may be a secret (``Lilas2024x!..HEAD``) is hidden too, where a message names it alone."""
+    range that may be a secret (``Lilas2024x!..HEAD``) is hidden too, where a message names it alone; a value in
+    full-width forms is hidden in its ASCII form (NFKC) too, and one in a form inet_aton reads in the address it
+    reads as (0xCafe1234: 202.254.18.52, the password written again)."""
     values = {
-        v
+        form
         for a in args
-        for v in (a, a.partition("=")[2], *_sides(a.partition("=")[2] or a))
+        for v in (a, a.partition("=")[2], *_sides(a.partition("=")[2] or a), *_address_pieces(a.partition("=")[2] or a))
         # a revision with a blank pasted around it (HEAD~1 ) is one too, which the plan tells of
-        # a password typed in full-width forms (Ｌｉｌａｓ２０２４ｘ) is one too, as its ASCII form (NFKC) is
+        # a password typed in full-width forms (Ｌｉｌａｓ２０２４ｘ) is one too, as its ASCII form (NFKC) is, and
+        # hidden in that form too, which a message may name (0xCafe1234 for ０ｘＣａｆｅ１２３４)
         if v and "/" not in v and any(_may_be_secret(w) for w in {v, unicodedata.normalize("NFKC", v)})
+        for form in (v, unicodedata.normalize("NFKC", v))
+        if form
+    }
+    # the address a hidden value reads as (0xCafe1234 is 202.254.18.52 to inet_aton): the value written again
+    values |= {
+        str(read[1])
+        for v in list(values)
+        for part in _ADDRESS_PARTS.compiled().split(v)
+        if (read := inet_aton_form(part))
     }
     for value in sorted(values, key=len, reverse=True):
         for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):

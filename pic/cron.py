@@ -1548,12 +1548,16 @@ def _signals(word: str) -> bool:
     return all(part.isdigit() or _signal_name(part.upper().removeprefix("SIG")) for part in word.split(","))
 
 
+_EOF_STRING = LazyPattern(r"[A-Z0-9_.-]*[A-Z][A-Z0-9_.-]*")
 # The options of :data:`_WRAPPERS` whose value is optional (given glued, -l1, or after '=', --block-signal=TERM; a
 # word apart is the program run), by option: what their value is, and how to tell a word that is one.
 _OPTIONAL_VALUES: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(("--block-signal", "--default-signal", "--ignore-signal"), ("its signals", _signals)),
     **dict.fromkeys(("l", "--max-lines"), ("its number of lines", str.isdigit)),
     **dict.fromkeys(("i", "--replace"), ("the text to replace", lambda word: word == "{}")),
+    # an end of input written in capitals (END, EOF_1), a name no program of the images has (theirs are in small
+    # letters): xargs -e END php a.php runs a program END
+    **dict.fromkeys(("e", "--eof"), ("its end-of-file string", lambda word: _EOF_STRING.fullmatch(word) is not None)),
 }
 
 
@@ -1607,21 +1611,46 @@ def _dropped_refused(tokens: tuple[shsyntax.Token, ...], i: int, name: str) -> s
 
 
 # What the runners with operands before the program read their options before, by name (getopt's "+": the first
-# word that is no option ends them; chrt's getopt reads them anywhere).
-_OPERANDS = {"timeout": "its duration", "flock": "its file", "taskset": "its mask", "env": "the variables it sets"}
+# word that is no option ends them; util-linux's chrt's too, chrt.c's "+abdD:efiphmoP:T:rRv").
+_OPERANDS = {
+    "timeout": "its duration",
+    "flock": "its file",
+    "taskset": "its mask",
+    "env": "the variables it sets",
+    "chrt": "its priority",
+}
+# What chrt does first with no policy given: its default, round-robin, at the priority (1 to 99, and the right to
+# set it); refused, the job ends there (exit 1)
+_CHRT_FIRST = (
+    "chrt sets its default policy, round-robin, at that priority first (a priority 0, or none of the right to set "
+    "it: exit 1, the job ends there), then "
+)
+
+
+def _misplaced_next(wrapper: _Wrapper, name: str, word: str) -> int | None:
+    """For :func:`_misplaced_option`: how many words ``word``, following an option written after the operand of
+    the runner ``name``, takes when it is another option of it (:func:`_option_words`); None when it is none (the
+    program, ``--``, flock's ``-c`` and its script)."""
+    if not word.startswith("-") or word in ("-", "--"):
+        return None
+    if name == "flock" and _long_option(wrapper, word) in ("-c", "--command"):
+        return None
+    return _option_words(wrapper, word)
 
 
 def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
     """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]`` when it is an
     option of that command written after its operand (``timeout 5m -s KILL php a.php``, ``flock FILE -n ...``,
-    ``env X=1 -u Y ...``): the command runs a program of that name (not found, exit 127; flock's 69); with the
+    ``env X=1 -u Y ...``), or the ``--`` ending its options (``timeout 5m -- php a.php``): the command runs a
+    program of that name (not found, exit 127; flock's 69); with the
     command written with its options first, and what is said of that; None when it is none such (flock's ``-c``
     after its file: its script)."""
     runner, word = words[r] or "", words[i] or ""
     wrapper, name = _wrapper(runner), _system_name(runner) or runner
     if wrapper is None or name not in _OPERANDS or not word.startswith("-") or word == "-" or words[i - 1] == "--":
         return None
-    taken = _option_words(wrapper, word)
+    # '--' ends the options only where they are read: after the operand, it is the program (timeout 5m -- php)
+    taken = 1 if word == "--" else _option_words(wrapper, word)
     if taken is None or (name == "flock" and _long_option(wrapper, word) in ("-c", "--command")):
         return None
     first = i - wrapper.operands
@@ -1629,12 +1658,21 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         first -= 1
     if first <= r or first == i:
         return None
-    moved = [*tokens[:first], *tokens[i : i + taken], *tokens[first:i], *tokens[i + taken :]]
+    # the options written after it together (timeout 5m -s KILL -k 5 ...): all moved in one offer
+    while word != "--" and i + taken < len(words):
+        more = _misplaced_next(wrapper, name, words[i + taken] or "")
+        if more is None:
+            break
+        taken += more
+    at = first - 1 if words[first - 1] == "--" and first - 1 > r else first  # before a '--' ending them
+    moved = [*tokens[:at], *tokens[i : i + taken], *tokens[at:i], *tokens[i + taken :]]
     mended = " ".join(t.text for t in moved)
+    what = f"the end of {runner}'s options" if word == "--" else f"an option of {runner}'s"
     told = (
         f"holds at character {tokens[i].at + 1} {word} after {runner} {' '.join(t.text for t in tokens[first:i])}, "
-        f"an option of {runner}'s, which reads its options before {_OPERANDS[name]} alone: it runs a program named "
-        f"{word}, which the runtime images do not have: the command is not found (exit {wrapper.missing}) and "
+        f"{what}, which reads its options before {_OPERANDS[name]} alone: "
+        f"{_CHRT_FIRST if name == 'chrt' else 'it '}runs a program named {word}, which the runtime images do not "
+        f"have: the command is not found (exit {wrapper.missing}) and "
         f"{_WITHOUT_IT[False]}; write {mended}"
     )
     refused = _refused_too(mended)

@@ -1006,7 +1006,10 @@ _CRON_DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def _literal_detail(err: Any, expected: str) -> str:
     detail = f"is not allowed (expected {expected})"
     value = err.get("input")
-    if isinstance(value, str) and (meant := _literal_meant(value, expected)) is not None:
+    if isinstance(value, str) and len(named := _choices_named(value, expected)) > 1:
+        # mon-fri, Sat-Sun: a range or a list, no one of its choices meant alone
+        detail += f": {value.strip()!r} names several of them ({', '.join(named)}), where one is taken"
+    elif isinstance(value, str) and (meant := _literal_meant(value, expected)) is not None:
         detail += f"; did you mean {meant!r}?"
     elif (day := _cron_day({"ctx": {"expected": expected}}, value)) is not None:
         shown = value.strip() if isinstance(value, str) else value
@@ -1032,6 +1035,20 @@ def _cron_number(value: object) -> int | None:
     text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
     digits = text.removeprefix("+").lstrip("0") or text[-1:]  # "07", "+7", "00": cron reads 07 as 7
     return int(digits) if len(digits) == 1 and digits in "01234567" and text[-1:].isdigit() else None
+
+
+def _choices_named(value: str, expected: str) -> list[str]:
+    """The allowed values (of pydantic's ``'a', 'b' or 'c'``) that the words of ``value`` (split at what is no
+    letter nor digit) each are or name (:func:`meant_among`: ``mon``, ``Friday`` for ``Mon``, ``Fri``), in order,
+    once each: a range or a list (``mon-fri``, ``Sat, Sun``) when more than one; of the days' names alone
+    (:data:`_CRON_DAYS`), where two of them are never one name (``letsencrypt-staging`` is one CA's)."""
+    choices: list[str] = re.findall(r"'([^']*)'", expected)
+    if set(choices) != set(_CRON_DAYS):
+        return []
+    named = [
+        word if word in choices else meant_among(word, choices) for word in re.split(r"[^0-9A-Za-z]+", value) if word
+    ]
+    return list(dict.fromkeys(name for name in named if name is not None))
 
 
 def _literal_meant(value: str, expected: str) -> str | None:

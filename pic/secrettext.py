@@ -4063,6 +4063,11 @@ _OPTION_NAME = LazyPattern(r"(?<![^\s,])[A-Za-z0-9-]+(?=[=,\s]|\Z)")
 _MACHINE_WORD = LazyPattern(r"(?:[^\W_]+(?:[._+-][^\W_]+)*@)?[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 _MACHINE_PART = LazyPattern(r"[A-Za-z0-9]+")
 _YEAR_IN = LazyPattern(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+# Two words joined by a number, as a password is made and no machine is named (velo75paris, soleil12azur,
+# velo75-paris), where a name's number follows a letter or two (X11pc) or ends it (laptop-2)
+_WORDS_AROUND_NUMBER = LazyPattern(r"[A-Za-z]{3}[._-]?[0-9]+[._-]?[A-Za-z]{3}")
+_NUMBER_PART = LazyPattern(r"[0-9]+")
+_WORD_PART = LazyPattern(r"[A-Za-z]{3,}")
 # A part shaped as a password (pic.errors.shaped_as_password's shape): a capital, a small letter and a digit, 8 or more
 _PART_AS_PASSWORD = LazyPattern(r"(?=[^A-Z]*[A-Z])(?=[^a-z]*[a-z])(?=[^0-9]*[0-9])[A-Za-z0-9]{8,64}")
 
@@ -4072,7 +4077,8 @@ def _key_line_names(text: str) -> set[str]:
     secret, though they mix capitals and digits: the names of the authorized_keys options before its type
     (no-X11-forwarding, in any case), and the words of its comment that name a machine (:data:`_MACHINE_WORD`:
     me@X11pc, marie@DESKTOP-4F7G2K1, Marie-X11-laptop) with no part of them a year or shaped as a password
-    (Velo-2024-Lyon, marie@Lilas2024x are read); empty for a text holding no key."""
+    (Velo-2024-Lyon, marie@Lilas2024x are read), nor words joined by a number (velo75paris, Soleil-Azur-75,
+    :data:`_WORDS_AROUND_NUMBER`, :func:`_words_and_number`); empty for a text holding no key."""
     words = text[:BESIDE_READ].split()
     at = next((i for i, w in enumerate(words) if _KEY_MATERIAL.fullmatch(w) and _ssh_key_data(w)), None)
     if at is None or at == 0:
@@ -4086,8 +4092,19 @@ def _key_line_names(text: str) -> set[str]:
         parts = _MACHINE_PART.compiled().findall(word)
         if any(_YEAR_IN.search(part) or _PART_AS_PASSWORD.fullmatch(part) for part in parts):
             continue
+        if _WORDS_AROUND_NUMBER.search(word) or any(_words_and_number(side) for side in word.split("@")):
+            continue
         names |= {word, word.rpartition("@")[2]}
     return names
+
+
+def _words_and_number(name: str) -> bool:
+    """Whether ``name``, a user's or a machine's name in a key's comment, is parts of which two or more are words
+    (three letters or more) and one a number alone: Soleil-Azur-75, Lilas.Azur.75, a password's shape, where a
+    machine's name holds one word and its number (laptop-2, web01)."""
+    parts = _MACHINE_PART.compiled().findall(name)
+    words = sum(1 for part in parts if _WORD_PART.fullmatch(part))
+    return words >= 2 and any(_NUMBER_PART.fullmatch(part) for part in parts)
 
 
 def password_beside(value: object, *, key: bool = False) -> bool:
@@ -4101,7 +4118,12 @@ def password_beside(value: object, *, key: bool = False) -> bool:
     material of SSH keys and known_hosts lines (:data:`_KEY_MATERIAL`) is no word read: a key's line refused is shown
     as before; nor is a key's fingerprint written in groups (:data:`_FINGERPRINT_GROUPS`: ``0x1505 8500 A023
     5D97 ...``), public; nor is a word that names a thing (:data:`_NAME_WORD`: web1.example.org, socks5:). ``key``:
-    ``value`` is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`)."""
+    ``value`` is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`). A text in full-width forms is
+    read in its compatibility form (NFKC) too: sftp:restic@０ｘＣａｆｅ１２３４:/srv/restic."""
+    # typed in full-width forms (a Japanese or Chinese keyboard's): read as in ASCII too, as a message may say it
+    ascii_form = unicodedata.normalize("NFKC", value) if isinstance(value, str) and not value.isascii() else None
+    if ascii_form is not None and ascii_form != value and password_beside(ascii_form, key=key):
+        return True
     if isinstance(value, str):
         words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
         if not key and "AAAA" in value and (names := _key_line_names(value)):  # an SSH key's line
@@ -4126,14 +4148,23 @@ def password_beside(value: object, *, key: bool = False) -> bool:
 # An IPv4 address in a form the C library's inet_aton reads (man inet_aton(3)): one to four numbers, each in
 # decimal, octal or hexadecimal, the last filling the bytes left (0x0a.0.0.11, 0xa00000b, 10.11)
 _INET_ATON = LazyPattern(r"(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?:\.(?:0[xX][0-9A-Fa-f]+|[0-9]+)){0,3}")
+# A number in hexadecimal whose letters mix capitals and small ones (0xDeadBeef, 0xCafe1234): a password's shape,
+# never an address's as a program or a person writes one (0xDEADBEEF, 0x0a.0.0.11)
+_MIXED_CASE_HEX = LazyPattern(r"0[xX][0-9A-Fa-f]*(?:[A-F][0-9A-Fa-f]*[a-f]|[a-f][0-9A-Fa-f]*[A-F])")
+
+
+def mixed_case_hex(text: str) -> bool:
+    """Whether ``text`` holds a number in hexadecimal whose letters mix capitals and small ones (0xDeadBeef,
+    :data:`_MIXED_CASE_HEX`): a password's shape, never read as an address written in a form inet_aton reads."""
+    return _MIXED_CASE_HEX.search(text) is not None
 
 
 def _ipv4_read(word: str) -> str | None:
     """The IPv4 address, dotted, that ``word`` writes in a form inet_aton reads (:data:`_INET_ATON`,
     :func:`socket.inet_aton`): a host's address (sftp:restic@0x0a.0.0.11:/srv/restic), no password, though its
     letters and digits read as one; None for another word, a longer run of hexadecimal (a key's, of more than 32
-    bits) too."""
-    if _INET_ATON.fullmatch(word) is None:
+    bits) and one mixing capitals and small letters (0xDeadBeef, :data:`_MIXED_CASE_HEX`) too."""
+    if _INET_ATON.fullmatch(word) is None or _MIXED_CASE_HEX.search(word):
         return None
     import socket  # a refused value's path: not imported for every check
 
@@ -4176,6 +4207,7 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
     texts = texts_of(value)
     words = {w for t in texts for w in _WORDS.findall(t) if len(w) >= 4 and not w.isalpha()}
     words |= {_folded_form(w) for w in words}
+    words |= _addresses_read(texts)
     pieces = {
         _folded_form(piece)
         for t in texts
@@ -4189,6 +4221,30 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
         out += [_without(message[done:start], words, pieces), message[start:end]]
         done = end
     return "".join(out)
+
+
+# What parts the words of a value where an address may stand among them (0xCafe1234 in marie@0xCafe1234)
+_ADDRESS_BESIDE = LazyPattern(r"[\s:/@=,;'\"()\[\]{}<>|]+")
+
+
+def _addresses_read(texts: list[str]) -> set[str]:
+    """The IPv4 addresses, dotted, that the words of ``texts`` (a hidden value's) write in another form inet_aton
+    reads (:data:`_INET_ATON`, in their compatibility form: ０ｘＣａｆｅ１２３４): a message telling the address one
+    is (202.254.18.52 for 0xCafe1234) writes the value again, in decimal."""
+    import socket  # a refused value's path: not imported for every check
+
+    out: set[str] = set()
+    for text in texts:
+        for word in _ADDRESS_BESIDE.compiled().split(unicodedata.normalize("NFKC", text)):
+            if len(word) < 4 or _INET_ATON.fullmatch(word) is None:
+                continue
+            try:
+                dotted = socket.inet_ntoa(socket.inet_aton(word))
+            except OSError:
+                continue
+            if dotted != word:
+                out.add(dotted)
+    return out
 
 
 def _folded_form(text: str) -> str:

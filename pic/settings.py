@@ -831,8 +831,9 @@ _FULL_WIDTH_HOST_WORDS = "has a host in letters, digits or signs that only look 
 def _host_in_full_width(repository: str) -> None:
     """Raise for a repository whose host alone is written in full-width forms (``sftp:r@ｖａｕｌｔ.ｏｒｇ:/srv/r``,
     :data:`_FULL_WIDTH_HOST_WORDS`), as the address settings tell one (NFKC): an
-    :class:`OfferRefusal` with the repository whose host is in ASCII when it is taken, else a ValueError saying why
-    not; nothing for another repository (its user or path in such forms: a folder may be named so, told by
+    :class:`OfferRefusal` with the repository whose host is in ASCII when it is taken, or with what is offered for
+    that when it is refused so and the offer taken (a capital, an address in hexadecimal), else a ValueError saying
+    why not; nothing for another repository (its user or path in such forms: a folder may be named so, told by
     :func:`_printable_ascii`)."""
     if repository.isascii():
         return
@@ -852,7 +853,12 @@ def _host_in_full_width(repository: str) -> None:
     try:
         taken = check_offsite_repository(folded)
     except OfferRefusal as refused:
-        raise ValueError(f"{_FULL_WIDTH_HOST_WORDS}, and in ASCII {folded!r} {refused.without}") from None
+        said = f"{_FULL_WIDTH_HOST_WORDS}, and in ASCII {folded!r} {refused.without}"
+        try:  # the value offered for the ASCII form, offered at once when taken (10.0.0.11 for ０ｘ０ａ.０.０.１１)
+            check_offsite_repository(refused.offered)
+        except ValueError:
+            raise ValueError(said) from None
+        raise OfferRefusal(f"{said}: write {refused.offered!r}", refused.offered, said) from None
     except ValueError as refused:
         raise ValueError(f"{_FULL_WIDTH_HOST_WORDS}, and in ASCII {folded!r} {refused}") from None
     raise OfferRefusal(f"{_FULL_WIDTH_HOST_WORDS}: write {taken!r}", taken, _FULL_WIDTH_HOST_WORDS)

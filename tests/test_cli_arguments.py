@@ -1199,3 +1199,58 @@ def test_an_option_s_name_in_capitals_or_full_width_is_offered_in_small_letters(
     in the same words as its value and a command."""
     err = usage_error(capsys, argv)
     assert said in err and "did you mean" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        *(
+            (command, option, value)
+            for command, option in RESOLVER_OPTIONS
+            for value in ("0xDeadBeef", "0xCafe1234:53")
+        ),
+        ("check", "--stack", "0xCafe1234:53"),
+    ],
+)
+def test_a_password_in_hexadecimal_mixing_cases_is_not_read_as_an_address_shown(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
+    """--resolver 0xDeadBeef (--stack=0xCafe1234:53 alike) was shown whole, read as an address inet_aton reads
+    (222.173.190.239), where it was hidden: hexadecimal mixing capitals and small letters is a password's shape, no
+    address's as anyone writes one (0x7f.1, 0xDEADBEEF), and stays hidden."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert "not shown" in err and value.partition(":")[0] not in err, err
+    # nor the address it reads as, which writes the password again (0xCafe1234: 202.254.18.52)
+    assert "222.173.190.239" not in err and "202.254.18.52" not in err, err
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14",
+        "\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14:53",
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_password_typed_in_full_width_forms_is_hidden_in_its_ascii_form_too(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
+    """--resolver ０ｘＣａｆｅ１２３４ (a password in hexadecimal typed with a Japanese or Chinese keyboard) was hidden
+    as written, then named in the message's own words in ASCII ('... in hexadecimal (0xCafe1234)'): a value hidden
+    is hidden in its ASCII form (NFKC) too, and in the address it reads as (202.254.18.52)."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    ascii_form = unicodedata.normalize("NFKC", value).partition(":")[0]
+    assert "not shown" in err and ascii_form not in err and value not in err, err
+    assert "202.254.18.52" not in err, err  # the address it reads as: the password written again
+
+
+@pytest.mark.parametrize("value", ["[Lilas2024x]", "[0xCafe1234]", "0xC0ffee42/32", "[Lilas2024x]:53"])
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_password_in_brackets_or_with_a_prefix_length_is_hidden(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
+    """--resolver [Lilas2024x] (0xC0ffee42/32) was shown whole, and the password inside told alone: a password with
+    brackets, a port or a prefix length around it is hidden as the password alone is."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    inner = value.strip("[").partition("]")[0].partition("/")[0]
+    assert "not shown" in err and inner not in err, err

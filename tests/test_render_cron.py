@@ -3012,6 +3012,8 @@ def test_a_builtin_run_as_a_program_taken_alone_is_told_once(tmp_path: Path) -> 
         ("xargs -l 1 php a.php", "1", "xargs -l1 php a.php", ""),
         ("xargs -r --max-lines 2 php a.php", "2", "xargs -r --max-lines=2 php a.php", ""),
         ("xargs -0i {} php a.php {}", "{}", "xargs -0i{} php a.php {}", ""),
+        ("xargs -e END php a.php", "END", "xargs -eEND php a.php", ""),
+        ("xargs -r --eof EOF_1 php a.php", "EOF_1", "xargs -r --eof=EOF_1 php a.php", ""),
     ],
 )
 def test_an_optional_value_given_apart_is_told_where_it_goes(
@@ -3105,6 +3107,16 @@ def test_offers_holding_offers_are_told_in_a_few_words(tmp_path: Path) -> None:
         ("taskset 1 --all-tasks php a.php", "--all-tasks", "taskset --all-tasks 1 php a.php"),
         ("env APP_ENV=prod -u LANG php a.php", "-u", "env -u LANG APP_ENV=prod php a.php"),
         ("nice timeout 60 -k 5 cd ../www", "-k", "nice timeout -k 5 60 cd ../www"),
+        # the options after it together, moved in one offer
+        ("timeout 5m -s KILL -k 5 php a.php", "-s", "timeout -s KILL -k 5 5m php a.php"),
+        ("flock ../run/lock -n -w 5 php a.php", "-n", "flock -n -w 5 ../run/lock php a.php"),
+        # '--' after the operand: the program, not the end of the options
+        ("timeout 5m -- php a.php", "--", "timeout -- 5m php a.php"),
+        ("flock ../run/lock -- php a.php", "--", "flock -- ../run/lock php a.php"),
+        ("taskset 1 -- php a.php", "--", "taskset -- 1 php a.php"),
+        ("env APP_ENV=prod -- php a.php", "--", "env -- APP_ENV=prod php a.php"),
+        # an option after the operand of a '--' ending the options: moved before the '--'
+        ("timeout -- 5m -s KILL php a.php", "-s", "timeout -s KILL -- 5m php a.php"),
     ],
 )
 def test_an_option_after_a_runner_s_operand_is_told_where_it_goes(
@@ -3125,6 +3137,30 @@ def test_an_option_after_a_runner_s_operand_is_told_where_it_goes(
         mended = _dash_with_runners(tmp_path, written.replace("../run/", "").replace("php a.php", "echo ran"))
         assert (mended.returncode, mended.stdout) == (0, "ran\n"), mended
         assert cron.check_command(written)
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "written"),
+    [
+        ("chrt 0 --other php a.php", "--other", "chrt --other 0 php a.php"),
+        ("nice chrt 0 -o -v php a.php", "-o", "nice chrt -o -v 0 php a.php"),
+    ],
+)
+def test_an_option_after_chrt_s_priority_is_told_where_it_goes(
+    tmp_path: Path, command: str, option: str, written: str
+) -> None:
+    """chrt 0 --other php a.php was taken, though util-linux's chrt reads its options before the priority alone
+    (getopt's "+"): the job never runs (its default policy, round-robin, refuses the priority 0, exit 1; a priority
+    it takes set, it runs a program named --other, exit 127). Told, with the options moved before it."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode != 0 and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {option} ") + 2
+    assert f"holds at character {at} {option} after" in line and f"write {written}" in line, line
+    assert "round-robin" in line and "refused too" not in line, line
+    mended = _dash_with_runners(tmp_path, written.replace("php a.php", "echo ran"))
+    assert (mended.returncode, mended.stdout) == (0, "ran\n"), mended
+    assert cron.check_command(written)
 
 
 def test_flock_s_script_after_its_file_is_taken(tmp_path: Path) -> None:

@@ -1694,6 +1694,7 @@ def test_words_after_a_password_s_name_are_no_password_though_they_hold_a_digit(
 
 
 _ED25519 = "AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qvvVwh3ZeG+"
+_ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK"
 _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
 
 
@@ -1748,6 +1749,23 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "0x4c0883a69102937d6231471b5dbb6204fe512961708279f2 x",
         "sftp:restic@0x4c0883a69102937d:/srv",
         "sftp:Lilas2024@0x0a.0.0.11:/srv/r",
+        # hexadecimal mixing capitals and small letters, as a password is typed and no address is written
+        "pass 0xDeadBeef",
+        "password: 0xCafe1234",
+        "sftp:restic@0xDeadBeef:/srv/restic",
+        # typed in full-width forms (a Japanese or Chinese keyboard's), read as in ASCII (NFKC)
+        "sftp:restic@\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14:/srv/restic",
+        "sftp:\uff2c\uff49\uff4c\uff41\uff53\uff12\uff10\uff12\uff14\uff58@vault.example.org:/srv/restic",
+        "pass \uff2c\uff49\uff4c\uff41\uff53\uff12\uff10\uff12\uff14\uff58",
+        # a key's comment shaped as a password (a word, digits and a word; words and a number): no machine's name
+        f"{_ED25519} velo75paris",
+        f"no-X11-forwarding {_ED25519} soleil12azur",
+        f"{_ED25519} marie@velo75paris",
+        f"{_ED25519} velo75paris@pc",
+        f"{_ED25519} velo-75-Paris",
+        f"{_ED25519} marie@laptop Soleil-Azur-75",
+        f"restrict {_ED25519} Lilas.Azur.75",
+        f"{_ED25519} velo75-paris",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1821,6 +1839,12 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "0x0a.0.0.11 x",
         "0xDEADBEEF x",
         "sftp:restic@0x0a.0.011:/srv/restic",
+        "sftp:restic@0xC0.0xA8.0.1:/srv/restic",
+        # a key's comment naming a machine, its number apart or one word with a letter or two
+        f"{_ED25519} marie@laptop-2",
+        f"{_ED25519} me@X11pc",
+        f"{_ED25519} marie@DESKTOP-4F7G2K1",
+        f"{_ED25519} Marie-X11-laptop",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:
@@ -1869,3 +1893,23 @@ def test_an_encoded_word_of_mail_headers_is_read_as_the_text_it_decodes_to(value
     """A name refused for holding an encoded word (RFC 2047) is shown, its charset and encoding no password; what it
     encodes is read as any text beside the name is."""
     assert secrettext.password_beside(value) is found
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0xCafe1234",
+        "marie@0xCafe1234",
+        "\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14",
+        "0xCa.0xfe.0x12.0x34",
+    ],
+)
+def test_a_hidden_value_s_address_as_inet_aton_reads_it_is_hidden_too(value: str) -> None:
+    """--domain 0xCafe1234 (a password in hexadecimal, hidden) was told 'it is 202.254.18.52 written with a number
+    in hexadecimal (...)': the address inet_aton reads it as writes the password again, in decimal, and is hidden."""
+    message = (
+        f"{value!r} is 202.254.18.52 written with a number in hexadecimal, as inet_aton reads it: give 202.254.18.52"
+    )
+    shown = secrettext.redacted(message, value)
+    assert "202.254.18.52" not in shown and "Cafe" not in shown, shown
+    assert "written with a number in hexadecimal" in shown, shown

@@ -776,6 +776,34 @@ def test_a_repository_s_host_in_full_width_forms_is_offered_in_ascii(tmp_path: P
     assert _told(tmp_path / "again", old, new, "pic:backup.offsite.repository", meant) == []
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        (
+            "sftp:restic@\uff10\uff58\uff10\uff41\uff0e\uff10\uff0e\uff10\uff0e\uff11\uff11:/srv/restic",
+            "sftp:restic@10.0.0.11:/srv/restic",
+        ),
+        (
+            "sftp:restic@\uff36\uff41\uff55\uff4c\uff54.example.org:/srv/restic",
+            "sftp:restic@vault.example.org:/srv/restic",
+        ),
+    ],
+)
+def test_a_full_width_host_refused_in_ascii_with_an_offer_is_offered_in_one_step(
+    tmp_path: Path, written: str, meant: str
+) -> None:
+    """A full-width host whose ASCII form is refused with a value offered (0x0a.0.0.11 in full-width forms, a capital
+    in it) was told the ASCII form and why it is refused, the value to write left out: a second step to learn it.
+    The value the ASCII form is offered is offered at once, then taken."""
+    for name in ("told", "again"):
+        (tmp_path / name).mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = 'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "{w}"}}}}'
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.repository", written)
+    assert len(said) == 1 and "(full-width forms)" in said[0] and said[0].endswith(f": write {meant!r}"), said
+    assert _told(tmp_path / "again", old, new, "pic:backup.offsite.repository", meant) == []
+
+
 def test_a_repository_s_path_in_full_width_forms_is_not_changed(tmp_path: Path) -> None:
     """A folder named in full-width letters is a name of its own: nothing is offered for it."""
     (tmp_path / "told").mkdir()
@@ -802,3 +830,19 @@ def test_a_hidden_repository_is_offered_only_hidden(tmp_path: Path) -> None:
     )
     assert said and "Lilas2024x!" not in said[0] and "/srv/.../r" not in said[0], said
     assert "write the value so mended (not shown either)" in said[0], said
+
+
+@pytest.mark.parametrize("written", ['"mon-fri"', '"Sat-Sun"', '"Monday, Friday"', '"sun/sat"'])
+def test_a_drill_day_naming_several_days_is_offered_none_of_them(tmp_path: Path, written: str) -> None:
+    """pic:backup.offsite.drill_day: "mon-fri" (a range of days, as cron writes one) was asked 'did you mean
+    'Mon'?', its first day read as a code before a region (fr-FR): taken, the drill runs on Mondays alone, which
+    is not what was written. A value naming several of the choices is offered none of them."""
+    (tmp_path / "told").mkdir()
+    old = 'pic:backup: {time: "03:15", keep_days: 7}'
+    new = (
+        'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+        " drill_day: {w}}}}}"
+    )
+    said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1 and "did you mean" not in said[0] and "write " not in said[0], said
+    assert "names several of them" in said[0] and "one is taken" in said[0], said

@@ -21,7 +21,7 @@ from typing import Any
 
 from pic.errors import refused_may_be_secret, shown_name
 from pic.networks import no_resolver_there
-from pic.secrettext import interface_name
+from pic.secrettext import interface_name, mixed_case_hex
 from pic.settings import STACK_NAME, DnsSpec, is_ip
 from pic.validators import (
     FULL_WIDTH_DIGITS_WORDS,
@@ -277,7 +277,11 @@ def _ipv4_part(text: str) -> str | None:
 def reads_as_address(text: str) -> bool:
     """Whether ``text`` writes an IP address, in a form inet_aton reads or not (:func:`_meant`), alone or with a
     port, brackets, a prefix length or a final dot around it (``0x7f.1:53``, ``::ffff:0x7f.1``): what the messages
-    of :func:`ip_address` tell and name, which is no secret to hide. A zone id (after ``%``) is none of these."""
+    of :func:`ip_address` tell and name, which is no secret to hide. A zone id (after ``%``) is none of these, nor
+    hexadecimal mixing capitals and small letters (0xDeadBeef: :func:`pic.secrettext.mixed_case_hex`), a password's
+    shape."""
+    if mixed_case_hex(text):
+        return False
     given = _ADDRESS_AND_PORT.fullmatch(text)
     core = (given["v6"] or given["v4"]) if given is not None else text
     if core.startswith("[") and core.endswith("]"):
