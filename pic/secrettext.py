@@ -3969,9 +3969,14 @@ _NUMBERED_INTERFACE = LazyPattern(
 )
 
 
-# An interface named by a word and its number (eth0, docker0, wg0, lo): a word, digits and a word again (velo75paris)
-# is a password's shape, not one the kernel, udev or a daemon gives
-_NAMED_INTERFACE = LazyPattern(r"[a-z]+[0-9]{1,3}")
+# An interface named by a word and its number, the word one the kernel, udev or a daemon gives (the kernel's eth, wlan,
+# lo, bond, team, tun, tap, ppp, dummy...; systemd's eno/ens/em; Docker's docker, libvirt's virbr and vnet, LXC's and
+# LXD's lxcbr/lxdbr, Proxmox VE's vmbr, WireGuard's wg, VirtualBox's and VMware's vboxnet/vmnet): another word and a
+# number (lilas75, azur12) is a password's shape as a word, digits and a word again (velo75paris) is
+_NAMED_INTERFACE = LazyPattern(
+    r"(?:eth|eno|ens|em|wlan|wwan|lo|bond|team|br|bridge|vlan|tun|tap|ppp|dummy|ifb|sit|gre|ipip|vxlan|macvlan|veth"
+    r"|docker|virbr|vnet|lxcbr|lxdbr|vmbr|wg|vboxnet|vmnet|podman|cni|flannel|ib|usb|can|zt)[0-9]{1,3}"
+)
 
 
 def interface_name(zone: str) -> bool:

@@ -1738,6 +1738,10 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         # a word, digits and a word, as a password is made and no interface is named (a name's number ends it)
         "[fe80::1%velo75paris]:25 x",
         "[2001:db8::1%25soleil12azur]:25 x",
+        # a word and a number, as a password is made, the word no interface's (eth0, wlan0, docker0 are)
+        "[fe80::1%lilas75]:25 x",
+        "[fe80::1%azur12]:25 x",
+        "fe80::1%lilas123 x",
         # a capital third, as systemd's P (enP4p65s0), in no shape of systemd's
         "[fe80::1%enPass2024]:25 x",
         "[fe80::1%enP2024lilas]:25 x",
@@ -1825,6 +1829,10 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "[fe80::1%vnet1024]:25 x",
         "[fe80::1%docker0]:25 x",
         "[fe80::1%wg0]:25 x",
+        "[fe80::1%wlan0]:25 x",
+        "[fe80::1%vmbr0]:25 x",
+        "fe80::1%bond1 x",
+        "fe80::1%virbr0 x",
         "Mail2.Example.org:25 x",
         "Web01.Example.org",
         "Srv12.Example.org:25 x",
