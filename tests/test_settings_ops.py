@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pic.check import check
-from pic.errors import PicError
+from pic.errors import PicError, Problem
 from pic.registry import load_registry
 from pic.settings import load_settings
 from tests.conftest import ROOT, require_program
@@ -192,6 +192,19 @@ def test_an_off_site_copy_set_before_the_dumps_or_at_their_minute_is_a_warning_a
     assert told[0].message.startswith(f"{offsite_time} ")
 
 
+def _offsite_warnings(tmp_path: Path, repository: str) -> tuple[list[Problem], int]:
+    """The warnings of ``pic check`` about pic:backup.offsite.repository on the example project with
+    ``pic:backup``'s offsite mapping written ``repository`` (YAML), and the line it is written on."""
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    old = '  pic:backup: {time: "03:15", keep_days: 7}'
+    text = path.read_text()
+    line = text.splitlines().index(old) + 1
+    path.write_text(text.replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {repository}}}'))
+    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
+    return [w for w in warnings if w.path == "pic:backup.offsite.repository"], line
+
+
 @pytest.mark.parametrize(
     ("repository", "host"),
     [
@@ -209,25 +222,13 @@ def test_an_off_site_repository_on_the_hosts_own_loopback_is_a_warning_at_its_li
     are reached over ssh: each host would back up to a store on itself (and each to another one), lost with the
     host, where the admins count on an off-site copy. A warning at its line names the host; the dev stack, whose
     hosts are all the admin's own machine, is not told."""
-    project = project_copy(tmp_path)
-    path = project / "Pulumi.prod.yaml"
-    old = '  pic:backup: {time: "03:15", keep_days: 7}'
-    text = path.read_text()
-    line = text.splitlines().index(old) + 1
-    path.write_text(text.replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {repository}}}'))
-    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
-    told = [w for w in warnings if w.path == "pic:backup.offsite.repository"]
+    told, line = _offsite_warnings(tmp_path, repository)
     assert len(told) == 1 and f"'{host}'" in told[0].message and "off-site" in told[0].message, told
     assert told[0].line == line and told[0].file.endswith("Pulumi.prod.yaml")
 
 
 def test_an_off_site_repository_elsewhere_is_no_warning(tmp_path: Path) -> None:
-    project = project_copy(tmp_path)
-    path = project / "Pulumi.prod.yaml"
-    old = '  pic:backup: {time: "03:15", keep_days: 7}'
-    path.write_text(path.read_text().replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {S3}}}'))
-    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
-    assert [w for w in warnings if w.path == "pic:backup.offsite.repository"] == []
+    assert _offsite_warnings(tmp_path, S3)[0] == []
 
 
 @pytest.mark.parametrize(
@@ -248,14 +249,7 @@ def test_an_off_site_repository_on_a_host_of_the_platform_is_a_warning_at_its_li
     """pic:backup.offsite.repository at a host of the platform (its address or private address: web1.example.org,
     10.0.0.11) was taken silently, where a store on loopback is told: that host would keep its backups on itself,
     lost with it, and the others' on it, none off-site. A warning at its line names the host."""
-    project = project_copy(tmp_path)
-    path = project / "Pulumi.prod.yaml"
-    old = '  pic:backup: {time: "03:15", keep_days: 7}'
-    text = path.read_text()
-    line = text.splitlines().index(old) + 1
-    path.write_text(text.replace(old, f'  pic:backup: {{time: "03:15", keep_days: 7, offsite: {repository}}}'))
-    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
-    told = [w for w in warnings if w.path == "pic:backup.offsite.repository"]
+    told, line = _offsite_warnings(tmp_path, repository)
     assert len(told) == 1 and f"the platform's host {named}" in told[0].message, told
     assert f"'{host}'" in told[0].message and "off-site" in told[0].message, told
     assert told[0].line == line and told[0].file.endswith("Pulumi.prod.yaml")
