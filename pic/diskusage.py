@@ -31,6 +31,7 @@ from pathlib import Path
 
 from pic.errors import (
     HIDDEN_LINE,
+    HIDDEN_VALUE,
     PicError,
     Problem,
     Severity,
@@ -177,7 +178,7 @@ def for_members(
                     part.file,
                     part.header_line,
                     "host",
-                    f"{named} {shown_unless_secret(part.host)}, which is not a web host of stack {settings.stack} "
+                    f"{named} {_shown_cell(part.host, '', '')}, which is not a web host of stack {settings.stack} "
                     f"(its web hosts: {', '.join(web_hosts)}): none of its lines is counted; {hint}",
                 )
             )
@@ -376,7 +377,7 @@ def _header(line: str, above: str) -> tuple[tuple[str, str] | None, str]:
     if header is None:
         return (
             None,
-            f"{shown_unless_secret(line, line, above, hidden=HIDDEN_LINE)} is not the host's header line ({example})",
+            f"{_shown_cell(line, line, above, hidden=HIDDEN_LINE)} is not the host's header line ({example})",
         )
     form = _HOST_TIME.fullmatch(header["at"])
     if form is not None and (fault := _calendar_fault(form)) is not None:
@@ -472,11 +473,11 @@ def _usage(
     if len(cells) != len(COLUMNS):
         return None, (
             "",
-            f"{shown_unless_secret(line, line, above, hidden=HIDDEN_LINE)} has {len(cells)} tab-separated column(s), "
+            f"{_shown_cell(line, line, above, hidden=HIDDEN_LINE)} has {len(cells)} tab-separated column(s), "
             f"not {len(COLUMNS)}: slug, then KiB of www/, db/, log/",
         )
     if _SLUG.fullmatch(cells[0]) is None:
-        shown = shown_unless_secret(cells[0], line, above)
+        shown = _shown_cell(cells[0], line, above)
         return None, (
             "slug",
             f"{shown} is not a member slug (a-z, 0-9 and -, at most 32 characters){_slug_meant(cells[0], shown)}",
@@ -487,7 +488,7 @@ def _usage(
         if value is None or value > MAX_KIB:
             return None, (
                 f"{cells[0]}.{name}",
-                f"{shown_unless_secret(cell, line, above)} is not a count of KiB (at most {KIB_DIGITS} digits 0-9, "
+                f"{_shown_cell(cell, line, above)} is not a count of KiB (at most {KIB_DIGITS} digits 0-9, "
                 f"of a value at most {MAX_KIB}, which is 1 PiB)",
             )
         kib.append(value)
@@ -495,12 +496,19 @@ def _usage(
     return Usage(cells[0], host, at, www, db, log, file, n), ("", "")
 
 
+def _shown_cell(cell: str, line: str, above: str, *, hidden: str = HIDDEN_VALUE) -> str:
+    """A refused cell of a measurement's line (or the line itself, of too few or too many cells) as a message shows
+    it: ``hidden`` when it reads as a secret (:func:`pic.errors.shown_unless_secret`), or may be one where a slug or a
+    count goes, no secret does (:func:`pic.errors.refused_may_be_secret`: ``Lilas2024X``, ``Lilas2024x!`` alone)."""
+    return hidden if refused_may_be_secret(cell) else shown_unless_secret(cell, line, above, hidden=hidden)
+
+
 def _slug_meant(cell: str, shown: str) -> str:
     """``; did you mean 'velo-cite'?``: the slug ``cell`` is in capitals or full-width forms (a line edited by hand:
     the host's job writes the unix user's name, in lowercase), or nothing; never for a cell not shown (``shown``)
-    or shaped as a password (Lilas2024X), whose small letters would show it."""
+    (:func:`_shown_cell`: one shaped as a password, Lilas2024X, whose small letters would show it)."""
     meant = unicodedata.normalize("NFKC", cell).lower()
-    if meant == cell or _SLUG.fullmatch(meant) is None or shown != show_value(cell) or refused_may_be_secret(cell):
+    if meant == cell or _SLUG.fullmatch(meant) is None or shown != show_value(cell):
         return ""
     return f"; did you mean {meant!r}?"
 

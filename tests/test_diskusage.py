@@ -547,6 +547,12 @@ def test_status_disk_rows_and_warnings_in_its_output() -> None:
             ":2 header: the line (not shown: it may hold a secret) is not the",
             "S3cr",
         ),
+        # a word shaped as a password alone, without a label: a refused cell or line where no secret goes is hidden
+        # as a refused field's value is (pic.errors.refused_may_be_secret)
+        ("Lilas2024X\t1\t2\t3\n", ":2 slug: the value (not shown: it may be a secret) is not a member slug", "ilas"),
+        ("velo-cite\tLilas2024x\t2\t3\n", ":2 velo-cite.www: the value (not shown: it may be a secret)", "ilas"),
+        ("Lilas2024x!\n", ":2 the line (not shown: it may hold a secret) has 1 tab-separated column(s)", "ilas"),
+        ("# pic disk usage of Lilas2024x!\n", ":2 header: the line (not shown: it may hold a secret) is not", "ilas"),
     ],
 )
 def test_a_line_or_value_that_reads_as_a_secret_is_named_not_shown(
@@ -605,6 +611,17 @@ def test_a_slug_written_in_capitals_is_told_the_slug_meant(
     rc, _, err = report(capsys, stack, disk, fmt="table")
     assert rc == 1, err
     assert f'{disk / "web1.tsv"}:2 slug: "{slug}" is not a member slug' in err and f"did you mean {meant!r}?" in err
+
+
+def test_a_file_named_as_a_password_is_told_of_its_host_not_shown(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file without a header, named Lilas2024X.tsv (notes saved under the password's name), was told "named after
+    "Lilas2024X", which is not a web host": the name is hidden as a refused value shaped as a password is."""
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1"), "Lilas2024X.tsv": "velo-cite\t1\t2\t3\n"})
+    rc, _, err = report(capsys, stack, disk, fmt="table")
+    assert rc == 1 and "is named after the value (not shown: it may be a secret), which is not a web host" in err, err
+    assert "ilas2024" not in err.replace(str(disk / "Lilas2024X.tsv"), ""), err
 
 
 def test_a_slug_shaped_as_a_password_is_offered_in_no_case(
