@@ -276,9 +276,10 @@ def _number(rule: Rule, value: object) -> int | str:
 
 
 def _int_text(value: object) -> int | None:
-    """The whole number a text of digits, with a sign, is (``"-1"``), else None."""
+    """The whole number a text of decimal digits, with a sign, is (``"-1"``), else None (``"⁷"``, ``"⑦"``: digits to
+    str.isdigit, none to int)."""
     text = value.strip() if isinstance(value, str) else ""
-    return int(text) if text.lstrip("+-").isdigit() and text.count("-") + text.count("+") <= 1 else None
+    return int(text) if text.lstrip("+-").isdecimal() and text.count("-") + text.count("+") <= 1 else None
 
 
 def _size_meant(rule: Rule, value: object, takes: Callable[[str], bool] | None) -> str:

@@ -963,3 +963,14 @@ def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_re
     assert line.endswith(f"; write {meant}") if meant else "write " not in line, line
     if meant:
         assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
+
+
+@pytest.mark.parametrize("setting", ["memory_limit", "max_execution_time", "upload_max_filesize"])
+@pytest.mark.parametrize("written", ["\u2077", "\u2466", "1\u00b2"])
+def test_a_php_setting_in_superscript_or_circled_digits_is_told_not_a_traceback(
+    tmp_path: Path, setting: str, written: str
+) -> None:
+    """memory_limit: "⁷" (a superscript, or a circled ⑦) ended pic check with int()'s ValueError: str.isdigit() is
+    true for them, int() reads decimal digits alone. Told as the setting's value refused, at its field."""
+    [line] = _checked(tmp_path, SITE + f'  php_settings: {{{setting}: "{written}"}}\n')
+    assert f"site.php_settings.{setting}: " in line and "invalid literal" not in line, line
