@@ -461,8 +461,9 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     (nor kept in a terminal's scrollback or a CI log). A path (a value holding ``/``) and a revision as git writes
     one (``HEAD~1``, ``main~2``: :data:`_GIT_REVISION`) are named whole, as every message names a file; a side of a
     range that may be a secret (``Lilas2024x!..HEAD``) is hidden too, where a message names it alone; a value in
-    full-width forms is hidden in its ASCII form (NFKC) too, and one in a form inet_aton reads in the address it
-    reads as (0xCafe1234: 202.254.18.52, the password written again)."""
+    full-width forms is hidden in its ASCII form (NFKC) too, one in a form inet_aton reads in the address it
+    reads as (0xCafe1234: 202.254.18.52, the password written again), and each in small letters too (a slug or a
+    name offered so: ``pic new Velo75Paris``, did you mean 'velo75paris'?)."""
     values = {
         form
         for a in args
@@ -481,6 +482,8 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
         for part in _ADDRESS_PARTS.compiled().split(v)
         if (read := inet_aton_form(part))
     }
+    # in small letters too, as an offer writes a name or a slug (pic new Velo75Paris: did you mean 'velo75paris'?)
+    values |= {value.lower() for value in values}
     for value in sorted(values, key=len, reverse=True):
         for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):
             text = text.replace(form, HIDDEN_VALUE)

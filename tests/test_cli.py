@@ -1287,3 +1287,21 @@ def test_pic_new_takes_back_only_the_file_it_created(tmp_path: Path) -> None:
     path.unlink()
     written = newmember._write_new(path, "name: x\n")
     assert newmember._remove_if_same(path, written) is True and not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "secret"),
+    [
+        (["new", "Velo75Paris", "--name", "X", "--email", "x@y.org"], "velo75paris"),
+        (["new", "Lilas2024X", "--name", "X", "--email", "x@y.org"], "lilas2024x"),
+    ],
+)
+def test_a_hidden_argument_is_not_offered_back_in_another_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], secret: str
+) -> None:
+    """pic new Velo75Paris was told "the value (not shown: it may be a secret) is not a valid slug ...; did you mean
+    'velo75paris'?": the value hidden, then printed back in small letters. A hidden argument is hidden in any case."""
+    members = _members_copy(tmp_path)
+    rc, _, err = _run(capsys, *argv, "--project", str(ROOT), "--members", str(members))
+    assert rc == 1 and "not shown" in err, err
+    assert secret not in err.lower(), err
