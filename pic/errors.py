@@ -362,8 +362,9 @@ _PASSWORD_SHAPE = re.compile(r"(?=[^A-Z]*[A-Z])(?=[^a-z]*[a-z])(?=[^0-9]*[0-9])[
 
 
 def shaped_as_password(value: str) -> bool:
-    """Whether ``value``, a value refused, is a word shaped as a password though it holds no sign (see above)."""
-    return _PASSWORD_SHAPE.fullmatch(value) is not None
+    """Whether ``value``, a value refused, is a word shaped as a password though it holds no sign (see above), with
+    the dots a name puts around a word or not (``Lilas2024x.``, ``.Lilas2024x``: a dot typed after it or before)."""
+    return _PASSWORD_SHAPE.fullmatch(value.strip(".")) is not None
 
 
 def refused_may_be_secret(value: str) -> bool:

@@ -1254,3 +1254,11 @@ def test_a_password_in_brackets_or_with_a_prefix_length_is_hidden(
     err = usage_error(capsys, [*command.split(), f"{option}={value}"])
     inner = value.strip("[").partition("]")[0].partition("/")[0]
     assert "not shown" in err and inner not in err, err
+
+
+@pytest.mark.parametrize("value", ["Lilas2024x.", ".Lilas2024x", "Lilas2024x..", ".Lilas2024x."])
+def test_a_password_with_dots_around_it_is_not_shown(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    """--resolver Lilas2024x. (a dot typed after it, or before) was shown whole, where Lilas2024x alone is hidden:
+    a word shaped as a password is one with the dots a name puts around it."""
+    err = usage_error(capsys, ["dns", "check", f"--resolver={value}"])
+    assert "ilas2024" not in err.lower() and "not shown" in err, err

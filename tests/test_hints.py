@@ -974,3 +974,10 @@ def test_a_php_setting_in_superscript_or_circled_digits_is_told_not_a_traceback(
     true for them, int() reads decimal digits alone. Told as the setting's value refused, at its field."""
     [line] = _checked(tmp_path, SITE + f'  php_settings: {{{setting}: "{written}"}}\n')
     assert f"site.php_settings.{setting}: " in line and "invalid literal" not in line, line
+
+
+@pytest.mark.parametrize("domain", ["Lilas2024x.", ".Lilas2024x"])
+def test_a_domain_shaped_as_a_password_with_a_dot_around_it_is_not_shown(tmp_path: Path, domain: str) -> None:
+    """site.domains: ["Lilas2024x."] was told it ends with a dot, the value shown, where Lilas2024x alone is hidden."""
+    told = _checked(tmp_path, SITE.replace("probe-asso.org", domain, 1))
+    assert told and not any("ilas2024" in line.lower() for line in told), told
