@@ -134,6 +134,9 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     it is then taken (``Localhost:25``: ``localhost:25``, not the host alone), or, the value offered refused for
     another reason (its port), both faults told and nothing offered.
     """
+    folded = unicodedata.normalize("NFKC", value)
+    if folded != value and folded.isascii():
+        return _host_port_in_full_width(value, folded, port_required=port_required)
     try:
         return _split_host_port(value, port_required=port_required)
     except _HostRefusal as refusal:
@@ -144,6 +147,26 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     except ValueError as again:
         raise ValueError(f"{refused.without}, and {again}") from None
     raise OfferRefusal(f"{refused.without}: write {short_repr(whole, 300)}", whole, refused.without)
+
+
+# host:port written with a Japanese or Chinese keyboard's letters, digits or signs (ｓｍｔｐ.example.org:５８７, a
+# full-width colon ：), which NFKC makes ASCII: told of the whole value, as the host alone is
+_FULL_WIDTH_HOST_PORT_WORDS = "has letters, digits or signs that only look like ASCII (full-width forms)"
+
+
+def _host_port_in_full_width(value: str, folded: str, *, port_required: bool) -> tuple[str, int | None]:
+    """:func:`split_host_port` of ``value`` written in full-width forms whose ASCII form is ``folded``: refused with
+    ``host:port`` whole to write, its port kept, when the ASCII form is taken or offers a value taken in turn
+    (:class:`OfferRefusal`), else a ValueError saying what is wrong in ASCII."""
+    what = _FULL_WIDTH_HOST_PORT_WORDS
+    try:
+        taken = join_host_port(*split_host_port(folded, port_required=port_required))
+    except OfferRefusal as refused:
+        said = f"{what}, and in ASCII {short_repr(folded, 300)} {refused.without}"
+        raise OfferRefusal(f"{said}: write {short_repr(refused.offered, 300)}", refused.offered, said) from None
+    except ValueError as refused:
+        raise ValueError(f"{what}, and in ASCII {short_repr(folded, 300)} {refused}") from None
+    raise OfferRefusal(f"{what}: write {short_repr(taken, 300)}", taken, what)
 
 
 class _HostRefusal(OfferRefusal):
@@ -379,9 +402,27 @@ def _http_url(end: str, words: str) -> tuple[object, ...]:
         _one_word("a URL", "the URL"),
         AfterValidator(_no_credentials),
         AfterValidator(_no_zone_id),
+        AfterValidator(_url_host_in_full_width),
         Whole(rf"https?://[A-Za-z0-9.:/_~+\[\]-]+{end}", words),
         AfterValidator(_url_authority),
     )
+
+
+def _url_host_in_full_width(value: str) -> str:
+    """An http(s) URL whose ``host[:port]`` alone is written in full-width forms (``http://ｍｉｒｒｏｒ.org：８０/x/``),
+    refused as :func:`split_host_port` refuses it, the URL whole offered with its host and port in ASCII (NFKC);
+    another value is left to the URL's pattern."""
+    scheme, sep, rest = value.partition("://")
+    authority, slash, path = rest.partition("/")
+    if not sep or scheme not in ("http", "https") or authority.isascii() or not path.isascii():
+        return value
+    if not unicodedata.normalize("NFKC", authority).isascii():
+        return value
+    try:
+        split_host_port(authority, port_required=False)
+    except OfferRefusal as refusal:
+        raise _offered_within(refusal, f"{scheme}://", f"{slash}{path}") from None
+    return value  # never: a full-width form is refused
 
 
 def _image_registry(value: str) -> str:

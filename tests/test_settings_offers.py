@@ -544,6 +544,30 @@ def test_an_address_s_shorthand_as_a_host_is_told_what_it_is(
     _offers_are_taken(tmp_path, HOST_PORT_SETTINGS[setting], value, port=True)
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "\uff4d\uff41\uff49\uff4c.example.org:\uff15\uff18\uff17",  # host and port in full-width forms
+        "mail.example.org\uff1a587",  # a full-width colon
+        "\uff4d\uff41\uff49\uff4c.example.org\uff1a\uff15\uff18\uff17",
+    ],
+)
+@pytest.mark.parametrize("setting", list(HOST_PORT_SETTINGS))
+def test_a_host_and_port_in_full_width_forms_is_offered_in_ascii_with_its_port(
+    tmp_path: Path, setting: str, written: str
+) -> None:
+    """pic:smtp.host_relay: \uff4d\uff41\uff49\uff4c.example.org:\uff15\uff18\uff17 was offered
+    'mail.example.org', its port left out, and mail.example.org\uff1a587 (a full-width colon) nothing: host:port
+    written in full-width forms is offered whole in ASCII (NFKC), its port kept, then taken."""
+    for name in ("told", "again"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=written))
+    meant = whole.format(v="mail.example.org:587")
+    assert len(said) == 1 and said[0].endswith((f"write {meant!r}", f"did you mean {meant!r}?")), said
+    assert _told(tmp_path / "again", old, new, field, meant) == []
+
+
 # An address in the other forms the C library's inet_aton reads (man inet_aton(3): hexadecimal, octal, one number)
 INET_ATON_FORMS = [
     ("0x7f.1", "is 127.0.0.1 written with a number in hexadecimal (0x7f), as inet_aton reads it"),
