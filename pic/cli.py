@@ -116,7 +116,8 @@ class _Parser(argparse.ArgumentParser):
             options = [o for o in command._option_string_actions if o.startswith("--") and o != "--help"]
             for a in unknown:  # --STACK, --Stack, a full-width --ｓｔａｃｋ: as a command or a value so written
                 if (case := _in_other_letters(a.split("=", 1)[0], options)) is not None:
-                    command.error(f"unrecognized arguments: {' '.join(unknown)} {case}")
+                    every = _all_in_other_letters(self, self._args or []) or case  # each word so written, at once
+                    command.error(f"unrecognized arguments: {' '.join(unknown)} {every}")
             meant = [
                 close[0] for a in unknown if (close := difflib.get_close_matches(a.split("=", 1)[0], options, n=1))
             ]
@@ -286,7 +287,7 @@ class _Parser(argparse.ArgumentParser):
             listed = ", ".join(repr(c) for c in choices)
             super().error(f"argument {subs.metavar}: the command's name {what}: give one of {listed}")
         if (case := _in_other_letters(args[first], choices)) is not None:  # CHECK, Check, a full-width ＣＨＥＣＫ
-            super().error(f"{message} {case}")
+            super().error(f"{message} {_all_in_other_letters(self, args) or case}")
         close = difflib.get_close_matches(unicodedata.normalize("NFKC", args[first]).lower(), choices, n=1)
         at = next((i for i in range(first + 1, len(args)) if args[i] in choices), None)
         misplaced = first > 0 and args[first - 1].startswith("-")
@@ -321,7 +322,7 @@ class _Parser(argparse.ArgumentParser):
             option = said["option"].split("/")[-1]
             super().error(f"argument {said['option']}: its value {what}: give one of {listed} ({option} {choices[0]})")
         if (case := _in_other_letters(value, choices)) is not None:
-            super().error(f"{message} {case}")
+            super().error(f"{message} {_all_in_other_letters(self, self._args or []) or case}")
         folded = unicodedata.normalize("NFKC", value)  # a Japanese or Chinese keyboard's full-width letters: ASCII
         close = difflib.get_close_matches(folded.lower(), choices, n=1)
         if close:
@@ -367,6 +368,52 @@ def _in_other_letters(value: str, choices: Sequence[str]) -> str | None:
         return None
     letters = "small letters" if folded == value else "ASCII small letters"
     return f"(write it in {letters}: {folded.lower()!r})"
+
+
+def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str]) -> str | None:
+    """The hint for a command line holding more than one word that is a command's name, an option's name or an
+    option's word written in capitals or full-width letters (``pic CHECK --STACK prod``: each told one run at a time
+    before): every such word with the one to write, in one message (``(write them in small letters: 'check' for
+    'CHECK', '--stack' for '--STACK')``); None when there is one or none (:func:`_in_other_letters` tells one)."""
+    told: list[tuple[str, str]] = []
+    current: argparse.ArgumentParser | None = parser
+    words = list(itertools.takewhile(lambda a: a != "--", args))
+    i = 0
+    while i < len(words) and current is not None:
+        word = words[i]
+        i += 1
+        options = {o: a for o, a in current._option_string_actions.items() if o.startswith("--")}
+        if word.startswith("--"):
+            name, eq, value = word.partition("=")
+            action = options.get(name)
+            if action is None and (meant := _meant_in_small_letters(name, list(options))) is not None:
+                told.append((name, meant))
+                action = options[meant]
+            if action is not None and action.choices and action.nargs is None:
+                if not eq and i < len(words):
+                    value, i = words[i], i + 1
+                if (meant := _meant_in_small_letters(value, [str(c) for c in action.choices])) is not None:
+                    told.append((value, meant))
+            elif action is not None and not eq and action.nargs is None and i < len(words):
+                i += 1  # its value, which is no word of pic's
+            continue
+        subs = next((a for a in current._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if subs is None:
+            continue
+        command = word if word in subs.choices else _meant_in_small_letters(word, list(subs.choices))
+        if command is not None and command != word:
+            told.append((word, command))
+        current = subs.choices.get(command) if command is not None else None
+    if len(told) < 2:
+        return None
+    letters = "small letters" if all(w.isascii() for w, _ in told) else "ASCII small letters"
+    return f"(write them in {letters}: {', '.join(f'{meant!r} for {word!r}' for word, meant in told)})"
+
+
+def _meant_in_small_letters(word: str, choices: Sequence[str]) -> str | None:
+    """The one of ``choices`` that ``word`` writes in capitals or full-width letters (NFKC), else None."""
+    folded = unicodedata.normalize("NFKC", word).lower()
+    return folded if folded != word and folded in choices else None
 
 
 _PATH_MAX = 4096  # the longest path Linux opens (PATH_MAX, linux/limits.h): one up to it is named whole

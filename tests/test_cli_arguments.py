@@ -1225,6 +1225,27 @@ def test_a_password_in_hexadecimal_mixing_cases_is_not_read_as_an_address_shown(
 
 
 @pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["CHECK", "--STACK", "prod"], "(write them in small letters: 'check' for 'CHECK', '--stack' for '--STACK')"),
+        (["check", "--STACK", "prod", "--On", "2026-01-01"], "'--stack' for '--STACK', '--on' for '--On')"),
+        (["DNS", "CHECK", "--RESOLVER=::1"], "'dns' for 'DNS', 'check' for 'CHECK', '--resolver' for '--RESOLVER')"),
+        (["report", "--format", "JSON", "--Stack", "prod"], "'json' for 'JSON', '--stack' for '--Stack')"),
+        (["REPORT", "--FORMAT", "JSON"], "'report' for 'REPORT', '--format' for '--FORMAT', 'json' for 'JSON')"),
+        (["\uff23\uff28\uff25\uff23\uff2b", "--STACK", "prod"], "(write them in ASCII small letters: 'check' for"),
+    ],
+)
+def test_every_word_in_capitals_is_told_in_one_message(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic CHECK --STACK prod was told to write check in small letters, then, run again, --stack: one word a run.
+    Every command's name, option's name and option's word written in capitals or full-width letters is told at
+    once, with the word to write for each."""
+    err = usage_error(capsys, argv)
+    assert said in err and "did you mean" not in err, err
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14",
