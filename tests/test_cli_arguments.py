@@ -524,6 +524,28 @@ def test_a_stack_name_that_names_no_stack_file_is_a_usage_error(
     assert _parse([*command.split(), "--stack=dev.eu-1_b"]).stack == "dev.eu-1_b"
 
 
+@pytest.mark.parametrize(
+    ("argv", "told"),
+    [
+        (["check", "--stack="], "it is empty"),
+        (["status", "--port="], "it is empty"),
+        (["status", "--timeout="], "it is empty"),
+        (["check", "--stack", " prod"], "it has blanks around it: write prod"),
+        (["check", "--stack", "dev  "], "it has blanks around it: write dev"),
+        (["status", "--port", " 53 "], "it has blanks around it: write 53"),
+        (["status", "--timeout", "2.5 "], "it has blanks around it: write 2.5"),
+        (["check", "--stack", " \uff50\uff52\uff4f\uff44"], "blanks around it, and it has letters, digits or signs"),
+    ],
+)
+def test_an_option_s_value_empty_or_with_blanks_around_it_is_told_so(
+    capsys: pytest.CaptureFixture[str], argv: list[str], told: str
+) -> None:
+    """pic check --stack= was told "'' is not a stack name", --stack ' prod' (pasted with its blank) was offered
+    nothing: an empty value is said empty, one with blanks around it told the value without them when it is taken."""
+    err = usage_error(capsys, argv)
+    assert told in err, err
+
+
 # The arguments each command needs besides the option tried (none of them reads anything at parse time).
 _REQUIRED = {
     "new": ["x-y-z", "--name", "X", "--email", "x@y.org"],

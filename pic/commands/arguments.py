@@ -62,20 +62,31 @@ FULL_WIDTH_WORDS = "has letters, digits or signs that only look like ASCII (full
 
 
 def _in_ascii(text: str, check: Callable[[str], object], secret: Callable[[str], bool] = refused_may_be_secret) -> str:
-    """What is said after the refusal of ``text`` when its ASCII form (NFKC) differs and ``check`` takes it
-    (``ｐｒｏｄ``: ``: it has ... (full-width forms): write prod``), as an option's word so written is offered it
-    (pic.cli); the ASCII form is not told when it may be a secret (a password typed at the wrong prompt, hidden as
-    written: ``secret``, by default pic.errors.refused_may_be_secret). Empty for another text."""
-    folded = unicodedata.normalize("NFKC", text)
-    if folded == text or not folded.isascii():
+    """What is said after the refusal of ``text`` when it is empty or blanks alone (``: it is empty``), or when it
+    has blanks around it or is written in full-width forms and ``check`` takes it without them, in ASCII (NFKC):
+    ``' prod'``: ``: it has blanks around it: write prod``, ``ｐｒｏｄ``: ``: it has ... (full-width forms): write
+    prod``, as an option's word so written is offered it (pic.cli); the value is not told when it may be a secret (a
+    password typed at the wrong prompt, hidden as written: ``secret``, by default pic.errors.refused_may_be_secret).
+    Empty for another text."""
+    if not text.strip():
+        return ": it is empty" if not text else ": it holds blanks alone"
+    stripped = text.strip()
+    folded = unicodedata.normalize("NFKC", stripped)
+    said = []
+    if stripped and stripped != text:
+        said.append("has blanks around it")
+    if folded != stripped and folded.isascii():
+        said.append(FULL_WIDTH_WORDS)
+    if not said:
         return ""
     try:
         check(folded)
     except argparse.ArgumentTypeError:
         return ""
+    what = ", and it ".join(said)
     if secret(folded):
-        return f": it {FULL_WIDTH_WORDS}: write it in ASCII"
-    return f": it {FULL_WIDTH_WORDS}: write {folded}"
+        return f": it {what}: write it without them" if folded == stripped else f": it {what}: write it in ASCII"
+    return f": it {what}: write {folded}"
 
 
 def stack_name(text: str) -> str:
