@@ -50,6 +50,7 @@ from pic.errors import (
 )
 from pic.lazyre import LazyPattern
 from pic.registry import load_registry
+from pic.secrettext import interface_name
 from pic.settings import display_path, load_settings
 from pic.validators import SLUG_WORDS, inet_aton_form
 
@@ -493,8 +494,24 @@ def _may_be_secret(value: str) -> bool:
     return (
         _GIT_REVISION.fullmatch(ascii_form.strip()) is None
         and not arguments.reads_as_address(ascii_form)
+        and not _group_and_zone(ascii_form)
         and refused_may_be_secret(value)
     )
+
+
+# The end of an IPv6 address (its last groups) before a zone id: 1 of fe80::1%eth0, which the messages name apart
+_IPV6_GROUPS = LazyPattern(r"[0-9A-Fa-f:.]*")
+
+
+def _group_and_zone(value: str) -> bool:
+    """Whether ``value`` is an IPv6 address's last groups and a zone id that names an interface as Linux names one
+    (pic.secrettext.interface_name), the zone written plain or with a URL's %25 before it (``1%25eth0``, a piece of
+    ``fe80::1%25eth0``, which --resolver is offered as ``fe80::1%eth0``): no secret, as ``1%eth0`` is none. A zone
+    that is no interface's name (``1%25Lilas2024x``) is judged as before."""
+    groups, percent, zone = value.strip("[]").partition("%")  # [fe80::1%25eth0]:53 read at its ':' too
+    if not percent or not groups or _IPV6_GROUPS.fullmatch(groups) is None:
+        return False
+    return any(interface_name(name) for name in {zone, zone.removeprefix("25")} if name)
 
 
 # What stands around an address in an option's value (brackets, a port, a prefix length): split at, to read it

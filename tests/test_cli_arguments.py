@@ -289,6 +289,36 @@ def test_a_resolver_s_zone_id_is_told_as_the_settings_tell_it(
     assert told in err, err
 
 
+@pytest.mark.parametrize(
+    ("value", "offered"),
+    [
+        ("fe80::1%25eth0", "give fe80::1%eth0"),
+        ("fe80::53%25enp3s0", "give fe80::53%enp3s0"),
+        ("[fe80::1%25eth0]:53", "give fe80::1%eth0"),
+        ("2001:db8::53%25eth0", "give 2001:db8::53"),
+        ("ff02::1%25eth0", "'ff02::1' is a multicast address: no resolver answers there"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_s_zone_id_written_as_a_url_writes_it_is_named_whole_once(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, offered: str
+) -> None:
+    """--resolver fe80::1%25eth0 was named 'fe80::the value (not shown: it may be a secret)', its last group and
+    zone (1%25eth0) hidden as a possible secret, then offered whole as fe80::1%eth0: an interface's name after a
+    URL's %25 is no secret, and the value is named whole; ff02::1%25eth0 was offered ff02::1, refused in turn."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"argument {option}: {value!r}" in err and "not shown" not in err and offered in err, err
+    assert "give ff02::1" not in err, err
+
+
+@pytest.mark.parametrize("value", ["fe80::1%25Lilas2024x", "[fe80::1%25Lilas2024x]:53", "2001:db8::1%25Lilas2024x"])
+def test_a_password_pasted_as_a_zone_id_after_a_url_s_percent_is_still_hidden(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    err = usage_error(capsys, ["dns", "check", f"--resolver={value}"])
+    assert "Lilas2024x" not in err and "lilas2024x" not in err and "not shown" in err, err
+
+
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
 def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str

@@ -378,8 +378,8 @@ def ip_address(text: str) -> str:
     # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken: its zone
     # written as a URL writes it, or a zone on an address reached without one, told as pic:dns.resolver tells them
     if isinstance(address, ipaddress.IPv6Address) and (refusal := resolver_zone_refusal(address)) is not None:
-        refused = _refused(text.partition("%")[0]) if "%25" not in text else None
-        if refused is not None:  # the address alone refused in turn (ff02::1%eth0: multicast)
+        refused = _refused(refusal[1])
+        if refused is not None:  # the address offered refused in turn (ff02::1%eth0, ff02::1%25eth0: multicast)
             raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}, and {refused}")
         raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}: give {refusal[1]}")
     # a zone id no interface is named by (fe80::53%lilas2024, fe80::53%eth 0) as pic:dns.resolver tells it: a
