@@ -2348,14 +2348,84 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str | OfferRe
         said := _shorthand_or_localhost(value, refuses)
     ) is not None:
         return said
-    if (zero := leading_zero_reading(value)) is not None:
-        what, address = zero
-        plain = str(address)
-        why = None if refuses is None else refuses(address)
-        if why is None:
-            return OfferRefusal(f"{what}: write {plain!r}", plain, what)
-        return f"{what}, and {plain!r}, read without it, {why}"
-    return "is not an IPv4 or IPv6 address"
+    return _with_leading_zero(value, refuses) or NO_ADDRESS_WORDS
+
+
+def _with_leading_zero(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
+    """:func:`_not_an_address` of an IPv4 address with a leading zero in a number (:func:`leading_zero_reading`):
+    the address read without it offered when it is the one reading and ``refuses`` takes it, else why not; none
+    offered when inet_aton reads another (0177.0.0.1); None for another text."""
+    zero = leading_zero_reading(value)
+    if zero is None:
+        return None
+    what, address = zero
+    if address is None:  # read as two addresses (0177.0.0.1): none is offered
+        return what
+    plain = str(address)
+    why = None if refuses is None else refuses(address)
+    if why is None:
+        return OfferRefusal(f"{what}: write {plain!r}", plain, what)
+    return f"{what}, and {plain!r}, read without it, {why}"
+
+
+# What check_ip says of a value it reads nothing of: a name's checks follow where a name is taken
+NO_ADDRESS_WORDS = "is not an IPv4 or IPv6 address"
+
+
+def _no_address_alone(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
+    """What a value given for an address alone (pic:dns.resolver) is when :func:`_not_an_address` reads no address
+    in it, as pic dns check --resolver tells it: numbers and dots more or fewer than an IPv4 address's
+    (:func:`dotted_numbers_problem`), dots after an address (``127.1.``), a name and a port (``localhost:53``);
+    None for another text."""
+    if (said := _numbers_then_dots(value, refuses)) is not None or (
+        said := _name_with_port(value, refuses)
+    ) is not None:
+        return said
+    return dotted_numbers_problem(value)
+
+
+def dotted_numbers_problem(value: str) -> str | None:
+    """What is wrong with numbers parted by dots that are no IPv4 address for their count (``9.9.9``, ``1.2.3.4.5``:
+    ``has 3 numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255)``) or a number left out between two
+    dots (``1..2.3``, ``1.2.3.4..``), as pic:dns.resolver and ``--resolver`` tell it (Python's words were "expected 4
+    octets", "empty octet not permitted"); None for another text, and for inet_aton's shorthand a.b (``127.1``:
+    :func:`ipv4_shorthand`), told as what it is."""
+    numbers = value.split(".")
+    if len(numbers) < 2 or not all(n.isascii() and n.isdigit() for n in numbers if n) or not value.strip("."):
+        return None
+    form = "(a.b.c.d, each from 0 to 255)"
+    if not all(numbers):
+        return f"has no number between two dots, or a dot at an end, where an IPv4 address has 4 numbers {form}"
+    if len(numbers) == 4 or ipv4_shorthand(value) is not None:
+        return None
+    return f"has {len(numbers)} numbers, where an IPv4 address has 4 {form}"
+
+
+def _numbers_then_dots(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
+    """:func:`_not_an_address` of numbers and dots that end with a dot or more, an address or a form inet_aton
+    reads before them (``127.1.``, ``10.0.0.1..``): what is inside told, or offered; None for another text."""
+    inner = value.rstrip(".")
+    if inner == value or not inner[:1].isdigit() or not all(c.isascii() for c in inner):
+        return None
+    dots = "a dot" if len(value) - len(inner) == 1 else "dots"
+    return _around(inner, f"ends with {dots}, which no address has", refuses)
+
+
+# A name, then ':' and a port (localhost:53, dns.example.org:53): no address, and a port a field of its own takes
+_NAME_THEN_PORT = LazyPattern(r"(?P<h>[A-Za-z0-9][A-Za-z0-9.-]*):(?P<p>[0-9]{1,7})")
+
+
+def _name_with_port(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
+    """:func:`_not_an_address` of a name with a port (``localhost:53``): ``localhost`` told as the address it names
+    (:data:`LOCALHOST_WORDS`) and 127.0.0.1 offered when taken; another name told as no address, not quoted (a
+    password may be pasted there); None for another text."""
+    m = _NAME_THEN_PORT.fullmatch(value)
+    if m is None or all(c.isdigit() or c == "." for c in m["h"]):
+        return None
+    what = f"holds a port (:{m['p']})"
+    if m["h"].lower() == "localhost":
+        return _around("127.0.0.1", f"{what}, and localhost before it is {LOCALHOST_WORDS}", refuses)
+    return f"{what}, and a name before it, not an address: give the address alone"
 
 
 # An address written with a Japanese or Chinese keyboard's digits and dots (１０．０．０．１１), which NFKC makes ASCII
@@ -2371,10 +2441,10 @@ def _in_full_width(value: str, refuses: Refuses | None) -> str | OfferRefusal | 
         return None
     what = FULL_WIDTH_DIGITS_WORDS
     try:
-        address = check_ip(folded, refuses=refuses)
+        address = _check_ip(folded, refuses, alone=False)
     except ValueError as refused:
         why = str(refused)
-        if why == "is not an IPv4 or IPv6 address":
+        if why == NO_ADDRESS_WORDS:
             return None
         if isinstance(refused, OfferRefusal):
             without = f"{what}, and in ASCII {folded!r} {refused.without}"
@@ -2386,12 +2456,14 @@ def _in_full_width(value: str, refuses: Refuses | None) -> str | OfferRefusal | 
     return OfferRefusal(f"{what}: write {address!r}", address, what)
 
 
-def leading_zero_reading(value: str) -> tuple[str, ipaddress.IPv4Address] | None:
+def leading_zero_reading(value: str) -> tuple[str, ipaddress.IPv4Address | None] | None:
     """For four decimal numbers, one with a leading zero (``010.0.0.53``), that read in decimal as an IPv4 address:
-    the words telling it (``has a leading zero in a number (010), which some programs read as octal``), with the
-    address the C library's inet_aton reads, in octal, when it is another (``(as 8.0.0.53)``: ``0177.0.0.1`` is the
-    loopback address for ping and curl, 177.0.0.1 for others), and the address read in decimal. None for another
-    text (four numbers no address in decimal, 0377.0.0.1, are :func:`inet_aton_form`'s)."""
+    the words telling it (``has a leading zero in a number (01), which some programs read as octal``), with the
+    address meant when there is one reading: the address read in decimal, which the C library's inet_aton reads
+    too or refuses (``127.0.0.01``, ``10.0.0.09``: no octal number). When inet_aton reads another address in octal
+    (``0177.0.0.1``: the loopback address for ping and curl, 177.0.0.1 for others), the value is ambiguous: both
+    readings are told and no address is given (None). None for another text (four numbers no address in decimal,
+    0377.0.0.1, are :func:`inet_aton_form`'s)."""
     parts = value.split(".")
     if len(parts) != 4 or not all(part.isdigit() and part.isascii() for part in parts):
         return None
@@ -2401,7 +2473,12 @@ def leading_zero_reading(value: str) -> tuple[str, ipaddress.IPv4Address] | None
         return None
     what = f"has a leading zero in a number ({zero.group()}), which some programs read as octal"
     octal = inet_aton_reading(value)
-    return (what if octal is None or octal == address else f"{what} (as {octal})"), address
+    if octal is None or octal == address:
+        return what, address
+    return (
+        f"{what} (as {octal}: inet_aton, ping and curl), others in decimal (as {address}): it is ambiguous, write "
+        f"the address meant without the leading zero"
+    ), None
 
 
 # The forms of an IPv4 address the C library's inet_aton reads (ping, curl, wget read an address with it): one to four
@@ -2555,10 +2632,10 @@ def _around(
     """``what`` is around ``inner``: the address to write, the one :func:`check_ip` makes of ``inner`` when
     ``refuses`` takes it too; or why ``inner`` is refused; None when ``inner`` holds no address either."""
     try:
-        address = check_ip(inner, refuses=refuses)
+        address = _check_ip(inner, refuses, alone=False)
     except ValueError as refused:
         why = str(refused)
-        if why == "is not an IPv4 or IPv6 address":
+        if why == NO_ADDRESS_WORDS:
             return None
         if isinstance(refused, OfferRefusal):  # ::ffff:10.0.0.1 inside: its IPv4 address, offered whole by host:port
             without = f"{what}, and {inner!r} inside {refused.without}"
@@ -2678,10 +2755,21 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
     ``refuses``: the field's own rules (a private network's address for a host's ``private_address``), which an
     address a message offers to write instead must pass too; the value itself is held to them by the field.
     """
+    return _check_ip(value, refuses, alone=True)
+
+
+def _check_ip(value: str, refuses: Refuses | None, *, alone: bool) -> str:
+    """:func:`check_ip`; ``alone``: ``value`` is the field's whole value, an address alone, and what is no address is
+    told what it is of the forms a name never has (:func:`_no_address_alone`); else it is a part of a value that may
+    be a name (the host of host:port, the ASCII form of a full-width value), told "is not an IPv4 or IPv6 address"
+    for the name's checks to follow."""
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
-        raise _refused(_not_an_address(value, refuses)) from None
+        said = _not_an_address(value, refuses)
+        if alone and said == NO_ADDRESS_WORDS:
+            said = _no_address_alone(value, refuses) or said
+        raise _refused(said) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         raise _refused(_with_zone_id(value, refuses))
     if isinstance(address, ipaddress.IPv6Address) and (embedded := embedded_ipv4(address)) is not None:

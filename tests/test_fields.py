@@ -19,6 +19,7 @@ from pic.errors import PicError, meant_among
 from pic.registry import MEMBER_KEYS, Database, MemberSpec, load_registry, stack_names, validate_member
 from pic.settings import Settings, load_settings
 from pic.validators import (
+    OfferRefusal,
     check_ascii_email,
     check_domain,
     check_email,
@@ -1888,16 +1889,7 @@ def test_a_php_setting_s_key_with_a_control_character_is_named_escaped(tmp_path:
         ("10.0.0.11:22", "holds a port (:22): give the address alone", "10.0.0.11"),
         ("[fd00::11]:2222", "holds a port (:2222): give the address alone", "fd00::11"),
         ("[fd00::11]", "is in square brackets: give the address alone", "fd00::11"),
-        (
-            "10.0.0.011",
-            "has a leading zero in a number (011), which some programs read as octal (as 10.0.0.9): write",
-            "10.0.0.11",
-        ),
-        (
-            "192.168.001.010",
-            "has a leading zero in a number (001), which some programs read as octal (as 192.168.1.8): write",
-            "192.168.1.10",
-        ),
+        ("10.0.0.09", "has a leading zero in a number (09), which some programs read as octal: write", "10.0.0.9"),
     ],
 )
 def test_an_address_written_with_more_than_the_address_says_what_to_write(value: str, words: str, address: str) -> None:
@@ -1995,11 +1987,44 @@ def test_a_prefix_length_or_a_port_out_of_range_is_told_so(value: str, words: st
     check_ip(address)
 
 
-@pytest.mark.parametrize("value", ["10.0.0.300", "web1.lan", "10.0.0.11:http", "1.2.3", "10.0.0.300/33", "x:"])
+@pytest.mark.parametrize("value", ["10.0.0.300", "web1.lan", "10.0.0.11:http", "10.0.0.300/33", "x:"])
 def test_a_text_that_holds_no_address_is_told_so(value: str) -> None:
     with pytest.raises(ValueError) as refused:
         check_ip(value)
     assert str(refused.value) == "is not an IPv4 or IPv6 address"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("10.0.0.011", "has a leading zero in a number (011), which some programs read as octal (as 10.0.0.9: "),
+        ("192.168.001.010", "others in decimal (as 192.168.1.10): it is ambiguous, write the address meant without"),
+    ],
+)
+def test_an_address_read_in_octal_as_another_is_offered_neither(value: str, words: str) -> None:
+    """10.0.0.011 was offered 10.0.0.11, where inet_aton (ping, curl, the resolvers' libraries) reads 10.0.0.9: two
+    addresses, both named, neither offered."""
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    assert words in str(refused.value) and "write '" not in str(refused.value), str(refused.value)
+    assert not isinstance(refused.value, OfferRefusal), refused.value
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("1.2.3", "has 3 numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255)"),
+        ("1..2.3.4", "has no number between two dots, or a dot at an end"),
+        ("10.0.0.11..", "ends with dots, which no address has: give the address alone ('10.0.0.11')"),
+        ("localhost:53", "holds a port (:53), and localhost before it is a name, this machine's"),
+    ],
+)
+def test_a_text_of_numbers_and_dots_or_a_name_and_a_port_is_told_what_it_is(value: str, words: str) -> None:
+    """pic:dns.resolver: 9.9.9, 127.1. and localhost:53 were told "is not an IPv4 or IPv6 address" where pic dns
+    check --resolver tells what each is: an address alone is told so in the same words."""
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    assert words in str(refused.value), str(refused.value)
 
 
 def _yaml_quoted(text: str) -> str:

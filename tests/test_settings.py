@@ -969,6 +969,42 @@ def test_the_resolver_of_the_settings_is_taken_as_the_option_takes_it(tmp_path: 
 
 
 @pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("127.1.", ("ends with a dot, which no address has", "is the shorthand of 127.0.0.1", "127.0.0.1")),
+        ("9.9.9", ("has 3 numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255)",)),
+        ("1.2.3.4.5", ("has 5 numbers, where an IPv4 address has 4",)),
+        ("1..2.3", ("has no number between two dots, or a dot at an end",)),
+        ("1.2.3.4..", ("ends with dots, which no address has", "1.2.3.4")),
+        ("localhost:53", ("localhost", "is a name, this machine's (RFC 6761 §6.3), not an address", "127.0.0.1")),
+        (
+            "0177.0.0.1",
+            ("(as 127.0.0.1: inet_aton, ping and curl), others in decimal (as 177.0.0.1): it is ambiguous",),
+        ),
+    ],
+)
+def test_a_resolver_that_is_no_address_is_told_in_the_option_s_words(
+    tmp_path: Path, address: str, said: tuple[str, ...]
+) -> None:
+    """pic:dns.resolver: "127.1." and "9.9.9" were told "is not an IPv4 or IPv6 address" where pic dns check
+    --resolver tells what the value is, and 0177.0.0.1 offered 177.0.0.1 where inet_aton reads 127.0.0.1: the setting
+    and the option say the same of each, one address offered only when one is meant."""
+    from argparse import ArgumentTypeError
+
+    from pic.commands.arguments import ip_address
+
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+    line = next(ln for ln in _errors(project).splitlines() if " pic:dns.resolver: " in ln)
+    with pytest.raises(ArgumentTypeError) as option:
+        ip_address(address)
+    for told in ("not an IPv4 or IPv6 address", "177.0.0.1'", "write '177"):
+        assert told not in line, line
+    for words in said:
+        assert words in line and words in str(option.value), (line, str(option.value))
+
+
+@pytest.mark.parametrize(
     "proxy",
     [
         "socks5://127.0.0.1:1080/Lilas2024x",

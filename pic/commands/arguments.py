@@ -27,6 +27,7 @@ from pic.validators import (
     FULL_WIDTH_DIGITS_WORDS,
     LOCALHOST_WORDS,
     UNNAMED_ZONE_WORDS,
+    dotted_numbers_problem,
     embedded_ipv4,
     inet_aton_form,
     leading_zero_reading,
@@ -165,6 +166,7 @@ def _why_not_an_address(text: str) -> str:
         _form_with_more(text),
         _ipv4_part(text),
         _numbers(text),
+        _with_port(text),
     ):
         if said is not None:
             return said
@@ -253,15 +255,34 @@ def _form_with_more(text: str) -> str | None:
 
 def _numbers(text: str) -> str | None:
     """What is said of numbers parted by dots that are fewer or more than an IPv4 address's four (``9.9.9``,
-    ``1.2.3.4.5``; Python's words: "expected 4 octets"), none read as the shorthand inet_aton reads (``127.1``, told
-    by :func:`_shorthand_or_localhost`); None for another text."""
-    numbers = text.split(".")
-    if len(numbers) == 4 or not all(n.isascii() and n.isdigit() for n in numbers) or len(numbers) < 2:
+    ``1.2.3.4.5``; Python's words: "expected 4 octets") or with a number left out (``1..2.3``), in
+    pic:dns.resolver's words (:func:`pic.validators.dotted_numbers_problem`), numbers ending with dots told as what
+    is before them (``1.2.3.4..``: 1.2.3.4 to give); None for another text."""
+    inner = text.rstrip(".")
+    if len(text) - len(inner) > 1 and inner[:1].isdigit():  # one dot: _address_with_more, _form_with_more
+        return _told_inside(inner, "it ends with dots, which no address has")
+    problem = dotted_numbers_problem(text)
+    return None if problem is None else f"it {problem}: give the whole address of the resolver"
+
+
+def _with_port(text: str) -> str | None:
+    """What is said of a name or an address no resolver answers at with ``:`` and a port after it
+    (``localhost:53``, ``0177.0.0.1:53``): the port to give with --port and what is wrong with the rest, the name
+    not repeated (a password may be pasted there); None for another text."""
+    host, colon, port = text.rpartition(":")
+    if not colon or not host or ":" in host or _DIGITS.fullmatch(port) is None or host.startswith("["):
         return None
-    return (
-        f"it has {len(numbers)} numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255): give the whole "
-        "address of the resolver"
-    )
+    valid = 1 <= int(port) <= 65535
+    if host.lower() == "localhost":
+        what = f"it is a name and a port, and localhost is {LOCALHOST_WORDS}"
+        if not valid:
+            return f"{what}, and {int(port)} is no port (1 to 65535)"
+        return f"{what}: give its address, and the port with --port (--resolver 127.0.0.1 --port {int(port)})"
+    why = _why_not_an_address(host)
+    then = f"give the port with --port (--port {int(port)})" if valid else f"{int(port)} is no port (1 to 65535)"
+    if why.endswith("not its name"):
+        return f"it is a name and a port: {then}, and the resolver's address, not its name"
+    return f"it is an address and a port ({then}), and {host} {why.removeprefix('it ')}"
 
 
 def _form_inside(inner: str, meant: tuple[str | None, str], what: str) -> str:
@@ -312,6 +333,8 @@ def _leading_zero(text: str) -> str | None:
     zero = leading_zero_reading(text)
     if zero is None:
         return None
+    if zero[1] is None:  # read as two addresses (0177.0.0.1): none is offered
+        return f"it {zero[0]}"
     what, plain = f"it {zero[0]}", str(zero[1])
     refused = _refused(plain)
     return f"{what}, and {refused}" if refused else f"{what}: give {plain}"
