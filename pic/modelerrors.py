@@ -36,7 +36,7 @@ from pic.errors import (
 )
 from pic.lazyre import LazyPattern
 from pic.secrettext import fingerprint_groups, labelled_password, password_beside, reads_as_secret, redacted
-from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf
+from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf, Whole
 from pic.yamlloader import boolean_hint
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
@@ -895,15 +895,26 @@ def _wrong_type(
     if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool) and _ip_field(loc):
         return _number_for_address(value, model, loc, data)
     if kind == "string_type" and isinstance(value, int | float | dt.date):
-        # YAML read a number, a boolean or a date; in quotes, the text written may be refused too (0x1505...)
-        refused = None if written is None else _text_refusal(model, loc, written)
-        if refused is not None:
-            return f"is not {_TYPE_WORDS[kind]}, and written in quotes it {refused}"
-        if written is not None and (unnamed := _named_refusal(model, loc, written, value, context)) is not None:
-            return f"is not {_TYPE_WORDS[kind]}{unnamed}"
-        return f"is not {_TYPE_WORDS[kind]} (put it in quotes)"
+        return f"is not {_TYPE_WORDS[kind]}{_quoting_hint(value, model, loc, written, context)}"
     hint = _type_hint(kind, value, model, loc, shown, written=written)
     return f"is not {_TYPE_WORDS[kind]}" + ("" if hint is None else f": {hint}")
+
+
+def _quoting_hint(
+    value: object, model: type[BaseModel], loc: tuple[str | int, ...], written: str | None, context: object
+) -> str:
+    """What to write for a number, a boolean or a date YAML read where text goes (:func:`_wrong_type`): the text
+    written in quotes, unless refused so too (0x1505..., ``php: 8``, told with the names the stack has), or the
+    number YAML read, in quotes, for a name written as one (``runtime: 7.40``: '7.4')."""
+    if written is None:
+        return " (put it in quotes)"
+    if (read := _decimal_read(model, loc, written, value, context)) is not None:
+        return f" (YAML reads the number {read}): write {read!r}, in quotes"
+    refused = _text_refusal(model, loc, written)
+    if refused is not None:
+        return f", and written in quotes it {refused}{_names_hint(model, loc, written, context)}"
+    unnamed = _named_refusal(model, loc, written, value, context)
+    return " (put it in quotes)" if unnamed is None else unnamed
 
 
 def _named_refusal(
@@ -914,8 +925,7 @@ def _named_refusal(
     names none of them: the number as YAML read it when the stack has that name (``: write '8.4', in quotes``; a
     runtime key is no decimal number, "8.40" and "8.4" are two keys), else the names there are; None when the text
     in quotes names one, or without the stack's names (the context's) to compare with."""
-    field = _field_at(model, loc)
-    named = next((m for m in getattr(field, "metadata", ()) if isinstance(m, NameOf) and m.among), None)
+    named = _name_of(_field_at(model, loc))
     if named is None or not isinstance(context, dict):
         return None
     known = [str(name) for name in context.get(named.among) or ()]
@@ -925,6 +935,58 @@ def _named_refusal(
     if read is not None and read in known:
         return f" (YAML reads the number {read}): write {read!r}, in quotes"
     return f", and written in quotes it is not one{named.hint(written, known)}"
+
+
+def _decimal_read(
+    model: type[BaseModel], loc: tuple[str | int, ...], written: str, number: object, context: object
+) -> str | None:
+    """For a name written as a decimal number (:attr:`~pic.validators.Whole.decimal`: a PHP branch) given the text
+    ``written`` plain, digits with a decimal point, which YAML read as ``number`` in another form (``runtime:
+    7.40``, the number 7.4): the number's text, which the field takes in quotes, as the name meant ("7.40" and
+    "7.4" are two names; ``7.4`` is php.net's); None otherwise (``8.4``, the text as read: put in quotes), and
+    where the stack's names are known (``context``: :func:`_named_refusal` compares with them)."""
+    field = _field_at(model, loc)
+    named = _name_of(field)
+    if named is not None and isinstance(context, dict) and context.get(named.among):
+        return None
+    if not isinstance(number, float) or _DECIMAL_TEXT.fullmatch(written) is None:
+        return None
+    if not any(m.decimal for m in _wholes(field)):
+        return None
+    read = repr(number)  # 8.00: 8.0, with its decimal point
+    return read if read != written and _text_refusal(model, loc, read) is None else None
+
+
+_DECIMAL_TEXT = LazyPattern(r"[0-9]+\.[0-9]+")
+
+
+def _wholes(field: Any) -> list[Whole]:
+    """The :class:`~pic.validators.Whole` forms of a field, in its own metadata or in its type's, optional or not."""
+    found = [m for m in getattr(field, "metadata", ()) if isinstance(m, Whole)]
+    pending = [getattr(field, "annotation", None)]
+    while pending:
+        annotation = pending.pop()
+        if typing.get_origin(annotation) is typing.Annotated:
+            found += [m for m in typing.get_args(annotation)[1:] if isinstance(m, Whole)]
+        elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            pending.extend(typing.get_args(annotation))
+    return found
+
+
+def _name_of(field: Any) -> NameOf | None:
+    """The :class:`~pic.validators.NameOf` of a field naming one of the stack's things, in its own metadata or in
+    its type's, optional or not (``host: WebHostRef | None``); None for another field."""
+    return next((m for m in _wholes(field) if isinstance(m, NameOf) and m.among), None)
+
+
+def _names_hint(model: type[BaseModel], loc: tuple[str | int, ...], written: str | None, context: object) -> str:
+    """`` (the stack's runtimes: 7.4, 8.2, ...)``: the names the stack has for a field naming one of its things, as
+    the text ``written`` in quotes is told them (:meth:`~pic.validators.NameOf.hint`), from ``context`` (the
+    validation's); empty for another field or without them."""
+    named = _name_of(_field_at(model, loc))
+    if named is None or written is None or not isinstance(context, dict):
+        return ""
+    return named.hint(written, [str(name) for name in context.get(named.among) or ()])
 
 
 # The fields of one IP address (a host's ``address`` takes a name too), alone or in a list

@@ -187,6 +187,9 @@ class Whole:
     # the field's own checks after the form's (pic:members_root's, normalised and no system directory): a value
     # offered is one they take too, never one refused once written (srv/members/: not '/srv/members/')
     then: Callable[[str], object] | None = field(default=None, compare=False)
+    # a name written as a decimal number (a PHP branch, "7.4"): written plain, YAML reads the number (7.40: 7.4),
+    # whose form in quotes (7.4, 8.0 for 8.00) is the name meant (pic.modelerrors tells it)
+    decimal: bool = field(default=False, compare=False)
 
     def check(self, value: str) -> str:
         if _compiled(self.pattern).fullmatch(value) is None:

@@ -931,6 +931,31 @@ def test_a_runtime_the_stack_lacks_written_unquoted_is_told_the_runtimes_there_a
 
 
 @pytest.mark.parametrize(
+    ("text", "field", "names"),
+    [
+        (
+            "site: {domains: [probe-asso.org], php: 8}",
+            "site.php",
+            "the stack's runtimes: 7.4, 8.2, 8.3, 8.4, 8.5, or none",
+        ),
+        ("site: {domains: [probe-asso.org], php: 8.9e1}", "site.php", "the stack's runtimes: 7.4, 8.2, 8.3, 8.4, 8.5"),
+        ("site: {domains: [probe-asso.org], php: true}", "site.php", "the stack's runtimes: 7.4, 8.2, 8.3, 8.4, 8.5"),
+        ("host: 1", "host", "the stack's web hosts: web1"),
+        ("host: 1.5", "host", "the stack's web hosts: web1"),
+        ("host: 2027-01-01", "host", "the stack's web hosts: web1"),
+        ("host: yes", "host", "the stack's web hosts: web1"),
+    ],
+)
+def test_a_number_where_a_name_of_the_stack_goes_is_told_the_names_there_are(text: str, field: str, names: str) -> None:
+    """php: 8 and host: 1 (a number, a boolean or a date where a name of the stack goes, refused in quotes too) were
+    told refused without the names the stack has, which the same text in quotes was told: they are listed; host, a
+    field that may be left out, alike."""
+    [line] = _messages(MINIMAL + text + "\n")
+    assert f" {field}: " in line and f"({names}" in line, line
+    assert "put it in quotes" not in line, line
+
+
+@pytest.mark.parametrize(
     ("key", "written", "php", "meant"),
     [
         # another base's prefix, which PHP's reading takes (ini_parse_quantity): hexadecimal, octal, binary

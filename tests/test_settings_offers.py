@@ -830,3 +830,11 @@ def test_a_drill_day_naming_several_days_is_offered_none_of_them(tmp_path: Path,
     said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
     assert len(said) == 1 and "did you mean" not in said[0] and "write " not in said[0], said
     assert "names several of them" in said[0] and "one is taken" in said[0], said
+
+
+@pytest.mark.parametrize("written", ["1", "1.5", "true", "2027-01-01", "0x1f"])
+def test_a_number_where_a_host_of_the_stack_goes_is_told_the_hosts_there_are(tmp_path: Path, written: str) -> None:
+    """pic:default_web_host: 1 (a number, a boolean or a date where a host's name goes) was told refused without the
+    hosts of pic:hosts, which "Web9" in quotes was told: they are listed."""
+    said = _told(tmp_path, "pic:default_web_host: web1", "pic:default_web_host: {w}", "pic:default_web_host", written)
+    assert len(said) == 1 and said[0].endswith("(the web hosts of pic:hosts: web1)"), said
