@@ -641,6 +641,8 @@ def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: i
         return "is not a whole number"
     if err["type"] == "literal_error" and (day := _cron_day(err, number)) is not None:
         return f"is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
+    if err["type"] == "literal_error" and (no_day := _no_cron_day(err, number)) is not None:
+        return no_day
     return f"is refused too ({str(err['msg']).removeprefix('Value error, ')})"
 
 
@@ -1068,7 +1070,12 @@ _CRON_DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def _literal_detail(err: Any, expected: str) -> str:
     detail = f"is not allowed (expected {expected})"
     value = err.get("input")
-    if isinstance(value, str) and len(named := _choices_named(value, expected)) > 1:
+    if isinstance(value, str) and not value.isascii():  # Ｍｏｎ: a Japanese or Chinese keyboard's full-width letters
+        folded = unicodedata.normalize("NFKC", value)
+        several = len(_choices_named(folded, expected)) > 1  # Ｍｏｎ－Ｆｒｉ: told below, as mon-fri is
+        if folded.isascii() and not several and (meant := _literal_meant(folded, expected)) is not None:
+            return f"{detail}: it is written in letters that only look like ASCII (full-width forms): write {meant}"
+    if isinstance(value, str) and len(named := _choices_named(unicodedata.normalize("NFKC", value), expected)) > 1:
         # mon-fri, Sat-Sun: a range or a list, no one of its choices meant alone
         detail += f": {value.strip()!r} names several of them ({', '.join(named)}), where one is taken"
     elif isinstance(value, str) and (meant := _literal_meant(value, expected)) is not None:
@@ -1076,6 +1083,8 @@ def _literal_detail(err: Any, expected: str) -> str:
     elif (day := _cron_day({"ctx": {"expected": expected}}, value)) is not None:
         shown = value.strip() if isinstance(value, str) else value
         detail += f": {shown} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
+    elif (no_day := _no_cron_day({"ctx": {"expected": expected}}, value)) is not None:
+        detail += f": {value.strip() if isinstance(value, str) else value} {no_day}"
     return detail
 
 
@@ -1086,6 +1095,29 @@ def _cron_day(err: Any, value: object) -> str | None:
     if set(re.findall(r"'([^']*)'", expected)) != set(_CRON_DAYS) or (number := _cron_number(value)) is None:
         return None
     return _CRON_DAYS[number]
+
+
+# What a number cron numbers no day with is told where the days' names go (yamlsrc's _NO_DAY starts it)
+_NO_CRON_DAY = "cron numbers the days 0 to 7 (0 or 7 Sunday): write a day's name, Mon to Sun"
+
+
+def _no_cron_day(err: Any, value: object) -> str | None:
+    """``is no day: cron numbers the days 0 to 7 (...)``, for a whole number out of cron's days (8, -7; ``"08"``,
+    ``"-07"`` and full-width digits, as :func:`_cron_number` reads text), where ``err``, a literal error, expects
+    the days' names (:data:`_CRON_DAYS`); ``is a negative number, and ...`` for one below zero; None otherwise."""
+    expected = str((err.get("ctx") or {}).get("expected", ""))
+    if set(re.findall(r"'([^']*)'", expected)) != set(_CRON_DAYS) or isinstance(value, bool):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+    if isinstance(value, int):
+        number = value
+    elif re.fullmatch(r"[-+]?[0-9]{1,20}", text, re.ASCII) is not None:
+        number = int(text)
+    else:
+        return None
+    if 0 <= number <= 7:
+        return None
+    return f"is a negative number, and {_NO_CRON_DAY}" if number < 0 else f"is no day: {_NO_CRON_DAY}"
 
 
 def _cron_number(value: object) -> int | None:
