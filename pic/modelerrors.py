@@ -37,6 +37,7 @@ from pic.errors import (
 from pic.lazyre import LazyPattern
 from pic.secrettext import fingerprint_groups, labelled_password, password_beside, reads_as_secret, redacted
 from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf, Whole
+from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
@@ -796,7 +797,10 @@ def _no_number_text(value: object, kind: str, quoted: bool = True) -> str | None
         return f"it is NaN (not a number): give {wanted}{_without(quoted)}"
     if (m := _BARE_PREFIX.fullmatch(value)) is not None:
         name = _BASES[m[1].lower()][1]
-        return f"it is a {name} number's prefix without digits: give {wanted} in decimal digits{_without(quoted)}"
+        return (
+            f"it is {a_or_an(name)} {name} number's prefix without digits: give {wanted} in decimal digits"
+            f"{_without(quoted)}"
+        )
     return None
 
 

@@ -51,6 +51,7 @@ from pydantic_core import core_schema
 
 from pic.errors import BLANK_LOOKING, IGNORABLE_MARK, Refusal, meant_among
 from pic.lazyre import LazyPattern, compile_cached
+from pic.wording import a_or_an
 
 if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
     import regex
@@ -2193,11 +2194,13 @@ def _check_key_blob(kind: str, data: str) -> None:
         numbers = key.public_numbers()
         _check_rsa_numbers(numbers.e, numbers.n)
     if isinstance(key, rsa.RSAPublicKey) and key.key_size < _MIN_RSA_BITS:
-        raise ValueError(f"is a {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519")
+        raise ValueError(
+            f"is {a_or_an(str(key.key_size))} {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519"
+        )
     if isinstance(key, rsa.RSAPublicKey) and key.key_size > _MAX_RSA_BITS:
         raise ValueError(
-            f"is a {key.key_size}-bit RSA key, which OpenSSH does not read (at most {_MAX_RSA_BITS} bits): "
-            "use ssh-ed25519"
+            f"is {a_or_an(str(key.key_size))} {key.key_size}-bit RSA key, which OpenSSH does not read (at most "
+            f"{_MAX_RSA_BITS} bits): use ssh-ed25519"
         )
 
 
