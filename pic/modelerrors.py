@@ -36,7 +36,8 @@ from pic.errors import (
 )
 from pic.lazyre import LazyPattern
 from pic.secrettext import fingerprint_groups, labelled_password, password_beside, reads_as_secret, redacted
-from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf
+from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf, Whole
+from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
@@ -641,6 +642,8 @@ def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: i
         return "is not a whole number"
     if err["type"] == "literal_error" and (day := _cron_day(err, number)) is not None:
         return f"is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
+    if err["type"] == "literal_error" and (no_day := _no_cron_day(err, number)) is not None:
+        return no_day
     return f"is refused too ({str(err['msg']).removeprefix('Value error, ')})"
 
 
@@ -794,7 +797,10 @@ def _no_number_text(value: object, kind: str, quoted: bool = True) -> str | None
         return f"it is NaN (not a number): give {wanted}{_without(quoted)}"
     if (m := _BARE_PREFIX.fullmatch(value)) is not None:
         name = _BASES[m[1].lower()][1]
-        return f"it is a {name} number's prefix without digits: give {wanted} in decimal digits{_without(quoted)}"
+        return (
+            f"it is {a_or_an(name)} {name} number's prefix without digits: give {wanted} in decimal digits"
+            f"{_without(quoted)}"
+        )
     return None
 
 
@@ -895,15 +901,26 @@ def _wrong_type(
     if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool) and _ip_field(loc):
         return _number_for_address(value, model, loc, data)
     if kind == "string_type" and isinstance(value, int | float | dt.date):
-        # YAML read a number, a boolean or a date; in quotes, the text written may be refused too (0x1505...)
-        refused = None if written is None else _text_refusal(model, loc, written)
-        if refused is not None:
-            return f"is not {_TYPE_WORDS[kind]}, and written in quotes it {refused}"
-        if written is not None and (unnamed := _named_refusal(model, loc, written, value, context)) is not None:
-            return f"is not {_TYPE_WORDS[kind]}{unnamed}"
-        return f"is not {_TYPE_WORDS[kind]} (put it in quotes)"
+        return f"is not {_TYPE_WORDS[kind]}{_quoting_hint(value, model, loc, written, context)}"
     hint = _type_hint(kind, value, model, loc, shown, written=written)
     return f"is not {_TYPE_WORDS[kind]}" + ("" if hint is None else f": {hint}")
+
+
+def _quoting_hint(
+    value: object, model: type[BaseModel], loc: tuple[str | int, ...], written: str | None, context: object
+) -> str:
+    """What to write for a number, a boolean or a date YAML read where text goes (:func:`_wrong_type`): the text
+    written in quotes, unless refused so too (0x1505..., ``php: 8``, told with the names the stack has), or the
+    number YAML read, in quotes, for a name written as one (``runtime: 7.40``: '7.4')."""
+    if written is None:
+        return " (put it in quotes)"
+    if (read := _decimal_read(model, loc, written, value, context)) is not None:
+        return f" (YAML reads the number {read}): write {read!r}, in quotes"
+    refused = _text_refusal(model, loc, written)
+    if refused is not None:
+        return f", and written in quotes it {refused}{_names_hint(model, loc, written, context)}"
+    unnamed = _named_refusal(model, loc, written, value, context)
+    return " (put it in quotes)" if unnamed is None else unnamed
 
 
 def _named_refusal(
@@ -914,8 +931,7 @@ def _named_refusal(
     names none of them: the number as YAML read it when the stack has that name (``: write '8.4', in quotes``; a
     runtime key is no decimal number, "8.40" and "8.4" are two keys), else the names there are; None when the text
     in quotes names one, or without the stack's names (the context's) to compare with."""
-    field = _field_at(model, loc)
-    named = next((m for m in getattr(field, "metadata", ()) if isinstance(m, NameOf) and m.among), None)
+    named = _name_of(_field_at(model, loc))
     if named is None or not isinstance(context, dict):
         return None
     known = [str(name) for name in context.get(named.among) or ()]
@@ -925,6 +941,58 @@ def _named_refusal(
     if read is not None and read in known:
         return f" (YAML reads the number {read}): write {read!r}, in quotes"
     return f", and written in quotes it is not one{named.hint(written, known)}"
+
+
+def _decimal_read(
+    model: type[BaseModel], loc: tuple[str | int, ...], written: str, number: object, context: object
+) -> str | None:
+    """For a name written as a decimal number (:attr:`~pic.validators.Whole.decimal`: a PHP branch) given the text
+    ``written`` plain, digits with a decimal point, which YAML read as ``number`` in another form (``runtime:
+    7.40``, the number 7.4): the number's text, which the field takes in quotes, as the name meant ("7.40" and
+    "7.4" are two names; ``7.4`` is php.net's); None otherwise (``8.4``, the text as read: put in quotes), and
+    where the stack's names are known (``context``: :func:`_named_refusal` compares with them)."""
+    field = _field_at(model, loc)
+    named = _name_of(field)
+    if named is not None and isinstance(context, dict) and context.get(named.among):
+        return None
+    if not isinstance(number, float) or _DECIMAL_TEXT.fullmatch(written) is None:
+        return None
+    if not any(m.decimal for m in _wholes(field)):
+        return None
+    read = repr(number)  # 8.00: 8.0, with its decimal point
+    return read if read != written and _text_refusal(model, loc, read) is None else None
+
+
+_DECIMAL_TEXT = LazyPattern(r"[0-9]+\.[0-9]+")
+
+
+def _wholes(field: Any) -> list[Whole]:
+    """The :class:`~pic.validators.Whole` forms of a field, in its own metadata or in its type's, optional or not."""
+    found = [m for m in getattr(field, "metadata", ()) if isinstance(m, Whole)]
+    pending = [getattr(field, "annotation", None)]
+    while pending:
+        annotation = pending.pop()
+        if typing.get_origin(annotation) is typing.Annotated:
+            found += [m for m in typing.get_args(annotation)[1:] if isinstance(m, Whole)]
+        elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            pending.extend(typing.get_args(annotation))
+    return found
+
+
+def _name_of(field: Any) -> NameOf | None:
+    """The :class:`~pic.validators.NameOf` of a field naming one of the stack's things, in its own metadata or in
+    its type's, optional or not (``host: WebHostRef | None``); None for another field."""
+    return next((m for m in _wholes(field) if isinstance(m, NameOf) and m.among), None)
+
+
+def _names_hint(model: type[BaseModel], loc: tuple[str | int, ...], written: str | None, context: object) -> str:
+    """`` (the stack's runtimes: 7.4, 8.2, ...)``: the names the stack has for a field naming one of its things, as
+    the text ``written`` in quotes is told them (:meth:`~pic.validators.NameOf.hint`), from ``context`` (the
+    validation's); empty for another field or without them."""
+    named = _name_of(_field_at(model, loc))
+    if named is None or written is None or not isinstance(context, dict):
+        return ""
+    return named.hint(written, [str(name) for name in context.get(named.among) or ()])
 
 
 # The fields of one IP address (a host's ``address`` takes a name too), alone or in a list
@@ -1006,7 +1074,12 @@ _CRON_DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def _literal_detail(err: Any, expected: str) -> str:
     detail = f"is not allowed (expected {expected})"
     value = err.get("input")
-    if isinstance(value, str) and len(named := _choices_named(value, expected)) > 1:
+    if isinstance(value, str) and not value.isascii():  # Ｍｏｎ: a Japanese or Chinese keyboard's full-width letters
+        folded = unicodedata.normalize("NFKC", value)
+        several = len(_choices_named(folded, expected)) > 1  # Ｍｏｎ－Ｆｒｉ: told below, as mon-fri is
+        if folded.isascii() and not several and (meant := _literal_meant(folded, expected)) is not None:
+            return f"{detail}: it is written in letters that only look like ASCII (full-width forms): write {meant}"
+    if isinstance(value, str) and len(named := _choices_named(unicodedata.normalize("NFKC", value), expected)) > 1:
         # mon-fri, Sat-Sun: a range or a list, no one of its choices meant alone
         detail += f": {value.strip()!r} names several of them ({', '.join(named)}), where one is taken"
     elif isinstance(value, str) and (meant := _literal_meant(value, expected)) is not None:
@@ -1014,6 +1087,8 @@ def _literal_detail(err: Any, expected: str) -> str:
     elif (day := _cron_day({"ctx": {"expected": expected}}, value)) is not None:
         shown = value.strip() if isinstance(value, str) else value
         detail += f": {shown} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
+    elif (no_day := _no_cron_day({"ctx": {"expected": expected}}, value)) is not None:
+        detail += f": {value.strip() if isinstance(value, str) else value} {no_day}"
     return detail
 
 
@@ -1024,6 +1099,29 @@ def _cron_day(err: Any, value: object) -> str | None:
     if set(re.findall(r"'([^']*)'", expected)) != set(_CRON_DAYS) or (number := _cron_number(value)) is None:
         return None
     return _CRON_DAYS[number]
+
+
+# What a number cron numbers no day with is told where the days' names go (yamlsrc's _NO_DAY starts it)
+_NO_CRON_DAY = "cron numbers the days 0 to 7 (0 or 7 Sunday): write a day's name, Mon to Sun"
+
+
+def _no_cron_day(err: Any, value: object) -> str | None:
+    """``is no day: cron numbers the days 0 to 7 (...)``, for a whole number out of cron's days (8, -7; ``"08"``,
+    ``"-07"`` and full-width digits, as :func:`_cron_number` reads text), where ``err``, a literal error, expects
+    the days' names (:data:`_CRON_DAYS`); ``is a negative number, and ...`` for one below zero; None otherwise."""
+    expected = str((err.get("ctx") or {}).get("expected", ""))
+    if set(re.findall(r"'([^']*)'", expected)) != set(_CRON_DAYS) or isinstance(value, bool):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+    if isinstance(value, int):
+        number = value
+    elif re.fullmatch(r"[-+]?[0-9]{1,20}", text, re.ASCII) is not None:
+        number = int(text)
+    else:
+        return None
+    if 0 <= number <= 7:
+        return None
+    return f"is a negative number, and {_NO_CRON_DAY}" if number < 0 else f"is no day: {_NO_CRON_DAY}"
 
 
 def _cron_number(value: object) -> int | None:

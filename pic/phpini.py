@@ -10,6 +10,7 @@ either case: PHP manual, "Using PHP > FAQ > shorthandbytes"); times are whole se
 from __future__ import annotations
 
 import datetime as dt
+import fractions
 import re
 import unicodedata
 import zoneinfo
@@ -19,6 +20,7 @@ from functools import cache
 from typing import Any, Literal
 
 from pic.errors import meant_among, non_finite, osa_distance, shown_name
+from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint, boolean_json_schema
 
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
@@ -54,7 +56,12 @@ _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 _SIZE_WRITTEN = re.compile(r"\s*\+?(0*)([1-9][0-9]{0,12})\s*(?:([KMGkmg])(?:i?[BbOo])?)?\s*")
 # A size written in another base (0x40M, 0o100M, 0b1000000M), which PHP reads so (ini_parse_quantity, PHP 8.2's
 # Zend/zend_operators.c; zend_atol's strtol of base 0 read 0x before): 0x40M is 64M to PHP
-_SIZE_BASED = re.compile(r"\s*\+?0([xXoObB])([0-9a-fA-F]{1,16})\s*([KMGkmg]?)\s*")
+# (0x1.8G: PHP reads the digits before the '.', 1G, with a warning), of any length (0x400000000M: PHP warns of a size
+# past its integers', 2^63 - 1 bytes, and reads another)
+_SIZE_BASED = re.compile(r"\s*\+?0([xXoObB])([0-9a-fA-F]{1,64})(?:\.([0-9a-fA-F]{1,64}))?\s*([KMGkmg]?)\s*")
+# The largest size PHP reads, in bytes: its integers are 64-bit and signed (ini_parse_quantity: past it, "value is
+# out of range, using overflow result for backwards compatibility")
+_PHP_LONG_MAX = 2**63 - 1
 _BASES = {"x": (16, "hexadecimal"), "o": (8, "octal"), "b": (2, "binary")}
 # A size with a decimal fraction (1.5G, 64.0M): PHP reads the digits before the '.' alone, with a warning (1.5G is
 # 1G to PHP, 0.5G is 0); the size it is in a smaller unit is offered when whole (1536M)
@@ -318,16 +325,40 @@ def _offer(rule: Rule, meant: str, takes: Callable[[str], bool] | None) -> str:
 
 
 def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], bool] | None) -> str:
-    """:func:`_size_meant` of a size in another base (:data:`_SIZE_BASED`): what PHP reads, the size offered."""
+    """:func:`_size_meant` of a size in another base (:data:`_SIZE_BASED`): what PHP reads (the digits before a
+    fraction's '.', none of a size past its integers'), the size offered (the fraction's too, when whole)."""
     base, name = _BASES[found[1].lower()]
-    unit = found[3].upper()
+    fraction, unit = found[3] or "", found[4].upper()
     try:
         number = int(found[2], base)
+        exact = fractions.Fraction(int(found[2] + fraction, base) * _UNITS[unit], base ** len(fraction))
     except ValueError:  # digits of no such base (0b12M): PHP reads some of them, not told
         return ""
+    told = f"; PHP reads 0{found[1]} as {a_or_an(name)} {name} number's prefix"
+    if number * _UNITS[unit] > _PHP_LONG_MAX:
+        return f"{told}: {written} is too large, past the largest size PHP reads at all (2^63 - 1 bytes)"
     read = _read_words(number, unit)
-    told = f"; PHP reads 0{found[1]} as a {name} number's prefix: {written} is {read} to PHP"
-    return told + (_offer(rule, f"{number}{unit}", takes) if number else "")
+    if not fraction:
+        return f"{told}: {written} is {read} to PHP" + (
+            _offer(rule, f"{number}{unit}", takes) or _out_of_range(rule, number * _UNITS[unit], ", which")
+            if number
+            else ""
+        )
+    told += f", and no fraction of a size: {written} is {read} to PHP"
+    if exact.denominator != 1 or not exact:
+        return told  # no whole number of bytes
+    size = _show_size(int(exact))
+    return told + (_offer(rule, size, takes) or _out_of_range(rule, int(exact), f"; it stands for {size}, which"))
+
+
+def _out_of_range(rule: Rule, size: int, which: str) -> str:
+    """``{which} is too large (1G at most)`` or ``too small (16M at least)`` for a size ``rule`` refuses (bytes),
+    in its bounds' words; else nothing."""
+    if size > rule.high:
+        return f"{which} is too large ({_show_size(rule.high)} at most)"
+    if size < rule.low:
+        return f"{which} is too small ({_show_size(rule.low)} at least)"
+    return ""
 
 
 def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], bool] | None) -> str:
@@ -339,7 +370,10 @@ def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callab
     if exact % 10 ** len(found[2]):
         return told  # no whole number of bytes
     size = exact // 10 ** len(found[2])
-    return told + (_offer(rule, _show_size(size), takes) if size else "")
+    if not size:
+        return told
+    shown = _show_size(size)
+    return told + (_offer(rule, shown, takes) or _out_of_range(rule, size, f"; it stands for {shown}, which"))
 
 
 def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plain: bool) -> str | None:

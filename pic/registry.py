@@ -94,6 +94,7 @@ PhpKey = Annotated[
         among="runtimes",
         what="the stack's runtimes",
         also=("none",),
+        decimal=True,
     ),
 ]
 # The runtime a php_eol exception was granted for: a runtime key, never site.php's "none" (no PHP, no end of life).
@@ -104,6 +105,7 @@ GrantedRuntime = Annotated[
         'a runtime key such as "7.4" (quoted): the site.php the exception was granted for',
         among="runtimes",
         what="the stack's runtimes",
+        decimal=True,
     ),
 ]
 

@@ -453,7 +453,9 @@ IMAGE_RE = (
     rf"(?:{_REGISTRY}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?"
 )
-RuntimeKey = Annotated[str, Whole(RUNTIME_KEY_RE, 'a PHP branch such as "8.4" (quoted, no leading zeros)')]
+RuntimeKey = Annotated[
+    str, Whole(RUNTIME_KEY_RE, 'a PHP branch such as "8.4" (quoted, no leading zeros)', decimal=True)
+]
 _HOST_NAME_WORDS = "a host name: a lowercase letter, then lowercase letters, digits or -, 31 at most"
 HostName = Annotated[str, Whole(HOST_NAME_RE, _HOST_NAME_WORDS)]
 # A setting that names a host of pic:hosts (a web host, or any): a hint names one of them only (load_settings
@@ -3538,10 +3540,11 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         raise PicError(problems)  # no settings were read: the file's shape is the one fault, not each key missing
     validated = {**data, "stack": stack}
     try:
-        settings = Settings.model_validate(validated, context=_hosts_context(data.get("hosts")))
+        context = _hosts_context(data.get("hosts"))
+        settings = Settings.model_validate(validated, context=context)
     except ValidationError as exc:
         said = {p.path for p in problems}  # a null already named is not named again by the model
-        for p in problems_from(exc, _config_view(doc), Settings, data=validated):
+        for p in problems_from(exc, _config_view(doc), Settings, data=validated, context=context):
             field = f"{NAMESPACE}:{p.path}" if p.path else ""  # no field: a line counting others, the whole file's
             if not field or field not in said:
                 problems.append(dataclasses.replace(p, path=field))

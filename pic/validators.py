@@ -51,6 +51,7 @@ from pydantic_core import core_schema
 
 from pic.errors import BLANK_LOOKING, IGNORABLE_MARK, Refusal, meant_among
 from pic.lazyre import LazyPattern, compile_cached
+from pic.wording import a_or_an
 
 if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
     import regex
@@ -187,6 +188,9 @@ class Whole:
     # the field's own checks after the form's (pic:members_root's, normalised and no system directory): a value
     # offered is one they take too, never one refused once written (srv/members/: not '/srv/members/')
     then: Callable[[str], object] | None = field(default=None, compare=False)
+    # a name written as a decimal number (a PHP branch, "7.4"): written plain, YAML reads the number (7.40: 7.4),
+    # whose form in quotes (7.4, 8.0 for 8.00) is the name meant (pic.modelerrors tells it)
+    decimal: bool = field(default=False, compare=False)
 
     def check(self, value: str) -> str:
         if _compiled(self.pattern).fullmatch(value) is None:
@@ -2190,11 +2194,13 @@ def _check_key_blob(kind: str, data: str) -> None:
         numbers = key.public_numbers()
         _check_rsa_numbers(numbers.e, numbers.n)
     if isinstance(key, rsa.RSAPublicKey) and key.key_size < _MIN_RSA_BITS:
-        raise ValueError(f"is a {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519")
+        raise ValueError(
+            f"is {a_or_an(str(key.key_size))} {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519"
+        )
     if isinstance(key, rsa.RSAPublicKey) and key.key_size > _MAX_RSA_BITS:
         raise ValueError(
-            f"is a {key.key_size}-bit RSA key, which OpenSSH does not read (at most {_MAX_RSA_BITS} bits): "
-            "use ssh-ed25519"
+            f"is {a_or_an(str(key.key_size))} {key.key_size}-bit RSA key, which OpenSSH does not read (at most "
+            f"{_MAX_RSA_BITS} bits): use ssh-ed25519"
         )
 
 

@@ -79,6 +79,8 @@ NumberRefusal = Callable[[Loc, int | float], str | None]
 MAX_FILE_BYTES = 256 * 1024  # a member file is a few hundred bytes; a stack file a few kilobytes
 MAX_NUMBER_CHARS = 50  # the longest number of the files is a uid or a port (5 digits)
 _LEADING_ZERO = "an integer with a leading zero"
+# How a field of the days' names refuses a number cron numbers no day with (pic.modelerrors.number_refusal's)
+_NO_DAY = "cron numbers the days 0 to 7"
 
 
 def _plain_tag(value: str) -> str:
@@ -506,20 +508,38 @@ class _Walk:
         return f", which {refusal}: give a number it takes"
 
     def leading_zero(self, value: str, loc: Loc) -> str:
-        """What is wrong with ``value``, a plain integer with leading zeros: read alike as octal (YAML 1.1) and decimal
-        (YAML 1.2), one digit after its zeros (``07``), what the field offers for that number when it refuses it
-        (``drill_day: 07``: the day cron numbers 7), in the one message; else to write it without them."""
-        shown = HIDDEN_VALUE if is_secret_field(loc) else value
-        digits = value.lstrip("+-").lstrip("0")
-        if len(digits) <= 1 and digits in "01234567" and not is_secret_field(loc) and self.numbers is not None:
-            number = int(value, 10)  # 07: 7 to YAML 1.1 and 1.2 alike
-            refusal = self.numbers(loc, number)
-            if refusal is not None and ": write " in refusal:  # a value the field takes offered
-                return f"{shown} is {_LEADING_ZERO}, {number} to YAML 1.1 and 1.2 alike, and {number} {refusal}"
-        return (
-            f"{shown} is {_LEADING_ZERO}, which YAML 1.1 reads as octal and YAML 1.2 as decimal: "
-            "write the number without leading zeros (or quote it if it is text)"
-        )
+        """What is wrong with ``value``, a plain integer with leading zeros, and what YAML makes of it: 1.1 reads it
+        as octal (``010``: 8; ``07``, ``-07``: 7 and -7, as 1.2 does) or, with an 8 or a 9, as text (``08``), 1.2 as
+        decimal (yaml.org/type/int.html; yaml.org/spec/1.2.2 §10.3.2); what the field says of the decimal number
+        when it refuses it (``drill_day: 07``: the day cron numbers 7; ``-07``: no day), in the one message; else to
+        write it without them. A secret's value is read out in no words."""
+        what = f"a negative {_LEADING_ZERO.removeprefix('an ')}" if value.startswith("-") else _LEADING_ZERO
+        if is_secret_field(loc):
+            return (
+                f"{HIDDEN_VALUE} is {what}, which YAML 1.1 reads as octal (as text, with an 8 or a 9) and YAML 1.2 "
+                "as decimal: write the number without leading zeros (or quote it if it is text)"
+            )
+        number = int(value, 10)
+        if set(value.lstrip("+-")) <= set("01234567"):
+            older: int | None = int(value, 8)
+            read = (
+                f"{number} to YAML 1.1 and 1.2 alike"
+                if older == number
+                else f"{older} to YAML 1.1 (octal) and {number} to YAML 1.2 (decimal)"
+            )
+        else:
+            older = None
+            read = f"text to YAML 1.1 (8 and 9 are no octal digits) and the number {number} to YAML 1.2"
+        refusal = None if self.numbers is None else self.numbers(loc, number)
+        if older not in (number, None):  # 010: 8 or 10, which was meant is not known
+            return (
+                f"{value} is {what}, {read}: write the number meant without leading zeros (or quote it if it is text)"
+            )
+        if refusal is not None and (": write " in refusal or _NO_DAY in refusal):  # an offer, or none to make
+            return f"{value} is {what}, {read}; {number} {refusal}"
+        if refusal is not None:  # the number refused too: text, if it is, in quotes
+            return f"{value} is {what}, {read}: write the number without leading zeros (or quote it if it is text)"
+        return f"{value} is {what}, {read}: write {number} (or quote it if it is text)"
 
     def alias(self, loc: Loc) -> None:
         """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""

@@ -15,6 +15,7 @@ from pic.cli import _parser
 from pic.errors import PicError
 from pic.registry import MEMBER_KEYS, load_registry, validate_member
 from pic.settings import load_settings
+from pic.wording import a_or_an
 from pic.yamlsrc import parse_yaml
 from tests.conftest import ROOT
 from tests.helpers import project_copy
@@ -931,6 +932,31 @@ def test_a_runtime_the_stack_lacks_written_unquoted_is_told_the_runtimes_there_a
 
 
 @pytest.mark.parametrize(
+    ("text", "field", "names"),
+    [
+        (
+            "site: {domains: [probe-asso.org], php: 8}",
+            "site.php",
+            "the stack's runtimes: 7.4, 8.2, 8.3, 8.4, 8.5, or none",
+        ),
+        ("site: {domains: [probe-asso.org], php: 8.9e1}", "site.php", "the stack's runtimes: 7.4, 8.2, 8.3, 8.4, 8.5"),
+        ("site: {domains: [probe-asso.org], php: true}", "site.php", "the stack's runtimes: 7.4, 8.2, 8.3, 8.4, 8.5"),
+        ("host: 1", "host", "the stack's web hosts: web1"),
+        ("host: 1.5", "host", "the stack's web hosts: web1"),
+        ("host: 2027-01-01", "host", "the stack's web hosts: web1"),
+        ("host: yes", "host", "the stack's web hosts: web1"),
+    ],
+)
+def test_a_number_where_a_name_of_the_stack_goes_is_told_the_names_there_are(text: str, field: str, names: str) -> None:
+    """php: 8 and host: 1 (a number, a boolean or a date where a name of the stack goes, refused in quotes too) were
+    told refused without the names the stack has, which the same text in quotes was told: they are listed; host, a
+    field that may be left out, alike."""
+    [line] = _messages(MINIMAL + text + "\n")
+    assert f" {field}: " in line and f"({names}" in line, line
+    assert "put it in quotes" not in line, line
+
+
+@pytest.mark.parametrize(
     ("key", "written", "php", "meant"),
     [
         # another base's prefix, which PHP's reading takes (ini_parse_quantity): hexadecimal, octal, binary
@@ -963,6 +989,87 @@ def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_re
     assert line.endswith(f"; write {meant}") if meant else "write " not in line, line
     if meant:
         assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "told"),
+    [
+        # a size in another base with a fraction: PHP reads the digits before the '.' (ini_parse_quantity)
+        ("memory_limit", "0x1.8G", "0x1.8G is 1G to PHP; it stands for 1536M, which is too large (1G at most)"),
+        ("memory_limit", "0o1.4G", "0o1.4G is 1G to PHP; it stands for 1536M, which is too large (1G at most)"),
+        ("upload_max_filesize", "0x1.8M", "0x1.8M is 1M to PHP; write 1536K"),
+        ("post_max_size", "0b101000.1M", "0b101000.1M is 40M to PHP; write 41472K"),
+        ("memory_limit", "1.5G", "1.5G is 1G to PHP; it stands for 1536M, which is too large (1G at most)"),
+        # past PHP's integers (2^63 - 1 bytes): PHP warns and reads another number, none is told
+        (
+            "memory_limit",
+            "0x400000000000M",
+            "0x400000000000M is too large, past the largest size PHP reads at all (2^63 - 1 bytes)",
+        ),
+        (
+            "upload_max_filesize",
+            "0xFFFFFFFFFFFFFFFFG",
+            "0xFFFFFFFFFFFFFFFFG is too large, past the largest size PHP reads at all (2^63 - 1 bytes)",
+        ),
+        (
+            "post_max_size",
+            "0x40000000000000000",
+            "0x40000000000000000 is too large, past the largest size PHP reads at all (2^63 - 1 bytes)",
+        ),
+        # in PHP's range, too large for the setting: said in its words
+        ("memory_limit", "0x400000000M", "0x400000000M is 17179869184M to PHP, which is too large (1G at most)"),
+        ("upload_max_filesize", "0x8", "0x8 is 8 bytes to PHP, which is too small (1M at least)"),
+    ],
+)
+def test_a_php_size_in_another_base_is_told_what_php_reads_or_that_it_is_too_large(
+    tmp_path: Path, key: str, written: str, told: str
+) -> None:
+    """0x1.8G was told nothing of PHP's reading (1G, the fraction dropped), and 0xFFFFFFFFFFFFFFFFG 'is
+    18446744073709551615G to PHP', a number PHP never reads (its sizes stop at 2^63 - 1 bytes; past them it warns
+    and reads another): each is told as PHP reads it, or too large, with the setting's bounds."""
+    [line] = _checked(tmp_path, SITE + f'  php_settings: {{{key}: "{written}"}}\n')
+    assert f"php_settings.{key}: " in line and line.endswith(told), line
+    assert "Traceback" not in line and "18446744073709551615" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (SITE + '  php_settings: {memory_limit: "0o777M"}\n', "PHP reads 0o as an octal number's prefix"),
+        (SITE + '  php_settings: {memory_limit: "0o1.4G"}\n', "PHP reads 0o as an octal number's prefix"),
+        (SITE + '  php_settings: {memory_limit: "0x40M"}\n', "PHP reads 0x as a hexadecimal number's prefix"),
+        (MINIMAL.replace("uid: 10600", "uid: 0o"), "it is an octal number's prefix without digits"),
+        (MINIMAL.replace("uid: 10600", "uid: 0b"), "it is a binary number's prefix without digits"),
+    ],
+)
+def test_the_article_before_a_base_s_name_is_the_one_english_says(tmp_path: Path, text: str, words: str) -> None:
+    """0o777M was told 'PHP reads 0o as a octal number's prefix': an before octal, a before hexadecimal."""
+    [line] = _checked(tmp_path, text)
+    assert words in line and " a octal" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("word", "article"),
+    [
+        ("octal", "an"),
+        ("hexadecimal", "a"),
+        ("binary", "a"),
+        ("8192-bit", "an"),
+        ("800-bit", "an"),
+        ("18432-bit", "an"),
+        ("11-bit", "an"),
+        ("11000-bit", "an"),
+        ("1100-bit", "a"),
+        ("1024-bit", "a"),
+        ("118-bit", "a"),
+        ("unit", "a"),
+        ("unknown", "an"),
+    ],
+)
+def test_the_article_before_a_number_or_a_word_is_said_by_its_sound(word: str, article: str) -> None:
+    """An 8192-bit key, an 18432-bit one (eighteen thousand...), a 1100-bit one (one thousand...): by how the word
+    or the number's first digits are said."""
+    assert a_or_an(word) == article
 
 
 @pytest.mark.parametrize("setting", ["memory_limit", "max_execution_time", "upload_max_filesize"])

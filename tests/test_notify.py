@@ -1641,7 +1641,7 @@ def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
         ),
         (  # YAML reads 7.40 as the number 7.4: the branch written is not the one read
             "sent:\n  - {date: 2026-11-20, member: amis, runtime: 7.40, to: a@b.org, state: eol}\n",
-            "notices.yaml:2 sent[0].runtime: 7.40 is not a string (put it in quotes)",
+            "notices.yaml:2 sent[0].runtime: 7.40 is not a string (YAML reads the number 7.4): write '7.4', in quotes",
         ),
         (  # a state pic notify never writes: the entry is no notice it sent
             "sent:\n  - {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: EOL}\n",
@@ -3017,3 +3017,24 @@ def test_new_record_without_record_is_a_usage_error(
     err = capsys.readouterr().err
     assert "pic notify: error: argument --new-record: starts the record --record names" in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("written", "meant"), [("7.40", "7.4"), ("8.30", "8.3"), ("7.400", "7.4"), ("8.00", "8.0")])
+def test_a_recorded_runtime_written_unquoted_is_told_the_key_to_write(tmp_path: Path, written: str, meant: str) -> None:
+    """notices.yaml's runtime: 7.40 (YAML reads the number 7.4) was told to put it in quotes, "7.40" then another key
+    than pic notify's "7.4", the runtime it was about: the key YAML read is offered, in quotes, as a member file's
+    php: 8.40 is told, and the record so written is read."""
+    record = tmp_path / "notices.yaml"
+    entry = (
+        "sent:\n  - {date: 2026-11-28, member: amis-du-rhone, runtime: RUNTIME, to: marie@example.org, state: eol}\n"
+    )
+    record.write_text(entry.replace("RUNTIME", written), encoding="utf-8")
+    with pytest.raises(PicError) as refused:
+        notices.load(record)
+    [line] = str(refused.value).splitlines()
+    assert (
+        f"sent[0].runtime: {written} is not a string (YAML reads the number {meant}): write '{meant}', in quotes"
+        in (line)
+    ), line
+    record.write_text(entry.replace("RUNTIME", f"'{meant}'"), encoding="utf-8")
+    assert [n.runtime for n in notices.load(record)] == [meant]

@@ -858,3 +858,70 @@ def test_a_drill_day_naming_several_days_is_offered_none_of_them(tmp_path: Path,
     said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
     assert len(said) == 1 and "did you mean" not in said[0] and "write " not in said[0], said
     assert "names several of them" in said[0] and "one is taken" in said[0], said
+
+
+@pytest.mark.parametrize("written", ["1", "1.5", "true", "2027-01-01", "0x1f"])
+def test_a_number_where_a_host_of_the_stack_goes_is_told_the_hosts_there_are(tmp_path: Path, written: str) -> None:
+    """pic:default_web_host: 1 (a number, a boolean or a date where a host's name goes) was told refused without the
+    hosts of pic:hosts, which "Web9" in quotes was told: they are listed."""
+    said = _told(tmp_path, "pic:default_web_host: web1", "pic:default_web_host: {w}", "pic:default_web_host", written)
+    assert len(said) == 1 and said[0].endswith("(the web hosts of pic:hosts: web1)"), said
+
+
+_DRILL_OLD = 'pic:backup: {time: "03:15", keep_days: 7}'
+_DRILL_NEW = (
+    'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+    " drill_day: {w}}}}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ('"\uff2d\uff4f\uff4e"', "Mon"),
+        ("\uff2d\uff4f\uff4e", "Mon"),
+        ('"\uff53\uff55\uff4e\uff44\uff41\uff59"', "Sun"),
+        ('"\uff26\uff32\uff29"', "Fri"),
+    ],
+)
+def test_a_drill_day_in_full_width_letters_is_offered_its_ascii_name(tmp_path: Path, written: str, day: str) -> None:
+    """pic:backup.offsite.drill_day: "Ｍｏｎ" (a Japanese or Chinese keyboard's full-width letters) was offered nothing,
+    where "MON" and "monday" were offered Mon: the day its letters stand for (NFKC) is offered in ASCII, then taken."""
+    (tmp_path / "told").mkdir()
+    (tmp_path / "again").mkdir()
+    said = _told(tmp_path / "told", _DRILL_OLD, _DRILL_NEW, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1 and "full-width" in said[0] and said[0].endswith(f": write {day}"), said
+    assert _told(tmp_path / "again", _DRILL_OLD, _DRILL_NEW, "pic:backup.offsite.drill_day", day) == []
+
+
+def test_a_drill_day_range_in_full_width_letters_names_several_days(tmp_path: Path) -> None:
+    """ "Ｍｏｎ－Ｆｒｉ" names two days, as "mon-fri" does: neither is offered alone."""
+    said = _told(
+        tmp_path, _DRILL_OLD, _DRILL_NEW, "pic:backup.offsite.drill_day", '"\uff2d\uff4f\uff4e\uff0d\uff26\uff52\uff49"'
+    )
+    assert len(said) == 1 and "names several of them (Mon, Fri)" in said[0] and "write" not in said[0], said
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("-07", "-07 is a negative integer with a leading zero, -7 to YAML 1.1 and 1.2 alike; -7 is a negative number"),
+        ("-7", "-7 is a negative number"),
+        ("'-07'", "-07 is a negative number"),
+        ("-1", "-1 is a negative number"),
+        ("08", "08 is an integer with a leading zero, text to YAML 1.1 (8 and 9 are no octal digits) and the number 8"),
+        ("09", "the number 9 to YAML 1.2; 9 is no day"),
+        ('"08"', "08 is no day"),
+        ("8", "8 is no day"),
+        ("010", "8 to YAML 1.1 (octal) and 10 to YAML 1.2 (decimal)"),
+    ],
+)
+def test_a_drill_day_number_no_day_is_told_what_it_is(tmp_path: Path, written: str, words: str) -> None:
+    """pic:backup.offsite.drill_day: -07 and 08 were told they are integers 'which YAML 1.1 reads as octal' (08 is
+    text to YAML 1.1, -07 a negative number), to write them without the zeros, a number no day still: what YAML
+    reads and that cron numbers the days 0 to 7 is told, no day offered."""
+    said = _told(tmp_path, _DRILL_OLD, _DRILL_NEW, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1 and words in said[0], said
+    assert "as cron numbers the days" not in said[0] and "reads as octal" not in said[0], said
+    if "010" not in written:
+        assert said[0].endswith("cron numbers the days 0 to 7 (0 or 7 Sunday): write a day's name, Mon to Sun"), said
