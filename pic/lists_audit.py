@@ -1527,7 +1527,26 @@ def domain_flag(
 
 
 def _line_to_fix(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None) -> Flag:
-    """The flag of an entry whose line is to fix (:attr:`Entry.problem`), with what is wrong with its address."""
+    """The flag of an entry whose line is to fix (:attr:`Entry.problem`), with what is wrong with its address: the
+    address meant when the problem tells it (:attr:`Entry.suggestion`: the row read as written, a quote left open,
+    ``"marie@gmial.com,Jean``, or cells split at a delimiter), checked as any address is before it is suggested
+    (its domain misspelt: the address mended is suggested), else the address as read."""
+    meant = entry.suggestion
+    if meant is not None and meant != entry.address:
+        told = _address_flag(Entry(entry.file, entry.line, meant, lines=entry.lines), domains, providers)
+        address = entry.address
+        # the cell as read: malformed, its reason told, not mended as a slip would be (the address meant is known)
+        why = _valid(address) if address and len(address) <= _LONGEST_CHECKED else None
+        read = f"malformed address ({why})" if why is not None else None
+        if address and why is None:
+            found = _address_flag(entry, domains, providers)
+            read = found.problem if found is not None else None
+        parts = [
+            entry.problem or "",
+            *([read] if read else []),
+            *([f"the address meant, {meant}: {told.problem}"] if told else []),
+        ]
+        return Flag(entry, "; ".join(parts), meant if told is None else told.suggestion)
     found = _address_flag(entry, domains, providers) if entry.address else None
     if found is None:
         return Flag(entry, entry.problem or "", entry.suggestion)
