@@ -1765,7 +1765,9 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     first = i - wrapper.operands
     while wrapper.assignments and first - 1 > r and _ASSIGNED.match(words[first - 1] or ""):
         first -= 1
-    if first <= r or first == i:
+    # what ends the options: '--', and env's '-' (env - -- X=1 php runs a program named --)
+    enders = ("--", "-") if wrapper.assignments else ("--",)
+    if first <= r or (first == i and not (word == "--" and words[i - 1] == "-" and i - 1 > r and wrapper.assignments)):
         return None
     # the options written after it together (timeout 5m -s KILL -k 5 ...): all moved in one offer
     while word != "--" and i + taken < len(words):
@@ -1773,22 +1775,26 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         if more is None:
             break
         taken += more
-    ended = words[first - 1] == "--" and first - 1 > r  # the options ended by a '--' before the operand
-    # before a '--' ending them, but env's '-', read after its options alone (env - -- X=1 runs a program named --)
-    at = first - 1 if ended and word != "-" else first
+    ender = words[first - 1] if words[first - 1] in enders and first - 1 > r else None  # what ended the options
+    # an option before what ended them; env's '-' after a '--' (env -- - X=1: '-' is read after the options alone)
+    at = first - 1 if ender is not None and not (word == "-" and ender == "--") else first
     moved = [*tokens[:at], *tokens[i : i + taken], *tokens[at:i], *tokens[i + taken :]]
-    if word == "--" and ended:  # a second '--' (env -- X=1 -- php): the first ends the options already
+    if (word == "--" and ender is not None) or (word == "-" and ender == "-"):
+        # a second end (env -- X=1 -- php, env - X=1 -- php): the options are ended already
         moved = [*tokens[:i], *tokens[i + 1 :]]
     mended = " ".join(t.text for t in moved)
     what = (
-        f"the end of {runner}'s options"
+        f"a second end of {runner}'s options (its {ender} ended them)"
+        if word in ("--", "-") and ender is not None and moved == [*tokens[:i], *tokens[i + 1 :]]
+        else f"the end of {runner}'s options"
         if word == "--"
         else f"{runner}'s - (its -i, an empty environment)"
         if word == "-"
         else f"an option of {runner}'s"
     )
     told = (
-        f"holds at character {tokens[i].at + 1} {word} after {runner} {' '.join(t.text for t in tokens[first:i])}, "
+        f"holds at character {tokens[i].at + 1} {word} after {runner} "
+        f"{' '.join(t.text for t in tokens[first:i]) or tokens[i - 1].text}, "
         f"{what}, which reads its options before {_OPERANDS[name]} alone: "
         f"{_CHRT_FIRST if name == 'chrt' else 'it '}runs a program named {word}, which the runtime images do not "
         f"have: the command is not found (exit {wrapper.missing}) and "

@@ -3251,6 +3251,11 @@ def test_an_option_s_value_that_is_no_program_s_name_is_taken(command: str) -> N
         ("env -- X=1 -- php a.php", "--", "env -- X=1 php a.php"),
         ("timeout -- 5m -- php a.php", "--", "timeout -- 5m php a.php"),
         ("flock -- ../run/lock -- php a.php", "--", "flock -- ../run/lock php a.php"),
+        # env's '-' ends its options too: a '--', another '-' or an option after it
+        ("env - X=1 -- php a.php", "--", "env - X=1 php a.php"),
+        ("env - -- X=1 php a.php", "--", "env - X=1 php a.php"),
+        ("env -u LANG - X=1 - php a.php", "-", "env -u LANG - X=1 php a.php"),
+        ("env - X=1 -u LANG php a.php", "-u", "env -u LANG - X=1 php a.php"),
     ],
 )
 def test_env_s_dash_and_a_second_end_of_options_after_the_operand_are_told(
