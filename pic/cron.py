@@ -1870,15 +1870,29 @@ def _number_run(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: 
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
 
 
-# The options of :data:`_WRAPPERS` taking a name (a directory, a variable, a file) that may be a program's, by runner
-# and option: what the value is, and how it is written in an example.
+# The options of :data:`_WRAPPERS` taking a value before the program, by runner and option: what the value is, how
+# it is written in an example, and whether the runner refuses a program's name there (a number, a mode: it runs
+# nothing) or takes it (a directory, a variable, a file: it runs the word after it).
 _NAMED_VALUES = {
-    ("env", "C"): ("the directory to run the program in", "DIRECTORY", "../www"),
-    ("env", "--chdir"): ("the directory to run the program in", "DIRECTORY", "../www"),
-    ("env", "u"): ("the name of a variable to unset", "NAME", "LANG"),
-    ("env", "--unset"): ("the name of a variable to unset", "NAME", "LANG"),
-    ("xargs", "a"): ("the file to read the arguments from", "FILE", "../priv/list"),
-    ("xargs", "--arg-file"): ("the file to read the arguments from", "FILE", "../priv/list"),
+    **dict.fromkeys(
+        (("env", "C"), ("env", "--chdir")), ("the directory to run the program in", "DIRECTORY", "../www", False)
+    ),
+    **dict.fromkeys((("env", "u"), ("env", "--unset")), ("the name of a variable to unset", "NAME", "LANG", False)),
+    **dict.fromkeys(
+        (("xargs", "a"), ("xargs", "--arg-file")),
+        ("the file to read the arguments from", "FILE", "../priv/list", False),
+    ),
+    **dict.fromkeys((("nice", "n"), ("nice", "--adjustment")), ("its adjustment, a number", "N", "10", True)),
+    **dict.fromkeys(
+        (("xargs", "n"), ("xargs", "--max-args"), ("xargs", "L"), ("xargs", "P"), ("xargs", "--max-procs")),
+        ("a number", "N", "1", True),
+    ),
+    **dict.fromkeys((("xargs", "s"), ("xargs", "--max-chars")), ("a number", "N", "4096", True)),
+    **dict.fromkeys(
+        (("stdbuf", k) for k in ("i", "o", "e", "--input", "--output", "--error")), ("a mode", "MODE", "L", True)
+    ),
+    **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
+    **dict.fromkeys((("ionice", "n"), ("ionice", "--classdata")), ("a priority, a number", "N", "7", True)),
 }
 # The programs a job runs whose name, as the value of an option of :data:`_NAMED_VALUES`, is read as the program
 # meant (env -C php a.php): PHP's (php, php8.4), the shells, perl, and the runners themselves.
@@ -1887,9 +1901,10 @@ _PROGRAM_NAME = LazyPattern(r"php(?:[0-9]+(?:\.[0-9]+)?)?|sh|dash|bash|perl")
 
 def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
     """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]`` when the
-    word before it, the value of an option taking a name (:data:`_NAMED_VALUES`: ``env -C php a.php``, -C taking a
-    directory), names a program (:data:`_PROGRAM_NAME`): the option takes it, and the command runs the word after
-    it (a.php) as the program; with the command meant; None when it is none such."""
+    word before it, the value of an option (:data:`_NAMED_VALUES`), names a program (:data:`_PROGRAM_NAME`): an option
+    taking a name takes it, and the command runs the word after it as the program (``env -C php a.php``: -C takes a
+    directory, a.php is run); one taking a number or a mode refuses it, and the command runs nothing (``nice -n php
+    a.php``, exit 125); with the command meant; None when it is none such."""
     runner, value = words[r] or "", words[i - 1] or ""
     wrapper, name = _wrapper(runner), _system_name(runner) or runner
     option = words[i - 2] if i - 2 > r else None
@@ -1902,14 +1917,18 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
         return None
     if (name, key) not in _NAMED_VALUES:
         return None
-    what, placeholder, example = _NAMED_VALUES[(name, key)]
+    what, placeholder, example, refuses = _NAMED_VALUES[(name, key)]
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
     given = " ".join([*before, placeholder, *after])
     without = " ".join([*before[:-1], *after])
+    done = (
+        f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
+        if refuses
+        else f"{runner} reads {value} as that, and runs {words[i]} as the program, not {value}"
+    )
     told = (
-        f"holds at character {tokens[i - 1].at + 1} {value} after {runner} {option}, which takes {what}: {runner} "
-        f"reads {value} as that, and runs {words[i]} as the program, not {value}; to run {' '.join(after)}, write "
-        f"{given} (e.g. {example}), or {without}"
+        f"holds at character {tokens[i - 1].at + 1} {value} after {runner} {option}, which takes {what}: {done}; to "
+        f"run {' '.join(after)}, write {given} (e.g. {example}), or {without}"
     )
     refused = _refused_too(without)
     return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"

@@ -3219,13 +3219,20 @@ def test_nice_s_adjustment_as_an_option_is_taken(tmp_path: Path, command: str) -
             "nice -n 5 env sh ../priv/a.sh",
         ),
         ("xargs -a php a.php", "-a", "xargs -a FILE php a.php", "xargs php a.php"),
+        # an option taking a number or a mode: the runner refuses the program's name there, and runs nothing
+        ("nice -n php a.php", "-n", "nice -n N php a.php", "nice php a.php"),
+        ("nice --adjustment php a.php", "--adjustment", "nice --adjustment N php a.php", "nice php a.php"),
+        ("xargs -0 -n php a.php", "-n", "xargs -0 -n N php a.php", "xargs -0 php a.php"),
+        ("stdbuf -oL -e php a.php", "-e", "stdbuf -oL -e MODE php a.php", "stdbuf -oL php a.php"),
+        ("ionice -c sh ../priv/a.sh", "-c", "ionice -c CLASS sh ../priv/a.sh", "ionice sh ../priv/a.sh"),
     ],
 )
 def test_a_program_s_name_taken_for_an_option_s_value_is_told(
     tmp_path: Path, command: str, option: str, given: str, without: str
 ) -> None:
     """env -C php a.php was taken, though -C takes a directory: env reads php as one, and runs a.php as the program
-    (php never runs). Told, with the command meant: the directory given, or the option left out."""
+    (php never runs); nice -n php a.php, though nice refuses php for its adjustment (exit 125). Told, with the
+    command meant: the value given, or the option left out."""
     local = command.replace("php a.php", "echo ran").replace("php", "echo").replace(" sh ", " echo ")
     ran = _dash_with_runners(tmp_path, local)
     assert ran.returncode != 0 and "ran" not in ran.stdout, ran
