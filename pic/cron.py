@@ -362,7 +362,8 @@ def check_command(text: str) -> str:
     it is read as a program named ``-x``, which no image has.
 
     The refusal is a :class:`pic.errors.Refusal` whose own texts are the long options of :data:`_WRAPPERS` it names
-    (``--all-tasks``): no secret, they stay shown where a word of the command is hidden as one.
+    (``--all-tasks``) and the names of the variables the command sets (``APP_ENV=``), but one shaped as a password:
+    no secret, they stay shown where a word of the command is hidden as one.
     """
     from pic.errors import Refusal
 
@@ -374,13 +375,24 @@ def check_command(text: str) -> str:
 
 
 def _options_named(text: str, told: str) -> list[str]:
-    """The long options of :data:`_WRAPPERS` (whole, or as ``text`` abbreviates them) that ``told``, what
-    :func:`check_command` says of ``text``, names, each standing as a word of its own there (``--all-tasks`` in
-    ``--all-tasks-Lilas2024x`` is not)."""
+    """The long options of :data:`_WRAPPERS` (whole, or as ``text`` abbreviates them) and the names of the variables
+    ``text`` sets that ``told``, what :func:`check_command` says of ``text``, names, each standing as a word of its
+    own there (``--all-tasks`` in ``--all-tasks-Lilas2024x`` is not)."""
+    from pic.errors import refused_may_be_secret
+
     names = {name for wrapper in _WRAPPERS.values() for name in _long_names(wrapper)}
     for word in _LONG_WORD.compiled().findall(text):
         if any(_long_option(w, word) != word or _ambiguous(w, word) for w in _WRAPPERS.values()):
             names.add(word)
+    # the names of the variables set (env APP_ENV=prod ...), their values apart; one with a digit, shaped as a
+    # password or written elsewhere than as a name (hidden in any case: LILAS2024X=1 ... Lilas2024x) stays hidden
+    names.update(
+        n
+        for n in _VARIABLE_NAME.compiled().findall(text)
+        if not any(c.isdigit() for c in n)
+        and not refused_may_be_secret(n)
+        and all(text[m.end() : m.end() + 1] == "=" for m in re.finditer(re.escape(n), text, re.IGNORECASE))
+    )
     return sorted(name for name in names if name in told and _stands_alone(told, name))
 
 
@@ -396,8 +408,9 @@ def _stands_alone(told: str, name: str) -> bool:
     )
 
 
-# A long option's name as a command writes it (before any '=').
+# A long option's name as a command writes it (before any '='), and the name of a variable it sets (in capitals).
 _LONG_WORD = LazyPattern(r"--[A-Za-z][A-Za-z-]*")
+_VARIABLE_NAME = LazyPattern(r"(?<![^\s])([A-Z_][A-Z0-9_]*)=")
 
 
 def _check_command(text: str, *, own: bool) -> str:
