@@ -3863,3 +3863,31 @@ def test_the_address_meant_by_a_row_to_fix_is_checked_before_it_is_suggested(
     assert flagged.endswith(f"; suggested: {suggestion}"), flagged
     assert "once mended" not in flagged and "top-level domain" not in flagged, flagged
     assert f"suggested: {meant}" not in flagged, flagged
+
+
+@pytest.mark.parametrize(
+    ("address", "told", "suggestion"),
+    [
+        # the top-level domain mended alone leaves the name misspelt
+        (
+            "marie@gmial.con",
+            "unknown top-level domain .con; written gmial.com, misspelled domain: probably gmail.com",
+            "marie@gmail.com",
+        ),
+        ("paul@hotmial.frr", "written hotmial.fr, misspelled domain: probably hotmail.fr", "paul@hotmail.fr"),
+        # or a domain that never had mailboxes
+        ("jean@gmail.frr", "written gmail.fr, domain never had mailboxes", "jean@gmail.com"),
+    ],
+)
+def test_a_domain_suggested_for_a_slip_is_checked_before_it_is_suggested(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, told: str, suggestion: str
+) -> None:
+    """marie@gmial.con was suggested marie@gmial.com, its top-level domain mended and its name left misspelt, and
+    jean@gmail.frr jean@gmail.fr, a domain that never had mailboxes: the domain suggested is read as any domain."""
+    export = tmp_path / "export.csv"
+    export.write_text(f"email,name\n{address},Jean\nok@example.org,Ok\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1
+    [flagged] = lines
+    assert flagged.startswith(f"{export}:2 {address}: unknown top-level domain") and told in flagged, flagged
+    assert flagged.endswith(f"; suggested: {suggestion}"), flagged
