@@ -360,8 +360,57 @@ def check_command(text: str) -> str:
 
     The runner passes ``--`` first (``sh -c -- COMMAND``), so such a command would still not run:
     it is read as a program named ``-x``, which no image has.
+
+    The refusal is a :class:`pic.errors.Refusal` whose own texts are the long options of :data:`_WRAPPERS` it names
+    (``--all-tasks``) and the names of the variables the command sets (``APP_ENV=``), but one shaped as a password:
+    no secret, they stay shown where a word of the command is hidden as one.
     """
-    return _check_command(text, own=True)
+    from pic.errors import Refusal
+
+    try:
+        return _check_command(text, own=True)
+    except ValueError as refused:
+        told = str(refused)
+        raise Refusal(told, _options_named(text, told)) from None
+
+
+def _options_named(text: str, told: str) -> list[str]:
+    """The long options of :data:`_WRAPPERS` (whole, or as ``text`` abbreviates them) and the names of the variables
+    ``text`` sets that ``told``, what :func:`check_command` says of ``text``, names, each standing as a word of its
+    own there (``--all-tasks`` in ``--all-tasks-Lilas2024x`` is not)."""
+    from pic.errors import refused_may_be_secret
+
+    names = {name for wrapper in _WRAPPERS.values() for name in _long_names(wrapper)}
+    for word in _LONG_WORD.compiled().findall(text):
+        if any(_long_option(w, word) != word or _ambiguous(w, word) for w in _WRAPPERS.values()):
+            names.add(word)
+    # the names of the variables set (env APP_ENV=prod ...), their values apart; one with a digit, shaped as a
+    # password or written elsewhere than as a name (hidden in any case: LILAS2024X=1 ... Lilas2024x) stays hidden
+    names.update(
+        n
+        for n in _VARIABLE_NAME.compiled().findall(text)
+        if not any(c.isdigit() for c in n)
+        and not refused_may_be_secret(n)
+        and all(text[m.end() : m.end() + 1] == "=" for m in re.finditer(re.escape(n), text, re.IGNORECASE))
+    )
+    return sorted(name for name in names if name in told and _stands_alone(told, name))
+
+
+def _stands_alone(told: str, name: str) -> bool:
+    """Whether every ``name`` in ``told`` stands as a word of its own (no letter, digit, ``_`` or ``-`` beside it)."""
+    return all(
+        not (told[at - 1 : at].isalnum() or told[at - 1 : at] in ("_", "-"))
+        and not (
+            told[at + len(name) : at + len(name) + 1].isalnum()
+            or told[at + len(name) : at + len(name) + 1] in ("_", "-")
+        )
+        for at in (m.start() for m in re.finditer(re.escape(name), told))
+    )
+
+
+# A long option's name as a command writes it (before any '='), and the name of a variable it sets (in capitals).
+_LONG_WORD = LazyPattern(r"--[A-Za-z][A-Za-z-]*")
+_VARIABLE_NAME = LazyPattern(r"(?<![^\s])([A-Z_][A-Z0-9_]*)=")
 
 
 def _check_command(text: str, *, own: bool) -> str:
@@ -1188,6 +1237,13 @@ class _Wrapper(NamedTuple):
     optional: str = ""
     long_optional: tuple[str, ...] = ()
     missing: int = 127  # its exit status when the program it runs is not found (flock's: 69, EX_UNAVAILABLE)
+    # its other long options, which run no program here or are not followed (--help, --version, flock's --command):
+    # getopt_long(3) reads an abbreviation among all of them (timeout --v names --verbose and --version)
+    long_others: tuple[str, ...] = ("--help", "--version")
+    # its long options that are another name of one before (flock's --nb, --nonblocking's): getopt_long takes an
+    # abbreviation of both as one option
+    aliases: tuple[tuple[str, str], ...] = ()
+    usage: int = 125  # its exit status when it refuses its options (coreutils' 125, util-linux's 1, flock's 64)
 
 
 # The commands that run the command their words give, dash's (command, exec) and the runtime images' (coreutils',
@@ -1195,8 +1251,10 @@ class _Wrapper(NamedTuple):
 # too), never a function, never a builtin of bash's: command let, env time, nice /usr/bin/time are not found (exit
 # 127, flock's 69).
 _WRAPPERS = {
-    "command": _Wrapper(flags="p", stops="vV", builtins=True),
-    "exec": _Wrapper(builtins=True),  # dash's exec takes no option: exec -- x runs a program named --
+    "command": _Wrapper(flags="p", stops="vV", builtins=True, long_others=(), usage=2),
+    "exec": _Wrapper(
+        builtins=True, long_others=(), usage=2
+    ),  # dash's exec takes no option: exec -- x runs a program named --
     "env": _Wrapper(
         flags="i0v",
         values="uC",
@@ -1217,20 +1275,38 @@ _WRAPPERS = {
         long_values=("--signal", "--kill-after"),
         operands=1,
     ),
-    "setsid": _Wrapper(flags="cfw", long_flags=("--ctty", "--fork", "--wait")),
+    "setsid": _Wrapper(flags="cfw", long_flags=("--ctty", "--fork", "--wait"), usage=1),
     "stdbuf": _Wrapper(values="ioe", long_values=("--input", "--output", "--error")),
     "ionice": _Wrapper(
-        flags="t", values="cn", long_flags=("--ignore",), long_values=("--class", "--classdata"), stops="pPu"
+        flags="t",
+        values="cn",
+        long_flags=("--ignore",),
+        long_values=("--class", "--classdata"),
+        stops="pPu",
+        long_others=("--pid", "--pgid", "--uid", "--help", "--version"),
+        usage=1,
     ),
     # util-linux's flock(1): flock [options] FILE COMMAND... (-c after FILE: a script, not followed here)
     "flock": _Wrapper(
         flags="sexnoFu",
         values="wE",
-        long_flags=("--shared", "--exclusive", "--unlock", "--nonblock", "--nb", "--close", "--no-fork", "--verbose"),
+        long_flags=(
+            "--shared",
+            "--exclusive",
+            "--unlock",
+            "--nonblocking",
+            "--nb",
+            "--close",
+            "--no-fork",
+            "--verbose",
+        ),
         long_values=("--timeout", "--wait", "--conflict-exit-code"),
         stops="hV",
         operands=1,
         missing=69,
+        long_others=("--help", "--version"),  # its -c, --command after the file alone, read whole
+        aliases=(("--nb", "--nonblocking"), ("--wait", "--timeout")),
+        usage=64,
     ),
     # util-linux's chrt(1): chrt [options] PRIORITY COMMAND... (-p PID: no command)
     "chrt": _Wrapper(
@@ -1250,9 +1326,18 @@ _WRAPPERS = {
         long_values=("--sched-runtime", "--sched-period", "--sched-deadline"),
         stops="pmhV",
         operands=1,
+        long_others=("--max", "--pid", "--help", "--version"),
+        usage=1,
     ),
     # util-linux's taskset(1): taskset [options] MASK COMMAND... (-p: a process, no command)
-    "taskset": _Wrapper(flags="ac", long_flags=("--all-tasks", "--cpu-list"), stops="phV", operands=1),
+    "taskset": _Wrapper(
+        flags="ac",
+        long_flags=("--all-tasks", "--cpu-list"),
+        stops="phV",
+        operands=1,
+        long_others=("--pid", "--help", "--version"),
+        usage=1,
+    ),
     # findutils' xargs(1) (getopt "+0a:E:e::i::I:l::L:n:prs:txP:d:"): the command after its options
     "xargs": _Wrapper(
         flags="0oprtx",
@@ -1268,6 +1353,8 @@ _WRAPPERS = {
             "--process-slot-var",
         ),
         long_optional=("--eof", "--replace", "--max-lines"),  # --max-lines[=MAX-LINES], as -l
+        long_others=("--show-limits", "--help", "--version"),
+        usage=1,
     ),
 }
 
@@ -1281,10 +1368,10 @@ def _program_at(wrapper: _Wrapper, words: list[str | None], i: int) -> int | Non
         word = words[j]
         if word is None:
             return None
-        if word == "--":
-            j += 1
+        if word == "--" or (word == "-" and wrapper.assignments):
+            j += 1  # env's - (-i) ends its options too (env - -- X=1 runs a program named --)
             break
-        if _ASSIGNED.match(word) or not word.startswith("-") or (word == "-" and not wrapper.assignments):
+        if _ASSIGNED.match(word) or not word.startswith("-") or word == "-":
             break  # env reads no option after an assignment (env X=1 -u Y runs a program named -u)
         taken = _option_words(wrapper, word)
         if taken is None:
@@ -1302,8 +1389,8 @@ _ASSIGNED = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*=")
 def _option_words(wrapper: _Wrapper, word: str) -> int | None:
     """How many words the option ``word`` of ``wrapper`` takes (its value glued to it, -n5, or the next word);
     None when it is not known, or runs no program (:class:`_Wrapper`)."""
-    if word == "-" or (wrapper.numbers and word[1:].isdigit()):
-        return 1  # env's - (-i), nice's -5
+    if word == "-" or (wrapper.numbers and _NICE_NUMBER.fullmatch(word) is not None):
+        return 1  # env's - (-i), nice's -5 (--5, -+5)
     if word.startswith("--"):
         key, equals, _ = word.partition("=")
         key = _long_option(wrapper, key)
@@ -1319,14 +1406,46 @@ def _option_words(wrapper: _Wrapper, word: str) -> int | None:
     return 1
 
 
+# nice's adjustment as an option (coreutils' nice.c reads -N, --N and -+N before its options)
+_NICE_NUMBER = LazyPattern(r"-[+-]?[0-9]+")
+
+
+def _long_names(wrapper: _Wrapper) -> tuple[str, ...]:
+    """Every long option of ``wrapper``, in the order its manual gives them."""
+    return (
+        *wrapper.long_flags,
+        *wrapper.long_values,
+        *wrapper.long_stops,
+        *wrapper.long_optional,
+        *wrapper.long_others,
+    )
+
+
+def _started(wrapper: _Wrapper, key: str) -> list[str]:
+    """The options of ``wrapper`` that ``key`` (``--name``, no value) starts, each once (an alias read as the option
+    it names: getopt_long(3) takes an abbreviation of both as one option)."""
+    aliases = dict(wrapper.aliases)
+    started = [aliases.get(name, name) for name in _long_names(wrapper) if name.startswith(key)]
+    return list(dict.fromkeys(started))
+
+
 def _long_option(wrapper: _Wrapper, key: str) -> str:
     """The long option of ``wrapper`` that ``key`` (``--name``, no value) names: itself, or the one it starts alone
-    (getopt_long(3) takes a prefix naming one option: env --split 'cmd' is --split-string); ``key`` when none."""
-    names = (*wrapper.long_flags, *wrapper.long_values, *wrapper.long_stops, *wrapper.long_optional)
-    if key in names or len(key) < 3:
+    (getopt_long(3) takes a prefix naming one option: env --split 'cmd' is --split-string); ``key`` when none, or
+    several (:func:`_ambiguous`)."""
+    if key in _long_names(wrapper) or len(key) < 3:
         return key
-    started = [name for name in names if name.startswith(key)]
+    started = _started(wrapper, key)
     return started[0] if len(started) == 1 else key
+
+
+def _ambiguous(wrapper: _Wrapper, key: str) -> list[str]:
+    """The options of ``wrapper`` that ``key`` (``--name``, no value), an abbreviation of several, names, which
+    getopt_long(3) refuses ("option '--i' is ambiguous"): the command runs nothing; [] when it names one or none."""
+    if key in _long_names(wrapper) or len(key) < 3 or (wrapper.numbers and _NICE_NUMBER.fullmatch(key)):
+        return []
+    started = _started(wrapper, key)
+    return started if len(started) > 1 else []
 
 
 def _chain(words: list[str | None]) -> list[int]:
@@ -1647,16 +1766,21 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     after its file: its script)."""
     runner, word = words[r] or "", words[i] or ""
     wrapper, name = _wrapper(runner), _system_name(runner) or runner
-    if wrapper is None or name not in _OPERANDS or not word.startswith("-") or word == "-" or words[i - 1] == "--":
+    if wrapper is None or name not in _OPERANDS or not word.startswith("-") or words[i - 1] == "--":
         return None
-    # '--' ends the options only where they are read: after the operand, it is the program (timeout 5m -- php)
-    taken = 1 if word == "--" else _option_words(wrapper, word)
+    if word == "-" and not wrapper.assignments:
+        return None
+    # '--' ends the options only where they are read: after the operand, it is the program (timeout 5m -- php); so
+    # does env's '-' (-i), before the variables it sets alone (env X=1 - php runs a program named -)
+    taken = 1 if word in ("--", "-") else _option_words(wrapper, word)
     if taken is None or (name == "flock" and _long_option(wrapper, word) in ("-c", "--command")):
         return None
     first = i - wrapper.operands
     while wrapper.assignments and first - 1 > r and _ASSIGNED.match(words[first - 1] or ""):
         first -= 1
-    if first <= r or first == i:
+    # what ends the options: '--', and env's '-' (env - -- X=1 php runs a program named --)
+    enders = ("--", "-") if wrapper.assignments else ("--",)
+    if first <= r or (first == i and not (word == "--" and words[i - 1] == "-" and i - 1 > r and wrapper.assignments)):
         return None
     # the options written after it together (timeout 5m -s KILL -k 5 ...): all moved in one offer
     while word != "--" and i + taken < len(words):
@@ -1664,12 +1788,26 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         if more is None:
             break
         taken += more
-    at = first - 1 if words[first - 1] == "--" and first - 1 > r else first  # before a '--' ending them
+    ender = words[first - 1] if words[first - 1] in enders and first - 1 > r else None  # what ended the options
+    # an option before what ended them; env's '-' after a '--' (env -- - X=1: '-' is read after the options alone)
+    at = first - 1 if ender is not None and not (word == "-" and ender == "--") else first
     moved = [*tokens[:at], *tokens[i : i + taken], *tokens[at:i], *tokens[i + taken :]]
+    if (word == "--" and ender is not None) or (word == "-" and ender == "-"):
+        # a second end (env -- X=1 -- php, env - X=1 -- php): the options are ended already
+        moved = [*tokens[:i], *tokens[i + 1 :]]
     mended = " ".join(t.text for t in moved)
-    what = f"the end of {runner}'s options" if word == "--" else f"an option of {runner}'s"
+    what = (
+        f"a second end of {runner}'s options (its {ender} ended them)"
+        if word in ("--", "-") and ender is not None and moved == [*tokens[:i], *tokens[i + 1 :]]
+        else f"the end of {runner}'s options"
+        if word == "--"
+        else f"{runner}'s - (its -i, an empty environment)"
+        if word == "-"
+        else f"an option of {runner}'s"
+    )
     told = (
-        f"holds at character {tokens[i].at + 1} {word} after {runner} {' '.join(t.text for t in tokens[first:i])}, "
+        f"holds at character {tokens[i].at + 1} {word} after {runner} "
+        f"{' '.join(t.text for t in tokens[first:i]) or tokens[i - 1].text}, "
         f"{what}, which reads its options before {_OPERANDS[name]} alone: "
         f"{_CHRT_FIRST if name == 'chrt' else 'it '}runs a program named {word}, which the runtime images do not "
         f"have: the command is not found (exit {wrapper.missing}) and "
@@ -1677,6 +1815,136 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+def _ambiguous_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int) -> str | None:
+    """What :func:`check_command` says of the first option of the command at ``words[r]``, one of :data:`_WRAPPERS`,
+    written as an abbreviation of several of its long options (``env --i``: --ignore-environment and
+    --ignore-signal): getopt_long(3) refuses it ("option '--i' is ambiguous"), and the command runs nothing (exit
+    125; util-linux's and findutils' 1, flock's 64); None when it has none such before its program."""
+    runner = words[r] or ""
+    wrapper = _wrapper(runner)
+    j, n = r + 1, len(words)
+    while wrapper is not None and j < n:
+        word = words[j]
+        if word is None or word in ("-", "--") or _ASSIGNED.match(word) or not word.startswith("-"):
+            return None
+        key = word.partition("=")[0]
+        found = _ambiguous(wrapper, key) if word.startswith("--") else []
+        if found:
+            # offered: those that then run the program, written as the word gives them (a value after '=' or not)
+            valued = (*wrapper.long_values, *wrapper.long_optional) if "=" in word else _running_options(wrapper)
+            whole = " or ".join(
+                " ".join(t.text if m != j else name + word[len(key) :] for m, t in enumerate(tokens))
+                for name in found
+                if name in valued
+            )
+            return (
+                f"holds at character {tokens[j].at + 1} {word} after {runner}, an abbreviation of several of its "
+                f"options ({', '.join(found)}): {runner} refuses it as ambiguous and runs nothing "
+                f"(exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write the option whole"
+                + (f": {whole}" if whole else "")
+            )
+        taken = _option_words(wrapper, word)
+        if taken is None:
+            return None
+        j += taken
+    return None
+
+
+def _running_options(wrapper: _Wrapper) -> tuple[str, ...]:
+    """The long options of ``wrapper`` after which it runs a program (its flags, those taking a value)."""
+    return (*wrapper.long_flags, *wrapper.long_values, *wrapper.long_optional)
+
+
+# A number written where a program goes (nice 5 php a.php): no program of the images is named so.
+_NUMBER = LazyPattern(r"[+-]?[0-9]+")
+
+
+def _number_run(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
+    """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]`` when it is a
+    number (``nice 5 php a.php``: GNU nice takes its adjustment as -n 5 or -5, and runs a program named 5, not
+    found, exit 127); with the command meant for nice; None when it is none such."""
+    runner, word = words[r] or "", words[i] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    if wrapper is None or _NUMBER.fullmatch(word) is None:
+        return None
+    told = (
+        f"holds at character {tokens[i].at + 1} {word} after {runner}, which runs the word there as the program: a "
+        f"program named {word}, which the runtime images do not have: the command is not found (exit "
+        f"{wrapper.missing}) and {_WITHOUT_IT[runner == 'exec']}"
+    )
+    if name != "nice":
+        return f"{told}; write the program to run there"
+    adjustment = word.lstrip("+")
+    mended = " ".join([*(t.text for t in tokens[:i]), "-n", adjustment, *(t.text for t in tokens[i + 1 :])])
+    told = f"{told}; nice takes its adjustment as an option (-n {adjustment}, or -{adjustment}): write {mended}"
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+# The options of :data:`_WRAPPERS` taking a value before the program, by runner and option: what the value is, how
+# it is written in an example, and whether the runner refuses a program's name there (a number, a mode: it runs
+# nothing) or takes it (a directory, a variable, a file: it runs the word after it).
+_NAMED_VALUES = {
+    **dict.fromkeys(
+        (("env", "C"), ("env", "--chdir")), ("the directory to run the program in", "DIRECTORY", "../www", False)
+    ),
+    **dict.fromkeys((("env", "u"), ("env", "--unset")), ("the name of a variable to unset", "NAME", "LANG", False)),
+    **dict.fromkeys(
+        (("xargs", "a"), ("xargs", "--arg-file")),
+        ("the file to read the arguments from", "FILE", "../priv/list", False),
+    ),
+    **dict.fromkeys((("nice", "n"), ("nice", "--adjustment")), ("its adjustment, a number", "N", "10", True)),
+    **dict.fromkeys(
+        (("xargs", "n"), ("xargs", "--max-args"), ("xargs", "L"), ("xargs", "P"), ("xargs", "--max-procs")),
+        ("a number", "N", "1", True),
+    ),
+    **dict.fromkeys((("xargs", "s"), ("xargs", "--max-chars")), ("a number", "N", "4096", True)),
+    **dict.fromkeys(
+        (("stdbuf", k) for k in ("i", "o", "e", "--input", "--output", "--error")), ("a mode", "MODE", "L", True)
+    ),
+    **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
+    **dict.fromkeys((("ionice", "n"), ("ionice", "--classdata")), ("a priority, a number", "N", "7", True)),
+}
+# The programs a job runs whose name, as the value of an option of :data:`_NAMED_VALUES`, is read as the program
+# meant (env -C php a.php): PHP's (php, php8.4), the shells, perl, and the runners themselves.
+_PROGRAM_NAME = LazyPattern(r"php(?:[0-9]+(?:\.[0-9]+)?)?|sh|dash|bash|perl")
+
+
+def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
+    """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]`` when the
+    word before it, the value of an option (:data:`_NAMED_VALUES`), names a program (:data:`_PROGRAM_NAME`): an option
+    taking a name takes it, and the command runs the word after it as the program (``env -C php a.php``: -C takes a
+    directory, a.php is run); one taking a number or a mode refuses it, and the command runs nothing (``nice -n php
+    a.php``, exit 125); with the command meant; None when it is none such."""
+    runner, value = words[r] or "", words[i - 1] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    option = words[i - 2] if i - 2 > r else None
+    if wrapper is None or option is None or not option.startswith("-") or option in ("-", "--"):
+        return None
+    if _PROGRAM_NAME.fullmatch(value) is None and (_system_name(value) or value) not in _WRAPPERS:
+        return None
+    key = _long_option(wrapper, option) if option.startswith("--") else option[-1]
+    if not option.startswith("--") and any(c not in wrapper.flags for c in option[1:-1]):
+        return None
+    if (name, key) not in _NAMED_VALUES:
+        return None
+    what, placeholder, example, refuses = _NAMED_VALUES[(name, key)]
+    before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
+    given = " ".join([*before, placeholder, *after])
+    without = " ".join([*before[:-1], *after])
+    done = (
+        f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
+        if refuses
+        else f"{runner} reads {value} as that, and runs {words[i]} as the program, not {value}"
+    )
+    told = (
+        f"holds at character {tokens[i - 1].at + 1} {value} after {runner} {option}, which takes {what}: {done}; to "
+        f"run {' '.join(after)}, write {given} (e.g. {example}), or {without}"
+    )
+    refused = _refused_too(without)
+    return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"
 
 
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
@@ -1701,9 +1969,11 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
             detached = (
                 _detached_value(command.words, words, chain[k - 1], i)
                 or _misplaced_option(command.words, words, chain[k - 1], i)
+                or _number_run(command.words, words, chain[k - 1], i)
+                or _value_taken(command.words, words, chain[k - 1], i)
                 if k
                 else None
-            )
+            ) or _ambiguous_option(command.words, words, i)
             if detached is not None:
                 found.append((at, detached))
                 break

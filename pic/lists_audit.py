@@ -1498,17 +1498,25 @@ _IDNA_DOTS = str.maketrans("\u3002\uff0e\uff61", "...")  # ideographic, full-wid
 
 
 def domain_flag(
-    domain: str, domains: Mapping[str, DeadDomain], providers: Providers | None = None
+    domain: str, domains: Mapping[str, DeadDomain], providers: Providers | None = None, *, meant: bool = True
 ) -> tuple[str, str | None] | None:
     """What is wrong with the domain of a valid address, and the domain likely meant (None when there is none to
     suggest): one of ``domains`` (closed, never had mailboxes, a typo), or with ``providers`` a misspelling of a
     provider's domain, an unknown top-level domain or a public suffix; None when nothing is. The domain is read
     in Unicode (:func:`domain_key`): its punycode would hide a slip (``xn--orang-fsa.fr``, orangé.fr) and name a
-    top-level domain no one wrote (``.xn--fsqu00a`` for ``.例子``)."""
+    top-level domain no one wrote (``.xn--fsqu00a`` for ``.例子``).
+
+    The domain a misspelling suggests is read as any domain before it is (``meant``; not again for it): mended
+    alone, its top-level domain may leave a misspelt name (``gmial.con``: gmial.com, probably gmail.com) or a
+    domain that never had mailboxes (``gmail.frr``: gmail.fr), which is never suggested."""
     key = domain_key(domain)
     dead = domains.get(key)
     if dead is None:
         found = providers.misspelling(key) if providers is not None else None
+        if meant and found is not None and found[1] is not None:
+            again = domain_flag(found[1], domains, providers, meant=False)
+            if again is not None:
+                found = f"{found[0]}; written {found[1]}, {again[0]}", again[1]
         # an unknown top-level domain named as written (ᏚᎪ, not its lowercase ꮪꭺ), in Unicode NFKC as IDNA maps it
         unknown = f"unknown top-level domain .{key.rpartition('.')[2]}"
         if found is not None and found[0].startswith(unknown):
@@ -1527,7 +1535,26 @@ def domain_flag(
 
 
 def _line_to_fix(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None) -> Flag:
-    """The flag of an entry whose line is to fix (:attr:`Entry.problem`), with what is wrong with its address."""
+    """The flag of an entry whose line is to fix (:attr:`Entry.problem`), with what is wrong with its address: the
+    address meant when the problem tells it (:attr:`Entry.suggestion`: the row read as written, a quote left open,
+    ``"marie@gmial.com,Jean``, or cells split at a delimiter), checked as any address is before it is suggested
+    (its domain misspelt: the address mended is suggested), else the address as read."""
+    meant = entry.suggestion
+    if meant is not None and meant != entry.address:
+        told = _address_flag(Entry(entry.file, entry.line, meant, lines=entry.lines), domains, providers)
+        address = entry.address
+        # the cell as read: malformed, its reason told, not mended as a slip would be (the address meant is known)
+        why = _valid(address) if address and len(address) <= _LONGEST_CHECKED else None
+        read = f"malformed address ({why})" if why is not None else None
+        if address and why is None:
+            found = _address_flag(entry, domains, providers)
+            read = found.problem if found is not None else None
+        parts = [
+            entry.problem or "",
+            *([read] if read else []),
+            *([f"the address meant, {meant}: {told.problem}"] if told else []),
+        ]
+        return Flag(entry, "; ".join(parts), meant if told is None else told.suggestion)
     found = _address_flag(entry, domains, providers) if entry.address else None
     if found is None:
         return Flag(entry, entry.problem or "", entry.suggestion)

@@ -3822,3 +3822,72 @@ def test_a_quote_without_its_pair_on_the_csv_s_last_line_is_flagged(
     assert line.startswith(said), line
     assert line.endswith(f"; suggested: {meant}") if meant else "suggested" not in line, line
     assert "2 address(es) in 1 file(s), 1 to fix" in err, err
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "told"),
+    [
+        # a quote never closed, on the file's last row or before others
+        (
+            'email,name\njean@gmail.com,Jean\n"marie@gmial.com,Jean\n',
+            3,
+            ("marie@gmial.com", "probably gmail.com", "marie@gmail.com"),
+        ),
+        (
+            'email,name\n"marie@gmial.com,Jean\nok@example.org,Ok\n',
+            2,
+            ("marie@gmial.com", "probably gmail.com", "marie@gmail.com"),
+        ),
+        ('email,name\n"paul@hotmial.fr,Paul\n', 2, ("paul@hotmial.fr", "probably hotmail.fr", "paul@hotmail.fr")),
+        # a row split at a delimiter without quotes: the address meant joined again, its domain misspelt
+        ("name,email,city\nI,bad@gmial,com,Lyon\n", 2, ("bad@gmial.com", "probably gmail.com", "bad@gmail.com")),
+    ],
+)
+def test_the_address_meant_by_a_row_to_fix_is_checked_before_it_is_suggested(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    line: int,
+    told: tuple[str, str, str],
+) -> None:
+    """A row '"marie@gmial.com,Jean' (a quote never closed) was suggested marie@gmial.com, the address meant with its
+    misspelt domain, and told 'once mended, unknown top-level domain .jean', the name read as a domain: the address
+    meant is checked as any address is, its domain's fault told and the address mended suggested."""
+    meant, problem, suggestion = told  # the address meant, its domain's fault, the address to write
+    export = tmp_path / "export.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1
+    [flagged] = [x for x in lines if x.startswith(f"{export}:{line} ")]
+    assert f"the address meant, {meant}: misspelled domain: {problem}" in flagged, flagged
+    assert flagged.endswith(f"; suggested: {suggestion}"), flagged
+    assert "once mended" not in flagged and "top-level domain" not in flagged, flagged
+    assert f"suggested: {meant}" not in flagged, flagged
+
+
+@pytest.mark.parametrize(
+    ("address", "told", "suggestion"),
+    [
+        # the top-level domain mended alone leaves the name misspelt
+        (
+            "marie@gmial.con",
+            "unknown top-level domain .con; written gmial.com, misspelled domain: probably gmail.com",
+            "marie@gmail.com",
+        ),
+        ("paul@hotmial.frr", "written hotmial.fr, misspelled domain: probably hotmail.fr", "paul@hotmail.fr"),
+        # or a domain that never had mailboxes
+        ("jean@gmail.frr", "written gmail.fr, domain never had mailboxes", "jean@gmail.com"),
+    ],
+)
+def test_a_domain_suggested_for_a_slip_is_checked_before_it_is_suggested(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, told: str, suggestion: str
+) -> None:
+    """marie@gmial.con was suggested marie@gmial.com, its top-level domain mended and its name left misspelt, and
+    jean@gmail.frr jean@gmail.fr, a domain that never had mailboxes: the domain suggested is read as any domain."""
+    export = tmp_path / "export.csv"
+    export.write_text(f"email,name\n{address},Jean\nok@example.org,Ok\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1
+    [flagged] = lines
+    assert flagged.startswith(f"{export}:2 {address}: unknown top-level domain") and told in flagged, flagged
+    assert flagged.endswith(f"; suggested: {suggestion}"), flagged

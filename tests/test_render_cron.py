@@ -3167,3 +3167,193 @@ def test_flock_s_script_after_its_file_is_taken(tmp_path: Path) -> None:
     ran = _dash_with_runners(tmp_path, command)
     assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
     _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "number", "written"),
+    [
+        ("nice 5 php a.php", "5", "write nice -n 5 php a.php"),
+        ("nice +5 php a.php", "+5", "write nice -n 5 php a.php"),
+        ("timeout 60 nice 10 php a.php", "10", "write timeout 60 nice -n 10 php a.php"),
+        ("timeout 5m 10 php a.php", "10", "write the program to run there"),
+        ("env X=1 5 php a.php", "5", "write the program to run there"),
+    ],
+)
+def test_a_number_where_a_runner_s_program_goes_is_told(
+    tmp_path: Path, command: str, number: str, written: str
+) -> None:
+    """nice 5 php a.php was taken, though GNU nice takes its adjustment as -n 5 or -5 and runs a program named 5
+    (not found, exit 127): told, with nice's adjustment where nice reads it."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 127 and number in ran.stderr and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {number} ") + 2
+    assert f"holds at character {at} {number} after" in line and "not found (exit 127)" in line, line
+    assert written in line and "refused too" not in line, line
+    if "nice -n" in written:
+        mended = written.removeprefix("write ")
+        done = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
+        assert (done.returncode, done.stdout) == (0, "ran\n"), done
+        assert cron.check_command(mended)
+
+
+@pytest.mark.parametrize("command", ["nice -5 php a.php", "nice --5 php a.php", "nice -+5 php a.php"])
+def test_nice_s_adjustment_as_an_option_is_taken(tmp_path: Path, command: str) -> None:
+    """coreutils' nice reads -N, --N and -+N as its adjustment (nice.c), then runs the program."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.stdout == "ran\n", ran
+    assert cron.check_command(command)
+    assert cron.bash_only(command.replace("php a.php", "time php a.php")) is not None  # the program after it read
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "given", "without"),
+    [
+        ("env -C php a.php", "-C", "env -C DIRECTORY php a.php", "env php a.php"),
+        ("env --chdir php a.php", "--chdir", "env --chdir DIRECTORY php a.php", "env php a.php"),
+        ("env -i -u php a.php", "-u", "env -i -u NAME php a.php", "env -i php a.php"),
+        (
+            "nice -n 5 env -C sh ../priv/a.sh",
+            "-C",
+            "nice -n 5 env -C DIRECTORY sh ../priv/a.sh",
+            "nice -n 5 env sh ../priv/a.sh",
+        ),
+        ("xargs -a php a.php", "-a", "xargs -a FILE php a.php", "xargs php a.php"),
+        # an option taking a number or a mode: the runner refuses the program's name there, and runs nothing
+        ("nice -n php a.php", "-n", "nice -n N php a.php", "nice php a.php"),
+        ("nice --adjustment php a.php", "--adjustment", "nice --adjustment N php a.php", "nice php a.php"),
+        ("xargs -0 -n php a.php", "-n", "xargs -0 -n N php a.php", "xargs -0 php a.php"),
+        ("stdbuf -oL -e php a.php", "-e", "stdbuf -oL -e MODE php a.php", "stdbuf -oL php a.php"),
+        ("ionice -c sh ../priv/a.sh", "-c", "ionice -c CLASS sh ../priv/a.sh", "ionice sh ../priv/a.sh"),
+    ],
+)
+def test_a_program_s_name_taken_for_an_option_s_value_is_told(
+    tmp_path: Path, command: str, option: str, given: str, without: str
+) -> None:
+    """env -C php a.php was taken, though -C takes a directory: env reads php as one, and runs a.php as the program
+    (php never runs); nice -n php a.php, though nice refuses php for its adjustment (exit 125). Told, with the
+    command meant: the value given, or the option left out."""
+    local = command.replace("php a.php", "echo ran").replace("php", "echo").replace(" sh ", " echo ")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.returncode != 0 and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    value = command.split(f" {option} ")[1].split(maxsplit=1)[0]
+    at = command.index(f" {option} {value}") + len(option) + 3
+    assert f"holds at character {at} {value} after " in line and f"{option}, which takes" in line, line
+    assert f"write {given}" in line and f", or {without}" in line, line
+
+
+@pytest.mark.parametrize("command", ["env -C ../www php a.php", "env -u LANG php a.php", "xargs -a ../priv/list php"])
+def test_an_option_s_value_that_is_no_program_s_name_is_taken(command: str) -> None:
+    _dash_reads_and_pic_takes(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "written"),
+    [
+        # env's '-' (its -i) is read before the variables alone: after them, it is the program
+        ("env X=1 - php a.php", "-", "env - X=1 php a.php"),
+        ("env -- X=1 - php a.php", "-", "env -- - X=1 php a.php"),
+        # a second '--' after the operand: the first ends the options already
+        ("env -- X=1 -- php a.php", "--", "env -- X=1 php a.php"),
+        ("timeout -- 5m -- php a.php", "--", "timeout -- 5m php a.php"),
+        ("flock -- ../run/lock -- php a.php", "--", "flock -- ../run/lock php a.php"),
+        # env's '-' ends its options too: a '--', another '-' or an option after it
+        ("env - X=1 -- php a.php", "--", "env - X=1 php a.php"),
+        ("env - -- X=1 php a.php", "--", "env - X=1 php a.php"),
+        ("env -u LANG - X=1 - php a.php", "-", "env -u LANG - X=1 php a.php"),
+        ("env - X=1 -u LANG php a.php", "-u", "env -u LANG - X=1 php a.php"),
+    ],
+)
+def test_env_s_dash_and_a_second_end_of_options_after_the_operand_are_told(
+    tmp_path: Path, command: str, option: str, written: str
+) -> None:
+    """env X=1 - php a.php was taken, env running a program named - (exit 127); env -- X=1 -- php a.php was offered
+    env -- -- X=1 php a.php, which runs a program named -- in turn."""
+    local = command.replace("../run/", "").replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.returncode in (127, 69) and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.rindex(f" {option} ") + 2
+    assert f"holds at character {at} {option} after" in line and f"write {written};" not in line, line
+    assert line.endswith(f"write {written}"), line
+    mended = _dash_with_runners(tmp_path, written.replace("../run/", "").replace("php a.php", "echo ran"))
+    assert (mended.returncode, mended.stdout) == (0, "ran\n"), mended
+    assert cron.check_command(written)
+
+
+def _long_options_of(program: str) -> set[str]:
+    """The long options the real ``program`` lists in its --help."""
+    shown = subprocess.run([require_program(program), "--help"], capture_output=True, text=True, check=False)
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", shown.stdout + shown.stderr))
+
+
+@pytest.mark.parametrize(
+    "name", ["env", "nice", "timeout", "setsid", "stdbuf", "ionice", "flock", "chrt", "taskset", "xargs"]
+)
+def test_abbreviated_long_options_are_read_as_the_real_runner_reads_them(tmp_path: Path, name: str) -> None:
+    """Every abbreviation of every long option of the runner (as its --help lists them, and as pic knows them): pic
+    reads it as naming several options exactly where the real program refuses it as ambiguous, and names the same
+    ones (getopt_long(3) takes a prefix naming one option, or several names of one: flock's --nb, --nonblocking)."""
+    wrapper = cron._WRAPPERS[name]
+    names = _long_options_of(name) | set(cron._long_names(wrapper))
+    prefixes = {n[:k] for n in names for k in range(3, len(n) + 1)}
+    for prefix in sorted(prefixes):
+        done = subprocess.run(
+            [require_program(name), prefix],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            timeout=10,
+        )
+        real = set(re.findall(r"'(--[a-z-]+)'", done.stderr.partition("possibilities:")[2]))
+        assert ("is ambiguous" in done.stderr) == bool(real), done
+        assert set(cron._ambiguous(wrapper, prefix)) == real, (prefix, done.stderr)
+        if not real and "unrecognized option" not in done.stderr:
+            assert cron._long_option(wrapper, prefix) in names, (prefix, done.stderr)
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "names", "written"),
+    [
+        ("env --i php a.php", "--i", "(--ignore-environment, --ignore-signal)", "env --ignore-environment php a.php"),
+        ("timeout --v 5m php a.php", "--v", "(--verbose, --version)", "write the option whole: timeout --verbose 5m"),
+        ("nice -n 5 flock --n ../run/lock php a.php", "--n", "(--nonblocking, --no-fork)", "flock --no-fork"),
+        ("xargs --max=1 php a.php", "--max=1", "--max-args", "xargs --max-args=1 php a.php"),
+    ],
+)
+def test_an_abbreviation_of_several_long_options_is_told(
+    tmp_path: Path, command: str, option: str, names: str, written: str
+) -> None:
+    """env --i php a.php was taken, though --i starts --ignore-environment and --ignore-signal: env refuses it as
+    ambiguous and runs nothing (exit 125; util-linux's and findutils' runners 1, flock 64)."""
+    ran = _dash_with_runners(tmp_path, command.replace("../run/", "").replace("php a.php", "echo ran"))
+    assert ran.returncode in (125, 64, 1) and "is ambiguous" in ran.stderr and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {option}") + 2
+    assert f"holds at character {at} {option} after" in line and names in line, line
+    assert f"refuses it as ambiguous and runs nothing (exit {ran.returncode})" in line and written in line, line
+    assert "version" not in line.partition("write")[2], line
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("taskset 1 --all-tasks php a.php Lilas2024x", "write taskset --all-tasks 1 php a.php ..."),
+        ("timeout 5m --kill-after=5 php a.php Lilas2024x", "write timeout --kill-after=5 5m php a.php ..."),
+        ("env --i php a.php Lilas2024x", "(--ignore-environment, --ignore-signal)"),
+        ("nice -n 5 env Lilas2024x=1 -- php a.php", "write nice -n 5 env -- ...=1 php a.php"),
+        # the name of a variable set is no secret, but one holding the password in another case
+        ("env APP_ENV=prod -u LANG php a.php Lilas2024x", "write env -u LANG APP_ENV=prod php a.php ..."),
+        ("env LILAS2024X=1 -- php a.php Lilas2024x", "write env -- ...=1 php a.php ..."),
+    ],
+)
+def test_a_runner_s_options_are_shown_where_another_word_is_hidden_as_a_secret(
+    tmp_path: Path, command: str, written: str
+) -> None:
+    """taskset 1 --all-tasks php a.php Lilas2024x was told to write taskset ... 1 php a.php ...: the runner's options
+    were hidden with the password. A runner's option is no secret: shown, the password alone hidden."""
+    line = _command_error(tmp_path, command)
+    assert "(not shown: it may be a secret)" in line and "lilas2024x" not in line.lower() and written in line, line
