@@ -514,6 +514,8 @@ def _group_and_zone(value: str) -> bool:
     return any(interface_name(name) for name in {zone, zone.removeprefix("25")} if name)
 
 
+# A URL's start (its scheme and //: udp://Lilas2024x): a value holding one is no path, read as any other value
+_URL_START = LazyPattern(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # What stands around an address in an option's value (brackets, a port, a prefix length): split at, to read it
 _ADDRESS_PARTS = LazyPattern(r"[\[\]:/\s]+")
 
@@ -522,8 +524,9 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     """``text`` without the values of ``args`` (or of ``--option=value``) that may be a secret
     (:func:`pic.errors.refused_may_be_secret`: ``--on 'Lilas2024x!'``, ``--to 'DB Lilas2024x!'``), written
     as a member file's value is where it may be one: a password pasted at the wrong prompt is not printed back
-    (nor kept in a terminal's scrollback or a CI log). A path (a value holding ``/``) and a revision as git writes
-    one (``HEAD~1``, ``main~2``: :data:`_GIT_REVISION`) are named whole, as every message names a file; a side of a
+    (nor kept in a terminal's scrollback or a CI log). A path (a value holding ``/``, not after a URL's scheme:
+    ``udp://Lilas2024x`` is read as any value) and a revision as git writes one (``HEAD~1``, ``main~2``:
+    :data:`_GIT_REVISION`) are named whole, as every message names a file; a side of a
     range that may be a secret (``Lilas2024x!..HEAD``) is hidden too, where a message names it alone; a value in
     full-width forms is hidden in its ASCII form (NFKC) too, one in a form inet_aton reads in the address it
     reads as (0xCafe1234: 202.254.18.52, the password written again), and each in small letters too (a slug or a
@@ -535,7 +538,9 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
         # a revision with a blank pasted around it (HEAD~1 ) is one too, which the plan tells of
         # a password typed in full-width forms (Ｌｉｌａｓ２０２４ｘ) is one too, as its ASCII form (NFKC) is, and
         # hidden in that form too, which a message may name (0xCafe1234 for ０ｘＣａｆｅ１２３４)
-        if v and "/" not in v and any(_may_be_secret(w) for w in {v, unicodedata.normalize("NFKC", v)})
+        if v
+        and ("/" not in v or _URL_START.match(v))
+        and any(_may_be_secret(w) for w in {v, unicodedata.normalize("NFKC", v)})
         for form in (v, unicodedata.normalize("NFKC", v))
         if form
     }

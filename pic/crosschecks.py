@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pic import names, phpini, secrettext
-from pic.errors import BLANK_LOOKING, HIDDEN_VALUE, Problem, show_value
+from pic.errors import BLANK_LOOKING, HIDDEN_VALUE, Problem, refused_may_be_secret, show_value
 from pic.registry import MAX_DB_NAME, Member, Site, meant_runtime
 from pic.settings import (
     SYMPA_ROBOT_LOCAL_PARTS,
@@ -203,7 +203,9 @@ class _Cross:
         renamed or removed in the stack file): at the first member's line, naming how many name it and which
         (the first few), with the web host whose name is close to it."""
         settings = self.settings
-        message = f"{show_value(name)} {not_a_web_host(settings, name)}"  # its digits kept: web2 is no slip of web1
+        # its digits kept: web2 is no slip of web1; a password pasted there (velo75paris, Lilas2024x) not shown
+        shown = HIDDEN_VALUE if refused_may_be_secret(name) else show_value(name)
+        message = f"{shown} {not_a_web_host(settings, name)}"
         if len(named_by) > 1:
             files = [Path(m.file).name for m in named_by]
             shown = ", ".join(files[:_STRAY_HOST_FILES])
@@ -607,9 +609,11 @@ class _Cross:
                 key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named, takes, plain=plain
             )
             if why is not None and not secrets:
-                # refused: a password pasted beside its value or its name (128M Lilas2024x!) is not shown either
+                # refused: a password pasted beside its value or its name (128M Lilas2024x!), or as the value with
+                # more around it or not (Lilas2024x, Velo75Paris), is not shown either
                 secrets = [key] if secrettext.password_beside(key, key=True) else []
-                secrets += [value] if secrettext.password_beside(value) else []
+                refused = refused_may_be_secret(value) if isinstance(value, str) else secrettext.password_beside(value)
+                secrets += [value] if refused else []
                 if secrets:
                     named = HIDDEN_KEY if key in secrets else None
                     why = phpini.problem(key, value, HIDDEN_VALUE, named, plain=plain)

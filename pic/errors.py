@@ -355,16 +355,19 @@ def shown_unless_secret(
     return hidden if reads_as_secret(value, line, above) else show_value(value, limit)
 
 
-# A word shaped as a password without a sign (Azerty123, Soleil2024, Lilas2024x): 8 characters or more of ASCII
-# letters and digits alone, a capital, a small letter and a digit among them, as password rules ask; a value of a
-# fixed form mistyped is shorter (Web1, MySQL8) or holds a separator (PHP8.4, Velo_Cite, web-1, 256Mo), and is shown.
-_PASSWORD_SHAPE = re.compile(r"(?=[^A-Z]*[A-Z])(?=[^a-z]*[a-z])(?=[^0-9]*[0-9])[A-Za-z0-9]{8,64}")
-
-
 def shaped_as_password(value: str) -> bool:
-    """Whether ``value``, a value refused, is a word shaped as a password though it holds no sign (see above), with
-    the dots a name puts around a word or not (``Lilas2024x.``, ``.Lilas2024x``: a dot typed after it or before)."""
-    return _PASSWORD_SHAPE.fullmatch(value.strip(".")) is not None
+    """Whether ``value``, a value refused, is a word shaped as a password though it holds no sign (Azerty123,
+    Soleil2024, Lilas2024x: 8 characters or more of ASCII letters and digits alone, a capital, a small letter and a
+    digit among them, as password rules ask), with the dots a name puts around a word or not (``Lilas2024x.``,
+    ``.Lilas2024x``), or holds one as a part with more around it, or words in small letters around a number
+    (:func:`pic.secrettext.password_part`: ``0xCafe1234.1``, ``-Lilas2024x``, ``udp://Lilas2024x``,
+    ``velo75paris``). A value of a fixed form mistyped is shorter (Web1, MySQL8) or holds a separator (PHP8.4,
+    Velo_Cite, web-1, 256Mo), and is shown; so is a number written in another base, its 0x, 0o or 0b no small
+    letter of a password's (0b1000000M, 0x15058500A0235D97...), unless in hexadecimal mixing capitals and small
+    letters (0xCafe1234)."""
+    from pic.secrettext import password_part  # its patterns compiled only when a value refused is to be shown
+
+    return password_part(value)
 
 
 def refused_may_be_secret(value: str) -> bool:

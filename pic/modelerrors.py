@@ -35,7 +35,14 @@ from pic.errors import (
     value_without_credentials,
 )
 from pic.lazyre import LazyPattern
-from pic.secrettext import fingerprint_groups, labelled_password, password_beside, reads_as_secret, redacted
+from pic.secrettext import (
+    fingerprint_groups,
+    labelled_password,
+    mixed_case_hex,
+    password_beside,
+    reads_as_secret,
+    redacted,
+)
 from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf, Whole
 from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint
@@ -1315,6 +1322,8 @@ def problems_from(
             or _pasted_password(err, hidden)
             or password_beside(hidden)
             or (isinstance(hidden, str) and shaped_as_password(hidden))
+            # a number written so (0xCafe1234: 3405648436), not told in decimal either
+            or (isinstance(hidden, int | float) and mixed_case_hex(doc.written.get(full) or ""))
         )
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE

@@ -4103,6 +4103,52 @@ def _key_line_names(text: str) -> set[str]:
     return names
 
 
+# What a value refused is split at to read its parts, a password standing among them with more around it
+# (0xCafe1234.1, 1.0xCafe1234, -Lilas2024x, udp://Lilas2024x, web1:Lilas2024x): blanks, the signs that join the parts
+# of a name, an address, a URL or an option (. : / @ - +), those standing beside a value (:data:`BESIDE`'s), and the
+# characters that print as nothing (:data:`_INVISIBLE`: Lilas2024x then a zero width space)
+_PART_SEPARATOR = LazyPattern(rf"[\s.:/@+\-,;|%#=()\[\]{{}}<>'\"`{_INVISIBLE.pattern[1:-1]}]+")
+# A word of a value refused (between blanks, or :data:`BESIDE`'s signs) that names a host, an address or a file:
+# its last label letters (Asso-Case2024.org, web1.example.org, marie@example.org), its labels no part read
+_NAME_ENDING = LazyPattern(r"[^\s]*\.[A-Za-z]{2,63}\.?")
+# Words in small letters around a number, as a password is made (velo75paris, soleil12azur) and no host, version
+# or interface is named (web01, php84, eth0, enp0s31f6, utf8mb4: a word and its number, a letter or two after it)
+_SMALL_WORDS_AROUND_NUMBER = LazyPattern(r"[a-z]{3,}[0-9]+[a-z]{3,}")
+# A number written in another base, a size's unit after it or not (0x15058500A0235D97..., 0b1000000M, 0o777): its x,
+# o or b no small letter of a password's, which one in hexadecimal mixing capitals and small letters is
+# (:data:`_MIXED_CASE_HEX`: 0xCafe1234)
+_BASED_NUMBER_PART = LazyPattern(r"0[xXoObB][0-9A-Fa-f]+[KkMmGg]?")
+
+
+def password_part(value: str) -> bool:
+    """Whether ``value``, a value refused where no secret goes, holds a part shaped as a password, alone or with
+    more around it: split at :data:`_PART_SEPARATOR` (``0xCafe1234.1``, ``1.0xCafe1234``, ``-Lilas2024x``,
+    ``udp://Lilas2024x``, ``Lilas2024x`` then a zero width space), in its compatibility form (NFKC) too
+    (``０xCafe1234``), a part of 8 characters or more mixing capitals, small letters and digits
+    (:data:`_PART_AS_PASSWORD`, :func:`pic.errors.shaped_as_password`'s shape) or words in small letters around a
+    number (:data:`_SMALL_WORDS_AROUND_NUMBER`: ``velo75paris``). Not read: the key material of an SSH key's or a
+    known_hosts line (:data:`_KEY_MATERIAL`: base64, whose parts mix capitals and digits), and a word naming a host,
+    an address or a file (:data:`_NAME_ENDING`: ``Asso-Case2024.org``, ``velo75paris.fr``), shown as before."""
+    text = value[:BESIDE_READ]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    if "AAAA" in text or "|1|" in text:
+        text = _KEY_MATERIAL.compiled().sub(_not_key_material, text)
+    name_ending = _NAME_ENDING.compiled()
+    shaped = _PART_AS_PASSWORD.compiled()
+    words_around = _SMALL_WORDS_AROUND_NUMBER.compiled()
+    for word in BESIDE.compiled().split(text):
+        if not word or name_ending.fullmatch(word):
+            continue
+        for part in _PART_SEPARATOR.compiled().split(word):
+            if _BASED_NUMBER_PART.fullmatch(part):
+                if _MIXED_CASE_HEX.match(part):
+                    return True
+            elif shaped.fullmatch(part) or words_around.fullmatch(part):
+                return True
+    return False
+
+
 def _words_and_number(name: str) -> bool:
     """Whether ``name``, a user's or a machine's name in a key's comment, is parts of which two or more are words
     (three letters or more) and one a number alone: Soleil-Azur-75, Lilas.Azur.75, a password's shape, where a
@@ -4232,10 +4278,15 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
 _ADDRESS_BESIDE = LazyPattern(r"[\s:/@=,;'\"()\[\]{}<>|]+")
 
 
+# A number in hexadecimal, as PHP's sizes, YAML and inet_aton read one (of 256 bits at most: a key's, no longer)
+_HEXADECIMAL = LazyPattern(r"0[xX][0-9A-Fa-f]{1,64}")
+
+
 def _addresses_read(texts: list[str]) -> set[str]:
     """The IPv4 addresses, dotted, that the words of ``texts`` (a hidden value's) write in another form inet_aton
-    reads (:data:`_INET_ATON`, in their compatibility form: ０ｘＣａｆｅ１２３４): a message telling the address one
-    is (202.254.18.52 for 0xCafe1234) writes the value again, in decimal."""
+    reads (:data:`_INET_ATON`, in their compatibility form: ０ｘＣａｆｅ１２３４), and the number in decimal a word in
+    hexadecimal writes: a message telling the address one is (202.254.18.52 for 0xCafe1234) or the number (``0xCafe1234
+    is 3405648436 bytes to PHP``) writes the value again, in decimal."""
     import socket  # a refused value's path: not imported for every check
 
     out: set[str] = set()
@@ -4243,6 +4294,8 @@ def _addresses_read(texts: list[str]) -> set[str]:
         for word in _ADDRESS_BESIDE.compiled().split(unicodedata.normalize("NFKC", text)):
             if len(word) < 4 or _INET_ATON.fullmatch(word) is None:
                 continue
+            if _HEXADECIMAL.fullmatch(word):  # the number it writes (0xCafe1234 is 3405648436 to PHP and YAML)
+                out.add(str(int(word, 16)))
             try:
                 dotted = socket.inet_ntoa(socket.inet_aton(word))
             except OSError:

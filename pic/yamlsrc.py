@@ -205,11 +205,20 @@ def key_shaped_number(text: str) -> bool:
         return False
 
 
+def _mixed_case_hex(text: str) -> bool:
+    """:func:`pic.secrettext.mixed_case_hex` of ``text`` (imported when a value is to be shown)."""
+    from pic.secrettext import mixed_case_hex
+
+    return mixed_case_hex(text)
+
+
 def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: object) -> str:
     """``value`` for a message: the text the file has at ``loc`` when the loader converted it
     (:attr:`Document.written`, shown unquoted, as written, an integer in base 16 or 8 with its value:
     ``0o20550 (8552)``), else :func:`show_value`; :data:`HIDDEN_VALUE` when it
-    reads as a secret (pic.secrettext.reads_as_secret: text, a list or a mapping holding such text)."""
+    reads as a secret (pic.secrettext.reads_as_secret: text, a list or a mapping holding such text), or is a number
+    written as a password is (in hexadecimal mixing capitals and small letters, ``0xCafe1234``:
+    :func:`pic.secrettext.mixed_case_hex`) or as a key (:func:`key_shaped_number`)."""
     text = written.get(tuple(loc))
     if not isinstance(value, int | float | bool | None | dt.date):  # text, a list or a mapping
         from pic.secrettext import reads_as_secret as text_reads_as_secret
@@ -218,8 +227,8 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
             return HIDDEN_VALUE
     if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
         return show_value(value)
-    if isinstance(value, int) and key_shaped_number(text):
-        return HIDDEN_VALUE
+    if isinstance(value, int | float) and (key_shaped_number(text) or _mixed_case_hex(text)):
+        return HIDDEN_VALUE  # nor told in decimal (0xCafe1234 is 3405648436), the password written again
     text = terminal_safe(text, keep="")
     text = text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
     if isinstance(value, bool) and text not in ("true", "false"):

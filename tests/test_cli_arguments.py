@@ -1342,3 +1342,37 @@ def test_a_password_with_dots_around_it_is_not_shown(capsys: pytest.CaptureFixtu
     a word shaped as a password is one with the dots a name puts around it."""
     err = usage_error(capsys, ["dns", "check", f"--resolver={value}"])
     assert "ilas2024" not in err.lower() and "not shown" in err, err
+
+
+_AROUND = [
+    ("0xCafe1234.1", "Cafe1234"),
+    ("1.0xCafe1234", "Cafe1234"),
+    ("velo75paris", "velo75paris"),
+    ("udp://Lilas2024x", "ilas2024"),
+    ("Lilas2024x\u200b", "ilas2024"),
+    ("-Lilas2024x", "ilas2024"),
+    ("\uff10xCafe1234.1", "Cafe1234"),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value", "secret"),
+    [(command, option, value, secret) for command, option in RESOLVER_OPTIONS for value, secret in _AROUND],
+)
+def test_a_password_with_more_around_it_is_hidden(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, secret: str
+) -> None:
+    """--resolver 0xCafe1234.1 (1.0xCafe1234, -Lilas2024x, udp://Lilas2024x, Lilas2024x then a zero width space,
+    velo75paris) was shown whole, where Lilas2024x and 0xCafe1234 alone are hidden: a value is read in its parts,
+    each as the value alone is, and a URL is no path named whole; after '=' or a blank alike."""
+    for written in ([f"{option}={value}"], [option, value]):
+        err = usage_error(capsys, [*command.split(), *written])
+        assert "not shown" in err and secret.lower() not in err.lower(), err
+        assert "202.254.18" not in err and "3405648436" not in err, err  # nor its decimal forms
+
+
+def test_a_stack_name_shaped_as_a_password_after_a_blank_is_hidden(capsys: pytest.CaptureFixture[str]) -> None:
+    """pic check --stack -Lilas2024x was told "'-Lilas2024x' starts with '-' ... write --stack=-Lilas2024x": the
+    password with a dash before it is hidden as the password alone is, in the offer too."""
+    err = usage_error(capsys, ["check", "--stack", "-Lilas2024x"])
+    assert "not shown" in err and "ilas2024" not in err.lower(), err

@@ -2538,6 +2538,53 @@ def test_a_refused_value_that_holds_no_password_is_still_shown(
     assert all(w in proc.stderr for w in words), proc.stderr
 
 
+_SSH_ED25519_DATA = "AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qvvVwh3ZeG+"
+
+
+@pytest.mark.parametrize(
+    ("path", "written", "secret"),
+    [
+        (("site", "domains"), "[0xCafe1234.1]", "Cafe1234"),
+        (("site", "domains"), "[1.0xCafe1234]", "Cafe1234"),
+        (("site", "php_settings"), "{date.timezone: Lilas2024x}", "Lilas2024x"),
+        (("site", "php_settings"), "{date.timezone: Velo75Paris}", "Velo75Paris"),
+        (("site", "php_settings"), "{memory_limit: Lilas2024x}", "Lilas2024x"),
+        (("site", "php_settings"), "{memory_limit: 0xCafe1234}", "Cafe1234"),
+        (("site", "php_settings"), "{memory_limit: '0xCafe1234'}", "Cafe1234"),
+        (("uid",), "0xCafe1234", "Cafe1234"),
+        (("uid",), "'0xCafe1234'", "Cafe1234"),
+        (("limits",), "{cpus: 0xCafe1234}", "Cafe1234"),
+        (("host",), "velo75paris", "velo75paris"),
+        (("access", "sftp_keys"), f"['{_SSH_ED25519_DATA} Lilas2024x']", "Lilas2024x"),
+    ],
+)
+def test_a_password_with_more_around_it_or_of_small_words_is_not_shown(
+    tmp_path: Path, path: tuple[str, ...], written: str, secret: str
+) -> None:
+    """A member file's site.domains: [0xCafe1234.1] (1.0xCafe1234), php_settings' date.timezone: Lilas2024x (and
+    Velo75Paris; memory_limit: Lilas2024x, and 0xCafe1234, told again in decimal: 3405648436, as uid: '0xCafe1234'
+    was: it reads as 3405648436; limits.cpus: 0xCafe1234 shown as written), host: velo75paris and
+    a key's line without its type whose comment is a password (shown cut as Lilas20...) were shown: a value refused
+    is read in its parts as the value alone is, words in small letters around a number are a password's shape, and
+    a number written in hexadecimal shaped as a password is not told in decimal either."""
+    if path == ("access", "sftp_keys"):
+        data = _member_with(("uid",), 12345)
+        data["access"] = {"sftp_keys": "HOLE"}
+    else:
+        data = _member_with(path, "HOLE")
+    members = write_members(tmp_path / "members", {"case-member": data})
+    file = members / "case-member.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert "HOLE" in text, text
+    file.write_text(text.replace("HOLE", written), encoding="utf-8")
+    proc = check(members)
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout + proc.stderr
+    for form in (secret, secret[:7], secret.lower(), "3405648436", "202.254.18.52"):
+        assert form not in out, (form, out)
+    assert "not shown" in proc.stderr, proc.stderr
+
+
 def _check_uid_written(tmp_path: Path, written: str) -> subprocess.CompletedProcess[str]:
     """``pic check`` of one member whose file says ``uid: WRITTEN``, as written (no YAML quoting added)."""
     data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)

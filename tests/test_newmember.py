@@ -645,3 +645,20 @@ def test_a_slug_holding_a_byte_that_is_not_utf8_shows_the_byte(tmp_path: Path, s
     message = refusal(members, slug)
     assert "\\udc" not in message and "not UTF-8" in message, message
     assert f"\\x{ord(next(ch for ch in slug if ch >= chr(0xDC80))) - 0xDC00:02x}" in message, message
+
+
+@pytest.mark.parametrize("domain", ["0xCafe1234.1", "1.0xCafe1234", "\uff10xCafe1234.1"])
+def test_a_domain_holding_a_password_with_more_around_it_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], domain: str
+) -> None:
+    """pic new --domain 0xCafe1234.1 (1.0xCafe1234) was told '... has uppercase letters: write it in lowercase
+    ('1.0xcafe1234')', where --domain 0xCafe1234 is hidden: a value is read in its parts, each as the value alone is,
+    and hidden in the offer in small letters too."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "velo-lyon", "--name", "Velo", "--email", "contact@velo-lyon.org", "--domain", domain]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "not shown" in err, err
+    assert "cafe1234" not in err.lower() and "3405648436" not in err and "202.254.18" not in err, err
+    assert not (members / "velo-lyon.yaml").exists()

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pic import secrettext
+from pic import errors, secrettext
 from tests.conftest import require_program, require_root
 from tests.mariadb_server import MariaDB, cleanup, start_mariadb
 
@@ -1921,3 +1921,68 @@ def test_a_hidden_value_s_address_as_inet_aton_reads_it_is_hidden_too(value: str
     shown = secrettext.redacted(message, value)
     assert "202.254.18.52" not in shown and "Cafe" not in shown, shown
     assert "written with a number in hexadecimal" in shown, shown
+
+
+@pytest.mark.parametrize("value", ["0xCafe1234", "\uff10\uff58\uff23\uff41\uff46\uff45\uff11\uff12\uff13\uff14"])
+def test_a_hidden_value_s_number_in_decimal_is_hidden_too(value: str) -> None:
+    """memory_limit: '0xCafe1234' (hidden as a possible secret) was told 'PHP reads 0x as a hexadecimal number's
+    prefix: ... is 3405648436 bytes to PHP', uid: '0xCafe1234' 'it reads as 3405648436': the number a hidden value's
+    word writes in hexadecimal is the password written again, in decimal, and is hidden with it."""
+    shown = secrettext.redacted(f"{value!r} is not a size: it is 3405648436 bytes to PHP", value)
+    assert "3405648436" not in shown and "Cafe" not in shown, shown
+    assert "bytes to PHP" in shown, shown
+
+
+# A password (Lilas2024x, 0xCafe1234, velo75paris) with another part around it, and values that hold none
+_SSH_ED25519_DATA = "AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qvvVwh3ZeG+"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0xCafe1234.1",
+        "1.0xCafe1234",
+        "udp://Lilas2024x",
+        "Lilas2024x\u200b",
+        "\u2060Lilas2024x",
+        "-Lilas2024x",
+        "--Lilas2024x",
+        "+Lilas2024x",
+        "web1:Lilas2024x",
+        "\uff10xCafe1234",
+        "\uff10xCafe1234.1",
+        f"{_SSH_ED25519_DATA} Lilas2024x",
+        # words in small letters around a number, as a password is made
+        "velo75paris",
+        "soleil12azur",
+        "-velo75paris",
+        "mail.velo75paris",
+    ],
+)
+def test_a_password_shaped_part_with_more_around_it_is_refused_unseen(value: str) -> None:
+    """--resolver 0xCafe1234.1 (1.0xCafe1234, -Lilas2024x, udp://Lilas2024x, Lilas2024x then a zero width space)
+    and velo75paris were shown, where Lilas2024x and 0xCafe1234 alone are hidden: a value refused is read in its
+    parts, split at the signs that join a name's, an address's or an option's (. : / @ - + blanks, characters that
+    print as nothing), each as the value alone is, and words in small letters around a number are a password's
+    shape too."""
+    assert errors.shaped_as_password(value), value
+    assert errors.refused_may_be_secret(value), value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *["Web1", "MySQL8", "PHP8.4", "Velo_Cite", "web-1", "256Mo", "8.40", "Europe/Pariss", "eth0", "fe80::1%eth0"],
+        *["2026-12-07", "2026-W48-1", "web-01", "db1.example.org", "10.0.0.11", "::1", "127.0.0.1", "0x7f.1"],
+        *["marie@DESKTOP-4F7G2K1", "Asso-Case2024.org", "velo75paris.fr", "php8.3-fpm", "enp0s31f6", "web01"],
+        *["utf8mb4", "x86_64", "Etc/GMT+13", "8.2.28-1~deb12u1", "2001:db8::1"],
+        f"ssh-ed25519 {_SSH_ED25519_DATA} marie@laptop",
+        f"ssh-ed25519 {_SSH_ED25519_DATA} marie@DESKTOP-4F7G2K1",
+        _HASHED_NAME,
+    ],
+)
+def test_a_value_whose_parts_hold_no_password_s_shape_is_shown(value: str) -> None:
+    """Reading a refused value's parts hides none of a value mistyped, a name, an address, a date or a key's line
+    whose comment names a machine: the key's data (base64, its parts mixing capitals and digits) is no part read,
+    nor a name's labels ending in letters (Asso-Case2024.org)."""
+    assert not errors.shaped_as_password(value), value

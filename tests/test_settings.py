@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -4723,3 +4724,33 @@ def test_a_members_root_without_its_first_slash_is_offered_only_a_root_then_take
         return
     assert said and f"did you mean {meant!r}?" in said[0], said
     assert _told(tmp_path / "again", MEMBERS_ROOT, "pic:members_root: '{w}'", "pic:members_root", meant) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "secret"),
+    [
+        (MEMBERS_ROOT, f"pic:dns: {{resolver: '0xCafe1234.1'}}\n{MR}", "pic:dns.resolver", "Cafe1234"),
+        (MEMBERS_ROOT, f"pic:dns: {{resolver: '1.0xCafe1234'}}\n{MR}", "pic:dns.resolver", "Cafe1234"),
+        (MEMBERS_ROOT, f"pic:dns: {{resolver: velo75paris}}\n{MR}", "pic:dns.resolver", "velo75paris"),
+        (
+            'pic:backup: {time: "03:15", keep_days: 7}',
+            'pic:backup: {time: "03:15", keep_days: 7, offsite: {'
+            'repository: "sftp:restic@vault.example.net:/srv/restic", drill_day: "\uff10xCafe1234"}}',
+            "pic:backup.offsite.drill_day",
+            "Cafe1234",
+        ),
+    ],
+)
+def test_a_setting_holding_a_password_with_more_around_it_is_told_without_it(
+    tmp_path: Path, old: str, new: str, field: str, secret: str
+) -> None:
+    """pic:dns.resolver: 0xCafe1234.1 (1.0xCafe1234, velo75paris) and pic:backup.offsite.drill_day: "０xCafe1234"
+    (typed in full-width forms) were shown whole, where 0xCafe1234 alone is hidden: a value is read in its parts and
+    in its compatibility form (NFKC), each part as the value alone is; nor is it told in decimal (3405648436,
+    202.254.18.52)."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    line = next(ln for ln in _errors(project).splitlines() if f" {field}: " in ln)
+    shown = unicodedata.normalize("NFKC", line).lower()
+    assert "not shown" in line and secret.lower() not in shown, line
+    assert "3405648436" not in line and "202.254.18" not in line, line
