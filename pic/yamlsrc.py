@@ -227,7 +227,9 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
             return HIDDEN_VALUE
     if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
         return show_value(value)
-    if isinstance(value, int | float) and (key_shaped_number(text) or _mixed_case_hex(text)):
+    if isinstance(value, int | float) and (
+        key_shaped_number(text) or (("0x" in text or "0X" in text) and _mixed_case_hex(text))
+    ):
         return HIDDEN_VALUE  # nor told in decimal (0xCafe1234 is 3405648436), the password written again
     text = terminal_safe(text, keep="")
     text = text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
