@@ -799,6 +799,37 @@ def test_against_a_revision_before_the_first_member_files_says_so_too(two_hosts:
     assert "moved since, or were not there yet" in proc.stderr and "run pic plan without --against" in proc.stderr
 
 
+def test_against_a_revision_whose_members_is_a_file_says_it_is_a_file(two_hosts: Path) -> None:
+    """members (or data, above data/members) a regular file at the revision: named as the file it is, not as a
+    directory the revision lacks or that moved."""
+    (two_hosts / "data").mkdir()
+    shutil.copytree(two_hosts / "members", two_hosts / "data" / "members")
+    git(two_hosts, "rm", "-rq", "members")
+    (two_hosts / "members").write_text("velo-cite\n", encoding="utf-8")
+    commit(two_hosts, "members as a file")
+    (two_hosts / "members").unlink()
+    git(two_hosts, "checkout", "-q", "HEAD~1", "--", "members")
+    proc = plan(two_hosts, rev="HEAD")
+    assert proc.returncode == 1, proc.stderr
+    head = git(two_hosts, "rev-parse", "HEAD").strip()[:10]
+    assert proc.stderr.startswith(
+        f"HEAD ({head}) has members as a regular file, not a directory of member files (--members members in the "
+    ), proc.stderr
+    assert "moved since" not in proc.stderr and "has no directory" not in proc.stderr, proc.stderr
+    # a file above the directory of member files
+    git(two_hosts, "rm", "-rq", "data")
+    (two_hosts / "data").write_text("x\n", encoding="utf-8")
+    commit(two_hosts, "data as a file")
+    (two_hosts / "data").unlink()
+    git(two_hosts, "checkout", "-q", "HEAD~1", "--", "data")
+    proc = plan(two_hosts, "--members", "data/members", rev="HEAD")
+    assert proc.returncode == 1, proc.stderr
+    assert "has data as a regular file, so it has no directory data/members/ of member files (--members " in (
+        proc.stderr
+    ), proc.stderr
+    assert "moved since" not in proc.stderr, proc.stderr
+
+
 def test_against_a_revision_whose_members_is_a_link_reads_where_it_points(two_hosts: Path) -> None:
     """members -> data/members committed: every later plan against it was refused ("holds links or special
     files"); the link of the member files' directory, to a directory of the revision, is read, not extracted."""
