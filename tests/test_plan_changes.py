@@ -347,6 +347,49 @@ def test_php_version_change_replaces_exactly_that_container_and_says_the_downtim
     assert f">>> downtime: {member.slug}-container:" in text
 
 
+def test_a_site_change_of_a_suspended_or_archived_member_is_told_to_wait_for_its_reactivation(two_hosts: Path) -> None:
+    """A suspended or archived member's runtime, limits or cron jobs changed: the program declares no container,
+    timer or key of it, so no resource changes; the plan says the change takes effect once it is active again,
+    in text, markdown and json. An active member's change is shown as its resources' and not told so."""
+    settings = check(two_hosts, "prod", two_hosts / "members", dt.date.today()).settings
+    members = registry(two_hosts)
+    usable = [k for k in settings.runtime_keys() if not settings.runtimes[k].stopped]
+    inactive = {m.status: m for m in members if m.status != "active" and m.runtime}
+    assert set(inactive) == {"suspended", "archived"}, inactive
+    targets = {}
+    for m in inactive.values():
+        targets[m.slug] = next(k for k in usable[::-1] if k != m.runtime)
+        path = two_hosts / "members" / f"{m.slug}.yaml"
+        edit(path, f'php: "{m.runtime}"', f'php: "{targets[m.slug]}"')
+        path.write_text(path.read_text(encoding="utf-8") + "limits:\n  memory_mb: 700\n", encoding="utf-8")
+    active = next(m for m in members if m.status == "active" and m.runtime and m.spec.limits is None)
+    path = two_hosts / "members" / f"{active.slug}.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "limits:\n  memory_mb: 700\n", encoding="utf-8")
+    commit(two_hosts, "runtimes and limits")
+    data = plan_json(two_hosts)
+    assert {c["member"] for c in data["changes"]} == {active.slug}, data["changes"]
+    told = {w["member"]: w for w in data["when_active"]}
+    assert set(told) == {m.slug for m in inactive.values()}, data["when_active"]
+    for status, m in inactive.items():
+        w = told[m.slug]
+        assert w["status"] == status
+        assert w["fields"] == [
+            {"field": "limits.memory_mb", "old": "(none)", "new": "700"},
+            {"field": "site.php", "old": json.dumps(m.runtime), "new": json.dumps(targets[m.slug])},
+        ], w
+        assert f"{m.slug} is {status}: limits.memory_mb: (none) -> 700; site.php: " in w["note"], w["note"]
+        assert f"effect only when {m.slug} is active again (`status: active`)" in w["note"], w["note"]
+    text = plan(two_hosts).stdout
+    for m in inactive.values():
+        line = next(line for line in text.splitlines() if line.startswith(f">>> when active again: {m.slug} is "))
+        assert f'site.php: "{m.runtime}" -> "{targets[m.slug]}"' in line, line
+    assert f">>> when active again: {active.slug}" not in text
+    markdown = plan(two_hosts, "--format", "markdown").stdout
+    assert "#### Changes applied only when the member is active again" in markdown, markdown
+    for m in inactive.values():
+        assert f"- **{m.slug}**: {m.slug} is {m.status}: " in markdown, markdown
+
+
 def test_a_static_sites_charset_written_as_its_default_changes_nothing(two_hosts: Path) -> None:
     """``site.charset: utf-8`` is what Caddy declares without one: writing it, or dropping it, replaced the site's
     container (its Caddyfile rewrote charset=utf-8 to charset=utf-8), its site down for nothing."""
