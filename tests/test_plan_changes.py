@@ -390,6 +390,95 @@ def test_a_site_change_of_a_suspended_or_archived_member_is_told_to_wait_for_its
         assert f"- **{m.slug}**: {m.slug} is {m.status}: " in markdown, markdown
 
 
+# The last revision whose credentials command wrote a member's database files in the order of `databases:`
+YAML_ORDER_CREDENTIALS = "974774961e79583919b95a5888e87b4e77503d84"
+
+
+def _multi_database_member(repo: Path) -> Member:
+    return next(m for m in registry(repo) if m.status == "active" and len(m.databases) >= 2)
+
+
+def test_databases_listed_in_another_order_change_nothing(two_hosts: Path) -> None:
+    """The same databases in another order in `databases:`: the credentials command writes their files by name,
+    so nothing is updated."""
+    m = _multi_database_member(two_hosts)
+    shorts = [d.short for d in m.databases]
+    path = two_hosts / "members" / f"{m.slug}.yaml"
+    edit(path, f"databases: [{', '.join(shorts)}]", f"databases: [{', '.join(shorts[::-1])}]")
+    commit(two_hosts, f"{m.slug}'s databases in another order")
+    assert [d.short for d in next(x for x in registry(two_hosts) if x.slug == m.slug).databases] == shorts[::-1]
+    assert plan_json(two_hosts)["changes"] == []
+
+
+def test_a_state_of_database_files_in_yaml_order_plans_an_update_of_the_unsorted_ones_only(two_hosts: Path) -> None:
+    """The stacks applied when the credentials command wrote the files in the order of `databases:`: a member
+    whose names are in that order already sees no change, one whose names are not an update of its credentials
+    command alone (its files written in another order), nothing replaced."""
+    require_program("git")
+    former = subprocess.run(
+        ["git", "show", f"{YAML_ORDER_CREDENTIALS}:components/member_credentials.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if former.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"{YAML_ORDER_CREDENTIALS[:7]} is not in this checkout: git fetch --unshallow")
+        pytest.skip(f"no git history: {YAML_ORDER_CREDENTIALS[:7]} is not in this checkout")
+    credentials = two_hosts / "components" / "member_credentials.py"
+    now = credentials.read_text(encoding="utf-8")
+    assert former.stdout != now
+    credentials.write_text(former.stdout, encoding="utf-8")
+    commit(two_hosts, "credential files in the order of databases:")
+    credentials.write_text(now, encoding="utf-8")
+    data = plan_json(two_hosts, rev="HEAD")
+    unsorted = {
+        m.slug for m in registry(two_hosts) if [d.short for d in m.databases] != sorted(d.short for d in m.databases)
+    }
+    assert unsorted, "the examples hold a member whose databases are not listed by name"
+    assert sorted((c["kind"], c["name"]) for c in data["changes"]) == sorted(
+        ("update", f"{slug}-credentials") for slug in unsorted
+    ), data["changes"]
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_site_domains_in_another_order_are_told_to_only_reorder_them(two_hosts: Path, stack: str) -> None:
+    """The same site domains in another order: each update only writes them so, and the plan says it, with what
+    the first name decides: the certificate's subject (certbot keeps its certificate, the names compared as a
+    set; the platform's CA makes a new one), nothing replaced but the internal CA's certificate."""
+    m = next(
+        m
+        for m in registry(two_hosts)
+        if m.status == "active" and m.site is not None and m.site.https and len(m.site.domains) >= 2
+    )
+    assert m.site is not None
+    d0, d1 = m.site.domains[:2]
+    edit(two_hosts / "members" / f"{m.slug}.yaml", f"    - {d0}\n    - {d1}\n", f"    - {d1}\n    - {d0}\n")
+    commit(two_hosts, f"{m.slug}'s domains in another order")
+    # the internal CA's certificate replaced is stateful (exit 3): a certificate is made anew
+    data = plan_json(two_hosts, "--stack", stack, status=0 if stack == "prod" else 3)
+    assert {c["member"] for c in data["changes"] if c["member"] != "platform"} == {m.slug}, data["changes"]
+    replaced = sorted(c["name"] for c in data["changes"] if c["kind"] != "update")
+    assert replaced == ([] if stack == "prod" else [f"{m.slug}-tls-cert", f"{m.slug}-tls-csr"]), data["changes"]
+    (told,) = data["domains_reordered"]
+    new = [d1, d0, *m.site.domains[2:]]
+    assert (told["member"], told["old"], told["new"]) == (m.slug, list(m.site.domains), new), told
+    assert "the updates of its names only write them in this order" in told["note"], told["note"]
+    if stack == "prod":
+        assert f"certbot keeps the certificate of {m.slug}" in told["note"], told["note"]
+        assert f"from its next renewal it names {d1} first, in place of {d0}" in told["note"], told["note"]
+    else:
+        assert (
+            f"replaced (pulumi-tls reads the names in order) by ones of the same names and key, {d1} first"
+            in (told["note"])
+        ), told["note"]
+    text = plan(two_hosts, "--stack", stack).stdout
+    assert f">>> domains reordered: {told['note']}" in text, text
+    markdown = plan(two_hosts, "--stack", stack, "--format", "markdown").stdout
+    assert "#### Site domains in another order" in markdown and f"- {m.slug}: site.domains lists " in markdown
+
+
 def test_a_static_sites_charset_written_as_its_default_changes_nothing(two_hosts: Path) -> None:
     """``site.charset: utf-8`` is what Caddy declares without one: writing it, or dropping it, replaced the site's
     container (its Caddyfile rewrote charset=utf-8 to charset=utf-8), its site down for nothing."""

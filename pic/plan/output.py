@@ -208,6 +208,8 @@ class Review:
     move_status: dict[str, tuple[str, str]] = field(default_factory=dict)
     # suspended or archived members whose changes the program applies only once they are active again
     when_active: list[WhenActive] = field(default_factory=list)
+    # members whose site domains are the same names in another order
+    domains_reordered: list[DomainsReordered] = field(default_factory=list)
 
     def _switch_dns(self, slug: str, after: str) -> str:
         """When and by whom the member's domains are made to lead to its new host: by hand after ``pulumi up``,
@@ -448,6 +450,75 @@ class DomainServed:
             "zone": self.zone or None,
             "note": self.note(),
         }
+
+
+@dataclass(frozen=True)
+class DomainsReordered:
+    """A member kept whose ``site.domains`` lists the same names in another order: the updates of its names only
+    write them in that order. The order matters in two places only: the certificate's first name (its subject,
+    :func:`components.internal_ca.common_name`, as Let's Encrypt chooses it) and the site's mail sender
+    (:func:`pic.render.sitemail.envelope_sender`, the first name without ``www.``)."""
+
+    member: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    status: str  # in the new registry
+    https: bool
+    ca: str  # pic:tls.ca of the new stack file
+    sender: tuple[str, str]  # the first domain the site's mail goes from, before and after
+
+    def note(self) -> str:
+        slug = self.member
+        words = [
+            f"site.domains lists the same names in another order ({', '.join(self.old)} -> {', '.join(self.new)}): "
+            "the updates of its names only write them in this order"
+            + (", and the proxy serves the same names" if self.status != "archived" else "")
+        ]
+        first, was = self.new[0], self.old[0]
+        if self.https and self.ca == "internal":
+            words.append(
+                "its certificate request and certificate, from the platform's CA, are replaced (pulumi-tls reads "
+                f"the names in order) by ones of the same names and key, {first} first (the subject)"
+            )
+        elif self.https:
+            kept = (
+                f"certbot keeps the certificate of {slug} (--cert-name {slug} of the same names, compared as a set: "
+                "nothing is issued)"
+            )
+            if first != was:
+                kept += (
+                    f"; from its next renewal it names {first} first, in place of {was}: the first name is the "
+                    "certificate's subject (common name)"
+                )
+            else:
+                kept += f"; the first name, the certificate's subject (common name), stays {first}"
+            words.append(kept)
+        if self.sender[0] != self.sender[1]:
+            words.append(
+                f"the site's mail goes from no-reply@{self.sender[1]} in place of no-reply@{self.sender[0]} (its "
+                "first name without www.)"
+            )
+        return f"{slug}: " + "; ".join(words)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"member": self.member, "old": list(self.old), "new": list(self.new), "note": self.note()}
+
+
+def _domains_reordered(attr_old: Attribution, attr_new: Attribution) -> list[DomainsReordered]:
+    """The members kept whose site domains are the same names in another order."""
+    if attr_old is attr_new or attr_new.settings is None:
+        return []
+    out = []
+    for slug, now in sorted(attr_new.members.items()):
+        then = attr_old.members.get(slug)
+        if then is None or then.site is None or now.site is None:
+            continue
+        old, new = tuple(then.site.domains), tuple(now.site.domains)
+        if old == new or sorted(old) != sorted(new):
+            continue
+        sender = (then.sender_domains[0], now.sender_domains[0])
+        out.append(DomainsReordered(slug, old, new, now.status, now.site.https, attr_new.settings.tls.ca, sender))
+    return out
 
 
 # The parts of a member file the program reads only for an active member: its site's container (the runtime, PHP's
@@ -2095,6 +2166,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             if host.connection == "local"
         ),
         when_active=_when_active(attr_old, attr_new),
+        domains_reordered=_domains_reordered(attr_old, attr_new),
     )
 
 
@@ -2721,9 +2793,10 @@ def as_text(
 
 
 def _text_member_notes(r: Review) -> list[str]:
-    """What a member's change does beyond its resources' lines: domains served or not, changes applied once
-    the member is active again."""
+    """What a member's change does beyond its resources' lines: domains served or not, domains reordered,
+    changes applied once the member is active again."""
     lines = [f">>> domain: {ds.member}: {ds.note()}" for ds in r.domains_served]
+    lines += [f">>> domains reordered: {dr.note()}" for dr in r.domains_reordered]
     return lines + [f">>> when active again: {wa.note()}" for wa in r.when_active]
 
 
@@ -3012,6 +3085,10 @@ def _markdown_member_notes(r: Review) -> list[str]:
     if r.domains_served:
         out += ["#### Domains served or no longer served", ""]
         out += [f"- **{text(ds.member)}**: {prose(ds.note())}." for ds in r.domains_served]
+        out.append("")
+    if r.domains_reordered:
+        out += ["#### Site domains in another order", ""]
+        out += [f"- {prose(dr.note())}." for dr in r.domains_reordered]
         out.append("")
     if r.when_active:
         out += ["#### Changes applied only when the member is active again", ""]
@@ -3396,4 +3473,5 @@ def as_json(
         }
         data["domains_served"] = [ds.as_json() for ds in r.domains_served]
         data["when_active"] = [wa.as_json() for wa in r.when_active]
+        data["domains_reordered"] = [dr.as_json() for dr in r.domains_reordered]
     return data
