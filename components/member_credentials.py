@@ -5,8 +5,9 @@ PHP site that runs: ``<slug>-credentials`` (command, script secret end to end, l
 which writes
 
 - for its databases, in ``<members_root>/<slug>/priv/``: the database CA (``db-ca.pem``, once),
-  and per database ``<database>.php`` (an include for applications) and ``<database>.my.cnf``
-  (for the mariadb clients), mode 0600, written by the member's uid (``install_file_command``);
+  and per database, by name (the order of ``databases:`` changes nothing), ``<database>.php`` (an
+  include for applications) and ``<database>.my.cnf`` (for the mariadb clients), mode 0600, written
+  by the member's uid (``install_file_command``);
 - for a PHP site that runs, its msmtp configuration (``/etc/pic/mail/sites/<slug>/msmtprc``,
   mounted read only into the container: ``pic.render.sitemail``); removed when the site stops.
 
@@ -97,7 +98,11 @@ class MemberCredentials:
         priv = f"{args.members_root}/{member.slug}/priv"
         ca_path = f"{priv}/{rdb.MEMBER_CA_NAME}"
         files = [HostFile(ca_path, dbh.ca_cert_pem, mode="0644", owner=uid)]
-        for database, spec in zip(args.databases, member.databases, strict=True):
+        # By name, not in the order of `databases:`: the script lists the files it writes, and a list reordered in
+        # the member file (the same databases) would otherwise update this command for nothing (as DumpJob sorts
+        # the databases it dumps). A member whose names are listed in that order already keeps its script as is.
+        pairs = sorted(zip(args.databases, member.databases, strict=True), key=lambda pair: pair[1].short)
+        for database, spec in pairs:
             template = rdb.Credentials(
                 database.database_name,
                 database.user,

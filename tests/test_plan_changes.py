@@ -347,6 +347,138 @@ def test_php_version_change_replaces_exactly_that_container_and_says_the_downtim
     assert f">>> downtime: {member.slug}-container:" in text
 
 
+def test_a_site_change_of_a_suspended_or_archived_member_is_told_to_wait_for_its_reactivation(two_hosts: Path) -> None:
+    """A suspended or archived member's runtime, limits or cron jobs changed: the program declares no container,
+    timer or key of it, so no resource changes; the plan says the change takes effect once it is active again,
+    in text, markdown and json. An active member's change is shown as its resources' and not told so."""
+    settings = check(two_hosts, "prod", two_hosts / "members", dt.date.today()).settings
+    members = registry(two_hosts)
+    usable = [k for k in settings.runtime_keys() if not settings.runtimes[k].stopped]
+    inactive = {m.status: m for m in members if m.status != "active" and m.runtime}
+    assert set(inactive) == {"suspended", "archived"}, inactive
+    targets = {}
+    for m in inactive.values():
+        targets[m.slug] = next(k for k in usable[::-1] if k != m.runtime)
+        path = two_hosts / "members" / f"{m.slug}.yaml"
+        edit(path, f'php: "{m.runtime}"', f'php: "{targets[m.slug]}"')
+        path.write_text(path.read_text(encoding="utf-8") + "limits:\n  memory_mb: 700\n", encoding="utf-8")
+    active = next(m for m in members if m.status == "active" and m.runtime and m.spec.limits is None)
+    path = two_hosts / "members" / f"{active.slug}.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "limits:\n  memory_mb: 700\n", encoding="utf-8")
+    commit(two_hosts, "runtimes and limits")
+    data = plan_json(two_hosts)
+    assert {c["member"] for c in data["changes"]} == {active.slug}, data["changes"]
+    told = {w["member"]: w for w in data["when_active"]}
+    assert set(told) == {m.slug for m in inactive.values()}, data["when_active"]
+    for status, m in inactive.items():
+        w = told[m.slug]
+        assert w["status"] == status
+        assert w["fields"] == [
+            {"field": "limits.memory_mb", "old": "(none)", "new": "700"},
+            {"field": "site.php", "old": json.dumps(m.runtime), "new": json.dumps(targets[m.slug])},
+        ], w
+        assert f"{m.slug} is {status}: limits.memory_mb: (none) -> 700; site.php: " in w["note"], w["note"]
+        assert f"effect only when {m.slug} is active again (`status: active`)" in w["note"], w["note"]
+    text = plan(two_hosts).stdout
+    for m in inactive.values():
+        line = next(line for line in text.splitlines() if line.startswith(f">>> when active again: {m.slug} is "))
+        assert f'site.php: "{m.runtime}" -> "{targets[m.slug]}"' in line, line
+    assert f">>> when active again: {active.slug}" not in text
+    markdown = plan(two_hosts, "--format", "markdown").stdout
+    assert "#### Changes applied only when the member is active again" in markdown, markdown
+    for m in inactive.values():
+        assert f"- **{m.slug}**: {m.slug} is {m.status}: " in markdown, markdown
+
+
+# The last revision whose credentials command wrote a member's database files in the order of `databases:`
+YAML_ORDER_CREDENTIALS = "974774961e79583919b95a5888e87b4e77503d84"
+
+
+def _multi_database_member(repo: Path) -> Member:
+    return next(m for m in registry(repo) if m.status == "active" and len(m.databases) >= 2)
+
+
+def test_databases_listed_in_another_order_change_nothing(two_hosts: Path) -> None:
+    """The same databases in another order in `databases:`: the credentials command writes their files by name,
+    so nothing is updated."""
+    m = _multi_database_member(two_hosts)
+    shorts = [d.short for d in m.databases]
+    path = two_hosts / "members" / f"{m.slug}.yaml"
+    edit(path, f"databases: [{', '.join(shorts)}]", f"databases: [{', '.join(shorts[::-1])}]")
+    commit(two_hosts, f"{m.slug}'s databases in another order")
+    assert [d.short for d in next(x for x in registry(two_hosts) if x.slug == m.slug).databases] == shorts[::-1]
+    assert plan_json(two_hosts)["changes"] == []
+
+
+def test_a_state_of_database_files_in_yaml_order_plans_an_update_of_the_unsorted_ones_only(two_hosts: Path) -> None:
+    """The stacks applied when the credentials command wrote the files in the order of `databases:`: a member
+    whose names are in that order already sees no change, one whose names are not an update of its credentials
+    command alone (its files written in another order), nothing replaced."""
+    require_program("git")
+    former = subprocess.run(
+        ["git", "show", f"{YAML_ORDER_CREDENTIALS}:components/member_credentials.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if former.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"{YAML_ORDER_CREDENTIALS[:7]} is not in this checkout: git fetch --unshallow")
+        pytest.skip(f"no git history: {YAML_ORDER_CREDENTIALS[:7]} is not in this checkout")
+    credentials = two_hosts / "components" / "member_credentials.py"
+    now = credentials.read_text(encoding="utf-8")
+    assert former.stdout != now
+    credentials.write_text(former.stdout, encoding="utf-8")
+    commit(two_hosts, "credential files in the order of databases:")
+    credentials.write_text(now, encoding="utf-8")
+    data = plan_json(two_hosts, rev="HEAD")
+    unsorted = {
+        m.slug for m in registry(two_hosts) if [d.short for d in m.databases] != sorted(d.short for d in m.databases)
+    }
+    assert unsorted, "the examples hold a member whose databases are not listed by name"
+    assert sorted((c["kind"], c["name"]) for c in data["changes"]) == sorted(
+        ("update", f"{slug}-credentials") for slug in unsorted
+    ), data["changes"]
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_site_domains_in_another_order_are_told_to_only_reorder_them(two_hosts: Path, stack: str) -> None:
+    """The same site domains in another order: each update only writes them so, and the plan says it, with what
+    the first name decides: the certificate's subject (certbot keeps its certificate, the names compared as a
+    set; the platform's CA makes a new one), nothing replaced but the internal CA's certificate."""
+    m = next(
+        m
+        for m in registry(two_hosts)
+        if m.status == "active" and m.site is not None and m.site.https and len(m.site.domains) >= 2
+    )
+    assert m.site is not None
+    d0, d1 = m.site.domains[:2]
+    edit(two_hosts / "members" / f"{m.slug}.yaml", f"    - {d0}\n    - {d1}\n", f"    - {d1}\n    - {d0}\n")
+    commit(two_hosts, f"{m.slug}'s domains in another order")
+    # the internal CA's certificate replaced is stateful (exit 3): a certificate is made anew
+    data = plan_json(two_hosts, "--stack", stack, status=0 if stack == "prod" else 3)
+    assert {c["member"] for c in data["changes"] if c["member"] != "platform"} == {m.slug}, data["changes"]
+    replaced = sorted(c["name"] for c in data["changes"] if c["kind"] != "update")
+    assert replaced == ([] if stack == "prod" else [f"{m.slug}-tls-cert", f"{m.slug}-tls-csr"]), data["changes"]
+    (told,) = data["domains_reordered"]
+    new = [d1, d0, *m.site.domains[2:]]
+    assert (told["member"], told["old"], told["new"]) == (m.slug, list(m.site.domains), new), told
+    assert "the updates of its names only write them in this order" in told["note"], told["note"]
+    if stack == "prod":
+        assert f"certbot keeps the certificate of {m.slug}" in told["note"], told["note"]
+        assert f"from its next renewal it names {d1} first, in place of {d0}" in told["note"], told["note"]
+    else:
+        assert (
+            f"replaced (pulumi-tls reads the names in order) by ones of the same names and key, {d1} first"
+            in (told["note"])
+        ), told["note"]
+    text = plan(two_hosts, "--stack", stack).stdout
+    assert f">>> domains reordered: {told['note']}" in text, text
+    markdown = plan(two_hosts, "--stack", stack, "--format", "markdown").stdout
+    assert "#### Site domains in another order" in markdown and f"- {m.slug}: site.domains lists " in markdown
+
+
 def test_a_static_sites_charset_written_as_its_default_changes_nothing(two_hosts: Path) -> None:
     """``site.charset: utf-8`` is what Caddy declares without one: writing it, or dropping it, replaced the site's
     container (its Caddyfile rewrote charset=utf-8 to charset=utf-8), its site down for nothing."""
@@ -797,6 +929,37 @@ def test_against_a_revision_before_the_first_member_files_says_so_too(two_hosts:
     assert proc.returncode == 1, proc.stderr
     assert "has no directory members/ of member files" in proc.stderr, proc.stderr
     assert "moved since, or were not there yet" in proc.stderr and "run pic plan without --against" in proc.stderr
+
+
+def test_against_a_revision_whose_members_is_a_file_says_it_is_a_file(two_hosts: Path) -> None:
+    """members (or data, above data/members) a regular file at the revision: named as the file it is, not as a
+    directory the revision lacks or that moved."""
+    (two_hosts / "data").mkdir()
+    shutil.copytree(two_hosts / "members", two_hosts / "data" / "members")
+    git(two_hosts, "rm", "-rq", "members")
+    (two_hosts / "members").write_text("velo-cite\n", encoding="utf-8")
+    commit(two_hosts, "members as a file")
+    (two_hosts / "members").unlink()
+    git(two_hosts, "checkout", "-q", "HEAD~1", "--", "members")
+    proc = plan(two_hosts, rev="HEAD")
+    assert proc.returncode == 1, proc.stderr
+    head = git(two_hosts, "rev-parse", "HEAD").strip()[:10]
+    assert proc.stderr.startswith(
+        f"HEAD ({head}) has members as a regular file, not a directory of member files (--members members in the "
+    ), proc.stderr
+    assert "moved since" not in proc.stderr and "has no directory" not in proc.stderr, proc.stderr
+    # a file above the directory of member files
+    git(two_hosts, "rm", "-rq", "data")
+    (two_hosts / "data").write_text("x\n", encoding="utf-8")
+    commit(two_hosts, "data as a file")
+    (two_hosts / "data").unlink()
+    git(two_hosts, "checkout", "-q", "HEAD~1", "--", "data")
+    proc = plan(two_hosts, "--members", "data/members", rev="HEAD")
+    assert proc.returncode == 1, proc.stderr
+    assert "has data as a regular file, so it has no directory data/members/ of member files (--members " in (
+        proc.stderr
+    ), proc.stderr
+    assert "moved since" not in proc.stderr, proc.stderr
 
 
 def test_against_a_revision_whose_members_is_a_link_reads_where_it_points(two_hosts: Path) -> None:

@@ -817,7 +817,7 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
     resolved = [Path(links[c.as_posix()]) if links.get(c.as_posix()) else c for c in candidates]
     members_rel = next((c for c in resolved if (where / c).is_dir()), None)
     if members_rel is None:
-        raise _no_members_at(project, members, rev, commit, candidates)
+        raise _no_members_at(project, members, rev, commit, resolved, where=where)
     _refuse_gitlinks(project, rev, commit, members_rel)
     stack_file = where / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
@@ -869,12 +869,40 @@ def _members_in_project(project: Path, members: Path) -> list[Path]:
     return found
 
 
-def _no_members_at(project: Path, members: Path, rev: str, commit: str, candidates: list[Path]) -> PicError:
-    """The error of a revision without the directory of member files: named by its path in the repository."""
+def _no_members_at(
+    project: Path, members: Path, rev: str, commit: str, candidates: list[Path], *, where: Path
+) -> PicError:
+    """The error of a revision without the directory of member files: named by its path in the repository. When
+    the revision holds a file at that path (``members`` a regular file) or above it (``data`` of ``data/members``),
+    that file is named as what it is, not as a directory the revision lacks. ``where``: the revision extracted."""
     try:
         prefix = _git(project, "rev-parse", "--show-prefix")
     except PicError:
         prefix = ""
+    shown_members = terminal_safe(str(members))
+    for candidate in candidates:
+        blocking = _file_in_the_way(where, candidate)
+        if blocking is None:
+            continue
+        path = posixpath.join(prefix, blocking.as_posix())
+        what = (
+            "not a directory of member files"
+            if blocking == candidate
+            else f"so it has no directory {posixpath.join(prefix, candidate.as_posix())}/ of member files"
+        )
+        return PicError(
+            [
+                Problem(
+                    f"{rev} ({commit[:10]})",
+                    None,
+                    "",
+                    terminal_safe(f"has {path} as a regular file, {what}")
+                    + f" (--members {shown_members} in the working tree): pic plan --against reads the member files "
+                    "at the same path at both ends, so compare with a revision where it is the directory of member "
+                    "files, or run pic plan without --against (every resource of the working tree)",
+                )
+            ]
+        )
     paths = " nor ".join(f"{posixpath.join(prefix, c.as_posix())}/" for c in candidates)
     return PicError(
         [
@@ -882,13 +910,26 @@ def _no_members_at(project: Path, members: Path, rev: str, commit: str, candidat
                 f"{rev} ({commit[:10]})",
                 None,
                 "",
-                f"has no directory {terminal_safe(paths)} of member files (--members {terminal_safe(str(members))} "
+                f"has no directory {terminal_safe(paths)} of member files (--members {shown_members} "
                 "in the working tree): the member files moved since, or were not there yet; pic plan --against "
                 "reads them at the same path at both ends, so compare with a revision that has them there (after a "
                 "move), or run pic plan without --against (every resource of the working tree)",
             )
         ]
     )
+
+
+def _file_in_the_way(where: Path, relative: Path) -> Path | None:
+    """The path (relative to ``where``) of the file that stands at ``relative`` or at a directory above it in the
+    extracted revision ``where`` (``members``, or ``data`` of ``data/members``), or None when there is none. Only
+    regular files and directories are extracted (:func:`_refuse_links`), so anything else found is a file."""
+    for depth in range(1, len(relative.parts) + 1):
+        part = Path(*relative.parts[:depth])
+        if not os.path.lexists(where / part):
+            return None
+        if not (where / part).is_dir():
+            return part
+    return None
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from pic import charsets, eol
 from pic.crosschecks import name_key
 from pic.names import database_component, database_lock, dkim_name
-from pic.plan.diff import Change, describe, json_text
+from pic.plan.diff import Change, describe, json_text, show_value
 from pic.plan.hsts import HttpsLoss, HttpsPin, https_losses, https_pins
 from pic.plan.markdown import cell, code, fenced, prose, text
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
@@ -206,6 +206,10 @@ class Review:
     # members that move and are not active after: slug -> (status before, status after); the new status is applied
     # on the new host only
     move_status: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # suspended or archived members whose changes the program applies only once they are active again
+    when_active: list[WhenActive] = field(default_factory=list)
+    # members whose site domains are the same names in another order
+    domains_reordered: list[DomainsReordered] = field(default_factory=list)
 
     def _switch_dns(self, slug: str, after: str) -> str:
         """When and by whom the member's domains are made to lead to its new host: by hand after ``pulumi up``,
@@ -446,6 +450,162 @@ class DomainServed:
             "zone": self.zone or None,
             "note": self.note(),
         }
+
+
+@dataclass(frozen=True)
+class DomainsReordered:
+    """A member kept whose ``site.domains`` lists the same names in another order: the updates of its names only
+    write them in that order. The order matters in two places only: the certificate's first name (its subject,
+    :func:`components.internal_ca.common_name`, as Let's Encrypt chooses it) and the site's mail sender
+    (:func:`pic.render.sitemail.envelope_sender`, the first name without ``www.``)."""
+
+    member: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    status: str  # in the new registry
+    https: bool
+    ca: str  # pic:tls.ca of the new stack file
+    sender: tuple[str, str]  # the first domain the site's mail goes from, before and after
+
+    def note(self) -> str:
+        slug = self.member
+        words = [
+            f"site.domains lists the same names in another order ({', '.join(self.old)} -> {', '.join(self.new)}): "
+            "the updates of its names only write them in this order"
+            + (", and the proxy serves the same names" if self.status != "archived" else "")
+        ]
+        first, was = self.new[0], self.old[0]
+        if self.https and self.ca == "internal":
+            words.append(
+                "its certificate request and certificate, from the platform's CA, are replaced (pulumi-tls reads "
+                f"the names in order) by ones of the same names and key, {first} first (the subject)"
+            )
+        elif self.https:
+            kept = (
+                f"certbot keeps the certificate of {slug} (--cert-name {slug} of the same names, compared as a set: "
+                "nothing is issued)"
+            )
+            if first != was:
+                kept += (
+                    f"; from its next renewal it names {first} first, in place of {was}: the first name is the "
+                    "certificate's subject (common name)"
+                )
+            else:
+                kept += f"; the first name, the certificate's subject (common name), stays {first}"
+            words.append(kept)
+        if self.sender[0] != self.sender[1]:
+            words.append(
+                f"the site's mail goes from no-reply@{self.sender[1]} in place of no-reply@{self.sender[0]} (its "
+                "first name without www.)"
+            )
+        return f"{slug}: " + "; ".join(words)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"member": self.member, "old": list(self.old), "new": list(self.new), "note": self.note()}
+
+
+def _domains_reordered(attr_old: Attribution, attr_new: Attribution) -> list[DomainsReordered]:
+    """The members kept whose site domains are the same names in another order."""
+    if attr_old is attr_new or attr_new.settings is None:
+        return []
+    out = []
+    for slug, now in sorted(attr_new.members.items()):
+        then = attr_old.members.get(slug)
+        if then is None or then.site is None or now.site is None:
+            continue
+        old, new = tuple(then.site.domains), tuple(now.site.domains)
+        if old == new or sorted(old) != sorted(new):
+            continue
+        sender = (then.sender_domains[0], now.sender_domains[0])
+        out.append(DomainsReordered(slug, old, new, now.status, now.site.https, attr_new.settings.tls.ca, sender))
+    return out
+
+
+# The parts of a member file the program reads only for an active member: its site's container (the runtime, PHP's
+# settings, the charset, the limits, the end-of-life exception: components.member_site, pic.eol.site_state), its cron
+# jobs' timers (README "Cron jobs") and its keys (components.member_space: "empty unless the member is active").
+# Changed while the member is suspended or archived, they are declared by no resource, and applied when it is active
+# again, not by the `pulumi up` of the change.
+WHILE_ACTIVE: tuple[tuple[str, ...], ...] = (
+    ("site", "php"),
+    ("site", "php_settings"),
+    ("site", "charset"),
+    ("limits",),
+    ("cron",),
+    ("access",),
+    ("exceptions",),
+)
+
+
+@dataclass(frozen=True)
+class WhenActive:
+    """A suspended or archived member whose file changes what the program reads only while the member is active
+    (:data:`WHILE_ACTIVE`): the plan shows no change of it, and it takes effect when the member is active again."""
+
+    member: str
+    status: str  # "suspended" or "archived", in the new registry
+    fields: tuple[tuple[str, Any, Any], ...]  # (field path, value before, value after), None where there is none
+
+    def note(self) -> str:
+        changed = "; ".join(f"{path}: {show_value(old)} -> {show_value(new)}" for path, old, new in self.fields)
+        it = "it takes" if len(self.fields) == 1 else "they take"
+        return (
+            f"{self.member} is {self.status}: {changed}: {it} effect only when {self.member} is active again "
+            f"(`status: active`), not {BY_UP}: while {self.status}, the program declares no site container, cron "
+            "job or login key of it, so the plan shows none of it"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "status": self.status,
+            "fields": [{"field": path, "old": json_text(old), "new": json_text(new)} for path, old, new in self.fields],
+            "note": self.note(),
+        }
+
+
+def _leaves(value: Any, path: str) -> dict[str, Any]:
+    """A member file's value flattened to its leaves by dotted path (a list is one leaf, as written)."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_leaves(item, f"{path}.{key}"))
+        return out
+    return {path: value}
+
+
+def _while_active_values(m: Member) -> dict[str, Any]:
+    """What of ``m``'s file the program reads only while it is active (:data:`WHILE_ACTIVE`), by dotted path."""
+    spec = m.spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    out: dict[str, Any] = {}
+    for path in WHILE_ACTIVE:
+        value: Any = spec
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None and value != {}:
+            out.update(_leaves(value, ".".join(path)))
+    return out
+
+
+def _when_active(attr_old: Attribution, attr_new: Attribution) -> list[WhenActive]:
+    """The members kept, suspended or archived in the new registry, whose file changes what the program reads only
+    for an active member: applied when they are active again, told since the plan shows nothing of it."""
+    if attr_old is attr_new:
+        return []
+    out = []
+    for slug, now in sorted(attr_new.members.items()):
+        then = attr_old.members.get(slug)
+        if then is None or now.status == "active":
+            continue
+        before, after = _while_active_values(then), _while_active_values(now)
+        fields = tuple(
+            (path, before.get(path), after.get(path))
+            for path in sorted(set(before) | set(after))
+            if before.get(path) != after.get(path)
+        )
+        if fields:
+            out.append(WhenActive(slug, now.status, fields))
+    return out
 
 
 @dataclass(frozen=True)
@@ -2005,6 +2165,8 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             for name, host in settings.hosts.items()
             if host.connection == "local"
         ),
+        when_active=_when_active(attr_old, attr_new),
+        domains_reordered=_domains_reordered(attr_old, attr_new),
     )
 
 
@@ -2580,7 +2742,7 @@ def as_text(
             if s.downtime:
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
         lines += [f">>> login: {s.change.resource.name}: {s.login}" for s in r.shown if s.login]
-        lines += [f">>> domain: {ds.member}: {ds.note()}" for ds in r.domains_served]
+        lines += _text_member_notes(r)
         lines += [f">>> renamed: {u.note()}" for u in r.renames]
         lines += [f">>> uid changed: {u.note()}" for u in r.uid_changes]
         lines += [f">>> uid reused: {u.note()}" for u in r.uid_reused if not u.renamed]
@@ -2628,6 +2790,14 @@ def as_text(
         lines += _text_refusals(r)
         lines += _text_uid_refusals(r)
     return "\n".join(lines) + "\n"
+
+
+def _text_member_notes(r: Review) -> list[str]:
+    """What a member's change does beyond its resources' lines: domains served or not, domains reordered,
+    changes applied once the member is active again."""
+    lines = [f">>> domain: {ds.member}: {ds.note()}" for ds in r.domains_served]
+    lines += [f">>> domains reordered: {dr.note()}" for dr in r.domains_reordered]
+    return lines + [f">>> when active again: {wa.note()}" for wa in r.when_active]
 
 
 def _text_records(r: Review) -> list[str]:
@@ -2892,10 +3062,7 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
         out += ["#### Database logins locked, unlocked or dropped", ""]
         out += [f"- {code(s.change.resource.name)}: {prose(s.login)}" for s in r.shown if s.login]
         out.append("")
-    if r.domains_served:
-        out += ["#### Domains served or no longer served", ""]
-        out += [f"- **{text(ds.member)}**: {prose(ds.note())}." for ds in r.domains_served]
-        out.append("")
+    out += _markdown_member_notes(r)
     if r.renames:
         out += ["#### :warning: A member file renamed", ""]
         out += [f"- {prose(u.note())}." for u in r.renames]
@@ -2909,6 +3076,24 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
     for rec in r.dns_records:
         out += [f"#### :warning: {prose(rec.heading)}", ""]
         out += _markdown_said(rec.note(), rec.advice)
+    return out
+
+
+def _markdown_member_notes(r: Review) -> list[str]:
+    """The sections of :func:`_text_member_notes`, each with its heading."""
+    out: list[str] = []
+    if r.domains_served:
+        out += ["#### Domains served or no longer served", ""]
+        out += [f"- **{text(ds.member)}**: {prose(ds.note())}." for ds in r.domains_served]
+        out.append("")
+    if r.domains_reordered:
+        out += ["#### Site domains in another order", ""]
+        out += [f"- {prose(dr.note())}." for dr in r.domains_reordered]
+        out.append("")
+    if r.when_active:
+        out += ["#### Changes applied only when the member is active again", ""]
+        out += [f"- **{text(wa.member)}**: {prose(wa.note())}." for wa in r.when_active]
+        out.append("")
     return out
 
 
@@ -3287,4 +3472,6 @@ def as_json(
             for pin in r.https_pinned
         }
         data["domains_served"] = [ds.as_json() for ds in r.domains_served]
+        data["when_active"] = [wa.as_json() for wa in r.when_active]
+        data["domains_reordered"] = [dr.as_json() for dr in r.domains_reordered]
     return data
