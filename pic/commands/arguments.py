@@ -151,8 +151,9 @@ _IPV4_AND_MORE = re.compile(r"(?P<a>[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?:(?P<zone>%.
 def _why_not_an_address(text: str) -> str:
     """What is wrong with ``text``, no IP address: a name is told to be given as its address, but a value that is
     no name (a port after the address, brackets, a number out of range, an empty value) is told what it is."""
-    if not text:
-        return "it is empty: give the resolver's address (e.g. 127.0.0.1 or ::1)"
+    if not text.strip():
+        what = "it is empty" if not text else "it holds blanks alone"
+        return f"{what}: give the resolver's address (e.g. 127.0.0.1 or ::1)"
     given = _ADDRESS_AND_PORT.fullmatch(text)
     if given is not None:
         address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
