@@ -8,6 +8,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import ipaddress
 import os
 import shutil
 import subprocess
@@ -324,6 +325,24 @@ def test_a_password_pasted_as_a_zone_id_after_a_url_s_percent_is_still_hidden(
 ) -> None:
     err = usage_error(capsys, ["dns", "check", f"--resolver={value}"])
     assert "Lilas2024x" not in err and "lilas2024x" not in err and "not shown" in err, err
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0xCafe1234", "0xCafe1234.", "[0xCafe1234]", "0xCafe1234/32", "0xCafe1234:53", "0xdeadBEEF"],
+)
+def test_a_password_shaped_as_hexadecimal_is_no_address_to_offer(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """--resolver 0xCafe1234 (a password of hexadecimal mixing capitals and small letters) was read as the address
+    inet_aton reads, 202.254.18.52, and offered hidden (give the value (not shown: it may be a secret)), an offer no
+    one can follow; 0xCafe1234. was shown, and its reading in decimal. Such a word is a password's shape, no
+    address (as pic.secrettext reads it): told as a name is, never shown nor read."""
+    err = usage_error(capsys, ["dns", "check", f"--resolver={value}"])
+    hex_word = value.strip("[].:/325")
+    assert hex_word.lower() not in err.lower() and str(int(hex_word, 16)) not in err, err
+    assert str(ipaddress.IPv4Address(int(hex_word, 16))) not in err, err
+    assert "give the value (not shown" not in err and "--resolver the value" not in err, err
 
 
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)

@@ -5,6 +5,7 @@ or a host is written in (mapped and compatible IPv6, brackets, ports, zones, tra
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -858,3 +859,20 @@ def test_a_drill_day_naming_several_days_is_offered_none_of_them(tmp_path: Path,
     said = _told(tmp_path / "told", old, new, "pic:backup.offsite.drill_day", written)
     assert len(said) == 1 and "did you mean" not in said[0] and "write " not in said[0], said
     assert "names several of them" in said[0] and "one is taken" in said[0], said
+
+
+@pytest.mark.parametrize("value", ["0xCafe1234", "0xCafe1234.", "0xdeadBEEF"])
+@pytest.mark.parametrize("setting", [*SETTINGS, *HOST_PORT_SETTINGS])
+def test_a_password_shaped_as_hexadecimal_is_no_address_read_nor_offered(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    """pic:dns.resolver: 0xCafe1234 (a password of hexadecimal mixing capitals and small letters) was told to be
+    202.254.18.52 in inet_aton's reading, and offered hidden (write '...'), an offer no one can follow; 0xCafe1234.
+    was offered its reading in decimal ('202.254.18.52'). Such a word is a password's shape, no address, in every
+    field that takes one (as pic.secrettext reads it)."""
+    old, new, field, whole = {**SETTINGS, **HOST_PORT_SETTINGS}[setting]
+    said = "\n".join(_told(tmp_path, old, new, field, whole.format(v=value)))
+    word = value.rstrip(".")
+    assert word.lower() not in said.lower() and str(int(word, 16)) not in said, said
+    assert str(ipaddress.IPv4Address(int(word, 16))) not in said, said
+    assert "write '...'" not in said and "written with a number in hexadecimal" not in said, said
