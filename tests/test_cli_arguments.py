@@ -345,6 +345,38 @@ def test_a_password_shaped_as_hexadecimal_is_no_address_to_offer(
     assert "give the value (not shown" not in err and "--resolver the value" not in err, err
 
 
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("1.2.3.4:", "ends with a ':' and no port after it: give 1.2.3.4"),
+        ("localhost:", "ends with a ':' and no port after it, and localhost is a name"),
+        ("Lilas2024x:", "ends with a ':' and no port after it, and a name before it"),
+        ("[Lilas2024x]:53", "what is inside the brackets is no IP address"),
+        ("[velo75paris]:53", "what is inside the brackets is no IP address"),
+        ("::ffff:0177.0.0.1", "its IPv4 part 0177.0.0.1 has a leading zero in a number (0177)"),
+        ("::ffff:010.0.0.1", "its IPv4 part 010.0.0.1 has a leading zero in a number (010)"),
+        ("[]:53", "what is inside the brackets is no IP address"),
+        ("[]:", "it ends with a ':' and no port after it"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_holding_a_colon_is_told_in_pic_s_words(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver 1.2.3.4: and [Lilas2024x]:53 were told Python's "at least 3 parts expected", ::ffff:0177.0.0.1
+    "at most 3 characters permitted in '0177' in '0177.0.0.1'", and []:53 ended with a traceback: a value holding
+    ':' that is no address is told what it is in the option's own words, a password never shown, the address
+    offered taken."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"]).strip().splitlines()[-1]
+    assert told in err, err
+    for python_s in ("expected", "permitted"):
+        assert python_s not in err, err
+    for word in ("lilas2024x", "velo75paris", "cafe1234"):
+        assert word not in err.lower(), err
+    if ": give 1.2.3.4" in told:
+        assert _parser().parse_args([*command.split(), f"{option}=1.2.3.4"]).resolver == "1.2.3.4"
+
+
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
 def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str
