@@ -1353,6 +1353,25 @@ def test_every_word_in_capitals_is_told_in_one_message(
 
 
 @pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["new", "velo-test", "--NAME", "Velo Test", "--EMAIL", "a@b.fr"], "'--name' for '--NAME', '--email' for"),
+        (["new", "velo-test", "--name", "Velo Test", "--Email", "a@b.fr"], "(write it in small letters: '--email')"),
+        (["move-script", "velo-cite", "--TO", "web1"], "(write it in small letters: '--to')"),
+        (["move-script", "velo-cite", "--Retire-From=web1"], "(write it in small letters: '--retire-from')"),
+    ],
+)
+def test_a_required_option_written_in_capitals_is_told_so_not_missing_alone(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic new velo-test --NAME 'Velo Test' --EMAIL a@b.fr was told "the following arguments are required: --name,
+    --email" (and move-script's --TO "one of the arguments --to --retire-from is required"), the words given in
+    capitals never named: a required option said missing is told the word written in capitals with it."""
+    err = usage_error(capsys, argv)
+    assert said in err, err
+
+
+@pytest.mark.parametrize(
     ("command", "option", "value"),
     [
         *(
