@@ -876,3 +876,26 @@ def test_a_password_shaped_as_hexadecimal_is_no_address_read_nor_offered(
     assert word.lower() not in said.lower() and str(int(word, 16)) not in said, said
     assert str(ipaddress.IPv4Address(int(word, 16))) not in said, said
     assert "write '...'" not in said and "written with a number in hexadecimal" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34:25", "write 'localhost:25/mariadb:11.4'"),
+        ("registry.example.org:\uff15\uff10\uff10\uff10", "write 'registry.example.org:5000/mariadb:11.4'"),
+        ("registry.example.org:\uff10", 'port "0" is not a port'),
+    ],
+)
+def test_an_image_s_registry_in_full_width_forms_is_offered_what_the_field_takes(
+    tmp_path: Path, value: str, told: str
+) -> None:
+    """pic:db.dev_image: ＬＯＣＡＬＨＯＳＴ:25/mariadb:11.4 was offered 'LOCALHOST:25/mariadb:11.4', refused in turn
+    (its capitals), and registry.example.org:０/... 'registry.example.org:0/...', a port 0: an image's reference in
+    full-width forms is offered in ASCII as the field takes it, its registry's host:port as pic:smtp.host_relay's is,
+    or told what is wrong in ASCII; the value offered is then taken."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = HOST_PORT_SETTINGS["image registry"]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
+    assert said and told in said[0] and "did you mean" not in said[0], said
+    _offers_are_taken(tmp_path, HOST_PORT_SETTINGS["image registry"], value)
