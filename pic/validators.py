@@ -2439,6 +2439,14 @@ def _name_with_port(value: str, refuses: Refuses | None) -> str | OfferRefusal |
 
 # An address written with a Japanese or Chinese keyboard's digits and dots (１０．０．０．１１), which NFKC makes ASCII
 FULL_WIDTH_DIGITS_WORDS = "has digits or signs that only look like ASCII (full-width forms)"
+# ... and with letters among them (ＬＯＣＡＬＨＯＳＴ): the words name what the value holds
+FULL_WIDTH_LETTERS_WORDS = "has letters, digits or signs that only look like ASCII (full-width forms)"
+
+
+def full_width_words(folded: str) -> str:
+    """The words telling a value written in full-width forms whose ASCII form (NFKC) is ``folded``: letters named
+    when it has any (:data:`FULL_WIDTH_LETTERS_WORDS`), else :data:`FULL_WIDTH_DIGITS_WORDS`."""
+    return FULL_WIDTH_LETTERS_WORDS if any(c.isalpha() for c in folded) else FULL_WIDTH_DIGITS_WORDS
 
 
 def _in_full_width(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
@@ -2448,7 +2456,7 @@ def _in_full_width(value: str, refuses: Refuses | None) -> str | OfferRefusal | 
     folded = unicodedata.normalize("NFKC", value)
     if value.isascii() or not folded.isascii() or folded == value:
         return None
-    what = FULL_WIDTH_DIGITS_WORDS
+    what = full_width_words(folded)
     try:
         address = _check_ip(folded, refuses, alone=False)
     except ValueError as refused:

@@ -1432,3 +1432,13 @@ def test_a_password_with_dots_around_it_is_not_shown(capsys: pytest.CaptureFixtu
     a word shaped as a password is one with the dots a name puts around it."""
     err = usage_error(capsys, ["dns", "check", f"--resolver={value}"])
     assert "ilas2024" not in err.lower() and "not shown" in err, err
+
+
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_in_full_width_letters_is_told_it_has_letters(
+    capsys: pytest.CaptureFixture[str], command: str, option: str
+) -> None:
+    """--resolver ＬＯＣＡＬＨＯＳＴ was told it "has digits or signs that only look like ASCII": it has letters."""
+    value = "\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34"
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert "has letters, digits or signs that only look like ASCII" in err, err

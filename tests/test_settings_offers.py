@@ -899,3 +899,12 @@ def test_an_image_s_registry_in_full_width_forms_is_offered_what_the_field_takes
     said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
     assert said and told in said[0] and "did you mean" not in said[0], said
     _offers_are_taken(tmp_path, HOST_PORT_SETTINGS["image registry"], value)
+
+
+@pytest.mark.parametrize("setting", ["resolver", "listen", "private address"])
+def test_an_address_field_in_full_width_letters_is_told_it_has_letters(tmp_path: Path, setting: str) -> None:
+    """pic:dns.resolver: ＬＯＣＡＬＨＯＳＴ (full-width letters) was told it "has digits or signs that only look like
+    ASCII", where it has letters: what is told names what the value holds."""
+    old, new, field, whole = SETTINGS[setting]
+    said = _told(tmp_path, old, new, field, whole.format(v="\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34"))
+    assert said and "has letters, digits or signs that only look like ASCII" in said[0], said

@@ -24,11 +24,11 @@ from pic.networks import no_resolver_there
 from pic.secrettext import interface_name, mixed_case_hex
 from pic.settings import STACK_NAME, DnsSpec, is_ip
 from pic.validators import (
-    FULL_WIDTH_DIGITS_WORDS,
     LOCALHOST_WORDS,
     UNNAMED_ZONE_WORDS,
     dotted_numbers_problem,
     embedded_ipv4,
+    full_width_words,
     inet_aton_form,
     leading_zero_reading,
     resolver_zone_refusal,
@@ -186,7 +186,7 @@ def _pasted(text: str) -> str | None:
     if text.strip() and text.strip() != text:
         return _told_inside(text.strip(), "it has blanks around it")
     if folded != text and folded.isascii():
-        return _told_inside(folded, f"it {FULL_WIDTH_DIGITS_WORDS}")
+        return _told_inside(folded, f"it {full_width_words(folded)}")
     return None
 
 
