@@ -218,6 +218,9 @@ class _Parser(argparse.ArgumentParser):
         if (expected := _EXPECTED_ONE.fullmatch(message)) is not None:
             self._value_missing(expected["option"])
         prefix = "the following arguments are required: "
+        required = message.startswith(prefix) or _ONE_REQUIRED.fullmatch(message) is not None
+        if required and (case := self._options_in_other_letters()) is not None:  # --NAME given: not missing alone
+            super().error(f"{message} {case}")
         if message.startswith(prefix) and self._args is not None:
             missing = message[len(prefix) :].split(", ")
             unknown = [a for a in self._options_given() if not self._is_option(a.split("=", 1)[0])]
@@ -229,6 +232,17 @@ class _Parser(argparse.ArgumentParser):
                         f"{self._NAMES[action.dest]}"
                     )
         super().error(message)
+
+    def _options_in_other_letters(self) -> str | None:
+        """The hint for the options of this command written in capitals or full-width letters on its command line
+        (``pic new x --NAME ...``: :func:`_all_in_other_letters`, :func:`_in_other_letters`), which argparse left
+        unknown and said required; None when there is none."""
+        args = list(itertools.takewhile(lambda a: a != "--", self._args or []))
+        options = [o for o in self._option_string_actions if o.startswith("--") and o != "--help"]
+        for name in (word.split("=", 1)[0] for word in args if word.startswith("--")):
+            if name not in options and (case := _in_other_letters(name, options)) is not None:
+                return _all_in_other_letters(self, args) or case
+        return None
 
     def _value_missing(self, shown: str) -> None:
         """The error of an option said to expect one argument (argparse's words), ``shown`` as argparse names it:
@@ -416,6 +430,9 @@ def _meant_in_small_letters(word: str, choices: Sequence[str]) -> str | None:
     folded = unicodedata.normalize("NFKC", word).lower()
     return folded if folded != word and folded in choices else None
 
+
+# argparse's words for a group of options one of which is required (move-script's --to and --retire-from)
+_ONE_REQUIRED = re.compile(r"one of the arguments .* is required")
 
 _PATH_MAX = 4096  # the longest path Linux opens (PATH_MAX, linux/limits.h): one up to it is named whole
 

@@ -21,8 +21,12 @@ def parse_day(text: str) -> dt.date:
     """The day ``text`` names, written exactly ``YYYY-MM-DD`` (ISO 8601's extended calendar date).
 
     Raises ValueError, its message naming ``text``: another form (``20261201``, ``2026-W48-1``, other
-    digits) or a day the calendar does not have (``2027-02-30``). Standard library only: the policy
-    pack reads its dates with it too."""
+    digits), an empty value or blanks alone (said so) or a day the calendar does not have (``2027-02-30``).
+    Standard library only: the policy pack reads its dates with it too."""
+    if not text.strip():  # --on= or a blank pasted alone: said so, as every option's empty value is
+        raise ValueError(
+            f"{text!r} is not a date written YYYY-MM-DD: it {'is empty' if not text else 'holds blanks alone'}"
+        )
     if _DAY.fullmatch(text) is None:
         meant = day_meant(text)
         days = days_written(text) if meant is None else []

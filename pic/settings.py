@@ -425,6 +425,26 @@ def _url_host_in_full_width(value: str) -> str:
     return value  # never: a full-width form is refused
 
 
+def _image_in_full_width(value: str) -> str:
+    """An image reference written in full-width forms whose ASCII form (NFKC) is one
+    (``ＬＯＣＡＬＨＯＳＴ:25/mariadb:11.4``, ``registry.example.org:５０００/php:8.4``):
+    refused with the reference whole to write as the field then takes it, its registry's host and port as
+    :func:`split_host_port` offers them (``localhost:25/mariadb:11.4``), or what is wrong with it in ASCII (a port
+    0); another value is left to the reference's pattern."""
+    folded = unicodedata.normalize("NFKC", value)
+    if value.isascii() or not folded.isascii() or re.fullmatch(IMAGE_RE, folded) is None:
+        return value
+    what = _FULL_WIDTH_HOST_PORT_WORDS
+    try:
+        taken = _image_registry(folded)
+    except OfferRefusal as refused:
+        said = f"{what}, and in ASCII {short_repr(folded, 300)} {refused.without}"
+        raise OfferRefusal(f"{said}: write {short_repr(refused.offered, 300)}", refused.offered, said) from None
+    except ValueError as refused:
+        raise ValueError(f"{what}, and in ASCII {short_repr(folded, 300)} {refused}") from None
+    raise OfferRefusal(f"{what}: write {short_repr(taken, 300)}", taken, what)
+
+
 def _image_registry(value: str) -> str:
     """The registry ``host[:port]`` that leads an image reference, when it has one (Docker's rule:
     a first path component with a dot or a colon, or ``localhost``), its address in canonical form."""
@@ -467,6 +487,7 @@ HostRef = Annotated[str, NameOf(HOST_NAME_RE, _HOST_NAME_WORDS, among="hosts", w
 Image = Annotated[
     str,
     _one_word("an image's reference", "the reference"),
+    AfterValidator(_image_in_full_width),
     Whole(IMAGE_RE, "an image reference such as php:8.4-apache@sha256:<64 hex digits>"),
     Field(max_length=255),
     AfterValidator(_image_registry),

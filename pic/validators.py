@@ -51,6 +51,7 @@ from pydantic_core import core_schema
 
 from pic.errors import BLANK_LOOKING, IGNORABLE_MARK, Refusal, meant_among
 from pic.lazyre import LazyPattern, compile_cached
+from pic.secrettext import mixed_case_hex
 from pic.wording import a_or_an
 
 if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
@@ -1470,8 +1471,16 @@ def _refuse_trailing_dot(value: str) -> NoReturn:
     raise NameRefusal(told, accepted, "ends with a trailing dot", ", and the name without it, {name},")
 
 
+# What a word of hexadecimal mixing capitals and small letters is told, never read as an address nor a name
+_MIXED_CASE_HEX_WORDS = "hexadecimal mixing capitals and small letters (0x...), a password's shape, no name nor address"
+
+
 def _refuse_uppercase(value: str) -> NoReturn:
-    """Refuse a name of uppercase letters, offered in lowercase only when it is then taken."""
+    """Refuse a name of uppercase letters, offered in lowercase only when it is then taken; hexadecimal mixing
+    capitals and small letters (``0xCafe1234``: :func:`pic.secrettext.mixed_case_hex`) is a password's shape, not
+    read in lowercase, where inet_aton would read it as an address and a message quote it."""
+    if mixed_case_hex(value):
+        raise ValueError(f"is {_MIXED_CASE_HEX_WORDS}: give the host's name or address")
     lowered = value.lower()
     try:
         check_domain(lowered)
@@ -2436,6 +2445,14 @@ def _name_with_port(value: str, refuses: Refuses | None) -> str | OfferRefusal |
 
 # An address written with a Japanese or Chinese keyboard's digits and dots (１０．０．０．１１), which NFKC makes ASCII
 FULL_WIDTH_DIGITS_WORDS = "has digits or signs that only look like ASCII (full-width forms)"
+# ... and with letters among them (ＬＯＣＡＬＨＯＳＴ): the words name what the value holds
+FULL_WIDTH_LETTERS_WORDS = "has letters, digits or signs that only look like ASCII (full-width forms)"
+
+
+def full_width_words(folded: str) -> str:
+    """The words telling a value written in full-width forms whose ASCII form (NFKC) is ``folded``: letters named
+    when it has any (:data:`FULL_WIDTH_LETTERS_WORDS`), else :data:`FULL_WIDTH_DIGITS_WORDS`."""
+    return FULL_WIDTH_LETTERS_WORDS if any(c.isalpha() for c in folded) else FULL_WIDTH_DIGITS_WORDS
 
 
 def _in_full_width(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
@@ -2445,7 +2462,7 @@ def _in_full_width(value: str, refuses: Refuses | None) -> str | OfferRefusal | 
     folded = unicodedata.normalize("NFKC", value)
     if value.isascii() or not folded.isascii() or folded == value:
         return None
-    what = FULL_WIDTH_DIGITS_WORDS
+    what = full_width_words(folded)
     try:
         address = _check_ip(folded, refuses, alone=False)
     except ValueError as refused:
@@ -2496,8 +2513,10 @@ _INET_ATON = LazyPattern(r"(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?:\.(?:0[xX][0-9A-Fa-f]+
 def inet_aton_reading(value: str) -> ipaddress.IPv4Address | None:
     """The IPv4 address the C library's inet_aton reads in ``value`` (:func:`socket.inet_aton`), a text of one to four
     numbers in decimal, octal or hexadecimal (:data:`_INET_ATON`: nothing after them, which inet_aton would skip
-    after a blank); None for another text or one it refuses (``09``: no octal number; a number too large)."""
-    if not value[:1].isdigit() or _INET_ATON.fullmatch(value) is None:
+    after a blank); None for another text or one it refuses (``09``: no octal number; a number too large), and for
+    hexadecimal mixing capitals and small letters (``0xCafe1234``: :func:`pic.secrettext.mixed_case_hex`), a
+    password's shape, which a message would otherwise quote and offer in decimal."""
+    if not value[:1].isdigit() or _INET_ATON.fullmatch(value) is None or mixed_case_hex(value):
         return None
     import socket  # an error's path: not imported for every check
 

@@ -8,6 +8,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import ipaddress
 import os
 import shutil
 import subprocess
@@ -326,6 +327,56 @@ def test_a_password_pasted_as_a_zone_id_after_a_url_s_percent_is_still_hidden(
     assert "Lilas2024x" not in err and "lilas2024x" not in err and "not shown" in err, err
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["0xCafe1234", "0xCafe1234.", "[0xCafe1234]", "0xCafe1234/32", "0xCafe1234:53", "0xdeadBEEF"],
+)
+def test_a_password_shaped_as_hexadecimal_is_no_address_to_offer(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """--resolver 0xCafe1234 (a password of hexadecimal mixing capitals and small letters) was read as the address
+    inet_aton reads, 202.254.18.52, and offered hidden (give the value (not shown: it may be a secret)), an offer no
+    one can follow; 0xCafe1234. was shown, and its reading in decimal. Such a word is a password's shape, no
+    address (as pic.secrettext reads it): told as a name is, never shown nor read."""
+    err = usage_error(capsys, ["dns", "check", f"--resolver={value}"])
+    hex_word = value.strip("[].:/325")
+    assert hex_word.lower() not in err.lower() and str(int(hex_word, 16)) not in err, err
+    assert str(ipaddress.IPv4Address(int(hex_word, 16))) not in err, err
+    assert "give the value (not shown" not in err and "--resolver the value" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("1.2.3.4:", "ends with a ':' and no port after it: give 1.2.3.4"),
+        ("localhost:", "ends with a ':' and no port after it, and localhost is a name"),
+        ("Lilas2024x:", "ends with a ':' and no port after it, and a name before it"),
+        ("[Lilas2024x]:53", "what is inside the brackets is no IP address"),
+        ("[velo75paris]:53", "what is inside the brackets is no IP address"),
+        ("::ffff:0177.0.0.1", "its IPv4 part 0177.0.0.1 has a leading zero in a number (0177)"),
+        ("::ffff:010.0.0.1", "its IPv4 part 010.0.0.1 has a leading zero in a number (010)"),
+        ("[]:53", "what is inside the brackets is no IP address"),
+        ("[]:", "it ends with a ':' and no port after it"),
+    ],
+)
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_holding_a_colon_is_told_in_pic_s_words(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver 1.2.3.4: and [Lilas2024x]:53 were told Python's "at least 3 parts expected", ::ffff:0177.0.0.1
+    "at most 3 characters permitted in '0177' in '0177.0.0.1'", and []:53 ended with a traceback: a value holding
+    ':' that is no address is told what it is in the option's own words, a password never shown, the address
+    offered taken."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"]).strip().splitlines()[-1]
+    assert told in err, err
+    for python_s in ("expected", "permitted"):
+        assert python_s not in err, err
+    for word in ("lilas2024x", "velo75paris", "cafe1234"):
+        assert word not in err.lower(), err
+    if ": give 1.2.3.4" in told:
+        assert _parser().parse_args([*command.split(), f"{option}=1.2.3.4"]).resolver == "1.2.3.4"
+
+
 @pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
 def test_a_resolver_is_not_an_ipv4_mapped_address(
     capsys: pytest.CaptureFixture[str], command: str, option: str
@@ -605,6 +656,26 @@ def _single_value_options() -> list[tuple[str, str]]:
 
     walk(_parser(), "")
     return found
+
+
+@pytest.mark.parametrize(("command", "option"), _single_value_options())
+def test_every_option_s_value_empty_or_of_blanks_alone_is_said_so(
+    capsys: pytest.CaptureFixture[str], command: str, option: str
+) -> None:
+    """pic check --on= was told "'' is not a date written YYYY-MM-DD" and --resolver ' ' to give an address "not its
+    name", where --stack= and --port= say the value is empty: a value refused for being empty, or blanks alone, is
+    told so by every option (a path of blanks may name a file, and is read as one)."""
+    argv = [*command.split(), *next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])]
+    if option in ("--to", "--retire-from"):  # move-script takes one of the two
+        argv = [command, "x-y-z"]
+    for value, said in (("", "empty"), (" ", "blanks alone"), ("\t", "blanks alone")):
+        try:
+            _parser().parse_args([*argv, f"{option}={value}"])
+        except SystemExit:
+            err = capsys.readouterr().err.strip().splitlines()[-1]
+            if "is not taken" in err or (value and "cannot be read" in err):  # schema takes none; a file named ' '
+                continue
+            assert said in err and "not its name" not in err, (value, err)
 
 
 @pytest.mark.parametrize(("command", "option"), _single_value_options())
@@ -1282,6 +1353,25 @@ def test_every_word_in_capitals_is_told_in_one_message(
 
 
 @pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["new", "velo-test", "--NAME", "Velo Test", "--EMAIL", "a@b.fr"], "'--name' for '--NAME', '--email' for"),
+        (["new", "velo-test", "--name", "Velo Test", "--Email", "a@b.fr"], "(write it in small letters: '--email')"),
+        (["move-script", "velo-cite", "--TO", "web1"], "(write it in small letters: '--to')"),
+        (["move-script", "velo-cite", "--Retire-From=web1"], "(write it in small letters: '--retire-from')"),
+    ],
+)
+def test_a_required_option_written_in_capitals_is_told_so_not_missing_alone(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic new velo-test --NAME 'Velo Test' --EMAIL a@b.fr was told "the following arguments are required: --name,
+    --email" (and move-script's --TO "one of the arguments --to --retire-from is required"), the words given in
+    capitals never named: a required option said missing is told the word written in capitals with it."""
+    err = usage_error(capsys, argv)
+    assert said in err, err
+
+
+@pytest.mark.parametrize(
     ("command", "option", "value"),
     [
         *(
@@ -1376,3 +1466,13 @@ def test_a_stack_name_shaped_as_a_password_after_a_blank_is_hidden(capsys: pytes
     password with a dash before it is hidden as the password alone is, in the offer too."""
     err = usage_error(capsys, ["check", "--stack", "-Lilas2024x"])
     assert "not shown" in err and "ilas2024" not in err.lower(), err
+
+
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_in_full_width_letters_is_told_it_has_letters(
+    capsys: pytest.CaptureFixture[str], command: str, option: str
+) -> None:
+    """--resolver ＬＯＣＡＬＨＯＳＴ was told it "has digits or signs that only look like ASCII": it has letters."""
+    value = "\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34"
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert "has letters, digits or signs that only look like ASCII" in err, err

@@ -5,6 +5,7 @@ or a host is written in (mapped and compatible IPv6, brackets, ports, zones, tra
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -925,3 +926,52 @@ def test_a_drill_day_number_no_day_is_told_what_it_is(tmp_path: Path, written: s
     assert "as cron numbers the days" not in said[0] and "reads as octal" not in said[0], said
     if "010" not in written:
         assert said[0].endswith("cron numbers the days 0 to 7 (0 or 7 Sunday): write a day's name, Mon to Sun"), said
+
+
+@pytest.mark.parametrize("value", ["0xCafe1234", "0xCafe1234.", "0xdeadBEEF"])
+@pytest.mark.parametrize("setting", [*SETTINGS, *HOST_PORT_SETTINGS])
+def test_a_password_shaped_as_hexadecimal_is_no_address_read_nor_offered(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    """pic:dns.resolver: 0xCafe1234 (a password of hexadecimal mixing capitals and small letters) was told to be
+    202.254.18.52 in inet_aton's reading, and offered hidden (write '...'), an offer no one can follow; 0xCafe1234.
+    was offered its reading in decimal ('202.254.18.52'). Such a word is a password's shape, no address, in every
+    field that takes one (as pic.secrettext reads it)."""
+    old, new, field, whole = {**SETTINGS, **HOST_PORT_SETTINGS}[setting]
+    said = "\n".join(_told(tmp_path, old, new, field, whole.format(v=value)))
+    word = value.rstrip(".")
+    assert word.lower() not in said.lower() and str(int(word, 16)) not in said, said
+    assert str(ipaddress.IPv4Address(int(word, 16))) not in said, said
+    assert "write '...'" not in said and "written with a number in hexadecimal" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34:25", "write 'localhost:25/mariadb:11.4'"),
+        ("registry.example.org:\uff15\uff10\uff10\uff10", "write 'registry.example.org:5000/mariadb:11.4'"),
+        ("registry.example.org:\uff10", 'port "0" is not a port'),
+    ],
+)
+def test_an_image_s_registry_in_full_width_forms_is_offered_what_the_field_takes(
+    tmp_path: Path, value: str, told: str
+) -> None:
+    """pic:db.dev_image: ＬＯＣＡＬＨＯＳＴ:25/mariadb:11.4 was offered 'LOCALHOST:25/mariadb:11.4', refused in turn
+    (its capitals), and registry.example.org:０/... 'registry.example.org:0/...', a port 0: an image's reference in
+    full-width forms is offered in ASCII as the field takes it, its registry's host:port as pic:smtp.host_relay's is,
+    or told what is wrong in ASCII; the value offered is then taken."""
+    for name in ("told", "first", "again0", "again1", "again2", "again3"):
+        (tmp_path / name).mkdir()
+    old, new, field, whole = HOST_PORT_SETTINGS["image registry"]
+    said = _told(tmp_path / "told", old, new, field, whole.format(v=value))
+    assert said and told in said[0] and "did you mean" not in said[0], said
+    _offers_are_taken(tmp_path, HOST_PORT_SETTINGS["image registry"], value)
+
+
+@pytest.mark.parametrize("setting", ["resolver", "listen", "private address"])
+def test_an_address_field_in_full_width_letters_is_told_it_has_letters(tmp_path: Path, setting: str) -> None:
+    """pic:dns.resolver: ＬＯＣＡＬＨＯＳＴ (full-width letters) was told it "has digits or signs that only look like
+    ASCII", where it has letters: what is told names what the value holds."""
+    old, new, field, whole = SETTINGS[setting]
+    said = _told(tmp_path, old, new, field, whole.format(v="\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34"))
+    assert said and "has letters, digits or signs that only look like ASCII" in said[0], said

@@ -24,11 +24,11 @@ from pic.networks import no_resolver_there
 from pic.secrettext import interface_name, mixed_case_hex
 from pic.settings import STACK_NAME, DnsSpec, is_ip
 from pic.validators import (
-    FULL_WIDTH_DIGITS_WORDS,
     LOCALHOST_WORDS,
     UNNAMED_ZONE_WORDS,
     dotted_numbers_problem,
     embedded_ipv4,
+    full_width_words,
     inet_aton_form,
     leading_zero_reading,
     resolver_zone_refusal,
@@ -151,11 +151,12 @@ _IPV4_AND_MORE = re.compile(r"(?P<a>[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?:(?P<zone>%.
 def _why_not_an_address(text: str) -> str:
     """What is wrong with ``text``, no IP address: a name is told to be given as its address, but a value that is
     no name (a port after the address, brackets, a number out of range, an empty value) is told what it is."""
-    if not text:
-        return "it is empty: give the resolver's address (e.g. 127.0.0.1 or ::1)"
+    if not text.strip():
+        what = "it is empty" if not text else "it holds blanks alone"
+        return f"{what}: give the resolver's address (e.g. 127.0.0.1 or ::1)"
     given = _ADDRESS_AND_PORT.fullmatch(text)
-    if given is not None:
-        address, port = given["v6"] or given["v4"], given["v6port"] or given["v4port"]
+    if given is not None and (address := given["v6"] or given["v4"]):  # []:53: nothing in the brackets
+        port = given["v6port"] or given["v4port"]
         if (meant := _meant(address)) is not None:
             return _address_and_port(meant[1], port, meant[0] and f"{address} is {meant[0]}")
     for said in (
@@ -170,8 +171,8 @@ def _why_not_an_address(text: str) -> str:
     ):
         if said is not None:
             return said
-    if ":" in text:  # no name holds a colon: a mistyped IPv6 address
-        return _reason(ipaddress.IPv6Address, text)
+    if ":" in text:  # no name holds a colon: a mistyped IPv6 address, or a port left out
+        return _with_colon(text)
     if all(c.isascii() and (c.isdigit() or c == ".") for c in text):  # no top-level domain is digits alone
         return _reason(ipaddress.IPv4Address, text)
     return "give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
@@ -185,7 +186,7 @@ def _pasted(text: str) -> str | None:
     if text.strip() and text.strip() != text:
         return _told_inside(text.strip(), "it has blanks around it")
     if folded != text and folded.isascii():
-        return _told_inside(folded, f"it {FULL_WIDTH_DIGITS_WORDS}")
+        return _told_inside(folded, f"it {full_width_words(folded)}")
     return None
 
 
@@ -285,6 +286,48 @@ def _with_port(text: str) -> str | None:
     return f"it is an address and a port ({then}), and {host} {why.removeprefix('it ')}"
 
 
+def _with_colon(text: str) -> str:
+    """What is said of ``text``, holding ``:`` and no IP address nor one with a port (:func:`_with_port`): a ``:``
+    with no port after it (``1.2.3.4:``, ``localhost:``), a port after brackets holding no address (``[x]:53``), an
+    IPv6 address whose IPv4 part is no address (``::ffff:0177.0.0.1``, told as that part alone is), in the option's
+    words (Python's were "at least 3 parts expected", "at most 3 characters permitted in '0177'"); else what Python
+    says of a mistyped IPv6 address (``::g``: only hex digits permitted in 'g'). A name is never repeated."""
+    head = text[:-1]
+    if text.endswith(":") and head and (":" not in head or (head.startswith("[") and head.endswith("]"))):
+        return _colon_without_port(head[1:-1] if head.startswith("[") and head.endswith("]") else head)
+    bracketed, close, port = text.partition("]:")
+    if text.startswith("[") and close and _DIGITS.fullmatch(port) is not None and not is_ip(bracketed[1:]):
+        valid = 1 <= int(port) <= 65535
+        then = f"the port with --port (--port {int(port)})" if valid else f"{int(port)} is no port (1 to 65535)"
+        return (
+            f"it is in brackets with a port after them, and what is inside the brackets is no IP address: give the "
+            f"resolver's address alone, and {then}"
+        )
+    tail = text.rpartition(":")[2]
+    if "." in tail and all(c.isascii() and (c.isdigit() or c == ".") for c in tail) and not is_ip(tail):
+        why = _why_not_an_address(tail)
+        if not why.endswith("not its name"):
+            return f"its IPv4 part {tail} {why.removeprefix('it ')}"
+    return _reason(ipaddress.IPv6Address, text)
+
+
+def _colon_without_port(inner: str) -> str:
+    """What is said of ``inner`` written with a ``:`` after it and no port (``1.2.3.4:``): the address to give
+    when it is taken, else why not; a name is not repeated."""
+    what = "it ends with a ':' and no port after it"
+    if is_ip(inner):
+        refused = _refused(inner)
+        return f"{what}, and {refused}" if refused else f"{what}: give {inner}"
+    if inner.lower() == "localhost":
+        return f"{what}, and localhost is {LOCALHOST_WORDS}: give its address (127.0.0.1)"
+    if not inner:
+        return f"{what}, and nothing before it: give the resolver's address (e.g. 127.0.0.1 or ::1)"
+    why = _why_not_an_address(inner)
+    if why.endswith("not its name"):
+        return f"{what}, and a name before it: give the resolver's address, not its name"
+    return f"{what}, and {inner} {why.removeprefix('it ')}"
+
+
 def _form_inside(inner: str, meant: tuple[str | None, str], what: str) -> str:
     """What is said of ``inner`` written in a form inet_aton reads (``meant``: :func:`_meant`) with ``what`` more
     around it (a final dot, a prefix length, brackets): the address meant to give when it is taken, else why not."""
@@ -315,7 +358,7 @@ def reads_as_address(text: str) -> bool:
     if mixed_case_hex(text):
         return False
     given = _ADDRESS_AND_PORT.fullmatch(text)
-    core = (given["v6"] or given["v4"]) if given is not None else text
+    core = (given["v6"] or given["v4"] or "") if given is not None else text  # []:53: nothing in the brackets
     if core.startswith("[") and core.endswith("]"):
         core = core[1:-1]
     address, slash, length = core.partition("/")
