@@ -1902,6 +1902,12 @@ _NAMED_VALUES = {
     ),
     **dict.fromkeys((("xargs", "s"), ("xargs", "--max-chars")), ("a number", "N", "4096", True)),
     **dict.fromkeys(
+        (("xargs", "d"), ("xargs", "--delimiter")), ("a delimiter, one character", "CHARACTER", "'\\n'", True)
+    ),
+    ("xargs", "E"): ("the string that ends the input", "STRING", "END", False),
+    ("xargs", "I"): ("the string each input line replaces in the command", "STRING", "{}", False),
+    ("xargs", "--process-slot-var"): ("the name of a variable to set", "NAME", "SLOT", False),
+    **dict.fromkeys(
         (("stdbuf", k) for k in ("i", "o", "e", "--input", "--output", "--error")), ("a mode", "MODE", "L", True)
     ),
     **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
@@ -1910,6 +1916,49 @@ _NAMED_VALUES = {
 # The programs a job runs whose name, as the value of an option of :data:`_NAMED_VALUES`, is read as the program
 # meant (env -C php a.php): PHP's (php, php8.4), the shells, perl, and the runners themselves.
 _PROGRAM_NAME = LazyPattern(r"php(?:[0-9]+(?:\.[0-9]+)?)?|sh|dash|bash|perl")
+
+
+# The operand of the runners of :data:`_OPERANDS` that is no variable, by runner: what it is, how it is written in
+# the command offered, what an example puts there, and whether the runner refuses a program's name there (a duration,
+# a priority, a mask: it runs nothing) or takes it (flock's file: it runs the word after it).
+_OPERAND_VALUES = {
+    "timeout": ("its duration", "DURATION", ("5m",), True),
+    "chrt": ("its priority", "PRIORITY", ("-i", "0"), True),  # 0 with a policy taking it (-i, -b, -o): no right needed
+    "taskset": ("its mask", "MASK", ("1",), True),
+    "flock": ("its file", "FILE", ("../run/cron.lock",), False),
+}
+
+
+def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
+    """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]``, one of
+    :data:`_OPERAND_VALUES`, when its operand, the word before it, names a program (:data:`_PROGRAM_NAME`): the
+    operand left out (``timeout php a.php``: timeout reads php as its duration, invalid, and runs nothing, exit 125;
+    ``flock php a.php`` locks a file named php and runs a.php); with the command meant; None when it is none such."""
+    runner, value = words[r] or "", words[i - 1] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    if wrapper is None or name not in _OPERAND_VALUES or i - 1 <= r or not _names_a_program(value):
+        return None
+    what, placeholder, example, refuses = _OPERAND_VALUES[name]
+    before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
+    done = (
+        f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
+        if refuses
+        else f"{runner} reads {value} as that, and runs {words[i]} as the program, not {value}"
+    )
+    if name == "chrt" and i - 1 > r + 1:
+        example = ("1",)  # a policy given (chrt -f): its lowest priority, as the job's right to set it allows
+    given, mended = " ".join([*before, placeholder, *after]), " ".join([*before, *example, *after])
+    told = (
+        f"holds at character {tokens[i - 1].at + 1} {value} after {' '.join(t.text for t in tokens[r : i - 1])}, "
+        f"where {runner} reads {what}: {done}; to run {' '.join(after)}, write {given} (e.g. {mended})"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+def _names_a_program(value: str) -> bool:
+    """Whether ``value`` names a program a job runs (:data:`_PROGRAM_NAME`, or a runner of :data:`_WRAPPERS`)."""
+    return _PROGRAM_NAME.fullmatch(value) is not None or (_system_name(value) or value) in _WRAPPERS
 
 
 def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
@@ -1923,7 +1972,7 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
     option = words[i - 2] if i - 2 > r else None
     if wrapper is None or option is None or not option.startswith("-") or option in ("-", "--"):
         return None
-    if _PROGRAM_NAME.fullmatch(value) is None and (_system_name(value) or value) not in _WRAPPERS:
+    if not _names_a_program(value):
         return None
     key = _long_option(wrapper, option) if option.startswith("--") else option[-1]
     if not option.startswith("--") and any(c not in wrapper.flags for c in option[1:-1]):
@@ -1933,7 +1982,9 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
     what, placeholder, example, refuses = _NAMED_VALUES[(name, key)]
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
     given = " ".join([*before, placeholder, *after])
-    without = " ".join([*before[:-1], *after])
+    # the flags glued before the option (xargs -0n) stay: only the option missing its value is left out
+    kept = [option[:-1]] if not option.startswith("--") and len(option) > 2 else []
+    without = " ".join([*before[:-1], *kept, *after])
     done = (
         f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
         if refuses
@@ -1971,6 +2022,7 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
                 or _misplaced_option(command.words, words, chain[k - 1], i)
                 or _number_run(command.words, words, chain[k - 1], i)
                 or _value_taken(command.words, words, chain[k - 1], i)
+                or _operand_taken(command.words, words, chain[k - 1], i)
                 if k
                 else None
             ) or _ambiguous_option(command.words, words, i)

@@ -3243,6 +3243,93 @@ def test_a_program_s_name_taken_for_an_option_s_value_is_told(
     assert f"write {given}" in line and f", or {without}" in line, line
 
 
+@pytest.mark.parametrize(
+    ("command", "without", "mended"),
+    [
+        ("xargs -0n php a.php", "xargs -0 php a.php", "xargs -0 echo ran"),
+        ("ionice -tc sh ../priv/a.sh", "ionice -t sh ../priv/a.sh", "ionice -t echo ran"),
+        ("env -iC php a.php", "env -i php a.php", None),
+    ],
+)
+def test_flags_glued_before_an_option_missing_its_value_are_kept_in_the_offer(
+    tmp_path: Path, command: str, without: str, mended: str | None
+) -> None:
+    """xargs -0n php a.php was offered xargs php a.php, the -0 glued before -n dropped (its arguments then read as
+    blank-separated words): the option missing its value is left out alone, the letters before it kept."""
+    line = _command_error(tmp_path, command)
+    assert line.endswith(f", or {without}"), line
+    assert cron.check_command(without)
+    if mended is not None:
+        ran = _dash_with_runners(tmp_path, mended)
+        assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "example", "refused"),
+    [
+        ("timeout php a.php", "timeout DURATION php a.php", "timeout 5m php a.php", True),
+        ("timeout -k 10 php a.php", "timeout -k 10 DURATION php a.php", "timeout -k 10 5m php a.php", True),
+        (
+            "timeout --signal=KILL sh ../priv/a.sh",
+            "timeout --signal=KILL DURATION sh ../priv/a.sh",
+            "timeout --signal=KILL 5m sh ../priv/a.sh",
+            True,
+        ),
+        ("chrt php a.php", "chrt PRIORITY php a.php", "chrt -i 0 php a.php", True),
+        ("chrt -f php a.php", "chrt -f PRIORITY php a.php", "chrt -f 1 php a.php", True),
+        ("taskset php a.php", "taskset MASK php a.php", "taskset 1 php a.php", True),
+        (
+            "nice -n 5 taskset -a php8.4 a.php",
+            "nice -n 5 taskset -a MASK php8.4 a.php",
+            "nice -n 5 taskset -a 1 php8.4 a.php",
+            True,
+        ),
+        ("flock php a.php", "flock FILE php a.php", "flock ../run/cron.lock php a.php", False),
+    ],
+)
+def test_a_program_s_name_where_a_runner_s_operand_goes_is_told(
+    tmp_path: Path, command: str, given: str, example: str, refused: bool
+) -> None:
+    """timeout php a.php (chrt, taskset alike) was taken, though timeout reads php as its duration and runs nothing
+    (invalid time interval 'php', exit 125); flock php a.php runs a.php, php read as its lock file. Told, with the
+    operand written where it goes."""
+    programs = r"php8\.4 a\.php|php a\.php|sh \.\./priv/a\.sh"
+    ran = _dash_with_runners(tmp_path, re.sub(programs, "echo ran", command))
+    assert "ran" not in ran.stdout and ran.returncode != 0, ran
+    line = _command_error(tmp_path, command)
+    assert f"write {given} (e.g. {example})" in line, line
+    assert ("runs nothing" in line) is refused, line
+    at = command.index(" php" if " php" in command else " sh ") + 2
+    assert f"holds at character {at} " in line, line
+    assert cron.check_command(example)
+    programs = r"php8\.4 a\.php|php a\.php|sh \.\./priv/a\.sh"
+    meant = _dash_with_runners(tmp_path, re.sub(programs, "echo ran", example.replace("../run/", "")))
+    assert (meant.returncode, meant.stdout) == (0, "ran\n"), meant
+
+
+@pytest.mark.parametrize(
+    ("command", "refused"),
+    [
+        ("xargs -d php a.php", True),
+        ("xargs --delimiter php a.php", True),
+        ("xargs -E php a.php", False),
+        ("xargs -I php a.php", False),
+        ("xargs --process-slot-var php a.php", False),
+    ],
+)
+def test_a_program_s_name_taken_for_xargs_other_values_is_told(tmp_path: Path, command: str, refused: bool) -> None:
+    """xargs -d php a.php (a delimiter of one character, refused: exit 1) and xargs -E php a.php (an end-of-file
+    string, -I's replacement, --process-slot-var's name: a.php run) were taken, as xargs -n php a.php is not."""
+    local = command.replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.stdout == "", ran
+    line = _command_error(tmp_path, command)
+    option = command.split(" ")[1]
+    assert f"holds at character {len(option) + 8} php after xargs {option}, which takes" in line, line
+    assert ("runs nothing" in line) is refused, line
+    assert line.endswith(", or xargs php a.php"), line
+
+
 @pytest.mark.parametrize("command", ["env -C ../www php a.php", "env -u LANG php a.php", "xargs -a ../priv/list php"])
 def test_an_option_s_value_that_is_no_program_s_name_is_taken(command: str) -> None:
     _dash_reads_and_pic_takes(command)
