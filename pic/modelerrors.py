@@ -940,7 +940,9 @@ def _named_refusal(
     read = _number_words(number) if isinstance(number, int | float) and not isinstance(number, bool) else None
     if read is not None and read in known:
         return f" (YAML reads the number {read}): write {read!r}, in quotes"
-    return f", and written in quotes it is not one{named.hint(written, known)}"
+    return (
+        f", and written in quotes it is none of {named.what} ({named.listed(known)}){named.suggested(written, known)}"
+    )
 
 
 def _decimal_read(

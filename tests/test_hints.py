@@ -952,7 +952,9 @@ def test_a_number_where_a_name_of_the_stack_goes_is_told_the_names_there_are(tex
     told refused without the names the stack has, which the same text in quotes was told: they are listed; host, a
     field that may be left out, alike."""
     [line] = _messages(MINIMAL + text + "\n")
-    assert f" {field}: " in line and f"({names}" in line, line
+    # listed after the field's words, or after what the text in quotes is none of
+    listed = (f"({names}", f"it is none of {names.replace(': ', ' (', 1)}")
+    assert f" {field}: " in line and any(words in line for words in listed), line
     assert "put it in quotes" not in line, line
 
 
@@ -1088,3 +1090,14 @@ def test_a_domain_shaped_as_a_password_with_a_dot_around_it_is_not_shown(tmp_pat
     """site.domains: ["Lilas2024x."] was told it ends with a dot, the value shown, where Lilas2024x alone is hidden."""
     told = _checked(tmp_path, SITE.replace("probe-asso.org", domain, 1))
     assert told and not any("ilas2024" in line.lower() for line in told), told
+
+
+@pytest.mark.parametrize("written", ["8.0", "8.10", "9.0"])
+def test_a_number_naming_no_runtime_of_the_stack_in_quotes_either_says_of_what(tmp_path: Path, written: str) -> None:
+    """php: 8.0 was told 'written in quotes it is not one (the stack's runtimes: ...)', 'one' of nothing said before:
+    what the text in quotes is none of is named, then listed."""
+    [line] = _checked(tmp_path, MINIMAL + f"site:\n  domains: [probe-asso.org]\n  php: {written}\n")
+    assert line.endswith(
+        f"site.php: {written} is not a string, and written in quotes it is none of the stack's runtimes "
+        "(7.4, 8.2, 8.3, 8.4, 8.5, or none)"
+    ), line

@@ -865,7 +865,8 @@ def test_a_number_where_a_host_of_the_stack_goes_is_told_the_hosts_there_are(tmp
     """pic:default_web_host: 1 (a number, a boolean or a date where a host's name goes) was told refused without the
     hosts of pic:hosts, which "Web9" in quotes was told: they are listed."""
     said = _told(tmp_path, "pic:default_web_host: web1", "pic:default_web_host: {w}", "pic:default_web_host", written)
-    assert len(said) == 1 and said[0].endswith("(the web hosts of pic:hosts: web1)"), said
+    listed = ("(the web hosts of pic:hosts: web1)", "it is none of the web hosts of pic:hosts (web1)")
+    assert len(said) == 1 and said[0].endswith(listed), said
 
 
 _DRILL_OLD = 'pic:backup: {time: "03:15", keep_days: 7}'
@@ -925,3 +926,12 @@ def test_a_drill_day_number_no_day_is_told_what_it_is(tmp_path: Path, written: s
     assert "as cron numbers the days" not in said[0] and "reads as octal" not in said[0], said
     if "010" not in written:
         assert said[0].endswith("cron numbers the days 0 to 7 (0 or 7 Sunday): write a day's name, Mon to Sun"), said
+
+
+@pytest.mark.parametrize("written", ["true", "no", "on"])
+def test_a_boolean_where_a_host_of_the_stack_goes_says_which_hosts_it_is_none_of(tmp_path: Path, written: str) -> None:
+    """pic:default_web_host: true was told 'written in quotes it is not one (the web hosts of pic:hosts: web1)',
+    'one' of nothing said before: what the text in quotes is none of is named, then listed."""
+    said = _told(tmp_path, "pic:default_web_host: web1", "pic:default_web_host: {w}", "pic:default_web_host", written)
+    assert len(said) == 1 and f"pic:default_web_host: {written} " in said[0], said
+    assert said[0].endswith("is not a string, and written in quotes it is none of the web hosts of pic:hosts (web1)")
