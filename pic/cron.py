@@ -1908,6 +1908,20 @@ _NAMED_VALUES = {
     ("xargs", "I"): ("the string each input line replaces in the command", "STRING", "{}", False),
     ("xargs", "--process-slot-var"): ("the name of a variable to set", "NAME", "SLOT", False),
     **dict.fromkeys(
+        (("timeout", "s"), ("timeout", "--signal")), ("the signal to send at the end", "SIGNAL", "TERM", True)
+    ),
+    **dict.fromkeys(
+        (("timeout", "k"), ("timeout", "--kill-after")), ("the time to wait before KILL", "DURATION", "10", True)
+    ),
+    **dict.fromkeys(
+        (("flock", "w"), ("flock", "--timeout"), ("flock", "--wait")), ("a time to wait, in seconds", "N", "60", True)
+    ),
+    **dict.fromkeys((("flock", "E"), ("flock", "--conflict-exit-code")), ("an exit code, a number", "N", "0", True)),
+    **dict.fromkeys(
+        (("chrt", k) for k in ("T", "P", "D", "--sched-runtime", "--sched-period", "--sched-deadline")),
+        ("a time in nanoseconds", "N", "1000000", True),
+    ),
+    **dict.fromkeys(
         (("stdbuf", k) for k in ("i", "o", "e", "--input", "--output", "--error")), ("a mode", "MODE", "L", True)
     ),
     **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
@@ -1957,8 +1971,63 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
 
 
 def _names_a_program(value: str) -> bool:
-    """Whether ``value`` names a program a job runs (:data:`_PROGRAM_NAME`, or a runner of :data:`_WRAPPERS`)."""
-    return _PROGRAM_NAME.fullmatch(value) is not None or (_system_name(value) or value) in _WRAPPERS
+    """Whether ``value`` names a program a job runs (:data:`_PROGRAM_NAME`, or a runner of :data:`_WRAPPERS`), by
+    its name or its path (/usr/bin/php)."""
+    name = _system_name(value) or value
+    return _PROGRAM_NAME.fullmatch(name) is not None or name in _WRAPPERS
+
+
+# The options of :data:`_NAMED_VALUES` that take an end of options (-- or -) as their value and run the program:
+# a variable's name, a string (env -u -- unsets a variable named --); xargs -d takes - (one character), not --.
+_DASHES_TAKEN = frozenset(
+    (("env", "u"), ("env", "--unset"), ("xargs", "E"), ("xargs", "I"), ("xargs", "--process-slot-var"))
+)
+
+
+def _end_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int) -> str | None:
+    """What :func:`check_command` says of the command at ``words[r]``, one of :data:`_WRAPPERS`, when one of its
+    options taking a value apart (:data:`_NAMED_VALUES`) is followed by ``--`` or ``-``: getopt(3) takes the word
+    after such an option whatever it is, and the runner refuses it there (``nice -n -- php a.php``: invalid
+    adjustment '--', exit 125; ``env -C --``: no directory --) and runs nothing; with the command meant; None when it
+    has none such before its program."""
+    runner = words[r] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    j, n = r + 1, len(words)
+    while wrapper is not None and j < n:
+        word = words[j]
+        if word is None or word in ("-", "--") or _ASSIGNED.match(word) or not word.startswith("-"):
+            return None
+        taken = _option_words(wrapper, word)
+        if taken is None:
+            return None
+        value = words[j + 1] if taken == 2 and j + 1 < n else None
+        key = _long_option(wrapper, word) if word.startswith("--") else word[-1]
+        delimiter = key in ("d", "--delimiter") and value == "-"  # one character, as xargs -d takes it
+        if value in ("-", "--") and (name, key) in _NAMED_VALUES and (name, key) not in _DASHES_TAKEN and not delimiter:
+            return _end_told(tokens, r, j, wrapper, _NAMED_VALUES[(name, key)][:3])
+        j += taken
+    return None
+
+
+def _end_told(
+    tokens: tuple[shsyntax.Token, ...], r: int, j: int, wrapper: _Wrapper, value: tuple[str, str, str]
+) -> str:
+    """What :func:`_end_taken` says of the option at ``tokens[j]`` of the runner at ``tokens[r]``, whose value, the
+    next word, is an end of options: ``value`` is what the option takes, its placeholder and an example."""
+    what, placeholder, example = value
+    runner, option, end = tokens[r].text, tokens[j].text, tokens[j + 1].text
+    before, after = [t.text for t in tokens[: j + 1]], [t.text for t in tokens[j + 2 :]]
+    given = " ".join([*before, placeholder, "--", *after])
+    without = " ".join(
+        [*before[:-1], *([option[:-1]] if not option.startswith("--") and len(option) > 2 else []), "--", *after]
+    )
+    told = (
+        f"holds at character {tokens[j + 1].at + 1} {end} after {runner} {option}, which takes {what}: {runner} "
+        f"reads {end} as that, whatever it is, as getopt reads the word after such an option, refuses it and runs "
+        f"nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. {example}), or {without}"
+    )
+    refused = _refused_too(without)
+    return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"
 
 
 def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
@@ -2025,7 +2094,7 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
                 or _operand_taken(command.words, words, chain[k - 1], i)
                 if k
                 else None
-            ) or _ambiguous_option(command.words, words, i)
+            ) or (_ambiguous_option(command.words, words, i) or _end_taken(command.words, words, i))
             if detached is not None:
                 found.append((at, detached))
                 break

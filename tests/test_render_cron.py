@@ -3225,6 +3225,9 @@ def test_nice_s_adjustment_as_an_option_is_taken(tmp_path: Path, command: str) -
         ("xargs -0 -n php a.php", "-n", "xargs -0 -n N php a.php", "xargs -0 php a.php"),
         ("stdbuf -oL -e php a.php", "-e", "stdbuf -oL -e MODE php a.php", "stdbuf -oL php a.php"),
         ("ionice -c sh ../priv/a.sh", "-c", "ionice -c CLASS sh ../priv/a.sh", "ionice sh ../priv/a.sh"),
+        # the program named by its path (nice: invalid adjustment '/usr/bin/php')
+        ("nice -n /usr/bin/php a.php", "-n", "nice -n N /usr/bin/php a.php", "nice /usr/bin/php a.php"),
+        ("env -u /bin/sh ../priv/a.sh", "-u", "env -u NAME /bin/sh ../priv/a.sh", "env /bin/sh ../priv/a.sh"),
     ],
 )
 def test_a_program_s_name_taken_for_an_option_s_value_is_told(
@@ -3328,6 +3331,49 @@ def test_a_program_s_name_taken_for_xargs_other_values_is_told(tmp_path: Path, c
     assert f"holds at character {len(option) + 8} php after xargs {option}, which takes" in line, line
     assert ("runs nothing" in line) is refused, line
     assert line.endswith(", or xargs php a.php"), line
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        ("nice -n -- php a.php", "-n", "--"),
+        ("nice --adjustment -- php a.php", "--adjustment", "--"),
+        ("env -C -- php a.php", "-C", "--"),
+        ("xargs -a -- php a.php", "-a", "--"),
+        ("xargs -0 -n -- php a.php", "-n", "--"),
+        ("xargs -d -- php a.php", "-d", "--"),
+        ("stdbuf -o -- php a.php", "-o", "--"),
+        ("ionice -c - php a.php", "-c", "-"),
+        ("timeout -s -- 5m php a.php", "-s", "--"),
+        ("timeout -k - 5m php a.php", "-k", "-"),
+        ("flock -w -- ../run/lock php a.php", "-w", "--"),
+        ("chrt -T -- 0 php a.php", "-T", "--"),
+        ("nice -n 5 timeout --signal -- 5m php a.php", "--signal", "--"),
+    ],
+)
+def test_an_end_of_options_taken_for_an_option_s_value_is_told(
+    tmp_path: Path, command: str, option: str, value: str
+) -> None:
+    """nice -n -- php a.php was taken, though getopt takes the word after an option that takes a value whatever it
+    is: nice reads -- as its adjustment, refuses it and runs nothing (exit 125); env -C -- runs nothing either (no
+    directory --), timeout -s -- no signal --. Told, with the command meant: the value given before the end."""
+    local = command.replace("../run/", "").replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.returncode != 0 and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {option} {value} ") + len(option) + 3
+    assert f"holds at character {at} {value} after " in line and f"{option}, which takes" in line, line
+    assert f"reads {value} as that" in line and "runs nothing" in line, line
+    written = command.replace(f" {option} {value} ", f" {option} ", 1)
+    assert f"write {written.split(f' {option} ')[0]} {option} " in line, line
+
+
+@pytest.mark.parametrize("command", ["env -u -- php a.php", "xargs -d - php a.php", "xargs -I -- php a.php"])
+def test_an_end_of_options_that_is_a_value_the_runner_takes_is_taken(tmp_path: Path, command: str) -> None:
+    """env -u -- unsets a variable named --, xargs -d - splits at -: they run php."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 0, ran
+    assert cron.check_command(command)
 
 
 @pytest.mark.parametrize("command", ["env -C ../www php a.php", "env -u LANG php a.php", "xargs -a ../priv/list php"])
