@@ -1101,3 +1101,33 @@ def test_a_number_naming_no_runtime_of_the_stack_in_quotes_either_says_of_what(t
         f"site.php: {written} is not a string, and written in quotes it is none of the stack's runtimes "
         "(7.4, 8.2, 8.3, 8.4, 8.5, or none)"
     ), line
+
+
+@pytest.mark.parametrize(
+    ("settings", "key", "told", "meant"),
+    [
+        # the site's container (256 MB, the stack's default) leaves PHP 192M beside OPcache's 64 MB
+        ("{memory_limit: '0x100M'}", "memory_limit", ("0x100M is 256M to PHP", "256M is more than"), "192M"),
+        ("{memory_limit: '0400M'}", "memory_limit", ("0400M is 256M to PHP", "400M is more than"), "192M"),
+        ("{memory_limit: '0.25G'}", "memory_limit", ("0.25G is 0 to PHP", "256M is more than"), "192M"),
+        # post_max_size stays at least upload_max_filesize
+        (
+            "{upload_max_filesize: 64M, post_max_size: '0x20M'}",
+            "post_max_size",
+            ("0x20M is 32M to PHP", "32M is less than"),
+            "64M",
+        ),
+    ],
+)
+def test_a_php_size_the_site_does_not_take_is_told_why_not_offered(
+    tmp_path: Path, settings: str, key: str, told: tuple[str, str], meant: str
+) -> None:
+    """memory_limit: "0x100M" was told '0x100M is 256M to PHP' and nothing more, 256M offered nowhere and refused when
+    written (more than the site's container leaves PHP): the size PHP reads is told refused by the site, and why,
+    with the size the site takes, which is then taken."""
+    read, why = told  # what PHP reads, and the size offered that the site refuses
+    [line] = _checked(tmp_path / "a", SITE + f"  php_settings: {settings}\n")
+    assert f"php_settings.{key}: " in line and read in line and f"; {why} " in line, line
+    assert line.endswith(f"({meant} at most)" if key == "memory_limit" else f"({meant})"), line
+    written = settings.rsplit(": ", maxsplit=1)[0] + f": {meant}}}"
+    assert _checked(tmp_path / "b", SITE + f"  php_settings: {written}\n") == []
