@@ -912,7 +912,11 @@ def test_a_site_domain_read_as_an_address_is_not_told_to_write_an_address(tmp_pa
 
 @pytest.mark.parametrize(
     ("written", "meant"),
-    [("8.40", "8.4"), ("8.30", "8.3"), ("7.40", "7.4"), ("8.400", "8.4"), ("8.4", "8.4")],
+    [
+        *(("8.40", "8.4"), ("8.30", "8.3"), ("7.40", "7.4"), ("8.400", "8.4"), ("8.4", "8.4")),
+        # a sign or an exponent YAML reads in a number too: +8.4 is 8.4
+        *(("+8.4", "8.4"), ("8.4e0", "8.4"), ("0.84e1", "8.4"), ("+7.40", "7.4")),
+    ],
 )
 def test_a_runtime_written_unquoted_is_told_in_one_message_the_key_to_write(
     tmp_path: Path, written: str, meant: str
