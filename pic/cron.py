@@ -1950,7 +1950,11 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     ``flock php a.php`` locks a file named php and runs a.php); with the command meant; None when it is none such."""
     runner, value = words[r] or "", words[i - 1] or ""
     wrapper, name = _wrapper(runner), _system_name(runner) or runner
-    if wrapper is None or name not in _OPERAND_VALUES or i - 1 <= r or not _names_a_program(value):
+    if wrapper is None or name not in _OPERAND_VALUES or i - 1 <= r or words[i - 1] is None:
+        return None  # an operand expanded when the job runs (timeout "$T" php a.php): its value is not known
+    if name == "timeout" and not _names_a_program(value) and _DURATION.fullmatch(value) is None:
+        return _value_refused(tokens, r, i - 1, wrapper, ("its duration", "DURATION", "5m"))
+    if not _names_a_program(value):
         return None
     what, placeholder, example, refuses = _OPERAND_VALUES[name]
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
@@ -2005,8 +2009,48 @@ def _end_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: i
         delimiter = key in ("d", "--delimiter") and value == "-"  # one character, as xargs -d takes it
         if value in ("-", "--") and (name, key) in _NAMED_VALUES and (name, key) not in _DASHES_TAKEN and not delimiter:
             return _end_told(tokens, r, j, wrapper, _NAMED_VALUES[(name, key)][:3])
+        form = _VALUE_FORMS.get((name, key))
+        # a program's name there is told with the program it meant to run (:func:`_value_taken`)
+        told = value is None or value in ("-", "--") or _names_a_program(value)
+        if not told and form is not None and form.fullmatch(value or "") is None:
+            return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3])
         j += taken
     return None
+
+
+# How the runners read a number or a duration an option or an operand of theirs takes, by runner and option (coreutils'
+# xstrtol and xstrtod, findutils' xargs): what they refuse there makes them run nothing (exit 125, xargs' 1).
+_INTEGER = LazyPattern(r"\s*[+-]?[0-9]+")
+_DURATION = LazyPattern(
+    r"\s*\+?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
+    r"(?:[pP][-+]?[0-9]+)?|(?i:inf(?:inity)?|nan))[smhd]?"
+)
+_VALUE_FORMS: dict[tuple[str, str], LazyPattern] = {
+    **dict.fromkeys((("nice", "n"), ("nice", "--adjustment")), _INTEGER),
+    **dict.fromkeys((("xargs", "n"), ("xargs", "--max-args"), ("xargs", "L")), LazyPattern(r"\s*\+?0*[1-9][0-9]*")),
+    **dict.fromkeys((("xargs", "P"), ("xargs", "--max-procs")), LazyPattern(r"\s*\+?[0-9]+")),
+    **dict.fromkeys((("timeout", "k"), ("timeout", "--kill-after")), _DURATION),
+}
+
+
+def _value_refused(
+    tokens: tuple[shsyntax.Token, ...], r: int, v: int, wrapper: _Wrapper, value: tuple[str, str, str]
+) -> str:
+    """What :func:`check_command` says of the value at ``tokens[v]`` of the runner at ``tokens[r]`` that the runner
+    refuses (:data:`_VALUE_FORMS`: ``nice -n 5x``, ``timeout 5M``), running nothing: ``value`` is what it takes (an
+    option's, the word before it, or the operand's), its placeholder and an example; with the command meant."""
+    what, placeholder, example = value
+    runner, written = tokens[r].text, tokens[v].text
+    after_what = " ".join(t.text for t in tokens[r:v])
+    given = " ".join([*(t.text for t in tokens[:v]), placeholder, *(t.text for t in tokens[v + 1 :])])
+    mended = " ".join([*(t.text for t in tokens[:v]), example, *(t.text for t in tokens[v + 1 :])])
+    told = (
+        f"holds at character {tokens[v].at + 1} {written} after {after_what}, which takes {what}: {runner} refuses "
+        f"{written} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. "
+        f"{mended})"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
 
 
 def _end_told(

@@ -783,9 +783,10 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "echo finished | sed -e 's/(cryptsetup)//'",
         "echo started | grep 'x`passwd'",
         "echo started | grep '(vault login -)'",
-        # a word that is an option's value, not the command (a user, a group, a duration, a variable); a reader
-        # given no standard input (xargs gives the words it reads as arguments, and /dev/null to the command)
-        "echo started | timeout passwd logger hello",
+        # a word that is an option's value, not the command (a user, a group, a lock file, a variable); a reader
+        # given no standard input (xargs gives the words it reads as arguments, and /dev/null to the command); as
+        # timeout's duration, timeout refuses it and runs nothing (told so)
+        "echo started | flock passwd logger hello",
         "echo started | env -u kinit logger hello",
         "echo alice-smith | xargs passwd -S",
         'echo finished | sh -c "logger -t kinit"',
@@ -3373,6 +3374,55 @@ def test_an_end_of_options_that_is_a_value_the_runner_takes_is_taken(tmp_path: P
     """env -u -- unsets a variable named --, xargs -d - splits at -: they run php."""
     ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
     assert ran.returncode == 0, ran
+    assert cron.check_command(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "given"),
+    [
+        ("nice -n 5x php a.php", "5x", "nice -n N php a.php"),
+        ("nice -n x php a.php", "x", "nice -n N php a.php"),
+        ("nice --adjustment 0x5 php a.php", "0x5", "nice --adjustment N php a.php"),
+        ("xargs -n 0 php a.php", "0", "xargs -n N php a.php"),
+        ("xargs -0 -P x php a.php", "x", "xargs -0 -P N php a.php"),
+        ("xargs -L 1k php a.php", "1k", "xargs -L N php a.php"),
+        ("timeout 5M php a.php", "5M", "timeout DURATION php a.php"),
+        ("timeout 1,5 php a.php", "1,5", "timeout DURATION php a.php"),
+        ("timeout 5ms php a.php", "5ms", "timeout DURATION php a.php"),
+        ("timeout -k 5x 5m php a.php", "5x", "timeout -k DURATION 5m php a.php"),
+        ("nice -n 5 timeout 2H php a.php", "2H", "nice -n 5 timeout DURATION php a.php"),
+    ],
+)
+def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value: str, given: str) -> None:
+    """nice -n 5x php a.php (timeout 5M ..., xargs -n 0 ...: a number or a duration the runner does not read) was
+    taken, though the runner refuses it and runs nothing at every run (nice: invalid adjustment '5x', exit 125;
+    timeout: invalid time interval '5M'; xargs 1): told, with the command meant."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode in (1, 125) and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {value} ") + 2
+    assert f"holds at character {at} {value} after " in line, line
+    assert f"refuses {value} there and runs nothing" in line and f"write {given} (e.g. " in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "nice -n +5 php a.php",
+        "nice -n ' 5' php a.php",
+        "xargs -P 0 php a.php",
+        "xargs -n +1 php a.php",
+        "timeout 1.5m php a.php",
+        "timeout .5 php a.php",
+        "timeout 1e1 php a.php",
+        "timeout inf php a.php",
+        "timeout 0x10 php a.php",
+        "timeout -k 10s 5m php a.php",
+    ],
+)
+def test_a_value_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
     assert cron.check_command(command)
 
 
