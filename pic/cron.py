@@ -2014,8 +2014,50 @@ def _end_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: i
         told = value is None or value in ("-", "--") or _names_a_program(value)
         if not told and form is not None and form.fullmatch(value or "") is None:
             return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3])
+        glued = _glued_value(wrapper, word) if taken == 1 else None
+        if glued is not None and (form := _VALUE_FORMS.get((name, glued[0]))) is not None:
+            option, given = glued[1], word[len(glued[1]) :]
+            if form.fullmatch(given) is None:
+                return _glued_refused(tokens, r, j, (option, given, wrapper.usage), _NAMED_VALUES[(name, glued[0])][:3])
         j += taken
     return None
+
+
+def _glued_value(wrapper: _Wrapper, word: str) -> tuple[str, str] | None:
+    """For the option ``word`` of ``wrapper`` written with its value glued to it (``--adjustment=5``, ``-n5``,
+    ``-0n5``): the option's key in :data:`_NAMED_VALUES` and the text before the value (``--adjustment=``, ``-0n``);
+    None when it holds no value so written."""
+    if word.startswith("--"):
+        key, equals, _ = word.partition("=")
+        return (_long_option(wrapper, key), key + equals) if equals else None
+    for k, letter in enumerate(word[1:], start=2):
+        if letter in wrapper.values:
+            return (letter, word[:k]) if k < len(word) else None
+        if letter not in wrapper.flags:
+            return None
+    return None
+
+
+def _glued_refused(
+    tokens: tuple[shsyntax.Token, ...], r: int, j: int, glued: tuple[str, str, int], value: tuple[str, str, str]
+) -> str:
+    """What :func:`check_command` says of the option at ``tokens[j]`` of the runner at ``tokens[r]``, written as
+    ``glued``'s option then its value glued to it, which the runner refuses (:data:`_VALUE_FORMS`: ``nice -n5x``),
+    running nothing, then its exit status: ``value`` is what it takes, its placeholder and an example; with the
+    command meant."""
+    option, given, usage = glued
+    what, placeholder, example = value
+    runner, written = tokens[r].text, tokens[j].text
+    before, after = [t.text for t in tokens[:j]], [t.text for t in tokens[j + 1 :]]
+    named = option.rstrip("=") if option.startswith("--") else f"-{option[-1]}"
+    told = (
+        f"holds at character {tokens[j].at + 1} {written} after {' '.join(before[r:])}: {named} takes {what}, and "
+        f"{runner} refuses {given} there and runs nothing (exit {usage}), and "
+        f"{_WITHOUT_IT[False]}; write {' '.join([*before, option + placeholder, *after])} (e.g. "
+        f"{' '.join([*before, option + example, *after])})"
+    )
+    refused = _refused_too(" ".join([*before, option + example, *after]))
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
 
 
 # How the runners read a number or a duration an option or an operand of theirs takes, by runner and option (coreutils'

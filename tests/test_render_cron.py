@@ -3426,6 +3426,43 @@ def test_a_value_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None
     assert cron.check_command(command)
 
 
+@pytest.mark.parametrize(
+    ("command", "written", "given"),
+    [
+        ("nice --adjustment=5x php a.php", "--adjustment=5x", "nice --adjustment=N php a.php"),
+        ("nice -n5x php a.php", "-n5x", "nice -nN php a.php"),
+        ("xargs -0n0 php a.php", "-0n0", "xargs -0nN php a.php"),
+        ("xargs --max-args=0 php a.php", "--max-args=0", "xargs --max-args=N php a.php"),
+        ("timeout --kill-after=5x 5m php a.php", "--kill-after=5x", "timeout --kill-after=DURATION 5m php a.php"),
+        ("timeout -k5x 5m php a.php", "-k5x", "timeout -kDURATION 5m php a.php"),
+    ],
+)
+def test_a_value_glued_to_its_option_the_runner_refuses_is_told(
+    tmp_path: Path, command: str, written: str, given: str
+) -> None:
+    """nice --adjustment=5x php a.php (-n5x, xargs -n0, timeout -k5x: the value glued to its option) was taken, as
+    nice -n 5x php a.php is not: the runner refuses it and runs nothing. Told, with the command meant."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode in (1, 125) and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.index(written) + 1} {written} after " in line, line
+    assert "there and runs nothing" in line and f"write {given} (e.g. " in line, line
+    mended = line.rpartition("(e.g. ")[2].rstrip(")")
+    assert cron.check_command(mended)
+    ran = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["nice -n+5 php a.php", "nice --adjustment=5 php a.php", "xargs -0n1 php a.php", "timeout -k10s 5m php a.php"],
+)
+def test_a_value_glued_to_its_option_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    assert cron.check_command(command)
+
+
 @pytest.mark.parametrize("command", ["env -C ../www php a.php", "env -u LANG php a.php", "xargs -a ../priv/list php"])
 def test_an_option_s_value_that_is_no_program_s_name_is_taken(command: str) -> None:
     _dash_reads_and_pic_takes(command)
