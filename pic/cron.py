@@ -1952,19 +1952,21 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     wrapper, name = _wrapper(runner), _system_name(runner) or runner
     if wrapper is None or name not in _OPERAND_VALUES or i - 1 <= r or words[i - 1] is None:
         return None  # an operand expanded when the job runs (timeout "$T" php a.php): its value is not known
-    if name == "timeout" and not _names_a_program(value) and _DURATION.fullmatch(value) is None:
-        return _value_refused(tokens, r, i - 1, wrapper, ("its duration", "DURATION", "5m"))
+    what, placeholder, example, refuses = _OPERAND_VALUES[name]
+    if name == "chrt" and i - 1 > r + 1:
+        example = (_chrt_priority(wrapper, words[r + 1 : i - 1]),)  # the lowest of the policy given
+    options = words[r + 1 : i - 1]
+    form = _OPERAND_FORMS.get(f"{name} -c" if name == "taskset" and _cpu_list(wrapper, options) else name)
+    if not _names_a_program(value) and form is not None and form.fullmatch(value) is None:
+        return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)))
     if not _names_a_program(value):
         return None
-    what, placeholder, example, refuses = _OPERAND_VALUES[name]
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
     done = (
         f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
         if refuses
         else f"{runner} reads {value} as that, and runs {words[i]} as the program, not {value}"
     )
-    if name == "chrt" and i - 1 > r + 1:
-        example = ("1",)  # a policy given (chrt -f): its lowest priority, as the job's right to set it allows
     given, mended = " ".join([*before, placeholder, *after]), " ".join([*before, *example, *after])
     told = (
         f"holds at character {tokens[i - 1].at + 1} {value} after {' '.join(t.text for t in tokens[r : i - 1])}, "
@@ -1972,6 +1974,42 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+# How the runners read a number or a duration an option or an operand of theirs takes, by runner and option (coreutils'
+# xstrtol and xstrtod, findutils' xargs): what they refuse there makes them run nothing (exit 125, xargs' 1).
+_INTEGER = LazyPattern(r"\s*[+-]?[0-9]+")
+_DURATION = LazyPattern(
+    r"\s*\+?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
+    r"(?:[pP][-+]?[0-9]+)?|(?i:inf(?:inity)?|nan))[smhd]?"
+)
+# How the runners with an operand read it, when it is no file (:data:`_OPERAND_VALUES`): timeout's duration,
+# chrt's priority (strtol), taskset's mask in hexadecimal or, with -c, its list of CPUs (util-linux's cpumask_parse,
+# cpulist_parse); what they refuse there makes them run nothing (exit 125, util-linux's 1).
+_OPERAND_FORMS = {
+    "timeout": _DURATION,
+    "chrt": _INTEGER,
+    "taskset": LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"),
+    "taskset -c": LazyPattern(r"[0-9]+(?:-[0-9]+(?::[0-9]+)?)?(?:,[0-9]+(?:-[0-9]+(?::[0-9]+)?)?)*"),
+}
+
+
+def _cpu_list(wrapper: _Wrapper, options: list[str | None]) -> bool:
+    """Whether taskset's ``options`` (the words before its mask) hold -c (--cpu-list): the mask is a list of CPUs."""
+    return any(
+        _long_option(wrapper, word) == "--cpu-list" if word.startswith("--") else "c" in word[1:]
+        for word in options
+        if word is not None and word.startswith("-")
+    )
+
+
+def _chrt_priority(wrapper: _Wrapper, options: list[str | None]) -> str:
+    """The lowest priority of the policy chrt's ``options`` give: 0 for -i, -b, -o (--idle, --batch, --other), 1
+    for the others (-f, -r: real-time, 1 to 99)."""
+    zero = ("--idle", "--batch", "--other")
+    given = [word for word in options if word is not None and word.startswith("-") and word != "--"]
+    low = any(_long_option(wrapper, w) in zero if w.startswith("--") else bool(set(w[1:]) & set("ibo")) for w in given)
+    return "0" if low else "1"
 
 
 def _names_a_program(value: str) -> bool:
@@ -2060,13 +2098,6 @@ def _glued_refused(
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
 
 
-# How the runners read a number or a duration an option or an operand of theirs takes, by runner and option (coreutils'
-# xstrtol and xstrtod, findutils' xargs): what they refuse there makes them run nothing (exit 125, xargs' 1).
-_INTEGER = LazyPattern(r"\s*[+-]?[0-9]+")
-_DURATION = LazyPattern(
-    r"\s*\+?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
-    r"(?:[pP][-+]?[0-9]+)?|(?i:inf(?:inity)?|nan))[smhd]?"
-)
 _VALUE_FORMS: dict[tuple[str, str], LazyPattern] = {
     **dict.fromkeys((("nice", "n"), ("nice", "--adjustment")), _INTEGER),
     **dict.fromkeys((("xargs", "n"), ("xargs", "--max-args"), ("xargs", "L")), LazyPattern(r"\s*\+?0*[1-9][0-9]*")),

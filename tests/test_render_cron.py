@@ -3391,6 +3391,11 @@ def test_an_end_of_options_that_is_a_value_the_runner_takes_is_taken(tmp_path: P
         ("timeout 5ms php a.php", "5ms", "timeout DURATION php a.php"),
         ("timeout -k 5x 5m php a.php", "5x", "timeout -k DURATION 5m php a.php"),
         ("nice -n 5 timeout 2H php a.php", "2H", "nice -n 5 timeout DURATION php a.php"),
+        # util-linux's: taskset's mask (in hexadecimal, or with -c a list of CPUs), chrt's priority
+        ("taskset xyz php a.php", "xyz", "taskset MASK php a.php"),
+        ("taskset -c 0x1 php a.php", "0x1", "taskset -c MASK php a.php"),
+        ("chrt -i x php a.php", "x", "chrt -i PRIORITY php a.php"),
+        ("chrt 0x0 php a.php", "0x0", "chrt PRIORITY php a.php"),
     ],
 )
 def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value: str, given: str) -> None:
@@ -3418,6 +3423,10 @@ def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value:
         "timeout inf php a.php",
         "timeout 0x10 php a.php",
         "timeout -k 10s 5m php a.php",
+        "taskset ff php a.php",
+        "taskset -c 0-1 php a.php",
+        "chrt -b 00 php a.php",
+        "chrt -i +0 php a.php",
     ],
 )
 def test_a_value_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
