@@ -1902,6 +1902,26 @@ _NAMED_VALUES = {
     ),
     **dict.fromkeys((("xargs", "s"), ("xargs", "--max-chars")), ("a number", "N", "4096", True)),
     **dict.fromkeys(
+        (("xargs", "d"), ("xargs", "--delimiter")), ("a delimiter, one character", "CHARACTER", "'\\n'", True)
+    ),
+    ("xargs", "E"): ("the string that ends the input", "STRING", "END", False),
+    ("xargs", "I"): ("the string each input line replaces in the command", "STRING", "{}", False),
+    ("xargs", "--process-slot-var"): ("the name of a variable to set", "NAME", "SLOT", False),
+    **dict.fromkeys(
+        (("timeout", "s"), ("timeout", "--signal")), ("the signal to send at the end", "SIGNAL", "TERM", True)
+    ),
+    **dict.fromkeys(
+        (("timeout", "k"), ("timeout", "--kill-after")), ("the time to wait before KILL", "DURATION", "10", True)
+    ),
+    **dict.fromkeys(
+        (("flock", "w"), ("flock", "--timeout"), ("flock", "--wait")), ("a time to wait, in seconds", "N", "60", True)
+    ),
+    **dict.fromkeys((("flock", "E"), ("flock", "--conflict-exit-code")), ("an exit code, a number", "N", "0", True)),
+    **dict.fromkeys(
+        (("chrt", k) for k in ("T", "P", "D", "--sched-runtime", "--sched-period", "--sched-deadline")),
+        ("a time in nanoseconds", "N", "1000000", True),
+    ),
+    **dict.fromkeys(
         (("stdbuf", k) for k in ("i", "o", "e", "--input", "--output", "--error")), ("a mode", "MODE", "L", True)
     ),
     **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
@@ -1910,6 +1930,221 @@ _NAMED_VALUES = {
 # The programs a job runs whose name, as the value of an option of :data:`_NAMED_VALUES`, is read as the program
 # meant (env -C php a.php): PHP's (php, php8.4), the shells, perl, and the runners themselves.
 _PROGRAM_NAME = LazyPattern(r"php(?:[0-9]+(?:\.[0-9]+)?)?|sh|dash|bash|perl")
+
+
+# The operand of the runners of :data:`_OPERANDS` that is no variable, by runner: what it is, how it is written in
+# the command offered, what an example puts there, and whether the runner refuses a program's name there (a duration,
+# a priority, a mask: it runs nothing) or takes it (flock's file: it runs the word after it).
+_OPERAND_VALUES = {
+    "timeout": ("its duration", "DURATION", ("5m",), True),
+    "chrt": ("its priority", "PRIORITY", ("-i", "0"), True),  # 0 with a policy taking it (-i, -b, -o): no right needed
+    "taskset": ("its mask", "MASK", ("1",), True),
+    "flock": ("its file", "FILE", ("../run/cron.lock",), False),
+}
+
+
+def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
+    """What :func:`check_command` says of the program ``words[i]`` run by the command at ``words[r]``, one of
+    :data:`_OPERAND_VALUES`, when its operand, the word before it, names a program (:data:`_PROGRAM_NAME`): the
+    operand left out (``timeout php a.php``: timeout reads php as its duration, invalid, and runs nothing, exit 125;
+    ``flock php a.php`` locks a file named php and runs a.php); with the command meant; None when it is none such."""
+    runner, value = words[r] or "", words[i - 1] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    if wrapper is None or name not in _OPERAND_VALUES or i - 1 <= r or words[i - 1] is None:
+        return None  # an operand expanded when the job runs (timeout "$T" php a.php): its value is not known
+    what, placeholder, example, refuses = _OPERAND_VALUES[name]
+    if name == "chrt" and i - 1 > r + 1:
+        example = (_chrt_priority(wrapper, words[r + 1 : i - 1]),)  # the lowest of the policy given
+    options = words[r + 1 : i - 1]
+    form = _OPERAND_FORMS.get(f"{name} -c" if name == "taskset" and _cpu_list(wrapper, options) else name)
+    if not _names_a_program(value) and form is not None and form.fullmatch(value) is None:
+        return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)))
+    if not _names_a_program(value):
+        return None
+    before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
+    done = (
+        f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
+        if refuses
+        else f"{runner} reads {value} as that, and runs {words[i]} as the program, not {value}"
+    )
+    given, mended = " ".join([*before, placeholder, *after]), " ".join([*before, *example, *after])
+    told = (
+        f"holds at character {tokens[i - 1].at + 1} {value} after {' '.join(t.text for t in tokens[r : i - 1])}, "
+        f"where {runner} reads {what}: {done}; to run {' '.join(after)}, write {given} (e.g. {mended})"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+# How the runners read a number or a duration an option or an operand of theirs takes, by runner and option (coreutils'
+# xstrtol and xstrtod, findutils' xargs): what they refuse there makes them run nothing (exit 125, xargs' 1).
+_INTEGER = LazyPattern(r"\s*[+-]?[0-9]+")
+_DURATION = LazyPattern(
+    r"\s*\+?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
+    r"(?:[pP][-+]?[0-9]+)?|(?i:inf(?:inity)?|nan))[smhd]?"
+)
+# How the runners with an operand read it, when it is no file (:data:`_OPERAND_VALUES`): timeout's duration,
+# chrt's priority (strtol), taskset's mask in hexadecimal or, with -c, its list of CPUs (util-linux's cpumask_parse,
+# cpulist_parse); what they refuse there makes them run nothing (exit 125, util-linux's 1).
+_OPERAND_FORMS = {
+    "timeout": _DURATION,
+    "chrt": _INTEGER,
+    "taskset": LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"),
+    "taskset -c": LazyPattern(r"[0-9]+(?:-[0-9]+(?::[0-9]+)?)?(?:,[0-9]+(?:-[0-9]+(?::[0-9]+)?)?)*"),
+}
+
+
+def _cpu_list(wrapper: _Wrapper, options: list[str | None]) -> bool:
+    """Whether taskset's ``options`` (the words before its mask) hold -c (--cpu-list): the mask is a list of CPUs."""
+    return any(
+        _long_option(wrapper, word) == "--cpu-list" if word.startswith("--") else "c" in word[1:]
+        for word in options
+        if word is not None and word.startswith("-")
+    )
+
+
+def _chrt_priority(wrapper: _Wrapper, options: list[str | None]) -> str:
+    """The lowest priority of the policy chrt's ``options`` give: 0 for -i, -b, -o (--idle, --batch, --other), 1
+    for the others (-f, -r: real-time, 1 to 99)."""
+    zero = ("--idle", "--batch", "--other")
+    given = [word for word in options if word is not None and word.startswith("-") and word != "--"]
+    low = any(_long_option(wrapper, w) in zero if w.startswith("--") else bool(set(w[1:]) & set("ibo")) for w in given)
+    return "0" if low else "1"
+
+
+def _names_a_program(value: str) -> bool:
+    """Whether ``value`` names a program a job runs (:data:`_PROGRAM_NAME`, or a runner of :data:`_WRAPPERS`), by
+    its name or its path (/usr/bin/php)."""
+    name = _system_name(value) or value
+    return _PROGRAM_NAME.fullmatch(name) is not None or name in _WRAPPERS
+
+
+# The options of :data:`_NAMED_VALUES` that take an end of options (-- or -) as their value and run the program:
+# a variable's name, a string (env -u -- unsets a variable named --); xargs -d takes - (one character), not --.
+_DASHES_TAKEN = frozenset(
+    (("env", "u"), ("env", "--unset"), ("xargs", "E"), ("xargs", "I"), ("xargs", "--process-slot-var"))
+)
+
+
+def _end_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int) -> str | None:
+    """What :func:`check_command` says of the command at ``words[r]``, one of :data:`_WRAPPERS`, when one of its
+    options taking a value apart (:data:`_NAMED_VALUES`) is followed by ``--`` or ``-``: getopt(3) takes the word
+    after such an option whatever it is, and the runner refuses it there (``nice -n -- php a.php``: invalid
+    adjustment '--', exit 125; ``env -C --``: no directory --) and runs nothing; with the command meant; None when it
+    has none such before its program."""
+    runner = words[r] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    j, n = r + 1, len(words)
+    while wrapper is not None and j < n:
+        word = words[j]
+        if word is None or word in ("-", "--") or _ASSIGNED.match(word) or not word.startswith("-"):
+            return None
+        taken = _option_words(wrapper, word)
+        if taken is None:
+            return None
+        value = words[j + 1] if taken == 2 and j + 1 < n else None
+        key = _long_option(wrapper, word) if word.startswith("--") else word[-1]
+        delimiter = key in ("d", "--delimiter") and value == "-"  # one character, as xargs -d takes it
+        if value in ("-", "--") and (name, key) in _NAMED_VALUES and (name, key) not in _DASHES_TAKEN and not delimiter:
+            return _end_told(tokens, r, j, wrapper, _NAMED_VALUES[(name, key)][:3])
+        form = _VALUE_FORMS.get((name, key))
+        # a program's name there is told with the program it meant to run (:func:`_value_taken`)
+        told = value is None or value in ("-", "--") or _names_a_program(value)
+        if not told and form is not None and form.fullmatch(value or "") is None:
+            return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3])
+        glued = _glued_value(wrapper, word) if taken == 1 else None
+        if glued is not None and (form := _VALUE_FORMS.get((name, glued[0]))) is not None:
+            option, given = glued[1], word[len(glued[1]) :]
+            if form.fullmatch(given) is None:
+                return _glued_refused(tokens, r, j, (option, given, wrapper.usage), _NAMED_VALUES[(name, glued[0])][:3])
+        j += taken
+    return None
+
+
+def _glued_value(wrapper: _Wrapper, word: str) -> tuple[str, str] | None:
+    """For the option ``word`` of ``wrapper`` written with its value glued to it (``--adjustment=5``, ``-n5``,
+    ``-0n5``): the option's key in :data:`_NAMED_VALUES` and the text before the value (``--adjustment=``, ``-0n``);
+    None when it holds no value so written."""
+    if word.startswith("--"):
+        key, equals, _ = word.partition("=")
+        return (_long_option(wrapper, key), key + equals) if equals else None
+    for k, letter in enumerate(word[1:], start=2):
+        if letter in wrapper.values:
+            return (letter, word[:k]) if k < len(word) else None
+        if letter not in wrapper.flags:
+            return None
+    return None
+
+
+def _glued_refused(
+    tokens: tuple[shsyntax.Token, ...], r: int, j: int, glued: tuple[str, str, int], value: tuple[str, str, str]
+) -> str:
+    """What :func:`check_command` says of the option at ``tokens[j]`` of the runner at ``tokens[r]``, written as
+    ``glued``'s option then its value glued to it, which the runner refuses (:data:`_VALUE_FORMS`: ``nice -n5x``),
+    running nothing, then its exit status: ``value`` is what it takes, its placeholder and an example; with the
+    command meant."""
+    option, given, usage = glued
+    what, placeholder, example = value
+    runner, written = tokens[r].text, tokens[j].text
+    before, after = [t.text for t in tokens[:j]], [t.text for t in tokens[j + 1 :]]
+    named = option.rstrip("=") if option.startswith("--") else f"-{option[-1]}"
+    told = (
+        f"holds at character {tokens[j].at + 1} {written} after {' '.join(before[r:])}: {named} takes {what}, and "
+        f"{runner} refuses {given} there and runs nothing (exit {usage}), and "
+        f"{_WITHOUT_IT[False]}; write {' '.join([*before, option + placeholder, *after])} (e.g. "
+        f"{' '.join([*before, option + example, *after])})"
+    )
+    refused = _refused_too(" ".join([*before, option + example, *after]))
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+_VALUE_FORMS: dict[tuple[str, str], LazyPattern] = {
+    **dict.fromkeys((("nice", "n"), ("nice", "--adjustment")), _INTEGER),
+    **dict.fromkeys((("xargs", "n"), ("xargs", "--max-args"), ("xargs", "L")), LazyPattern(r"\s*\+?0*[1-9][0-9]*")),
+    **dict.fromkeys((("xargs", "P"), ("xargs", "--max-procs")), LazyPattern(r"\s*\+?[0-9]+")),
+    **dict.fromkeys((("timeout", "k"), ("timeout", "--kill-after")), _DURATION),
+}
+
+
+def _value_refused(
+    tokens: tuple[shsyntax.Token, ...], r: int, v: int, wrapper: _Wrapper, value: tuple[str, str, str]
+) -> str:
+    """What :func:`check_command` says of the value at ``tokens[v]`` of the runner at ``tokens[r]`` that the runner
+    refuses (:data:`_VALUE_FORMS`: ``nice -n 5x``, ``timeout 5M``), running nothing: ``value`` is what it takes (an
+    option's, the word before it, or the operand's), its placeholder and an example; with the command meant."""
+    what, placeholder, example = value
+    runner, written = tokens[r].text, tokens[v].text
+    after_what = " ".join(t.text for t in tokens[r:v])
+    given = " ".join([*(t.text for t in tokens[:v]), placeholder, *(t.text for t in tokens[v + 1 :])])
+    mended = " ".join([*(t.text for t in tokens[:v]), example, *(t.text for t in tokens[v + 1 :])])
+    told = (
+        f"holds at character {tokens[v].at + 1} {written} after {after_what}, which takes {what}: {runner} refuses "
+        f"{written} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. "
+        f"{mended})"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+def _end_told(
+    tokens: tuple[shsyntax.Token, ...], r: int, j: int, wrapper: _Wrapper, value: tuple[str, str, str]
+) -> str:
+    """What :func:`_end_taken` says of the option at ``tokens[j]`` of the runner at ``tokens[r]``, whose value, the
+    next word, is an end of options: ``value`` is what the option takes, its placeholder and an example."""
+    what, placeholder, example = value
+    runner, option, end = tokens[r].text, tokens[j].text, tokens[j + 1].text
+    before, after = [t.text for t in tokens[: j + 1]], [t.text for t in tokens[j + 2 :]]
+    given = " ".join([*before, placeholder, "--", *after])
+    without = " ".join(
+        [*before[:-1], *([option[:-1]] if not option.startswith("--") and len(option) > 2 else []), "--", *after]
+    )
+    told = (
+        f"holds at character {tokens[j + 1].at + 1} {end} after {runner} {option}, which takes {what}: {runner} "
+        f"reads {end} as that, whatever it is, as getopt reads the word after such an option, refuses it and runs "
+        f"nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. {example}), or {without}"
+    )
+    refused = _refused_too(without)
+    return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"
 
 
 def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
@@ -1923,7 +2158,7 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
     option = words[i - 2] if i - 2 > r else None
     if wrapper is None or option is None or not option.startswith("-") or option in ("-", "--"):
         return None
-    if _PROGRAM_NAME.fullmatch(value) is None and (_system_name(value) or value) not in _WRAPPERS:
+    if not _names_a_program(value):
         return None
     key = _long_option(wrapper, option) if option.startswith("--") else option[-1]
     if not option.startswith("--") and any(c not in wrapper.flags for c in option[1:-1]):
@@ -1933,7 +2168,9 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
     what, placeholder, example, refuses = _NAMED_VALUES[(name, key)]
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
     given = " ".join([*before, placeholder, *after])
-    without = " ".join([*before[:-1], *after])
+    # the flags glued before the option (xargs -0n) stay: only the option missing its value is left out
+    kept = [option[:-1]] if not option.startswith("--") and len(option) > 2 else []
+    without = " ".join([*before[:-1], *kept, *after])
     done = (
         f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
         if refuses
@@ -1971,9 +2208,10 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
                 or _misplaced_option(command.words, words, chain[k - 1], i)
                 or _number_run(command.words, words, chain[k - 1], i)
                 or _value_taken(command.words, words, chain[k - 1], i)
+                or _operand_taken(command.words, words, chain[k - 1], i)
                 if k
                 else None
-            ) or _ambiguous_option(command.words, words, i)
+            ) or (_ambiguous_option(command.words, words, i) or _end_taken(command.words, words, i))
             if detached is not None:
                 found.append((at, detached))
                 break

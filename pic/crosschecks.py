@@ -603,7 +603,7 @@ class _Cross:
             if secret_name(key) and value not in secrets:  # named for a secret: one, whatever its shape
                 secrets.append(value if isinstance(value, str) else m.shown(loc, value))
             named = HIDDEN_KEY if key in secrets else None
-            takes = functools.partial(self.php_size_taken, m, site, chosen, key)
+            takes = functools.partial(self.php_size_refused, m, site, chosen, key)
             plain = loc in m.written  # a text written without quotes that YAML read otherwise, or a boolean's tRue
             why = phpini.problem(
                 key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named, takes, plain=plain
@@ -641,20 +641,34 @@ class _Cross:
         if not site.static and m.status == "active":  # a suspended or archived member runs no container
             self.php_memory(m, chosen)
 
-    def php_size_taken(self, m: Member, site: Site, chosen: dict[str, Any], key: str, size: str) -> bool:
-        """Whether the site takes ``size`` for its PHP setting ``key`` (a size a message offers): post_max_size stays
-        at least upload_max_filesize, and memory_limit fits in the site's container (:meth:`php_memory`)."""
+    def php_size_refused(self, m: Member, site: Site, chosen: dict[str, Any], key: str, size: str) -> str | None:
+        """None when the site takes ``size`` for its PHP setting ``key`` (a size a message offers), else why not, as
+        words after ``256M is``: post_max_size stays at least upload_max_filesize, and memory_limit fits in the site's
+        container (:meth:`php_memory`)."""
         sizes = {**chosen, key: size}
+        other = {"post_max_size": "upload_max_filesize", "upload_max_filesize": "post_max_size"}.get(key)
         try:
             if phpini.effective_bytes(sizes, "post_max_size") < phpini.effective_bytes(sizes, "upload_max_filesize"):
-                return False
+                # the other one as set, or PHP's default when unset
+                shown = self.php_value(m, chosen, other) if other is not None else ""
+                return (
+                    f"less than upload_max_filesize, which post_max_size stays at least ({shown})"
+                    if key == "post_max_size"
+                    else f"more than post_max_size, which upload_max_filesize stays at most ({shown})"
+                )
         except ValueError:  # the other size is refused too, and told: this one judged by itself
             pass
         if key != "memory_limit" or site.static or m.status != "active":
-            return True
+            return None
         limits = m.spec.limits
         memory_mb = (limits.memory_mb if limits else None) or self.settings.limits.memory_mb
-        return phpini.effective_bytes(sizes, "memory_limit") <= (memory_mb - phpini.OPCACHE_MB) * phpini.MiB
+        room_mb = memory_mb - phpini.OPCACHE_MB
+        if phpini.effective_bytes(sizes, "memory_limit") <= room_mb * phpini.MiB:
+            return None
+        return (
+            f"more than the site's container ({memory_mb} MB) leaves PHP beside OPcache's {phpini.OPCACHE_MB} MB "
+            f"({room_mb}M at most)"
+        )
 
     def php_memory(self, m: Member, chosen: dict[str, Any]) -> None:
         """PHP's memory_limit, the platform's default when unset, leaves OPcache's shared memory

@@ -1236,6 +1236,28 @@ def _repaired(address: str) -> str:
     return f"{local}@{domain}"
 
 
+_UNKNOWN_TLD = "unknown top-level domain ."
+
+
+def _before_a_delimiter(address: str, providers: Providers | None) -> str | None:
+    """The address a line holds before a comma or a semicolon after its domain (``"marie@gmial.com,Jean``, a CSV
+    row pasted in a plain list: marie@gmial.com), mended as :func:`_repaired` mends it, when it is valid, its
+    top-level domain known (with ``providers``), and the text after the delimiter holds no dot (no domain's rest:
+    ``bad@gmial,com`` is a comma for a dot); None when there is none such."""
+    at = address.find("@")
+    found = re.search(r"[,;]", address[at + 1 :]) if at >= 0 else None
+    if found is None:
+        return None
+    domain, rest = address[at + 1 : at + 1 + found.start()], address[at + 2 + found.start() :]
+    if "." not in domain or "." in rest or "@" in rest or not rest.strip("\"' "):
+        return None
+    cut = _repaired(address[: at + 1 + found.start()])
+    if _valid(cut) is not None:
+        return None
+    flag = domain_flag(cut.rpartition("@")[2], {}, providers)
+    return None if flag is not None and flag[0].startswith(_UNKNOWN_TLD) else cut
+
+
 def _valid(address: str) -> str | None:
     """None if valid, else why not (email_validator's words).
 
@@ -1361,8 +1383,17 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
     why = _valid(address)
     if why is not None:
         repaired = _repaired(address)
-        if repaired != address and _valid(repaired) is None:
-            flag = audit_entry(Entry(entry.file, entry.line, repaired), domains, providers)
+        takes = repaired != address and _valid(repaired) is None
+        mended = audit_entry(Entry(entry.file, entry.line, repaired), domains, providers) if takes else None
+        cut = _before_a_delimiter(address, providers)
+        if cut is not None and (not takes or (mended is not None and mended.problem.startswith(_UNKNOWN_TLD))):
+            # a row of a CSV pasted in a plain list ("marie@gmial.com,Jean): the address meant is the text before the
+            # delimiter, not one whose domain ends with the name (gmial.com.jean)
+            meant = audit_entry(Entry(entry.file, entry.line, cut), domains, providers)
+            told = f"; the address meant, {cut}: {meant.problem}" if meant is not None else ""
+            return Flag(entry, f"malformed address ({why}){told}", cut if meant is None else meant.suggestion)
+        if takes:
+            flag = mended
             if flag is None:
                 return Flag(entry, f"malformed address ({why})", repaired)
             # what the suggestion mends besides: a misspelt domain (mailto:luc@gmial.com -> luc@gmail.com)

@@ -921,7 +921,8 @@ def _quoting_hint(
     number YAML read, in quotes, for a name written as one (``runtime: 7.40``: '7.4')."""
     if written is None:
         return " (put it in quotes)"
-    if (read := _decimal_read(model, loc, written, value, context)) is not None:
+    read = _decimal_read(model, loc, written, value, context) or _name_read(model, loc, written, value, context)
+    if read is not None:
         return f" (YAML reads the number {read}): write {read!r}, in quotes"
     refused = _text_refusal(model, loc, written)
     if refused is not None:
@@ -947,7 +948,9 @@ def _named_refusal(
     read = _number_words(number) if isinstance(number, int | float) and not isinstance(number, bool) else None
     if read is not None and read in known:
         return f" (YAML reads the number {read}): write {read!r}, in quotes"
-    return f", and written in quotes it is not one{named.hint(written, known)}"
+    return (
+        f", and written in quotes it is none of {named.what} ({named.listed(known)}){named.suggested(written, known)}"
+    )
 
 
 def _decimal_read(
@@ -970,7 +973,22 @@ def _decimal_read(
     return read if read != written and _text_refusal(model, loc, read) is None else None
 
 
-_DECIMAL_TEXT = LazyPattern(r"[0-9]+\.[0-9]+")
+# a decimal number as YAML 1.2 reads one (a sign, an exponent: +8.4, 7.4e0, 0.84E1)
+_DECIMAL_TEXT = LazyPattern(r"\+?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
+
+
+def _name_read(
+    model: type[BaseModel], loc: tuple[str | int, ...], written: str, number: object, context: object
+) -> str | None:
+    """For a field naming one of the stack's things (:class:`~pic.validators.NameOf`: ``site.php``) given the text
+    ``written`` plain, a decimal number YAML read in another form (``+8.4``, ``8.4e0``: 8.4): the number's text when
+    it is one of the stack's names (``context``'s), whatever the text in quotes is refused for; None otherwise."""
+    named = _name_of(_field_at(model, loc))
+    if named is None or not isinstance(context, dict) or not isinstance(number, float):
+        return None
+    read = _number_words(number) if _DECIMAL_TEXT.fullmatch(written) is not None else None
+    known = [str(name) for name in context.get(named.among) or ()]
+    return read if read is not None and read != written and read in known else None
 
 
 def _wholes(field: Any) -> list[Whole]:

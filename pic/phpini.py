@@ -289,7 +289,7 @@ def _int_text(value: object) -> int | None:
     return int(text) if text.lstrip("+-").isdecimal() and text.count("-") + text.count("+") <= 1 else None
 
 
-def _size_meant(rule: Rule, value: object, takes: Callable[[str], bool] | None) -> str:
+def _size_meant(rule: Rule, value: object, takes: Callable[[str], str | None] | None) -> str:
     """``; write 256M``: the size in PHP's shorthand that ``value`` is written with another unit, a sign, leading
     zeros or in full-width forms (:data:`_SIZE_WRITTEN`), when the setting takes it, and the site (``takes``); with
     leading zeros what PHP reads of it too, octal digits (``064M`` is 52M); else nothing."""
@@ -317,14 +317,17 @@ def _read_words(number: int, unit: str) -> str:
     return f"{number}{unit}" if unit and number else f"{number} bytes" if number else "0"
 
 
-def _offer(rule: Rule, meant: str, takes: Callable[[str], bool] | None) -> str:
-    """``; write 64M`` when the setting takes ``meant``, and the site (``takes``); else nothing."""
+def _offer(rule: Rule, meant: str, takes: Callable[[str], str | None] | None) -> str:
+    """``; write 64M`` when the setting takes ``meant``, and the site (``takes``: None, or why it does not); ``; 256M
+    is more than ...`` when the site does not; else nothing."""
     n = size_bytes(meant)
-    taken = n is not None and rule.low <= n <= rule.high and (takes is None or takes(meant))
-    return f"; write {meant}" if taken else ""
+    if n is None or not rule.low <= n <= rule.high:
+        return ""
+    refused = takes(meant) if takes is not None else None
+    return f"; write {meant}" if refused is None else f"; {meant} is {refused}"
 
 
-def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], bool] | None) -> str:
+def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], str | None] | None) -> str:
     """:func:`_size_meant` of a size in another base (:data:`_SIZE_BASED`): what PHP reads (the digits before a
     fraction's '.', none of a size past its integers'), the size offered (the fraction's too, when whole)."""
     base, name = _BASES[found[1].lower()]
@@ -361,7 +364,7 @@ def _out_of_range(rule: Rule, size: int, which: str) -> str:
     return ""
 
 
-def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], bool] | None) -> str:
+def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], str | None] | None) -> str:
     """:func:`_size_meant` of a size with a fraction (:data:`_SIZE_FRACTION`): what PHP reads (the whole part),
     and the size it is offered in the largest unit that makes it whole (1.5G: 1536M), if any."""
     whole, unit = int(found[1]), found[3].upper()
@@ -418,7 +421,7 @@ def problem(
     value: object,
     shown: str,
     key_shown: str | None = None,
-    takes: Callable[[str], bool] | None = None,
+    takes: Callable[[str], str | None] | None = None,
     *,
     plain: bool = False,
 ) -> str | None:
@@ -429,8 +432,9 @@ def problem(
     seconds and counts whole numbers; flags booleans (``true``/``false`` or YAML's other spellings
     of them, ``yes``/``no``/``on``/``off``, unquoted, as every yes/no field of the file); time
     zones names of :func:`timezones`. A value of the wrong type gets one message naming what it is.
-    ``key_shown``: the key as the message names one that is not allowed (default: as written). ``takes``: whether
-    the site takes a size a message offers beside the setting's range (its container's memory, its other sizes).
+    ``key_shown``: the key as the message names one that is not allowed (default: as written). ``takes``: None when
+    the site takes a size a message offers beside the setting's range, else why not (its container's memory, its
+    other sizes).
     ``plain``: the value was written without quotes (a flag's ``oN`` is then told as a boolean word in a case YAML
     reads as text, :func:`pic.yamlloader.boolean_hint`).
     """

@@ -296,14 +296,21 @@ class NameOf(Whole):
         ``value`` is in another case or form or a slip of, when one is; nothing without names."""
         if not known:
             return ""
+        return f" ({self.what}: {self.listed(known)}){self.suggested(value, known)}"
+
+    def listed(self, known: list[str]) -> str:
+        """``7.4, 8.2, or none``: the names there are, then the words taken besides."""
+        return ", ".join(known) + "".join(f", or {word}" for word in self.also)
+
+    def suggested(self, value: str, known: list[str]) -> str:
+        """``; did you mean 'web1'?``: the name ``value`` is in another case or form or a slip of, when one is."""
         choices = [*known, *self.also]
         meant = self.meant(value)
         if meant not in choices:
             meant = meant_among(value, choices) if refused_character(value) is None else None
         if meant is None and len(value) <= 200 and refused_character(value) is None:
             meant = _held_once(value.lower(), known)
-        listed = ", ".join(known) + "".join(f", or {word}" for word in self.also)
-        return f" ({self.what}: {listed})" + (f"; did you mean {meant!r}?" if meant is not None else "")
+        return f"; did you mean {meant!r}?" if meant is not None else ""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.with_info_after_validator_function(self.check_named, handler(source))

@@ -912,7 +912,11 @@ def test_a_site_domain_read_as_an_address_is_not_told_to_write_an_address(tmp_pa
 
 @pytest.mark.parametrize(
     ("written", "meant"),
-    [("8.40", "8.4"), ("8.30", "8.3"), ("7.40", "7.4"), ("8.400", "8.4"), ("8.4", "8.4")],
+    [
+        *(("8.40", "8.4"), ("8.30", "8.3"), ("7.40", "7.4"), ("8.400", "8.4"), ("8.4", "8.4")),
+        # a sign or an exponent YAML reads in a number too: +8.4 is 8.4
+        *(("+8.4", "8.4"), ("8.4e0", "8.4"), ("0.84e1", "8.4"), ("+7.40", "7.4")),
+    ],
 )
 def test_a_runtime_written_unquoted_is_told_in_one_message_the_key_to_write(
     tmp_path: Path, written: str, meant: str
@@ -952,7 +956,9 @@ def test_a_number_where_a_name_of_the_stack_goes_is_told_the_names_there_are(tex
     told refused without the names the stack has, which the same text in quotes was told: they are listed; host, a
     field that may be left out, alike."""
     [line] = _messages(MINIMAL + text + "\n")
-    assert f" {field}: " in line and f"({names}" in line, line
+    # listed after the field's words, or after what the text in quotes is none of
+    listed = (f"({names}", f"it is none of {names.replace(': ', ' (', 1)}")
+    assert f" {field}: " in line and any(words in line for words in listed), line
     assert "put it in quotes" not in line, line
 
 
@@ -1088,3 +1094,44 @@ def test_a_domain_shaped_as_a_password_with_a_dot_around_it_is_not_shown(tmp_pat
     """site.domains: ["Lilas2024x."] was told it ends with a dot, the value shown, where Lilas2024x alone is hidden."""
     told = _checked(tmp_path, SITE.replace("probe-asso.org", domain, 1))
     assert told and not any("ilas2024" in line.lower() for line in told), told
+
+
+@pytest.mark.parametrize("written", ["8.0", "8.10", "9.0"])
+def test_a_number_naming_no_runtime_of_the_stack_in_quotes_either_says_of_what(tmp_path: Path, written: str) -> None:
+    """php: 8.0 was told 'written in quotes it is not one (the stack's runtimes: ...)', 'one' of nothing said before:
+    what the text in quotes is none of is named, then listed."""
+    [line] = _checked(tmp_path, MINIMAL + f"site:\n  domains: [probe-asso.org]\n  php: {written}\n")
+    assert line.endswith(
+        f"site.php: {written} is not a string, and written in quotes it is none of the stack's runtimes "
+        "(7.4, 8.2, 8.3, 8.4, 8.5, or none)"
+    ), line
+
+
+@pytest.mark.parametrize(
+    ("settings", "key", "told", "meant"),
+    [
+        # the site's container (256 MB, the stack's default) leaves PHP 192M beside OPcache's 64 MB
+        ("{memory_limit: '0x100M'}", "memory_limit", ("0x100M is 256M to PHP", "256M is more than"), "192M"),
+        ("{memory_limit: '0400M'}", "memory_limit", ("0400M is 256M to PHP", "400M is more than"), "192M"),
+        ("{memory_limit: '0.25G'}", "memory_limit", ("0.25G is 0 to PHP", "256M is more than"), "192M"),
+        # post_max_size stays at least upload_max_filesize
+        (
+            "{upload_max_filesize: 64M, post_max_size: '0x20M'}",
+            "post_max_size",
+            ("0x20M is 32M to PHP", "32M is less than"),
+            "64M",
+        ),
+    ],
+)
+def test_a_php_size_the_site_does_not_take_is_told_why_not_offered(
+    tmp_path: Path, settings: str, key: str, told: tuple[str, str], meant: str
+) -> None:
+    """memory_limit: "0x100M" was told '0x100M is 256M to PHP' and nothing more, 256M offered nowhere and refused when
+    written (more than the site's container leaves PHP): the size PHP reads is told refused by the site, and why,
+    with the size the site takes, which is then taken."""
+    read, why = told  # what PHP reads, and the size offered that the site refuses
+    [line] = _checked(tmp_path / "a", SITE + f"  php_settings: {settings}\n")
+    assert f"php_settings.{key}: " in line and read in line and f"; {why} " in line, line
+    assert line.endswith(f"({meant} at most)" if key == "memory_limit" else f"({meant})"), line
+    written = settings.rsplit(": ", maxsplit=1)[0] + f": {meant}}}"
+    assert _checked(tmp_path / "b", SITE + f"  php_settings: {written}\n") == []

@@ -3891,3 +3891,32 @@ def test_a_domain_suggested_for_a_slip_is_checked_before_it_is_suggested(
     [flagged] = lines
     assert flagged.startswith(f"{export}:2 {address}: unknown top-level domain") and told in flagged, flagged
     assert flagged.endswith(f"; suggested: {suggestion}"), flagged
+
+
+@pytest.mark.parametrize(
+    ("row", "meant", "told"),
+    [
+        ('"marie@gmial.com,Jean', "marie@gmial.com", ("misspelled domain: probably gmail.com", "marie@gmail.com")),
+        ("paul@hotmial.fr,Paul", "paul@hotmial.fr", ("misspelled domain: probably hotmail.fr", "paul@hotmail.fr")),
+        ('"anne@gmail.com,Anne', "anne@gmail.com", (None, "anne@gmail.com")),
+        ("luc@yahooo.fr;Luc", "luc@yahooo.fr", ("misspelled domain: probably yahoo.fr", "luc@yahoo.fr")),
+    ],
+)
+def test_a_name_after_a_comma_in_a_plain_list_is_not_read_as_the_domain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, meant: str, told: tuple[str | None, str]
+) -> None:
+    """A plain list's line "marie@gmial.com,Jean (a CSV row pasted into it) was told 'once mended, unknown top-level
+    domain .jean', the comma mended as a dot and the name read as the domain, nothing suggested, as the CSV's row was
+    before it: the address meant, the text before the comma, is checked as any address is and suggested."""
+    problem, suggestion = told  # the address meant's fault (None: none), the address to write
+    export = tmp_path / "export.txt"
+    export.write_text(f"ok@example.org\n{row}\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1
+    [flagged] = [x for x in lines if x.startswith(f"{export}:2 ")]
+    assert "top-level domain" not in flagged and "once mended" not in flagged, flagged
+    assert flagged.endswith(f"; suggested: {suggestion}") or flagged.endswith(f" suggested: {suggestion}"), flagged
+    if problem is not None:
+        assert f"the address meant, {meant}: {problem}" in flagged, flagged
+    export.write_text(f"ok@example.org\n{suggestion}\n", encoding="utf-8")
+    assert _audit(capsys, str(export))[0] == 0

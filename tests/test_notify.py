@@ -3019,7 +3019,14 @@ def test_new_record_without_record_is_a_usage_error(
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize(("written", "meant"), [("7.40", "7.4"), ("8.30", "8.3"), ("7.400", "7.4"), ("8.00", "8.0")])
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        *(("7.40", "7.4"), ("8.30", "8.3"), ("7.400", "7.4"), ("8.00", "8.0")),
+        # a sign or an exponent YAML reads in a number too (YAML 1.2's float): +8.4 is 8.4
+        *(("+8.4", "8.4"), ("7.4e0", "7.4"), ("0.84E1", "8.4"), ("+7.40", "7.4")),
+    ],
+)
 def test_a_recorded_runtime_written_unquoted_is_told_the_key_to_write(tmp_path: Path, written: str, meant: str) -> None:
     """notices.yaml's runtime: 7.40 (YAML reads the number 7.4) was told to put it in quotes, "7.40" then another key
     than pic notify's "7.4", the runtime it was about: the key YAML read is offered, in quotes, as a member file's

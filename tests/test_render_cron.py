@@ -783,9 +783,10 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "echo finished | sed -e 's/(cryptsetup)//'",
         "echo started | grep 'x`passwd'",
         "echo started | grep '(vault login -)'",
-        # a word that is an option's value, not the command (a user, a group, a duration, a variable); a reader
-        # given no standard input (xargs gives the words it reads as arguments, and /dev/null to the command)
-        "echo started | timeout passwd logger hello",
+        # a word that is an option's value, not the command (a user, a group, a lock file, a variable); a reader
+        # given no standard input (xargs gives the words it reads as arguments, and /dev/null to the command); as
+        # timeout's duration, timeout refuses it and runs nothing (told so)
+        "echo started | flock passwd logger hello",
         "echo started | env -u kinit logger hello",
         "echo alice-smith | xargs passwd -S",
         'echo finished | sh -c "logger -t kinit"',
@@ -3225,6 +3226,9 @@ def test_nice_s_adjustment_as_an_option_is_taken(tmp_path: Path, command: str) -
         ("xargs -0 -n php a.php", "-n", "xargs -0 -n N php a.php", "xargs -0 php a.php"),
         ("stdbuf -oL -e php a.php", "-e", "stdbuf -oL -e MODE php a.php", "stdbuf -oL php a.php"),
         ("ionice -c sh ../priv/a.sh", "-c", "ionice -c CLASS sh ../priv/a.sh", "ionice sh ../priv/a.sh"),
+        # the program named by its path (nice: invalid adjustment '/usr/bin/php')
+        ("nice -n /usr/bin/php a.php", "-n", "nice -n N /usr/bin/php a.php", "nice /usr/bin/php a.php"),
+        ("env -u /bin/sh ../priv/a.sh", "-u", "env -u NAME /bin/sh ../priv/a.sh", "env /bin/sh ../priv/a.sh"),
     ],
 )
 def test_a_program_s_name_taken_for_an_option_s_value_is_told(
@@ -3241,6 +3245,231 @@ def test_a_program_s_name_taken_for_an_option_s_value_is_told(
     at = command.index(f" {option} {value}") + len(option) + 3
     assert f"holds at character {at} {value} after " in line and f"{option}, which takes" in line, line
     assert f"write {given}" in line and f", or {without}" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "without", "mended"),
+    [
+        ("xargs -0n php a.php", "xargs -0 php a.php", "xargs -0 echo ran"),
+        ("ionice -tc sh ../priv/a.sh", "ionice -t sh ../priv/a.sh", "ionice -t echo ran"),
+        ("env -iC php a.php", "env -i php a.php", None),
+    ],
+)
+def test_flags_glued_before_an_option_missing_its_value_are_kept_in_the_offer(
+    tmp_path: Path, command: str, without: str, mended: str | None
+) -> None:
+    """xargs -0n php a.php was offered xargs php a.php, the -0 glued before -n dropped (its arguments then read as
+    blank-separated words): the option missing its value is left out alone, the letters before it kept."""
+    line = _command_error(tmp_path, command)
+    assert line.endswith(f", or {without}"), line
+    assert cron.check_command(without)
+    if mended is not None:
+        ran = _dash_with_runners(tmp_path, mended)
+        assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "example", "refused"),
+    [
+        ("timeout php a.php", "timeout DURATION php a.php", "timeout 5m php a.php", True),
+        ("timeout -k 10 php a.php", "timeout -k 10 DURATION php a.php", "timeout -k 10 5m php a.php", True),
+        (
+            "timeout --signal=KILL sh ../priv/a.sh",
+            "timeout --signal=KILL DURATION sh ../priv/a.sh",
+            "timeout --signal=KILL 5m sh ../priv/a.sh",
+            True,
+        ),
+        ("chrt php a.php", "chrt PRIORITY php a.php", "chrt -i 0 php a.php", True),
+        ("chrt -f php a.php", "chrt -f PRIORITY php a.php", "chrt -f 1 php a.php", True),
+        ("taskset php a.php", "taskset MASK php a.php", "taskset 1 php a.php", True),
+        (
+            "nice -n 5 taskset -a php8.4 a.php",
+            "nice -n 5 taskset -a MASK php8.4 a.php",
+            "nice -n 5 taskset -a 1 php8.4 a.php",
+            True,
+        ),
+        ("flock php a.php", "flock FILE php a.php", "flock ../run/cron.lock php a.php", False),
+    ],
+)
+def test_a_program_s_name_where_a_runner_s_operand_goes_is_told(
+    tmp_path: Path, command: str, given: str, example: str, refused: bool
+) -> None:
+    """timeout php a.php (chrt, taskset alike) was taken, though timeout reads php as its duration and runs nothing
+    (invalid time interval 'php', exit 125); flock php a.php runs a.php, php read as its lock file. Told, with the
+    operand written where it goes."""
+    programs = r"php8\.4 a\.php|php a\.php|sh \.\./priv/a\.sh"
+    ran = _dash_with_runners(tmp_path, re.sub(programs, "echo ran", command))
+    assert "ran" not in ran.stdout and ran.returncode != 0, ran
+    line = _command_error(tmp_path, command)
+    assert f"write {given} (e.g. {example})" in line, line
+    assert ("runs nothing" in line) is refused, line
+    at = command.index(" php" if " php" in command else " sh ") + 2
+    assert f"holds at character {at} " in line, line
+    assert cron.check_command(example)
+    programs = r"php8\.4 a\.php|php a\.php|sh \.\./priv/a\.sh"
+    meant = _dash_with_runners(tmp_path, re.sub(programs, "echo ran", example.replace("../run/", "")))
+    assert (meant.returncode, meant.stdout) == (0, "ran\n"), meant
+
+
+@pytest.mark.parametrize(
+    ("command", "refused"),
+    [
+        ("xargs -d php a.php", True),
+        ("xargs --delimiter php a.php", True),
+        ("xargs -E php a.php", False),
+        ("xargs -I php a.php", False),
+        ("xargs --process-slot-var php a.php", False),
+    ],
+)
+def test_a_program_s_name_taken_for_xargs_other_values_is_told(tmp_path: Path, command: str, refused: bool) -> None:
+    """xargs -d php a.php (a delimiter of one character, refused: exit 1) and xargs -E php a.php (an end-of-file
+    string, -I's replacement, --process-slot-var's name: a.php run) were taken, as xargs -n php a.php is not."""
+    local = command.replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.stdout == "", ran
+    line = _command_error(tmp_path, command)
+    option = command.split(" ")[1]
+    assert f"holds at character {len(option) + 8} php after xargs {option}, which takes" in line, line
+    assert ("runs nothing" in line) is refused, line
+    assert line.endswith(", or xargs php a.php"), line
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        ("nice -n -- php a.php", "-n", "--"),
+        ("nice --adjustment -- php a.php", "--adjustment", "--"),
+        ("env -C -- php a.php", "-C", "--"),
+        ("xargs -a -- php a.php", "-a", "--"),
+        ("xargs -0 -n -- php a.php", "-n", "--"),
+        ("xargs -d -- php a.php", "-d", "--"),
+        ("stdbuf -o -- php a.php", "-o", "--"),
+        ("ionice -c - php a.php", "-c", "-"),
+        ("timeout -s -- 5m php a.php", "-s", "--"),
+        ("timeout -k - 5m php a.php", "-k", "-"),
+        ("flock -w -- ../run/lock php a.php", "-w", "--"),
+        ("chrt -T -- 0 php a.php", "-T", "--"),
+        ("nice -n 5 timeout --signal -- 5m php a.php", "--signal", "--"),
+    ],
+)
+def test_an_end_of_options_taken_for_an_option_s_value_is_told(
+    tmp_path: Path, command: str, option: str, value: str
+) -> None:
+    """nice -n -- php a.php was taken, though getopt takes the word after an option that takes a value whatever it
+    is: nice reads -- as its adjustment, refuses it and runs nothing (exit 125); env -C -- runs nothing either (no
+    directory --), timeout -s -- no signal --. Told, with the command meant: the value given before the end."""
+    local = command.replace("../run/", "").replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.returncode != 0 and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {option} {value} ") + len(option) + 3
+    assert f"holds at character {at} {value} after " in line and f"{option}, which takes" in line, line
+    assert f"reads {value} as that" in line and "runs nothing" in line, line
+    written = command.replace(f" {option} {value} ", f" {option} ", 1)
+    assert f"write {written.split(f' {option} ')[0]} {option} " in line, line
+
+
+@pytest.mark.parametrize("command", ["env -u -- php a.php", "xargs -d - php a.php", "xargs -I -- php a.php"])
+def test_an_end_of_options_that_is_a_value_the_runner_takes_is_taken(tmp_path: Path, command: str) -> None:
+    """env -u -- unsets a variable named --, xargs -d - splits at -: they run php."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 0, ran
+    assert cron.check_command(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "given"),
+    [
+        ("nice -n 5x php a.php", "5x", "nice -n N php a.php"),
+        ("nice -n x php a.php", "x", "nice -n N php a.php"),
+        ("nice --adjustment 0x5 php a.php", "0x5", "nice --adjustment N php a.php"),
+        ("xargs -n 0 php a.php", "0", "xargs -n N php a.php"),
+        ("xargs -0 -P x php a.php", "x", "xargs -0 -P N php a.php"),
+        ("xargs -L 1k php a.php", "1k", "xargs -L N php a.php"),
+        ("timeout 5M php a.php", "5M", "timeout DURATION php a.php"),
+        ("timeout 1,5 php a.php", "1,5", "timeout DURATION php a.php"),
+        ("timeout 5ms php a.php", "5ms", "timeout DURATION php a.php"),
+        ("timeout -k 5x 5m php a.php", "5x", "timeout -k DURATION 5m php a.php"),
+        ("nice -n 5 timeout 2H php a.php", "2H", "nice -n 5 timeout DURATION php a.php"),
+        # util-linux's: taskset's mask (in hexadecimal, or with -c a list of CPUs), chrt's priority
+        ("taskset xyz php a.php", "xyz", "taskset MASK php a.php"),
+        ("taskset -c 0x1 php a.php", "0x1", "taskset -c MASK php a.php"),
+        ("chrt -i x php a.php", "x", "chrt -i PRIORITY php a.php"),
+        ("chrt 0x0 php a.php", "0x0", "chrt PRIORITY php a.php"),
+    ],
+)
+def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value: str, given: str) -> None:
+    """nice -n 5x php a.php (timeout 5M ..., xargs -n 0 ...: a number or a duration the runner does not read) was
+    taken, though the runner refuses it and runs nothing at every run (nice: invalid adjustment '5x', exit 125;
+    timeout: invalid time interval '5M'; xargs 1): told, with the command meant."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode in (1, 125) and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {value} ") + 2
+    assert f"holds at character {at} {value} after " in line, line
+    assert f"refuses {value} there and runs nothing" in line and f"write {given} (e.g. " in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "nice -n +5 php a.php",
+        "nice -n ' 5' php a.php",
+        "xargs -P 0 php a.php",
+        "xargs -n +1 php a.php",
+        "timeout 1.5m php a.php",
+        "timeout .5 php a.php",
+        "timeout 1e1 php a.php",
+        "timeout inf php a.php",
+        "timeout 0x10 php a.php",
+        "timeout -k 10s 5m php a.php",
+        "taskset ff php a.php",
+        "taskset -c 0-1 php a.php",
+        "chrt -b 00 php a.php",
+        "chrt -i +0 php a.php",
+    ],
+)
+def test_a_value_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    assert cron.check_command(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "written", "given"),
+    [
+        ("nice --adjustment=5x php a.php", "--adjustment=5x", "nice --adjustment=N php a.php"),
+        ("nice -n5x php a.php", "-n5x", "nice -nN php a.php"),
+        ("xargs -0n0 php a.php", "-0n0", "xargs -0nN php a.php"),
+        ("xargs --max-args=0 php a.php", "--max-args=0", "xargs --max-args=N php a.php"),
+        ("timeout --kill-after=5x 5m php a.php", "--kill-after=5x", "timeout --kill-after=DURATION 5m php a.php"),
+        ("timeout -k5x 5m php a.php", "-k5x", "timeout -kDURATION 5m php a.php"),
+    ],
+)
+def test_a_value_glued_to_its_option_the_runner_refuses_is_told(
+    tmp_path: Path, command: str, written: str, given: str
+) -> None:
+    """nice --adjustment=5x php a.php (-n5x, xargs -n0, timeout -k5x: the value glued to its option) was taken, as
+    nice -n 5x php a.php is not: the runner refuses it and runs nothing. Told, with the command meant."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode in (1, 125) and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.index(written) + 1} {written} after " in line, line
+    assert "there and runs nothing" in line and f"write {given} (e.g. " in line, line
+    mended = line.rpartition("(e.g. ")[2].rstrip(")")
+    assert cron.check_command(mended)
+    ran = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["nice -n+5 php a.php", "nice --adjustment=5 php a.php", "xargs -0n1 php a.php", "timeout -k10s 5m php a.php"],
+)
+def test_a_value_glued_to_its_option_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    assert cron.check_command(command)
 
 
 @pytest.mark.parametrize("command", ["env -C ../www php a.php", "env -u LANG php a.php", "xargs -a ../priv/list php"])

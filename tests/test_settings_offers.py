@@ -866,7 +866,8 @@ def test_a_number_where_a_host_of_the_stack_goes_is_told_the_hosts_there_are(tmp
     """pic:default_web_host: 1 (a number, a boolean or a date where a host's name goes) was told refused without the
     hosts of pic:hosts, which "Web9" in quotes was told: they are listed."""
     said = _told(tmp_path, "pic:default_web_host: web1", "pic:default_web_host: {w}", "pic:default_web_host", written)
-    assert len(said) == 1 and said[0].endswith("(the web hosts of pic:hosts: web1)"), said
+    listed = ("(the web hosts of pic:hosts: web1)", "it is none of the web hosts of pic:hosts (web1)")
+    assert len(said) == 1 and said[0].endswith(listed), said
 
 
 _DRILL_OLD = 'pic:backup: {time: "03:15", keep_days: 7}'
@@ -975,3 +976,12 @@ def test_an_address_field_in_full_width_letters_is_told_it_has_letters(tmp_path:
     old, new, field, whole = SETTINGS[setting]
     said = _told(tmp_path, old, new, field, whole.format(v="\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34"))
     assert said and "has letters, digits or signs that only look like ASCII" in said[0], said
+
+
+@pytest.mark.parametrize("written", ["true", "no", "on"])
+def test_a_boolean_where_a_host_of_the_stack_goes_says_which_hosts_it_is_none_of(tmp_path: Path, written: str) -> None:
+    """pic:default_web_host: true was told 'written in quotes it is not one (the web hosts of pic:hosts: web1)',
+    'one' of nothing said before: what the text in quotes is none of is named, then listed."""
+    said = _told(tmp_path, "pic:default_web_host: web1", "pic:default_web_host: {w}", "pic:default_web_host", written)
+    assert len(said) == 1 and f"pic:default_web_host: {written} " in said[0], said
+    assert said[0].endswith("is not a string, and written in quotes it is none of the web hosts of pic:hosts (web1)")
