@@ -635,7 +635,11 @@ def git_revision(text: str) -> str:
         )
     if text.startswith("-"):
         raise argparse.ArgumentTypeError(dash_revision(text))
-    # ＨＥＡＤ~1: git reads other characters; told in ASCII unless a piece between git's signs may be a secret
+    # ＨＥＡＤ~1: git reads other characters; told in ASCII unless a piece between git's signs may be a secret. A
+    # blank around a revision otherwise written as git writes it is told once git has read it (pic.plan.command:
+    # the revision offered only where git resolves it; ':/fix ' searches for a message with its blank)
+    if text.strip() and unicodedata.normalize("NFKC", text) == text:
+        return text
     told = _in_ascii(text, git_revision, lambda rev: any(map(refused_may_be_secret, _REVISION_PIECES.split(rev))))
     if told:
         raise argparse.ArgumentTypeError(f"{text!r} is no revision git reads as written{told}")
