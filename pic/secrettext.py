@@ -4254,8 +4254,13 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
       compatibility form (NFKC: ``ｍｄｐ`` is ``mdp``), is written ``'...'`` whole: a hint quoting the value shows
       none of it, a password of letters alone (``mdp:Velosolex.org`` lowercased) included;
     - every word of the value that could be a secret or part of one (4 characters or more holding a digit or a
-      sign; a message's own words are letters alone) is written ``...``, in any letter case."""
+      sign; a message's own words are letters alone) is written ``...``, in any letter case.
+
+    The value's words are read as written and in its compatibility form (NFKC), whose separators may be full-width
+    ones (``smtp.example.org：Lilas2024x``: a message quoting its ASCII form's port)."""
     texts = texts_of(value)
+    # and in its compatibility form, split at its separators so written (smtp.example.org：Lilas2024x, U+FF1A)
+    texts += [folded for t in texts if not t.isascii() and (folded := unicodedata.normalize("NFKC", t)) != t]
     words = {w for t in texts for w in _WORDS.findall(t) if len(w) >= 4 and not w.isalpha()}
     words |= {_folded_form(w) for w in words}
     words |= _addresses_read(texts)

@@ -1250,6 +1250,10 @@ def test_redacted_keeps_what_the_message_allows_though_the_value_holds_it(value:
         # written in other forms of its letters than the value's (full-width), and the hint in plain letters
         ("write 'mdp:azerty123@example.org'", "ｍｄｐ:Ａｚｅｒｔｙ１２３@example.org", "azerty123"),
         ("stands for ｍｄｐ:Ａｚｅｒｔｙ１２３", "mdp:Azerty123", "ａｚｅｒｔｙ"),
+        # a separator in full-width form (U+FF1A) in the value, the message quoting a piece of its ASCII form
+        ("in ASCII '...' port \"Lilas2024x\" is not a port", "ｓｍｔｐ.example.org：Lilas2024x", "lilas2024x"),
+        ('port "velo75paris" is not a port', "smtp.example.org\uff1avelo75paris", "velo75paris"),
+        ("port 'Lilas2024x' is not a port", "smtp.example.org\uff0fLilas2024x", "lilas2024x"),
         # the value quoted inside the message's own text is still its own: only where the own text stands whole
         (f"{CHARSET_WORDS}; did you mean 'utf-8 mdp:azerty123'?", "UTF-8 mdp:Azerty123", "azerty123"),
     ],
