@@ -136,7 +136,7 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     """
     folded = unicodedata.normalize("NFKC", value)
     if folded != value and folded.isascii():
-        return _host_port_in_full_width(value, folded, port_required=port_required)
+        _host_port_in_full_width(folded, port_required=port_required)
     try:
         return _split_host_port(value, port_required=port_required)
     except _HostRefusal as refusal:
@@ -154,13 +154,20 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
 _FULL_WIDTH_HOST_PORT_WORDS = "has letters, digits or signs that only look like ASCII (full-width forms)"
 
 
-def _host_port_in_full_width(value: str, folded: str, *, port_required: bool) -> tuple[str, int | None]:
-    """:func:`split_host_port` of ``value`` written in full-width forms whose ASCII form is ``folded``: refused with
+def _host_port_in_full_width(folded: str, *, port_required: bool) -> NoReturn:
+    """:func:`split_host_port` of a value written in full-width forms whose ASCII form is ``folded``: refused with
     ``host:port`` whole to write, its port kept, when the ASCII form is taken or offers a value taken in turn
     (:class:`OfferRefusal`), else a ValueError saying what is wrong in ASCII."""
+    _offer_in_ascii(folded, lambda ascii: join_host_port(*split_host_port(ascii, port_required=port_required)))
+
+
+def _offer_in_ascii(folded: str, read: Callable[[str], str]) -> NoReturn:
+    """The refusal of a value written in full-width forms whose ASCII form (NFKC) is ``folded``: an
+    :class:`OfferRefusal` of what ``read`` takes of ``folded`` (the form the field writes), of what ``read`` offers
+    for it in turn, or a ValueError saying in ASCII what ``read`` refuses of it."""
     what = _FULL_WIDTH_HOST_PORT_WORDS
     try:
-        taken = join_host_port(*split_host_port(folded, port_required=port_required))
+        taken = read(folded)
     except OfferRefusal as refused:
         said = f"{what}, and in ASCII {short_repr(folded, 300)} {refused.without}"
         raise OfferRefusal(f"{said}: write {short_repr(refused.offered, 300)}", refused.offered, said) from None
@@ -434,15 +441,7 @@ def _image_in_full_width(value: str) -> str:
     folded = unicodedata.normalize("NFKC", value)
     if value.isascii() or not folded.isascii() or re.fullmatch(IMAGE_RE, folded) is None:
         return value
-    what = _FULL_WIDTH_HOST_PORT_WORDS
-    try:
-        taken = _image_registry(folded)
-    except OfferRefusal as refused:
-        said = f"{what}, and in ASCII {short_repr(folded, 300)} {refused.without}"
-        raise OfferRefusal(f"{said}: write {short_repr(refused.offered, 300)}", refused.offered, said) from None
-    except ValueError as refused:
-        raise ValueError(f"{what}, and in ASCII {short_repr(folded, 300)} {refused}") from None
-    raise OfferRefusal(f"{what}: write {short_repr(taken, 300)}", taken, what)
+    _offer_in_ascii(folded, _image_registry)
 
 
 def _image_registry(value: str) -> str:
