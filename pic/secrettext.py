@@ -4114,6 +4114,12 @@ _NAME_ENDING = LazyPattern(r"[^\s]*\.[A-Za-z]{2,63}\.?")
 # Words in small letters around a number, as a password is made (velo75paris, soleil12azur) and no host, version
 # or interface is named (web01, php84, eth0, enp0s31f6, utf8mb4: a word and its number, a letter or two after it)
 _SMALL_WORDS_AROUND_NUMBER = LazyPattern(r"[a-z]{3,}[0-9]+[a-z]{3,}")
+# What stands before a passphrase in a word: a name and its dot, a host and its colon, an address's @ (a.Soleil-Azur-75)
+_PIECE_BEFORE_PASSPHRASE = LazyPattern(r"[:@/]|(?<=[a-z0-9])\.(?=[A-Z])")
+# A word of parts joined by - . _ or + (Soleil-Azur-75, Lilas.Azur.75), read by :func:`_passphrase`
+_PASSPHRASE_JOIN = LazyPattern(r"[-._+]")
+_CAPITALISED_PART = LazyPattern(r"[A-Z][a-z]{2,}")
+_NUMBER_OF_TWO = LazyPattern(r"[0-9]{2,}")
 # A number written in another base, a size's unit after it or not (0x15058500A0235D97..., 0b1000000M, 0o777): its x,
 # o or b no small letter of a password's, which one in hexadecimal mixing capitals and small letters is
 # (:data:`_MIXED_CASE_HEX`: 0xCafe1234)
@@ -4140,6 +4146,8 @@ def password_part(value: str) -> bool:
     for word in BESIDE.compiled().split(text):
         if not word or name_ending.fullmatch(word):
             continue
+        if _passphrase(word) or any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)):
+            return True
         for part in _PART_SEPARATOR.compiled().split(word):
             if _BASED_NUMBER_PART.fullmatch(part):
                 if _MIXED_CASE_HEX.match(part):
@@ -4147,6 +4155,18 @@ def password_part(value: str) -> bool:
             elif shaped.fullmatch(part) or words_around.fullmatch(part):
                 return True
     return False
+
+
+def _passphrase(word: str) -> bool:
+    """Whether ``word``, a word of a value refused (its characters printing as nothing dropped), is parts joined by
+    - . _ or + of which two or more are capitalised words and one a number of two digits or more, as a passphrase
+    is made (Soleil-Azur-75, Lilas.Azur.75), each part letters or digits alone; a name's (Web-Server-1, Amis-du-Rhone,
+    chorale-saint-jean-2024) and a time zone's (Europe/Paris, Etc/GMT-14) are not so made."""
+    parts = _PASSPHRASE_JOIN.compiled().split(_INVISIBLE.sub("", word))
+    if len(parts) < 3 or not all(part.isascii() and part.isalnum() for part in parts):
+        return False
+    words = sum(1 for part in parts if _CAPITALISED_PART.fullmatch(part))
+    return words >= 2 and any(_NUMBER_OF_TWO.fullmatch(part) for part in parts)
 
 
 def _words_and_number(name: str) -> bool:

@@ -1961,6 +1961,13 @@ _SSH_ED25519_DATA = "AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qv
         "soleil12azur",
         "-velo75paris",
         "mail.velo75paris",
+        # capitalised words joined to a number, as a passphrase is made
+        "Soleil-Azur-75",
+        "a.Soleil-Azur-75",
+        "Soleil-Azur-75\u200b",
+        "\uff33\uff4f\uff4c\uff45\uff49\uff4c\uff0d\uff21\uff5a\uff55\uff52\uff0d\uff17\uff15",
+        "Soleil.Azur.75",
+        "web1:Soleil-Azur-75",
     ],
 )
 def test_a_password_shaped_part_with_more_around_it_is_refused_unseen(value: str) -> None:
@@ -1980,6 +1987,7 @@ def test_a_password_shaped_part_with_more_around_it_is_refused_unseen(value: str
         *["2026-12-07", "2026-W48-1", "web-01", "db1.example.org", "10.0.0.11", "::1", "127.0.0.1", "0x7f.1"],
         *["marie@DESKTOP-4F7G2K1", "Asso-Case2024.org", "velo75paris.fr", "php8.3-fpm", "enp0s31f6", "web01"],
         *["utf8mb4", "x86_64", "Etc/GMT+13", "8.2.28-1~deb12u1", "2001:db8::1"],
+        *["Europe/Paris-2", "Etc/GMT-14", "chorale-saint-jean-2024", "Web-Server-1", "Amis-du-Rhone"],
         f"ssh-ed25519 {_SSH_ED25519_DATA} marie@laptop",
         f"ssh-ed25519 {_SSH_ED25519_DATA} marie@DESKTOP-4F7G2K1",
         _HASHED_NAME,
