@@ -4272,7 +4272,8 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
     - a quoted part (``'...'``, ``"..."``, as ``repr`` and JSON write them) holding a piece of the value (a word of 4
       characters or more, letters alone included, or a run of it between blanks), in any letter case or in its
       compatibility form (NFKC: ``ｍｄｐ`` is ``mdp``), is written ``'...'`` whole: a hint quoting the value shows
-      none of it, a password of letters alone (``mdp:Velosolex.org`` lowercased) included;
+      none of it, a password of letters alone (``mdp:Velosolex.org`` lowercased) included, and so is one holding a
+      part of it between its separators (``Soleil-Azur-75`` offered ``'soleil_azur_75'``);
     - every word of the value that could be a secret or part of one (4 characters or more holding a digit or a
       sign; a message's own words are letters alone) is written ``...``, in any letter case.
 
@@ -4289,6 +4290,13 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
         for t in texts
         for piece in (*_WORDS.findall(t), *t.split())
         if len(piece) >= 4 or (len(piece) >= 3 and not piece.isalpha())
+    }
+    # its parts between the signs a hint mends (Soleil-Azur-75 offered 'soleil_azur_75'): a quote holding one is hidden
+    pieces |= {
+        _folded_form(part)
+        for t in texts
+        for part in _PART_SEPARATOR.compiled().split(unicodedata.normalize("NFKC", t))
+        if len(part) >= 4
     }
     kept = _spans_of(message, own)
     out: list[str] = []

@@ -1998,3 +1998,20 @@ def test_a_value_whose_parts_hold_no_password_s_shape_is_shown(value: str) -> No
     whose comment names a machine: the key's data (base64, its parts mixing capitals and digits) is no part read,
     nor a name's labels ending in letters (Asso-Case2024.org)."""
     assert not errors.shaped_as_password(value), value
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Soleil-Azur-75", "is not allowed here: a short name; did you mean 'soleil_azur_75'?"),
+        ("Lilas-Velo-2024x", "is not allowed here: a short name; did you mean 'lilas_velo_2024x'?"),
+        ("\uff33oleil-Azur-75", "is not allowed here: a short name; did you mean 'soleil_azur_75'?"),
+    ],
+)
+def test_a_hidden_value_offered_mended_at_its_separators_is_not_shown(value: str, message: str) -> None:
+    """databases: [Soleil-Azur-75] was hidden, then offered mended, its - written _ and its letters small
+    ('soleil_azur_75'): a quote holding a part of the hidden value (between its separators, 4 characters or more)
+    is hidden whole."""
+    shown = secrettext.redacted(message, value)
+    assert "soleil" not in shown.casefold() and "lilas" not in shown.casefold(), shown
+    assert "is not allowed here: a short name" in shown, shown
