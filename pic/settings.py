@@ -3526,7 +3526,8 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     if STACK_NAME.fullmatch(stack) is None:
         raise PicError([Problem("<command line>", None, "--stack", f"{show_value(stack)} is not a stack name")])
     path = project_dir / f"Pulumi.{stack}.yaml"
-    file = display_path(path)
+    # a password pasted after --stack names no file shown: told from the command line, the value not shown
+    file = "<command line> --stack" if refused_may_be_secret(stack) else display_path(path)
     try:  # anything else there (a directory, a FIFO, a broken link) is named by read_yaml
         os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):

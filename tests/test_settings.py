@@ -3764,6 +3764,18 @@ def test_the_stacks_hinted_are_the_stack_files_that_can_be_read(tmp_path: Path) 
     assert problem.message == "no such stack file (stacks here: linked, prod); did you mean --stack prod?", problem
 
 
+@pytest.mark.parametrize("stack", ["Lilas2024x", "velo75paris", "Soleil-Azur-75"])
+def test_a_stack_named_as_a_password_has_its_file_not_named(tmp_path: Path, stack: str) -> None:
+    """pic check --stack Lilas2024x (a password pasted after --stack) was told 'Pulumi.Lilas2024x.yaml no such stack
+    file': a stack name shaped as a password is told from the command line, the value not shown."""
+    project = project_copy(tmp_path)
+    with pytest.raises(PicError) as info:
+        load_settings(project, stack)
+    text = str(info.value)
+    assert stack.casefold() not in text.casefold(), text
+    assert "no such stack file (stacks here: prod)" in text, text
+
+
 CIPHERTEXT = "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 
