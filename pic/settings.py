@@ -3527,7 +3527,9 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         raise PicError([Problem("<command line>", None, "--stack", f"{show_value(stack)} is not a stack name")])
     path = project_dir / f"Pulumi.{stack}.yaml"
     # a password pasted after --stack names no file shown: told from the command line, the value not shown
-    file = "<command line> --stack" if refused_may_be_secret(stack) else display_path(path)
+    hidden = refused_may_be_secret(stack)
+    file = "<command line>" if hidden else display_path(path)
+    field, missing = ("--stack", f"{HIDDEN_VALUE} names no stack file") if hidden else ("", "no such stack file")
     try:  # anything else there (a directory, a FIFO, a broken link) is named by read_yaml
         os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -3543,10 +3545,17 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         meant = meant_among(stack, known)
         hint = f"; did you mean --stack {meant}?" if meant is not None else ""
         raise PicError(
-            [Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'}){hint}")]
+            [
+                Problem(
+                    file,
+                    None,
+                    field,
+                    f"{missing} (stacks here: {', '.join(known) or 'none'}){hint}",
+                )
+            ]
         ) from None
     except OSError as exc:  # a project directory that cannot be searched, a name too long
-        raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+        raise PicError([Problem(file, None, field, f"cannot be read: {exc.strerror or exc}")]) from None
     # the admins' file (`pic plan` links it); its comments name a key of config: as pic:tls
     doc, problems = read_yaml(
         path, file, follow_links=True, comments=True, key_root="config", numbers=_setting_number_refusal

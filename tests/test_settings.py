@@ -3773,7 +3773,7 @@ def test_a_stack_named_as_a_password_has_its_file_not_named(tmp_path: Path, stac
         load_settings(project, stack)
     text = str(info.value)
     assert stack.casefold() not in text.casefold(), text
-    assert "no such stack file (stacks here: prod)" in text, text
+    assert "--stack: the value (not shown: it may be a secret) names no stack file (stacks here: prod)" in text, text
 
 
 CIPHERTEXT = "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
