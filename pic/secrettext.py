@@ -4134,7 +4134,8 @@ def password_part(value: str) -> bool:
     (:data:`_PART_AS_PASSWORD`, :func:`pic.errors.shaped_as_password`'s shape) or words in small letters around a
     number (:data:`_SMALL_WORDS_AROUND_NUMBER`: ``velo75paris``). Not read: the key material of an SSH key's or a
     known_hosts line (:data:`_KEY_MATERIAL`: base64, whose parts mix capitals and digits), and a word naming a host,
-    an address or a file (:data:`_NAME_ENDING`: ``Asso-Case2024.org``, ``velo75paris.fr``), shown as before."""
+    an address or a file (:data:`_NAME_ENDING`: ``Asso-Case2024.org``, ``velo75paris.fr``), shown as before, unless a
+    label is hexadecimal mixing capitals and small letters (``0xCafe1234.org``: :data:`_MIXED_CASE_HEX`)."""
     text = value[:BESIDE_READ]
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
@@ -4144,7 +4145,14 @@ def password_part(value: str) -> bool:
     shaped = _PART_AS_PASSWORD.compiled()
     words_around = _SMALL_WORDS_AROUND_NUMBER.compiled()
     for word in BESIDE.compiled().split(text):
-        if not word or name_ending.fullmatch(word):
+        if not word:
+            continue
+        if name_ending.fullmatch(word):
+            # a name's labels are not read, but for one of hexadecimal mixing capitals and small letters
+            # (0xCafe1234.org, marie@0xCafe1234.fr): no label's shape, a password's
+            parts = _PART_SEPARATOR.compiled().split(word)
+            if any(_BASED_NUMBER_PART.fullmatch(part) and _MIXED_CASE_HEX.match(part) for part in parts):
+                return True
             continue
         if _passphrase(word) or any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)):
             return True

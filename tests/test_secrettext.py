@@ -1968,6 +1968,10 @@ _SSH_ED25519_DATA = "AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qv
         "\uff33\uff4f\uff4c\uff45\uff49\uff4c\uff0d\uff21\uff5a\uff55\uff52\uff0d\uff17\uff15",
         "Soleil.Azur.75",
         "web1:Soleil-Azur-75",
+        # hexadecimal mixing capitals and small letters as a label of a name (refused as "a password's shape")
+        "0xCafe1234.org",
+        "www.0xCafe1234.fr",
+        "marie@0xCafe1234.fr",
     ],
 )
 def test_a_password_shaped_part_with_more_around_it_is_refused_unseen(value: str) -> None:
