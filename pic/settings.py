@@ -3521,15 +3521,21 @@ def project_directory(stack: str) -> str:
     return f"project directory (holding Pulumi.{stack}.yaml)"
 
 
+def _stack_file_words(stack: str, file: str) -> tuple[str, str, str]:
+    """Where a stack file that cannot be read is told (``file``, the file as shown), under what field, and the words
+    of one missing: a stack named as a password (pasted after ``--stack``, :func:`pic.errors.refused_may_be_secret`)
+    is told from the command line, the value not shown, never in the file's name."""
+    if refused_may_be_secret(stack):
+        return "<command line>", "--stack", f"{HIDDEN_VALUE} names no stack file"
+    return file, "", "no such stack file"
+
+
 def load_settings(project_dir: Path, stack: str) -> Settings:
     """Load and validate ``Pulumi.<stack>.yaml`` from ``project_dir``; raise PicError listing every problem."""
     if STACK_NAME.fullmatch(stack) is None:
         raise PicError([Problem("<command line>", None, "--stack", f"{show_value(stack)} is not a stack name")])
     path = project_dir / f"Pulumi.{stack}.yaml"
-    # a password pasted after --stack names no file shown: told from the command line, the value not shown
-    hidden = refused_may_be_secret(stack)
-    file = "<command line>" if hidden else display_path(path)
-    field, missing = ("--stack", f"{HIDDEN_VALUE} names no stack file") if hidden else ("", "no such stack file")
+    file = display_path(path)
     try:  # anything else there (a directory, a FIFO, a broken link) is named by read_yaml
         os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -3544,17 +3550,12 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         known = sorted(name for name, p in named if STACK_NAME.fullmatch(name) and p.is_file())
         meant = meant_among(stack, known)
         hint = f"; did you mean --stack {meant}?" if meant is not None else ""
+        file, field, missing = _stack_file_words(stack, file)
         raise PicError(
-            [
-                Problem(
-                    file,
-                    None,
-                    field,
-                    f"{missing} (stacks here: {', '.join(known) or 'none'}){hint}",
-                )
-            ]
+            [Problem(file, None, field, f"{missing} (stacks here: {', '.join(known) or 'none'}){hint}")]
         ) from None
     except OSError as exc:  # a project directory that cannot be searched, a name too long
+        file, field, _missing = _stack_file_words(stack, file)
         raise PicError([Problem(file, None, field, f"cannot be read: {exc.strerror or exc}")]) from None
     # the admins' file (`pic plan` links it); its comments name a key of config: as pic:tls
     doc, problems = read_yaml(
