@@ -588,14 +588,15 @@ def _while_active_values(m: Member) -> dict[str, Any]:
 
 
 def _when_active(attr_old: Attribution, attr_new: Attribution) -> list[WhenActive]:
-    """The members kept, suspended or archived in the new registry, whose file changes what the program reads only
-    for an active member: applied when they are active again, told since the plan shows nothing of it."""
+    """The members kept, suspended or archived in both registries, whose file changes what the program reads only
+    for an active member: applied when they are active again, told since the plan shows nothing of it. A member
+    made inactive by the change is not among them: the plan shows its site container, cron job and keys removed."""
     if attr_old is attr_new:
         return []
     out = []
     for slug, now in sorted(attr_new.members.items()):
         then = attr_old.members.get(slug)
-        if then is None or now.status == "active":
+        if then is None or now.status == "active" or then.status == "active":
             continue
         before, after = _while_active_values(then), _while_active_values(now)
         fields = tuple(
