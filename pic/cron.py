@@ -1900,7 +1900,10 @@ _NAMED_VALUES = {
         (("xargs", "n"), ("xargs", "--max-args"), ("xargs", "L"), ("xargs", "P"), ("xargs", "--max-procs")),
         ("a number", "N", "1", True),
     ),
-    **dict.fromkeys((("xargs", "s"), ("xargs", "--max-chars")), ("a number", "N", "4096", True)),
+    **dict.fromkeys(
+        (("xargs", "s"), ("xargs", "--max-chars")),
+        ("the most bytes of a command line it runs, its command's own words included", "N", "4096", True),
+    ),
     **dict.fromkeys(
         (("xargs", "d"), ("xargs", "--delimiter")), ("a delimiter, one character", "CHARACTER", "'\\n'", True)
     ),
@@ -1909,6 +1912,10 @@ _NAMED_VALUES = {
     ("xargs", "--process-slot-var"): ("the name of a variable to set", "NAME", "SLOT", False),
     **dict.fromkeys(
         (("timeout", "s"), ("timeout", "--signal")), ("the signal to send at the end", "SIGNAL", "TERM", True)
+    ),
+    **dict.fromkeys(
+        (("env", k) for k in ("--block-signal", "--default-signal", "--ignore-signal")),
+        ("its signals, separated by ','", "SIGNALS", "TERM", True),
     ),
     **dict.fromkeys(
         (("timeout", "k"), ("timeout", "--kill-after")), ("the time to wait before KILL", "DURATION", "10", True)
@@ -1957,8 +1964,9 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
         example = (_chrt_priority(wrapper, words[r + 1 : i - 1]),)  # the lowest of the policy given
     options = words[r + 1 : i - 1]
     form = _OPERAND_FORMS.get(f"{name} -c" if name == "taskset" and _cpu_list(wrapper, options) else name)
-    if not _names_a_program(value) and form is not None and form.fullmatch(value) is None:
-        return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)))
+    said = None if _names_a_program(value) or form is None else form(value)
+    if said is not None:
+        return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)), said=said)
     if not _names_a_program(value):
         return None
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
@@ -1983,14 +1991,25 @@ _DURATION = LazyPattern(
     r"\s*\+?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
     r"(?:[pP][-+]?[0-9]+)?|(?i:inf(?:inity)?|nan))[smhd]?"
 )
+
+
 # How the runners with an operand read it, when it is no file (:data:`_OPERAND_VALUES`): timeout's duration,
 # chrt's priority (strtol), taskset's mask in hexadecimal or, with -c, its list of CPUs (util-linux's cpumask_parse,
 # cpulist_parse); what they refuse there makes them run nothing (exit 125, util-linux's 1).
+def _form(pattern: LazyPattern, said: str) -> Callable[[str], str | None]:
+    """What a runner says refusing a value ``pattern`` does not read whole (``said``, ``{}`` the value); None when
+    it reads it."""
+    return lambda value: None if pattern.fullmatch(value) else said.format(value)
+
+
 _OPERAND_FORMS = {
-    "timeout": _DURATION,
-    "chrt": _INTEGER,
-    "taskset": LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"),
-    "taskset -c": LazyPattern(r"[0-9]+(?:-[0-9]+(?::[0-9]+)?)?(?:,[0-9]+(?:-[0-9]+(?::[0-9]+)?)?)*"),
+    "timeout": _form(_DURATION, "timeout: invalid time interval '{}'"),
+    "chrt": _form(_INTEGER, "chrt: invalid priority argument: '{}'"),
+    "taskset": _form(LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"), "taskset: failed to parse CPU mask: {}"),
+    "taskset -c": _form(
+        LazyPattern(r"[0-9]+(?:-[0-9]+(?::[0-9]+)?)?(?:,[0-9]+(?:-[0-9]+(?::[0-9]+)?)?)*"),
+        "taskset: failed to parse CPU list: {}",
+    ),
 }
 
 
@@ -2047,17 +2066,44 @@ def _end_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: i
         delimiter = key in ("d", "--delimiter") and value == "-"  # one character, as xargs -d takes it
         if value in ("-", "--") and (name, key) in _NAMED_VALUES and (name, key) not in _DASHES_TAKEN and not delimiter:
             return _end_told(tokens, r, j, wrapper, _NAMED_VALUES[(name, key)][:3])
-        form = _VALUE_FORMS.get((name, key))
-        # a program's name there is told with the program it meant to run (:func:`_value_taken`)
-        told = value is None or value in ("-", "--") or _names_a_program(value)
-        if not told and form is not None and form.fullmatch(value or "") is None:
-            return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3])
+        # a program's name there, the program following it, is told with the program it meant to run
+        # (:func:`_value_taken`); before an operand (chrt -T php 1 a.php), it is the value refused
+        told = value is None or value in ("-", "--") or (_names_a_program(value) and not wrapper.operands)
+        said = None if told else _value_said(name, key, value or "", words, r)
+        if said is not None:
+            return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3], said=said)
         glued = _glued_value(wrapper, word) if taken == 1 else None
-        if glued is not None and (form := _VALUE_FORMS.get((name, glued[0]))) is not None:
+        if glued is not None:
             option, given = glued[1], word[len(glued[1]) :]
-            if form.fullmatch(given) is None:
-                return _glued_refused(tokens, r, j, (option, given, wrapper.usage), _NAMED_VALUES[(name, glued[0])][:3])
+            said = _value_said(name, glued[0], given, words, r)
+            if said is not None:
+                meant = _NAMED_VALUES[(name, glued[0])][:3]
+                return _glued_refused(tokens, r, j, (option, given, wrapper.usage), meant, said=said)
         j += taken
+    return None
+
+
+def _value_said(name: str, key: str, value: str, words: list[str | None], r: int) -> str | None:
+    """What the runner ``name`` (at ``words[r]``) says refusing ``value`` as the value of its option ``key``
+    (:data:`_VALUE_FORMS`), running nothing; None when it reads it, or when its form is not followed here. xargs's
+    -s (--max-chars) holds its command's own words too (each with the NUL ending it, in bytes: ``echo ran``, 9),
+    which xargs then cannot fit (findutils 4.9's xargs.c): that command is read as written, when its words are
+    literal, without -I or -i (whose command gets its line from the input)."""
+    form = _VALUE_FORMS.get((name, key))
+    said = None if form is None else form(value)
+    if said is not None or name != "xargs" or key not in ("s", "--max-chars"):
+        return said
+    wrapper = _WRAPPERS["xargs"]
+    options = words[r + 1 : _program_at(wrapper, words, r) or len(words)]
+    if any(w is None or w.startswith("--rep") or (w[:2] != "--" and set(w[1:]) & set("iI")) for w in options):
+        return None  # the command takes its line from the input, whatever is written
+    program = _program_at(wrapper, words, r)
+    command = ["echo"] if program is None else words[program:]
+    if any(w is None for w in command):
+        return None
+    size = sum(len(w.encode("utf-8", "surrogateescape")) + 1 for w in command if w is not None)
+    if int(value) < size:
+        return "xargs: cannot fit single argument within argument list size limit"
     return None
 
 
@@ -2077,12 +2123,18 @@ def _glued_value(wrapper: _Wrapper, word: str) -> tuple[str, str] | None:
 
 
 def _glued_refused(
-    tokens: tuple[shsyntax.Token, ...], r: int, j: int, glued: tuple[str, str, int], value: tuple[str, str, str]
+    tokens: tuple[shsyntax.Token, ...],
+    r: int,
+    j: int,
+    glued: tuple[str, str, int],
+    value: tuple[str, str, str],
+    *,
+    said: str,
 ) -> str:
     """What :func:`check_command` says of the option at ``tokens[j]`` of the runner at ``tokens[r]``, written as
     ``glued``'s option then its value glued to it, which the runner refuses (:data:`_VALUE_FORMS`: ``nice -n5x``),
     running nothing, then its exit status: ``value`` is what it takes, its placeholder and an example; with the
-    command meant."""
+    command meant; ``said``: what the runner says refusing it."""
     option, given, usage = glued
     what, placeholder, example = value
     runner, written = tokens[r].text, tokens[j].text
@@ -2090,7 +2142,7 @@ def _glued_refused(
     named = option.rstrip("=") if option.startswith("--") else f"-{option[-1]}"
     told = (
         f"holds at character {tokens[j].at + 1} {written} after {' '.join(before[r:])}: {named} takes {what}, and "
-        f"{runner} refuses {given} there and runs nothing (exit {usage}), and "
+        f"{runner} refuses {given} there ({said}) and runs nothing (exit {usage}), and "
         f"{_WITHOUT_IT[False]}; write {' '.join([*before, option + placeholder, *after])} (e.g. "
         f"{' '.join([*before, option + example, *after])})"
     )
@@ -2098,20 +2150,126 @@ def _glued_refused(
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
 
 
-_VALUE_FORMS: dict[tuple[str, str], LazyPattern] = {
-    **dict.fromkeys((("nice", "n"), ("nice", "--adjustment")), _INTEGER),
-    **dict.fromkeys((("xargs", "n"), ("xargs", "--max-args"), ("xargs", "L")), LazyPattern(r"\s*\+?0*[1-9][0-9]*")),
-    **dict.fromkeys((("xargs", "P"), ("xargs", "--max-procs")), LazyPattern(r"\s*\+?[0-9]+")),
-    **dict.fromkeys((("timeout", "k"), ("timeout", "--kill-after")), _DURATION),
+def _strtol_digits(text: str) -> bool:
+    """Whether strtol(3) reads ``text`` whole as a decimal number (C's blanks, a sign, digits), or ``text`` is empty
+    (strtol reads nothing and stops at its end: str2sig takes ``RTMIN`` alone so)."""
+    return not text or _STRTOL.fullmatch(text) is not None
+
+
+_STRTOL = LazyPattern(r"[ \t\n\v\f\r]*[+-]?[0-9]+")
+
+
+def _signal_number(name: str) -> int | None:
+    """The number of the signal ``name`` (in capitals, without ``SIG``) names as coreutils' str2sig reads it: a
+    decimal number up to 64, a name of signal(7), ``EXIT`` (0), ``RTMIN`` or ``RTMAX`` with a number strtol reads
+    (``RTMIN+1``, ``RTMAX-2``, up to 30 either way: glibc's 34 to 64); None when it names none."""
+    if name[:1] and name[:1] in _DIGITS:
+        return int(name) if all(c in _DIGITS for c in name) and int(name) <= signal.SIGRTMAX else None
+    low, high = int(signal.SIGRTMIN), int(signal.SIGRTMAX)
+    if name.startswith(("RTMIN", "RTMAX")) and _strtol_digits(name[5:]):
+        shift = int(name[5:].strip(" \t\n\v\f\r") or 0)
+        if name.startswith("RTMIN") and 0 <= shift <= high - low:
+            return low + shift
+        if name.startswith("RTMAX") and low - high <= shift <= 0:
+            return high + shift
+        return None
+    if name == "EXIT":
+        return 0
+    member = signal.Signals.__members__.get(f"SIG{name}")
+    return None if member is None or name.startswith(("RTMIN", "RTMAX")) else int(member)
+
+
+def coreutils_signal(word: str) -> int | None:
+    """The signal ``word`` names as coreutils' operand2sig reads it (``timeout -s``, env's ``--ignore-signal``,
+    coreutils 9.1's lib/operand2sig.c): decimal digits (read as an exit status a shell gives: its low 7 bits below
+    255, ``137`` is 9, its low 8 bits from 255, ``265`` is 9), or a name in any case, with ``SIG`` or without
+    (``term``, ``SIGTERM``, ``RTMIN+1``, ``SIG15``); a signal sig2str names, 0 (EXIT) to 31 or 34 to 64; None when
+    it names none, which coreutils refuses ("'FOO': invalid signal")."""
+    number: int | None
+    if word[:1] and word[:1] in _DIGITS:
+        if any(c not in _DIGITS for c in word) or int(word) > 2**31 - 1:
+            return None
+        number = int(word) & (0xFF if int(word) >= 0xFF else 0x7F)  # an exit status: bash's 128+N, ksh's 256+N
+    else:
+        upper = "".join(c.upper() if c.isascii() else c for c in word)  # toupper in the C locale
+        number = _signal_number(upper)
+        if number is None and upper.startswith("SIG"):
+            number = _signal_number(upper[3:])
+    # sig2str names 0 (EXIT), 1 to 31 and glibc's real-time signals (34 to 64: 32 and 33 are its own)
+    return number if number is not None and (0 <= number < 32 or signal.SIGRTMIN <= number <= signal.SIGRTMAX) else None
+
+
+_DIGITS = "0123456789"
+
+
+def _timeout_signal(value: str) -> str | None:
+    """What timeout says refusing ``value`` as its -s (--signal), the signal it sends at the end; None when it reads
+    it (:func:`coreutils_signal`)."""
+    return None if coreutils_signal(value) is not None else f"timeout: '{value}': invalid signal"
+
+
+def _env_signals(keep: bool) -> Callable[[str], str | None]:
+    """What env says refusing ``value``, the signals of its --block-signal (``keep``: sigprocmask(2) passes KILL and
+    STOP by), --default-signal or --ignore-signal, which take a list separated by ',' (coreutils 9.1's env.c,
+    parse_signal_action_params): each signal as :func:`coreutils_signal` reads it but 0 (EXIT); KILL and STOP, whose
+    action no process sets (sigaction(2): EINVAL), for the two others; None when it takes them all."""
+
+    def said(value: str) -> str | None:
+        for part in filter(None, value.split(",")):  # strtok's: an empty one is none
+            number = coreutils_signal(part)
+            if not number:  # none, or 0 (EXIT), which env refuses
+                return f"env: '{part}': invalid signal"
+            if not keep and number in (signal.SIGKILL, signal.SIGSTOP):
+                return f"env: failed to set signal action for signal {number}: Invalid argument"
+        return None
+
+    return said
+
+
+def _xargs_number(letter: str, low: int) -> Callable[[str], str | None]:
+    """What xargs says refusing ``value`` as the number its option ``-letter`` takes (findutils 4.9's parse_num: a
+    decimal number strtol reads, ``low`` or more); None when it reads it."""
+
+    def said(value: str) -> str | None:
+        if _STRTOL.fullmatch(value) is None:
+            return f'xargs: invalid number "{value}" for -{letter} option'
+        number = int(value)
+        return f"xargs: value {number} for -{letter} option should be >= {low}" if number < low else None
+
+    return said
+
+
+# How the runners read the values of their options, by runner and option: what the runner says refusing a value
+# (coreutils' xstrtol and xstrtod, findutils' xargs, util-linux's strtos32_or_err), running nothing (exit 125,
+# util-linux's and findutils' 1, flock's 64); None when it reads it.
+_VALUE_FORMS: dict[tuple[str, str], Callable[[str], str | None]] = {
+    **dict.fromkeys((("nice", "n"), ("nice", "--adjustment")), _form(_INTEGER, "nice: invalid adjustment '{}'")),
+    **dict.fromkeys((("xargs", "n"), ("xargs", "--max-args")), _xargs_number("n", 1)),
+    ("xargs", "L"): _xargs_number("L", 1),
+    **dict.fromkeys((("xargs", "P"), ("xargs", "--max-procs")), _xargs_number("P", 0)),
+    **dict.fromkeys((("xargs", "s"), ("xargs", "--max-chars")), _xargs_number("s", 1)),
+    **dict.fromkeys(
+        (("timeout", "k"), ("timeout", "--kill-after")), _form(_DURATION, "timeout: invalid time interval '{}'")
+    ),
+    **dict.fromkeys((("timeout", "s"), ("timeout", "--signal")), _timeout_signal),
+    **dict.fromkeys((("env", "--ignore-signal"), ("env", "--default-signal")), _env_signals(keep=False)),
+    ("env", "--block-signal"): _env_signals(keep=True),
 }
 
 
 def _value_refused(
-    tokens: tuple[shsyntax.Token, ...], r: int, v: int, wrapper: _Wrapper, value: tuple[str, str, str]
+    tokens: tuple[shsyntax.Token, ...],
+    r: int,
+    v: int,
+    wrapper: _Wrapper,
+    value: tuple[str, str, str],
+    *,
+    said: str | None = None,
 ) -> str:
     """What :func:`check_command` says of the value at ``tokens[v]`` of the runner at ``tokens[r]`` that the runner
     refuses (:data:`_VALUE_FORMS`: ``nice -n 5x``, ``timeout 5M``), running nothing: ``value`` is what it takes (an
-    option's, the word before it, or the operand's), its placeholder and an example; with the command meant."""
+    option's, the word before it, or the operand's), its placeholder and an example; ``said``: what the runner says
+    refusing it, when known; with the command meant."""
     what, placeholder, example = value
     runner, written = tokens[r].text, tokens[v].text
     after_what = " ".join(t.text for t in tokens[r:v])
@@ -2119,8 +2277,8 @@ def _value_refused(
     mended = " ".join([*(t.text for t in tokens[:v]), example, *(t.text for t in tokens[v + 1 :])])
     told = (
         f"holds at character {tokens[v].at + 1} {written} after {after_what}, which takes {what}: {runner} refuses "
-        f"{written} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. "
-        f"{mended})"
+        f"{written} there{'' if said is None else f' ({said})'} and runs nothing (exit {wrapper.usage}), and "
+        f"{_WITHOUT_IT[False]}; write {given} (e.g. {mended})"
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"

@@ -3377,6 +3377,11 @@ def test_an_end_of_options_that_is_a_value_the_runner_takes_is_taken(tmp_path: P
     assert cron.check_command(command)
 
 
+def _first_said(stderr: str) -> str:
+    """The first line a runner wrote refusing its options, its quotes (GNU's ‘...’) written '...'."""
+    return stderr.splitlines()[0].replace("\u2018", "'").replace("\u2019", "'")
+
+
 @pytest.mark.parametrize(
     ("command", "value", "given"),
     [
@@ -3406,8 +3411,9 @@ def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value:
     assert ran.returncode in (1, 125) and "ran" not in ran.stdout, ran
     line = _command_error(tmp_path, command)
     at = command.index(f" {value} ") + 2
+    said = _first_said(ran.stderr)
     assert f"holds at character {at} {value} after " in line, line
-    assert f"refuses {value} there and runs nothing" in line and f"write {given} (e.g. " in line, line
+    assert f"refuses {value} there ({said}) and runs nothing" in line and f"write {given} (e.g. " in line, line
 
 
 @pytest.mark.parametrize(
@@ -3455,7 +3461,7 @@ def test_a_value_glued_to_its_option_the_runner_refuses_is_told(
     assert ran.returncode in (1, 125) and "ran" not in ran.stdout, ran
     line = _command_error(tmp_path, command)
     assert f"holds at character {command.index(written) + 1} {written} after " in line, line
-    assert "there and runs nothing" in line and f"write {given} (e.g. " in line, line
+    assert f"there ({_first_said(ran.stderr)}) and runs nothing" in line and f"write {given} (e.g. " in line, line
     mended = line.rpartition("(e.g. ")[2].rstrip(")")
     assert cron.check_command(mended)
     ran = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
@@ -3469,6 +3475,127 @@ def test_a_value_glued_to_its_option_the_runner_refuses_is_told(
 def test_a_value_glued_to_its_option_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
     ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
     assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    assert cron.check_command(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "written", "said"),
+    [
+        ("timeout -s FOO 5m php a.php", "FOO", "timeout: 'FOO': invalid signal"),
+        ("timeout --signal=FOO 5m php a.php", "--signal=FOO", "timeout: 'FOO': invalid signal"),
+        ("timeout -sFOO 5m php a.php", "-sFOO", "timeout: 'FOO': invalid signal"),
+        ("timeout -s 65 5m php a.php", "65", "timeout: '65': invalid signal"),
+        ("timeout -s WINDOW 5m php a.php", "WINDOW", "timeout: 'WINDOW': invalid signal"),
+        ("timeout --sig=+15 5m php a.php", "--sig=+15", "timeout: '+15': invalid signal"),
+        ("nice -n 5 timeout -vsSIGFOO 5m php a.php", "-vsSIGFOO", "timeout: 'SIGFOO': invalid signal"),
+        ("env --ignore-signal=x php a.php", "--ignore-signal=x", "env: 'x': invalid signal"),
+        ("env --default-signal=x php a.php", "--default-signal=x", "env: 'x': invalid signal"),
+        ("env --block-signal=x php a.php", "--block-signal=x", "env: 'x': invalid signal"),
+        ("env --block-signal=TERM,FOO php a.php", "--block-signal=TERM,FOO", "env: 'FOO': invalid signal"),
+        ("env --ignore-signal=0 php a.php", "--ignore-signal=0", "env: '0': invalid signal"),
+        ("env --ignore-signal=EXIT php a.php", "--ignore-signal=EXIT", "env: 'EXIT': invalid signal"),
+        (
+            "env --default-sig=HUP,KILL php a.php",
+            "--default-sig=HUP,KILL",
+            "env: failed to set signal action for signal",
+        ),
+        ("env --ignore-signal=STOP php a.php", "--ignore-signal=STOP", "env: failed to set signal action for signal"),
+    ],
+)
+def test_a_signal_the_runner_refuses_is_told(tmp_path: Path, command: str, written: str, said: str) -> None:
+    """timeout -s FOO 5m php a.php (--signal=FOO, -sFOO; env --ignore-signal=x, --default-signal=x,
+    --block-signal=x) was taken, though the runner refuses the signal and runs nothing at every run (timeout: 'FOO':
+    invalid signal, exit 125; env refuses 0 and EXIT too, and sets no action of KILL or STOP): told with the runner's
+    words, and a command meant that pic takes and that runs."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 125 and "ran" not in ran.stdout, ran
+    assert said in _first_said(ran.stderr), ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.index(written) + 1} {written} after " in line, line
+    assert f"there ({said}" in line and "and runs nothing (exit 125)" in line, line
+    mended = line.rpartition("(e.g. ")[2].removesuffix(")")
+    assert cron.check_command(mended)
+    ran = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "timeout -s term 5m php a.php",
+        "timeout -s SIGKILL 5m php a.php",
+        "timeout --signal=sig15 5m php a.php",
+        "timeout -s 0 5m php a.php",
+        "timeout -s 137 5m php a.php",
+        "timeout -s RTMIN+1 5m php a.php",
+        "timeout -sRTMAX-2 5m php a.php",
+        "env --ignore-signal=TERM,HUP php a.php",
+        "env --ignore-signal= php a.php",
+        "env --block-signal=KILL,9 php a.php",
+        "env --default-signal=SIGPIPE php a.php",
+        "env --default-signal php a.php",
+    ],
+)
+def test_a_signal_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    assert cron.check_command(command)
+
+
+SIGNAL_WORDS = (
+    *("TERM", "term", "SigTerm", "SIGKILL", "sig15", "SIG0", "EXIT", "SIGEXIT", "CLD", "IOT", "POLL", "STKFLT"),
+    *("RTMIN", "RTMIN+30", "RTMIN+31", "RTMIN1", "RTMIN 1", "RTMIN ", "RTMAX-30", "RTMAX-31", "RTMAX+1", "rtmax-0"),
+    *("0", "015", "64", "65", "127", "128", "137", "192", "200", "256", "1029", "4294967305", " 15", "+15", "-15"),
+    *("0x10", "15x", "", "UNUSED", "FOO", "TERM,HUP", "\u0661\u0665", "\uff11\uff15", "32", "SIG33"),
+    *(str(n) for n in (*range(60, 70), *range(120, 133), *range(190, 196), *range(250, 260), 384, 385, 768, 65537)),
+)
+
+
+def test_signals_are_read_as_coreutils_reads_them(tmp_path: Path) -> None:
+    """Every word of :data:`SIGNAL_WORDS`: pic reads a signal in it exactly where timeout sends one (coreutils'
+    operand2sig)."""
+    for word in SIGNAL_WORDS:
+        done = subprocess.run(
+            [require_program("timeout"), "-s", word, "5", "true"], capture_output=True, text=True, check=False
+        )
+        assert (done.returncode == 0) == (cron.coreutils_signal(word) is not None), (word, done)
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("xargs --max-chars=1 echo ran", "--max-chars=1"),
+        ("xargs -s 8 echo ran", "8"),
+        ("xargs -0s8 echo ran", "-0s8"),
+        ("xargs --max-c=5 -0 echo ran", "--max-c=5"),
+        ("xargs -s 0 echo ran", "0"),
+        ("xargs -s x echo ran", "x"),
+        ("xargs -s 4 -r", "4"),  # xargs' own command, echo, 5 bytes
+        ("nice -n 5 xargs -s 12 echo abc-def", "12"),
+    ],
+)
+def test_a_size_xargs_cannot_fit_its_command_in_is_told(tmp_path: Path, command: str, written: str) -> None:
+    """xargs --max-chars=1 php a.php was taken, though xargs counts its command's own words in that size (each with
+    the NUL ending it, echo ran: 9 bytes) and, unable to fit them, runs nothing (exit 1) at every run: told with
+    xargs' words, and a command meant that pic takes and that runs."""
+    ran = _dash_with_runners(tmp_path, command)
+    assert ran.returncode == 1 and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.index(f' {written}') + 2} {written} after " in line, line
+    assert f"there ({_first_said(ran.stderr)}) and runs nothing (exit 1)" in line, line
+    mended = line.rpartition("(e.g. ")[2].removesuffix(")")
+    assert cron.check_command(mended)
+    ran = _dash_with_runners(tmp_path, mended)
+    assert ran.returncode == 0, ran
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["xargs -s 9 echo ran", "xargs --max-chars=+9 echo ran", "xargs -I{} -s 5 echo ran {}", "xargs -s 5 -r"],
+)
+def test_a_size_xargs_fits_its_command_in_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_with_runners(tmp_path, command)
+    assert ran.returncode == 0 and ran.stderr == "", ran
     assert cron.check_command(command)
 
 
