@@ -1832,13 +1832,15 @@ def _ambiguous_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         key = word.partition("=")[0]
         found = _ambiguous(wrapper, key) if word.startswith("--") else []
         if found:
-            # offered: those that then run the program, written as the word gives them (a value after '=' or not)
+            # offered: those that then run the program, written as the word gives them (a value after '=' or not),
+            # whose command is taken (xargs --max=1: not --max-chars=1, too small for its command)
             valued = (*wrapper.long_values, *wrapper.long_optional) if "=" in word else _running_options(wrapper)
-            whole = " or ".join(
+            written = (
                 " ".join(t.text if m != j else name + word[len(key) :] for m, t in enumerate(tokens))
                 for name in found
                 if name in valued
             )
+            whole = " or ".join(command for command in written if _refused_too(command) is None)
             return (
                 f"holds at character {tokens[j].at + 1} {word} after {runner}, an abbreviation of several of its "
                 f"options ({', '.join(found)}): {runner} refuses it as ambiguous and runs nothing "

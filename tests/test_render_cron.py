@@ -3695,6 +3695,32 @@ def test_an_abbreviation_of_several_long_options_is_told(
 
 
 @pytest.mark.parametrize(
+    ("command", "offered"),
+    [
+        ("xargs --max=1 echo ran", [f"xargs --max-{n}=1 echo ran" for n in ("args", "procs", "lines")]),
+        ("xargs --max=9 echo ran", [f"xargs --max-{n}=9 echo ran" for n in ("args", "procs", "chars", "lines")]),
+        ("env --i=x echo ran", []),
+        ("env --i=TERM echo ran", ["env --ignore-signal=TERM echo ran"]),
+        ("nice -n 5 env --i=KILL echo ran", []),
+    ],
+)
+def test_an_abbreviation_is_offered_only_as_options_that_run_the_command(
+    tmp_path: Path, command: str, offered: list[str]
+) -> None:
+    """xargs --max=1 php a.php was offered xargs --max-chars=1 php a.php among others, which xargs refuses (cannot fit
+    its command in 1 byte), and env --i=x php a.php env --ignore-signal=x php a.php ('x': invalid signal): each
+    option offered is one whose command is taken and runs."""
+    line = _command_error(tmp_path, command)
+    assert "refuses it as ambiguous and runs nothing" in line, line
+    told = line.partition("write the option whole")[2].removeprefix(": ")
+    assert (told.split(" or ") if told else []) == offered, line
+    for whole in offered:
+        assert cron.check_command(whole)
+        ran = _dash_with_runners(tmp_path, whole)
+        assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
     ("command", "written"),
     [
         ("taskset 1 --all-tasks php a.php Lilas2024x", "write taskset --all-tasks 1 php a.php ..."),
