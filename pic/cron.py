@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import re
 import shlex
 import signal
@@ -2068,20 +2069,140 @@ def _end_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: i
         delimiter = key in ("d", "--delimiter") and value == "-"  # one character, as xargs -d takes it
         if value in ("-", "--") and (name, key) in _NAMED_VALUES and (name, key) not in _DASHES_TAKEN and not delimiter:
             return _end_told(tokens, r, j, wrapper, _NAMED_VALUES[(name, key)][:3])
-        # a program's name there, the program following it, is told with the program it meant to run
-        # (:func:`_value_taken`); before an operand (chrt -T php 1 a.php), it is the value refused
-        told = value is None or value in ("-", "--") or (_names_a_program(value) and not wrapper.operands)
-        said = None if told else _value_said(name, key, value or "", words, r)
-        if said is not None:
-            return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3], said=said)
-        glued = _glued_value(wrapper, word) if taken == 1 else None
-        if glued is not None:
-            option, given = glued[1], word[len(glued[1]) :]
-            said = _value_said(name, glued[0], given, words, r)
-            if said is not None:
-                meant = _NAMED_VALUES[(name, glued[0])][:3]
-                return _glued_refused(tokens, r, j, (option, given, wrapper.usage), meant, said=said)
+        refused = _option_value_told(tokens, words, r, j, (key, value, taken))
+        if refused is not None:
+            return refused
         j += taken
+    return None
+
+
+def _option_value_told(
+    tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, j: int, option: tuple[str, str | None, int]
+) -> str | None:
+    """What :func:`_end_taken` says of the option at ``words[j]`` of the runner at ``words[r]`` (``option``: its key,
+    its value written apart or None, the words it takes) when the runner refuses its value (:func:`_value_said`),
+    apart or glued to it; None when it reads it."""
+    key, value, taken = option
+    runner, word = words[r] or "", words[j] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    if wrapper is None:
+        return None
+    # a program's name there, the program following it, is told with the program it meant to run
+    # (:func:`_value_taken`); before an operand (chrt -T php 1 a.php), it is the value refused
+    told = value is None or value in ("-", "--") or (_names_a_program(value) and not wrapper.operands)
+    said = None if told else _value_said(name, key, value or "", words, r)
+    if said is not None:
+        if name == "chrt" and key in _CHRT_TIMES:
+            return _deadline_told(tokens, r, j, taken, said)
+        return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3], said=said)
+    glued = _glued_value(wrapper, word) if taken == 1 else None
+    said = None if glued is None else _value_said(name, glued[0], word[len(glued[1]) :], words, r)
+    if glued is None or said is None:
+        return None
+    written, given = glued[1], word[len(glued[1]) :]
+    if name == "chrt" and glued[0] in _CHRT_TIMES and (len(written) == 2 or written[1] == "-"):
+        return _deadline_told(tokens, r, j, taken, said)  # the option alone in its word (-T5, not -iT5)
+    meant = _NAMED_VALUES[(name, glued[0])][:3]
+    return _glued_refused(tokens, r, j, (written, given, wrapper.usage), meant, said=said)
+
+
+def _deadline_told(tokens: tuple[shsyntax.Token, ...], r: int, j: int, taken: int, said: str) -> str:
+    """What :func:`check_command` says of chrt's option at ``tokens[j]`` (``taken`` words with its value), a time of
+    SCHED_DEADLINE (-T, -P, -D) that chrt refuses (``said``): the policy is root's alone (a site's user may set no
+    real-time policy, CAP_SYS_NICE), so what is offered is the command without it."""
+    option = " ".join(t.text for t in tokens[j : j + taken])
+    mended = " ".join(t.text for t in (*tokens[:j], *tokens[j + taken :]))
+    told = (
+        f"holds at character {tokens[j + taken - 1].at + 1} {tokens[j + taken - 1].text} after "
+        f"{' '.join(t.text for t in tokens[r : j + taken - 1])}, which takes a time of chrt's SCHED_DEADLINE "
+        f"policy (-d) alone, a policy a site's user may not set: chrt refuses it ({said}) and runs nothing (exit 1), "
+        "and "
+        f"{_WITHOUT_IT[False]}; write the command without {option}: {mended}"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+def _given_options(words: list[str | None], r: int) -> dict[str, str]:
+    """The options given to the runner at ``words[r]``, one of :data:`_WRAPPERS`, before its program, by key (a
+    short option's letter, a long one's name whole; its short letter for ionice's and chrt's own long ones): each
+    one's value ("" for a flag), the last given when given twice; as far as the words as written tell them."""
+    runner = words[r] or ""
+    wrapper = _wrapper(runner)
+    short = {"--class": "c", "--classdata": "n", "--ignore": "t", "--deadline": "d"}
+    given: dict[str, str] = {}
+    j, n = r + 1, len(words)
+    while wrapper is not None and j < n:
+        word = words[j]
+        if word is None or word in ("-", "--") or _ASSIGNED.match(word) or not word.startswith("-"):
+            break
+        taken = _option_words(wrapper, word)
+        if taken is None:
+            break
+        if word.startswith("--"):
+            key, _, glued = word.partition("=")
+            key = _long_option(wrapper, key)
+            given[short.get(key, key)] = words[j + 1] or "" if taken == 2 and j + 1 < n else glued
+        else:
+            for k, letter in enumerate(word[1:], start=2):
+                if letter in wrapper.values:
+                    given[letter] = word[k:] or (words[j + 1] or "" if j + 1 < n else "")
+                    break
+                given[letter] = ""
+        j += taken
+    return given
+
+
+# ionice's classes by name (util-linux 2.38's parse_ioclass, in any case) and number: the kernel reads the class
+# in the 3 bits above the 13 of the data (IOPRIO_PRIO_CLASS: 9 is 1, realtime), which a site's user may not set
+# (CAP_SYS_NICE, which the containers do not have), and refuses 4 to 7, and a level with none (0)
+_IONICE_CLASSES = {"none": 0, "realtime": 1, "best-effort": 2, "idle": 3}
+
+
+def _ionice_said(key: str, value: str, given: dict[str, str]) -> str | None:
+    """What ionice says refusing ``value`` as its class (-c) or its data (-n, ``key``), with the other ``given``
+    options: a class by name or number (strtos32_or_err), data a number; then what the kernel refuses of the two
+    (ioprio_set(2): exit 1), unless -t; None when it reads them and the kernel takes them."""
+    number, data = _ionice_class(given.get("c", "best-effort")), _ionice_data(given.get("n", "4"))
+    if key in ("c", "--class") and isinstance(_ionice_class(value), str):
+        return str(_ionice_class(value))
+    if key in ("n", "--classdata") and isinstance(_ionice_data(value), str):
+        return str(_ionice_data(value))
+    if "t" in given or isinstance(number, str) or isinstance(data, str):
+        return None  # -t: ionice runs the program whatever the kernel says; a class or data refused: told there
+    # the data refused with a class of ionice's own that the kernel takes: told at -n; any other, at -c
+    data_told = number <= 3 and "n" in given and _ioprio_refused(number, 0) is None
+    return _ioprio_refused(number, data) if data_told == (key in ("n", "--classdata")) else None
+
+
+def _ionice_class(value: str) -> int | str:
+    """The class ionice reads in ``value``, its -c's: a name of :data:`_IONICE_CLASSES` or decimal digits
+    (strtos32_or_err); what it says refusing it."""
+    if value[:1] and value[:1] in _DIGITS:
+        ok = _STRTOL.fullmatch(value) is not None and int(value) < 2**31
+        return int(value) if ok else f"ionice: invalid class argument: '{value}'"
+    return _IONICE_CLASSES.get(value.lower(), f"ionice: unknown scheduling class: '{value}'")
+
+
+def _ionice_data(value: str) -> int | str:
+    """The data (a priority) ionice reads in ``value``, its -n's, a decimal number (strtos32_or_err); what it says
+    refusing it."""
+    ok = _STRTOL.fullmatch(value) is not None and -(2**31) <= int(value) < 2**31
+    return int(value) if ok else f"ionice: invalid class data argument: '{value}'"
+
+
+def _ioprio_refused(number: int, data: int) -> str | None:
+    """What ionice says when the kernel refuses its class ``number`` with ``data`` (ioprio_set(2), as Linux 6.18
+    reads the two: the class in the 3 bits above the 13 of the data, 9 read as 1; the level in the data's 3 low
+    bits), for a site's user, who may set no real-time class (CAP_SYS_NICE): exit 1; None when it takes them."""
+    level = 0 if number in (0, 3) else data  # ionice sets no data for none and idle
+    unknown = f"ionice: unknown prio class {number}; " if number > 3 else ""
+    ioprio = ((number << 13) | level) & 0xFFFFFFFF
+    kernel_class = (ioprio >> 13) & 7
+    if kernel_class == 1:
+        return f"{unknown}ionice: ioprio_set failed: Operation not permitted"
+    if kernel_class > 3 or (kernel_class == 0 and ioprio & 7):
+        return f"{unknown}ionice: ioprio_set failed: Invalid argument"
     return None
 
 
@@ -2093,20 +2214,28 @@ def _value_said(name: str, key: str, value: str, words: list[str | None], r: int
     literal, without -I or -i (whose command gets its line from the input)."""
     form = _VALUE_FORMS.get((name, key))
     said = None if form is None else form(value)
-    if said is not None or name != "xargs" or key not in ("s", "--max-chars"):
+    if said is not None:
         return said
-    wrapper = _WRAPPERS["xargs"]
-    options = words[r + 1 : _program_at(wrapper, words, r) or len(words)]
-    if any(w is None or w.startswith("--rep") or (w[:2] != "--" and set(w[1:]) & set("iI")) for w in options):
-        return None  # the command takes its line from the input, whatever is written
-    program = _program_at(wrapper, words, r)
+    if name == "ionice" and key in ("c", "--class", "n", "--classdata"):
+        return _ionice_said(key, value, _given_options(words, r))
+    if name == "chrt" and key in _CHRT_TIMES and int(value) and "d" not in _given_options(words, r):
+        return "chrt: --sched-{runtime,deadline,period} options are supported for SCHED_DEADLINE only"
+    return _xargs_size_said(int(value), words, r) if name == "xargs" and key in ("s", "--max-chars") else None
+
+
+def _xargs_size_said(size: int, words: list[str | None], r: int) -> str | None:
+    """What xargs (at ``words[r]``) says of its -s ``size`` when its command's own words do not fit in it (each with
+    the NUL ending it, in bytes; echo when none is given): None when they do, or when they are not told by the
+    words as written (an expansion, -I or -i, whose command takes its line from the input)."""
+    given = _given_options(words, r)
+    if any(key in given for key in ("i", "I", "--replace")):
+        return None
+    program = _program_at(_WRAPPERS["xargs"], words, r)
     command = ["echo"] if program is None else words[program:]
     if any(w is None for w in command):
         return None
-    size = sum(len(w.encode("utf-8", "surrogateescape")) + 1 for w in command if w is not None)
-    if int(value) < size:
-        return "xargs: cannot fit single argument within argument list size limit"
-    return None
+    needed = sum(len(w.encode("utf-8", "surrogateescape")) + 1 for w in command if w is not None)
+    return "xargs: cannot fit single argument within argument list size limit" if size < needed else None
 
 
 def _glued_value(wrapper: _Wrapper, word: str) -> tuple[str, str] | None:
@@ -2144,7 +2273,7 @@ def _glued_refused(
     named = option.rstrip("=") if option.startswith("--") else f"-{option[-1]}"
     told = (
         f"holds at character {tokens[j].at + 1} {written} after {' '.join(before[r:])}: {named} takes {what}, and "
-        f"{runner} refuses {given} there ({said}) and runs nothing (exit {usage}), and "
+        f"{runner} refuses {given} there ({said}) and runs nothing (exit {_SAID_STATUS.get(said, usage)}), and "
         f"{_WITHOUT_IT[False]}; write {' '.join([*before, option + placeholder, *after])} (e.g. "
         f"{' '.join([*before, option + example, *after])})"
     )
@@ -2228,6 +2357,58 @@ def _env_signals(keep: bool) -> Callable[[str], str | None]:
     return said
 
 
+_STRTOD = LazyPattern(
+    r"[ \t\n\v\f\r]*[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+    r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][-+]?[0-9]+)?|(?i:inf(?:inity)?|nan))"
+)
+
+
+def _flock_timeout(value: str) -> str | None:
+    """What flock says refusing ``value`` as its -w (--timeout), in seconds (util-linux 2.38's strtotimeval_or_err:
+    a number strtod(3) reads whole, then setitimer(2), which refuses a time below 0, past 2**63 s or no number: exit
+    71); None when it reads it."""
+    if _STRTOD.fullmatch(value) is None:
+        return f"flock: invalid timeout value: '{value}'"
+    text = value.strip(" \t\n\v\f\r")
+    sign, digits = ("-", text[1:]) if text[:1] == "-" else ("", text.removeprefix("+"))
+    seconds = float.fromhex(sign + digits) if digits[:2].lower() == "0x" else float(text)
+    whole = int(seconds) if math.isfinite(seconds) and abs(seconds) < 2**63 else -1
+    if whole < 0 or int((seconds - whole) * 1e6) < 0:
+        return "flock: cannot set up timer: Invalid argument"
+    return None
+
+
+def _flock_exit_code(value: str) -> str | None:
+    """What flock says refusing ``value`` as its -E (--conflict-exit-code): a decimal number from 0 to 255
+    (strtos32_or_err); None when it reads it."""
+    if _STRTOL.fullmatch(value) is None:
+        return f"flock: invalid exit code: '{value}'"
+    return None if 0 <= int(value) <= 255 else "flock: exit code out of range (expected 0 to 255)"
+
+
+# chrt's times of SCHED_DEADLINE, by option, named as chrt names them refusing one
+_CHRT_TIMES = {
+    **dict.fromkeys(("T", "--sched-runtime"), "runtime"),
+    **dict.fromkeys(("P", "--sched-period"), "period"),
+    **dict.fromkeys(("D", "--sched-deadline"), "deadline"),
+}
+
+
+def _chrt_time(what: str) -> Callable[[str], str | None]:
+    """What chrt says refusing ``value`` as its time ``what`` of SCHED_DEADLINE (-T, -P, -D): a decimal number of
+    nanoseconds (strtou64_or_err); any but 0 refused too unless the policy is -d, SCHED_DEADLINE
+    (:func:`_value_said`); None when it reads it."""
+
+    def said(value: str) -> str | None:
+        if _STRTOL.fullmatch(value) is None:
+            return f"chrt: invalid {what} argument: '{value}'"
+        if not 0 <= int(value) < 2**64:
+            return f"chrt: invalid {what} argument: '{value}': Numerical result out of range"
+        return None
+
+    return said
+
+
 def _xargs_number(letter: str, low: int) -> Callable[[str], str | None]:
     """What xargs says refusing ``value`` as the number its option ``-letter`` takes (findutils 4.9's parse_num: a
     decimal number strtol reads, ``low`` or more); None when it reads it."""
@@ -2254,9 +2435,16 @@ _VALUE_FORMS: dict[tuple[str, str], Callable[[str], str | None]] = {
         (("timeout", "k"), ("timeout", "--kill-after")), _form(_DURATION, "timeout: invalid time interval '{}'")
     ),
     **dict.fromkeys((("timeout", "s"), ("timeout", "--signal")), _timeout_signal),
+    **dict.fromkeys((("flock", "w"), ("flock", "--timeout"), ("flock", "--wait")), _flock_timeout),
+    **dict.fromkeys((("flock", "E"), ("flock", "--conflict-exit-code")), _flock_exit_code),
+    **{("chrt", k): _chrt_time(what) for k, what in _CHRT_TIMES.items()},
     **dict.fromkeys((("env", "--ignore-signal"), ("env", "--default-signal")), _env_signals(keep=False)),
     ("env", "--block-signal"): _env_signals(keep=True),
 }
+
+
+# What a runner says refusing a value with another exit status than its usage's, by what it says.
+_SAID_STATUS = {"flock: cannot set up timer: Invalid argument": 71}
 
 
 def _value_refused(
@@ -2274,12 +2462,13 @@ def _value_refused(
     refusing it, when known; with the command meant."""
     what, placeholder, example = value
     runner, written = tokens[r].text, tokens[v].text
+    status = _SAID_STATUS.get(said or "", wrapper.usage)
     after_what = " ".join(t.text for t in tokens[r:v])
     given = " ".join([*(t.text for t in tokens[:v]), placeholder, *(t.text for t in tokens[v + 1 :])])
     mended = " ".join([*(t.text for t in tokens[:v]), example, *(t.text for t in tokens[v + 1 :])])
     told = (
         f"holds at character {tokens[v].at + 1} {written} after {after_what}, which takes {what}: {runner} refuses "
-        f"{written} there{'' if said is None else f' ({said})'} and runs nothing (exit {wrapper.usage}), and "
+        f"{written} there{'' if said is None else f' ({said})'} and runs nothing (exit {status}), and "
         f"{_WITHOUT_IT[False]}; write {given} (e.g. {mended})"
     )
     refused = _refused_too(mended)

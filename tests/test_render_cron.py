@@ -3542,6 +3542,84 @@ def test_a_signal_the_runner_reads_is_taken(tmp_path: Path, command: str) -> Non
     assert cron.check_command(command)
 
 
+def _dash_as_a_site_s_user(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """``command`` run as :func:`_dash_with_runners` runs it, as a user without capabilities, as a site's user runs
+    in its container (CapEff 0): nobody, when the tests run as root."""
+    if os.geteuid() != 0:
+        return _dash_with_runners(tmp_path, command)
+    tmp_path.chmod(0o777)  # its lock files
+    drop = "--reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all"
+    # the runners of /usr/bin, which nobody reaches (the tests' folders are root's alone)
+    return _dash_with_runners(
+        tmp_path, f"exec {require_program('setpriv')} {drop} /usr/bin/env PATH=/usr/bin {command}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "written", "said"),
+    [
+        ("flock -w php ../run/lock php a.php", "php", "flock: invalid timeout value: 'php'"),
+        ("flock -w 5s ../run/lock php a.php", "5s", "flock: invalid timeout value: '5s'"),
+        ("flock --timeout=0,5 ../run/lock php a.php", "--timeout=0,5", "flock: invalid timeout value: '0,5'"),
+        ("flock -w -1 ../run/lock php a.php", "-1", "flock: cannot set up timer: Invalid argument"),
+        ("flock -nw inf ../run/lock php a.php", "inf", "flock: cannot set up timer: Invalid argument"),
+        ("flock -E 300 ../run/lock php a.php", "300", "flock: exit code out of range (expected 0 to 255)"),
+        ("flock -E0x5 ../run/lock php a.php", "-E0x5", "flock: invalid exit code: '0x5'"),
+        ("chrt -T php -b 0 php a.php", "php", "chrt: invalid runtime argument: 'php'"),
+        ("chrt -T 5 -i 0 php a.php", "5", "chrt: --sched-{runtime,deadline,period} options are supported for"),
+        ("chrt -i -P5 0 php a.php", "-P5", "chrt: --sched-{runtime,deadline,period} options are supported for"),
+        ("chrt --sched-deadline=x -i 0 php a.php", "--sched-deadline=x", "chrt: invalid deadline argument: 'x'"),
+        ("ionice -c x php a.php", "x", "ionice: unknown scheduling class: 'x'"),
+        ("ionice -c 0x3 php a.php", "0x3", "ionice: invalid class argument: '0x3'"),
+        ("ionice -c 9 php a.php", "9", "ionice: unknown prio class 9"),
+        ("ionice -c 1 php a.php", "1", "ionice: ioprio_set failed: Operation not permitted"),
+        ("ionice --class=realtime php a.php", "--class=realtime", "ionice: ioprio_set failed: Operation not permitted"),
+        ("ionice -c4 php a.php", "-c4", "ionice: unknown prio class 4"),
+        ("ionice -n x php a.php", "x", "ionice: invalid class data argument: 'x'"),
+        ("ionice -n -1 php a.php", "-1", "ionice: ioprio_set failed: Invalid argument"),
+        ("ionice -n 100000 -c 2 php a.php", "100000", "ionice: ioprio_set failed: Invalid argument"),
+    ],
+)
+def test_a_number_or_a_class_the_runner_refuses_is_told(tmp_path: Path, command: str, written: str, said: str) -> None:
+    """flock -w php ../run/lock a.php (chrt -T php 1 a.php, ionice -c 9 php a.php) was taken, though the runner
+    refuses the value (flock: invalid timeout value: 'php', exit 64; chrt's --sched-runtime is for SCHED_DEADLINE
+    alone; a site's user may set no real-time I/O class, the kernel reading class 9 as 1) and runs nothing at every
+    run: told with the runner's words, and a command meant that pic takes and that runs."""
+    local = command.replace("../run/", "").replace("php a.php", "echo ran")
+    ran = _dash_as_a_site_s_user(tmp_path, local)
+    assert ran.returncode in (1, 64, 71) and "ran" not in ran.stdout and said in _first_said(ran.stderr), ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.index(f' {written}') + 2} {written} after " in line, line
+    assert f"({said}" in line and f"and runs nothing (exit {ran.returncode})" in line, line
+    tail = line.rpartition("write ")[2]
+    mended = tail.rpartition("(e.g. ")[2].removesuffix(")") if "(e.g. " in tail else tail.rpartition(": ")[2]
+    assert cron.check_command(mended)
+    ran = _dash_as_a_site_s_user(tmp_path, mended.replace("../run/", "").replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "flock -w 0.5 ../run/lock php a.php",
+        "flock -w 0x1p3 ../run/lock php a.php",
+        "flock -w ' +.5e1' ../run/lock php a.php",
+        "flock -E 255 ../run/lock php a.php",
+        "chrt -T 0 -i 0 php a.php",
+        "ionice -c idle php a.php",
+        "ionice -c Best-Effort -n 7 php a.php",
+        "ionice -c 3 -n 9 php a.php",
+        "ionice -c 02 php a.php",
+        "ionice -t -c 1 php a.php",
+        "ionice -n 0 -c 8 php a.php",
+    ],
+)
+def test_a_number_or_a_class_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_as_a_site_s_user(tmp_path, command.replace("../run/", "").replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    assert cron.check_command(command)
+
+
 SIGNAL_WORDS = (
     *("TERM", "term", "SigTerm", "SIGKILL", "sig15", "SIG0", "EXIT", "SIGEXIT", "CLD", "IOT", "POLL", "STKFLT"),
     *("RTMIN", "RTMIN+30", "RTMIN+31", "RTMIN1", "RTMIN 1", "RTMIN ", "RTMAX-30", "RTMAX-31", "RTMAX+1", "rtmax-0"),
