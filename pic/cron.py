@@ -1245,6 +1245,9 @@ class _Wrapper(NamedTuple):
     # abbreviation of both as one option
     aliases: tuple[tuple[str, str], ...] = ()
     usage: int = 125  # its exit status when it refuses its options (coreutils' 125, util-linux's 1, flock's 64)
+    # its long options in the newer Debian release of the runtime images (trixie's coreutils 9.7, util-linux 2.41)
+    # that bookworm's lack: not refused, nor what abbreviates them, and not followed (the command after them unread)
+    long_newer: tuple[str, ...] = ()
 
 
 # The commands that run the command their words give, dash's (command, exec) and the runtime images' (coreutils',
@@ -1266,6 +1269,7 @@ _WRAPPERS = {
         assignments=True,
         # coreutils 8.31's signal options (bullseye's env has them): --block-signal[=SIG] and the like
         long_optional=("--block-signal", "--default-signal", "--ignore-signal"),
+        long_newer=("--argv0",),
     ),
     "nice": _Wrapper(values="n", long_values=("--adjustment",), numbers=True),
     "nohup": _Wrapper(),
@@ -1308,6 +1312,7 @@ _WRAPPERS = {
         long_others=("--help", "--version"),  # its -c, --command after the file alone, read whole
         aliases=(("--nb", "--nonblocking"), ("--wait", "--timeout")),
         usage=64,
+        long_newer=("--fcntl",),
     ),
     # util-linux's chrt(1): chrt [options] PRIORITY COMMAND... (-p PID: no command)
     "chrt": _Wrapper(
@@ -1848,11 +1853,46 @@ def _ambiguous_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
                 f"(exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write the option whole"
                 + (f": {whole}" if whole else "")
             )
+        if word.startswith("--") and _unrecognized(wrapper, key):
+            return _unrecognized_told(tokens, words, r, j)
         taken = _option_words(wrapper, word)
         if taken is None:
             return None
         j += taken
     return None
+
+
+def _unrecognized(wrapper: _Wrapper, key: str) -> bool:
+    """Whether ``key`` (``--name``, no value) names no long option of ``wrapper`` nor starts one, which getopt_long(3)
+    refuses ("unrecognized option '--x'"); those of the images' newer release (:attr:`_Wrapper.long_newer`) are
+    options, as nice's adjustment ``--5`` is; dash's command and exec read none."""
+    names = _long_names(wrapper)
+    if not names or len(key) < 3 or (wrapper.numbers and _NICE_NUMBER.fullmatch(key)):
+        return False
+    return not any(name.startswith(key) for name in (*names, *wrapper.long_newer))
+
+
+def _unrecognized_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, j: int) -> str:
+    """What :func:`check_command` says of the option at ``words[j]`` of the runner at ``words[r]`` that the runner
+    does not have (:func:`_unrecognized`): it refuses it and runs nothing; with the option near it that it has
+    (``--adjustement``: ``--adjustment``), else the command without it, when that command is taken."""
+    import difflib
+
+    runner, word = words[r] or "", words[j] or ""
+    wrapper = _WRAPPERS[_system_name(runner) or runner]
+    key = word.partition("=")[0]
+    near = difflib.get_close_matches(key, _running_options(wrapper), n=3, cutoff=0.75)
+    others = [t.text for t in (*tokens[:j], *tokens[j + 1 :])]
+    offers = [" ".join([*others[:j], name + word[len(key) :], *others[j:]]) for name in near]
+    if "=" not in word or not near:
+        offers.append(" ".join(others))  # the option alone: its command without it
+    offer = next((command for command in offers if _refused_too(command) is None), None)
+    return (
+        f"holds at character {tokens[j].at + 1} {word} after {' '.join(t.text for t in tokens[r:j])}, an option "
+        f"{runner} does not have: {runner} refuses it ({runner}: unrecognized option '{word}') and runs nothing (exit "
+        f"{wrapper.usage}), and {_WITHOUT_IT[False]}; "
+        + (f"write {offer}" if offer is not None else f"write the options {runner} has ({runner} --help lists them)")
+    )
 
 
 def _running_options(wrapper: _Wrapper) -> tuple[str, ...]:

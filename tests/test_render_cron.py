@@ -3773,6 +3773,55 @@ def test_an_abbreviation_of_several_long_options_is_told(
 
 
 @pytest.mark.parametrize(
+    ("command", "option", "written"),
+    [
+        ("nice --x php a.php", "--x", "nice php a.php"),
+        ("taskset --x 1 php a.php", "--x", "taskset 1 php a.php"),
+        ("nice --adjustement=5 php a.php", "--adjustement=5", "nice --adjustment=5 php a.php"),
+        ("timeout --kil-after=5 5m php a.php", "--kil-after=5", "timeout --kill-after=5 5m php a.php"),
+        ("nohup --quiet php a.php", "--quiet", "nohup php a.php"),
+        ("flock -n --wiat=5 ../run/lock php a.php", "--wiat=5", "flock -n --wait=5 ../run/lock php a.php"),
+        ("nice -n 5 xargs --nulls php a.php", "--nulls", "nice -n 5 xargs --null php a.php"),
+        ("env --chdri ../www php a.php", "--chdri", "env --chdir ../www php a.php"),
+        ("setsid --x php a.php", "--x", "setsid php a.php"),
+    ],
+)
+def test_a_long_option_the_runner_does_not_have_is_told(
+    tmp_path: Path, command: str, option: str, written: str
+) -> None:
+    """nice --x php a.php (taskset --x 1 php a.php) was taken, though the runner refuses an option it does not have
+    (nice: unrecognized option '--x', exit 125; util-linux's 1) and runs nothing at every run: told with the
+    runner's words, and the option meant when one is near, or the command without it."""
+    local = command.replace("../run/", "").replace("../www", ".").replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.returncode in (1, 64, 125) and "ran" not in ran.stdout, ran
+    said = _first_said(ran.stderr)
+    assert said.endswith(f"unrecognized option '{option}'"), ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.index(f' {option}') + 2} {option} after " in line, line
+    assert f"refuses it ({said}) and runs nothing (exit {ran.returncode})" in line, line
+    assert line.endswith(f"write {written}"), line
+    assert cron.check_command(written)
+    local = written.replace("../run/", "").replace("../www", ".").replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "env --argv0=php php a.php",  # coreutils 9.7's (trixie's runtime images)
+        "env --argv php a.php",
+        "flock --fcntl ../run/lock php a.php",  # util-linux 2.41's
+        "nice --5 php a.php",
+        "nice --adj=5 php a.php",
+    ],
+)
+def test_a_long_option_of_a_newer_release_or_read_is_taken(command: str) -> None:
+    assert cron.check_command(command)
+
+
+@pytest.mark.parametrize(
     ("command", "offered"),
     [
         ("xargs --max=1 echo ran", [f"xargs --max-{n}=1 echo ran" for n in ("args", "procs", "lines")]),
