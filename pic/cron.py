@@ -1972,7 +1972,11 @@ _NAMED_VALUES = {
         ("a time in nanoseconds", "N", "1000000", True),
     ),
     **dict.fromkeys(
-        (("stdbuf", k) for k in ("i", "o", "e", "--input", "--output", "--error")), ("a mode", "MODE", "L", True)
+        (("stdbuf", k) for k in ("o", "e", "--output", "--error")),
+        ("a mode, L (by line) or a size in bytes (0: none)", "MODE", "L", True),
+    ),
+    **dict.fromkeys(
+        (("stdbuf", k) for k in ("i", "--input")), ("a mode, a size in bytes (0: none)", "MODE", "0", True)
     ),
     **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
     **dict.fromkeys((("ionice", "n"), ("ionice", "--classdata")), ("a priority, a number", "N", "7", True)),
@@ -2449,6 +2453,66 @@ def _chrt_time(what: str) -> Callable[[str], str | None]:
     return said
 
 
+_STDBUF_SIZE = LazyPattern(r"[ \t\n\v\f\r]*\+?([0-9]+)(?:([EGkKMPTYZ])(B|iB)?)?")
+
+
+def _stdbuf_mode(*, lines: bool) -> Callable[[str], str | None]:
+    """What stdbuf says refusing ``value`` as the mode of its -o and -e (``lines``: L, a line at a time) or -i
+    (which refuses L): a size in bytes, 0 none (coreutils 9.1's xstrtoumax: decimal digits, then a multiple, K, M,
+    G... of 1024, or of 1000 with B after it, KB, up to 2**64 - 1); None when it reads it."""
+
+    def said(value: str) -> str | None:
+        if value == "L":
+            return None if lines else "stdbuf: line buffering stdin is meaningless"
+        found = _STDBUF_SIZE.fullmatch(value)
+        if found is None:
+            return f"stdbuf: invalid mode '{value}'"
+        digits, unit, base = found.groups()
+        power = "KMGTPEZY".index(unit.upper()) + 1 if unit else 0
+        if int(digits) * (1000 if base == "B" else 1024) ** power >= 2**64:
+            return f"stdbuf: invalid mode '{value}': Value too large for defined data type"
+        return None
+
+    return said
+
+
+def _xargs_delimiter(value: str) -> str | None:
+    r"""What xargs says refusing ``value`` as its -d (findutils 4.9's get_input_delimiter): one byte, or ``\`` then
+    a letter of C's escapes (``\n``, what follows unread), ``x`` and hexadecimal digits up to ff, or octal digits
+    up to 377; None when it reads it."""
+    if len(value.encode("utf-8", "surrogateescape")) == 1:
+        return None
+    invalid = f"xargs: Invalid escape sequence {value} in input delimiter specification"
+    if not value.startswith("\\"):
+        return (
+            f"xargs: Invalid input delimiter specification {value}: the delimiter must be either a single character "
+            "or an escape sequence starting with \\."
+        )
+    if value[1] in "abfnrtv\\":
+        return None
+    if value[1] == "x" or value[1] in _DIGITS:
+        return _escaped_byte(value, invalid)
+    return f"{invalid}."
+
+
+def _escaped_byte(value: str, invalid: str) -> str | None:
+    r"""What xargs says refusing ``value``, ``\x`` and hexadecimal digits or ``\`` and octal digits, as its -d
+    (``invalid`` starts it): a byte's (strtoul's, up to ff or 377), nothing after it; None when it reads it."""
+    digits, base, top = ("0123456789abcdefABCDEF", 16, "ff") if value[1] == "x" else ("01234567", 8, "377")
+    start = end = 2 if value[1] == "x" else 1
+    while end < len(value) and value[end] in digits:
+        end += 1
+    if end < len(value):
+        return f"{invalid}; trailing characters {value[end:]} not recognised."
+    return f"{invalid}; character values must not exceed {top}." if int(value[start:end] or "0", base) > 0xFF else None
+
+
+def _env_unset(value: str) -> str | None:
+    """What env says refusing ``value`` as the name of a variable to unset (-u), which unsetenv(3) refuses empty or
+    holding '='; None when it takes it."""
+    return f"env: cannot unset '{value}': Invalid argument" if not value or "=" in value else None
+
+
 def _xargs_number(letter: str, low: int) -> Callable[[str], str | None]:
     """What xargs says refusing ``value`` as the number its option ``-letter`` takes (findutils 4.9's parse_num: a
     decimal number strtol reads, ``low`` or more); None when it reads it."""
@@ -2475,6 +2539,10 @@ _VALUE_FORMS: dict[tuple[str, str], Callable[[str], str | None]] = {
         (("timeout", "k"), ("timeout", "--kill-after")), _form(_DURATION, "timeout: invalid time interval '{}'")
     ),
     **dict.fromkeys((("timeout", "s"), ("timeout", "--signal")), _timeout_signal),
+    **dict.fromkeys((("stdbuf", k) for k in ("o", "e", "--output", "--error")), _stdbuf_mode(lines=True)),
+    **dict.fromkeys((("stdbuf", "i"), ("stdbuf", "--input")), _stdbuf_mode(lines=False)),
+    **dict.fromkeys((("xargs", "d"), ("xargs", "--delimiter")), _xargs_delimiter),
+    **dict.fromkeys((("env", "u"), ("env", "--unset")), _env_unset),
     **dict.fromkeys((("flock", "w"), ("flock", "--timeout"), ("flock", "--wait")), _flock_timeout),
     **dict.fromkeys((("flock", "E"), ("flock", "--conflict-exit-code")), _flock_exit_code),
     **{("chrt", k): _chrt_time(what) for k, what in _CHRT_TIMES.items()},

@@ -3401,6 +3401,13 @@ def _first_said(stderr: str) -> str:
         ("taskset -c 0x1 php a.php", "0x1", "taskset -c MASK php a.php"),
         ("chrt -i x php a.php", "x", "chrt -i PRIORITY php a.php"),
         ("chrt 0x0 php a.php", "0x0", "chrt PRIORITY php a.php"),
+        # stdbuf's modes, xargs' delimiter, env's name to unset
+        ("stdbuf -o x php a.php", "x", "stdbuf -o MODE php a.php"),
+        ("stdbuf -o 1Q php a.php", "1Q", "stdbuf -o MODE php a.php"),
+        ("stdbuf --input L php a.php", "L", "stdbuf --input MODE php a.php"),
+        ("xargs -d ab php a.php", "ab", "xargs -d CHARACTER php a.php"),
+        ("xargs -0 -d '\\q' php a.php", "'\\q'", "xargs -0 -d CHARACTER php a.php"),
+        ("env -u A=B php a.php", "A=B", "env -u NAME php a.php"),
     ],
 )
 def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value: str, given: str) -> None:
@@ -3433,6 +3440,14 @@ def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value:
         "taskset -c 0-1 php a.php",
         "chrt -b 00 php a.php",
         "chrt -i +0 php a.php",
+        "stdbuf -o 1KiB -e 0 -i 4kB php a.php",
+        "stdbuf -oL php a.php",
+        "xargs -d '\\x41' php a.php",
+        "xargs -d '\\n' php a.php",
+        "xargs -d , php a.php",
+        "env -u LANG php a.php",
+        "nice -n 100 php a.php",
+        "timeout 1e3s php a.php",
     ],
 )
 def test_a_value_the_runner_reads_is_taken(tmp_path: Path, command: str) -> None:
@@ -3627,6 +3642,29 @@ SIGNAL_WORDS = (
     *("0x10", "15x", "", "UNUSED", "FOO", "TERM,HUP", "\u0661\u0665", "\uff11\uff15", "32", "SIG33"),
     *(str(n) for n in (*range(60, 70), *range(120, 133), *range(190, 196), *range(250, 260), 384, 385, 768, 65537)),
 )
+
+
+STDBUF_MODES = (
+    *("L", "l", "0", "1", "+5", " 5", "-1", "1K", "1k", "1KB", "1kB", "1KiB", "1kiB", "1M", "1G", "1T", "1P", "1E"),
+    *("1Z", "1Y", "1Q", "1R", "1b", "1B", "1iB", "0x10", "010", "1K ", "", "99999999999999999999", "\u0661"),
+)
+XARGS_DELIMITERS = (
+    *(",", "ab", "", "\\", "\\n", "\\t", "\\a", "\\v", "\\f", "\\r", "\\b", "\\q", "\\0", "\\00"),
+    *("\\0101", "\\101", "\\x41", "\\x4", "\\x", "\\x411", "\\xg", "\\0400", "\\\\", "\u00e9", "-", " "),
+)
+
+
+def test_modes_and_delimiters_are_read_as_the_runners_read_them(tmp_path: Path) -> None:
+    """Every word of :data:`STDBUF_MODES` and :data:`XARGS_DELIMITERS`: pic refuses it exactly where stdbuf -o
+    (coreutils' xstrtoumax) and xargs -d refuse it."""
+    for option, words in (("stdbuf -o", STDBUF_MODES), ("xargs -d", XARGS_DELIMITERS)):
+        for word in words:
+            command = f"{option} {shlex.quote(word)} echo ran"
+            ran = _dash_with_runners(tmp_path, command)
+            refused = cron._value_said(option.split()[0], option[-1], word, list[str | None](shlex.split(command)), 0)
+            assert (ran.returncode == 0) == (refused is None), (command, ran, refused)
+            if refused is not None and word.isascii():  # the C locale writes other characters in octal escapes
+                assert refused == _first_said(ran.stderr), (command, ran)
 
 
 def test_signals_are_read_as_coreutils_reads_them(tmp_path: Path) -> None:
