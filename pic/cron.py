@@ -2015,7 +2015,7 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     if said is not None:
         return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)), said=said)
     if not _names_a_program(value):
-        return None
+        return _chrt_policy_told(tokens, words, r, i) if name == "chrt" else None
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
     done = (
         f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
@@ -2076,6 +2076,62 @@ def _chrt_priority(wrapper: _Wrapper, options: list[str | None]) -> str:
     given = [word for word in options if word is not None and word.startswith("-") and word != "--"]
     low = any(_long_option(wrapper, w) in zero if w.startswith("--") else bool(set(w[1:]) & set("ibo")) for w in given)
     return "0" if low else "1"
+
+
+# chrt's policies by option (util-linux 2.38's chrt.c; round-robin when none is given), with their priorities
+# (sched_get_priority_min and max, as chrt --max shows them)
+_CHRT_POLICIES = {
+    **dict.fromkeys(("r", "--rr"), ("SCHED_RR", 1, 99)),
+    **dict.fromkeys(("f", "--fifo"), ("SCHED_FIFO", 1, 99)),
+    **dict.fromkeys(("o", "--other"), ("SCHED_OTHER", 0, 0)),
+    **dict.fromkeys(("b", "--batch"), ("SCHED_BATCH", 0, 0)),
+    **dict.fromkeys(("i", "--idle"), ("SCHED_IDLE", 0, 0)),
+    **dict.fromkeys(("d", "--deadline"), ("SCHED_DEADLINE", 0, 0)),
+}
+
+
+def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, i: int) -> str | None:
+    """What :func:`check_command` says of the priority ``words[i - 1]`` (a number) of chrt at ``words[r]`` when chrt
+    refuses it for its policy (its options', the last given, round-robin when none: 1 to 99 for SCHED_RR and
+    SCHED_FIFO, 0 for the others: ``chrt -i 1``), or when the policy is one a site's user may not set (SCHED_RR,
+    SCHED_FIFO, SCHED_DEADLINE: its container has no capability, CAP_SYS_NICE): chrt runs nothing (exit 1); with
+    the command meant: priority 0 for the policy given, or SCHED_BATCH (-b 0) for a real-time one; None when chrt
+    runs the program."""
+    policy, given = ("SCHED_RR", 1, 99), False
+    for word in words[r + 1 : i - 1]:
+        if word is None or not word.startswith("-") or word == "--":
+            continue
+        wrapper = _WRAPPERS["chrt"]
+        keys = [_long_option(wrapper, word.partition("=")[0])] if word.startswith("--") else list(word[1:])
+        found = [_CHRT_POLICIES[k] for k in keys if k in _CHRT_POLICIES]
+        policy, given = (found[-1], True) if found else (policy, given)
+    named, low, high = policy
+    priority = int(words[i - 1] or "0")
+    if not low <= priority <= high:
+        said = f"chrt: unsupported priority value for the policy: {priority}: see --max for valid range"
+    elif named in ("SCHED_RR", "SCHED_FIFO"):
+        said = "chrt: failed to set pid 0's policy: Operation not permitted"
+    elif named == "SCHED_DEADLINE":
+        said = "chrt: failed to set pid 0's policy: Invalid argument"
+    else:
+        return None
+    real_time = named in ("SCHED_RR", "SCHED_FIFO", "SCHED_DEADLINE")
+    rest = [t.text for t in tokens[i:]]
+    kept = [t.text for t in tokens[: i - 1]]
+    mended = " ".join([*[t.text for t in tokens[: r + 1]], "-b", "0", *rest] if real_time else [*kept, "0", *rest])
+    why = (
+        "a real-time policy, which a site's user may not set (its container has no capability, CAP_SYS_NICE)"
+        if real_time and low <= priority <= high
+        else f"whose priority is {low}" + (f" to {high}" if high > low else "")
+    )
+    told = (
+        f"holds at character {tokens[i - 1].at + 1} {words[i - 1]} after "
+        f"{' '.join(t.text for t in tokens[r : i - 1])}, where chrt reads its priority for {named}"
+        f"{'' if given else ' (its default)'}, {why}: chrt refuses it "
+        f"({said}) and runs nothing (exit 1), and {_WITHOUT_IT[False]}; write {mended}"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
 
 
 def _names_a_program(value: str) -> bool:

@@ -2638,8 +2638,8 @@ NESTED_SCRIPTS = [
     ("eval 'echo -e x'", "'echo -e x'", "the text of eval", "echo -e"),
     ("flock -n ../run/lock -c 'printf \"%q\" x'", "'printf \"%q\" x'", "the script of flock FILE -c", "printf %q"),
     ("sh -c 'sh -c \"echo -e y\"'", "'sh -c \"echo -e y\"'", "the script of sh -c", 'the script of sh -c "echo -e y"'),
-    # chrt -r (--rr, SCHED_RR, chrt's default policy) and its priority, then the command it runs
-    ("chrt -r 1 sh -c 'echo -e x'", "'echo -e x'", "the script of sh -c", "echo -e"),
+    # chrt -b (--batch, SCHED_BATCH, a policy a site's user may set) and its priority, then the command it runs
+    ("chrt -b 0 sh -c 'echo -e x'", "'echo -e x'", "the script of sh -c", "echo -e"),
     ("ionice --ignore -c3 sh -c 'echo -e x'", "'echo -e x'", "the script of sh -c", "echo -e"),  # -t's long name
 ]
 
@@ -3280,7 +3280,7 @@ def test_flags_glued_before_an_option_missing_its_value_are_kept_in_the_offer(
             True,
         ),
         ("chrt php a.php", "chrt PRIORITY php a.php", "chrt -i 0 php a.php", True),
-        ("chrt -f php a.php", "chrt -f PRIORITY php a.php", "chrt -f 1 php a.php", True),
+        ("chrt -b php a.php", "chrt -b PRIORITY php a.php", "chrt -b 0 php a.php", True),
         ("taskset php a.php", "taskset MASK php a.php", "taskset 1 php a.php", True),
         (
             "nice -n 5 taskset -a php8.4 a.php",
@@ -3633,6 +3633,36 @@ def test_a_number_or_a_class_the_runner_reads_is_taken(tmp_path: Path, command: 
     ran = _dash_as_a_site_s_user(tmp_path, command.replace("../run/", "").replace("php a.php", "echo ran"))
     assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
     assert cron.check_command(command)
+
+
+@pytest.mark.parametrize(
+    ("command", "written", "said", "mended"),
+    [
+        ("chrt 1 php a.php", "1", "failed to set pid 0's policy: Operation not permitted", "chrt -b 0 php a.php"),
+        ("chrt -f 50 php a.php", "50", "failed to set pid 0's policy: Operation not permitted", "chrt -b 0 php a.php"),
+        ("chrt --rr 1 php a.php", "1", "failed to set pid 0's policy: Operation not permitted", "chrt -b 0 php a.php"),
+        ("chrt -d 0 php a.php", "0", "failed to set pid 0's policy: Invalid argument", "chrt -b 0 php a.php"),
+        ("chrt 0 php a.php", "0", "unsupported priority value for the policy: 0", "chrt -b 0 php a.php"),
+        ("chrt -f 100 php a.php", "100", "unsupported priority value for the policy: 100", "chrt -b 0 php a.php"),
+        ("chrt -i 1 php a.php", "1", "unsupported priority value for the policy: 1", "chrt -i 0 php a.php"),
+        ("chrt -R -o 5 php a.php", "5", "unsupported priority value for the policy: 5", "chrt -R -o 0 php a.php"),
+    ],
+)
+def test_a_priority_chrt_refuses_for_a_site_s_user_is_told(
+    tmp_path: Path, command: str, written: str, said: str, mended: str
+) -> None:
+    """chrt 1 php a.php (SCHED_RR, its default; -f, -d) was taken, though a site's user, with no capability, may set
+    no real-time policy (failed to set pid 0's policy: Operation not permitted, exit 1), and chrt -i 1 php a.php,
+    though SCHED_IDLE's priority is 0 alone: chrt runs nothing at every run. Told with chrt's words, and a policy
+    a site's user may set."""
+    ran = _dash_as_a_site_s_user(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 1 and "ran" not in ran.stdout and said in ran.stderr, ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.rindex(f' {written} ') + 2} {written} after " in line, line
+    assert f"(chrt: {said}" in line and "and runs nothing (exit 1)" in line and line.endswith(f"write {mended}"), line
+    assert cron.check_command(mended)
+    ran = _dash_as_a_site_s_user(tmp_path, mended.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
 
 
 SIGNAL_WORDS = (
