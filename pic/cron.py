@@ -2023,9 +2023,14 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
         else f"{runner} reads {value} as that, and runs {words[i]} as the program, not {value}"
     )
     given, mended = " ".join([*before, placeholder, *after]), " ".join([*before, *example, *after])
+    offer = f"{given} (e.g. {mended})"
+    if name == "chrt" and _refused_too(mended) is not None:
+        # a real-time policy given (chrt -f php a.php): a site's user may set none, SCHED_BATCH offered
+        mended = " ".join([*(t.text for t in tokens[: r + 1]), "-b", "0", *after])
+        offer = f"{mended} ({runner}'s real-time policies are not a site's user's to set)"
     told = (
         f"holds at character {tokens[i - 1].at + 1} {value} after {' '.join(t.text for t in tokens[r : i - 1])}, "
-        f"where {runner} reads {what}: {done}; to run {' '.join(after)}, write {given} (e.g. {mended})"
+        f"where {runner} reads {what}: {done}; to run {' '.join(after)}, write {offer}"
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
@@ -2052,7 +2057,15 @@ def _form(pattern: LazyPattern, said: str) -> Callable[[str], str | None]:
 _OPERAND_FORMS = {
     "timeout": _form(_DURATION, "timeout: invalid time interval '{}'"),
     "chrt": _form(_INTEGER, "chrt: invalid priority argument: '{}'"),
-    "taskset": _form(LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"), "taskset: failed to parse CPU mask: {}"),
+    "taskset": lambda value: (
+        _form(LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"), "taskset: failed to parse CPU mask: {}")(value)
+        # no CPU in it: sched_setaffinity(2) refuses an empty set
+        or (
+            None
+            if value.lower().removeprefix("0x").strip("0,")
+            else "taskset: failed to set pid PID's affinity: Invalid argument"
+        )
+    ),
     "taskset -c": _form(
         LazyPattern(r"[0-9]+(?:-[0-9]+(?::[0-9]+)?)?(?:,[0-9]+(?:-[0-9]+(?::[0-9]+)?)?)*"),
         "taskset: failed to parse CPU list: {}",

@@ -3378,8 +3378,10 @@ def test_an_end_of_options_that_is_a_value_the_runner_takes_is_taken(tmp_path: P
 
 
 def _first_said(stderr: str) -> str:
-    """The first line a runner wrote refusing its options, its quotes (GNU's ‘...’) written '...'."""
-    return stderr.splitlines()[0].replace("\u2018", "'").replace("\u2019", "'")
+    """The first line a runner wrote refusing its options, its quotes (GNU's ‘...’) written '...', a process's id
+    written PID."""
+    line = stderr.splitlines()[0].replace("\u2018", "'").replace("\u2019", "'")
+    return re.sub(r"\bpid [0-9]+'s", "pid PID's", line)
 
 
 @pytest.mark.parametrize(
@@ -3401,6 +3403,8 @@ def _first_said(stderr: str) -> str:
         ("taskset -c 0x1 php a.php", "0x1", "taskset -c MASK php a.php"),
         ("chrt -i x php a.php", "x", "chrt -i PRIORITY php a.php"),
         ("chrt 0x0 php a.php", "0x0", "chrt PRIORITY php a.php"),
+        ("taskset 0 php a.php", "0", "taskset MASK php a.php"),
+        ("taskset 0x0,00 php a.php", "0x0,00", "taskset MASK php a.php"),
         # stdbuf's modes, xargs' delimiter, env's name to unset
         ("stdbuf -o x php a.php", "x", "stdbuf -o MODE php a.php"),
         ("stdbuf -o 1Q php a.php", "1Q", "stdbuf -o MODE php a.php"),
@@ -3662,6 +3666,17 @@ def test_a_priority_chrt_refuses_for_a_site_s_user_is_told(
     assert f"(chrt: {said}" in line and "and runs nothing (exit 1)" in line and line.endswith(f"write {mended}"), line
     assert cron.check_command(mended)
     ran = _dash_as_a_site_s_user(tmp_path, mended.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+def test_a_real_time_policy_missing_its_priority_is_offered_one_a_site_s_user_may_set(tmp_path: Path) -> None:
+    """chrt -f php a.php was offered chrt -f 1 php a.php, which chrt refuses a site's user (failed to set pid 0's
+    policy: Operation not permitted): offered chrt -b 0 php a.php, which pic takes and which runs."""
+    line = _command_error(tmp_path, "chrt -f php a.php")
+    assert "holds at character 9 php after chrt -f, where chrt reads its priority: chrt refuses php there" in line, line
+    assert line.endswith("write chrt -b 0 php a.php (chrt's real-time policies are not a site's user's to set)"), line
+    assert cron.check_command("chrt -b 0 php a.php")
+    ran = _dash_as_a_site_s_user(tmp_path, "chrt -b 0 echo ran")
     assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
 
 
