@@ -2054,11 +2054,12 @@ def _form(pattern: LazyPattern, said: str) -> Callable[[str], str | None]:
     return lambda value: None if pattern.fullmatch(value) else said.format(value)
 
 
+_TASKSET_MASK = _form(LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"), "taskset: failed to parse CPU mask: {}")
 _OPERAND_FORMS = {
     "timeout": _form(_DURATION, "timeout: invalid time interval '{}'"),
     "chrt": _form(_INTEGER, "chrt: invalid priority argument: '{}'"),
     "taskset": lambda value: (
-        _form(LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"), "taskset: failed to parse CPU mask: {}")(value)
+        _TASKSET_MASK(value)
         # no CPU in it: sched_setaffinity(2) refuses an empty set
         or (
             None
