@@ -2207,7 +2207,7 @@ def _option_value_told(
     said = None if told else _value_said(name, key, value or "", words, r)
     if said is not None:
         if name == "chrt" and key in _CHRT_TIMES:
-            return _deadline_told(tokens, r, j, taken, said)
+            return _deadline_told(tokens, words, r, (j, taken), said)
         return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3], said=said)
     glued = _glued_value(wrapper, word) if taken == 1 else None
     said = None if glued is None else _value_said(name, glued[0], word[len(glued[1]) :], words, r)
@@ -2215,23 +2215,32 @@ def _option_value_told(
         return None
     written, given = glued[1], word[len(glued[1]) :]
     if name == "chrt" and glued[0] in _CHRT_TIMES and (len(written) == 2 or written[1] == "-"):
-        return _deadline_told(tokens, r, j, taken, said)  # the option alone in its word (-T5, not -iT5)
+        return _deadline_told(tokens, words, r, (j, taken), said)  # the option alone in its word (-T5, not -iT5)
     meant = _NAMED_VALUES[(name, glued[0])][:3]
     return _glued_refused(tokens, r, j, (written, given, wrapper.usage), meant, said=said)
 
 
-def _deadline_told(tokens: tuple[shsyntax.Token, ...], r: int, j: int, taken: int, said: str) -> str:
+def _deadline_told(
+    tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, option: tuple[int, int], said: str
+) -> str:
     """What :func:`check_command` says of chrt's option at ``tokens[j]`` (``taken`` words with its value), a time of
     SCHED_DEADLINE (-T, -P, -D) that chrt refuses (``said``): the policy is root's alone (a site's user may set no
-    real-time policy, CAP_SYS_NICE), so what is offered is the command without it."""
-    option = " ".join(t.text for t in tokens[j : j + taken])
+    real-time policy, CAP_SYS_NICE), so what is offered is the command without it (``option``: its index and the
+    words it takes), or, when that is refused too (chrt's default policy, round-robin, is real-time as well),
+    chrt -b 0 and the program (SCHED_BATCH, which a site's user may set)."""
+    j, taken = option
+    written = " ".join(t.text for t in tokens[j : j + taken])
     mended = " ".join(t.text for t in (*tokens[:j], *tokens[j + taken :]))
+    program = _program_at(_WRAPPERS["chrt"], words, r)
+    if _refused_too(mended) is not None and program is not None:
+        mended = " ".join([*(t.text for t in tokens[: r + 1]), "-b", "0", *(t.text for t in tokens[program:])])
+        written += ", under SCHED_BATCH"
     told = (
         f"holds at character {tokens[j + taken - 1].at + 1} {tokens[j + taken - 1].text} after "
         f"{' '.join(t.text for t in tokens[r : j + taken - 1])}, which takes a time of chrt's SCHED_DEADLINE "
         f"policy (-d) alone, a policy a site's user may not set: chrt refuses it ({said}) and runs nothing (exit 1), "
         "and "
-        f"{_WITHOUT_IT[False]}; write the command without {option}: {mended}"
+        f"{_WITHOUT_IT[False]}; write the command without {written}: {mended}"
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"

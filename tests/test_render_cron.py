@@ -3587,6 +3587,7 @@ def _dash_as_a_site_s_user(tmp_path: Path, command: str) -> subprocess.Completed
         ("chrt -T php -b 0 php a.php", "php", "chrt: invalid runtime argument: 'php'"),
         ("chrt -T 5 -i 0 php a.php", "5", "chrt: --sched-{runtime,deadline,period} options are supported for"),
         ("chrt -i -P5 0 php a.php", "-P5", "chrt: --sched-{runtime,deadline,period} options are supported for"),
+        ("chrt -T 5 1 php a.php", "5", "chrt: --sched-{runtime,deadline,period} options are supported for"),
         ("chrt --sched-deadline=x -i 0 php a.php", "--sched-deadline=x", "chrt: invalid deadline argument: 'x'"),
         ("ionice -c x php a.php", "x", "ionice: unknown scheduling class: 'x'"),
         ("ionice -c 0x3 php a.php", "0x3", "ionice: invalid class argument: '0x3'"),
@@ -3610,6 +3611,7 @@ def test_a_number_or_a_class_the_runner_refuses_is_told(tmp_path: Path, command:
     line = _command_error(tmp_path, command)
     assert f"holds at character {command.index(f' {written}') + 2} {written} after " in line, line
     assert f"({said}" in line and f"and runs nothing (exit {ran.returncode})" in line, line
+    assert "it is refused too" not in line, line  # what is offered is taken
     tail = line.rpartition("write ")[2]
     mended = tail.rpartition("(e.g. ")[2].removesuffix(")") if "(e.g. " in tail else tail.rpartition(": ")[2]
     assert cron.check_command(mended)
