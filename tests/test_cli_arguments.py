@@ -1476,3 +1476,56 @@ def test_a_resolver_in_full_width_letters_is_told_it_has_letters(
     value = "\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34"
     err = usage_error(capsys, [*command.split(), f"{option}={value}"])
     assert "has letters, digits or signs that only look like ASCII" in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["CHECK", "--STACK", "PROD"],
+            "(write them in small letters: 'check' for 'CHECK', '--stack' for '--STACK', 'prod' for 'PROD')",
+        ),
+        (
+            ["check", "--Stack", " prod"],
+            "(write '--stack' for '--Stack' (in small letters), 'prod' for ' prod' (without the blanks around it))",
+        ),
+        (
+            ["DNS", "check", "--Port", " 53", "--timeout", "5 "],
+            "'dns' for 'DNS' (in small letters), '--port' for '--Port' (in small letters), '53' for ' 53' (without",
+        ),
+        (
+            ["check", "--stack", " prod", "--On", "2026-01-01"],
+            "(write 'prod' for ' prod' (without the blanks around it), '--on' for '--On' (in small letters))",
+        ),
+        (["report", "--FORMAT", " JSON"], "'json' for ' JSON' (in small letters and without the blanks around it)"),
+    ],
+)
+def test_every_word_in_capitals_or_with_blanks_is_told_with_the_values_in_one_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], said: str
+) -> None:
+    """pic CHECK --STACK PROD was told 'check' and '--stack' in small letters, and PROD, the stack prod in capitals,
+    only by a second run (Pulumi.PROD.yaml no such stack file); --Stack ' prod' was told --stack alone, then ' prod'
+    its blanks: every word of the command line written in capitals, in full-width forms or with blanks around it,
+    an option's value too, is told at once with the word to write (a stack's name as the project's files name it)."""
+    monkeypatch.chdir(ROOT)  # Pulumi.prod.yaml
+    err = usage_error(capsys, argv)
+    assert said in err and "did you mean" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["report", "--format", " json"], "(it has blanks around it: write json)"),
+        (["plan", "--format", "markdown "], "(it has blanks around it: write markdown)"),
+        (["report", "--format", " JSON"], "(it has blanks around it, and capitals: write json)"),
+        ([" check"], "(it has blanks around it: write check)"),
+    ],
+)
+def test_a_word_of_pic_with_blanks_around_it_is_told_so(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic report --format ' json' was told "did you mean 'json'?", as for a misspelt word, where --port ' 53' is told
+    "it has blanks around it: write 53": an option's word or a command's name with blanks around it is told so, in
+    the same words, with the word to write."""
+    err = usage_error(capsys, argv)
+    assert said in err and "did you mean" not in err, err
