@@ -1020,6 +1020,30 @@ def test_a_resolver_that_is_no_address_is_told_in_the_option_s_words(
 
 
 @pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("[fe80::1%eth0]:53", "holds a port (:53): give the address alone ('fe80::1%eth0')"),
+        ("fe80::1%eth0:53", "holds a port (:53): give the address alone ('fe80::1%eth0')"),
+        ("[fe80::1%25eth0]:53", "holds a port (:53), and 'fe80::1%25eth0' inside has its zone id written %25 as a URL"),
+        ("fe80::1%25eth0:53", "holds a port (:53), and 'fe80::1%25eth0' inside has its zone id written %25 as a URL"),
+        ("[2001:db8::53%eth0]:53", "holds a port (:53), and '2001:db8::53%eth0' inside has a zone id after its '%'"),
+    ],
+)
+def test_a_resolver_s_zone_id_then_a_port_is_told_the_address_with_its_zone(
+    tmp_path: Path, address: str, said: str
+) -> None:
+    """pic:dns.resolver: "[fe80::1%eth0]:53" was told that no setting carries a zone id, and "fe80::1%eth0:53" (Python
+    reads the zone as "eth0:53") hidden as a zone id shaped as a password, where the setting takes fe80::1%eth0: the
+    port is told, and the address to write with its zone, as pic dns check --resolver tells them."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+    line = next(ln for ln in _errors(project).splitlines() if " pic:dns.resolver: " in ln)
+    assert said in line and "no setting carries" not in line and "not shown" not in line, line
+    offered = "2001:db8::53" if address.startswith("[2001") else "fe80::1%eth0"
+    assert f"('{offered}')" in line or f"write '{offered}'" in line, line
+
+
+@pytest.mark.parametrize(
     "proxy",
     [
         "socks5://127.0.0.1:1080/Lilas2024x",
