@@ -231,9 +231,9 @@ class _Parser(argparse.ArgumentParser):
                         f"argument {shown}: {unknown[0]!r} is no {shown} nor an option of {self.prog}: "
                         f"{self._NAMES[action.dest]}"
                     )
-        # an option's value refused by its type (--stack ' prod') while other words are in capitals or have blanks
-        # (--On): each told at once, not one a run
-        every = _all_in_other_letters(self, self._args or []) if message.startswith("argument ") else None
+        # an option's value refused by its type (--stack ' prod', --resolver localhost.) while other words are in
+        # capitals or have blanks (--On): each told at once, not one a run
+        every = _all_in_other_letters(self, self._args or [], least=1) if message.startswith("argument ") else None
         super().error(message if every is None or every in message else f"{message} {every}")
 
     def _options_in_other_letters(self) -> str | None:
@@ -393,13 +393,14 @@ def _in_other_letters(value: str, choices: Sequence[str]) -> str | None:
     return f"(write it in {letters}: {folded.lower()!r})"
 
 
-def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str]) -> str | None:
+def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str], *, least: int = 2) -> str | None:
     """The hint for a command line holding more than one word that is a command's name, an option's name or an
     option's word or value written in capitals, in full-width letters or with blanks around it (``pic CHECK --STACK
     PROD``: each told one run at a time before): every such word with the one to write, in one message (``(write them
     in small letters: 'check' for 'CHECK', '--stack' for '--STACK', 'prod' for 'PROD')``; with blanks among them,
-    how each is to be written: ``'prod' for ' prod' (without the blanks around it)``); None when there is one or
-    none (:func:`_in_other_letters` tells one). An option's value is told when its type takes it without its blanks
+    how each is to be written: ``'prod' for ' prod' (without the blanks around it)``); None when there are fewer
+    than ``least`` (:func:`_in_other_letters` tells one alone; one beside another error is told ``(also write
+    '--port' for '--Port', in small letters)``). An option's value is told when its type takes it without its blanks
     or in ASCII (:func:`_value_meant`), never when it may be a secret."""
     told: list[tuple[str, str]] = []
     current: argparse.ArgumentParser | None = parser
@@ -419,8 +420,11 @@ def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str]) 
         if command is not None and command != word:
             told.append((word, command))
         current = subs.choices.get(command) if command is not None else None
-    if len(told) < 2:
+    if len(told) < least:
         return None
+    if len(told) == 1:  # beside another error of the command line (--resolver localhost. --Port 53)
+        word, meant = told[0]
+        return f"(also write {meant!r} for {word!r}, {_how_written(word, meant)})"
     if all(w.strip() == w for w, _ in told):  # in capitals or full-width alone: one wording for all
         letters = "small letters" if all(w.isascii() for w, _ in told) else "ASCII small letters"
         return f"(write them in {letters}: {', '.join(f'{meant!r} for {word!r}' for word, meant in told)})"

@@ -1588,3 +1588,23 @@ def test_a_resolver_s_name_address_or_zone_with_more_is_told_in_pic_s_words(
     err = usage_error(capsys, [*command.split(), f"{option}={value}"])
     assert told in err and "not shown" not in err and "permitted" not in err, err
     assert "not its name" not in err or "a name and a port" in told, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["dns", "check", "--resolver", "localhost.", "--Port", "53"], "give 127.0.0.1 (also write '--port' for"),
+        (
+            ["status", "--port", "0", "--Timeout", " 5"],
+            "(write '--timeout' for '--Timeout' (in small letters), '5' for",
+        ),
+        (["check", "--on", "2026-13-01", "--Stack", "prod"], "(also write '--stack' for '--Stack', in small letters)"),
+    ],
+)
+def test_a_word_in_capitals_beside_a_value_refused_is_told_in_the_same_run(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic dns check --resolver localhost. --Port 53 was told the resolver alone, --Port only by a second run: a word
+    in capitals or with blanks around it is told beside the error of another option's value."""
+    err = usage_error(capsys, argv)
+    assert said in err, err
