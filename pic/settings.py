@@ -80,6 +80,7 @@ from pic.validators import (
     NameOf,
     OfferRefusal,
     Whole,
+    address_form_problem,
     check_host_address,
     check_ip,
     check_ssh_key,
@@ -263,7 +264,8 @@ def _not_ipv6_in_brackets(host: str, rest: str) -> NoReturn:
     try:
         taken = check_host_address(host, public_suffix=True)
     except ValueError:
-        raise ValueError(what) from None
+        problem = address_form_problem(host)  # [::g]: what is wrong with the address told
+        raise ValueError(what if problem is None else f"{what}, and {host!r} {problem}") from None
     inside = "an IPv4 address" if is_ip(taken) else "a name"
     refusal = OfferRefusal(what, taken, f"has {inside} in brackets, where only an IPv6 address is written")
     raise _HostRefusal(refusal, rest) from None

@@ -1021,3 +1021,31 @@ def test_localhost_in_capitals_with_its_dot_is_offered_what_is_then_taken(
     for folder in ("first", "again0"):
         (tmp_path / folder).mkdir()
     _offers_are_taken(tmp_path, SETTINGS["smtp host"], value)
+
+
+_MISTYPED_IN_BRACKETS = [
+    ("[::g]:25", "'::g' has 'g', which is no hexadecimal digit: an IPv6 address has 8 groups of 1 to 4"),
+    ("[1::2::3]:25", "'1::2::3' has '::' twice: an IPv6 address has 8 groups"),
+]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "told"),
+    [
+        (setting, value, told)
+        for setting in HOST_PORT_SETTINGS
+        for value, told in _MISTYPED_IN_BRACKETS
+        # an image reference's registry in brackets holds hexadecimal digits, ':' and '.' alone (Docker's grammar):
+        # [::g] is refused by the reference's pattern first
+        if not (setting == "image registry" and "g" in value)
+    ],
+)
+def test_an_ipv6_address_mistyped_in_brackets_is_told_the_part_that_is_wrong(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """pic:smtp.host_relay: "[::g]:25" was told "has [::g] where an IPv6 address in brackets belongs", nothing of what
+    is wrong with it: the part that is wrong is told, and what an address is, as for an address alone."""
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert said and told in said[0], said
