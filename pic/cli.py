@@ -233,7 +233,11 @@ class _Parser(argparse.ArgumentParser):
                     )
         # an option's value refused by its type (--stack ' prod', --resolver localhost.) while other words are in
         # capitals or have blanks (--On): each told at once, not one a run
-        every = _all_in_other_letters(self, self._args or [], least=1) if message.startswith("argument ") else None
+        every = (
+            _all_in_other_letters(self, self._args or [], least=1, told_in=message)
+            if message.startswith("argument ")
+            else None
+        )
         super().error(message if every is None or every in message else f"{message} {every}")
 
     def _options_in_other_letters(self) -> str | None:
@@ -393,15 +397,18 @@ def _in_other_letters(value: str, choices: Sequence[str]) -> str | None:
     return f"(write it in {letters}: {folded.lower()!r})"
 
 
-def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str], *, least: int = 2) -> str | None:
+def _all_in_other_letters(
+    parser: argparse.ArgumentParser, args: Sequence[str], *, least: int = 2, told_in: str = ""
+) -> str | None:
     """The hint for a command line holding more than one word that is a command's name, an option's name or an
     option's word or value written in capitals, in full-width letters or with blanks around it (``pic CHECK --STACK
     PROD``: each told one run at a time before): every such word with the one to write, in one message (``(write them
     in small letters: 'check' for 'CHECK', '--stack' for '--STACK', 'prod' for 'PROD')``; with blanks among them,
     how each is to be written: ``'prod' for ' prod' (without the blanks around it)``); None when there are fewer
     than ``least`` (:func:`_in_other_letters` tells one alone; one beside another error is told ``(also write
-    '--port' for '--Port', in small letters)``). An option's value is told when its type takes it without its blanks
-    or in ASCII (:func:`_value_meant`), never when it may be a secret."""
+    '--port' for '--Port', in small letters)``), those whose value is quoted in ``told_in`` (that error) left out.
+    An option's value is told when its type takes it without its blanks or in ASCII (:func:`_value_meant`), never
+    when it may be a secret."""
     told: list[tuple[str, str]] = []
     current: argparse.ArgumentParser | None = parser
     words = list(itertools.takewhile(lambda a: a != "--", args))
@@ -420,6 +427,7 @@ def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str], 
         if command is not None and command != word:
             told.append((word, command))
         current = subs.choices.get(command) if command is not None else None
+    told = [(word, meant) for word, meant in told if repr(word) not in told_in]  # the error's own value: told there
     if len(told) < least:
         return None
     if len(told) == 1:  # beside another error of the command line (--resolver localhost. --Port 53)

@@ -1498,7 +1498,7 @@ def test_a_resolver_in_full_width_letters_is_told_it_has_letters(
         ),
         (
             ["check", "--stack", " prod", "--On", "2026-01-01"],
-            "(write 'prod' for ' prod' (without the blanks around it), '--on' for '--On' (in small letters))",
+            "it has blanks around it: write prod (also write '--on' for '--On', in small letters)",
         ),
         (["report", "--FORMAT", " JSON"], "'json' for ' JSON' (in small letters and without the blanks around it)"),
     ],
@@ -1606,5 +1606,27 @@ def test_a_word_in_capitals_beside_a_value_refused_is_told_in_the_same_run(
 ) -> None:
     """pic dns check --resolver localhost. --Port 53 was told the resolver alone, --Port only by a second run: a word
     in capitals or with blanks around it is told beside the error of another option's value."""
+    err = usage_error(capsys, argv)
+    assert said in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--members", " members"], "argument --members: ' members' names nothing here: it has blanks around"),
+        (["check", "--project", "proj "], "argument --project: 'proj ' names nothing here: it has blanks around it"),
+        (["dns", "check", "--expected", " out.json"], "' out.json' names nothing here: it has blanks around it: write"),
+    ],
+)
+def test_a_path_with_blanks_around_it_is_told_the_path_without_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """pic check --members ' members' was told " members no such directory of member files", the blank unseen at the
+    line's start: a path that names nothing, with blanks around it, where the path without them names a file or a
+    directory, is told so, with the path to write, as --port ' 53' is told its blanks."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "members").mkdir()
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "out.json").write_text("{}", encoding="utf-8")
     err = usage_error(capsys, argv)
     assert said in err, err

@@ -495,8 +495,16 @@ def non_empty_path(what: str) -> Callable[[str], Path]:
 
 
 def _not_empty(text: str, what: str) -> Path:
+    """``text`` as a path, refused when empty (:func:`non_empty_path`) or when it names nothing with blanks around it
+    where the path without them names a file or a directory (``' members'``: ``write members``), as an option's word
+    with blanks is told (:func:`_in_ascii`)."""
     if not text:
         raise argparse.ArgumentTypeError(f"'' is an empty path, which names nothing: give {what}")
+    stripped = text.strip()
+    if stripped and stripped != text and not os.path.lexists(text) and os.path.lexists(stripped):
+        raise argparse.ArgumentTypeError(
+            f"{_named(text)} names nothing here: it has blanks around it: write {stripped}"
+        )
     return Path(text)
 
 
