@@ -1630,3 +1630,17 @@ def test_a_path_with_blanks_around_it_is_told_the_path_without_them(
     (tmp_path / "out.json").write_text("{}", encoding="utf-8")
     err = usage_error(capsys, argv)
     assert said in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (" 2026-01-01", "' 2026-01-01' is not a date written YYYY-MM-DD (blanks around it): write 2026-01-01"),
+        ("2027-W13-3 ", "(blanks around it, and an ISO week date: day 3 of week 13 of 2027): write 2027-03-31"),
+    ],
+)
+def test_a_day_with_blanks_around_it_is_told_so(capsys: pytest.CaptureFixture[str], value: str, said: str) -> None:
+    """pic check --on ' 2026-01-01' was told "is not a date written YYYY-MM-DD: write 2026-01-01", the blank it holds
+    unseen: what is around the day is told, as --port ' 53' is told its blanks."""
+    err = usage_error(capsys, ["check", "--on", value])
+    assert said in err, err
