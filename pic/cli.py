@@ -231,7 +231,14 @@ class _Parser(argparse.ArgumentParser):
                         f"argument {shown}: {unknown[0]!r} is no {shown} nor an option of {self.prog}: "
                         f"{self._NAMES[action.dest]}"
                     )
-        super().error(message)
+        # an option's value refused by its type (--stack ' prod', --resolver localhost.) while other words are in
+        # capitals or have blanks (--On): each told at once, not one a run
+        every = (
+            _all_in_other_letters(self, self._args or [], least=1, told_in=message)
+            if message.startswith("argument ")
+            else None
+        )
+        super().error(message if every is None or every in message else f"{message} {every}")
 
     def _options_in_other_letters(self) -> str | None:
         """The hint for the options of this command written in capitals or full-width letters on its command line
@@ -375,21 +382,33 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _in_other_letters(value: str, choices: Sequence[str]) -> str | None:
-    """The hint for ``value`` that is one of ``choices`` written in capitals (``JSON``, ``Check``) or in a Japanese
-    or Chinese keyboard's full-width letters (``ＪＳＯＮ``, read in ASCII by NFKC): the word to write, one wording for
-    a command's name and an option's value; None for another value."""
-    folded = unicodedata.normalize("NFKC", value)
+    """The hint for ``value`` that is one of ``choices`` written in capitals (``JSON``, ``Check``), in a Japanese
+    or Chinese keyboard's full-width letters (``ＪＳＯＮ``, read in ASCII by NFKC) or with blanks around it
+    (``' json'``, told as the options whose value has a form tell it: ``it has blanks around it: write json``): the
+    word to write, one wording for a command's name and an option's value; None for another value."""
+    folded = unicodedata.normalize("NFKC", value.strip())
     if folded.lower() not in choices:
         return None
+    if value.strip() != value:
+        wide = ", and full-width letters" if folded != value.strip() else ""
+        letters = wide or (", and capitals" if folded != folded.lower() else "")
+        return f"(it has blanks around it{letters}: write {folded.lower()})"
     letters = "small letters" if folded == value else "ASCII small letters"
     return f"(write it in {letters}: {folded.lower()!r})"
 
 
-def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str]) -> str | None:
+def _all_in_other_letters(
+    parser: argparse.ArgumentParser, args: Sequence[str], *, least: int = 2, told_in: str = ""
+) -> str | None:
     """The hint for a command line holding more than one word that is a command's name, an option's name or an
-    option's word written in capitals or full-width letters (``pic CHECK --STACK prod``: each told one run at a time
-    before): every such word with the one to write, in one message (``(write them in small letters: 'check' for
-    'CHECK', '--stack' for '--STACK')``); None when there is one or none (:func:`_in_other_letters` tells one)."""
+    option's word or value written in capitals, in full-width letters or with blanks around it (``pic CHECK --STACK
+    PROD``: each told one run at a time before): every such word with the one to write, in one message (``(write them
+    in small letters: 'check' for 'CHECK', '--stack' for '--STACK', 'prod' for 'PROD')``; with blanks among them,
+    how each is to be written: ``'prod' for ' prod' (without the blanks around it)``); None when there are fewer
+    than ``least`` (:func:`_in_other_letters` tells one alone; one beside another error is told ``(also write
+    '--port' for '--Port', in small letters)``), those whose value is quoted in ``told_in`` (that error) left out.
+    An option's value is told when its type takes it without its blanks or in ASCII (:func:`_value_meant`), never
+    when it may be a secret."""
     told: list[tuple[str, str]] = []
     current: argparse.ArgumentParser | None = parser
     words = list(itertools.takewhile(lambda a: a != "--", args))
@@ -399,18 +418,7 @@ def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str]) 
         i += 1
         options = {o: a for o, a in current._option_string_actions.items() if o.startswith("--")}
         if word.startswith("--"):
-            name, eq, value = word.partition("=")
-            action = options.get(name)
-            if action is None and (meant := _meant_in_small_letters(name, list(options))) is not None:
-                told.append((name, meant))
-                action = options[meant]
-            if action is not None and action.choices and action.nargs is None:
-                if not eq and i < len(words):
-                    value, i = words[i], i + 1
-                if (meant := _meant_in_small_letters(value, [str(c) for c in action.choices])) is not None:
-                    told.append((value, meant))
-            elif action is not None and not eq and action.nargs is None and i < len(words):
-                i += 1  # its value, which is no word of pic's
+            i = _option_told(options, words, i, told)
             continue
         subs = next((a for a in current._actions if isinstance(a, argparse._SubParsersAction)), None)
         if subs is None:
@@ -419,15 +427,90 @@ def _all_in_other_letters(parser: argparse.ArgumentParser, args: Sequence[str]) 
         if command is not None and command != word:
             told.append((word, command))
         current = subs.choices.get(command) if command is not None else None
-    if len(told) < 2:
+    told = [(word, meant) for word, meant in told if repr(word) not in told_in]  # the error's own value: told there
+    if len(told) < least:
         return None
-    letters = "small letters" if all(w.isascii() for w, _ in told) else "ASCII small letters"
-    return f"(write them in {letters}: {', '.join(f'{meant!r} for {word!r}' for word, meant in told)})"
+    if len(told) == 1:  # beside another error of the command line (--resolver localhost. --Port 53)
+        word, meant = told[0]
+        return f"(also write {meant!r} for {word!r}, {_how_written(word, meant)})"
+    if all(w.strip() == w for w, _ in told):  # in capitals or full-width alone: one wording for all
+        letters = "small letters" if all(w.isascii() for w, _ in told) else "ASCII small letters"
+        return f"(write them in {letters}: {', '.join(f'{meant!r} for {word!r}' for word, meant in told)})"
+    return f"(write {', '.join(f'{meant!r} for {word!r} ({_how_written(word, meant)})' for word, meant in told)})"
+
+
+def _option_told(options: dict[str, argparse.Action], words: Sequence[str], i: int, told: list[tuple[str, str]]) -> int:
+    """:func:`_all_in_other_letters` of the option ``words[i - 1]`` (``--STACK``, ``--stack=PROD``) and its value:
+    each word of them to write otherwise added to ``told``; the index of the word after them."""
+    name, eq, value = words[i - 1].partition("=")
+    action = options.get(name)
+    if action is None and (meant := _meant_in_small_letters(name, list(options))) is not None:
+        told.append((name, meant))
+        action = options[meant]
+    if action is None or action.nargs is not None or (not eq and i >= len(words)):  # a flag, values of their own
+        return i
+    if not eq:
+        value, i = words[i], i + 1
+    if action.choices:
+        meant = _meant_in_small_letters(value, [str(c) for c in action.choices])
+    else:
+        meant = _value_meant(action, value, words)
+    if meant is not None:
+        told.append((value, meant))
+    return i
+
+
+def _how_written(word: str, meant: str) -> str:
+    """How ``meant`` is written otherwise than ``word``: ``in small letters``, ``in ASCII``, ``in ASCII small
+    letters``, ``without the blanks around it``, or some of these joined by ``and``."""
+    folded = unicodedata.normalize("NFKC", word.strip())
+    wide, capitals = folded != word.strip(), folded != meant
+    letters = "in ASCII small letters" if wide and capitals else "in ASCII" if wide else ""
+    letters = letters or ("in small letters" if capitals else "")
+    return " and ".join(w for w in (letters, "without the blanks around it" if word.strip() != word else "") if w)
+
+
+def _value_meant(action: argparse.Action, value: str, args: Sequence[str]) -> str | None:
+    """The value to write for ``value``, given to ``action``'s option, when its type refuses it and takes it without
+    blanks around it or in ASCII (``' 53'``, ``５３``), or when it is a stack's name in capitals naming no stack file
+    where the one in small letters is (``PROD``: :func:`_stack_meant`); None for another value, and for one that may
+    be a secret (:func:`pic.errors.refused_may_be_secret`), which a hint would show."""
+    kind = action.type
+    if not callable(kind) or refused_may_be_secret(value):
+        return None
+    try:
+        kind(value)
+    except (argparse.ArgumentTypeError, TypeError, ValueError):
+        candidate = unicodedata.normalize("NFKC", value.strip())
+        if candidate == value or refused_may_be_secret(candidate):
+            return None
+        try:
+            kind(candidate)
+        except (argparse.ArgumentTypeError, TypeError, ValueError):
+            return None
+        return (_stack_meant(candidate, args) if action.dest == "stack" else None) or candidate
+    return _stack_meant(value, args) if action.dest == "stack" else None
+
+
+def _stack_meant(stack: str, args: Sequence[str]) -> str | None:
+    """The stack ``stack`` names in capitals when the project (``--project`` among ``args``, else the current
+    directory) has no file of ``stack`` and one of it in small letters (``PROD``: Pulumi.prod.yaml), else None."""
+    project = Path(".")
+    for i, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name == "--project" and (eq or i + 1 < len(args)):
+            project = Path(value if eq else args[i + 1])
+    low = stack.lower()
+    with contextlib.suppress(OSError):
+        if low != stack and not (project / f"Pulumi.{stack}.yaml").exists():
+            return low if (project / f"Pulumi.{low}.yaml").is_file() else None
+    return None
 
 
 def _meant_in_small_letters(word: str, choices: Sequence[str]) -> str | None:
-    """The one of ``choices`` that ``word`` writes in capitals or full-width letters (NFKC), else None."""
-    folded = unicodedata.normalize("NFKC", word).lower()
+    """The one of ``choices`` that ``word`` writes in capitals, in full-width letters (NFKC) or with blanks around it,
+    else None."""
+    folded = unicodedata.normalize("NFKC", word.strip()).lower()
     return folded if folded != word and folded in choices else None
 
 

@@ -62,7 +62,17 @@ def iso_form(text: str) -> bool:
 def day_meant(text: str) -> tuple[str, str] | None:
     """The day ``text`` names in another form than YYYY-MM-DD: an ISO 8601 week or ordinal date, or YYYY-MM-DD in
     digits and hyphens of other scripts or look-alikes (full-width digits, U+2010 HYPHEN); as (YYYY-MM-DD, what the
-    text is), or None when it is no such form or no day of the calendar. Such text is a date, never a secret."""
+    text is), or None when it is no such form or no day of the calendar. Such text is a date, never a secret. One
+    with blanks around it is told so (`` 2026-01-01``: ``blanks around it``), and what is inside them."""
+    stripped = text.strip()
+    if stripped and stripped != text:
+        if _DAY.fullmatch(stripped) is None:
+            inner = day_meant(stripped)
+            return None if inner is None else (inner[0], f"blanks around it, and {inner[1]}")
+        try:
+            return dt.date.fromisoformat(stripped).isoformat(), "blanks around it"
+        except ValueError:  # 2027-02-30: no day of the calendar
+            return None
     try:
         return _iso_day(text) if text.isascii() else _look_alike_day(text)
     except ValueError:  # week 53 of a year of 52, week 00, day 366 of a year of 365, a month 13

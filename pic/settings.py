@@ -80,6 +80,7 @@ from pic.validators import (
     NameOf,
     OfferRefusal,
     Whole,
+    address_form_problem,
     check_host_address,
     check_ip,
     check_ssh_key,
@@ -263,7 +264,8 @@ def _not_ipv6_in_brackets(host: str, rest: str) -> NoReturn:
     try:
         taken = check_host_address(host, public_suffix=True)
     except ValueError:
-        raise ValueError(what) from None
+        problem = address_form_problem(host)  # [::g]: what is wrong with the address told
+        raise ValueError(what if problem is None else f"{what}, and {host!r} {problem}") from None
     inside = "an IPv4 address" if is_ip(taken) else "a name"
     refusal = OfferRefusal(what, taken, f"has {inside} in brackets, where only an IPv6 address is written")
     raise _HostRefusal(refusal, rest) from None
@@ -1340,11 +1342,19 @@ class LimitsSpec(_Strict):
     pids: int = Field(default=128, ge=16, le=32768)
 
 
+# An IPv6 address with a zone id, then a port: [fe80::53%eth0]:53 as a URL writes it, or fe80::53%eth0:53 (read by
+# Python as the zone "eth0:53")
+_ZONE_THEN_PORT = LazyPattern(r"\[(?P<b>[^\]]*%[^\]]*)\]:(?P<bp>[0-9]{1,7})|(?P<a>[^\[\]]*%[^:]*):(?P<ap>[0-9]{1,7})")
+
+
 def _resolver_address(value: str) -> str:
     """``pic:dns.resolver``: the address ``pic dns check`` asks from this machine when --resolver is not given, taken
     as the option takes it: an address (:func:`check_ip`, its canonical form) or a link-local one with the zone id
     it is reached through (``fe80::53%eth0``, RFC 4007 §11), an interface's name
-    (:func:`pic.secrettext.interface_name`: another reads as a password pasted there, refused unseen)."""
+    (:func:`pic.secrettext.interface_name`: another reads as a password pasted there, refused unseen). One with a
+    zone id then a port (``[fe80::53%eth0]:53``, ``fe80::53%eth0:53``) is told the port and the address to write."""
+    if "%" in value and (m := _ZONE_THEN_PORT.fullmatch(value)) is not None:
+        _zone_then_port(m["b"] or m["a"], m["bp"] or m["ap"])
     if "%" in value:
         try:
             address = ipaddress.IPv6Address(value)
@@ -1366,6 +1376,26 @@ def _resolver_address(value: str) -> str:
                 return str(address)
             raise Refusal(UNNAMED_ZONE_WORDS, own=(UNNAMED_ZONE_WORDS,))  # as pic dns check --resolver tells it
     return check_ip(value, refuses=_refused_resolver)
+
+
+def _zone_then_port(inner: str, port: str) -> NoReturn:
+    """Refuse ``pic:dns.resolver``'s ``inner`` (an address with a zone id) with ``port`` after it: the address to
+    write, ``inner`` as the setting takes it (:func:`_resolver_address`), or why that is refused too; a zone id
+    shaped as no interface's name is refused unseen, as ``inner`` alone is."""
+    what = f"holds a port (:{port})" + ("" if 1 <= int(port) <= 65535 else ", and ports go from 1 to 65535")
+    try:
+        address = _resolver_address(inner)
+    except Refusal:
+        raise
+    except OfferRefusal as refused:
+        raise OfferRefusal(
+            f"{what}, and {inner!r} inside {refused.without}: give the address alone ({refused.offered!r})",
+            refused.offered,
+            f"{what}, and {inner!r} inside {refused.without}",
+        ) from None
+    except ValueError as refused:
+        raise ValueError(f"{what}, and {inner!r} inside {refused}") from None
+    raise OfferRefusal(f"{what}: give the address alone ({address!r})", address, what)
 
 
 def _refused_resolver(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:

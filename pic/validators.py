@@ -865,6 +865,8 @@ def _check_numeric_labels(labels: list[str], *, names_only: bool) -> None:
                 "ends with an all-numeric label: it reads as an IPv4 address (and is none: four numbers from 0 to "
                 "255, without leading zeros), and an address is no domain name here: give the name"
             )
+        if (problem := address_form_problem(".".join(labels))) is not None:  # 10.0.0.256: the number told
+            raise ValueError(f"ends with an all-numeric label: it reads as an IPv4 address, and {problem}")
         raise ValueError(
             "ends with an all-numeric label: it reads as an IPv4 address, and is no IPv4 address: four numbers from "
             "0 to 255, without leading zeros (e.g. 10.0.0.1)"
@@ -2398,12 +2400,22 @@ def _no_address_alone(value: str, refuses: Refuses | None) -> str | OfferRefusal
     """What a value given for an address alone (pic:dns.resolver) is when :func:`_not_an_address` reads no address
     in it, as pic dns check --resolver tells it: numbers and dots more or fewer than an IPv4 address's
     (:func:`dotted_numbers_problem`), dots after an address (``127.1.``), a name and a port (``localhost:53``);
-    None for another text."""
+    None for another text. One written in full-width forms is told in its ASCII form (NFKC), as the option tells it
+    (``dns.example.org：53``: a name and a port)."""
+    folded = unicodedata.normalize("NFKC", value)
+    if folded != value and folded.isascii():
+        said = _no_address_alone(folded, refuses)
+        if said is None:
+            return None
+        what = f"{full_width_words(folded)}, and in ASCII {folded!r}"
+        if isinstance(said, OfferRefusal):
+            return OfferRefusal(f"{what} {said}", said.offered, f"{what} {said.without}")
+        return f"{what} {said}"
     if (said := _numbers_then_dots(value, refuses)) is not None or (
         said := _name_with_port(value, refuses)
     ) is not None:
         return said
-    return dotted_numbers_problem(value)
+    return dotted_numbers_problem(value) or address_form_problem(value)
 
 
 def dotted_numbers_problem(value: str) -> str | None:
@@ -2421,6 +2433,70 @@ def dotted_numbers_problem(value: str) -> str | None:
     if len(numbers) == 4 or ipv4_shorthand(value) is not None:
         return None
     return f"has {len(numbers)} numbers, where an IPv4 address has 4 {form}"
+
+
+# What an IP address is, for a value written as one that is none (Python's words were "Octet 256 (> 255) not
+# permitted", "Only hex digits permitted in 'g'", "At most one '::' permitted")
+IPV4_FORM_WORDS = "each of an IPv4 address's 4 numbers is from 0 to 255 (a.b.c.d)"
+IPV6_FORM_WORDS = (
+    "an IPv6 address has 8 groups of 1 to 4 hexadecimal digits (0-9, a-f) parted by ':', one run of zero groups "
+    "written '::' (e.g. 2001:db8::53)"
+)
+_ORDINALS = ("1st", "2nd", "3rd", "4th")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def address_form_problem(value: str) -> str | None:
+    """Which part of ``value``, written as an IP address, is wrong, and what an address is: four decimal numbers one
+    of which is over 255 (``127.0.0.256``: ``has 256 as its 4th number, where each of an IPv4 address's 4 numbers is
+    from 0 to 255 (a.b.c.d)``), or a text of hexadecimal digits and ``:`` that is no IPv6 address (``::g``: a sign
+    that is no hexadecimal digit, ``1::2::3``: ``'::'`` twice, a group of more than 4 digits, more or fewer than 8
+    groups, a single ``:`` at an end); None for another text (RFC 4291 §2.2 for IPv6's text form, RFC 791 §3.2 and
+    inet_aton's decimal form for IPv4's). An IPv4 part after the groups (``::ffff:1.2.3.4``) counts for two groups,
+    and is told as an IPv4 address is. A zone id (after ``%``) is none of this, nor a text with fewer than two ``:``
+    or a dot before its last ``:`` (``10.0.0.11:http``): None."""
+    if "%" in value or not value.isascii():
+        return None
+    if ":" not in value:
+        numbers = value.split(".")
+        if len(numbers) != 4 or not all(n.isdigit() for n in numbers):
+            return None
+        at = next((i for i, n in enumerate(numbers) if int(n) > 255), None)
+        return None if at is None else f"has {numbers[at]} as its {_ORDINALS[at]} number, where {IPV4_FORM_WORDS}"
+    head, _, tail = value.rpartition(":")
+    if value.count(":") < 2 or "." in head:  # 10.0.0.11:http, x: no IPv6 address meant
+        return None
+    if "." in tail:  # an IPv4 part: told as an IPv4 address, two groups of the eight
+        if (inside := address_form_problem(tail)) is not None:
+            return f"has an IPv4 part ({tail}) that {inside}"
+        value = f"{head}:0:0"
+    fault = _ipv6_fault(value)
+    return None if fault is None else f"has {fault}: {IPV6_FORM_WORDS}"
+
+
+def _ipv6_fault(value: str) -> str | None:
+    """:func:`address_form_problem` of a text with ``:`` (an IPv4 part written as two groups)."""
+    groups = value.split(":")
+    bad = next((c for c in value if c not in _HEX_DIGITS and c not in ":."), None)
+    longest = max(len(g) for g in groups)
+    count = sum(1 for g in groups if g)
+    faults = (
+        (bad is not None, f"{bad!r}, which is no hexadecimal digit"),
+        (":::" in value, "':::'"),
+        (value.count("::") > 1, "'::' twice"),
+        (longest > 4, f"a group of {longest} digits, where each has 1 to 4"),  # not quoted: 0xDeadBeef, a password's
+        (value.startswith(":") and not value.startswith("::"), "a single ':' at its start"),
+        (value.endswith(":") and not value.endswith("::"), "a single ':' at its end"),
+        ("::" in value and count > 7, f"{count} groups and '::', which stands for one group or more"),
+        ("::" not in value and count != 8, f"{count} groups"),
+    )
+    return next((words for holds, words in faults if holds), None)
+
+
+def names_localhost(value: str) -> bool:
+    """Whether ``value`` is ``localhost`` in any case, with the root's final dot or not (``localhost.``,
+    ``LOCALHOST``): this machine's name (RFC 6761 §6.3), which a message tells as such."""
+    return value.removesuffix(".").lower() == "localhost"
 
 
 def _numbers_then_dots(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
@@ -2445,7 +2521,7 @@ def _name_with_port(value: str, refuses: Refuses | None) -> str | OfferRefusal |
     if m is None or all(c.isdigit() or c == "." for c in m["h"]):
         return None
     what = f"holds a port (:{m['p']})"
-    if m["h"].lower() == "localhost":
+    if names_localhost(m["h"]):
         return _around("127.0.0.1", f"{what}, and localhost before it is {LOCALHOST_WORDS}", refuses)
     return f"{what}, and a name before it, not an address: give the address alone"
 
@@ -2586,7 +2662,7 @@ def _shorthand_or_localhost(value: str, refuses: Refuses | None) -> str | OfferR
     plain: ipaddress.IPv4Address
     if form is not None:
         what, plain = f"is {form[0]}", form[1]
-    elif value.lower() == "localhost":
+    elif names_localhost(value):
         what, plain = f"is {LOCALHOST_WORDS}", ipaddress.IPv4Address("127.0.0.1")
     else:
         return None
@@ -2844,10 +2920,9 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     bucket is also bucket.HOST), and which answers at the name itself too. ``refuses``: as :func:`check_ip`'s."""
     if value == "localhost":
         return value
-    if value.lower() == "localhost":  # taken in lowercase: not a name of one label, as LOCALHOST would read
-        raise OfferRefusal(
-            "has uppercase letters: write it in lowercase ('localhost')", "localhost", "has uppercase letters"
-        )
+    if names_localhost(value) and value.removesuffix(".") != "localhost":  # in lowercase: LOCALHOST reads as a label
+        what = "has uppercase letters" + (" and ends with a dot" if value.endswith(".") else "")
+        raise OfferRefusal(f"{what}: write it in lowercase ('localhost')", "localhost", what)
     # 127.1, 0x7f.1: an address, as curl and ssh read it, as check_ip tells; １０.０.０.１１ too, not a name's letters
     said = (
         (_shorthand_or_localhost(value, refuses) or "")
@@ -2871,14 +2946,23 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
     try:
         ipaddress.ip_address(value)
     except ValueError:
-        # 10.0.0.1%eth0, 10.0.0.1.: an address with more, not a name's label or root
-        if ("%" in value or value.endswith(".")) and (said := _ipv4_then_more(value, refuses)) is not None:
+        # 10.0.0.1%eth0, 10.0.0.1.: an address with more, not a name's label or root; ::g, a mistyped IPv6 address
+        if (said := _address_mistyped(value, refuses)) is not None:
             raise _refused(said) from None
         if public_suffix:
             _check_domain_syntax(value, names_only=False)
             return value
         return check_domain(value, names_only=False)
     return check_ip(value, refuses=refuses)
+
+
+def _address_mistyped(value: str, refuses: Refuses | None) -> str | OfferRefusal | None:
+    """What :func:`check_host_address` says of ``value``, no address, when it is an IPv4 address with more after it
+    (:func:`_ipv4_then_more`) or holds ``:`` as no name does, a mistyped IPv6 address (:func:`address_form_problem`);
+    None for another text, a name's checks to follow."""
+    if ("%" in value or value.endswith(".")) and (said := _ipv4_then_more(value, refuses)) is not None:
+        return said
+    return address_form_problem(value) if ":" in value else None
 
 
 DOMAIN_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"

@@ -134,10 +134,10 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
             "an address and a port: give the port with --port (--resolver 2001:db8::53 --port 5353)",
         ),
         ("[::1]", "give it without brackets (::1)"),
-        ("127.0.0.256", "is not an IP address: octet 256 (> 255) not permitted"),
+        ("127.0.0.256", "is not an IP address: it has 256 as its 4th number, where each of an IPv4 address's 4"),
         ("192.0.2", "it has 3 numbers, where an IPv4 address has 4 (a.b.c.d, each from 0 to 255): give the whole"),
-        ("::g", "is not an IP address: only hex digits permitted in 'g'"),
-        ("1::2::3", "is not an IP address: at most one '::' permitted"),
+        ("::g", "is not an IP address: it has 'g', which is no hexadecimal digit: an IPv6 address has 8 groups of"),
+        ("1::2::3", "is not an IP address: it has '::' twice: an IPv6 address has 8 groups of 1 to 4 hexadecimal"),
         ("fe80::1%", "is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1)"),
         # an IPv4 address with more after it: no name's label (10.0.0.1%eth0 was told to give an address, not a name)
         ("10.0.0.1%eth0", "a zone id after its '%', which only an IPv6 link-local address takes: give 10.0.0.1"),
@@ -159,7 +159,7 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
         ("1..2.3", "it has no number between two dots, or a dot at an end, where an IPv4 address has 4 numbers"),
         ("localhost:53", "localhost is a name, this machine's (RFC 6761 §6.3), not an address: give its address, and"),
         ("dns.example.org:53", "it is a name and a port: give the port with --port (--port 53), and the resolver's"),
-        ("0177.0.0.1:53", "it is an address and a port (give the port with --port (--port 53)), and 0177.0.0.1 has"),
+        ("0177.0.0.1:53", "it is an address and a port, and 0177.0.0.1 has a leading zero in a number (0177), which"),
     ],
 )
 def test_a_resolver_that_is_no_name_is_told_what_is_wrong_with_it_not_to_give_an_address_for_a_name(
@@ -182,7 +182,10 @@ def test_a_resolver_that_is_no_name_is_told_what_is_wrong_with_it_not_to_give_an
         ("1.1.1.1:0", ("0 is no port (1 to 65535)", "--port 0")),
         ("224.0.0.1:53", ("'224.0.0.1' is a multicast address: no resolver answers there", "--resolver 224.0.0.1")),
         ("[ff02::1]", ("'ff02::1' is a multicast address: no resolver answers there", "(ff02::1)")),
-        ("[::ffff:1.2.3.4]:53", ("give the IPv4 address itself (1.2.3.4)", "--resolver ::ffff:1.2.3.4")),
+        (
+            "[::ffff:1.2.3.4]:53",
+            ("written as IPv6: give the port with --port (--resolver 1.2.3.4 --port 53)", "--resolver ::ffff:1.2.3.4"),
+        ),
         (
             "::ffff:224.0.0.1",
             ("and '224.0.0.1' inside is a multicast address: no resolver answers there", "(224.0.0.1)"),
@@ -302,7 +305,7 @@ def test_a_resolver_s_zone_id_is_told_as_the_settings_tell_it(
     [
         ("fe80::1%25eth0", "give fe80::1%eth0"),
         ("fe80::53%25enp3s0", "give fe80::53%enp3s0"),
-        ("[fe80::1%25eth0]:53", "give fe80::1%eth0"),
+        ("[fe80::1%25eth0]:53", "give the port with --port (--resolver fe80::1%eth0 --port 53)"),
         ("2001:db8::53%25eth0", "give 2001:db8::53"),
         ("ff02::1%25eth0", "'ff02::1' is a multicast address: no resolver answers there"),
     ],
@@ -1476,3 +1479,168 @@ def test_a_resolver_in_full_width_letters_is_told_it_has_letters(
     value = "\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34"
     err = usage_error(capsys, [*command.split(), f"{option}={value}"])
     assert "has letters, digits or signs that only look like ASCII" in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["CHECK", "--STACK", "PROD"],
+            "(write them in small letters: 'check' for 'CHECK', '--stack' for '--STACK', 'prod' for 'PROD')",
+        ),
+        (
+            ["check", "--Stack", " prod"],
+            "(write '--stack' for '--Stack' (in small letters), 'prod' for ' prod' (without the blanks around it))",
+        ),
+        (
+            ["DNS", "check", "--Port", " 53", "--timeout", "5 "],
+            "'dns' for 'DNS' (in small letters), '--port' for '--Port' (in small letters), '53' for ' 53' (without",
+        ),
+        (
+            ["check", "--stack", " prod", "--On", "2026-01-01"],
+            "it has blanks around it: write prod (also write '--on' for '--On', in small letters)",
+        ),
+        (["report", "--FORMAT", " JSON"], "'json' for ' JSON' (in small letters and without the blanks around it)"),
+    ],
+)
+def test_every_word_in_capitals_or_with_blanks_is_told_with_the_values_in_one_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], said: str
+) -> None:
+    """pic CHECK --STACK PROD was told 'check' and '--stack' in small letters, and PROD, the stack prod in capitals,
+    only by a second run (Pulumi.PROD.yaml no such stack file); --Stack ' prod' was told --stack alone, then ' prod'
+    its blanks: every word of the command line written in capitals, in full-width forms or with blanks around it,
+    an option's value too, is told at once with the word to write (a stack's name as the project's files name it)."""
+    monkeypatch.chdir(ROOT)  # Pulumi.prod.yaml
+    err = usage_error(capsys, argv)
+    assert said in err and "did you mean" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["report", "--format", " json"], "(it has blanks around it: write json)"),
+        (["plan", "--format", "markdown "], "(it has blanks around it: write markdown)"),
+        (["report", "--format", " JSON"], "(it has blanks around it, and capitals: write json)"),
+        ([" check"], "(it has blanks around it: write check)"),
+    ],
+)
+def test_a_word_of_pic_with_blanks_around_it_is_told_so(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic report --format ' json' was told "did you mean 'json'?", as for a misspelt word, where --port ' 53' is told
+    "it has blanks around it: write 53": an option's word or a command's name with blanks around it is told so, in
+    the same words, with the word to write."""
+    err = usage_error(capsys, argv)
+    assert said in err and "did you mean" not in err, err
+
+
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        # a final dot or capitals: localhost all the same (localhost. was told to give an address, not its name)
+        ("localhost.", "it is a name, this machine's (RFC 6761 §6.3), not an address: give 127.0.0.1"),
+        ("LOCALHOST.", "it is a name, this machine's (RFC 6761 §6.3), not an address: give 127.0.0.1"),
+        ("localhost.:53", "localhost is a name, this machine's (RFC 6761 §6.3), not an address: give its address, and"),
+        # Python's words were told: "Octet 256 (> 255) not permitted", "Only hex digits permitted in 'g'"
+        ("10.0.300.1", "it has 300 as its 3rd number, where each of an IPv4 address's 4 numbers is from 0 to 255"),
+        ("2001:db8::12345", "it has a group of 5 digits, where each has 1 to 4: an IPv6 address has 8"),
+        ("1:2:3:4:5:6:7:8:9", "it has 9 groups: an IPv6 address has 8 groups of 1 to 4 hexadecimal digits"),
+        ("1:2:3:4:5:6:7", "it has 7 groups: an IPv6 address has 8 groups"),
+        ("1:::2", "it has ':::': an IPv6 address has 8 groups"),
+        (":1:2:3:4:5:6:7", "it has a single ':' at its start: an IPv6 address has 8 groups"),
+        # the port after an address and its zone, in brackets or not: the port to give with --port, the zone told
+        (
+            "[fe80::1%25eth0]:53",
+            "written %25 as a URL writes it (RFC 6874), which an address alone does not: give the "
+            "port with --port (--resolver fe80::1%eth0 --port 53)",
+        ),
+        (
+            "[fe80::1%eth0]:53",
+            "it is an address and a port: give the port with --port (--resolver fe80::1%eth0 --port 53)",
+        ),
+        (
+            "fe80::1%eth0:53",
+            "it is an address and a port: give the port with --port (--resolver fe80::1%eth0 --port 53)",
+        ),
+        (
+            "fe80::1%25eth0:53",
+            "which an address alone does not: give the port with --port (--resolver fe80::1%eth0 --port",
+        ),
+        (
+            "[::ffff:1.2.3.4]:53",
+            "an IPv4 host written as IPv6: give the port with --port (--resolver 1.2.3.4 --port 53)",
+        ),
+        # a full-width colon: its ASCII form told as in the settings
+        (
+            "dns.example.org\uff1a53",
+            "(full-width forms), and it is a name and a port: give the port with --port (--port 53)",
+        ),
+    ],
+)
+def test_a_resolver_s_name_address_or_zone_with_more_is_told_in_pic_s_words(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, told: str
+) -> None:
+    """--resolver localhost. was told "give the resolver's address, not its name" where localhost is told what it is;
+    127.0.0.256, ::g and 1::2::3 were told Python's words ("Octet 256 (> 255) not permitted"); [fe80::1%25eth0]:53
+    was not told --port 53 as [::1]:53 is, and fe80::1%eth0:53 was hidden as a zone id shaped as a password: each is
+    told what part is wrong, what an address is, and the options to give."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert told in err and "not shown" not in err and "permitted" not in err, err
+    assert "not its name" not in err or "a name and a port" in told, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["dns", "check", "--resolver", "localhost.", "--Port", "53"], "give 127.0.0.1 (also write '--port' for"),
+        (
+            ["status", "--port", "0", "--Timeout", " 5"],
+            "(write '--timeout' for '--Timeout' (in small letters), '5' for",
+        ),
+        (["check", "--on", "2026-13-01", "--Stack", "prod"], "(also write '--stack' for '--Stack', in small letters)"),
+    ],
+)
+def test_a_word_in_capitals_beside_a_value_refused_is_told_in_the_same_run(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """pic dns check --resolver localhost. --Port 53 was told the resolver alone, --Port only by a second run: a word
+    in capitals or with blanks around it is told beside the error of another option's value."""
+    err = usage_error(capsys, argv)
+    assert said in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--members", " members"], "argument --members: ' members' names nothing here: it has blanks around"),
+        (["check", "--project", "proj "], "argument --project: 'proj ' names nothing here: it has blanks around it"),
+        (["dns", "check", "--expected", " out.json"], "' out.json' names nothing here: it has blanks around it: write"),
+    ],
+)
+def test_a_path_with_blanks_around_it_is_told_the_path_without_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """pic check --members ' members' was told " members no such directory of member files", the blank unseen at the
+    line's start: a path that names nothing, with blanks around it, where the path without them names a file or a
+    directory, is told so, with the path to write, as --port ' 53' is told its blanks."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "members").mkdir()
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "out.json").write_text("{}", encoding="utf-8")
+    err = usage_error(capsys, argv)
+    assert said in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (" 2026-01-01", "' 2026-01-01' is not a date written YYYY-MM-DD (blanks around it): write 2026-01-01"),
+        ("2027-W13-3 ", "(blanks around it, and an ISO week date: day 3 of week 13 of 2027): write 2027-03-31"),
+    ],
+)
+def test_a_day_with_blanks_around_it_is_told_so(capsys: pytest.CaptureFixture[str], value: str, said: str) -> None:
+    """pic check --on ' 2026-01-01' was told "is not a date written YYYY-MM-DD: write 2026-01-01", the blank it holds
+    unseen: what is around the day is told, as --port ' 53' is told its blanks."""
+    err = usage_error(capsys, ["check", "--on", value])
+    assert said in err, err

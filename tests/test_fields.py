@@ -1987,11 +1987,33 @@ def test_a_prefix_length_or_a_port_out_of_range_is_told_so(value: str, words: st
     check_ip(address)
 
 
-@pytest.mark.parametrize("value", ["10.0.0.300", "web1.lan", "10.0.0.11:http", "10.0.0.300/33", "x:"])
+@pytest.mark.parametrize("value", ["web1.lan", "10.0.0.11:http", "10.0.0.300/33", "x:"])
 def test_a_text_that_holds_no_address_is_told_so(value: str) -> None:
     with pytest.raises(ValueError) as refused:
         check_ip(value)
     assert str(refused.value) == "is not an IPv4 or IPv6 address"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (
+            "10.0.0.300",
+            "has 300 as its 4th number, where each of an IPv4 address's 4 numbers is from 0 to 255 (a.b.c.d)",
+        ),
+        (
+            "fd00::g",
+            "has 'g', which is no hexadecimal digit: an IPv6 address has 8 groups of 1 to 4 hexadecimal digits",
+        ),
+        ("::ffff:10.0.0.300", "has an IPv4 part (10.0.0.300) that has 300 as its 4th number, where each of an IPv4"),
+    ],
+)
+def test_an_address_mistyped_is_told_the_part_that_is_wrong(value: str, words: str) -> None:
+    """10.0.0.300 was told "is not an IPv4 or IPv6 address", as a name is: the number over 255, the sign that is no
+    hexadecimal digit, is told with what an address is."""
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    assert str(refused.value).startswith(words), str(refused.value)
 
 
 @pytest.mark.parametrize(

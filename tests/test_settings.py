@@ -930,6 +930,10 @@ def test_digits_and_dots_that_are_no_ipv4_address_are_told_so(
     if written == "10.1":  # inet_aton's shorthand of 10.0.0.1, told so as pic:dns.resolver tells it
         assert "is the shorthand of 10.0.0.1" in line and "write '10.0.0.1" in line, line
         return
+    number = {"10.0.0.256": "has 256 as its 4th number", "300.1.1.1": "has 300 as its 1st number"}.get(written)
+    if number is not None:  # the number over 255 named (each was told "is no IPv4 address" alone)
+        assert f"it reads as an IPv4 address, and {number}, where each of an IPv4 address's 4 numbers" in line, line
+        return
     assert "is no IPv4 address: four numbers from 0 to 255" in line, line
 
 
@@ -978,6 +982,16 @@ def test_the_resolver_of_the_settings_is_taken_as_the_option_takes_it(tmp_path: 
         ("1..2.3", ("has no number between two dots, or a dot at an end",)),
         ("1.2.3.4..", ("ends with dots, which no address has", "1.2.3.4")),
         ("localhost:53", ("localhost", "is a name, this machine's (RFC 6761 §6.3), not an address", "127.0.0.1")),
+        # a final dot or capitals: localhost all the same (localhost. was told "is not an IPv4 or IPv6 address")
+        ("localhost.", ("is a name, this machine's (RFC 6761 §6.3), not an address", "127.0.0.1")),
+        ("LOCALHOST.", ("is a name, this machine's (RFC 6761 §6.3), not an address", "127.0.0.1")),
+        ("localhost.:53", ("localhost", "is a name, this machine's (RFC 6761 §6.3), not an address", "127.0.0.1")),
+        # the part that is wrong, what an address is (each was told "is not an IPv4 or IPv6 address")
+        ("127.0.0.256", ("has 256 as its 4th number, where each of an IPv4 address's 4 numbers is from 0 to 255",)),
+        ("::g", ("has 'g', which is no hexadecimal digit: an IPv6 address has 8 groups of 1 to 4 hexadecimal",)),
+        ("1::2::3", ("has '::' twice: an IPv6 address has 8 groups",)),
+        # a full-width colon: its ASCII form told, as the option tells it
+        ("dns.example.org\uff1a53", ("only look like ASCII (full-width forms), and", "a name")),
         (
             "0177.0.0.1",
             ("(as 127.0.0.1: inet_aton, ping and curl), others in decimal (as 177.0.0.1): it is ambiguous",),
@@ -1003,6 +1017,30 @@ def test_a_resolver_that_is_no_address_is_told_in_the_option_s_words(
         assert told not in line, line
     for words in said:
         assert words in line and words in str(option.value), (line, str(option.value))
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("[fe80::1%eth0]:53", "holds a port (:53): give the address alone ('fe80::1%eth0')"),
+        ("fe80::1%eth0:53", "holds a port (:53): give the address alone ('fe80::1%eth0')"),
+        ("[fe80::1%25eth0]:53", "holds a port (:53), and 'fe80::1%25eth0' inside has its zone id written %25 as a URL"),
+        ("fe80::1%25eth0:53", "holds a port (:53), and 'fe80::1%25eth0' inside has its zone id written %25 as a URL"),
+        ("[2001:db8::53%eth0]:53", "holds a port (:53), and '2001:db8::53%eth0' inside has a zone id after its '%'"),
+    ],
+)
+def test_a_resolver_s_zone_id_then_a_port_is_told_the_address_with_its_zone(
+    tmp_path: Path, address: str, said: str
+) -> None:
+    """pic:dns.resolver: "[fe80::1%eth0]:53" was told that no setting carries a zone id, and "fe80::1%eth0:53" (Python
+    reads the zone as "eth0:53") hidden as a zone id shaped as a password, where the setting takes fe80::1%eth0: the
+    port is told, and the address to write with its zone, as pic dns check --resolver tells them."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+    line = next(ln for ln in _errors(project).splitlines() if " pic:dns.resolver: " in ln)
+    assert said in line and "no setting carries" not in line and "not shown" not in line, line
+    offered = "2001:db8::53" if address.startswith("[2001") else "fe80::1%eth0"
+    assert f"('{offered}')" in line or f"write '{offered}'" in line, line
 
 
 @pytest.mark.parametrize(

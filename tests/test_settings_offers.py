@@ -985,3 +985,67 @@ def test_a_boolean_where_a_host_of_the_stack_goes_says_which_hosts_it_is_none_of
     said = _told(tmp_path, "pic:default_web_host: web1", "pic:default_web_host: {w}", "pic:default_web_host", written)
     assert len(said) == 1 and f"pic:default_web_host: {written} " in said[0], said
     assert said[0].endswith("is not a string, and written in quotes it is none of the web hosts of pic:hosts (web1)")
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("10.0.0.256", "has 256 as its 4th number, where each of an IPv4 address's 4 numbers is from 0 to 255"),
+        ("::g", "has 'g', which is no hexadecimal digit: an IPv6 address has 8 groups of 1 to 4 hexadecimal digits"),
+        ("1::2::3", "has '::' twice: an IPv6 address has 8 groups"),
+        ("2001:db8::12345", "has a group of 5 digits, where each has 1 to 4"),
+    ],
+)
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_an_address_mistyped_is_told_the_part_that_is_wrong_in_every_address_setting(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """pic:dns.resolver, the hosts' private_address and public_addresses: "127.0.0.256" and "::g" were told "is not
+    an IPv4 or IPv6 address", pic:smtp.host and a host's address "::g" an invalid label of a name, where pic dns
+    check --resolver told Python's words: every setting taking an address tells the part that is wrong and what an
+    address is, in the option's words."""
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", *SETTINGS[setting][:3], value)
+    assert said and told in said[0] and "not an IPv4 or IPv6 address" not in said[0], said
+
+
+@pytest.mark.parametrize(("value", "told"), [("LOCALHOST.", "has uppercase letters and ends with a dot: write it")])
+def test_localhost_in_capitals_with_its_dot_is_offered_what_is_then_taken(
+    tmp_path: Path, value: str, told: str
+) -> None:
+    """pic:smtp.host: LOCALHOST. was told to write the name without the trailing dot: LOCALHOST, refused in turn for
+    its capitals; localhost is offered."""
+    (tmp_path / "told").mkdir()
+    said = _told(tmp_path / "told", *SETTINGS["smtp host"][:3], value)
+    assert said and told in said[0], said
+    for folder in ("first", "again0"):
+        (tmp_path / folder).mkdir()
+    _offers_are_taken(tmp_path, SETTINGS["smtp host"], value)
+
+
+_MISTYPED_IN_BRACKETS = [
+    ("[::g]:25", "'::g' has 'g', which is no hexadecimal digit: an IPv6 address has 8 groups of 1 to 4"),
+    ("[1::2::3]:25", "'1::2::3' has '::' twice: an IPv6 address has 8 groups"),
+]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "told"),
+    [
+        (setting, value, told)
+        for setting in HOST_PORT_SETTINGS
+        for value, told in _MISTYPED_IN_BRACKETS
+        # an image reference's registry in brackets holds hexadecimal digits, ':' and '.' alone (Docker's grammar):
+        # [::g] is refused by the reference's pattern first
+        if not (setting == "image registry" and "g" in value)
+    ],
+)
+def test_an_ipv6_address_mistyped_in_brackets_is_told_the_part_that_is_wrong(
+    tmp_path: Path, setting: str, value: str, told: str
+) -> None:
+    """pic:smtp.host_relay: "[::g]:25" was told "has [::g] where an IPv6 address in brackets belongs", nothing of what
+    is wrong with it: the part that is wrong is told, and what an address is, as for an address alone."""
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert said and told in said[0], said

@@ -26,11 +26,13 @@ from pic.settings import STACK_NAME, DnsSpec, is_ip
 from pic.validators import (
     LOCALHOST_WORDS,
     UNNAMED_ZONE_WORDS,
+    address_form_problem,
     dotted_numbers_problem,
     embedded_ipv4,
     full_width_words,
     inet_aton_form,
     leading_zero_reading,
+    names_localhost,
     resolver_zone_refusal,
 )
 from pic.yamlsrc import file_kind
@@ -174,7 +176,7 @@ def _why_not_an_address(text: str) -> str:
     if ":" in text:  # no name holds a colon: a mistyped IPv6 address, or a port left out
         return _with_colon(text)
     if all(c.isascii() and (c.isdigit() or c == ".") for c in text):  # no top-level domain is digits alone
-        return _reason(ipaddress.IPv4Address, text)
+        return _reason(text)
     return "give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
 
 
@@ -197,7 +199,9 @@ def _told_inside(inner: str, what: str) -> str:
         refused = _refused(inner)
         return f"{what}, and {refused}" if refused else f"{what}: give {inner}"
     why = _why_not_an_address(inner)
-    return why if why.endswith("not its name") else f"{what}, and {why}"
+    if why.endswith("not its name") and not why.startswith("it "):  # a name alone: what around it is no matter
+        return why
+    return f"{what}, and {why}"
 
 
 def _address_with_more(text: str) -> str | None:
@@ -274,7 +278,7 @@ def _with_port(text: str) -> str | None:
     if not colon or not host or ":" in host or _DIGITS.fullmatch(port) is None or host.startswith("["):
         return None
     valid = 1 <= int(port) <= 65535
-    if host.lower() == "localhost":
+    if names_localhost(host):
         what = f"it is a name and a port, and localhost is {LOCALHOST_WORDS}"
         if not valid:
             return f"{what}, and {int(port)} is no port (1 to 65535)"
@@ -283,7 +287,8 @@ def _with_port(text: str) -> str | None:
     then = f"give the port with --port (--port {int(port)})" if valid else f"{int(port)} is no port (1 to 65535)"
     if why.endswith("not its name"):
         return f"it is a name and a port: {then}, and the resolver's address, not its name"
-    return f"it is an address and a port ({then}), and {host} {why.removeprefix('it ')}"
+    then = then if not valid else f"the port is given with --port (--port {int(port)})"
+    return f"it is an address and a port, and {host} {why.removeprefix('it ')}; {then}"
 
 
 def _with_colon(text: str) -> str:
@@ -308,7 +313,7 @@ def _with_colon(text: str) -> str:
         why = _why_not_an_address(tail)
         if not why.endswith("not its name"):
             return f"its IPv4 part {tail} {why.removeprefix('it ')}"
-    return _reason(ipaddress.IPv6Address, text)
+    return _reason(text)
 
 
 def _colon_without_port(inner: str) -> str:
@@ -318,7 +323,7 @@ def _colon_without_port(inner: str) -> str:
     if is_ip(inner):
         refused = _refused(inner)
         return f"{what}, and {refused}" if refused else f"{what}: give {inner}"
-    if inner.lower() == "localhost":
+    if names_localhost(inner):
         return f"{what}, and localhost is {LOCALHOST_WORDS}: give its address (127.0.0.1)"
     if not inner:
         return f"{what}, and nothing before it: give the resolver's address (e.g. 127.0.0.1 or ::1)"
@@ -388,7 +393,7 @@ def _shorthand_or_localhost(text: str) -> str | None:
     pic:dns.resolver tells them (:func:`pic.validators.inet_aton_form`): the address meant to give when it is taken,
     else why not; None for another text."""
     form = inet_aton_form(text)
-    if form is None and text.lower() != "localhost":
+    if form is None and not names_localhost(text):
         return None
     address = str(form[1]) if form is not None else "127.0.0.1"
     what = form[0] if form is not None else LOCALHOST_WORDS
@@ -398,13 +403,31 @@ def _shorthand_or_localhost(text: str) -> str | None:
 
 def _address_and_port(address: str, port: str, form: str | None = None) -> str:
     """What is said of an address given with its port (``1.1.1.1:53``): the options to give, when both are taken;
-    ``form``, the words of the form the address was written in when it is not ``address`` (``0x7f.1:53``)."""
+    ``form``, the words of the form the address was written in when it is not ``address`` (``0x7f.1:53``). An
+    address the option is offered another for (``[fe80::1%25eth0]:53``, ``[::ffff:1.2.3.4]:53``) is told why, with
+    the options to give: the address offered and the port."""
     what = "it is an address and a port" if form is None else f"it is an address and a port, and {form}"
-    if (refused := _refused(address)) is not None:
+    valid = 1 <= int(port) <= 65535
+    try:
+        address = ip_address(address)
+    except _Offered as offer:
+        if valid:
+            return f"{what}, and {offer.without}: give the port with --port (--resolver {offer.offered} --port {port})"
+        return f"{what}, and {offer}"
+    except argparse.ArgumentTypeError as refused:
         return f"{what}, and {refused}"
-    if not 1 <= int(port) <= 65535:
+    if not valid:
         return f"{what}, and {int(port)} is no port (1 to 65535)"
     return f"{what}: give the port with --port (--resolver {address} --port {port})"
+
+
+class _Offered(argparse.ArgumentTypeError):
+    """:func:`ip_address`'s refusal of a value for which it offers another address: ``without``, the words of the
+    refusal before what to give (``'fe80::53%25eth0' has its zone id written %25 ...``), ``offered`` the address."""
+
+    def __init__(self, without: str, offered: str, give: str) -> None:
+        super().__init__(f"{without}: {give}")
+        self.without, self.offered = without, offered
 
 
 def _refused(address: str) -> str | None:
@@ -417,14 +440,11 @@ def _refused(address: str) -> str | None:
     return None
 
 
-def _reason(kind: Callable[[str], object], text: str) -> str:
-    try:
-        kind(text)
-    except ValueError as error:
-        reason = str(error).removesuffix(f" in {text!r}")  # the value is told once, before
-        if text not in reason:
-            return reason[:1].lower() + reason[1:]
-    return "give the resolver's address (e.g. 127.0.0.1 or ::1)"
+def _reason(text: str) -> str:
+    """What is wrong with ``text`` written as an IP address, in pic's words (the part that is wrong, what an address
+    is: :func:`pic.validators.address_form_problem`), else what to give."""
+    problem = address_form_problem(text)
+    return f"it {problem}" if problem is not None else "give the resolver's address (e.g. 127.0.0.1 or ::1)"
 
 
 def ip_address(text: str) -> str:
@@ -440,14 +460,21 @@ def ip_address(text: str) -> str:
             raise argparse.ArgumentTypeError(
                 f"{text!r} is {kind}, and {str(ipv4)!r} inside is {inside}: no resolver answers there"
             )
-        raise argparse.ArgumentTypeError(f"{text!r} is {kind}: give the IPv4 address itself ({ipv4})")
+        raise _Offered(f"{text!r} is {kind}", str(ipv4), f"give the IPv4 address itself ({ipv4})")
     # A link-local address with its zone (fe80::1%eth0) is a resolver on the local link, and is taken: its zone
     # written as a URL writes it, or a zone on an address reached without one, told as pic:dns.resolver tells them
     if isinstance(address, ipaddress.IPv6Address) and (refusal := resolver_zone_refusal(address)) is not None:
         refused = _refused(refusal[1])
         if refused is not None:  # the address offered refused in turn (ff02::1%eth0, ff02::1%25eth0: multicast)
             raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}, and {refused}")
-        raise argparse.ArgumentTypeError(f"{text!r} {refusal[0]}: give {refusal[1]}")
+        raise _Offered(f"{text!r} {refusal[0]}", refusal[1], f"give {refusal[1]}")
+    # a port after the zone id (fe80::53%eth0:53: Python reads "eth0:53" as the zone), told as [fe80::53%eth0]:53
+    zone, colon, after = (
+        (address.scope_id or "").rpartition(":") if isinstance(address, ipaddress.IPv6Address) else 3 * ("",)
+    )
+    if colon and zone and _DIGITS.fullmatch(after) is not None:
+        bare = text.partition("%")[0]
+        raise argparse.ArgumentTypeError(f"{text!r} is not an IP address: {_address_and_port(f'{bare}%{zone}', after)}")
     # a zone id no interface is named by (fe80::53%lilas2024, fe80::53%eth 0) as pic:dns.resolver tells it: a
     # password pasted there is no interface to send the query through
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id and not interface_name(address.scope_id):
@@ -468,8 +495,16 @@ def non_empty_path(what: str) -> Callable[[str], Path]:
 
 
 def _not_empty(text: str, what: str) -> Path:
+    """``text`` as a path, refused when empty (:func:`non_empty_path`) or when it names nothing with blanks around it
+    where the path without them names a file or a directory (``' members'``: ``write members``), as an option's word
+    with blanks is told (:func:`_in_ascii`)."""
     if not text:
         raise argparse.ArgumentTypeError(f"'' is an empty path, which names nothing: give {what}")
+    stripped = text.strip()
+    if stripped and stripped != text and not os.path.lexists(text) and os.path.lexists(stripped):
+        raise argparse.ArgumentTypeError(
+            f"{_named(text)} names nothing here: it has blanks around it: write {stripped}"
+        )
     return Path(text)
 
 
