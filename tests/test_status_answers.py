@@ -309,6 +309,21 @@ def test_a_password_in_what_a_server_answers_is_never_shown(location: str, shown
     assert site.actions == ["http: not an HTTP answer: the value (not shown: it may be a secret)"], site.actions
 
 
+def test_a_connection_refused_is_said_in_words_with_the_address_and_port() -> None:
+    """Nothing listening at the web host's ports was said as Python writes the error, its number first: ``http:
+    [Errno 111] Connection refused``, without saying where. It is said in words, with the address and port asked."""
+    http, https = closed_tcp_port(), closed_tcp_port()
+    site = status.Site("127.0.0.1", "member", "web1", "running", ["127.0.0.1"])
+    probe = status.Probe(None, https, http, None, 1.0, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    status.check_site(site, probe)
+    assert site.actions == [
+        f"http: connection refused: nothing listens at 127.0.0.1 port {http}",
+        f"https: connection refused: nothing listens at 127.0.0.1 port {https}",
+    ], site.actions
+    reset = ConnectionResetError(104, "Connection reset by peer")
+    assert status.failure(reset, 1.0, "127.0.0.1 port 443") == "Connection reset by peer (127.0.0.1 port 443)"
+
+
 def _silent(conn: socket.socket) -> None:
     time.sleep(3)  # reads the request, never answers
 

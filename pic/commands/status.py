@@ -231,16 +231,23 @@ def received(value: str) -> str:
 _SSL_PLACE = re.compile(r"\s*\(_ssl\.c:[0-9]+\)|_ssl\.c:[0-9]+:\s*")
 
 
-def failure(exc: OSError, timeout: float) -> str:
-    """How a probe of a site that failed with ``exc`` is said (after ``http:`` or ``https:``).
+def failure(exc: OSError, timeout: float, where: str = "") -> str:
+    """How a probe of a site that failed with ``exc`` is said (after ``http:`` or ``https:``); ``where``: the address
+    and port asked (``192.0.2.10 port 443``).
 
     Every timeout, of the connection, of the TLS handshake or of the answer (TimeoutError, which ssl raises for a
     handshake as socket does for a connection or a read), in one wording: ``no complete answer within 1 second``
-    (``timeout`` seconds); any other error as the system words it, without OpenSSL's source location.
+    (``timeout`` seconds); a connection refused as ``connection refused: nothing listens at 192.0.2.10 port 443``;
+    any other error as the system words it (its ``strerror``, not Python's ``[Errno 104]`` before it), without
+    OpenSSL's source location, followed by ``where``.
     """
     if isinstance(exc, TimeoutError):
         return f"no complete answer within {seconds_words(timeout)}"
-    return _SSL_PLACE.sub("", str(exc)).strip() or type(exc).__name__
+    if isinstance(exc, ConnectionRefusedError):
+        return f"connection refused: nothing listens at {where}" if where else "connection refused"
+    words = exc.strerror if isinstance(exc.strerror, str) and exc.strerror else str(exc)
+    said = _SSL_PLACE.sub("", words).strip() or type(exc).__name__
+    return f"{said} ({where})" if where else said
 
 
 def _issuer(cert: x509.Certificate) -> str:
@@ -344,12 +351,12 @@ def check_site(site: Site, probe: Probe) -> Site:
     try:
         _check_http(site, address, probe)
     except OSError as exc:
-        site.actions.append(f"http: {failure(exc, probe.timeout)}")
+        site.actions.append(f"http: {failure(exc, probe.timeout, f'{address} port {probe.http_port}')}")
     if site.https:
         try:
             _check_tls(site, address, probe)
         except OSError as exc:
-            site.actions.append(f"https: {failure(exc, probe.timeout)}")
+            site.actions.append(f"https: {failure(exc, probe.timeout, f'{address} port {probe.https_port}')}")
         if site.tls_error:
             site.actions.append(f"certificate not valid: {site.tls_error}")
         if site.days_left is not None:
