@@ -51,7 +51,7 @@ from pic.errors import (
 from pic.lazyre import LazyPattern
 from pic.registry import load_registry
 from pic.secrettext import interface_name
-from pic.settings import display_path, load_settings
+from pic.settings import display_path, load_settings, resolved
 from pic.validators import SLUG_WORDS, inet_aton_form
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -1234,7 +1234,7 @@ def _project_hint(args: argparse.Namespace) -> str | None:
             return None
         if not project.is_dir():  # mistyped, or a file: the error says what it is (the folder above may be here)
             return None
-        here = project.resolve()
+        here = resolved(project)
         found = next((d for d in here.parents if (d / "Pulumi.yaml").is_file()), None)
     except (OSError, RuntimeError):
         return None

@@ -735,6 +735,24 @@ def test_a_members_or_project_that_is_a_file_is_said_to_be_no_directory(
     assert f": {given} is a regular file, not a directory" in err.splitlines()[0], err
 
 
+@pytest.mark.parametrize("command", PROJECT_COMMANDS)
+@pytest.mark.parametrize("option", ["--members", "--project"])
+def test_a_members_or_project_that_is_a_loop_of_links_is_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str, option: str
+) -> None:
+    """--members or --project naming a link to itself: ``pic plan --project loop --against HEAD`` ended on
+    Python's ``OSError: [Errno 40] Too many levels of symbolic links: 'loop'`` (a traceback), ``pic check --project
+    loop`` said ``loop/Pulumi.prod.yaml cannot be read``; each says what the path is, exit 1."""
+    monkeypatch.chdir(ROOT)  # the project, for --members; git's, for --against
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    rc, out, err = _run(capsys, *command.split(), option, str(loop))
+    assert rc == 1, (out, err)
+    assert "Traceback" not in err and "Errno" not in err, err
+    what = "a directory of member files" if option == "--members" else "a project directory (holding Pulumi.prod.yaml)"
+    assert err.splitlines()[0] == f"{loop} is a loop of symbolic links (or a chain of over 40), not {what}", err
+
+
 def _linked_project(work: Path) -> None:
     """In ``work``: a project ``target-project`` (the stack file, a member file with one mistake) and a
     directory of member files ``target-members`` (the same mistake), each with a link to it: ``project``,

@@ -1863,6 +1863,29 @@ def test_a_record_that_is_a_loop_of_links_is_named_so(tmp_path: Path) -> None:
         assert "notices.yaml is a loop of symbolic links" in str(caught.value), caught.value
 
 
+def test_a_default_record_or_disk_usage_directory_that_is_a_loop_of_links_is_named_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The project's notices.yaml, or its disk-usage/, a link to itself (a link copied wrong): pic report, pic status
+    and pic notify --dry-run ended on Python's ``RuntimeError: Symlink loop from '.../notices.yaml'`` (Path.resolve,
+    while telling whether the record is a member file or a disk usage file), and a disk-usage/ that is a loop was
+    left out silently, as if no measurement had been copied. The loop is said, naming the file, exit 1."""
+    members = registry(tmp_path)
+    for loop in (notices.DEFAULT_FILE, "disk-usage", "disk-usage/web1.tsv"):
+        (tmp_path / loop.replace("/", "-")).mkdir()
+        proj = project_copy(tmp_path / loop.replace("/", "-"))
+        if "/" in loop:
+            (proj / "disk-usage").mkdir()
+        (proj / loop).symlink_to(proj / loop)
+        # status reads the disk usage before it asks anything: its resolver is never asked here
+        status = ["status", "--resolver", "127.0.0.1", "--timeout", "0.5"]
+        for argv in (["report"], ["notify", "--dry-run"] if loop == notices.DEFAULT_FILE else status):
+            code = main([*argv, "--project", str(proj), "--members", str(members), "--on", ON.isoformat()])
+            err = capsys.readouterr().err
+            assert code == 1, (argv, err)
+            assert f"{loop} is a loop of symbolic links" in err or f"{loop} cannot be read" in err, (argv, loop, err)
+
+
 def test_a_comment_inside_an_empty_flow_list_is_not_dropped(tmp_path: Path) -> None:
     record = tmp_path / "notices.yaml"
     text = "sent: [ # none yet, see ticket 12\n]\n# other: 1\n"
