@@ -547,7 +547,7 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     range that may be a secret (``Lilas2024x!..HEAD``) is hidden too, where a message names it alone; a value in
     full-width forms is hidden in its ASCII form (NFKC) too, one in a form inet_aton reads in the address it
     reads as (0xCafe1234: 202.254.18.52, the password written again), and each in small letters too (a slug or a
-    name offered so: ``pic new Velo75Paris``, did you mean 'velo75paris'?)."""
+    name offered so: ``pic new Velo75Paris``, did you mean 'velo75paris'?), that offer then left out."""
     values = {
         form
         for a in args
@@ -574,7 +574,9 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
         for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):
             text = text.replace(form, HIDDEN_VALUE)
         text = text.replace(value, HIDDEN_VALUE)
-    return text
+    # an offer of a value not shown offers nothing to write (pic new Soleil-Azur-75: "did you mean the value (not
+    # shown: it may be a secret)?"): left out
+    return text.replace(f"; did you mean {HIDDEN_VALUE}?", "") if values else text
 
 
 def _word_at(args: list[str], words: list[str]) -> int:

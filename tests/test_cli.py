@@ -1323,3 +1323,9 @@ def test_a_hidden_argument_is_not_offered_back_in_another_case(
     rc, _, err = _run(capsys, *argv, "--project", str(ROOT), "--members", str(members))
     assert rc == 1 and "not shown" in err, err
     assert secret not in err.lower(), err
+    # nor offered as a value not shown: "did you mean the value (not shown: it may be a secret)?" offers nothing
+    assert "did you mean the value" not in err, err
+    assert err.startswith(
+        "<command line> SLUG: the value (not shown: it may be a secret) is not a valid slug: 3 to 32 characters, "
+        "lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen\n"
+    ), err
