@@ -231,6 +231,9 @@ def test_report_table_aligns_a_contact_written_in_wide_letters_or_with_combining
         ("Ｚｏé", 5),  # fullwidth letters: two columns each
         ("홍길동", 6),
         ("Zoë", 3),
+        # what a server sent (pic status's PHP column): written escaped on the terminal, \x1b, and counted so
+        ("8.4\x1b]0;x\x07", 15),
+        ("a\u2028b", 8),
     ],
 )
 def test_a_table_cell_takes_the_columns_a_terminal_gives_it(text: str, width: int) -> None:
