@@ -471,7 +471,8 @@ def test_a_port_given_alone_that_is_the_others_default_names_the_option_given(
         ("/nonexistent/ca.pem", "cannot be read (No such file or directory)"),
         ("empty.pem", "holds no certificate"),
         ("text.pem", "holds no certificate"),
-        ("key.pem", "holds no certificate"),
+        # the CA's key given for its certificate: said to be a key (was: "holds no certificate OpenSSL can load")
+        ("key.pem", "holds a private key (-----BEGIN PRIVATE KEY-----), no certificate (the CA's key is never given)"),
         # a certificate in DER, as a browser or Windows exports one: said so, with the command that writes it in PEM
         ("ca.der", "holds a certificate in DER (binary), not in PEM: convert it with `openssl x509 -inform DER -in"),
         ("utf16.pem", "is encoded in UTF-16 (little-endian): save it as UTF-8 (PEM is ASCII text)"),

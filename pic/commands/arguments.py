@@ -545,10 +545,15 @@ def _unreadable_certificate(path: Path) -> int | None:
     return None
 
 
+# The BEGIN line of a private key in PEM (RFC 7468 section 10 and 11; OpenSSL's RSA, EC and encrypted forms)
+_PEM_KEY = re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
+
+
 def _not_pem(path: Path, text: str) -> str | None:
     """What ``path`` (given as ``text``), a CA file OpenSSL loaded no certificate from, holds instead of PEM, when
-    that is known: text saved in UTF-16 or UTF-32 (:func:`pic.yamlsrc.other_encoding`: an editor's "Unicode"), or a
-    certificate in DER (binary, as browsers and Windows export one), with the command that writes it in PEM."""
+    that is known: text saved in UTF-16 or UTF-32 (:func:`pic.yamlsrc.other_encoding`: an editor's "Unicode"), a
+    private key (:data:`_PEM_KEY`), or a certificate in DER (binary, as browsers and Windows export one), with the
+    command that writes it in PEM."""
     from cryptography import x509
 
     from pic.yamlsrc import other_encoding
@@ -559,6 +564,8 @@ def _not_pem(path: Path, text: str) -> str | None:
         return None
     if (encoding := other_encoding(data)) is not None:
         return f"is encoded in {encoding}: save it as UTF-8 (PEM is ASCII text)"
+    if (key := _PEM_KEY.search(data)) is not None:  # the CA's key given for its certificate: named by its line
+        return f"holds a private key ({key[0].decode()}), no certificate (the CA's key is never given)"
     try:
         x509.load_der_x509_certificate(data)
     except ValueError:
