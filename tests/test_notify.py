@@ -630,10 +630,23 @@ def test_a_record_not_in_utf8_is_named_by_its_line(
     assert "UTF-8" in err, err
 
 
-def test_no_smtp_settings_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_smtp_settings_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stack without pic:smtp was told to 'give the mail server (host, port, security, username)', not how: the
+    line to add under config: is given, which the stack then takes (its values the admins' own)."""
+    monkeypatch.setenv("PIC_SMTP_PASSWORD", "the-password")
     members, proj = registry(tmp_path), project_copy(tmp_path)
     assert notify(proj, members, ON) == 1
-    assert "pic:smtp: is not set" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "pic:smtp: is not set" in err, err
+    line = err.split("`")[1]
+    assert line.startswith("pic:smtp: {host: "), err
+    with (proj / "Pulumi.prod.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"  {line}\n")
+    assert notify(proj, members, ON, "--dry-run") == 0
+    err = capsys.readouterr().err
+    assert "pic:smtp" not in err.replace("Pulumi.prod.yaml pic:smtp.host", ""), err
 
 
 def test_the_stack_file_is_named_with_the_project_directory(
@@ -2560,8 +2573,9 @@ def test_the_dry_run_says_the_real_run_would_have_no_server_to_send_through(
     assert out.count("Subject:") == 3
     assert (
         f"warning: {display_path(proj / 'Pulumi.prod.yaml')} pic:smtp: is not set: give the mail server (host, port, "
-        "security, username) to "
-        "send through (the real run would send nothing)"
+        "security, username) to send through, as a line of its config: with your server's values: `pic:smtp: {host: "
+        "smtp.example.org, port: 587, security: starttls, username: pic@example.org, sender: admin@example.org}` "
+        "(the real run would send nothing)"
     ) in err, err
     assert notify(proj, members, ON) == 1
     assert "Pulumi.prod.yaml pic:smtp: is not set" in capsys.readouterr().err
