@@ -51,7 +51,7 @@ from pic.errors import (
 from pic.lazyre import LazyPattern
 from pic.registry import load_registry
 from pic.secrettext import interface_name
-from pic.settings import display_path, load_settings
+from pic.settings import display_path, load_settings, resolved
 from pic.validators import SLUG_WORDS, inet_aton_form
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -630,7 +630,7 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     range that may be a secret (``Lilas2024x!..HEAD``) is hidden too, where a message names it alone; a value in
     full-width forms is hidden in its ASCII form (NFKC) too, one in a form inet_aton reads in the address it
     reads as (0xCafe1234: 202.254.18.52, the password written again), and each in small letters too (a slug or a
-    name offered so: ``pic new Velo75Paris``, did you mean 'velo75paris'?)."""
+    name offered so: ``pic new Velo75Paris``, did you mean 'velo75paris'?), that offer then left out."""
     values = {
         form
         for a in args
@@ -657,7 +657,9 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
         for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):
             text = text.replace(form, HIDDEN_VALUE)
         text = text.replace(value, HIDDEN_VALUE)
-    return text
+    # an offer of a value not shown offers nothing to write (pic new Soleil-Azur-75: "did you mean the value (not
+    # shown: it may be a secret)?"): left out
+    return text.replace(f"; did you mean {HIDDEN_VALUE}?", "") if values else text
 
 
 def _word_at(args: list[str], words: list[str]) -> int:
@@ -1317,7 +1319,7 @@ def _project_hint(args: argparse.Namespace) -> str | None:
             return None
         if not project.is_dir():  # mistyped, or a file: the error says what it is (the folder above may be here)
             return None
-        here = project.resolve()
+        here = resolved(project)
         found = next((d for d in here.parents if (d / "Pulumi.yaml").is_file()), None)
     except (OSError, RuntimeError):
         return None

@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar
 import codecs
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -40,7 +41,7 @@ from pic.errors import (
     shown_unless_secret,
 )
 from pic.registry import Member
-from pic.settings import Settings, display_in, display_path
+from pic.settings import Settings, display_in, display_path, resolved
 from pic.yamlsrc import other_encoding, read_regular_file
 
 DEFAULT_DIR = "disk-usage"
@@ -317,8 +318,8 @@ def _files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         if p.is_dir():
             warnings += _not_read(p, in_dir)
         for f in in_dir:
-            if f.resolve() not in seen:  # a file named twice (a directory and a file in it) is one measurement
-                seen.add(f.resolve())
+            if resolved(f) not in seen:  # a file named twice (a directory and a file in it) is one measurement
+                seen.add(resolved(f))
                 files.append(f)
     return files, warnings
 
@@ -520,6 +521,7 @@ def soft_limit_mb(member: Member, settings: Settings) -> int:
 
 
 def default_paths(project: Path) -> list[Path]:
-    """``<project>/disk-usage/`` when it exists."""
+    """``<project>/disk-usage/`` when it is there: a directory, or anything else of that name (a file, a link to
+    nothing, a loop of links), which reading it then names, never left out as if no measurement had been copied."""
     d = project / DEFAULT_DIR
-    return [d] if d.is_dir() else []
+    return [d] if os.path.lexists(d) else []

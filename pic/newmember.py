@@ -43,7 +43,7 @@ from pic.registry import (
     stack_names,
     validate_member,
 )
-from pic.settings import Settings, display_path, load_settings
+from pic.settings import Settings, display_path, load_settings, resolved
 from pic.validators import SLUG_WORDS, is_slug, slug_form_length, slug_of_name_meant
 from pic.yamlsrc import MAX_FILE_BYTES, file_kind, parse_yaml
 
@@ -456,7 +456,7 @@ def _git(git: str, cwd: Path, args: list[str], where: str, *, outside: bool) -> 
 
 def in_repository(directory: Path) -> bool:
     """True when ``directory`` or a directory above it holds ``.git`` (a repository, or a worktree's link to one)."""
-    here = directory.resolve()
+    here = resolved(directory)
     return any((d / ".git").exists() for d in (here, *here.parents))
 
 

@@ -51,7 +51,7 @@ from pic.registry import (
     empty_words,
     no_secret_in_prose,
 )  # the member files' walk: every optional field of an entry
-from pic.settings import RuntimeKey, display_in, display_path
+from pic.settings import RuntimeKey, display_in, display_path, resolved
 from pic.validators import SLUG_PATTERN, Email, FreeText, NameOf, Whole, refused_character
 from pic.yamlsrc import Document, decode_yaml, format_loc, parse_yaml, read_regular_file, shown_loc
 
@@ -125,7 +125,7 @@ def not_a_record(path: Path, project: Path, members_dir: Path, disk_usage: Seque
     both commands would refuse it); and, the file existing, another name of a member file, of such a project file
     or of a disk usage file (a hard link: writing the record writes that file). Symbolic links resolved; a
     directory on the way compared by identity (device and inode) where it exists."""
-    target = path.resolve()
+    target = resolved(path)
     return _project_file(target, project, members_dir) or _disk_usage_file(target, project, disk_usage)
 
 
@@ -136,7 +136,7 @@ def _project_file(target: Path, project: Path, members_dir: Path) -> str | None:
             return (
                 f"is inside the members directory ({display_path(directory)}): pic notify's record is not a member file"
             )
-    top = project.resolve()
+    top = resolved(project)
     if _same_dir(target.parent, top) and _pulumi_name(target.name):
         return f"is a file of the Pulumi project ({target.name}): pic notify's record is a file of its own"
     if not _is_file(target):
@@ -165,7 +165,7 @@ def _disk_usage_file(target: Path, project: Path, disk_usage: Sequence[Path]) ->
         if _within(target, directory):
             return f"is inside the disk usage directory ({display_path(directory)}): {_NO_DISK_USAGE}"
     for f in disk_usage:
-        if not _is_dir(f) and (target == f.resolve() or _same_file(target, f)):
+        if not _is_dir(f) and (target == resolved(f) or _same_file(target, f)):
             return f"is the disk usage file {display_path(f)} (--disk-usage): {_NO_DISK_USAGE}"
     if _is_file(target):
         for f in (f for directory in directories for f in _files(directory)):
@@ -197,10 +197,10 @@ def _pulumi_name(name: str) -> bool:
 def _within(target: Path, directory: Path) -> bool:
     """True when the resolved ``target`` is ``directory`` or inside it: by path, or by identity of an existing
     directory on its way (a directory reached by another spelling)."""
-    resolved = directory.resolve()
-    if target == resolved or resolved in target.parents:
+    real = resolved(directory)
+    if target == real or real in target.parents:
         return True
-    return any(_same_dir(d, resolved) for d in (target, *target.parents))
+    return any(_same_dir(d, real) for d in (target, *target.parents))
 
 
 def _same_dir(a: Path, b: Path) -> bool:

@@ -13,6 +13,7 @@ import binascii
 import dataclasses
 import datetime as dt
 import difflib
+import errno
 import hashlib
 import hmac
 import ipaddress
@@ -3560,6 +3561,17 @@ def _stack_file_words(stack: str, file: str) -> tuple[str, str, str]:
     return file, "", "no such stack file"
 
 
+def _lstat_in_directory(path: Path) -> None:
+    """``os.lstat(path)``, a loop of links on the way to it (``--project loop``, a link to itself) raised as
+    NotADirectoryError: its directory is then said to be what it is (:func:`pic.yamlsrc.not_a_directory`)."""
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotADirectoryError(exc.errno, exc.strerror) from None
+        raise
+
+
 def load_settings(project_dir: Path, stack: str) -> Settings:
     """Load and validate ``Pulumi.<stack>.yaml`` from ``project_dir``; raise PicError listing every problem."""
     if STACK_NAME.fullmatch(stack) is None:
@@ -3567,7 +3579,7 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     path = project_dir / f"Pulumi.{stack}.yaml"
     file = display_path(path)
     try:  # anything else there (a directory, a FIFO, a broken link) is named by read_yaml
-        os.lstat(path)
+        _lstat_in_directory(path)
     except (FileNotFoundError, NotADirectoryError):
         try:
             why = not_a_directory(project_dir, project_directory(stack))
@@ -3914,6 +3926,14 @@ def display_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except (ValueError, OSError):  # outside the working directory, or no working directory any more
         return str(path)
+
+
+def resolved(path: Path) -> Path:
+    """``path`` absolute, its symbolic links followed and ``..`` taken away, as ``Path.resolve`` gives it, but never
+    raising: a loop of links (a ``notices.yaml`` or a ``disk-usage`` linked to itself) is left where the loop is,
+    which reading it then names (``is a loop of symbolic links``), where Python 3.11's ``Path.resolve`` raises
+    ``RuntimeError: Symlink loop from ...``; ``os.path.realpath`` without ``strict``."""
+    return Path(os.path.realpath(path))
 
 
 def display_in(shown_dir: str, name: str = "") -> str:

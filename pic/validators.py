@@ -1536,16 +1536,23 @@ def _check_domain_form(value: str) -> None:
                 check_domain(written)
             except ValueError as refusal:  # read as ASCII, refused too (velo．．fr: two dots in a row)
                 raise ValueError(f"{what}; in ASCII, {short_repr(written, 80)} {refusal}") from None
-            raise ValueError(f"{what}: write {short_repr(written)}")
+            # offered only when no other member nor the platform holds it (check_domain_in_context)
+            raise NameRefusal(f"{what}: write {short_repr(written)}", written, what, ", and in ASCII {name}")
         import idna
 
+        told = "has non-ASCII letters: write an internationalised name in punycode (xn--...)"
         try:
             encoded = idna.encode(value, uts46=True).decode("ascii")
             check_domain(encoded)  # the name offered is one taken (vélo.fr。 encodes as xn--vlo-bma.fr.)
-            hint = f": {encoded}"
         except (idna.IDNAError, UnicodeError, ValueError):
-            hint = ""
-        raise ValueError(f"has non-ASCII letters: write an internationalised name in punycode (xn--...){hint}")
+            raise ValueError(told) from None
+        # amis-du-rhône.org offered as xn--amis-du-rhne-nib.org only when no other member nor the platform holds it
+        raise NameRefusal(
+            f"{told}: {encoded}",
+            encoded,
+            "has non-ASCII letters (an internationalised name is written in punycode, xn--...)",
+            ", and in punycode {name}",
+        )
     if any(c.isupper() for c in value):
         _refuse_uppercase(value)
     if ":" not in value and not value.replace(".", "").isdigit():

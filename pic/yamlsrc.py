@@ -1396,8 +1396,8 @@ def not_a_directory(path: Path, what: str) -> str | None:
     files"``), or None when it is a directory: ``no such directory of member files``, ``is a regular file, not
     a directory of member files``, or, under something that is no directory, which (``no such directory of
     member files: /tmp/x is a regular file, not a directory``). A symbolic link is named as given, its target
-    added (``: a link to data/members``). Other errors (a directory above that cannot be searched) are raised,
-    for the caller to say."""
+    added (``: a link to data/members``); a loop of links (``members -> members``) is said to be one. Other errors
+    (a directory above that cannot be searched) are raised, for the caller to say."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -1412,6 +1412,10 @@ def not_a_directory(path: Path, what: str) -> str | None:
                 return f"no such {what}: {shown_name(above)} is {kind or 'a regular file'}, not a directory"
             break
         return f"no such {what}"
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        return f"is a loop of symbolic links (or a chain of over 40), not a {what}"
     if stat.S_ISDIR(mode):
         return None
     return f"is {file_kind(mode) or 'a regular file'}, not a {what}{_link_note(path)}"

@@ -231,6 +231,9 @@ def test_report_table_aligns_a_contact_written_in_wide_letters_or_with_combining
         ("Ｚｏé", 5),  # fullwidth letters: two columns each
         ("홍길동", 6),
         ("Zoë", 3),
+        # what a server sent (pic status's PHP column): written escaped on the terminal, \x1b, and counted so
+        ("8.4\x1b]0;x\x07", 15),
+        ("a\u2028b", 8),
     ],
 )
 def test_a_table_cell_takes_the_columns_a_terminal_gives_it(text: str, width: int) -> None:
@@ -733,6 +736,24 @@ def test_a_members_or_project_that_is_a_file_is_said_to_be_no_directory(
     rc, out, err = _run(capsys, *command.split(), option, str(given / "members"))
     assert rc == 1, (out, err)
     assert f": {given} is a regular file, not a directory" in err.splitlines()[0], err
+
+
+@pytest.mark.parametrize("command", PROJECT_COMMANDS)
+@pytest.mark.parametrize("option", ["--members", "--project"])
+def test_a_members_or_project_that_is_a_loop_of_links_is_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str, option: str
+) -> None:
+    """--members or --project naming a link to itself: ``pic plan --project loop --against HEAD`` ended on
+    Python's ``OSError: [Errno 40] Too many levels of symbolic links: 'loop'`` (a traceback), ``pic check --project
+    loop`` said ``loop/Pulumi.prod.yaml cannot be read``; each says what the path is, exit 1."""
+    monkeypatch.chdir(ROOT)  # the project, for --members; git's, for --against
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    rc, out, err = _run(capsys, *command.split(), option, str(loop))
+    assert rc == 1, (out, err)
+    assert "Traceback" not in err and "Errno" not in err, err
+    what = "a directory of member files" if option == "--members" else "a project directory (holding Pulumi.prod.yaml)"
+    assert err.splitlines()[0] == f"{loop} is a loop of symbolic links (or a chain of over 40), not {what}", err
 
 
 def _linked_project(work: Path) -> None:
@@ -1305,3 +1326,9 @@ def test_a_hidden_argument_is_not_offered_back_in_another_case(
     rc, _, err = _run(capsys, *argv, "--project", str(ROOT), "--members", str(members))
     assert rc == 1 and "not shown" in err, err
     assert secret not in err.lower(), err
+    # nor offered as a value not shown: "did you mean the value (not shown: it may be a secret)?" offers nothing
+    assert "did you mean the value" not in err, err
+    assert err.startswith(
+        "<command line> SLUG: the value (not shown: it may be a secret) is not a valid slug: 3 to 32 characters, "
+        "lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen\n"
+    ), err

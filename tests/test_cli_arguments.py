@@ -59,6 +59,8 @@ def _pem_files(directory: Path) -> dict[str, Path]:
     files["cut.pem"] = "\n".join(body[:3]).encode() + b"\n"  # the copy cut before its END line
     files["good-then-damaged.pem"] = files["ca.pem"] + files["damaged.pem"]
     files["not-der.pem"] = pem.replace(body[1], "A" * len(body[1]), 1).encode()  # base64, of no certificate
+    files["utf16.pem"] = pem.encode("utf-16")  # saved again as "Unicode" by a Windows editor: a byte-order mark
+    files["utf16be.pem"] = pem.encode("utf-16-be")  # without one: told by the NULs around its first character
     for file, data in files.items():
         (directory / file).write_bytes(data)
     return {file: directory / file for file in files}
@@ -472,8 +474,12 @@ def test_a_port_given_alone_that_is_the_others_default_names_the_option_given(
         ("/nonexistent/ca.pem", "cannot be read (No such file or directory)"),
         ("empty.pem", "holds no certificate"),
         ("text.pem", "holds no certificate"),
-        ("key.pem", "holds no certificate"),
-        ("ca.der", "holds no certificate"),
+        # the CA's key given for its certificate: said to be a key (was: "holds no certificate OpenSSL can load")
+        ("key.pem", "holds a private key (-----BEGIN PRIVATE KEY-----), no certificate (the CA's key is never given)"),
+        # a certificate in DER, as a browser or Windows exports one: said so, with the command that writes it in PEM
+        ("ca.der", "holds a certificate in DER (binary), not in PEM: convert it with `openssl x509 -inform DER -in"),
+        ("utf16.pem", "is encoded in UTF-16 (little-endian): save it as UTF-8 (PEM is ASCII text)"),
+        ("utf16be.pem", "is encoded in UTF-16 (big-endian): save it as UTF-8 (PEM is ASCII text)"),
         # a PEM block OpenSSL cannot read: which one is said, not OpenSSL's "[X509] PEM lib (_ssl.c:4154)"
         ("damaged.pem", "holds a certificate OpenSSL cannot read, at line 1 (its base64 is damaged, or cut"),
         ("cut.pem", "holds a certificate OpenSSL cannot read, at line 1 (its base64 is damaged, or cut"),
@@ -488,6 +494,26 @@ def test_a_ca_file_holds_a_pem_certificate(
     err = usage_error(capsys, ["status", "--ca-file", path])
     assert f"argument --ca-file: {path!r} {expected}" in err, err
     assert "_ssl.c" not in err and "[X509]" not in err, err
+
+
+def test_the_pem_a_der_ca_file_is_told_to_be_written_as_is_taken(
+    capsys: pytest.CaptureFixture[str], pems: dict[str, Path], tmp_path: Path
+) -> None:
+    """A CA certificate in DER was told 'holds no certificate OpenSSL can load (NO_CERTIFICATE_OR_CRL_FOUND)', which
+    said nothing of what the file holds. The command offered writes a file --ca-file then takes."""
+    import shutil
+    import subprocess
+
+    der = tmp_path / "ca.der"
+    der.write_bytes(pems["ca.der"].read_bytes())
+    err = usage_error(capsys, ["status", "--ca-file", str(der)])
+    command = err.split("`")[1]
+    assert command == f"openssl x509 -inform DER -in {der} -out {tmp_path / 'ca.pem'}", err
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    subprocess.run(command.split(), check=True, capture_output=True)
+    args = _parser().parse_args(["status", "--ca-file", str(tmp_path / "ca.pem")])
+    assert args.ca_file == tmp_path / "ca.pem"
 
 
 def test_a_ca_file_that_cannot_be_read_is_a_usage_error(

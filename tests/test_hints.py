@@ -600,6 +600,29 @@ def _registry_problems(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> lis
             "site.domains[2]",
             "another of the member's site domains",
         ),
+        # written in Unicode or in full-width forms: its punycode or ASCII form another member's or the platform's
+        # (offered as 'write ... in punycode: xn--amis-du-rhne-nib.org', which pic check then refused)
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - amis-du-rhône.org",
+            "site.domains[2]",
+            "and in punycode 'xn--amis-du-rhne-nib.org' is already used by ",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - ｐｍａ.example.org",
+            "site.domains[2]",
+            "and in ASCII 'pma.example.org' is reserved for",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - ｗｗｗ.velo-cite-lyon.fr",
+            "site.domains[2]",
+            "another of the member's site domains",
+        ),
     ],
 )
 def test_a_domain_taken_elsewhere_is_not_offered(
@@ -609,6 +632,7 @@ def test_a_domain_taken_elsewhere_is_not_offered(
     [line] = [p for p in problems if f"{file}:" in p and f" {field}: " in p]
     assert "write it in lowercase" not in line and "give the name alone (" not in line, line
     assert "write the name without the trailing dot" not in line, line
+    assert "(xn--...): xn--" not in line and ": write 'pma" not in line and ": write 'www" not in line, line
     assert holder in line, line
 
 

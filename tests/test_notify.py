@@ -630,10 +630,23 @@ def test_a_record_not_in_utf8_is_named_by_its_line(
     assert "UTF-8" in err, err
 
 
-def test_no_smtp_settings_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_smtp_settings_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stack without pic:smtp was told to 'give the mail server (host, port, security, username)', not how: the
+    line to add under config: is given, which the stack then takes (its values the admins' own)."""
+    monkeypatch.setenv("PIC_SMTP_PASSWORD", "the-password")
     members, proj = registry(tmp_path), project_copy(tmp_path)
     assert notify(proj, members, ON) == 1
-    assert "pic:smtp: is not set" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "pic:smtp: is not set" in err, err
+    line = err.split("`")[1]
+    assert line.startswith("pic:smtp: {host: "), err
+    with (proj / "Pulumi.prod.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"  {line}\n")
+    assert notify(proj, members, ON, "--dry-run") == 0
+    err = capsys.readouterr().err
+    assert "pic:smtp" not in err.replace("Pulumi.prod.yaml pic:smtp.host", ""), err
 
 
 def test_the_stack_file_is_named_with_the_project_directory(
@@ -1863,6 +1876,29 @@ def test_a_record_that_is_a_loop_of_links_is_named_so(tmp_path: Path) -> None:
         assert "notices.yaml is a loop of symbolic links" in str(caught.value), caught.value
 
 
+def test_a_default_record_or_disk_usage_directory_that_is_a_loop_of_links_is_named_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The project's notices.yaml, or its disk-usage/, a link to itself (a link copied wrong): pic report, pic status
+    and pic notify --dry-run ended on Python's ``RuntimeError: Symlink loop from '.../notices.yaml'`` (Path.resolve,
+    while telling whether the record is a member file or a disk usage file), and a disk-usage/ that is a loop was
+    left out silently, as if no measurement had been copied. The loop is said, naming the file, exit 1."""
+    members = registry(tmp_path)
+    for loop in (notices.DEFAULT_FILE, "disk-usage", "disk-usage/web1.tsv"):
+        (tmp_path / loop.replace("/", "-")).mkdir()
+        proj = project_copy(tmp_path / loop.replace("/", "-"))
+        if "/" in loop:
+            (proj / "disk-usage").mkdir()
+        (proj / loop).symlink_to(proj / loop)
+        # status reads the disk usage before it asks anything: its resolver is never asked here
+        status = ["status", "--resolver", "127.0.0.1", "--timeout", "0.5"]
+        for argv in (["report"], ["notify", "--dry-run"] if loop == notices.DEFAULT_FILE else status):
+            code = main([*argv, "--project", str(proj), "--members", str(members), "--on", ON.isoformat()])
+            err = capsys.readouterr().err
+            assert code == 1, (argv, err)
+            assert f"{loop} is a loop of symbolic links" in err or f"{loop} cannot be read" in err, (argv, loop, err)
+
+
 def test_a_comment_inside_an_empty_flow_list_is_not_dropped(tmp_path: Path) -> None:
     record = tmp_path / "notices.yaml"
     text = "sent: [ # none yet, see ticket 12\n]\n# other: 1\n"
@@ -2537,8 +2573,9 @@ def test_the_dry_run_says_the_real_run_would_have_no_server_to_send_through(
     assert out.count("Subject:") == 3
     assert (
         f"warning: {display_path(proj / 'Pulumi.prod.yaml')} pic:smtp: is not set: give the mail server (host, port, "
-        "security, username) to "
-        "send through (the real run would send nothing)"
+        "security, username) to send through, as a line of its config: with your server's values: `pic:smtp: {host: "
+        "smtp.example.org, port: 587, security: starttls, username: pic@example.org, sender: admin@example.org}` "
+        "(the real run would send nothing)"
     ) in err, err
     assert notify(proj, members, ON) == 1
     assert "Pulumi.prod.yaml pic:smtp: is not set" in capsys.readouterr().err

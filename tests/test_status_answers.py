@@ -141,8 +141,9 @@ def test_the_redirect_must_lead_to_the_same_name_over_https(location: str, good:
 
     with serving(answer) as port:
         site = http_site(port)
-    assert site.redirect == location
-    expected = [] if good else [f"http does not redirect to https (answers 301, {location})"]
+    shown = location.replace("example.org:x@", "***@")  # a user and password in a URL: never shown
+    assert site.redirect == shown
+    expected = [] if good else [f"http does not redirect to https (answers 301, {shown})"]
     assert site.actions == expected
     assert site.redirect_ok is good  # the table's REDIRECT column: yes only for a redirect that is right
     [row] = status.as_text({"sites": [dataclasses.asdict(site)], "disk": []}).splitlines()[1:2]
@@ -261,6 +262,66 @@ def test_a_resolver_answering_a_but_not_aaaa_is_answering(tmp_path: Path, capsys
     assert sites and all(site in names for site in sites), (sites, names)
     assert out.count("DNS: no answer for ") == len(sites), out
     assert "AAAA within 0.2 seconds" in out and "resolution lifetime" not in out, out
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("https://admin:Lilas2024x@elsewhere.example/", "https://***@elsewhere.example/"),
+        ("https://deploy:Soleil-Azur-75@example.org/", "https://***@example.org/"),
+        ("http://example.org/?password=0xCafe1234", "the value (not shown: it may be a secret)"),
+    ],
+)
+def test_a_password_in_what_a_server_answers_is_never_shown(location: str, shown: str) -> None:
+    """A redirect to a URL holding a user and password (a site's own rewrite, a proxy's misconfiguration) was shown
+    whole in the action and the JSON's ``redirect``: ``http does not redirect to https (answers 301,
+    https://admin:Lilas2024x@elsewhere.example/)``. The user and password are written ``***``, as in every message
+    naming a URL, and a value that reads as a secret otherwise is not shown; so are the X-Pic-Php header and the
+    line of an answer that is not HTTP, which come from the server too."""
+    password = location.partition("@")[0].rpartition(":")[2] if "@" in location else "0xCafe1234"
+
+    def answer(conn: socket.socket) -> None:
+        conn.sendall(f"HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\n\r\n".encode())
+
+    with serving(answer) as port:
+        site = http_site(port)
+    assert site.redirect == shown
+    assert site.actions == [f"http does not redirect to https (answers 301, {shown})"]
+    text = status.as_text({"sites": [dataclasses.asdict(site)], "disk": []})
+    assert password not in text and password not in str(dataclasses.asdict(site)), text
+
+    def php(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Pic-Php: Lilas2024x\r\n\r\n")
+
+    with serving(php) as port:
+        static = status.Site("example.org", "member", "web1", "running", ["127.0.0.1"], https=False, php_expected="8.4")
+        probe = status.Probe(None, 0, port, None, 1.0, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+        status._check_http(static, "127.0.0.1", probe)
+        status._judge_answer(static)
+    assert static.php == "the value (not shown: it may be a secret)"
+    assert static.actions == ["answers with PHP the value (not shown: it may be a secret), not 8.4"]
+
+    def not_http(conn: socket.socket) -> None:
+        conn.sendall(b"SSH-2.0-OpenSSH Lilas2024x\r\n\r\n")
+
+    with serving(not_http) as port:
+        site = http_site(port)
+    assert site.actions == ["http: not an HTTP answer: the value (not shown: it may be a secret)"], site.actions
+
+
+def test_a_connection_refused_is_said_in_words_with_the_address_and_port() -> None:
+    """Nothing listening at the web host's ports was said as Python writes the error, its number first: ``http:
+    [Errno 111] Connection refused``, without saying where. It is said in words, with the address and port asked."""
+    http, https = closed_tcp_port(), closed_tcp_port()
+    site = status.Site("127.0.0.1", "member", "web1", "running", ["127.0.0.1"])
+    probe = status.Probe(None, https, http, None, 1.0, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    status.check_site(site, probe)
+    assert site.actions == [
+        f"http: connection refused: nothing listens at 127.0.0.1 port {http}",
+        f"https: connection refused: nothing listens at 127.0.0.1 port {https}",
+    ], site.actions
+    reset = ConnectionResetError(104, "Connection reset by peer")
+    assert status.failure(reset, 1.0, "127.0.0.1 port 443") == "Connection reset by peer (127.0.0.1 port 443)"
 
 
 def _silent(conn: socket.socket) -> None:

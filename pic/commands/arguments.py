@@ -13,6 +13,7 @@ import ipaddress
 import math
 import os
 import re
+import shlex
 import stat
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -579,6 +580,39 @@ def _unreadable_certificate(path: Path) -> int | None:
     return None
 
 
+# The BEGIN line of a private key in PEM (RFC 7468 section 10 and 11; OpenSSL's RSA, EC and encrypted forms)
+_PEM_KEY = re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
+
+
+def _not_pem(path: Path, text: str) -> str | None:
+    """What ``path`` (given as ``text``), a CA file OpenSSL loaded no certificate from, holds instead of PEM, when
+    that is known: text saved in UTF-16 or UTF-32 (:func:`pic.yamlsrc.other_encoding`: an editor's "Unicode"), a
+    private key (:data:`_PEM_KEY`), or a certificate in DER (binary, as browsers and Windows export one), with the
+    command that writes it in PEM."""
+    from cryptography import x509
+
+    from pic.yamlsrc import other_encoding
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if (encoding := other_encoding(data)) is not None:
+        return f"is encoded in {encoding}: save it as UTF-8 (PEM is ASCII text)"
+    if (key := _PEM_KEY.search(data)) is not None:  # the CA's key given for its certificate: named by its line
+        return f"holds a private key ({key[0].decode()}), no certificate (the CA's key is never given)"
+    try:
+        x509.load_der_x509_certificate(data)
+    except ValueError:
+        return None
+    pem = path.with_suffix(".pem") if path.suffix != ".pem" else path.with_name(f"{path.name}.pem")
+    return (
+        "holds a certificate in DER (binary), not in PEM: convert it with "
+        f"`openssl x509 -inform DER -in {shlex.quote(shown_name(text))} -out {shlex.quote(shown_name(str(pem)))}` and "
+        "give that file"
+    )
+
+
 def ca_file(text: str) -> Path:
     """A readable regular file of PEM certificates, loaded as ``pic status`` verifies with it."""
     import ssl
@@ -594,6 +628,8 @@ def ca_file(text: str) -> Path:
                 f"{_named(text)} holds a certificate OpenSSL cannot read, at line {line} (its base64 is damaged, or "
                 f"cut before its -----END CERTIFICATE----- line): copy it again; give {what}"
             ) from None
+        if (other := _not_pem(path, text)) is not None:
+            raise argparse.ArgumentTypeError(f"{_named(text)} {other}; give {what}") from None
         reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
         reason = re.sub(r"\s*\(_ssl\.c:[0-9]+\)", "", reason)  # OpenSSL's source place: no help to an admin
         raise argparse.ArgumentTypeError(

@@ -982,9 +982,19 @@ def _system_words(exc: BaseException) -> str:
     return terminal_safe(_SSL_NOISE.sub("", text).strip(), keep="") or type(exc).__name__
 
 
+# A pic:smtp line as the stack file takes it (README, "Settings"), its values to be replaced by the admins' own
+_SMTP_EXAMPLE = (
+    "pic:smtp: {host: smtp.example.org, port: 587, security: starttls, username: pic@example.org, "
+    "sender: admin@example.org}"
+)
+
+
 def _no_smtp(stack_file: str) -> Problem:
     """The refusal of a send through a stack (its file named ``stack_file``) that names no mail server."""
-    why = "is not set: give the mail server (host, port, security, username) to send through"
+    why = (
+        "is not set: give the mail server (host, port, security, username) to send through, as a line of its "
+        f"config: with your server's values: `{_SMTP_EXAMPLE}`"
+    )
     return Problem(stack_file, None, "pic:smtp", why)
 
 

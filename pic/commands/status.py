@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from pic import diskusage
 from pic.commands import about, arguments, date_argument
-from pic.errors import json_text
+from pic.errors import HIDDEN_VALUE, json_text
 from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
@@ -202,7 +202,8 @@ def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dic
     parts = head[0].split(" ", 2)
     # ASCII digits only: str.isdigit() also takes "²" (Latin-1 0xB2), which int() refuses.
     if len(parts) < 2 or not re.fullmatch(r"[0-9]{3}", parts[1]):
-        raise OSError(f"not an HTTP answer: {head[0][:60]!r}")
+        first = received(head[0][:60])
+        raise OSError(f"not an HTTP answer: {first if first == HIDDEN_VALUE else repr(first)}")
     headers = {}
     for line in head[1:]:
         name, _, value = line.partition(":")
@@ -210,21 +211,43 @@ def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dic
     return int(parts[1]), headers
 
 
+def received(value: str) -> str:
+    """``value``, a text a server sent (a ``Location``, the ``X-Pic-Php`` header, the line of an answer that is not
+    HTTP, a certificate's issuer), as pic status shows it: a URL's user and password written ``***``
+    (:func:`pic.errors.value_without_credentials`), and :data:`pic.errors.HIDDEN_VALUE` for one that reads as a
+    secret (:func:`pic.errors.reads_as_secret`: ``?password=...``) or holds a word shaped as a password
+    (:func:`pic.errors.shaped_as_password`: ``Lilas2024x``, ``Soleil-Azur-75``, ``0xCafe1234``), as a member file's
+    value is: a redirect to ``https://admin:Lilas2024x@...`` is told without the password, in the text and the JSON."""
+    from pic.errors import reads_as_secret, shaped_as_password, value_without_credentials
+
+    shown = value_without_credentials(value)
+    if reads_as_secret(shown) or any(shaped_as_password(word) for word in shown.split()):
+        return HIDDEN_VALUE
+    return shown
+
+
 # OpenSSL's source file and line in Python's ssl messages ("_ssl.c:989: The handshake operation timed out",
 # "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)"): of the library, no help to an admin.
 _SSL_PLACE = re.compile(r"\s*\(_ssl\.c:[0-9]+\)|_ssl\.c:[0-9]+:\s*")
 
 
-def failure(exc: OSError, timeout: float) -> str:
-    """How a probe of a site that failed with ``exc`` is said (after ``http:`` or ``https:``).
+def failure(exc: OSError, timeout: float, where: str = "") -> str:
+    """How a probe of a site that failed with ``exc`` is said (after ``http:`` or ``https:``); ``where``: the address
+    and port asked (``192.0.2.10 port 443``).
 
     Every timeout, of the connection, of the TLS handshake or of the answer (TimeoutError, which ssl raises for a
     handshake as socket does for a connection or a read), in one wording: ``no complete answer within 1 second``
-    (``timeout`` seconds); any other error as the system words it, without OpenSSL's source location.
+    (``timeout`` seconds); a connection refused as ``connection refused: nothing listens at 192.0.2.10 port 443``;
+    any other error as the system words it (its ``strerror``, not Python's ``[Errno 104]`` before it), without
+    OpenSSL's source location, followed by ``where``.
     """
     if isinstance(exc, TimeoutError):
         return f"no complete answer within {seconds_words(timeout)}"
-    return _SSL_PLACE.sub("", str(exc)).strip() or type(exc).__name__
+    if isinstance(exc, ConnectionRefusedError):
+        return f"connection refused: nothing listens at {where}" if where else "connection refused"
+    words = exc.strerror if isinstance(exc.strerror, str) and exc.strerror else str(exc)
+    said = _SSL_PLACE.sub("", words).strip() or type(exc).__name__
+    return f"{said} ({where})" if where else said
 
 
 def _issuer(cert: x509.Certificate) -> str:
@@ -255,12 +278,12 @@ def _check_tls(site: Site, address: str, probe: Probe) -> None:
         der = conn.getpeercert(binary_form=True)
         site.status, headers = _request(conn, site.domain, probe.timeout)
     site.response_ms = round((time.monotonic() - start) * 1000, 1)
-    site.php = headers.get(PHP_HEADER.lower())
+    site.php = _header(headers, PHP_HEADER)
     if der is None:
         site.tls_error = "no certificate presented"
         return
     cert = x509.load_der_x509_certificate(der)
-    site.issuer = _issuer(cert)
+    site.issuer = received(_issuer(cert))
     not_after = cert.not_valid_after_utc
     site.not_after = not_after.isoformat()
     site.days_left = (not_after - probe.now).days
@@ -283,13 +306,19 @@ def _check_http(site: Site, address: str, probe: Probe) -> None:
     if not site.https:
         site.status = status
         site.response_ms = round((time.monotonic() - start) * 1000, 1)
-        site.php = headers.get(PHP_HEADER.lower())
+        site.php = _header(headers, PHP_HEADER)
         return
-    location = headers.get("location", "")
+    location = _header(headers, "Location") or ""
     site.redirect = location or None
-    site.redirect_ok = status in (301, 302, 307, 308) and _to_https_of(location, site.domain)
+    site.redirect_ok = status in (301, 302, 307, 308) and _to_https_of(headers.get("location", ""), site.domain)
     if not site.redirect_ok:
         site.actions.append(f"http does not redirect to https (answers {status}{', ' + location if location else ''})")
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    """The value of the header ``name`` of an answer, as it is shown (:func:`received`); None when absent."""
+    value = headers.get(name.lower())
+    return None if value is None else received(value)
 
 
 def _to_https_of(location: str, domain: str) -> bool:
@@ -322,12 +351,12 @@ def check_site(site: Site, probe: Probe) -> Site:
     try:
         _check_http(site, address, probe)
     except OSError as exc:
-        site.actions.append(f"http: {failure(exc, probe.timeout)}")
+        site.actions.append(f"http: {failure(exc, probe.timeout, f'{address} port {probe.http_port}')}")
     if site.https:
         try:
             _check_tls(site, address, probe)
         except OSError as exc:
-            site.actions.append(f"https: {failure(exc, probe.timeout)}")
+            site.actions.append(f"https: {failure(exc, probe.timeout, f'{address} port {probe.https_port}')}")
         if site.tls_error:
             site.actions.append(f"certificate not valid: {site.tls_error}")
         if site.days_left is not None:

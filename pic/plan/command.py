@@ -39,7 +39,15 @@ from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, plural, review
 from pic.registry import Database, Member, Registry, load_registry, member_files, read_members
-from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings, project_directory
+from pic.settings import (
+    NAMESPACE,
+    SECRET_KEYS,
+    Settings,
+    display_path,
+    load_settings,
+    project_directory,
+    resolved,
+)
 from pic.yamlsrc import not_a_directory, read_yaml
 
 EXIT_OK, EXIT_INVALID, EXIT_STATEFUL, EXIT_MOVE = 0, 1, 3, 4
@@ -72,14 +80,14 @@ def checkout(
     if shutil.which("git") is None:
         raise PicError([Problem("<command line>", None, "--against", "needs git, which is not installed")])
     shown = display_path(project) if shown is None else shown
-    project = project.resolve()
+    project = resolved(project)
     shallow = _repository_state(project, shown)
     named = _named(project, rev, shallow)
     if not _is_commit(project, named):  # a tree (HEAD:members, HEAD^{tree}), a blob, a tag of either
         raise PicError([Problem("<command line>", None, "--against", _not_a_commit(project, rev, named))])
     commit = _git(project, "rev-parse", "--verify", "--quiet", f"{named}^{{commit}}")
     top = Path(_git(project, "rev-parse", "--show-toplevel"))
-    prefix = project.relative_to(top.resolve()) if project != top.resolve() else Path()
+    prefix = project.relative_to(resolved(top)) if project != resolved(top) else Path()
     tmp = Path(tempfile.mkdtemp(prefix="pic-plan-rev-"))
     try:
         if not _git(top, "ls-tree", "--name-only", commit):
@@ -712,7 +720,7 @@ def refuse_program_links(project: Path) -> None:
     package it imports (``components/``, ``pic/``) that is a symbolic link to another directory (another checkout's
     ``__main__.py``). The plan would evaluate the program there, and describe it as this project's; a revision's
     links are refused as it is extracted (:func:`_refuse_links`). PicError naming each link and where it leads."""
-    root = project.resolve()
+    root = resolved(project)
     found: list[Path] = []
     for entry in sorted(project.iterdir()) if project.is_dir() else []:
         if entry.name == "__pycache__" or not (
@@ -726,7 +734,7 @@ def refuse_program_links(project: Path) -> None:
                 found += [Path(where, name) for name in sorted(dirs + files) if Path(where, name).is_symlink()]
     problems = []
     for link in found:
-        target = link.resolve()
+        target = resolved(link)
         if target == root or root in target.parents:
             continue
         why = (
@@ -810,14 +818,14 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
         )
     shown = display_path(project)
     stack_shown = display_path(project / f"Pulumi.{stack}.yaml")  # as every message names the stack file
-    project = project.resolve()
+    project = resolved(project)
     links: dict[str, str] = {c.as_posix(): "" for c in candidates}
     where, commit = stack_.enter_context(checkout(project, rev, links, shown))
     # a directory of member files that was a link at REV (members -> data/members): read where it points
-    resolved = [Path(links[c.as_posix()]) if links.get(c.as_posix()) else c for c in candidates]
-    members_rel = next((c for c in resolved if (where / c).is_dir()), None)
+    followed = [Path(links[c.as_posix()]) if links.get(c.as_posix()) else c for c in candidates]
+    members_rel = next((c for c in followed if (where / c).is_dir()), None)
     if members_rel is None:
-        raise _no_members_at(project, members, rev, commit, resolved, where=where)
+        raise _no_members_at(project, members, rev, commit, followed, where=where)
     _refuse_gitlinks(project, rev, commit, members_rel)
     stack_file = where / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
@@ -858,7 +866,7 @@ def _members_in_project(project: Path, members: Path) -> list[Path]:
     """Where the directory of member files may be in the project at a revision: its path as given (a link
     now, ``members -> data/members``, may have been the directory itself then), then its real path."""
     found: list[Path] = []
-    pairs = ((Path(os.path.abspath(project)), Path(os.path.abspath(members))), (project.resolve(), members.resolve()))
+    pairs = ((Path(os.path.abspath(project)), Path(os.path.abspath(members))), (resolved(project), resolved(members)))
     for base, path in pairs:
         try:
             relative = path.relative_to(base)
