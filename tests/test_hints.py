@@ -1108,6 +1108,32 @@ def test_a_number_naming_no_runtime_of_the_stack_in_quotes_either_says_of_what(t
 
 
 @pytest.mark.parametrize(
+    ("memory_mb", "written", "read", "needed"),
+    [
+        (72, "0o777M", "511M", 575),
+        (64, "0o777M", "511M", 575),
+        (32, "0x20M", "32M", 96),
+        (72, "0o20M", "16M", 80),
+    ],
+)
+def test_a_php_size_no_memory_limit_of_a_small_container_takes_is_told_none_fits(
+    tmp_path: Path, memory_mb: int, written: str, read: str, needed: int
+) -> None:
+    """memory_limit: "0o777M" on a site whose container (limits.memory_mb: 72, 64, 32) leaves PHP less than the
+    setting's least (16M) beside OPcache's 64 MB was told '(8M at most)', '(0M at most)', '(-32M at most)': sizes
+    the setting refuses or none at all, so no size offered and no reason: it is told that no memory_limit fits, and
+    what to raise the container's limit to for the size PHP reads, as memory_limit: 1G is."""
+    text = SITE + f'  php_settings: {{memory_limit: "{written}"}}\nlimits: {{memory_mb: {memory_mb}}}\n'
+    [line] = _checked(tmp_path, text)
+    assert line.endswith(
+        f"{written} is {read} to PHP; {read} is more than the site's container ({memory_mb} MB) leaves PHP beside "
+        f"OPcache's 64 MB: no memory_limit of PHP (16M at least) fits: raise the container's limit to {needed} MB "
+        "first"
+    ), line
+    assert " at most)" not in line, line
+
+
+@pytest.mark.parametrize(
     ("settings", "key", "told", "meant"),
     [
         # the site's container (256 MB, the stack's default) leaves PHP 192M beside OPcache's 64 MB
