@@ -978,6 +978,14 @@ def test_a_number_where_a_name_of_the_stack_goes_is_told_the_names_there_are(tex
         ("memory_limit", "64.0M", "64M", "64M"),
         ("upload_max_filesize", "1.5M", "1M", "1536K"),
         ("post_max_size", "40.5M", "40M", "41472K"),
+        # a '.' with no digits after it, or none before it: PHP reads the digits before it, or none (0)
+        ("memory_limit", "128.M", "128M", "128M"),
+        ("memory_limit", ".125G", "0", "128M"),
+        ("memory_limit", ".5G", "0", None),  # 512M: more than the site's container leaves PHP
+        ("memory_limit", "0x80.M", "128M", "128M"),
+        ("post_max_size", "0x200.M", "512M", "512M"),
+        ("post_max_size", "512.M", "512M", "512M"),
+        ("memory_limit", "1.G", "1G", None),  # more than the site's container leaves PHP
         # a leading zero without a unit: octal digits too
         ("memory_limit", "064", "52 bytes", None),
         ("memory_limit", "0128", "10 bytes", None),
@@ -987,8 +995,9 @@ def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_re
     tmp_path: Path, key: str, written: str, php: str, meant: str | None
 ) -> None:
     """0x40M and 1.5G were refused as not in PHP's shorthand with no size offered, and "064" (no unit) told nothing
-    of PHP's octal reading where "064M" was: each is told as PHP reads it, and the size meant offered where the
-    site takes it."""
+    of PHP's octal reading where "064M" was; 1.G, 0x1.G and .5G (a '.' with no digits on one side) nothing of PHP's
+    reading where 1.5G and 0x1.8G were: each is told as PHP reads it, and the size meant offered where the site takes
+    it."""
     base = SITE + f"  php_settings: {{{key}: VALUE}}\n"
     [line] = _checked(tmp_path / "a", base.replace("VALUE", f'"{written}"'))
     assert f"{key}: " in line and f"{written} is {php} to PHP" in line, line
@@ -1006,6 +1015,10 @@ def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_re
         ("upload_max_filesize", "0x1.8M", "0x1.8M is 1M to PHP; write 1536K"),
         ("post_max_size", "0b101000.1M", "0b101000.1M is 40M to PHP; write 41472K"),
         ("memory_limit", "1.5G", "1.5G is 1G to PHP; it stands for 1536M, which is too large (1G at most)"),
+        # a '.' with no digits after it: the size PHP reads is the one written, told so
+        ("post_max_size", "0x1.G", "0x1.G is 1G to PHP, which is too large (512M at most)"),
+        ("post_max_size", "1.G", "1.G is 1G to PHP, which is too large (512M at most)"),
+        ("memory_limit", "2.0G", "2.0G is 2G to PHP, which is too large (1G at most)"),
         # past PHP's integers (2^63 - 1 bytes): PHP warns and reads another number, none is told
         (
             "memory_limit",
