@@ -505,6 +505,36 @@ def test_site_domains_in_another_order_are_told_to_only_reorder_them(two_hosts: 
     assert "#### Site domains in another order" in markdown and f"- {m.slug}: site.domains lists " in markdown
 
 
+@pytest.mark.parametrize(
+    ("status", "proxy"),
+    [
+        ("active", ", and the proxy serves the same names;"),
+        ("suspended", ", and the proxy serves the same names;"),
+        ("archived", ", and the proxy serves none of them: asso-order is archived (no proxy block);"),
+    ],
+)
+def test_site_domains_in_another_order_say_what_the_proxy_serves(tmp_path: Path, status: str, proxy: str) -> None:
+    """An archived member's site domains in another order were told 'the updates of its names only write them in
+    this order' and nothing of the proxy, where an active member's note says the proxy serves the same names: the
+    archived member's says the proxy serves none of them, and why."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-order"
+    names = ["order-asso.fr", "www.order-asso.fr"]
+    before = write_members(
+        tmp_path / "before", {slug: member(uid=10901, status=status, site={"domains": names, "php": "none"})}
+    )
+    site = {"domains": names[::-1], "php": "none"}
+    after = write_members(tmp_path / "after", {slug: member(uid=10901, status=status, site=site)})
+    attr_old = Attribution(rendering(), load_registry(before, settings), settings)
+    attr_new = Attribution(rendering(), load_registry(after, settings), settings)
+    r = review(diff(rendering(), rendering()), attr_new, attr_old)
+    (told,) = r.domains_reordered
+    assert told.note().startswith(
+        f"{slug}: site.domains lists the same names in another order (order-asso.fr, www.order-asso.fr -> "
+        f"www.order-asso.fr, order-asso.fr): the updates of its names only write them in this order{proxy}"
+    ), told.note()
+
+
 def test_a_static_sites_charset_written_as_its_default_changes_nothing(two_hosts: Path) -> None:
     """``site.charset: utf-8`` is what Caddy declares without one: writing it, or dropping it, replaced the site's
     container (its Caddyfile rewrote charset=utf-8 to charset=utf-8), its site down for nothing."""

@@ -472,7 +472,11 @@ class DomainsReordered:
         words = [
             f"site.domains lists the same names in another order ({', '.join(self.old)} -> {', '.join(self.new)}): "
             "the updates of its names only write them in this order"
-            + (", and the proxy serves the same names" if self.status != "archived" else "")
+            + (
+                ", and the proxy serves the same names"
+                if self.status != "archived"
+                else f", and the proxy serves none of them: {slug} is archived (no proxy block)"
+            )
         ]
         first, was = self.new[0], self.old[0]
         if self.https and self.ca == "internal":
