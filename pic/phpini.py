@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fractions
+import math
 import re
 import unicodedata
 import zoneinfo
@@ -283,6 +284,47 @@ def _number(rule: Rule, value: object) -> int | str:
     return f"is {_kind_of(value)}"
 
 
+def _no_number(
+    rule: Rule,
+    value: object,
+    shown: str,
+    why: str,
+    expected: str,
+    *,
+    takes: Callable[[str], str | None] | None,
+    plain: bool,
+) -> str:
+    """:func:`problem` for a value of a size, seconds or a count that is none (``why``, :func:`_number`'s words): the
+    number it reads as (:func:`_number_read`), offered when the setting takes it; else ``why`` and the setting's
+    words, with the size meant (:func:`_size_meant`)."""
+    if (read := _number_read(rule, value, plain=plain)) is not None:
+        what, number, how = read
+        if rule.low <= number <= rule.high:
+            return f"{shown} {what}: write {number}{how}"
+        return f"{shown} {what}: it reads as {number}, which is out of range: {expected}"
+    quotes = ", written without quotes" if isinstance(value, str) and why == "is text" else ""
+    return f"{shown} {why}: {expected}{quotes}{_size_meant(rule, value, takes)}"
+
+
+def _number_read(rule: Rule, value: object, *, plain: bool) -> tuple[str, int, str] | None:
+    """For a setting of seconds or a count, a whole number written otherwise than as a plain integer: a decimal with
+    no fraction or an exponent (1e3), or a text in another base or with separators (0b1111101000, 0X3E8, 1_000:
+    :func:`pic.modelerrors.spelled_number`; YAML 1.1's integers, text to YAML 1.2): what the value is, the number it
+    reads as, and how to write it so (`` (binary 0b1111101000) in decimal digits``); None otherwise."""
+    if rule.kind not in ("seconds", "count") or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return (f"is {_kind_of(value)}", int(value), "") if math.isfinite(value) and value.is_integer() else None
+    if not isinstance(value, str):
+        return None
+    from pic.modelerrors import spelled_number  # a refused value's words only: not on a valid file's path
+
+    spelled = spelled_number(value, whole=True, quoted=not plain)
+    if spelled is None or not isinstance(spelled[0], int):
+        return None
+    return ("is text to YAML 1.2, not a number" if plain else "is text"), spelled[0], spelled[1]
+
+
 def _int_text(value: object) -> int | None:
     """The whole number a text of decimal digits, with a sign, is (``"-1"``), else None (``"⁷"``, ``"⑦"``: digits to
     str.isdigit, none to int)."""
@@ -448,7 +490,6 @@ def problem(
         named = shown_name(key) if key_shown is None else key_shown  # a line break escaped, as in its path
         return f"{shown}: {named} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}{hint}"
     expected = f"{key} must be {rule.describe()}"
-    quotes = ", written without quotes" if isinstance(value, str) else ""
     if rule.kind in ("flag", "timezone"):
         return _named_problem(rule, value, shown, expected, plain=plain)
     n = _number(rule, value)
@@ -456,7 +497,7 @@ def problem(
         # -1, "-1", 0, "0", 0K, 00M: as PHP reads them
         return f"{shown} is PHP's value for no limit, which a site may not have: {expected}"
     if isinstance(n, str):
-        return f"{shown} {n}: {expected}{quotes if n == 'is text' else ''}{_size_meant(rule, value, takes)}"
+        return _no_number(rule, value, shown, n, expected, takes=takes, plain=plain)
     if rule.low <= n <= rule.high:
         return None
     hint = ""

@@ -1121,6 +1121,29 @@ def test_a_number_naming_no_runtime_of_the_stack_in_quotes_either_says_of_what(t
 
 
 @pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ("0b1111101000", "0b1111101000 is text to YAML 1.2, not a number: write 1000 (binary 0b1111101000) in decimal"),
+        ("0X3E8", "0X3E8 is text to YAML 1.2, not a number: write 1000 (hexadecimal 0X3E8) in decimal digits"),
+        ("0x_3E8", "0x_3E8 is text to YAML 1.2, not a number: write 1000 (hexadecimal 0x_3E8) in decimal digits"),
+        ("1_000", "1_000 is text to YAML 1.2, not a number: write 1000, without separators between the digits"),
+        ('"0x3E8"', '"0x3E8" is text: write 1000 (hexadecimal 0x3E8) in decimal digits, without quotes'),
+        ("1e3", "1e3 is a number with a fraction or an exponent: write 1000"),
+        ("0b1", "0b1 is text to YAML 1.2, not a number: it reads as 1, which is out of range: max_input_vars must be"),
+        ("0X1", "0X1 is text to YAML 1.2, not a number: it reads as 1, which is out of range: max_input_vars must be"),
+    ],
+)
+def test_a_php_count_written_as_another_number_is_told_its_reading(tmp_path: Path, written: str, told: str) -> None:
+    """max_input_vars: 0b1111101000 (1000 in binary, an integer of YAML 1.1) was told 'write the number with digits
+    only (1000, not 1_000)', 0X3E8 'is text: ... written without quotes' (it has none), 1e3 nothing of 1000, where
+    0x3E8 is read as 1000: each is told the number it reads as, offered when the setting takes it, then taken."""
+    [line] = _checked(tmp_path / "a", SITE + f"  php_settings:\n    max_input_vars: {written}\n")
+    assert f"php_settings.max_input_vars: {told}" in line, line
+    if "write 1000" in told:
+        assert _checked(tmp_path / "b", SITE + "  php_settings:\n    max_input_vars: 1000\n") == []
+
+
+@pytest.mark.parametrize(
     ("memory_mb", "written", "read", "needed"),
     [
         (72, "0o777M", "511M", 575),
