@@ -82,6 +82,8 @@ MAX_NUMBER_CHARS = 50  # the longest number of the files is a uid or a port (5 d
 _LEADING_ZERO = "an integer with a leading zero"
 # How a field of the days' names refuses a number cron numbers no day with (pic.modelerrors.number_refusal's)
 _NO_DAY = "cron numbers the days 0 to 7"
+# How a field refuses a number out of its range (pic.modelerrors.number_refusal's: ``is out of range too (...)``)
+_OUT_OF_RANGE = "is out of range"
 # How a field of text refuses a number (pic.modelerrors.number_refusal's)
 TEXT_FIELD = "is not text: the field takes text"
 
@@ -550,6 +552,8 @@ class _Walk:
             return f"{value} is {what}, {read}{told}"
         if refusal is not None and (": write " in refusal or _NO_DAY in refusal):  # an offer, or none to make
             return f"{value} is {what}, {read}; {number} {refusal}"
+        if refusal is not None and refusal.startswith(_OUT_OF_RANGE):  # uid: 08: 8 is no uid either
+            return f"{value} is {what}, {read}; {number} {refusal}"
         if refusal is not None:  # the number refused too: text, if it is, in quotes
             return f"{value} is {what}, {read}: write the number without leading zeros (or quote it if it is text)"
         return f"{value} is {what}, {read}: write {number} (or quote it if it is text)"
@@ -557,7 +561,8 @@ class _Walk:
     def _no_number_meant(self, value: str, loc: Loc, refusal: str | None, older: int | None, number: int) -> str | None:
         """:meth:`leading_zero`'s end where no number is to be written: a field of text given the text in quotes
         (``name: 0189``: ``"0189"``) or told why it refuses it so too; two readings (``010``: 8 or 10) told that neither
-        is a day where the days' names go, else to write the number meant; None otherwise."""
+        is a day where the days' names go, that neither is taken where both are out of range (``uid: 010``), the one
+        taken offered where the other is (``uid: 012345``: 12345), else to write the number meant; None otherwise."""
         if refusal == TEXT_FIELD and self.numbers is not None:  # name: 0189: the text, in quotes
             quoted = self.numbers(loc, value)
             if quoted is None:
@@ -565,11 +570,21 @@ class _Walk:
             return f", where the field takes text, and in quotes {quoted}"
         if older in (number, None):
             return None
+        return self._two_readings(loc, refusal, older, number)
+
+    def _two_readings(self, loc: Loc, refusal: str | None, older: int, number: int) -> str:
+        """:meth:`_no_number_meant` of an integer YAML 1.1 reads as ``older`` (octal) and 1.2 as ``number``."""
         # 010: 8 or 10, which was meant is not known
         older_refusal = None if self.numbers is None else self.numbers(loc, older)
         if refusal is not None and older_refusal is not None and _NO_DAY in refusal and _NO_DAY in older_refusal:
             # drill_day: 010: neither 8 nor 10 a day, no number to write: the field's days named
             return f", and neither is a day: {_NO_DAY}{refusal.split(_NO_DAY, 1)[1]}"
+        ranges = [r for r in (older_refusal, refusal) if r is not None and r.startswith(_OUT_OF_RANGE)]
+        if len(ranges) == 2 and ranges[0] == ranges[1]:  # uid: 010: 8 and 10 below 10000 alike
+            return f", and neither is taken: both are{ranges[0].removeprefix('is').replace(' too', '', 1)}"
+        if len(ranges) == 1 and (older_refusal is None or refusal is None):  # uid: 012345: 5349 refused, 12345 not
+            taken = number if refusal is None else older
+            return f", of which the field takes {taken} alone: write {taken}"
         return ": write the number meant without leading zeros (or quote it if it is text)"
 
     def alias(self, loc: Loc) -> None:
