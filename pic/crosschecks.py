@@ -663,11 +663,18 @@ class _Cross:
         limits = m.spec.limits
         memory_mb = (limits.memory_mb if limits else None) or self.settings.limits.memory_mb
         room_mb = memory_mb - phpini.OPCACHE_MB
-        if phpini.effective_bytes(sizes, "memory_limit") <= room_mb * phpini.MiB:
+        php_bytes = phpini.effective_bytes(sizes, "memory_limit")
+        if php_bytes <= room_mb * phpini.MiB:
             return None
+        said = f"more than the site's container ({memory_mb} MB) leaves PHP beside OPcache's {phpini.OPCACHE_MB} MB"
+        least_mb = phpini.RULES["memory_limit"].low // phpini.MiB
+        if room_mb >= least_mb:
+            return f"{said} ({room_mb}M at most)"
+        # no size the setting takes fits (8M, 0M, -32M): the container's limit is what to change, as php_memory says
+        needed_mb = math.ceil(php_bytes / phpini.MiB + phpini.OPCACHE_MB)
         return (
-            f"more than the site's container ({memory_mb} MB) leaves PHP beside OPcache's {phpini.OPCACHE_MB} MB "
-            f"({room_mb}M at most)"
+            f"{said}: no memory_limit of PHP ({least_mb}M at least) fits: raise the container's limit to "
+            f"{needed_mb} MB first"
         )
 
     def php_memory(self, m: Member, chosen: dict[str, Any]) -> None:

@@ -1240,12 +1240,13 @@ _UNKNOWN_TLD = "unknown top-level domain ."
 
 
 def _before_a_delimiter(address: str, providers: Providers | None) -> str | None:
-    """The address a line holds before a comma or a semicolon after its domain (``"marie@gmial.com,Jean``, a CSV
-    row pasted in a plain list: marie@gmial.com), mended as :func:`_repaired` mends it, when it is valid, its
+    """The address a line holds before a delimiter after its domain, a comma, a semicolon, a tab, a bar or a blank
+    (``"marie@gmial.com,Jean``, a CSV row pasted in a plain list: marie@gmial.com; ``luc@gmial.com|Luc``, a cell of
+    a CSV holding another separator than the file's), mended as :func:`_repaired` mends it, when it is valid, its
     top-level domain known (with ``providers``), and the text after the delimiter holds no dot (no domain's rest:
     ``bad@gmial,com`` is a comma for a dot); None when there is none such."""
     at = address.find("@")
-    found = re.search(r"[,;]", address[at + 1 :]) if at >= 0 else None
+    found = re.search(r"[,;|\s]", address[at + 1 :]) if at >= 0 else None
     if found is None:
         return None
     domain, rest = address[at + 1 : at + 1 + found.start()], address[at + 2 + found.start() :]

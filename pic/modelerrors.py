@@ -46,7 +46,7 @@ from pic.secrettext import (
 from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf, Whole
 from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint
-from pic.yamlsrc import Document, is_secret_field, shown_loc
+from pic.yamlsrc import TEXT_FIELD, Document, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
     "string_type": "a string",
@@ -96,11 +96,13 @@ def _pasted_password(err: Any, value: object) -> bool:
     if err["type"] == "date_type" and (_WRITTEN_DATE.match(value) or iso_form(value) or day_meant(value) is not None):
         # a date with more after it (a time: 2027-03-31T10:00:00+01:00), or another form of a day (of no day too)
         return False
-    if err["type"] in ("int_type", "float_type") and (
-        _mended_number(value) or _no_number_text(value, err["type"]) is not None or _number_and_unit(value)
-    ):
+    expected = str((err.get("ctx") or {}).get("expected"))
+    if (
+        err["type"] in ("int_type", "float_type")
+        and (_mended_number(value) or _no_number_text(value, err["type"]) is not None or _number_and_unit(value))
+    ) or (err["type"] == "literal_error" and _day_number_read(value, value, expected) is not None):
         # a number written as text (0x2968, 1_000, 1e3, +12, inf, 0x), or with a unit (70000M, 20000G, 5 min),
-        # which the message mends
+        # which the message mends; where a day's name goes (0b1000), told as cron numbers the days
         return False
     return labelled_password(value)
 
@@ -636,22 +638,32 @@ class _Wanted:
         return "" if refused is None else f"{refused[0]}: {refused[1]}"
 
 
-def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: int | float) -> str | None:
+def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: int | float | str) -> str | None:
     """Why the field at ``loc`` below ``model`` refuses ``number`` (``is out of range too (must be at least 1)``,
-    ``is not a whole number``), None when it takes it or is no field of the model (a free key's value)."""
-    err = _field_error(model, loc, number)
+    ``is not a whole number``; :data:`pic.yamlsrc.TEXT_FIELD` from a field of text), None when it takes it or is no
+    field of the model (a free key's value). Given as text (the number as written, ``"0189"``, asked of a field of
+    text): ``is refused too (...)`` with the field's words, None when it takes it."""
+    err = _field_error(model, loc, number) if _field_at(model, loc) is not None else _item_error(model, loc, number)
     if err is None:
         return None
+    if isinstance(number, str) or err["type"] == "string_type":  # a field of text, asked of its text or not
+        return _describe(err, model, loc, f'"{number}"') if isinstance(number, str) else TEXT_FIELD
     if err["type"] in _BOUNDS:
         word, key = _BOUNDS[err["type"]]
         return f"is out of range too (must be {word} {(err.get('ctx') or {}).get(key)})"
     if err["type"] in ("int_from_float", "int_type"):
         return "is not a whole number"
-    if err["type"] == "literal_error" and (day := _cron_day(err, number)) is not None:
-        return f"is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
-    if err["type"] == "literal_error" and (no_day := _no_cron_day(err, number)) is not None:
-        return no_day
+    if err["type"] == "literal_error" and (day := _cron_day_words(err, number)) is not None:
+        return day
     return f"is refused too ({str(err['msg']).removeprefix('Value error, ')})"
+
+
+def _cron_day_words(err: Any, number: object) -> str | None:
+    """How a field of the days' names (``err``, its literal error) refuses ``number``: the day cron numbers so
+    (:func:`_cron_day`), or that it is none (:func:`_no_cron_day`); None for any other field."""
+    if (day := _cron_day(err, number)) is not None:
+        return f"is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"
+    return _no_cron_day(err, number)
 
 
 def _field_error(model: type[BaseModel], loc: tuple[str | int, ...], value: object) -> ErrorDetails | None:
@@ -664,6 +676,20 @@ def _field_error(model: type[BaseModel], loc: tuple[str | int, ...], value: obje
         _adapter(field).validate_python(value)
     except ValidationError as exc:
         return exc.errors()[0]
+    return None
+
+
+def _item_error(model: type[BaseModel], loc: tuple[str | int, ...], value: object) -> ErrorDetails | None:
+    """The first error of the list's item at ``loc`` below ``model`` validating ``value`` alone (in a list of one
+    item), None when it takes it or is no item of a list field of the model."""
+    field = _field_at(model, loc[:-1]) if loc and isinstance(loc[-1], int) else None
+    if field is None:
+        return None
+    try:
+        _adapter(field).validate_python([value])
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        return err if err["loc"][:1] == (0,) else None  # the list's own (its length): not the item's
     return None
 
 
@@ -1117,6 +1143,34 @@ def _literal_detail(err: Any, expected: str) -> str:
     return detail
 
 
+def _literal_described(err: Any, value: str, written: str | None) -> tuple[str, str]:
+    """``value`` as shown and :func:`_literal_detail`'s detail for a literal error; a number refused by a field of the
+    days' names in another spelling than a plain integer's (:func:`_day_number_read`) shown with its reading (0b1 (1),
+    1e0 (1), as 0x1 (1) is) and told as that number is."""
+    expected = str((err.get("ctx") or {}).get("expected"))
+    read = _day_number_read(err.get("input"), written, expected)
+    if read is None:
+        return value, _literal_detail(err, expected)
+    shown = value if _number_words(read) == value else f"{value} ({_number_words(read)})"
+    return shown, _literal_detail({**err, "input": read}, expected)
+
+
+def _day_number_read(value: object, written: str | None, expected: str) -> int | float | None:
+    """The number ``value``, refused by a field of the days' names (:data:`_CRON_DAYS`), is in another spelling than a
+    plain integer's, whole when it is: a decimal YAML reads (1.0, 1e0: 1), a plain text in base 2, 8 or 16 or with
+    separators YAML 1.1 reads as an integer (0b1, 0X1, 0x_1, 1_0: :func:`spelled_number`); None for any other value
+    (an integer, 0x1 and 0o1 among them, told as they are; a quoted text, which cron reads as its own)."""
+    if set(re.findall(r"'([^']*)'", expected)) != set(_CRON_DAYS) or written is None or isinstance(value, bool):
+        return None
+    number: object = value
+    if isinstance(value, str):
+        spelled = spelled_number(value, whole=True, quoted=False) if value.isascii() else None
+        number = None if spelled is None else spelled[0]
+    if not isinstance(number, float) or not math.isfinite(number):
+        return number if isinstance(number, int) and isinstance(value, str) else None
+    return int(number) if number.is_integer() else number
+
+
 def _cron_day(err: Any, value: object) -> str | None:
     """The day's name ``value`` is as cron numbers the days (:func:`_cron_number`), where ``err``, a literal error,
     expects the days' names (:data:`_CRON_DAYS`); None otherwise."""
@@ -1138,6 +1192,8 @@ def _no_cron_day(err: Any, value: object) -> str | None:
     if set(re.findall(r"'([^']*)'", expected)) != set(_CRON_DAYS) or isinstance(value, bool):
         return None
     text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+    if isinstance(value, float):  # 1.5: no whole number, no day
+        return f"is no day: {_NO_CRON_DAY}"
     if isinstance(value, int):
         number = value
     elif re.fullmatch(r"[-+]?[0-9]{1,20}", text, re.ASCII) is not None:
@@ -1220,7 +1276,7 @@ def _describe(
         pattern = str(ctx.get("pattern"))
         detail = f"is not allowed here: {PATTERN_WORDS.get(pattern, f'expected the form {pattern}')}"
     elif kind == "literal_error":
-        detail = _literal_detail(err, str(ctx.get("expected")))
+        value, detail = _literal_described(err, value, written)
     else:
         detail = f": {err['msg']}"
     return f"{value} {detail}"

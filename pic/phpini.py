@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fractions
+import math
 import re
 import unicodedata
 import zoneinfo
@@ -56,16 +57,17 @@ _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 _SIZE_WRITTEN = re.compile(r"\s*\+?(0*)([1-9][0-9]{0,12})\s*(?:([KMGkmg])(?:i?[BbOo])?)?\s*")
 # A size written in another base (0x40M, 0o100M, 0b1000000M), which PHP reads so (ini_parse_quantity, PHP 8.2's
 # Zend/zend_operators.c; zend_atol's strtol of base 0 read 0x before): 0x40M is 64M to PHP
-# (0x1.8G: PHP reads the digits before the '.', 1G, with a warning), of any length (0x400000000M: PHP warns of a size
-# past its integers', 2^63 - 1 bytes, and reads another)
-_SIZE_BASED = re.compile(r"\s*\+?0([xXoObB])([0-9a-fA-F]{1,64})(?:\.([0-9a-fA-F]{1,64}))?\s*([KMGkmg]?)\s*")
+# (0x1.8G, 0x1.G: PHP reads the digits before the '.', 1G, with a warning), of any length (0x400000000M: PHP warns
+# of a size past its integers', 2^63 - 1 bytes, and reads another)
+_SIZE_BASED = re.compile(r"\s*\+?0([xXoObB])([0-9a-fA-F]{1,64})(?:\.([0-9a-fA-F]{0,64}))?\s*([KMGkmg]?)\s*")
 # The largest size PHP reads, in bytes: its integers are 64-bit and signed (ini_parse_quantity: past it, "value is
 # out of range, using overflow result for backwards compatibility")
 _PHP_LONG_MAX = 2**63 - 1
 _BASES = {"x": (16, "hexadecimal"), "o": (8, "octal"), "b": (2, "binary")}
-# A size with a decimal fraction (1.5G, 64.0M): PHP reads the digits before the '.' alone, with a warning (1.5G is
-# 1G to PHP, 0.5G is 0); the size it is in a smaller unit is offered when whole (1536M)
-_SIZE_FRACTION = re.compile(r"\s*\+?([0-9]{1,13})\.([0-9]{1,13})\s*([KMGkmg])\s*")
+# A size with a decimal fraction (1.5G, 64.0M, 1.G, .5G): PHP reads the digits before the '.' alone, with a warning
+# (ini_parse_quantity: 1.5G and 1.G are 1G to PHP, 0.5G is 0, .5G too, no leading digits); the size it is in a smaller
+# unit is offered when whole (1536M)
+_SIZE_FRACTION = re.compile(r"\s*\+?(?=\.?[0-9])([0-9]{0,13})\.([0-9]{0,13})\s*([KMGkmg])\s*")
 MiB = 1024**2
 # The value PHP reads as no limit, of the settings that have one (PHP manual: ini.core's memory_limit and
 # post_max_size, info.configuration's max_execution_time): a site may not have it, and it is told so, not as a size
@@ -282,6 +284,47 @@ def _number(rule: Rule, value: object) -> int | str:
     return f"is {_kind_of(value)}"
 
 
+def _no_number(
+    rule: Rule,
+    value: object,
+    shown: str,
+    why: str,
+    expected: str,
+    *,
+    takes: Callable[[str], str | None] | None,
+    plain: bool,
+) -> str:
+    """:func:`problem` for a value of a size, seconds or a count that is none (``why``, :func:`_number`'s words): the
+    number it reads as (:func:`_number_read`), offered when the setting takes it; else ``why`` and the setting's
+    words, with the size meant (:func:`_size_meant`)."""
+    if (read := _number_read(rule, value, plain=plain)) is not None:
+        what, number, how = read
+        if rule.low <= number <= rule.high:
+            return f"{shown} {what}: write {number}{how}"
+        return f"{shown} {what}: it reads as {number}, which is out of range: {expected}"
+    quotes = ", written without quotes" if isinstance(value, str) and why == "is text" else ""
+    return f"{shown} {why}: {expected}{quotes}{_size_meant(rule, value, takes)}"
+
+
+def _number_read(rule: Rule, value: object, *, plain: bool) -> tuple[str, int, str] | None:
+    """For a setting of seconds or a count, a whole number written otherwise than as a plain integer: a decimal with
+    no fraction or an exponent (1e3), or a text in another base or with separators (0b1111101000, 0X3E8, 1_000:
+    :func:`pic.modelerrors.spelled_number`; YAML 1.1's integers, text to YAML 1.2): what the value is, the number it
+    reads as, and how to write it so (`` (binary 0b1111101000) in decimal digits``); None otherwise."""
+    if rule.kind not in ("seconds", "count") or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return (f"is {_kind_of(value)}", int(value), "") if math.isfinite(value) and value.is_integer() else None
+    if not isinstance(value, str):
+        return None
+    from pic.modelerrors import spelled_number  # a refused value's words only: not on a valid file's path
+
+    spelled = spelled_number(value, whole=True, quoted=not plain)
+    if spelled is None or not isinstance(spelled[0], int):
+        return None
+    return ("is text to YAML 1.2, not a number" if plain else "is text"), spelled[0], spelled[1]
+
+
 def _int_text(value: object) -> int | None:
     """The whole number a text of decimal digits, with a sign, is (``"-1"``), else None (``"⁷"``, ``"⑦"``: digits to
     str.isdigit, none to int)."""
@@ -331,7 +374,7 @@ def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[
     """:func:`_size_meant` of a size in another base (:data:`_SIZE_BASED`): what PHP reads (the digits before a
     fraction's '.', none of a size past its integers'), the size offered (the fraction's too, when whole)."""
     base, name = _BASES[found[1].lower()]
-    fraction, unit = found[3] or "", found[4].upper()
+    fraction, unit = found[3] or "", found[4].upper()  # found[3]: "" after a '.' alone (0x1.G), None without one
     try:
         number = int(found[2], base)
         exact = fractions.Fraction(int(found[2] + fraction, base) * _UNITS[unit], base ** len(fraction))
@@ -341,7 +384,7 @@ def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[
     if number * _UNITS[unit] > _PHP_LONG_MAX:
         return f"{told}: {written} is too large, past the largest size PHP reads at all (2^63 - 1 bytes)"
     read = _read_words(number, unit)
-    if not fraction:
+    if found[3] is None:
         return f"{told}: {written} is {read} to PHP" + (
             _offer(rule, f"{number}{unit}", takes) or _out_of_range(rule, number * _UNITS[unit], ", which")
             if number
@@ -351,7 +394,8 @@ def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[
     if exact.denominator != 1 or not exact:
         return told  # no whole number of bytes
     size = _show_size(int(exact))
-    return told + (_offer(rule, size, takes) or _out_of_range(rule, int(exact), f"; it stands for {size}, which"))
+    which = ", which" if exact == number * _UNITS[unit] else f"; it stands for {size}, which"  # 0x1.G: 1G either way
+    return told + (_offer(rule, size, takes) or _out_of_range(rule, int(exact), which))
 
 
 def _out_of_range(rule: Rule, size: int, which: str) -> str:
@@ -367,16 +411,17 @@ def _out_of_range(rule: Rule, size: int, which: str) -> str:
 def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], str | None] | None) -> str:
     """:func:`_size_meant` of a size with a fraction (:data:`_SIZE_FRACTION`): what PHP reads (the whole part),
     and the size it is offered in the largest unit that makes it whole (1.5G: 1536M), if any."""
-    whole, unit = int(found[1]), found[3].upper()
+    whole, unit = int(found[1] or "0"), found[3].upper()  # .5G: no digits before the '.', 0 to PHP
     told = f"; PHP reads no fraction of a size: {written} is {_read_words(whole, unit)} to PHP"
-    exact = (whole * 10 ** len(found[2]) + int(found[2])) * _UNITS[unit]
+    exact = (whole * 10 ** len(found[2]) + int(found[2] or "0")) * _UNITS[unit]
     if exact % 10 ** len(found[2]):
         return told  # no whole number of bytes
     size = exact // 10 ** len(found[2])
     if not size:
         return told
     shown = _show_size(size)
-    return told + (_offer(rule, shown, takes) or _out_of_range(rule, size, f"; it stands for {shown}, which"))
+    which = ", which" if size == whole * _UNITS[unit] else f"; it stands for {shown}, which"  # 1.G, 2.0G: as read
+    return told + (_offer(rule, shown, takes) or _out_of_range(rule, size, which))
 
 
 def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plain: bool) -> str | None:
@@ -445,7 +490,6 @@ def problem(
         named = shown_name(key) if key_shown is None else key_shown  # a line break escaped, as in its path
         return f"{shown}: {named} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}{hint}"
     expected = f"{key} must be {rule.describe()}"
-    quotes = ", written without quotes" if isinstance(value, str) else ""
     if rule.kind in ("flag", "timezone"):
         return _named_problem(rule, value, shown, expected, plain=plain)
     n = _number(rule, value)
@@ -453,7 +497,7 @@ def problem(
         # -1, "-1", 0, "0", 0K, 00M: as PHP reads them
         return f"{shown} is PHP's value for no limit, which a site may not have: {expected}"
     if isinstance(n, str):
-        return f"{shown} {n}: {expected}{quotes if n == 'is text' else ''}{_size_meant(rule, value, takes)}"
+        return _no_number(rule, value, shown, n, expected, takes=takes, plain=plain)
     if rule.low <= n <= rule.high:
         return None
     hint = ""

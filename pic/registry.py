@@ -69,6 +69,7 @@ from pic.validators import (
 )
 from pic.yamlsrc import (
     MAX_FILE_BYTES,
+    TEXT_FIELD,
     Document,
     format_loc,
     not_a_directory,
@@ -943,8 +944,14 @@ def taken_domains(settings: Settings) -> _PlatformDomains:
     )
 
 
-def member_number_refusal(loc: tuple[str | int, ...], number: int | float) -> str | None:
-    """Why the member file's field at ``loc`` refuses ``number`` (:func:`pic.modelerrors.number_refusal`)."""
+def member_number_refusal(loc: tuple[str | int, ...], number: int | float | str) -> str | None:
+    """Why the member file's field at ``loc`` refuses ``number`` (:func:`pic.modelerrors.number_refusal`); a PHP
+    setting's (``site.php_settings.date.timezone``) as :func:`pic.phpini.problem` tells it, a time zone's a field of
+    text's (:data:`pic.yamlsrc.TEXT_FIELD`)."""
+    if len(loc) == 3 and loc[:2] == ("site", "php_settings") and (rule := phpini.RULES.get(str(loc[2]))) is not None:
+        if rule.kind == "timezone" and not isinstance(number, str):
+            return TEXT_FIELD
+        return phpini.problem(str(loc[2]), number, f'"{number}"' if isinstance(number, str) else str(number))
     return number_refusal(MemberSpec, loc, number)
 
 

@@ -3636,7 +3636,7 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     return settings
 
 
-def _setting_number_refusal(loc: tuple[str | int, ...], number: int | float) -> str | None:
+def _setting_number_refusal(loc: tuple[str | int, ...], number: int | float | str) -> str | None:
     """Why the setting at ``loc`` of the stack file (config, pic:backup, keep_days) refuses ``number``, None when it
     takes it or is none of pic's (:func:`pic.modelerrors.number_refusal`)."""
     if len(loc) < 2 or loc[0] != "config" or not isinstance(loc[1], str) or not loc[1].startswith(f"{NAMESPACE}:"):

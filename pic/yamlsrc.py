@@ -73,14 +73,19 @@ from pic.yamlloader import MAP, NULL, PLAIN, RESOLVERS, SEQ, STR, WILDCARD_RESOL
 
 Loc = tuple[str | int, ...]
 # Why the field at a place refuses a number (``out of range too (must be at least 1)``), None when it takes it: a
-# number a message offers is one the field takes (the model's, :func:`pic.modelerrors.number_refusal`)
-NumberRefusal = Callable[[Loc, int | float], str | None]
+# number a message offers is one the field takes (the model's, :func:`pic.modelerrors.number_refusal`); given the text
+# a number was written with ("0189"), why the field refuses that text, None when it takes it (asked of a text field)
+NumberRefusal = Callable[[Loc, int | float | str], str | None]
 
 MAX_FILE_BYTES = 256 * 1024  # a member file is a few hundred bytes; a stack file a few kilobytes
 MAX_NUMBER_CHARS = 50  # the longest number of the files is a uid or a port (5 digits)
 _LEADING_ZERO = "an integer with a leading zero"
 # How a field of the days' names refuses a number cron numbers no day with (pic.modelerrors.number_refusal's)
 _NO_DAY = "cron numbers the days 0 to 7"
+# How a field refuses a number out of its range (pic.modelerrors.number_refusal's: ``is out of range too (...)``)
+_OUT_OF_RANGE = "is out of range"
+# How a field of text refuses a number (pic.modelerrors.number_refusal's)
+TEXT_FIELD = "is not text: the field takes text"
 
 
 def _plain_tag(value: str) -> str:
@@ -522,8 +527,9 @@ class _Walk:
         """What is wrong with ``value``, a plain integer with leading zeros, and what YAML makes of it: 1.1 reads it
         as octal (``010``: 8; ``07``, ``-07``: 7 and -7, as 1.2 does) or, with an 8 or a 9, as text (``08``), 1.2 as
         decimal (yaml.org/type/int.html; yaml.org/spec/1.2.2 §10.3.2); what the field says of the decimal number
-        when it refuses it (``drill_day: 07``: the day cron numbers 7; ``-07``: no day), in the one message; else to
-        write it without them. A secret's value is read out in no words."""
+        when it refuses it (``drill_day: 07``: the day cron numbers 7; ``-07``: no day; ``010``: neither 8 nor 10 a
+        day), in the one message; for a field of text, the text in quotes (``name: 0189``: ``"0189"``), or why the
+        field refuses it so too; else to write it without them. A secret's value is read out in no words."""
         what = f"a negative {_LEADING_ZERO.removeprefix('an ')}" if value.startswith("-") else _LEADING_ZERO
         if is_secret_field(loc):
             return (
@@ -542,15 +548,44 @@ class _Walk:
             older = None
             read = f"text to YAML 1.1 (8 and 9 are no octal digits) and the number {number} to YAML 1.2"
         refusal = None if self.numbers is None else self.numbers(loc, number)
-        if older not in (number, None):  # 010: 8 or 10, which was meant is not known
-            return (
-                f"{value} is {what}, {read}: write the number meant without leading zeros (or quote it if it is text)"
-            )
+        if (told := self._no_number_meant(value, loc, refusal, older, number)) is not None:
+            return f"{value} is {what}, {read}{told}"
         if refusal is not None and (": write " in refusal or _NO_DAY in refusal):  # an offer, or none to make
+            return f"{value} is {what}, {read}; {number} {refusal}"
+        if refusal is not None and refusal.startswith(_OUT_OF_RANGE):  # uid: 08: 8 is no uid either
             return f"{value} is {what}, {read}; {number} {refusal}"
         if refusal is not None:  # the number refused too: text, if it is, in quotes
             return f"{value} is {what}, {read}: write the number without leading zeros (or quote it if it is text)"
         return f"{value} is {what}, {read}: write {number} (or quote it if it is text)"
+
+    def _no_number_meant(self, value: str, loc: Loc, refusal: str | None, older: int | None, number: int) -> str | None:
+        """:meth:`leading_zero`'s end where no number is to be written: a field of text given the text in quotes
+        (``name: 0189``: ``"0189"``) or told why it refuses it so too; two readings (``010``: 8 or 10) told that neither
+        is a day where the days' names go, that neither is taken where both are out of range (``uid: 010``), the one
+        taken offered where the other is (``uid: 012345``: 12345), else to write the number meant; None otherwise."""
+        if refusal == TEXT_FIELD and self.numbers is not None:  # name: 0189: the text, in quotes
+            quoted = self.numbers(loc, value)
+            if quoted is None:
+                return f', where the field takes text: write it in quotes, "{value}"'
+            return f", where the field takes text, and in quotes {quoted}"
+        if older in (number, None):
+            return None
+        return self._two_readings(loc, refusal, older, number)
+
+    def _two_readings(self, loc: Loc, refusal: str | None, older: int, number: int) -> str:
+        """:meth:`_no_number_meant` of an integer YAML 1.1 reads as ``older`` (octal) and 1.2 as ``number``."""
+        # 010: 8 or 10, which was meant is not known
+        older_refusal = None if self.numbers is None else self.numbers(loc, older)
+        if refusal is not None and older_refusal is not None and _NO_DAY in refusal and _NO_DAY in older_refusal:
+            # drill_day: 010: neither 8 nor 10 a day, no number to write: the field's days named
+            return f", and neither is a day: {_NO_DAY}{refusal.split(_NO_DAY, 1)[1]}"
+        ranges = [r for r in (older_refusal, refusal) if r is not None and r.startswith(_OUT_OF_RANGE)]
+        if len(ranges) == 2 and ranges[0] == ranges[1]:  # uid: 010: 8 and 10 below 10000 alike
+            return f", and neither is taken: both are{ranges[0].removeprefix('is').replace(' too', '', 1)}"
+        if len(ranges) == 1 and (older_refusal is None or refusal is None):  # uid: 012345: 5349 refused, 12345 not
+            taken = number if refusal is None else older
+            return f", of which the field takes {taken} alone: write {taken}"
+        return ": write the number meant without leading zeros (or quote it if it is text)"
 
     def alias(self, loc: Loc) -> None:
         """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""

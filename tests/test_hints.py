@@ -1002,6 +1002,14 @@ def test_a_number_where_a_name_of_the_stack_goes_is_told_the_names_there_are(tex
         ("memory_limit", "64.0M", "64M", "64M"),
         ("upload_max_filesize", "1.5M", "1M", "1536K"),
         ("post_max_size", "40.5M", "40M", "41472K"),
+        # a '.' with no digits after it, or none before it: PHP reads the digits before it, or none (0)
+        ("memory_limit", "128.M", "128M", "128M"),
+        ("memory_limit", ".125G", "0", "128M"),
+        ("memory_limit", ".5G", "0", None),  # 512M: more than the site's container leaves PHP
+        ("memory_limit", "0x80.M", "128M", "128M"),
+        ("post_max_size", "0x200.M", "512M", "512M"),
+        ("post_max_size", "512.M", "512M", "512M"),
+        ("memory_limit", "1.G", "1G", None),  # more than the site's container leaves PHP
         # a leading zero without a unit: octal digits too
         ("memory_limit", "064", "52 bytes", None),
         ("memory_limit", "0128", "10 bytes", None),
@@ -1011,8 +1019,9 @@ def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_re
     tmp_path: Path, key: str, written: str, php: str, meant: str | None
 ) -> None:
     """0x40M and 1.5G were refused as not in PHP's shorthand with no size offered, and "064" (no unit) told nothing
-    of PHP's octal reading where "064M" was: each is told as PHP reads it, and the size meant offered where the
-    site takes it."""
+    of PHP's octal reading where "064M" was; 1.G, 0x1.G and .5G (a '.' with no digits on one side) nothing of PHP's
+    reading where 1.5G and 0x1.8G were: each is told as PHP reads it, and the size meant offered where the site takes
+    it."""
     base = SITE + f"  php_settings: {{{key}: VALUE}}\n"
     [line] = _checked(tmp_path / "a", base.replace("VALUE", f'"{written}"'))
     assert f"{key}: " in line and f"{written} is {php} to PHP" in line, line
@@ -1030,6 +1039,10 @@ def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_re
         ("upload_max_filesize", "0x1.8M", "0x1.8M is 1M to PHP; write 1536K"),
         ("post_max_size", "0b101000.1M", "0b101000.1M is 40M to PHP; write 41472K"),
         ("memory_limit", "1.5G", "1.5G is 1G to PHP; it stands for 1536M, which is too large (1G at most)"),
+        # a '.' with no digits after it: the size PHP reads is the one written, told so
+        ("post_max_size", "0x1.G", "0x1.G is 1G to PHP, which is too large (512M at most)"),
+        ("post_max_size", "1.G", "1.G is 1G to PHP, which is too large (512M at most)"),
+        ("memory_limit", "2.0G", "2.0G is 2G to PHP, which is too large (1G at most)"),
         # past PHP's integers (2^63 - 1 bytes): PHP warns and reads another number, none is told
         (
             "memory_limit",
@@ -1129,6 +1142,55 @@ def test_a_number_naming_no_runtime_of_the_stack_in_quotes_either_says_of_what(t
         f"site.php: {written} is not a string, and written in quotes it is none of the stack's runtimes "
         "(7.4, 8.2, 8.3, 8.4, 8.5, or none)"
     ), line
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ("0b1111101000", "0b1111101000 is text to YAML 1.2, not a number: write 1000 (binary 0b1111101000) in decimal"),
+        ("0X3E8", "0X3E8 is text to YAML 1.2, not a number: write 1000 (hexadecimal 0X3E8) in decimal digits"),
+        ("0x_3E8", "0x_3E8 is text to YAML 1.2, not a number: write 1000 (hexadecimal 0x_3E8) in decimal digits"),
+        ("1_000", "1_000 is text to YAML 1.2, not a number: write 1000, without separators between the digits"),
+        ('"0x3E8"', '"0x3E8" is text: write 1000 (hexadecimal 0x3E8) in decimal digits, without quotes'),
+        ("1e3", "1e3 is a number with a fraction or an exponent: write 1000"),
+        ("0b1", "0b1 is text to YAML 1.2, not a number: it reads as 1, which is out of range: max_input_vars must be"),
+        ("0X1", "0X1 is text to YAML 1.2, not a number: it reads as 1, which is out of range: max_input_vars must be"),
+    ],
+)
+def test_a_php_count_written_as_another_number_is_told_its_reading(tmp_path: Path, written: str, told: str) -> None:
+    """max_input_vars: 0b1111101000 (1000 in binary, an integer of YAML 1.1) was told 'write the number with digits
+    only (1000, not 1_000)', 0X3E8 'is text: ... written without quotes' (it has none), 1e3 nothing of 1000, where
+    0x3E8 is read as 1000: each is told the number it reads as, offered when the setting takes it, then taken."""
+    [line] = _checked(tmp_path / "a", SITE + f"  php_settings:\n    max_input_vars: {written}\n")
+    assert f"php_settings.max_input_vars: {told}" in line, line
+    if "write 1000" in told:
+        assert _checked(tmp_path / "b", SITE + "  php_settings:\n    max_input_vars: 1000\n") == []
+
+
+@pytest.mark.parametrize(
+    ("memory_mb", "written", "read", "needed"),
+    [
+        (72, "0o777M", "511M", 575),
+        (64, "0o777M", "511M", 575),
+        (32, "0x20M", "32M", 96),
+        (72, "0o20M", "16M", 80),
+    ],
+)
+def test_a_php_size_no_memory_limit_of_a_small_container_takes_is_told_none_fits(
+    tmp_path: Path, memory_mb: int, written: str, read: str, needed: int
+) -> None:
+    """memory_limit: "0o777M" on a site whose container (limits.memory_mb: 72, 64, 32) leaves PHP less than the
+    setting's least (16M) beside OPcache's 64 MB was told '(8M at most)', '(0M at most)', '(-32M at most)': sizes
+    the setting refuses or none at all, so no size offered and no reason: it is told that no memory_limit fits, and
+    what to raise the container's limit to for the size PHP reads, as memory_limit: 1G is."""
+    text = SITE + f'  php_settings: {{memory_limit: "{written}"}}\nlimits: {{memory_mb: {memory_mb}}}\n'
+    [line] = _checked(tmp_path, text)
+    assert line.endswith(
+        f"{written} is {read} to PHP; {read} is more than the site's container ({memory_mb} MB) leaves PHP beside "
+        f"OPcache's 64 MB: no memory_limit of PHP (16M at least) fits: raise the container's limit to {needed} MB "
+        "first"
+    ), line
+    assert " at most)" not in line, line
 
 
 @pytest.mark.parametrize(

@@ -3841,6 +3841,32 @@ def test_a_quote_without_its_pair_on_the_csv_s_last_line_is_flagged(
         ('email,name\n"paul@hotmial.fr,Paul\n', 2, ("paul@hotmial.fr", "probably hotmail.fr", "paul@hotmail.fr")),
         # a row split at a delimiter without quotes: the address meant joined again, its domain misspelt
         ("name,email,city\nI,bad@gmial,com,Lyon\n", 2, ("bad@gmial.com", "probably gmail.com", "bad@gmail.com")),
+        # a cell holding another separator than the file's: the address meant is the text before it
+        (
+            "email,name\njean@gmail.com,Jean\nluc@gmial.com;Luc,x\n",
+            3,
+            ("luc@gmial.com", "probably gmail.com", "luc@gmail.com"),
+        ),
+        (
+            "email,name\njean@gmail.com,Jean\nluc@gmial.com|Luc,x\n",
+            3,
+            ("luc@gmial.com", "probably gmail.com", "luc@gmail.com"),
+        ),
+        (
+            "email,name\njean@gmail.com,Jean\nluc@gmial.com\tLuc,x\n",
+            3,
+            ("luc@gmial.com", "probably gmail.com", "luc@gmail.com"),
+        ),
+        (
+            'email,name\njean@gmail.com,Jean\n"luc@gmial.com Luc\n',
+            3,
+            ("luc@gmial.com", "probably gmail.com", "luc@gmail.com"),
+        ),
+        (
+            "email;name\njean@gmail.com;Jean\nluc@gmial.com|Luc;x\n",
+            3,
+            ("luc@gmial.com", "probably gmail.com", "luc@gmail.com"),
+        ),
     ],
 )
 def test_the_address_meant_by_a_row_to_fix_is_checked_before_it_is_suggested(
@@ -3900,6 +3926,8 @@ def test_a_domain_suggested_for_a_slip_is_checked_before_it_is_suggested(
         ("paul@hotmial.fr,Paul", "paul@hotmial.fr", ("misspelled domain: probably hotmail.fr", "paul@hotmail.fr")),
         ('"anne@gmail.com,Anne', "anne@gmail.com", (None, "anne@gmail.com")),
         ("luc@yahooo.fr;Luc", "luc@yahooo.fr", ("misspelled domain: probably yahoo.fr", "luc@yahoo.fr")),
+        ("luc@gmial.com|Luc", "luc@gmial.com", ("misspelled domain: probably gmail.com", "luc@gmail.com")),
+        ("luc@gmial.com;Luc,x", "luc@gmial.com", ("misspelled domain: probably gmail.com", "luc@gmail.com")),
     ],
 )
 def test_a_name_after_a_comma_in_a_plain_list_is_not_read_as_the_domain(

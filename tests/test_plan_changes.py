@@ -304,6 +304,32 @@ def test_a_lock_removed_with_its_user_says_nothing_of_an_unlock(tmp_path: Path) 
     assert unlocked[locks[0]].startswith(f"the database user asso_lock_main is unlocked by this `pulumi up`: {slug}")
 
 
+@pytest.mark.parametrize("status", ["suspended", "archived"])
+def test_a_member_added_suspended_or_archived_is_told_what_it_runs_when_active(tmp_path: Path, status: str) -> None:
+    """A member file added with status: suspended (archived) declares no site container, cron job or key: the plan
+    showed nothing of its runtime, PHP settings or limits, where a member made inactive earlier and changed is told
+    'when active again': the member added inactive is told so, each field from (none)."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-added"
+    site = {"domains": ["added-asso.fr"], "php": "8.4", "php_settings": {"memory_limit": "128M"}}
+    fields = {"status": status, "site": site, "limits": {"memory_mb": 300}}
+    before = write_members(tmp_path / "before", {"asso-kept": member(uid=10900)})
+    after = write_members(tmp_path / "after", {"asso-kept": member(uid=10900), slug: member(uid=10901, **fields)})
+    attr_old = Attribution(rendering(), load_registry(before, settings), settings)
+    attr_new = Attribution(rendering(), load_registry(after, settings), settings)
+    r = review(diff(rendering(), rendering()), attr_new, attr_old)
+    assert [w.member for w in r.when_active] == [slug], r.when_active
+    (w,) = r.when_active
+    assert w.status == status, w
+    assert w.note().startswith(
+        f'{slug} is added {status}: limits.memory_mb: (none) -> 300; site.php: (none) -> "8.4"; '
+        "site.php_settings.memory_limit: (none) -> 128M: they take effect only when "
+        f"{slug} is active again (`status: active`), not by this `pulumi up`: while {status}, the program declares "
+        "no site container"
+    ), w.note()
+    assert w.as_json()["added"] is True, w.as_json()
+
+
 def test_exception_renewed_and_domain_added_replace_no_container(two_hosts: Path) -> None:
     members = registry(two_hosts)
     excepted = next(m for m in members if m.spec.exceptions.php_eol is not None and m.status == "active")
@@ -477,6 +503,36 @@ def test_site_domains_in_another_order_are_told_to_only_reorder_them(two_hosts: 
     assert f">>> domains reordered: {told['note']}" in text, text
     markdown = plan(two_hosts, "--stack", stack, "--format", "markdown").stdout
     assert "#### Site domains in another order" in markdown and f"- {m.slug}: site.domains lists " in markdown
+
+
+@pytest.mark.parametrize(
+    ("status", "proxy"),
+    [
+        ("active", ", and the proxy serves the same names;"),
+        ("suspended", ", and the proxy serves the same names;"),
+        ("archived", ", and the proxy serves none of them: asso-order is archived (no proxy block);"),
+    ],
+)
+def test_site_domains_in_another_order_say_what_the_proxy_serves(tmp_path: Path, status: str, proxy: str) -> None:
+    """An archived member's site domains in another order were told 'the updates of its names only write them in
+    this order' and nothing of the proxy, where an active member's note says the proxy serves the same names: the
+    archived member's says the proxy serves none of them, and why."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-order"
+    names = ["order-asso.fr", "www.order-asso.fr"]
+    before = write_members(
+        tmp_path / "before", {slug: member(uid=10901, status=status, site={"domains": names, "php": "none"})}
+    )
+    site = {"domains": names[::-1], "php": "none"}
+    after = write_members(tmp_path / "after", {slug: member(uid=10901, status=status, site=site)})
+    attr_old = Attribution(rendering(), load_registry(before, settings), settings)
+    attr_new = Attribution(rendering(), load_registry(after, settings), settings)
+    r = review(diff(rendering(), rendering()), attr_new, attr_old)
+    (told,) = r.domains_reordered
+    assert told.note().startswith(
+        f"{slug}: site.domains lists the same names in another order (order-asso.fr, www.order-asso.fr -> "
+        f"www.order-asso.fr, order-asso.fr): the updates of its names only write them in this order{proxy}"
+    ), told.note()
 
 
 def test_a_static_sites_charset_written_as_its_default_changes_nothing(two_hosts: Path) -> None:

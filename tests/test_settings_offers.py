@@ -737,6 +737,84 @@ def test_a_drill_day_number_no_day_with_leading_zeros_is_offered_no_day(tmp_path
     assert said and not any("as cron numbers the days" in line for line in said), said
 
 
+_DRILL_OLD_BACKUP = 'pic:backup: {time: "03:15", keep_days: 7}'
+_DRILL_NEW_BACKUP = (
+    'pic:backup: {{time: "03:15", keep_days: 7, offsite: {{repository: "sftp:restic@vault.example.net:/srv/restic",'
+    " drill_day: {w}}}}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("010", "8 to YAML 1.1 (octal) and 10 to YAML 1.2 (decimal)"),
+        ("011", "9 to YAML 1.1 (octal) and 11 to YAML 1.2 (decimal)"),
+        ("-010", "-8 to YAML 1.1 (octal) and -10 to YAML 1.2 (decimal)"),
+    ],
+)
+def test_a_drill_day_of_two_readings_neither_a_day_is_told_the_names(tmp_path: Path, written: str, read: str) -> None:
+    """pic:backup.offsite.drill_day: 010 was told to 'write the number meant without leading zeros', where neither 8
+    nor 10 is a day cron numbers, and the field takes a day's name: it is told neither reading is a day, and what
+    to write."""
+    (tmp_path / "told").mkdir()
+    said = _told(tmp_path / "told", _DRILL_OLD_BACKUP, _DRILL_NEW_BACKUP, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1, said
+    assert said[0].endswith(
+        f"drill_day: {written} is {'a negative' if written.startswith('-') else 'an'} integer with a leading zero,"
+        f" {read}, and neither is a day: cron numbers the days"
+        " 0 to 7 (0 or 7 Sunday): write a day's name, Mon to Sun"
+    ), said
+
+
+@pytest.mark.parametrize(
+    ("written", "shown", "number", "day"),
+    [
+        ("1.0", "1.0 (1)", 1, "Mon"),
+        ("1e0", "1e0 (1)", 1, "Mon"),
+        ("7.", "7. (7)", 7, "Sun"),
+        ("0b1", "0b1 (1)", 1, "Mon"),
+        ("0b110", "0b110 (6)", 6, "Sat"),
+        ("0X3", "0X3 (3)", 3, "Wed"),
+        ("0O5", "0O5 (5)", 5, "Fri"),
+        ("0x_2", "0x_2 (2)", 2, "Tue"),
+        ("0x1", "0x1 (1)", 1, "Mon"),
+        ("0o7", "0o7 (7)", 7, "Sun"),
+    ],
+)
+def test_a_drill_day_number_in_another_spelling_is_read_and_offered_its_name(
+    tmp_path: Path, written: str, shown: str, number: int, day: str
+) -> None:
+    """pic:backup.offsite.drill_day: 1.0, 1e0 (numbers YAML reads as 1) and 0b1 (1 in binary, YAML 1.1's integer)
+    were given the names alone, where drill_day: 1 and 0x1 (1) are told 'Mon': every spelling of a number is shown
+    with its reading and told the day cron numbers so, then the day is taken."""
+    (tmp_path / "told").mkdir()
+    (tmp_path / "again").mkdir()
+    said = _told(tmp_path / "told", _DRILL_OLD_BACKUP, _DRILL_NEW_BACKUP, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1, said
+    assert f"drill_day: {shown} is not allowed (expected " in said[0], said
+    assert said[0].endswith(f": {number} is {day!r} as cron numbers the days (0 or 7 Sunday): write {day}"), said
+    assert _told(tmp_path / "again", _DRILL_OLD_BACKUP, _DRILL_NEW_BACKUP, "pic:backup.offsite.drill_day", day) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("8.0", "8.0 (8)"), ("0X8", "0X8 (8)"), ("0b1000", "0b1000 (8)"), ("1_0", "1_0 (10)"), ("1.5", "1.5")],
+)
+def test_a_drill_day_number_in_another_spelling_that_is_no_day_is_told_so(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    """pic:backup.offsite.drill_day: 8.0, 0X8 and 1_0 were given the names alone, where 8 is told it is no day, and
+    0b1000 was hidden as a password: each is shown with its reading and told it is no day."""
+    (tmp_path / "told").mkdir()
+    said = _told(tmp_path / "told", _DRILL_OLD_BACKUP, _DRILL_NEW_BACKUP, "pic:backup.offsite.drill_day", written)
+    assert len(said) == 1, said
+    assert f"drill_day: {shown} is not allowed (expected " in said[0], said
+    number = shown.rsplit(" ", maxsplit=1)[-1].strip("()")
+    assert said[0].endswith(
+        f": {number} is no day: cron numbers the days 0 to 7 (0 or 7 Sunday): write a day's name, Mon to Sun"
+    ), said
+
+
 @pytest.mark.parametrize(
     "written",
     [

@@ -472,7 +472,11 @@ class DomainsReordered:
         words = [
             f"site.domains lists the same names in another order ({', '.join(self.old)} -> {', '.join(self.new)}): "
             "the updates of its names only write them in this order"
-            + (", and the proxy serves the same names" if self.status != "archived" else "")
+            + (
+                ", and the proxy serves the same names"
+                if self.status != "archived"
+                else f", and the proxy serves none of them: {slug} is archived (no proxy block)"
+            )
         ]
         first, was = self.new[0], self.old[0]
         if self.https and self.ca == "internal":
@@ -545,12 +549,14 @@ class WhenActive:
     member: str
     status: str  # "suspended" or "archived", in the new registry
     fields: tuple[tuple[str, Any, Any], ...]  # (field path, value before, value after), None where there is none
+    added: bool = False  # the member file is new in this plan, written suspended or archived: every value from none
 
     def note(self) -> str:
         changed = "; ".join(f"{path}: {show_value(old)} -> {show_value(new)}" for path, old, new in self.fields)
         it = "it takes" if len(self.fields) == 1 else "they take"
+        added = "added " if self.added else ""
         return (
-            f"{self.member} is {self.status}: {changed}: {it} effect only when {self.member} is active again "
+            f"{self.member} is {added}{self.status}: {changed}: {it} effect only when {self.member} is active again "
             f"(`status: active`), not {BY_UP}: while {self.status}, the program declares no site container, cron "
             "job or login key of it, so the plan shows none of it"
         )
@@ -559,6 +565,7 @@ class WhenActive:
         return {
             "member": self.member,
             "status": self.status,
+            "added": self.added,
             "fields": [{"field": path, "old": json_text(old), "new": json_text(new)} for path, old, new in self.fields],
             "note": self.note(),
         }
@@ -588,24 +595,25 @@ def _while_active_values(m: Member) -> dict[str, Any]:
 
 
 def _when_active(attr_old: Attribution, attr_new: Attribution) -> list[WhenActive]:
-    """The members kept, suspended or archived in both registries, whose file changes what the program reads only
-    for an active member: applied when they are active again, told since the plan shows nothing of it. A member
-    made inactive by the change is not among them: the plan shows its site container, cron job and keys removed."""
+    """The members suspended or archived in both registries, or added so, whose file changes (or, added, sets) what
+    the program reads only for an active member: applied when they are active again, told since the plan shows
+    nothing of it. A member made inactive by the change is not among them: the plan shows its site container, cron
+    job and keys removed."""
     if attr_old is attr_new:
         return []
     out = []
     for slug, now in sorted(attr_new.members.items()):
         then = attr_old.members.get(slug)
-        if then is None or now.status == "active" or then.status == "active":
+        if now.status == "active" or (then is not None and then.status == "active"):
             continue
-        before, after = _while_active_values(then), _while_active_values(now)
+        before, after = {} if then is None else _while_active_values(then), _while_active_values(now)
         fields = tuple(
             (path, before.get(path), after.get(path))
             for path in sorted(set(before) | set(after))
             if before.get(path) != after.get(path)
         )
         if fields:
-            out.append(WhenActive(slug, now.status, fields))
+            out.append(WhenActive(slug, now.status, fields, added=then is None))
     return out
 
 
