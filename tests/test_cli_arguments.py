@@ -1476,3 +1476,29 @@ def test_a_resolver_in_full_width_letters_is_told_it_has_letters(
     value = "\uff2c\uff2f\uff23\uff21\uff2c\uff28\uff2f\uff33\uff34"
     err = usage_error(capsys, [*command.split(), f"{option}={value}"])
     assert "has letters, digits or signs that only look like ASCII" in err, err
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75", "0xCafe1234", "velo75paris", "LILAS2024X"])
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--SECRET"], "pic check: error: unrecognized arguments: the value (not shown: it may be a secret)"),
+        (["check", "--SECRET."], "pic check: error: unrecognized arguments: the value (not shown: it may be a secret)"),
+        (["report", "-SECRET"], "pic report: error: unrecognized arguments: the value (not shown: it may be a secret)"),
+        (["plan", "--SECRET=1"], "pic plan: error: unrecognized arguments: the value (not shown: it may be a secret)"),
+        (["check", "--stak", "SECRET"], "pic check: error: unrecognized arguments: --stak the value (not shown"),
+        (["SECRET"], "pic: error: argument COMMAND: invalid choice: the value (not shown: it may be a secret)"),
+        (["dns", "SECRET"], "pic dns: error: argument SUBCOMMAND: invalid choice: the value (not shown"),
+    ],
+)
+def test_an_unknown_argument_in_a_password_s_shape_is_not_shown(
+    argv: list[str], said: str, secret: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pic check --Soleil-Azur-75` was told `unrecognized arguments: --Soleil-Azur-75`: a passphrase's dashes
+    before it, as an option's are, made no part of its words (pic.secrettext.password_part read '' as its first)."""
+    with pytest.raises(SystemExit) as caught:
+        _parse([arg.replace("SECRET", secret) for arg in argv])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2, err
+    assert said in err, err
+    assert secret.lower() not in err.lower(), err
