@@ -1305,3 +1305,19 @@ def test_a_hidden_argument_is_not_offered_back_in_another_case(
     rc, _, err = _run(capsys, *argv, "--project", str(ROOT), "--members", str(members))
     assert rc == 1 and "not shown" in err, err
     assert secret not in err.lower(), err
+
+
+@pytest.mark.parametrize("secret", ["velo75paris", "soleil12azur"])
+def test_a_database_charset_of_no_database_in_a_password_s_shape_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str
+) -> None:
+    """`database_charsets: {velo75paris: utf8mb4}` was told `database_charsets.velo75paris: "velo75paris" is not one
+    of the member's databases`: a short name no database has, in a password's shape (words around a number), is
+    neither the field's key nor the value shown."""
+    members = _members_copy(tmp_path)
+    path = members / "amis-du-rhone.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"database_charsets: {{{secret}: utf8mb4}}\n", encoding="utf-8")
+    rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(members), "--on", ON)
+    said = "database_charsets.(a key not shown): the value (not shown: it may be a secret) is not one of the member's"
+    assert rc == 1 and said in err, err
+    assert secret not in err.lower(), err
