@@ -65,6 +65,7 @@ from pic.errors import (
     Problem,
     first_of_each_kind,
     reads_as_secret,
+    refused_may_be_secret,
     shaped_as_password,
     show_value,
     shown_name,
@@ -1474,6 +1475,28 @@ def not_a_directory(path: Path, what: str) -> str | None:
     if stat.S_ISDIR(mode):
         return None
     return f"is {file_kind(mode) or 'a regular file'}, not a {what}{_link_note(path)}"
+
+
+def path_problem(path: Path, option: str, why: str) -> Problem:
+    """The problem ``why`` of ``path``, a file or a directory a command line names (``option``: ``--members``) that
+    cannot be read, at the path as given (:func:`shown_name`: ``members2 no such directory of member files``); at
+    the command line's option, the value not shown, when a part of the path may be a password pasted there
+    (:func:`pic.errors.refused_may_be_secret`, of each part: ``--members Lilas2024x``, ``--project
+    /srv/Soleil-Azur-75``), its words up to a path they name (a directory above, a link's target: ``names no
+    directory of member files``)."""
+    from pic.settings import display_path
+
+    shown = display_path(path)
+    # read part by part: a directory's name beside another (/srv/Asso-Case2024.org) is no password pasted beside it
+    if not any(refused_may_be_secret(part) for part in Path(shown).parts):
+        return Problem(shown, None, "", why)
+    if why.startswith("no such "):
+        words = f"names no {why.split(':', maxsplit=1)[0].removeprefix('no such ')}"
+    elif why.startswith("cannot be read: "):  # the system's reason names no path
+        words = why
+    else:
+        words = why.split(":", maxsplit=1)[0]
+    return Problem("<command line>", None, option, f"{HIDDEN_VALUE} {words}")
 
 
 def _link_note(path: Path, after: str = "") -> str:

@@ -1321,3 +1321,31 @@ def test_a_database_charset_of_no_database_in_a_password_s_shape_is_not_shown(
     said = "database_charsets.(a key not shown): the value (not shown: it may be a secret) is not one of the member's"
     assert rc == 1 and said in err, err
     assert secret not in err.lower(), err
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75", "0xCafe1234", "velo75paris", "LILAS2024X"])
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--members", "SECRET"], "<command line> --members: the value (not shown: it may be a secret) "),
+        (["report", "--members", "DIR/SECRET/m"], "<command line> --members: the value (not shown: it may be a"),
+        (["check", "--project", "DIR/SECRET"], "<command line> --project: the value (not shown: it may be a secret) "),
+        (["plan", "--project", "DIR/SECRET"], "<command line> --project: the value (not shown: it may be a secret) "),
+    ],
+)
+def test_a_path_option_naming_nothing_in_a_password_s_shape_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str, argv: list[str], said: str
+) -> None:
+    """`--members Lilas2024x` (no such directory) was told `Lilas2024x no such directory of member files`: a path of
+    the command line that names nothing, a part of it in a password's shape, is told at its option, not shown."""
+    members = ["--members", str(MEMBERS)] if "--members" not in argv else []
+    project = ["--project", str(ROOT)] if "--project" not in argv else []
+    args = [a.replace("DIR", str(tmp_path)).replace("SECRET", secret) for a in argv]
+    rc, _, err = _run(capsys, *args, *members, *project)
+    assert rc == 1 and said in err, err
+    assert "names no " in err and secret not in err, err
+
+
+def test_a_path_option_naming_nothing_is_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(tmp_path / "Asso-Case2024.org"))
+    assert rc == 1 and f"{tmp_path}/Asso-Case2024.org no such directory of member files" in err, err

@@ -1502,3 +1502,32 @@ def test_an_unknown_argument_in_a_password_s_shape_is_not_shown(
     assert caught.value.code == 2, err
     assert said in err, err
     assert secret.lower() not in err.lower(), err
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75", "velo75paris", "LILAS2024X"])
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["dns", "check", "--expected", "DIR/SECRET/e.json"], "pic dns check: error: argument --expected: the value"),
+        (["lists", "audit", "--domains", "DIR/SECRET/d.yaml", "x"], "pic lists audit: error: argument --domains: the "),
+        (["lists", "audit", "DIR/SECRET/x.txt"], "pic lists audit: error: argument FILE: the value (not shown"),
+        (["report", "--disk-usage", "DIR/SECRET/"], "pic report: error: argument --disk-usage: the value (not shown"),
+    ],
+)
+def test_a_path_argument_naming_nothing_in_a_password_s_shape_is_not_shown(
+    argv: list[str], said: str, secret: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--expected /tmp/Lilas2024x/e.json` (nothing there) was told `'/tmp/Lilas2024x/e.json' cannot be read`: a
+    path of the command line refused is not shown when a part of it may be a password (read part by part)."""
+    with pytest.raises(SystemExit) as caught:
+        _parse([arg.replace("DIR", str(tmp_path)).replace("SECRET", secret) for arg in argv])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2, err
+    assert said in err and "(not shown: it may be a secret) cannot be read" in err, err
+    assert secret not in err, err
+
+
+def test_a_path_argument_naming_nothing_is_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        _parse(["dns", "check", "--expected", f"{tmp_path}/Asso-Case2024.org/e.json"])
+    assert f"'{tmp_path}/Asso-Case2024.org/e.json' cannot be read" in capsys.readouterr().err
