@@ -657,9 +657,16 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
         for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):
             text = text.replace(form, HIDDEN_VALUE)
         text = text.replace(value, HIDDEN_VALUE)
-    # an offer of a value not shown offers nothing to write (pic new Soleil-Azur-75: "did you mean the value (not
-    # shown: it may be a secret)?"): left out
-    return text.replace(f"; did you mean {HIDDEN_VALUE}?", "") if values else text
+    if HIDDEN_VALUE in text:  # an offer of a value hidden cannot be followed: none is given
+        text = _HIDDEN_OFFER.sub("", text)
+    return text
+
+
+# An offer of a value hidden (pic new Soleil-Azur-75: did you mean 'soleil-azur-75'?, the slug offered hidden too):
+# the message's words before it say what to write (a slug's form)
+_HIDDEN_OFFER = LazyPattern(
+    rf";? did you mean {re.escape(HIDDEN_VALUE)}\?|; {re.escape(HIDDEN_VALUE)}, the slug in its form, is refused too:.*"
+)
 
 
 def _word_at(args: list[str], words: list[str]) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pic import names, phpini, secrettext
-from pic.errors import BLANK_LOOKING, HIDDEN_VALUE, Problem, refused_may_be_secret, show_value
+from pic.errors import BLANK_LOOKING, HIDDEN_VALUE, Problem, refused_may_be_secret, show_value, shown_unless_secret
 from pic.registry import MAX_DB_NAME, Member, Site, meant_runtime
 from pic.settings import (
     SYMPA_ROBOT_LOCAL_PARTS,
@@ -37,6 +37,7 @@ from pic.yamlsrc import (
     Document,
     format_loc,
     secret_name,
+    shown_loc,
 )
 
 
@@ -148,7 +149,8 @@ class _Cross:
         if key in self.told:
             return
         self.told.add(key)
-        self.problems.append(Problem(m.file, self.line(m, loc), format_loc(loc), message))
+        # a key of the member's own (a database's short name) may be a password pasted there: not shown either
+        self.problems.append(Problem(m.file, self.line(m, loc), shown_loc(loc), message))
 
     @staticmethod
     def line(m: Member, loc: tuple[str | int, ...]) -> int | None:
@@ -236,7 +238,7 @@ class _Cross:
                 self.at(
                     m,
                     ("database_charsets", short),
-                    f"{show_value(short)} is not one of the member's databases (databases: "
+                    f"{shown_unless_secret(short)} is not one of the member's databases (databases: "
                     f"{', '.join(spec.databases) or 'none'})",
                 )
         if spec.cron and spec.site is None:

@@ -267,7 +267,7 @@ def _decoded(raw: bytes, file: str) -> object:
         why = f"cannot be read as JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
         raise PicError([Problem(file, exc.lineno, "", why)]) from None
     except _DuplicateKey as exc:
-        key = shown_unless_secret(str(exc))
+        key = shown_unless_secret(str(exc), hidden="(not shown: it may be a secret)")
         twice = _json_lines(raw.decode("utf-8-sig")).twice
         first = f" (first on line {twice[1]})" if twice is not None else ""
         why = f"cannot be read as JSON: the key {key} is given twice in one object{first}; give it once"

@@ -350,8 +350,14 @@ def _text_reads_as_secret(text: str) -> bool:
 def shown_unless_secret(
     value: object, line: str | None = None, above: str = "", *, hidden: str = HIDDEN_VALUE, limit: int = 80
 ) -> str:
-    """``value`` as :func:`show_value` shows it, or ``hidden`` when it reads as a secret by itself, in its ``line``
-    or after the line ``above`` it (:func:`reads_as_secret`)."""
+    """``value``, a value refused, as :func:`show_value` shows it, or ``hidden`` when it reads as a secret by itself,
+    in its ``line`` or after the line ``above`` it (:func:`reads_as_secret`), or holds a text shaped as a password
+    (:func:`shaped_as_password`: ``Lilas2024x``, ``["Soleil-Azur-75"]``, ``{velo75paris: 1}``, keys included)."""
+    if isinstance(value, str | list | tuple | dict):  # text in it, read for a password's shape
+        from pic.secrettext import texts_of
+
+        if any(shaped_as_password(text) for text in texts_of(value)):
+            return hidden
     return hidden if reads_as_secret(value, line, above) else show_value(value, limit)
 
 
@@ -361,10 +367,10 @@ def shaped_as_password(value: str) -> bool:
     digit among them, as password rules ask), with the dots a name puts around a word or not (``Lilas2024x.``,
     ``.Lilas2024x``), or holds one as a part with more around it, or words in small letters around a number
     (:func:`pic.secrettext.password_part`: ``0xCafe1234.1``, ``-Lilas2024x``, ``udp://Lilas2024x``,
-    ``velo75paris``). A value of a fixed form mistyped is shorter (Web1, MySQL8) or holds a separator (PHP8.4,
-    Velo_Cite, web-1, 256Mo), and is shown; so is a number written in another base, its 0x, 0o or 0b no small
-    letter of a password's (0b1000000M, 0x15058500A0235D97...), unless in hexadecimal mixing capitals and small
-    letters (0xCafe1234)."""
+    ``velo75paris``), or capitals and digits as with Caps Lock on (``LILAS2024X``). A value of a fixed form
+    mistyped is shorter (Web1, MySQL8, PHP84) or holds a separator (PHP8.4, Velo_Cite, web-1, 256Mo), and is shown;
+    so is a number written in another base, its 0x, 0o or 0b no small letter of a password's (0b1000000M,
+    0x15058500A0235D97...), unless in hexadecimal mixing capitals and small letters (0xCafe1234)."""
     from pic.secrettext import password_part  # its patterns compiled only when a value refused is to be shown
 
     return password_part(value)

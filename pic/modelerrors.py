@@ -1377,7 +1377,9 @@ def problems_from(
         if loc and loc[-1] == _KEY_LABEL:  # a key of a mapping of free keys is refused, not its value
             loc = loc[:-1]
             full = (*prefix, *loc)
-            if reads_as_secret(value) or password_beside(value, key=True):
+            # a key no schema names, read as a value is for a password's shape (Lilas2024x, velo75paris)
+            shaped = isinstance(value, str) and shaped_as_password(value)
+            if shaped or reads_as_secret(value) or password_beside(value, key=True):
                 message = redacted(_describe(err, model, loc, f"a key, {HIDDEN_VALUE},", data), value, _own(err))
             else:
                 message = _describe(err, model, loc, f"key {show_value(value)}", data)

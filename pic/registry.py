@@ -73,6 +73,7 @@ from pic.yamlsrc import (
     Document,
     format_loc,
     not_a_directory,
+    path_problem,
     read_regular_file,
     read_yaml,
     show_written,
@@ -1163,11 +1164,11 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     try:  # stat raises for a directory above that cannot be searched; scandir for one that cannot be listed
         refusal = not_a_directory(members_dir, "directory of member files")
         if refusal is not None:
-            raise PicError([Problem(display_path(members_dir), None, "", refusal)])
+            raise PicError([path_problem(members_dir, "--members", refusal)])
         os.scandir(members_dir).close()
     except OSError as exc:
         why = f"cannot be read: {exc.strerror or exc}"
-        raise PicError([Problem(display_path(members_dir), None, "", why)]) from None
+        raise PicError([path_problem(members_dir, "--members", why)]) from None
     problems: list[Problem] = []
     members: list[Member] = []
     default_host = settings.default_host

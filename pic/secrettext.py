@@ -4114,6 +4114,15 @@ _NAME_ENDING = LazyPattern(r"[^\s]*\.[A-Za-z]{2,63}\.?")
 # Words in small letters around a number, as a password is made (velo75paris, soleil12azur) and no host, version
 # or interface is named (web01, php84, eth0, enp0s31f6, utf8mb4: a word and its number, a letter or two after it)
 _SMALL_WORDS_AROUND_NUMBER = LazyPattern(r"[a-z]{3,}[0-9]+[a-z]{3,}")
+# Capitals and digits alone, as a password typed with Caps Lock on is (LILAS2024X, AB12CD34): 8 characters or more,
+# 3 capitals or more and 2 digits or more, a number between two capitals. No name so written is read: shorter
+# (PHP84, UTF8MB4, H2O, MD5, A1), its number after its letters alone (ISO8859, RSA4096, WINDOWS1252, GB18030), with
+# fewer capitals (X25519, 2027W133, U0001F600, Y2024M03), or hexadecimal of 16 digits or more (a key's fingerprint,
+# 15058500A0235D97F5D1...: :data:`_LONG_HEXADECIMAL`)
+_CAPITALS_AROUND_NUMBER = LazyPattern(
+    r"(?=(?:[0-9]*[A-Z]){3})(?=(?:[A-Z]*[0-9]){2})(?=[A-Z0-9]{8,64}$)[A-Z0-9]*[A-Z][0-9]+[A-Z][A-Z0-9]*"
+)
+_LONG_HEXADECIMAL = LazyPattern(r"[0-9A-F]{16,}")
 # What stands before a passphrase in a word: a name and its dot, a host and its colon, an address's @ (a.Soleil-Azur-75)
 _PIECE_BEFORE_PASSPHRASE = LazyPattern(r"[:@/]|(?<=[a-z0-9])\.(?=[A-Z])")
 # A word of parts joined by - . _ or + (Soleil-Azur-75, Lilas.Azur.75), read by :func:`_passphrase`
@@ -4131,14 +4140,18 @@ def password_part(value: str) -> bool:
     more around it: split at :data:`_PART_SEPARATOR` (``0xCafe1234.1``, ``1.0xCafe1234``, ``-Lilas2024x``,
     ``udp://Lilas2024x``, ``Lilas2024x`` then a zero width space), in its compatibility form (NFKC) too
     (``０xCafe1234``), a part of 8 characters or more mixing capitals, small letters and digits
-    (:data:`_PART_AS_PASSWORD`, :func:`pic.errors.shaped_as_password`'s shape) or words in small letters around a
-    number (:data:`_SMALL_WORDS_AROUND_NUMBER`: ``velo75paris``). Not read: the key material of an SSH key's or a
+    (:data:`_PART_AS_PASSWORD`, :func:`pic.errors.shaped_as_password`'s shape), words in small letters around a
+    number (:data:`_SMALL_WORDS_AROUND_NUMBER`: ``velo75paris``) or capitals and digits as a password typed with Caps
+    Lock on (:func:`_capitals_around_number`: ``LILAS2024X``, ``AB12CD34``; ``PHP84``, ``ISO8859`` are names). Not
+    read: the key material of an SSH key's or a
     known_hosts line (:data:`_KEY_MATERIAL`: base64, whose parts mix capitals and digits), and a word naming a host,
     an address or a file (:data:`_NAME_ENDING`: ``Asso-Case2024.org``, ``velo75paris.fr``), shown as before, unless a
     label is hexadecimal mixing capitals and small letters (``0xCafe1234.org``: :data:`_MIXED_CASE_HEX`)."""
     text = value[:BESIDE_READ]
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
+    if not _may_hold_part(text):
+        return False
     if "AAAA" in text or "|1|" in text:
         text = _KEY_MATERIAL.compiled().sub(_not_key_material, text)
     name_ending = _NAME_ENDING.compiled()
@@ -4160,17 +4173,33 @@ def password_part(value: str) -> bool:
             if _BASED_NUMBER_PART.fullmatch(part):
                 if _MIXED_CASE_HEX.match(part):
                     return True
-            elif shaped.fullmatch(part) or words_around.fullmatch(part):
+            elif shaped.fullmatch(part) or words_around.fullmatch(part) or _capitals_around_number(part):
                 return True
     return False
+
+
+def _capitals_around_number(part: str) -> bool:
+    """Whether ``part`` is capitals and digits written as a password with Caps Lock on (:data:`_CAPITALS_AROUND_NUMBER`:
+    ``LILAS2024X``, ``AB12CD34``), not a key's fingerprint (:data:`_LONG_HEXADECIMAL`)."""
+    return _CAPITALS_AROUND_NUMBER.fullmatch(part) is not None and _LONG_HEXADECIMAL.fullmatch(part) is None
+
+
+def _may_hold_part(text: str) -> bool:
+    """Whether ``text`` may hold a part :func:`password_part` reads, told without a pattern (a member's usual values,
+    ``256M``, ``8.2``, ``Europe/Paris``, shown in its warnings, compile none): each shape holds a letter and a digit,
+    and 7 characters or more (``velo7paris``'s words around a number) but a number in hexadecimal (``0xaB``)."""
+    if not any(ch.isdigit() for ch in text) or not any(ch.isalpha() for ch in text):
+        return False
+    return len(text) >= 7 or "0x" in text or "0X" in text
 
 
 def _passphrase(word: str) -> bool:
     """Whether ``word``, a word of a value refused (its characters printing as nothing dropped), is parts joined by
     - . _ or + of which two or more are capitalised words and one a number of two digits or more, as a passphrase
     is made (Soleil-Azur-75, Lilas.Azur.75), each part letters or digits alone; a name's (Web-Server-1, Amis-du-Rhone,
-    chorale-saint-jean-2024) and a time zone's (Europe/Paris, Etc/GMT-14) are not so made."""
-    parts = _PASSPHRASE_JOIN.compiled().split(_INVISIBLE.sub("", word))
+    chorale-saint-jean-2024) and a time zone's (Europe/Paris, Etc/GMT-14) are not so made. The signs at its ends are
+    none of its parts (a name's final dot, an option's dash: ``Soleil-Azur-75.``, ``--Soleil-Azur-75``)."""
+    parts = _PASSPHRASE_JOIN.compiled().split(_INVISIBLE.sub("", word).strip("-._+"))
     if len(parts) < 3 or not all(part.isascii() and part.isalnum() for part in parts):
         return False
     words = sum(1 for part in parts if _CAPITALISED_PART.fullmatch(part))

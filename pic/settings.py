@@ -98,6 +98,7 @@ from pic.yamlsrc import (
     format_loc,
     is_secret_field,
     not_a_directory,
+    path_problem,
     read_regular_file,
     read_yaml,
     secret_name,
@@ -3586,7 +3587,7 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         except OSError:  # a directory above that cannot be searched: the stack file is what cannot be found
             why = None
         if why is not None:  # --project missing, a file, or under one: said so, not as a stack file missing
-            raise PicError([Problem(display_path(project_dir), None, "", why)]) from None
+            raise PicError([path_problem(project_dir, "--project", why)]) from None
         # a stack is a file --stack can name: not a directory, a dead link or a FIFO (is_file follows a link)
         named = ((p.name[len("Pulumi.") : -len(".yaml")], p) for p in project_dir.glob("Pulumi.*.yaml"))
         known = sorted(name for name, p in named if STACK_NAME.fullmatch(name) and p.is_file())

@@ -43,6 +43,7 @@ import datetime as dt
 import decimal
 import difflib
 import errno
+import itertools
 import math
 import os
 import re
@@ -64,6 +65,8 @@ from pic.errors import (
     Problem,
     first_of_each_kind,
     reads_as_secret,
+    refused_may_be_secret,
+    shaped_as_password,
     show_value,
     shown_name,
     terminal_safe,
@@ -175,21 +178,50 @@ class Document:
 
 
 _KEY_SHOWN = 60  # characters of one key in a field path
+
+
+def _schema_name(key: str) -> bool:
+    """Whether ``key`` is written as the schemas name theirs (site, php_settings, database_charsets, ipv6): an
+    identifier in small letters, no letter after a digit (a key holding a capital or words around a number may be a
+    password's shape, Lilas2024x, velo75paris, read before it is shown). Without a pattern: every field is named so."""
+    return (
+        key.isidentifier()
+        and key == key.lower()
+        and not any(digit.isdigit() and letter.isalpha() for digit, letter in itertools.pairwise(key))
+    )
+
+
+# A setting's name in camelCase, as Pulumi's keys are (backupS3SecretAccessKey, mistyped backupS3SecretAccesKey): a
+# word in small letters, then words each a capital and small letters, or a capital and a digit (S3): no password's
+# shape (Lilas2024x starts with a capital, velo75Paris holds a number of two digits)
+_CAMEL_CASE_NAME = LazyPattern(r"[a-z]{2,}(?:[A-Z][a-z]+|[A-Z][0-9])+")
+# The marks of a tag written before a value (!x, !!str): what a password's shape is read without (!Lilas2024x)
+_TAG_MARK = LazyPattern(r"(?<!\S)!+")
 HIDDEN_KEY = "(a key not shown)"
 
 
 def shown_loc(loc: Sequence[str | int]) -> str:
     """The field ``loc`` as a problem names it (:func:`format_loc`), a key that reads as a secret (a pasted
-    ``mdp : Azerty123:``, pic.secrettext.reads_as_secret) or holds one beside its name (``main Lilas2024x!:``,
-    pic.secrettext.password_beside) written :data:`HIDDEN_KEY`."""
-    if all(isinstance(part, int) or part.isidentifier() for part in loc):  # names (uid, site, php_settings): no secret
-        return format_loc(loc)
+    ``mdp : Azerty123:``, pic.secrettext.reads_as_secret), holds one beside its name (``main Lilas2024x!:``,
+    pic.secrettext.password_beside) or is shaped as one (``Lilas2024x:``, ``velo75paris:``, ``Soleil-Azur-75:``,
+    pic.secrettext.password_part: a key no schema has, read as a value is) written :data:`HIDDEN_KEY`."""
+    if all(isinstance(part, int) or _schema_name(part) for part in loc):
+        return format_loc(loc)  # names (uid, site, php_settings): no secret
     # (named otherwise: this module's reads_as_secret is pic.errors')
-    from pic.secrettext import password_beside
+    from pic.secrettext import password_beside, password_part
     from pic.secrettext import reads_as_secret as text_reads_as_secret
 
     def hidden(part: str | int) -> bool:
-        return isinstance(part, str) and (text_reads_as_secret(part) or password_beside(part, key=True))
+        return isinstance(part, str) and (
+            # (each password's shape holds a digit: a key without one is not read for it, nothing compiled)
+            (
+                any(ch.isdigit() for ch in part)
+                and password_part(part)
+                and _CAMEL_CASE_NAME.fullmatch(part.rpartition(":")[2]) is None
+            )
+            or text_reads_as_secret(part)
+            or password_beside(part, key=True)
+        )
 
     return format_loc(tuple(HIDDEN_KEY if hidden(p) else p for p in loc))
 
@@ -223,12 +255,14 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
     ``0o20550 (8552)``), else :func:`show_value`; :data:`HIDDEN_VALUE` when it
     reads as a secret (pic.secrettext.reads_as_secret: text, a list or a mapping holding such text), or is a number
     written as a password is (in hexadecimal mixing capitals and small letters, ``0xCafe1234``:
-    :func:`pic.secrettext.mixed_case_hex`) or as a key (:func:`key_shaped_number`)."""
+    :func:`pic.secrettext.mixed_case_hex`) or as a key (:func:`key_shaped_number`), or may be a password refused
+    (:func:`pic.secrettext.password_part`: ``Lilas2024x``, ``[velo75paris]``, ``{Soleil-Azur-75: 1}``; a list
+    or a mapping holding a number so written, ``[0xCafe1234]``)."""
     text = written.get(tuple(loc))
     if not isinstance(value, int | float | bool | None | dt.date):  # text, a list or a mapping
         from pic.secrettext import reads_as_secret as text_reads_as_secret
 
-        if text_reads_as_secret(value):
+        if text_reads_as_secret(value) or _password_shaped(value) or _numbers_as_passwords(written, loc, value):
             return HIDDEN_VALUE
     if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
         return show_value(value)
@@ -246,6 +280,24 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
 
 
 _SHOWN_CHARS = 80  # as show_value's limit
+
+
+def _numbers_as_passwords(written: dict[Loc, str], loc: Sequence[str | int], value: object) -> bool:
+    """Whether ``value``, a list or a mapping at ``loc``, holds a number written as a password is (``[0xCafe1234]``,
+    shown 3405648436 otherwise) or as a key (:func:`key_shaped_number`), as ``written`` has them."""
+    if not isinstance(value, list | dict):
+        return False
+    depth = len(loc)
+    inner = [t for at, t in written.items() if len(at) > depth and at[:depth] == tuple(loc)]
+    return any(key_shaped_number(t) or (("0x" in t or "0X" in t) and _mixed_case_hex(t)) for t in inner)
+
+
+def _password_shaped(value: object) -> bool:
+    """Whether a text of ``value`` (itself, or of a list or a mapping, keys included) is shaped as a password
+    (:func:`pic.secrettext.password_part`: ``Lilas2024x``, ``velo75paris``, ``Soleil-Azur-75``, ``0xCafe1234``)."""
+    from pic.secrettext import password_part, texts_of
+
+    return any(password_part(text) for text in texts_of(value))
 
 
 # Secrets in a stack file: Pulumi writes them as ``KEY: {secure: CIPHERTEXT}``; a value written there by hand, or
@@ -415,7 +467,8 @@ class _Walk:
         """The node as written in the file (a short excerpt, escaped); a secret's never: a secret field's
         (:func:`is_secret_field`), text that reads as a secret (:func:`_may_hold_secret`, on what the excerpt
         would show) or base64 that decodes to one (:func:`_decodes_to_secret`); nor a ``!!binary`` value, bytes in
-        base64 (its length is said)."""
+        base64 (its length is said); nor text holding a word of a password's shape, a tag's name included
+        (:func:`pic.errors.shaped_as_password`: ``!Lilas2024x 1``, ``!x velo75paris``)."""
         written = self.text[node.start_mark.index : node.end_mark.index].strip() or node.value
         if node.tag == _BINARY:
             chars = len(node.value) if isinstance(node.value, str) else len(written)
@@ -424,6 +477,7 @@ class _Walk:
             is_secret_field(loc)
             or (isinstance(written, str) and _may_hold_secret(written[:200]))
             or (isinstance(node.value, str) and _decodes_to_secret(node.value))
+            or (isinstance(written, str) and shaped_as_password(_TAG_MARK.sub(" ", written[:200])))
         ):
             return HIDDEN_VALUE
         return show_value(written)
@@ -448,11 +502,14 @@ class _Walk:
         shown = "!!" + tag.removeprefix(YAML_TAG) if tag.startswith(YAML_TAG) else tag
         if key and (tag == _BINARY or (isinstance(node.value, str) and _decodes_to_secret(node.value))):
             loc = (*loc[:-1], HIDDEN_KEY)
+        source = self.source(node, loc)
+        # a tag is part of the source: one hidden hides it (!Lilas2024x 1)
+        shown = show_value(shown) if source != HIDDEN_VALUE else "(not shown either)"
         self.problem(
             node,
             loc,
-            f"{self.source(node, loc)} has the tag {show_value(shown)}: tags are not allowed here; write the value "
-            "without it (quote it if it is text)",
+            f"{source} has the tag {shown}: tags are not allowed here; write the value without it (quote it if it "
+            "is text)",
         )
         return True
 
@@ -631,10 +688,13 @@ class _Walk:
             if tag != STR:
                 what = _KEY_KINDS.get(tag, "not text")
                 shown = self.source(key_node, key_loc)
+                quoted = f", {shown}," if shown != HIDDEN_VALUE else ""
+                if shown == HIDDEN_VALUE:
+                    shown, key_loc = "(not shown: it may be a secret)", (*key_loc[:-1], HIDDEN_KEY)
                 self.problem(
                     key_node,
                     key_loc,
-                    f"key {shown} is {what} to YAML, not a name: write it in quotes, {shown}, if it is meant as text",
+                    f"key {shown} is {what} to YAML, not a name: write it in quotes{quoted} if it is meant as text",
                 )
                 continue
             if key in seen:
@@ -1454,6 +1514,28 @@ def not_a_directory(path: Path, what: str) -> str | None:
     if stat.S_ISDIR(mode):
         return None
     return f"is {file_kind(mode) or 'a regular file'}, not a {what}{_link_note(path)}"
+
+
+def path_problem(path: Path, option: str, why: str) -> Problem:
+    """The problem ``why`` of ``path``, a file or a directory a command line names (``option``: ``--members``) that
+    cannot be read, at the path as given (:func:`shown_name`: ``members2 no such directory of member files``); at
+    the command line's option, the value not shown, when a part of the path may be a password pasted there
+    (:func:`pic.errors.refused_may_be_secret`, of each part: ``--members Lilas2024x``, ``--project
+    /srv/Soleil-Azur-75``), its words up to a path they name (a directory above, a link's target: ``names no
+    directory of member files``)."""
+    from pic.settings import display_path
+
+    shown = display_path(path)
+    # read part by part: a directory's name beside another (/srv/Asso-Case2024.org) is no password pasted beside it
+    if not any(refused_may_be_secret(part) for part in Path(shown).parts):
+        return Problem(shown, None, "", why)
+    if why.startswith("no such "):
+        words = f"names no {why.split(':', maxsplit=1)[0].removeprefix('no such ')}"
+    elif why.startswith("cannot be read: "):  # the system's reason names no path
+        words = why
+    else:
+        words = why.split(":", maxsplit=1)[0]
+    return Problem("<command line>", None, option, f"{HIDDEN_VALUE} {words}")
 
 
 def _link_note(path: Path, after: str = "") -> str:

@@ -1332,3 +1332,47 @@ def test_a_hidden_argument_is_not_offered_back_in_another_case(
         "<command line> SLUG: the value (not shown: it may be a secret) is not a valid slug: 3 to 32 characters, "
         "lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen\n"
     ), err
+
+
+@pytest.mark.parametrize("secret", ["velo75paris", "soleil12azur"])
+def test_a_database_charset_of_no_database_in_a_password_s_shape_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str
+) -> None:
+    """`database_charsets: {velo75paris: utf8mb4}` was told `database_charsets.velo75paris: "velo75paris" is not one
+    of the member's databases`: a short name no database has, in a password's shape (words around a number), is
+    neither the field's key nor the value shown."""
+    members = _members_copy(tmp_path)
+    path = members / "amis-du-rhone.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"database_charsets: {{{secret}: utf8mb4}}\n", encoding="utf-8")
+    rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(members), "--on", ON)
+    said = "database_charsets.(a key not shown): the value (not shown: it may be a secret) is not one of the member's"
+    assert rc == 1 and said in err, err
+    assert secret not in err.lower(), err
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75", "0xCafe1234", "velo75paris", "LILAS2024X"])
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--members", "SECRET"], "<command line> --members: the value (not shown: it may be a secret) "),
+        (["report", "--members", "DIR/SECRET/m"], "<command line> --members: the value (not shown: it may be a"),
+        (["check", "--project", "DIR/SECRET"], "<command line> --project: the value (not shown: it may be a secret) "),
+        (["plan", "--project", "DIR/SECRET"], "<command line> --project: the value (not shown: it may be a secret) "),
+    ],
+)
+def test_a_path_option_naming_nothing_in_a_password_s_shape_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str, argv: list[str], said: str
+) -> None:
+    """`--members Lilas2024x` (no such directory) was told `Lilas2024x no such directory of member files`: a path of
+    the command line that names nothing, a part of it in a password's shape, is told at its option, not shown."""
+    members = ["--members", str(MEMBERS)] if "--members" not in argv else []
+    project = ["--project", str(ROOT)] if "--project" not in argv else []
+    args = [a.replace("DIR", str(tmp_path)).replace("SECRET", secret) for a in argv]
+    rc, _, err = _run(capsys, *args, *members, *project)
+    assert rc == 1 and said in err, err
+    assert "names no " in err and secret not in err, err
+
+
+def test_a_path_option_naming_nothing_is_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(tmp_path / "Asso-Case2024.org"))
+    assert rc == 1 and f"{tmp_path}/Asso-Case2024.org no such directory of member files" in err, err

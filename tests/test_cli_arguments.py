@@ -1670,3 +1670,58 @@ def test_a_day_with_blanks_around_it_is_told_so(capsys: pytest.CaptureFixture[st
     unseen: what is around the day is told, as --port ' 53' is told its blanks."""
     err = usage_error(capsys, ["check", "--on", value])
     assert said in err, err
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75", "0xCafe1234", "velo75paris", "LILAS2024X"])
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--SECRET"], "pic check: error: unrecognized arguments: the value (not shown: it may be a secret)"),
+        (["check", "--SECRET."], "pic check: error: unrecognized arguments: the value (not shown: it may be a secret)"),
+        (["report", "-SECRET"], "pic report: error: unrecognized arguments: the value (not shown: it may be a secret)"),
+        (["plan", "--SECRET=1"], "pic plan: error: unrecognized arguments: the value (not shown: it may be a secret)"),
+        (["check", "--stak", "SECRET"], "pic check: error: unrecognized arguments: --stak the value (not shown"),
+        (["SECRET"], "pic: error: argument COMMAND: invalid choice: the value (not shown: it may be a secret)"),
+        (["dns", "SECRET"], "pic dns: error: argument SUBCOMMAND: invalid choice: the value (not shown"),
+    ],
+)
+def test_an_unknown_argument_in_a_password_s_shape_is_not_shown(
+    argv: list[str], said: str, secret: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pic check --Soleil-Azur-75` was told `unrecognized arguments: --Soleil-Azur-75`: a passphrase's dashes
+    before it, as an option's are, made no part of its words (pic.secrettext.password_part read '' as its first)."""
+    with pytest.raises(SystemExit) as caught:
+        _parse([arg.replace("SECRET", secret) for arg in argv])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2, err
+    assert said in err, err
+    assert secret.lower() not in err.lower(), err
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75", "velo75paris", "LILAS2024X"])
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["dns", "check", "--expected", "DIR/SECRET/e.json"], "pic dns check: error: argument --expected: the value"),
+        (["lists", "audit", "--domains", "DIR/SECRET/d.yaml", "x"], "pic lists audit: error: argument --domains: the "),
+        (["lists", "audit", "DIR/SECRET/x.txt"], "pic lists audit: error: argument FILE: the value (not shown"),
+        (["report", "--disk-usage", "DIR/SECRET/"], "pic report: error: argument --disk-usage: the value (not shown"),
+    ],
+)
+def test_a_path_argument_naming_nothing_in_a_password_s_shape_is_not_shown(
+    argv: list[str], said: str, secret: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--expected /tmp/Lilas2024x/e.json` (nothing there) was told `'/tmp/Lilas2024x/e.json' cannot be read`: a
+    path of the command line refused is not shown when a part of it may be a password (read part by part)."""
+    with pytest.raises(SystemExit) as caught:
+        _parse([arg.replace("DIR", str(tmp_path)).replace("SECRET", secret) for arg in argv])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2, err
+    assert said in err and "(not shown: it may be a secret) cannot be read" in err, err
+    assert secret not in err, err
+
+
+def test_a_path_argument_naming_nothing_is_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        _parse(["dns", "check", "--expected", f"{tmp_path}/Asso-Case2024.org/e.json"])
+    assert f"'{tmp_path}/Asso-Case2024.org/e.json' cannot be read" in capsys.readouterr().err

@@ -1038,3 +1038,66 @@ def test_an_answer_cut_over_tcp_is_said_in_the_project_s_words() -> None:
             f"no usable answer for {query} (a truncated answer over UDP, then the connection closed before an answer "
             "over TCP): ask again, or another resolver with --resolver"
         ) in line, line
+
+
+# The password shapes pic.secrettext.password_part reads, with no label beside them: a value refused in their shape
+# may be a password pasted at the wrong line
+PASSWORD_SHAPES = ["Lilas2024x", "Soleil-Azur-75", "0xCafe1234", "velo75paris", "LILAS2024X", "AB12CD34"]
+
+
+@pytest.mark.parametrize("secret", PASSWORD_SHAPES)
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ('{"name": "x", "type": "SECRET", "value": "v"}', "type"),
+        ('{"name": "x", "type": "TXT", "value": ["SECRET"]}', "value"),
+        ('{"name": {"SECRET": 1}, "type": "TXT", "value": "v"}', "name"),
+        ('["SECRET"]', ""),
+    ],
+)
+def test_an_expected_file_s_value_refused_in_a_password_s_shape_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str, record: str, field: str
+) -> None:
+    """`"type": "Lilas2024x"` was told `listes.example.org[0].type: "Lilas2024x" is not TXT or MX`: a value the
+    reader refuses is hidden when it is shaped as a password (pic.errors.refused_may_be_secret), in a list or a
+    mapping too, as the secrets a label names are."""
+    expected = tmp_path / "expected.json"
+    expected.write_text('{"listes.example.org": [' + record.replace("SECRET", secret) + "]}", encoding="utf-8")
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    where = f"listes.example.org[0].{field}:" if field else "listes.example.org[0]:"
+    assert code == 1 and f"{where} the value (not shown: it may be a secret)" in err, err
+    assert secret not in err and secret.lower() not in err.lower(), err
+
+
+@pytest.mark.parametrize("secret", PASSWORD_SHAPES)
+def test_an_expected_file_s_domain_in_a_password_s_shape_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str
+) -> None:
+    """A domain key refused (no records; named again in another case) was shown as the key of the problem and in
+    its words: a key in a password's shape is written as one not shown."""
+    expected = tmp_path / "expected.json"
+    expected.write_text(f'{{"{secret}": [], "{secret}.": [1], "{secret}": []}}', encoding="utf-8")
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    assert code == 1 and "the key (not shown: it may be a secret) is given twice in one object" in err, err
+    expected.write_text(f'{{"{secret}": [], "{secret}.": [1]}}', encoding="utf-8")
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    assert code == 1 and "(a key not shown): has no records" in err, err
+    assert "(a key not shown): names the domain of the value (not shown: it may be a secret) (line 1)" in err, err
+    assert "(a key not shown)[0]: 1 is not a record" in err, err
+    assert secret.lower() not in err.lower(), err
+
+
+def test_an_expected_file_s_names_refused_are_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A value refused that is a name, no password's shape, is shown for the fix: a domain holding a year
+    (Asso-Case2024.org), a type in small letters."""
+    expected = tmp_path / "expected.json"
+    expected.write_text('{"Asso-Case2024.org": [{"name": "x", "type": "txt", "value": "v"}]}', encoding="utf-8")
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    assert code == 1 and 'Asso-Case2024.org[0].type: "txt" is not TXT or MX' in err, err

@@ -3948,3 +3948,32 @@ def test_a_name_after_a_comma_in_a_plain_list_is_not_read_as_the_domain(
         assert f"the address meant, {meant}: {problem}" in flagged, flagged
     export.write_text(f"ok@example.org\n{suggestion}\n", encoding="utf-8")
     assert _audit(capsys, str(export))[0] == 0
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75", "0xCafe1234", "velo75paris", "LILAS2024X"])
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ("gone.fr: SECRET", "gone.fr: the value (not shown: it may be a secret) is not a mapping"),
+        ("foo.fr: {status: SECRET}", "foo.fr.status: the value (not shown: it may be a secret) is not a status"),
+        ("foo.fr: [SECRET]", "foo.fr: the value (not shown: it may be a secret) is not a mapping"),
+        ("foo.fr: {status: typo, suggest: SECRET}", "foo.fr.suggest: the value (not shown: it may be a secret) is"),
+        ("foo.fr: {status: typo, note: [SECRET]}", "foo.fr.note: the value (not shown: it may be a secret) is not"),
+        ("foo.fr: !x SECRET", "foo.fr: the value (not shown: it may be a secret) has the tag (not shown either)"),
+        ("foo.fr: !SECRET x", "foo.fr: the value (not shown: it may be a secret) has the tag (not shown either)"),
+        ("SECRET: {status: never}", "(a key not shown): "),
+        ("foo.fr: {status: never, SECRET: 1}", "foo.fr.(a key not shown): "),
+        ("suggest: SECRET", "suggest: is not a domain name"),
+    ],
+)
+def test_a_domains_file_s_value_or_key_in_a_password_s_shape_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], secret: str, entry: str, field: str
+) -> None:
+    """`foo.fr: {status: Lilas2024x}` was told `foo.fr.status: "Lilas2024x" is not a status`: a value, a tag or a
+    key of the --domains file refused in a password's shape (pic.secrettext.password_part), no label beside it,
+    was shown; it is not, as those a label names are not."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(entry.replace("SECRET", secret) + "\n", encoding="utf-8")
+    code, _, err = _audit(capsys, "--domains", str(extra), str(DATA / "clean.txt"))
+    assert code == 1 and f"{extra}:1 {field}" in err, err
+    assert secret.lower() not in err.lower(), err

@@ -662,3 +662,23 @@ def test_a_domain_holding_a_password_with_more_around_it_is_not_shown(
     assert rc == 1 and "not shown" in err, err
     assert "cafe1234" not in err.lower() and "3405648436" not in err and "202.254.18" not in err, err
     assert not (members / "velo-lyon.yaml").exists()
+
+
+@pytest.mark.parametrize("slug", ["Soleil-Azur-75", "Lilas2024x", "0xCafe1234", "Velo75Paris", "LILAS2024X"])
+@pytest.mark.parametrize("taken", [False, True])
+def test_new_offers_no_slug_it_would_hide(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], slug: str, taken: bool
+) -> None:
+    """`pic new Soleil-Azur-75` ended with "did you mean the value (not shown: it may be a secret)?", an offer that
+    cannot be followed: a slug offered that would be hidden is not offered, nor said refused; the slug's form is
+    told all the same."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    if taken:  # the slug meant is a member's: said refused too, the slug hidden in it
+        shutil.copy(members / "amis-du-rhone.yaml", members / f"{slug.lower()}.yaml")
+    argv = ["new", slug, "--name", "Asso", "--email", "a@asso.org", "--project", str(ROOT), "--members", str(members)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    said = f"<command line> SLUG: the value (not shown: it may be a secret) is not a valid slug: {SLUG_WORDS}\n"
+    assert err.startswith(said), err
+    assert "did you mean" not in err and "refused too" not in err and slug.lower() not in err.lower(), err

@@ -581,3 +581,13 @@ def test_a_forge_that_cannot_be_reached_is_one_line_and_exit_3(tmp_path: Path, a
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"post-plan-comment: {shown}: not reached: "), proc.stderr
     assert "Traceback" not in proc.stderr and "secret" not in proc.stderr
+
+
+@pytest.mark.parametrize("slug", ["velo75paris", "soleil12azur"])
+def test_move_script_of_no_member_whose_slug_may_be_a_password_shows_neither_it_nor_its_file(slug: str) -> None:
+    """`pic move-script velo75paris` was told `... is no member: there is no members/the value (not shown: it may be
+    a secret).yaml`, the file's name made of the hidden words: it is told that no member file has that name."""
+    proc = _move_script(slug)
+    said = "<command line> slug: the value (not shown: it may be a secret) is no member: no member file has that name"
+    assert proc.returncode == 1 and said in proc.stderr, proc.stderr
+    assert slug not in proc.stderr, proc.stderr

@@ -1972,6 +1972,8 @@ _SSH_ED25519_DATA = "AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qv
         "0xCafe1234.org",
         "www.0xCafe1234.fr",
         "marie@0xCafe1234.fr",
+        # capitals and digits alone, 3 capitals or more and 2 digits or more, a number between capitals
+        *["LILAS2024X", "AB12CD34", "--LILAS2024X", "LILAS2024X.", "web1:AB12CD34EF", "SOLEIL75AZUR"],
     ],
 )
 def test_a_password_shaped_part_with_more_around_it_is_refused_unseen(value: str) -> None:
@@ -1992,6 +1994,10 @@ def test_a_password_shaped_part_with_more_around_it_is_refused_unseen(value: str
         *["marie@DESKTOP-4F7G2K1", "Asso-Case2024.org", "velo75paris.fr", "php8.3-fpm", "enp0s31f6", "web01"],
         *["utf8mb4", "x86_64", "Etc/GMT+13", "8.2.28-1~deb12u1", "2001:db8::1"],
         *["Europe/Paris-2", "Etc/GMT-14", "chorale-saint-jean-2024", "Web-Server-1", "Amis-du-Rhone"],
+        # names in capitals and digits: shorter than 8, a number after the letters alone, or fewer than 3 capitals
+        *["PHP84", "UTF8MB4", "A1", "ISO8859", "ISO88591", "H2O", "X25519", "RSA4096", "MD5", "WINDOWS1252"],
+        *["2027W133", "20261130T023004", "U0001F600", "Y2024M03", "LATIN1", "KOI8R", "GB18030", "DESKTOP-4F7G2K1"],
+        "15058500A0235D97F5D10063B188E2B695BD4743",  # a key's fingerprint: hexadecimal of 16 digits or more
         f"ssh-ed25519 {_SSH_ED25519_DATA} marie@laptop",
         f"ssh-ed25519 {_SSH_ED25519_DATA} marie@DESKTOP-4F7G2K1",
         _HASHED_NAME,

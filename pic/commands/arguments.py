@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pic.errors import refused_may_be_secret, shown_name
+from pic.errors import HIDDEN_VALUE, refused_may_be_secret, shown_name
 from pic.networks import no_resolver_there
 from pic.secrettext import interface_name, mixed_case_hex
 from pic.settings import STACK_NAME, DnsSpec, is_ip
@@ -511,7 +511,11 @@ def _not_empty(text: str, what: str) -> Path:
 
 def _named(text: str) -> str:
     """A path in a message, quoted: as every message names one (pic.errors.shown_name: a newline ``\\x0a``), not as
-    Python's repr writes it (``\\n``)."""
+    Python's repr writes it (``\\n``); the value not shown (:data:`pic.errors.HIDDEN_VALUE`) when a part of it may be
+    a password pasted there (pic.errors.refused_may_be_secret, part by part: ``--expected /tmp/Lilas2024x/e.json``;
+    ``/srv/Asso-Case2024.org/e.json`` is shown)."""
+    if any(refused_may_be_secret(part) for part in Path(text).parts):
+        return HIDDEN_VALUE
     return f"'{shown_name(text)}'"
 
 

@@ -18,7 +18,7 @@ import sys
 
 from pic.check import check
 from pic.commands import about
-from pic.errors import PicError, Problem, show_value
+from pic.errors import HIDDEN_VALUE, PicError, Problem, refused_may_be_secret, show_value
 from pic.settings import display_path
 from pic.validators import SLUG_WORDS, is_slug, slug_form_length, slug_of_name_meant
 
@@ -66,7 +66,10 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     if member is None:
         where = display_path(args.members / f"{args.slug}.yaml")
         close = difflib.get_close_matches(args.slug, [m.slug for m in checked.registry], n=1)
-        why = f"{show_value(args.slug)} is no member: there is no {where}" + (
+        # a slug that may be a password pasted there (velo75paris) is not shown, nor in the file's name
+        hidden = refused_may_be_secret(args.slug)
+        there = "no member file has that name" if hidden else f"there is no {where}"
+        why = f"{HIDDEN_VALUE if hidden else show_value(args.slug)} is no member: {there}" + (
             f"; did you mean {close[0]!r}?" if close else ""
         )
         raise PicError([Problem("<command line>", None, "slug", why)])
