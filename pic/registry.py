@@ -219,8 +219,12 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
     word = word.strip(_AROUND_A_NAME_WORD)
     if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
         return False
-    if any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None:
-        return True  # Lilas2024x!, Soleil-2025#, Dupont@2024; not marie2@asso-lyon.fr
+    if (any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None) or (
+        person and _passphrase_or_capitals(word)
+    ):
+        # Lilas2024x!, Soleil-2025#, Dupont@2024 (not marie2@asso-lyon.fr); and in a person's name Soleil-Azur-75 and
+        # LILAS2024X, as no person's name is written (R2D2 and A2DM are shorter)
+        return True
     if len(word) <= _SHORTEST_PASSWORD_READ:
         return False  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
     if _joined_by_to_or_for(word):
@@ -236,6 +240,13 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
         if not (acronym or ordinal):
             return True  # Lilas2024x, S3cret, Lilas2024X
     return _capitals_inside(word, person=person)  # PassWord1
+
+
+def _passphrase_or_capitals(word: str) -> bool:
+    """:func:`pic.secrettext.passphrase_or_capitals`, loaded for a name's word holding a letter and a digit alone."""
+    from pic.secrettext import passphrase_or_capitals
+
+    return passphrase_or_capitals(word)
 
 
 def _capitals_inside(word: str, *, person: bool) -> bool:

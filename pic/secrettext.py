@@ -4178,6 +4178,13 @@ def password_part(value: str) -> bool:
     return False
 
 
+def passphrase_or_capitals(word: str) -> bool:
+    """Whether ``word``, a word of a person's name, is shaped as a passphrase (:func:`_passphrase`:
+    ``Soleil-Azur-75``) or as a password typed with Caps Lock on (:func:`_capitals_around_number`: ``LILAS2024X``),
+    two shapes no person's name has (pic.registry reads the others, a name's own rules)."""
+    return _passphrase(word) or _capitals_around_number(word)
+
+
 def _capitals_around_number(part: str) -> bool:
     """Whether ``part`` is capitals and digits written as a password with Caps Lock on (:data:`_CAPITALS_AROUND_NUMBER`:
     ``LILAS2024X``, ``AB12CD34``), not a key's fingerprint (:data:`_LONG_HEXADECIMAL`)."""

@@ -1515,6 +1515,11 @@ BARE_PASSWORDS_IN_A_NAME = [
     ("Jean Dupont Lilas4st", 3),
     ("Paul Soleil5nd", 2),
     ("Marie Soleil0er", 2),
+    # a passphrase's shape (capitalised words joined to a number) and a password typed with Caps Lock on
+    ("Soleil-Azur-75", 1),
+    ("Marie Lilas.Azur.75", 2),
+    ("Jean LILAS2024X", 2),
+    ("AB12CD34", 1),
 ]
 
 
