@@ -1617,7 +1617,9 @@ def test_a_message_hides_a_value_alone_on_its_line_under_a_label_alone_on_its_ow
     """A value a message would quote, on a line under a line that is only a password's label, is not shown."""
     assert errors.reads_as_secret("Azerty123", line="  Azerty123", above=above)
     assert "Azerty123" not in errors.shown_unless_secret("Azerty123", line="  Azerty123", above=above)
-    assert errors.shown_unless_secret("Azerty123", line="  Azerty123", above="  Le mot de passe") == '"Azerty123"'
+    # under a line that is no label alone, a value is shown unless shaped as a password by itself (Azerty123 is)
+    assert errors.shown_unless_secret("azerty123", line="  azerty123", above="  Le mot de passe") == '"azerty123"'
+    assert "Azerty123" not in errors.shown_unless_secret("Azerty123", line="  Azerty123", above="  Le mot de passe")
 
 
 @pytest.mark.parametrize("dash", sorted(map(chr, secrettext._PROSE_DASHES)))
