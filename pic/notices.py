@@ -49,7 +49,7 @@ from pic.modelerrors import problems_from
 from pic.registry import (
     empty_keys,
     empty_words,
-    no_secret_in_prose,
+    no_secret_in_a_note,
 )  # the member files' walk: every optional field of an entry
 from pic.settings import RuntimeKey, display_in, display_path, resolved
 from pic.validators import SLUG_PATTERN, Email, FreeText, NameOf, Whole, refused_character
@@ -298,7 +298,7 @@ class _Entry(BaseModel):
     to: Email  # the member's contact.email, checked as the member file's
     state: NoticeState
     # as a member file's notes: no empty one, no secret (the record is committed too)
-    note: Annotated[str, FreeText(newlines=True), AfterValidator(no_secret_in_prose)] | None = None
+    note: Annotated[str, FreeText(newlines=True), AfterValidator(no_secret_in_a_note)] | None = None
 
 
 class _Record(BaseModel):

@@ -178,6 +178,45 @@ def no_secret_in_prose(text: str) -> str:
     )
 
 
+def no_secret_in_a_note(text: str) -> str:
+    """``text`` (a member's ``notes``, an exception's ``reason``, a notice's ``note``) unless it holds a secret as
+    prose can (:func:`no_secret_in_prose`) or is one word alone, quotes and brackets around it aside, shaped as a
+    password as a person's name reads one (:func:`_password_in_a_name`: ``Lilas2024x!``, ``Soleil-Azur-75``,
+    ``LILAS2024X``): a password pasted without its label. A note of one word naming a version, a ticket or a hash
+    (``PHP8.2``, ``RT#1187``, ``3f2a9c1e``) passes.
+
+    Raises SubfieldError (the text not shown)."""
+    text = no_secret_in_prose(text)
+    word = text.strip()
+    if word and not any(c.isspace() for c in word) and _password_alone_in_a_note(word):
+        raise SubfieldError(
+            (),
+            "the text (not shown) is one word shaped as a password (letters and digits as no note's word is written: "
+            "a password's sign among them, small letters around digits, capitals inside, capitalised words joined to "
+            "a number), which would be committed in clear with this file and stay in the repository's history: keep "
+            "the secret in the admins' password manager, or the member's in a file of its priv/ on its web host, and "
+            "write here only where it is kept; if a commit already holds it, change the secret",
+            names_value=True,
+        )
+    return text
+
+
+def _password_alone_in_a_note(word: str) -> bool:
+    """Whether ``word``, the whole of a note, is a password: shaped as one with its sign (:func:`pic.secrettext.
+    password_alone`: ``Lilas2024x!``), as a passphrase or in capitals (``Soleil-Azur-75``, ``LILAS2024X``), or, mixing
+    capitals and small letters, as a person's name reads one (:func:`_password_in_a_name`: ``Lilas2024x``,
+    ``PassWord1``). Small letters or capitals alone with digits and signs are a note's hashes and tickets
+    (``3f2a9c1e``, ``ticket#4521``, ``RT#1187``)."""
+    if not any(c.isdigit() for c in word):
+        return False
+    mixed = any(c.isupper() for c in word) and any(c.islower() for c in word)
+    return (
+        secrettext.password_alone(word)
+        or secrettext.passphrase_or_capitals(word)
+        or (mixed and _password_in_a_name(word))
+    )
+
+
 # A password pasted as a word of a person's name, without a label (contact: {name: "Lilas2024x!"}, "Marie
 # Lilas2024x"), which the reading of secrets in prose does not find (no label says what it is): the name is printed
 # in reports, warnings and the To header of the messages to the contact. A word of a name holding a digit is a
@@ -541,7 +580,7 @@ class PhpEolException(_Strict):
     )
     reason: OneLine = Field(min_length=3, max_length=500)
 
-    _no_secret = field_validator("reason")(classmethod(lambda cls, v: no_secret_in_prose(v)))
+    _no_secret = field_validator("reason")(classmethod(lambda cls, v: no_secret_in_a_note(v)))
 
 
 class Exceptions(_Strict):
@@ -599,7 +638,7 @@ class MemberSpec(_Strict):
 
     _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: unique_items(v)))
     _no_secret_in_notes = field_validator("notes")(
-        classmethod(lambda cls, v: None if v is None else no_secret_in_prose(v))
+        classmethod(lambda cls, v: None if v is None else no_secret_in_a_note(v))
     )
 
     @field_validator("name")

@@ -4296,6 +4296,11 @@ _STRONG_WORD = LazyPattern(r"(?=[^A-Za-z]*[A-Za-z])(?=[^0-9]*[0-9])(?=[^!#$%&*=?
 _NAMED_WORD = LazyPattern(r".*\.[A-Za-z]{2,}|.*@.*")
 
 
+def password_alone(word: str) -> bool:
+    """:func:`_password_alone`, for a note of one word (pic.registry)."""
+    return _password_alone(word)
+
+
 def _password_alone(word: str) -> bool:
     """Whether ``word``, the whole of a value a field refused, is a password pasted at the wrong line
     (``site.php: "Lilas2024x!"``, ``databases: [main, Lilas2024x!]``): one :func:`labelled_password` reads so, shaped

@@ -1492,6 +1492,26 @@ def test_a_password_option_pasted_into_notes_or_a_contact_name_is_refused(text: 
     assert f"{field}: the text (not shown) holds a password option" in line and "S3cr3tPw" not in line, line
 
 
+@pytest.mark.parametrize(
+    "note", ["Lilas2024x!", "Lilas2024x", "Soleil-Azur-75", "LILAS2024X", "PassWord1", " Lilas2024x! "]
+)
+def test_a_note_that_is_a_password_alone_is_refused_without_being_shown(note: str) -> None:
+    """notes: "Lilas2024x!" (a password pasted alone, without a label) was accepted, then committed in clear with the
+    member's file: a note of one word shaped as a password, as a person's name reads it, is refused, not shown."""
+    [line] = _messages(MINIMAL + f'notes: "{note}"\n')
+    said = "members/probe-asso.yaml:4 notes: the text (not shown) is one word shaped as a password"
+    assert line.startswith(said), line
+    assert note.strip() not in line, line
+
+
+@pytest.mark.parametrize(
+    "note", ["PHP8.2", "RT#1187", "3f2a9c1e", "Nextcloud28", "ticket#4521", "WP-6.4.2", "Asso2024"]
+)
+def test_a_note_of_one_word_a_note_holds_is_accepted(note: str) -> None:
+    """Versions, tickets and hashes written alone in a note (PHP8.2, RT#1187, 3f2a9c1e) are no password's shape."""
+    assert _accepted_spec(MINIMAL + f'notes: "{note}"\n').notes == note
+
+
 # A password pasted as a word of the contact's name, without a label: letters, digits and a password's sign, a
 # lowercase letter on each side of its digits, or capitals inside a word with digits; (name, the word's place)
 BARE_PASSWORDS_IN_A_NAME = [
