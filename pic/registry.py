@@ -243,8 +243,9 @@ _ORDINAL_SUFFIX = re.compile(r"(?:e|er|re|ère|ème|eme|nd|nde|st|rd|th|o|a|bis|
 _ORDINAL_DIGIT = {"st": "1", "er": "1", "re": "1", "ère": "1", "nd": "2", "nde": "2", "rd": "3"}
 _CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
 # A word in capitals inside (ÉcoLogis, iPhone, MaxiCycle) then its number of two digits or more: a name's, but a
-# number typed as passwords end (a digit alone, 123, 0123, 1234...)
-_CAPITALS_THEN_NUMBER = LazyPattern(r"[^\W\d_]+([0-9]{2,})")
+# number typed as passwords end (a digit alone, 123, 0123, 1234...); or then a version in dots (WordPress6.4,
+# MariaDB10.11, PrestaShop1.7.8): a product's name and its release, as a note names what a site runs
+_CAPITALS_THEN_NUMBER = LazyPattern(r"[^\W\d_]+(?:([0-9]{2,})|[0-9]+(?:\.[0-9]+)+)")
 _KEYBOARD_RUNS = ("0123456789", "1234567890")
 # (compiled at import: a word of the usual name joined by a sign, Vélo-Cité, is read for it)
 _TYPED_AS_A_PASSWORD = re.compile(r"(?=[A-Za-z]{3})[A-Za-z0-9!?#$%&*+=@^~|<>._-]{8,}")
@@ -300,11 +301,14 @@ def _capitals_inside(word: str, *, person: bool) -> bool:
 
 def _named_with_a_number(word: str) -> bool:
     """Whether ``word``, holding a capital after a lowercase letter, is letters then a number of their own at its end
-    (ÉcoLogis2024, iPhone12, MaxiCycle2000): two digits or more, not a run typed as passwords end (123, 1234)."""
+    (ÉcoLogis2024, iPhone12, MaxiCycle2000): two digits or more, not a run typed as passwords end (123, 1234); or
+    then a version in dots (WordPress6.4, MariaDB10.11)."""
     found = _CAPITALS_THEN_NUMBER.fullmatch(word)
     if found is None:
         return False  # PassWord1, Pass1Word
     number = found.group(1)
+    if number is None:
+        return True  # a version in dots: WordPress6.4
     return not (len(number) >= 3 and any(number in run for run in _KEYBOARD_RUNS))  # PassWord123
 
 
@@ -340,9 +344,10 @@ def _password_in_a_name_told(word: int, *, person: bool) -> str:
     shapes = (
         "letters and digits with a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), "
         + ("letters in lowercase on both sides of its digits, " if person else "")
-        + "or a capital after a lowercase letter with digits that are not a number of two digits or more at the "
-        "word's end (nor 123, 1234), as no name is written (a name's digits are a number or an ordinal beside it, "
-        "Asso2024, Lyon-3, 3e, ÉcoLogis2024, iPhone12, or an acronym's, R2D2)"
+        + "or a capital after a lowercase letter with digits that are neither a number of two digits or more at "
+        "the word's end (nor 123, 1234) nor a version in dots there (WordPress6.4), as no name is written (a name's "
+        "digits are a number or an ordinal beside it, Asso2024, Lyon-3, 3e, ÉcoLogis2024, iPhone12, or an "
+        "acronym's, R2D2)"
     )
     whose = "a person's" if person else "an association's"
     alone = "the contact's name" if person else "the association's name"

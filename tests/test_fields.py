@@ -1505,10 +1505,24 @@ def test_a_note_that_is_a_password_alone_is_refused_without_being_shown(note: st
 
 
 @pytest.mark.parametrize(
-    "note", ["PHP8.2", "RT#1187", "3f2a9c1e", "Nextcloud28", "ticket#4521", "WP-6.4.2", "Asso2024"]
+    "note",
+    [
+        "PHP8.2",
+        "RT#1187",
+        "3f2a9c1e",
+        "Nextcloud28",
+        "ticket#4521",
+        "WP-6.4.2",
+        "Asso2024",
+        "WordPress6.4",
+        "MariaDB10.11",
+        "PrestaShop1.7.8",
+    ],
 )
 def test_a_note_of_one_word_a_note_holds_is_accepted(note: str) -> None:
-    """Versions, tickets and hashes written alone in a note (PHP8.2, RT#1187, 3f2a9c1e) are no password's shape."""
+    """Versions, tickets and hashes written alone in a note (PHP8.2, RT#1187, 3f2a9c1e) are no password's shape; nor
+    is a product's name in capitals inside then its version in dots (WordPress6.4, MariaDB10.11), which was refused as
+    PassWord1 is."""
     assert _accepted_spec(MINIMAL + f'notes: "{note}"\n').notes == note
 
 
