@@ -30,6 +30,7 @@ from pic.errors import (
     is_locale,
     meant_among,
     non_finite,
+    refused_may_be_secret,
     shaped_as_password,
     show_value,
     value_without_credentials,
@@ -1416,13 +1417,37 @@ def problems_from(
         message = _offered_again(message, data, loc)
         if secret and not (isinstance(error, SubfieldError) and error.names_value):
             # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")
-            message = redacted(message, [hidden, *secret_keys], _own(err))
+            message = redacted(message, _hidden_words(err, loc, hidden) or [hidden, *secret_keys], _own(err))
         out.append(Problem(doc.file, doc.line_of(full), _field_shown(full), message))
     for kind, (first, count) in untold.items():
         what = _UNTOLD_WORDS.get(kind, "errors of the kinds above")
         line = doc.line_of((*prefix, *_keys_of(tuple(first["loc"]), data)))
         out.append(Problem(doc.file, line, "", f"and {count} more {what} from this line on, not shown", faults=count))
     return out
+
+
+def _hidden_words(err: ErrorDetails, loc: tuple[str | int, ...], value: object) -> list[str]:
+    """The words of ``value``, a text of several words refused and not shown, that a message about it leaves out: its
+    words shaped as a password alone (:func:`pic.errors.refused_may_be_secret`: ``Infra2024`` in ``timeout 2h30m php
+    wp-cron.php --site=Infra2024``, its part alone), so that the rest (the duration refused, ``2h30m``) is told;
+    none (the whole value left out) when it reads as a secret as a whole, sits under a secret's key or field, or no
+    word alone is so shaped (a password of several words)."""
+    if not isinstance(value, str) or len(words := value.split()) < 2:
+        return []
+    if reads_as_secret(value) or is_secret_field(loc) or _pasted_password(err, value):
+        return []
+    if any(isinstance(part, str) and reads_as_secret(part) for part in loc):
+        return []
+    hidden: list[str] = []
+    for word in filter(refused_may_be_secret, words):
+        # its part so shaped alone (--site=Infra2024: Infra2024), or the whole word (Soleil-Azur-75)
+        parts = [part for part in _PARTS.compiled().split(word) if refused_may_be_secret(part)]
+        hidden += parts or [word]
+    return hidden
+
+
+# What a word of a value is split at into the parts a message may name apart (--site=Infra2024, ../Adherents2024/x)
+_PARTS = LazyPattern(r"[=:/,]+")
 
 
 # (a hint offering a value at the message's end: did you mean 'x'?, a domain's write it in lowercase ('x'), give the

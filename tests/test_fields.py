@@ -2268,3 +2268,29 @@ def test_a_tag_or_a_key_in_a_password_s_shape_is_not_shown(secret: str, text: st
 def test_a_key_mistyped_in_no_password_s_shape_is_shown(text: str, said: str) -> None:
     [line] = _messages(MINIMAL + text)
     assert said in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "hidden", "said"),
+    [
+        (
+            "timeout 2h30m php wp-cron.php --site=Infra2024",
+            "Infra2024",
+            "timeout refuses 2h30m there (timeout: invalid time interval '2h30m') and runs nothing (exit 125), and the "
+            "job goes on without it; write timeout DURATION php wp-cron.php --site=...",
+        ),
+        (
+            "timeout 2h30m php wp-cron.php Lilas2024x",
+            "Lilas2024x",
+            "timeout refuses 2h30m there (timeout: invalid time interval '2h30m') and runs nothing (exit 125), and the "
+            "job goes on without it; write timeout DURATION php wp-cron.php ... (e.g. timeout 5m php wp-cron.php ...)",
+        ),
+    ],
+)
+def test_a_value_refused_hides_only_its_words_shaped_as_a_password(command: str, hidden: str, said: str) -> None:
+    """cron[0].command: "timeout 2h30m php wp-cron.php --site=Infra2024" was told 'timeout refuses ... there
+    (timeout: invalid time interval '...')': every word of the command holding a digit or a sign was hidden, the
+    duration refused too, because one word (Infra2024) is shaped as a password. Only that word is left out."""
+    [line] = _messages(SITE + f'cron:\n  - schedule: hourly\n    command: "{command}"\n')
+    assert "cron[0].command: the value (not shown: it may be a secret) holds at character 9 2h30m after" in line, line
+    assert said in line and hidden not in line, line
