@@ -1752,6 +1752,21 @@ _CHRT_FIRST = (
 )
 
 
+def _chrt_first(options: list[str | None]) -> str:
+    """What chrt does first with ``options``, the words before its priority: sets the policy one of them names
+    (:data:`_CHRT_POLICIES`: ``-b``, ``--idle``) at the priority, or its default (:data:`_CHRT_FIRST`)."""
+    for word in options:
+        if (
+            word
+            and word.startswith("-")
+            and (word in _CHRT_POLICIES or (not word.startswith("--") and any(c in _CHRT_POLICIES for c in word[1:])))
+        ):
+            return (
+                f"chrt sets the policy {word} gives at that priority first (refused, exit 1: the job ends there), then "
+            )
+    return _CHRT_FIRST
+
+
 def _misplaced_next(wrapper: _Wrapper, name: str, word: str) -> int | None:
     """For :func:`_misplaced_option`: how many words ``word``, following an option written after the operand of
     the runner ``name``, takes when it is another option of it (:func:`_option_words`); None when it is none (the
@@ -1815,7 +1830,8 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         f"holds at character {tokens[i].at + 1} {word} after {runner} "
         f"{' '.join(t.text for t in tokens[first:i]) or tokens[i - 1].text}, "
         f"{what}, which reads its options before {_OPERANDS[name]} alone: "
-        f"{_CHRT_FIRST if name == 'chrt' else 'it '}runs a program named {word}, which the runtime images do not "
+        f"{_chrt_first(words[r + 1 : first]) if name == 'chrt' else 'it '}"
+        f"runs a program named {word}, which the runtime images do not "
         f"have: the command is not found (exit {wrapper.missing}) and "
         f"{_WITHOUT_IT[False]}; write {mended}"
     )

@@ -3163,6 +3163,26 @@ def test_an_option_after_chrt_s_priority_is_told_where_it_goes(
     assert cron.check_command(written)
 
 
+@pytest.mark.parametrize(
+    ("command", "policy", "written"),
+    [
+        ("chrt -b 0 -- php a.php", "-b", "chrt -b -- 0 php a.php"),
+        ("chrt --idle 0 -- php a.php", "--idle", "chrt --idle -- 0 php a.php"),
+    ],
+)
+def test_the_end_of_chrt_s_options_after_its_priority_tells_the_policy_given(
+    tmp_path: Path, command: str, policy: str, written: str
+) -> None:
+    """chrt -b 0 -- php a.php was told 'chrt sets its default policy, round-robin, at that priority first (a priority
+    0, or none of the right to set it: exit 1, the job ends there)', though -b is given: chrt sets SCHED_BATCH at 0,
+    then fails to run a program named -- (exit 127). The policy given is told."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 127 and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert f"chrt sets the policy {policy} gives at that priority first (refused, exit 1: the job ends there)" in line
+    assert "round-robin" not in line and f"write {written}" in line, line
+
+
 def test_flock_s_script_after_its_file_is_taken(tmp_path: Path) -> None:
     command = "flock lock -c 'echo ran'"
     ran = _dash_with_runners(tmp_path, command)
