@@ -343,7 +343,12 @@ def _password_in_a_name_told(word: int, *, person: bool) -> str:
     """What a name holding a word shaped as a password (word number ``word``) is told."""
     shapes = (
         "letters and digits with a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), "
-        + ("letters in lowercase on both sides of its digits, " if person else "")
+        + (
+            "letters in lowercase on both sides of its digits, capitalised words joined to a number as a passphrase "
+            "is made (Bleu-Ciel-12), capitals around a number as a password typed with Caps Lock on (ROSE1999Q), "
+            if person
+            else ""
+        )
         + "or a capital after a lowercase letter with digits that are neither a number of two digits or more at "
         "the word's end (nor 123, 1234) nor a version in dots there (WordPress6.4), as no name is written (a name's "
         "digits are a number or an ordinal beside it, Asso2024, Lyon-3, 3e, ÉcoLogis2024, iPhone12, or an "

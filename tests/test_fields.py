@@ -2294,3 +2294,19 @@ def test_a_value_refused_hides_only_its_words_shaped_as_a_password(command: str,
     [line] = _messages(SITE + f'cron:\n  - schedule: hourly\n    command: "{command}"\n')
     assert "cron[0].command: the value (not shown: it may be a secret) holds at character 9 2h30m after" in line, line
     assert said in line and hidden not in line, line
+
+
+@pytest.mark.parametrize(
+    ("name", "shape"),
+    [
+        ("Soleil-Azur-75", "capitalised words joined to a number as a passphrase is made (Bleu-Ciel-12)"),
+        ("Jean LILAS2024X", "capitals around a number as a password typed with Caps Lock on (ROSE1999Q)"),
+    ],
+)
+def test_a_contact_s_name_refused_as_a_passphrase_or_in_capitals_is_told_that_shape(name: str, shape: str) -> None:
+    """contact.name: Soleil-Azur-75 was told it holds 'letters and digits with a password's sign among them, letters
+    in lowercase on both sides of its digits, or a capital after a lowercase letter with digits...': none of the
+    shapes it has. The shapes a contact's name is refused for are all told."""
+    [line] = _messages(MINIMAL.replace("{name: P,", f"{{name: {_yaml_quoted(name)},"))
+    assert line.startswith("members/probe-asso.yaml:2 contact.name: the name (not shown) holds a word"), line
+    assert shape in line and name.rsplit(maxsplit=1)[-1] not in line, line
