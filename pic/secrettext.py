@@ -4324,7 +4324,8 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
       none of it, a password of letters alone (``mdp:Velosolex.org`` lowercased) included, and so is one holding a
       part of it between its separators (``Soleil-Azur-75`` offered ``'soleil_azur_75'``);
     - every word of the value that could be a secret or part of one (4 characters or more holding a digit or a
-      sign; a message's own words are letters alone) is written ``...``, in any letter case.
+      sign; a message's own words are letters alone) is written ``...``, in any letter case, and so is a word between
+      blanks shaped as a password whole (:func:`password_part`: ``Soleil.Azur.75``, whose parts are letters alone).
 
     The value's words are read as written and in its compatibility form (NFKC), whose separators may be full-width
     ones (``smtp.example.org：Lilas2024x``: a message quoting its ASCII form's port)."""
@@ -4332,6 +4333,9 @@ def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
     # and in its compatibility form, split at its separators so written (smtp.example.org：Lilas2024x, U+FF1A)
     texts += [folded for t in texts if not t.isascii() and (folded := unicodedata.normalize("NFKC", t)) != t]
     words = {w for t in texts for w in _WORDS.findall(t) if len(w) >= 4 and not w.isalpha()}
+    # a word between blanks shaped as a password whole, whose parts between dots are letters alone or short
+    # (Soleil.Azur.75: Soleil, Azur, 75), each no word read above
+    words |= {w for t in texts for w in t.split() if "." in w and password_part(w)}
     words |= {_folded_form(w) for w in words}
     words |= _addresses_read(texts)
     pieces = {

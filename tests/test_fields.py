@@ -2279,6 +2279,12 @@ def test_a_key_mistyped_in_no_password_s_shape_is_shown(text: str, said: str) ->
             "timeout refuses 2h30m there (timeout: invalid time interval '2h30m') and runs nothing (exit 125), and the "
             "job goes on without it; write timeout DURATION php wp-cron.php --site=...",
         ),
+        (  # a passphrase of parts a message's words are split at (dots), each part letters alone or short
+            "timeout 2h30m php wp-cron.php Soleil.Azur.75",
+            "Soleil.Azur.75",
+            "timeout refuses 2h30m there (timeout: invalid time interval '2h30m') and runs nothing (exit 125), and the "
+            "job goes on without it; write timeout DURATION php wp-cron.php ... (e.g. timeout 5m php wp-cron.php ...)",
+        ),
         (
             "timeout 2h30m php wp-cron.php Lilas2024x",
             "Lilas2024x",
