@@ -4181,8 +4181,14 @@ def password_part(value: str) -> bool:
 def passphrase_or_capitals(word: str) -> bool:
     """Whether ``word``, a word of a person's name, is shaped as a passphrase (:func:`_passphrase`:
     ``Soleil-Azur-75``) or as a password typed with Caps Lock on (:func:`_capitals_around_number`: ``LILAS2024X``),
-    two shapes no person's name has (pic.registry reads the others, a name's own rules)."""
-    return _passphrase(word) or _capitals_around_number(word)
+    two shapes no person's name has (pic.registry reads the others, a name's own rules); with more joined to it, the
+    passphrase after a scheme, a host or an address's ``@`` (``https://Soleil-Azur-75``), the capitals between any
+    separators (``a-LILAS2024X``)."""
+    if _passphrase(word):
+        return True
+    return any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)) or any(
+        _capitals_around_number(part) for part in _PART_SEPARATOR.compiled().split(word)
+    )
 
 
 def _capitals_around_number(part: str) -> bool:

@@ -1553,6 +1553,9 @@ BARE_PASSWORDS_IN_A_NAME = [
     ("Soleil-Azur-75", 1),
     ("Marie Lilas.Azur.75", 2),
     ("Jean LILAS2024X", 2),
+    # with more joined to them: a URL's scheme, a letter and a dash
+    ("https://Soleil-Azur-75", 1),
+    ("Marie a-LILAS2024X", 2),
     ("AB12CD34", 1),
 ]
 
