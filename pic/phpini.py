@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any, Literal
 
 from pic.errors import meant_among, non_finite, osa_distance, shown_name
+from pic.lazyre import LazyPattern
 from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint, boolean_json_schema
 
@@ -302,8 +303,28 @@ def _no_number(
         if rule.low <= number <= rule.high:
             return f"{shown} {what}: write {number}{how}"
         return f"{shown} {what}: it reads as {number}, which is out of range: {expected}"
+    if rule.kind == "seconds" and isinstance(value, str) and (unit := _SECONDS_WITH_UNIT.compiled().fullmatch(value)):
+        return _seconds_with_unit(rule, shown, value, unit, expected)
     quotes = ", written without quotes" if isinstance(value, str) and why == "is text" else ""
     return f"{shown} {why}: {expected}{quotes}{_size_meant(rule, value, takes)}"
+
+
+# Seconds written with a unit (2m, 120s, 1h, 5 min): PHP reads the digits before it alone (the setting's handler
+# reads it with ZEND_ATOL, as strtol does: `php -d max_execution_time=2m` stops a script after 2 seconds, 1h after 1)
+_SECONDS_WITH_UNIT = LazyPattern(r"\s*([0-9]{1,9})\s*(s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?)\s*")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _seconds_with_unit(rule: Rule, shown: str, value: str, unit: re.Match[str], expected: str) -> str:
+    """What a setting of seconds written with a unit (``value``, its digits and unit read by ``unit``) is told: what
+    PHP reads (the digits alone), then the seconds meant, offered when the setting takes them (``2m``: write 120)."""
+    digits = int(unit[1])
+    meant = digits * _UNIT_SECONDS[unit[2][0]]
+    read = f"{digits} second{'s' if digits != 1 else ''}"
+    told = f"{shown} is seconds with a unit, which PHP does not read: it takes the digits before it, {read}; "
+    if rule.low <= meant <= rule.high:
+        return f"{told}write {meant}"
+    return f"{told}{value.strip()} is {meant} seconds, out of range: {expected}"
 
 
 def _number_read(rule: Rule, value: object, *, plain: bool) -> tuple[str, int, str] | None:

@@ -1168,6 +1168,37 @@ def test_a_php_count_written_as_another_number_is_told_its_reading(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        (
+            "2m",
+            '"2m" is seconds with a unit, which PHP does not read: it takes the digits before it, 2 seconds; write 120',
+        ),
+        (
+            '"120s"',
+            '"120s" is seconds with a unit, which PHP does not read: it takes the digits before it, 120 seconds;',
+        ),
+        ("1h", '"1h" is seconds with a unit, which PHP does not read: it takes the digits before it, 1 second; 1h is'),
+        ("5 min", '"5 min" is seconds with a unit, which PHP does not read: it takes the digits before it, 5 seconds;'),
+    ],
+)
+def test_php_seconds_written_with_a_unit_are_told_as_php_reads_them(tmp_path: Path, written: str, told: str) -> None:
+    """max_execution_time: 2m was told 'is text: ... written without quotes', nothing of what it would do: PHP reads
+    the digits before a unit alone (php -d max_execution_time=2m stops a script after 2 seconds, 1h after 1): the
+    reading is told, and the seconds meant offered when the setting takes them."""
+    [line] = _checked(tmp_path / "a", SITE + f"  php_settings:\n    max_execution_time: {written}\n")
+    assert f"php_settings.max_execution_time: {told}" in line, line
+    if written == '"120s"':
+        assert line.endswith("write 120"), line
+    if written == "1h":
+        assert line.endswith(
+            "1h is 3600 seconds, out of range: max_execution_time must be a whole number from 1 to 600 seconds"
+        ), line
+    if written == "2m":
+        assert _checked(tmp_path / "b", SITE + "  php_settings:\n    max_execution_time: 120\n") == []
+
+
+@pytest.mark.parametrize(
     ("memory_mb", "written", "read", "needed"),
     [
         (72, "0o777M", "511M", 575),
