@@ -260,7 +260,7 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
     if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
         return False
     if (any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None) or (
-        person and _passphrase_or_capitals(word)
+        person and secrettext.passphrase_or_capitals(word)
     ):
         # Lilas2024x!, Soleil-2025#, Dupont@2024 (not marie2@asso-lyon.fr); and in a person's name Soleil-Azur-75 and
         # LILAS2024X, as no person's name is written (R2D2 and A2DM are shorter)
@@ -280,13 +280,6 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
         if not (acronym or ordinal):
             return True  # Lilas2024x, S3cret, Lilas2024X
     return _capitals_inside(word, person=person)  # PassWord1
-
-
-def _passphrase_or_capitals(word: str) -> bool:
-    """:func:`pic.secrettext.passphrase_or_capitals`, loaded for a name's word holding a letter and a digit alone."""
-    from pic.secrettext import passphrase_or_capitals
-
-    return passphrase_or_capitals(word)
 
 
 def _capitals_inside(word: str, *, person: bool) -> bool:
