@@ -309,17 +309,28 @@ def _no_number(
     return f"{shown} {why}: {expected}{quotes}{_size_meant(rule, value, takes)}"
 
 
-# Seconds written with a unit (2m, 120s, 1h, 5 min): PHP reads the digits before it alone (the setting's handler
-# reads it with ZEND_ATOL, as strtol does: `php -d max_execution_time=2m` stops a script after 2 seconds, 1h after 1)
-_SECONDS_WITH_UNIT = LazyPattern(r"\s*([0-9]{1,9})\s*(s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?)\s*")
+# Seconds written with a unit, in any case, or with several (2m, 120s, 1h, 5 min, 2M, 120S, 1h30m, 1.5m): PHP
+# reads the digits before the first unit alone (the setting's handler reads it with ZEND_ATOL, as strtol does:
+# `php -d max_execution_time=2m` stops a script after 2 seconds, 1h after 1, 1h30m after 1)
+_SECONDS_UNIT = r"[0-9]{1,9}(?:\.[0-9]{1,6})?\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?)"
+_SECONDS_WITH_UNIT = LazyPattern(rf"(?i)\s*{_SECONDS_UNIT}(?:\s*{_SECONDS_UNIT})*\s*")
+_SECONDS_PART = LazyPattern(r"(?i)(([0-9]{1,9})(?:\.[0-9]{1,6})?)\s*([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def _seconds_with_unit(rule: Rule, shown: str, value: str, unit: re.Match[str], expected: str) -> str:
-    """What a setting of seconds written with a unit (``value``, its digits and unit read by ``unit``) is told: what
-    PHP reads (the digits alone), then the seconds meant, offered when the setting takes them (``2m``: write 120)."""
-    digits = int(unit[1])
-    meant = digits * _UNIT_SECONDS[unit[2][0]]
+    """What a setting of seconds written with a unit or several (``value``, read whole by ``unit``) is told: what
+    PHP reads (the digits before the first unit alone), then the seconds meant, offered when the setting takes them
+    (``2m``: write 120; ``1h30m``: 5400, out of range)."""
+    from fractions import Fraction  # imported here: no valid member's setting is read through it
+
+    parts = [(part[1], int(part[2]), part[3].lower()) for part in _SECONDS_PART.compiled().finditer(unit[0])]
+    digits = parts[0][1]
+    exact = sum(Fraction(number) * _UNIT_SECONDS[letter] for number, _, letter in parts)
+    if exact.denominator != 1:
+        told = f"{shown} is seconds with a unit, which PHP does not read: it takes the digits before it, {digits} "
+        return f"{told}second{'s' if digits != 1 else ''}; {value.strip()} is no whole number of seconds: {expected}"
+    meant = int(exact)
     read = f"{digits} second{'s' if digits != 1 else ''}"
     told = f"{shown} is seconds with a unit, which PHP does not read: it takes the digits before it, {read}; "
     if rule.low <= meant <= rule.high:

@@ -1180,6 +1180,10 @@ def test_a_php_count_written_as_another_number_is_told_its_reading(tmp_path: Pat
         ),
         ("1h", '"1h" is seconds with a unit, which PHP does not read: it takes the digits before it, 1 second; 1h is'),
         ("5 min", '"5 min" is seconds with a unit, which PHP does not read: it takes the digits before it, 5 seconds;'),
+        ("2M", '"2M" is seconds with a unit, which PHP does not read: it takes the digits before it, 2 seconds;'),
+        ("120S", '"120S" is seconds with a unit, which PHP does not read: it takes the digits before it, 120 seconds;'),
+        ("2m30s", '"2m30s" is seconds with a unit, which PHP does not read: it takes the digits before it, 2 seconds;'),
+        ("1.5m", '"1.5m" is seconds with a unit, which PHP does not read: it takes the digits before it, 1 second;'),
     ],
 )
 def test_php_seconds_written_with_a_unit_are_told_as_php_reads_them(tmp_path: Path, written: str, told: str) -> None:
@@ -1188,8 +1192,12 @@ def test_php_seconds_written_with_a_unit_are_told_as_php_reads_them(tmp_path: Pa
     reading is told, and the seconds meant offered when the setting takes them."""
     [line] = _checked(tmp_path / "a", SITE + f"  php_settings:\n    max_execution_time: {written}\n")
     assert f"php_settings.max_execution_time: {told}" in line, line
-    if written == '"120s"':
+    if written in ('"120s"', "120S", "2M"):
         assert line.endswith("write 120"), line
+    if written == "2m30s":
+        assert line.endswith("write 150"), line
+    if written == "1.5m":
+        assert line.endswith("write 90"), line
     if written == "1h":
         assert line.endswith(
             "1h is 3600 seconds, out of range: max_execution_time must be a whole number from 1 to 600 seconds"
