@@ -205,8 +205,9 @@ def _password_alone_in_a_note(word: str) -> bool:
     """Whether ``word``, the whole of a note, is a password: shaped as one with its sign (:func:`pic.secrettext.
     password_alone`: ``Lilas2024x!``), as a passphrase or in capitals (``Soleil-Azur-75``, ``LILAS2024X``), or, mixing
     capitals and small letters, as a person's name reads one (:func:`_password_in_a_name`: ``Lilas2024x``,
-    ``PassWord1``). Small letters or capitals alone with digits and signs are a note's hashes and tickets
-    (``3f2a9c1e``, ``ticket#4521``, ``RT#1187``)."""
+    ``PassWord1``), or words of three small letters or more around a number (``velo75paris``), not hexadecimal.
+    Other small letters or capitals alone with digits and signs are a note's hashes and tickets (``3f2a9c1e``,
+    ``deadbeef12cafe``, ``ticket#4521``, ``RT#1187``)."""
     if not any(c.isdigit() for c in word):
         return False
     mixed = any(c.isupper() for c in word) and any(c.islower() for c in word)
@@ -214,7 +215,13 @@ def _password_alone_in_a_note(word: str) -> bool:
         secrettext.password_alone(word)
         or secrettext.passphrase_or_capitals(word)
         or (mixed and _password_in_a_name(word))
+        or (_SMALL_WORDS_AROUND_A_NUMBER.fullmatch(word) is not None and _HEXADECIMAL.fullmatch(word) is None)
     )
+
+
+# A note's one word of small letters around a number, as a password is made (velo75paris), and hexadecimal (a hash)
+_SMALL_WORDS_AROUND_A_NUMBER = LazyPattern(r"[a-z]{3,}[0-9]+[a-z]{3,}")
+_HEXADECIMAL = LazyPattern(r"[0-9a-f]+")
 
 
 # A password pasted as a word of a person's name, without a label (contact: {name: "Lilas2024x!"}, "Marie

@@ -1493,7 +1493,7 @@ def test_a_password_option_pasted_into_notes_or_a_contact_name_is_refused(text: 
 
 
 @pytest.mark.parametrize(
-    "note", ["Lilas2024x!", "Lilas2024x", "Soleil-Azur-75", "LILAS2024X", "PassWord1", " Lilas2024x! "]
+    "note", ["Lilas2024x!", "Lilas2024x", "Soleil-Azur-75", "LILAS2024X", "PassWord1", " Lilas2024x! ", "velo75paris"]
 )
 def test_a_note_that_is_a_password_alone_is_refused_without_being_shown(note: str) -> None:
     """notes: "Lilas2024x!" (a password pasted alone, without a label) was accepted, then committed in clear with the
@@ -1510,6 +1510,7 @@ def test_a_note_that_is_a_password_alone_is_refused_without_being_shown(note: st
         "PHP8.2",
         "RT#1187",
         "3f2a9c1e",
+        "deadbeef12cafe",
         "Nextcloud28",
         "ticket#4521",
         "WP-6.4.2",
