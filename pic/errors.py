@@ -230,6 +230,13 @@ def shown_name(name: object) -> str:
     return terminal_safe(str(name), keep="")
 
 
+def shown_key(key: object) -> str:
+    """A key of a file as a message names it: :func:`shown_name`, in quotes when it is empty or has a blank at an
+    end (``"uid "``), which bare would read as the message's own (``uid : unknown key``)."""
+    text = shown_name(key)
+    return f'"{text}"' if not text or text != text.strip(" ") else text
+
+
 # The user information of a URL holding a password (RFC 3986 §3.2.1: "user:password@", deprecated), in a
 # value a setting refuses for holding it (pic:db.proxy, an off-site repository): never shown again.
 _URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from pic.errors import meant_among, non_finite, osa_distance, shown_name
+from pic.errors import meant_among, non_finite, osa_distance, shown_key
 from pic.lazyre import LazyPattern
 from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint, boolean_json_schema
@@ -519,7 +519,7 @@ def problem(
     if rule is None:
         meant = _key_meant(key)
         hint = f"; did you mean {meant!r}?" if meant is not None else ""
-        named = shown_name(key) if key_shown is None else key_shown  # a line break escaped, as in its path
+        named = shown_key(key) if key_shown is None else key_shown  # a line break escaped, as in its path
         return f"{shown}: {named} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}{hint}"
     expected = f"{key} must be {rule.describe()}"
     if rule.kind in ("flag", "timezone"):

@@ -68,6 +68,7 @@ from pic.errors import (
     refused_may_be_secret,
     shaped_as_password,
     show_value,
+    shown_key,
     shown_name,
     terminal_safe,
 )
@@ -395,7 +396,7 @@ def format_loc(loc: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            text = terminal_safe(str(part), keep="") or '""'  # a key may hold anything: shown escaped
+            text = shown_key(part)  # a key may hold anything: shown escaped, in quotes with a blank at an end
             text = text if len(text) <= _KEY_SHOWN else text[: _KEY_SHOWN - 3] + "..."
             out += f".{text}" if out else text
     return out
