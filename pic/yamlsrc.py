@@ -1259,7 +1259,21 @@ def _parse_yaml(
         *((o, _character_words(ch, n), n) for o, ch, n in _runs(bad)),
         *((o, _bytes_words(b), 1) for o, b in undecodable),
     ]
-    return None, [_refused_problem(text, file, o, words, walk, length=n) for o, words, n in sorted(refused)[:5]]
+    as_read = _with_bytes(text, undecodable)
+    return None, [
+        _refused_problem(text, file, o, words, walk, length=n, as_read=as_read) for o, words, n in sorted(refused)[:5]
+    ]
+
+
+def _with_bytes(text: str, undecodable: Sequence[tuple[int, bytes]]) -> str:
+    """``text`` with each byte that was not UTF-8 back in the place of its U+FFFD, as the lone surrogate
+    :func:`pic.errors.terminal_safe` shows as that byte (``\\xe9``, as ls shows a file name's)."""
+    if not undecodable:
+        return text
+    chars = list(text)
+    for offset, data in undecodable:
+        chars[offset : offset + len(data)] = [chr(0xDC00 + b) for b in data]
+    return "".join(chars)
 
 
 # The kind of a problem of the YAML walk, for :func:`pic.errors.first_of_each_kind`: its message without what names
@@ -1349,9 +1363,11 @@ def _bytes_words(data: bytes) -> str:
     return f"bytes that are not UTF-8 ({shown}): save the file as UTF-8"
 
 
-def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk | None, *, length: int = 1) -> Problem:
+def _refused_problem(
+    text: str, file: str, offset: int, words: str, walk: _Walk | None, *, length: int = 1, as_read: str | None = None
+) -> Problem:
     """The refused character at ``offset`` (``length`` of them in a row): its line and column (columns), the field
-    it sits in, the line's text."""
+    it sits in, the line's text (as ``as_read`` holds it: its bytes that are not UTF-8 shown as such)."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     end = end if end >= 0 else len(text)
@@ -1369,7 +1385,8 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
         # a secret anywhere on the line (the character may stand before it or after it)
         secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
     # the line, which the column counts in (the key too, a comment, a flow mapping's other fields): said so
-    shown = HIDDEN_LINE if secret or is_secret_field(loc) else f"the line {show_value(line_text)}"
+    written = line_text if as_read is None else as_read[start:end].strip()
+    shown = HIDDEN_LINE if secret or is_secret_field(loc) else f"the line {show_value(written)}"
     columns = f"column {column}" if length == 1 else f"columns {column} to {column + length - 1}"
     return Problem(file, line, shown_loc(loc), f"{shown} holds {words} ({columns})")
 

@@ -1210,6 +1210,11 @@ def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, ra
     assert proc.returncode == 1, proc
     assert f"other-member.yaml:{line} contact.name: " in proc.stderr, proc.stderr
     assert f"bytes that are not UTF-8 ({shown}" in proc.stderr
+    # the line is shown with its bytes as ls shows a file name's (\\xe9), as the message names them: it showed
+    # U+FFFD in their place (the line "contact: {name: Caf\ufffd, ...")
+    written = "".join(chr(b) if b < 0x80 else f"\\x{b:02x}" for b in raw)
+    assert f'the line "contact: {{name: {written}, email: ' in proc.stderr, proc.stderr
+    assert "\ufffd" not in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
 
 
