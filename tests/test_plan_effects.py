@@ -97,6 +97,40 @@ def test_a_database_removed_from_the_list_says_whose_access_goes_and_that_the_da
     assert by_name[f"{SLUG}-db-wiki-grant-web1"]["login"] is None
 
 
+def test_a_database_renamed_in_the_list_says_the_new_one_starts_empty(tmp_path: Path) -> None:
+    """``databases: [main, wiki]`` made ``[main, wiki2]`` (a rename, as a reviewer reads it): the plan said
+    asso_db_wiki's user goes and its tables stay, and listed asso_db_wiki2's resources as added, nothing of where
+    the data goes: MariaDB makes asso_db_wiki2 empty, nothing of asso_db_wiki is copied. The dropped account's line
+    says so, with how to carry the data (a dump loaded into the new one) or keep the old name."""
+    settings = load_settings(ROOT, "prod")
+    webs = {"web1": "10.0.0.11"}
+    old = rendering(*_accounts(SLUG, "main", webs), *_accounts(SLUG, "wiki", webs))
+    new = rendering(*_accounts(SLUG, "main", webs), *_accounts(SLUG, "wiki2", webs))
+    site = {"domains": ["asso-db.org"], "php": "8.4"}
+    before = {SLUG: member(uid=10950, databases=["main", "wiki"], site=site)}
+    after = {SLUG: member(uid=10950, databases=["main", "wiki2"], site=site)}
+    said, text, markdown, data = _said(settings, (before, after), (old, new), tmp_path)
+    line = said[f"{SLUG}-db-wiki-user-web1"]
+    assert (
+        "asso_db_wiki2, added in this change, is a new database, made empty: nothing of asso_db_wiki is copied "
+        "into it (a name changed in `databases:` moves no data)"
+    ) in line, line
+    assert (
+        "to carry its data, load a dump of asso_db_wiki into it once `pulumi up` has run (on web1: "
+        "`sudo pic-db-restore asso-db asso_db_wiki2 FILE`, FILE its newest dump in db/ of asso-db: README "
+        '"An admin restores"), or keep wiki in `databases:`'
+    ) in line, line
+    assert "asso_db_wiki2, added in this change, is a new database, made empty" in text, text
+    assert "asso_db_wiki2, added in this change, is a new database, made empty" in markdown, markdown
+    by_name = {c["name"]: c for c in data["changes"]}
+    assert by_name[f"{SLUG}-db-wiki-user-web1"]["login"] == line
+    # a database removed with none added says nothing of one
+    after = {SLUG: member(uid=10950, databases=["main"], site=site)}
+    new = rendering(*_accounts(SLUG, "main", webs))
+    said, *_ = _said(settings, (before, after), (old, new), tmp_path / "removed")
+    assert "made empty" not in said[f"{SLUG}-db-wiki-user-web1"]
+
+
 def test_a_member_file_removed_and_a_web_host_removed_say_which_accounts_go(tmp_path: Path) -> None:
     """The member file removed: its accounts go with it (the databases kept, refused while protected). A web host
     removed from pic:hosts: the accounts bound to its address go, the database and its other accounts stay. An

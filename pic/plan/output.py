@@ -2081,7 +2081,32 @@ def _accounts_dropped(change: Change, member: str, attr_old: Attribution, attr_n
             "; `pulumi up` refuses this change while the database is protected (the refusal says what to do): the "
             "account goes once its protection is lifted"
         )
+    if now is not None:
+        line += _made_empty(member, db, then.databases, now.databases, attr_new.member_host.get(member) or web)
     return line
+
+
+def _made_empty(
+    member: str, gone: Database, before: tuple[Database, ...], after: tuple[Database, ...], host: str
+) -> str:
+    """What the dropped account's line adds when the member's ``databases:`` gains a name as it loses ``gone`` (a
+    rename, as a reviewer reads ``[wiki]`` made ``[wiki2]``): the new database is made empty, nothing of ``gone``
+    copied into it; how to carry its data (pic-db-restore of a dump of ``gone``), or keep the name. ``""`` when none
+    is added."""
+    had = {d.short for d in before}
+    added = [d for d in after if d.short not in had]
+    if not added:
+        return ""
+    names = ", ".join(d.name for d in added)
+    one = len(added) == 1
+    target = added[0].name if one else "the one meant"
+    return (
+        f"; {names}, added in this change, {'is a new database' if one else 'are new databases'}, made empty: "
+        f"nothing of {gone.name} is copied into {'it' if one else 'them'} (a name changed in `databases:` moves no "
+        f"data); to carry its data, load a dump of {gone.name} into {'it' if one else 'the one meant'} once "
+        f"`pulumi up` has run (on {host}: `sudo pic-db-restore {member} {target if one else 'DATABASE'} FILE`, FILE "
+        f'its newest dump in db/ of {member}: README "An admin restores"), or keep {gone.short} in `databases:`'
+    )
 
 
 def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) -> Review:
