@@ -165,7 +165,10 @@ def _wildcard_grants_of_every_pair(self: crosschecks._Cross, members: list[Membe
                         f"makes the database name {show_value(db.name)}, whose grant "
                         f"({show_value(names.member_grant_pattern(db.name))}: the database and the two a "
                         f"restore works in{wildcard}) would also cover {show_value(name)} of "
-                        f"{self.place(other, ('databases', j))}; use a name that does not start another member's",
+                        f"{self.place(other, ('databases', j))}; use a name that does not start another "
+                        f"member's, or give {other.slug} a slug (or that database a short name) whose database "
+                        f"name does not start with {show_value(db.name)}: a database given another name is made "
+                        "anew, empty, its data left in the one of the name it had",
                     )
                 elif other is not m and name != db.name and not escaped:
                     self.shared_grant(m, i, db.name, other, name)

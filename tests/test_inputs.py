@@ -1325,6 +1325,30 @@ def test_a_database_name_too_long_to_escape_may_not_cover_another(tmp_path: Path
     assert len(load_registry(alone, load_settings(ROOT, "prod"))) == 1
 
 
+def test_a_grant_covering_another_members_database_offers_to_change_either(tmp_path: Path) -> None:
+    """velo-cite's forum (grant velo\\_cite\\_forum%) beside a member velo-cite-forum, whose main is
+    velo_cite_forum_main: the error, on velo-cite's line, told it alone to 'use a name that does not start another
+    member's', renaming a database that holds the association's data, when the slug of the other member, likelier
+    the one just added, makes the clash. It offers both, and says that a database given another name is made
+    anew, empty."""
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    directory = write_members(
+        tmp_path / "members",
+        {"velo-cite": member(uid=10700, databases=["forum"]), "velo-cite-forum": member(uid=10701, databases=["main"])},
+    )
+    with pytest.raises(PicError) as caught:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    message = str(caught.value)
+    assert 'would also cover "velo_cite_forum_main" of ' in message, message
+    assert (
+        "use a name that does not start another member's, or give velo-cite-forum a slug (or that database a short "
+        'name) whose database name does not start with "velo_cite_forum": a database given another name is made '
+        "anew, empty, its data left in the one of the name it had"
+    ) in message, message
+
+
 def test_a_grant_that_keeps_its_wildcards_shares_no_name_with_another_members(tmp_path: Path) -> None:
     """A grant whose escaped name would pass 64 characters keeps ``_`` as a wildcard: it may cover no
     name that another member's grant covers, though it covers none of that member's databases: here
