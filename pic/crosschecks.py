@@ -801,6 +801,7 @@ class _Cross:
                             f"{names.MAX_GRANT_DATABASE} characters"
                         )
                         j = next(j for j, theirs in enumerate(other.databases) if theirs.name == name)
+                        unlike = f"does not start with {show_value(db.name)}" if escaped else "it does not cover"
                         self.at(
                             m,
                             ("databases", i),
@@ -809,8 +810,8 @@ class _Cross:
                             f"restore works in{wildcard}) would also cover {show_value(name)} of "
                             f"{self.place(other, ('databases', j))}; use a name that does not start another "
                             f"member's, or give {other.slug} a slug (or that database a short name) whose database "
-                            f"name does not start with {show_value(db.name)}: a database given another name is made "
-                            "anew, empty, its data left in the one of the name it had",
+                            f"name {unlike}: a database given another name is made anew, empty, its data left in the "
+                            "one of the name it had",
                         )
                     elif other is not m and name != db.name and not escaped:
                         self.shared_grant(m, i, db.name, other, name)
@@ -856,7 +857,8 @@ class _Cross:
             f"MariaDB's {names.MAX_GRANT_DATABASE} characters) would also cover names that the grant of "
             f"{show_value(name)} of {self.place(other, ('databases', j))} covers "
             f"({show_value(names.member_grant_pattern(name))}), "
-            f"such as {example}; use a shorter name, or one with fewer _ and -",
+            f"such as {example}; use a shorter name, or one with fewer _ and - (a database given another name is "
+            "made anew, empty, its data left in the one of the name it had)",
         )
 
     def databases(self, m: Member) -> None:

@@ -159,6 +159,7 @@ def _wildcard_grants_of_every_pair(self: crosschecks._Cross, members: list[Membe
                         f"{names.MAX_GRANT_DATABASE} characters"
                     )
                     j = next(j for j, theirs in enumerate(other.databases) if theirs.name == name)
+                    unlike = f"does not start with {show_value(db.name)}" if escaped else "it does not cover"
                     self.at(
                         m,
                         ("databases", i),
@@ -167,8 +168,8 @@ def _wildcard_grants_of_every_pair(self: crosschecks._Cross, members: list[Membe
                         f"restore works in{wildcard}) would also cover {show_value(name)} of "
                         f"{self.place(other, ('databases', j))}; use a name that does not start another "
                         f"member's, or give {other.slug} a slug (or that database a short name) whose database "
-                        f"name does not start with {show_value(db.name)}: a database given another name is made "
-                        "anew, empty, its data left in the one of the name it had",
+                        f"name {unlike}: a database given another name is made anew, empty, its data left in the "
+                        "one of the name it had",
                     )
                 elif other is not m and name != db.name and not escaped:
                     self.shared_grant(m, i, db.name, other, name)

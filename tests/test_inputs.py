@@ -1347,6 +1347,21 @@ def test_a_grant_covering_another_members_database_offers_to_change_either(tmp_p
         'name) whose database name does not start with "velo_cite_forum": a database given another name is made '
         "anew, empty, its data left in the one of the name it had"
     ) in message, message
+    # names too long to escape keep _ as a wildcard: abc_e_...'s grant covers abcde_..., which does start with it
+    a, b = "abcde" + "-x" * 12, "abc-e" + "-x" * 12
+    directory = write_members(
+        tmp_path / "long",
+        {a: member(uid=10702, databases=["x_x_x_x_x_x_x_x"]), b: member(uid=10703, databases=["x_x_x_x_x_x_x_x"])},
+    )
+    with pytest.raises(PicError) as caught:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    message = str(caught.value)
+    assert f"or give {a} a slug (or that database a short name) whose database name it does not cover: a " in message
+    # and the grants sharing names: the database of the file told is the one renamed
+    assert (
+        "use a shorter name, or one with fewer _ and - (a database given another name is made anew, empty, its data "
+        "left in the one of the name it had)"
+    ) in message, message
 
 
 def test_a_grant_that_keeps_its_wildcards_shares_no_name_with_another_members(tmp_path: Path) -> None:
