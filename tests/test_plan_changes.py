@@ -190,7 +190,8 @@ def test_archive_and_reactivate_keep_every_key(two_hosts: Path, stack: str) -> N
     kinds = by_kind(archived)
     assert kinds.get("remove"), "archiving stops something (the site, the lists)"
     assert _site_downtime(archived, member.slug) == [
-        f"the site of {member.slug} is no longer served from this `pulumi up`: {member.slug} is archived"
+        f"the site of {member.slug} is no longer served from this `pulumi up`: {member.slug} is archived; its files "
+        f"stay in its space on {member.host} ({load_settings(two_hosts, stack).members_root}/{member.slug}/www/)"
     ]
     keys_and_certs = [
         (c["kind"], c["name"])

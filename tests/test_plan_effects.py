@@ -656,7 +656,8 @@ def test_a_site_whose_container_goes_is_told_once_by_its_container_static_or_not
     new = rendering(res(CMD, f"{slug}-space", {"create": "space not active"}))
     said_of = {
         "suspended": f"the site of {slug} answers 503 from this `pulumi up`: {slug} is suspended",
-        "archived": f"the site of {slug} is no longer served from this `pulumi up`: {slug} is archived",
+        "archived": f"the site of {slug} is no longer served from this `pulumi up`: {slug} is archived; its files "
+        f"stay in its space on web1 (/srv/members/{slug}/www/)",
     }
     for status, words in said_of.items():
         said, text, *_ = _said(
@@ -674,6 +675,25 @@ def test_a_site_whose_container_goes_is_told_once_by_its_container_static_or_not
     ), said
     assert said[f"{slug}-space"] == "", said
     assert "front proxy" not in text, text
+
+
+def test_a_site_dropped_or_archived_says_its_files_stay(tmp_path: Path) -> None:
+    """``site:`` removed from an active member's file (its databases kept), or the member archived: the container's
+    line said the site is no longer served, nothing of its files, where a member file removed says its space stays.
+    It says the site's files stay in the member's space, where they are."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-files"
+    site = {"domains": ["asso-files.org"], "php": "8.4"}
+    data = member(uid=10959, site=site, databases=["main"])
+    old = rendering(_site_container(slug, "php"))
+    kept = f"; its files stay in its space on web1 (/srv/members/{slug}/www/)"
+    cases = {
+        "dropped": ({k: v for k, v in data.items() if k != "site"}, f"{slug} has no site any more{kept}"),
+        "archived": ({**data, "status": "archived"}, f"{slug} is archived{kept}"),
+    }
+    for case, (after, why) in cases.items():
+        said, *_ = _said(settings, ({slug: data}, {slug: after}), (old, rendering()), tmp_path / case)
+        assert said[f"{slug}-container"] == f"the site of {slug} is no longer served from this `pulumi up`: {why}", said
 
 
 def test_a_cron_command_holding_backticks_stays_one_code_span_in_markdown(tmp_path: Path) -> None:

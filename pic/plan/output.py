@@ -1683,6 +1683,10 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
         if now.site is None
         else ""
     )
+    if why and now is not None:  # a file removed: its space's line says that the space stays (_space_stays)
+        root = attr_new.members_root or "pic:members_root"
+        host = attr_new.member_host.get(member) or "its web host"
+        why += f"; its files stay in its space on {host} ({root}/{member}/www/)"
     return f"the site of {member} is no longer served {FROM_UP}: {why}" if why else ""
 
 
