@@ -1031,7 +1031,15 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     notes: list[Problem] = []  # how a file was read, said once (a CSV without a header row, one without addresses)
     empty: list[tuple[str, Sequence[str]]] = []  # the files holding no address, read for secrets all the same
     files = _once(args.files)
-    entries = [entry for path in files for entry in lists_audit.read_export(path, notes, empty)]
+    entries = []
+    refused: list[Problem] = []  # every export refused is told, not the first alone
+    for path in files:
+        try:
+            entries += lists_audit.read_export(path, notes, empty)
+        except PicError as exc:
+            refused += exc.problems
+    if refused:
+        raise PicError(refused)
     print_problems(notes)
     flags = lists_audit.audit(entries, domains, lists_audit.load_providers(), empty)
     if args.mx:

@@ -454,6 +454,21 @@ def test_export_that_is_not_utf8_text_is_an_error_naming_the_line(
     assert "invalid: 1 error" in err
 
 
+def test_every_export_refused_is_told_not_the_first_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two exports saved in Latin-1 (a list owner auditing all their lists): the first was told, the second not
+    read, so fixing one file and running again told the next one only then. Every export is read and each one
+    refused is told, as pic check tells every member file."""
+    first, good, second = tmp_path / "a.csv", tmp_path / "b.txt", tmp_path / "c.txt"
+    first.write_bytes(b"email;nom\nzoe@velo-cite.org;Zo\xe9\n")
+    good.write_bytes(b"jean@gmail.fr\n")
+    second.write_bytes(b"zoe@velo-cite.org\nno\xebl@free.fr\n")
+    code, _, err = _audit(capsys, str(first), str(good), str(second))
+    assert code == 1
+    assert f"{first}:2 holds bytes that are not UTF-8 (\\xe9, column 21)" in err, err
+    assert f"{second}:2 holds bytes that are not UTF-8 (\\xeb, column 3)" in err, err
+    assert "invalid: 2 errors" in err, err
+
+
 def test_export_many_lines_not_utf8_are_counted_not_all_shown(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
