@@ -495,18 +495,29 @@ def non_empty_path(what: str) -> Callable[[str], Path]:
     return check
 
 
-def _not_empty(text: str, what: str) -> Path:
-    """``text`` as a path, refused when empty (:func:`non_empty_path`) or when it names nothing with blanks around it
-    where the path without them names a file or a directory (``' members'``: ``write members``), as an option's word
-    with blanks is told (:func:`_in_ascii`)."""
+def _not_empty(text: str, what: str, new: bool = False) -> Path:
+    """``text`` as a path, refused when empty (:func:`non_empty_path`) or when it names nothing with blanks around it,
+    as an option's word with blanks is told (:func:`_in_ascii`): offered the path without them where that names a
+    file or a directory (``' members'``: ``write members``), or where a file not there yet is started (``new``: a
+    record, ``' notices.yaml'``), else told that the path without them names nothing either; a path that may hold a
+    password (:func:`_named`) is told to be written without them, not shown."""
     if not text:
         raise argparse.ArgumentTypeError(f"'' is an empty path, which names nothing: give {what}")
     stripped = text.strip()
-    if stripped and stripped != text and not os.path.lexists(text) and os.path.lexists(stripped):
+    if not stripped or stripped == text or os.path.lexists(text):
+        return Path(text)
+    named = _named(text)
+    write = "write it without them" if named == HIDDEN_VALUE else f"write {shown_name(stripped)}"
+    if os.path.lexists(stripped):
+        raise argparse.ArgumentTypeError(f"{named} names nothing here: it has blanks around it: {write}")
+    if new:
         raise argparse.ArgumentTypeError(
-            f"{_named(text)} names nothing here: it has blanks around it: write {stripped}"
+            f"{named} names nothing here, and it has blanks around it: {write} (a new file is started without them)"
         )
-    return Path(text)
+    either = "the path without them" if named == HIDDEN_VALUE else shown_name(stripped)
+    raise argparse.ArgumentTypeError(
+        f"{named} names nothing here, and it has blanks around it ({either} names nothing either): give {what}"
+    )
 
 
 def _named(text: str) -> str:
@@ -691,7 +702,7 @@ def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], 
     """An argparse type: a path that is a regular file when it exists (a record not written yet is allowed)."""
 
     def check(text: str) -> Path:
-        path = _not_empty(text, what)
+        path = _not_empty(text, what, new=True)
         return path if _absent(path) else _regular_file(text, what, limit)
 
     return check
