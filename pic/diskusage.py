@@ -40,6 +40,7 @@ from pic.errors import (
     show_value,
     shown_unless_secret,
 )
+from pic.filekinds import other_kind
 from pic.registry import Member
 from pic.settings import Settings, display_in, display_path, resolved
 from pic.yamlsrc import other_encoding, read_regular_file
@@ -254,6 +255,9 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
         if data is None:
             problems += unreadable
             continue
+        if (other := other_kind(data, f.name, "disk usage")) is not None:  # its lines would each be told wrong
+            problems.append(Problem(file, None, "", other))
+            continue
         part = _Part(file, f.stem, None)
         parts.append(part)
         warnings += _no_measurement(file, data)
@@ -266,20 +270,9 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
             continue
         above = ""  # the line above, read with a line whose text a message would show (a label ending it)
         for n, raw in enumerate(data.split(b"\n"), 1):
-            try:
-                line = raw.decode("utf-8").removesuffix("\r")
-            except UnicodeDecodeError as exc:
-                shown = "".join(f"\\x{b:02x}" for b in raw[exc.start : exc.end][:8])
-                column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-                problems.append(
-                    Problem(
-                        file,
-                        n,
-                        "",
-                        f"holds bytes that are not UTF-8 ({shown}, column {column}): the hosts write UTF-8; "
-                        "copy the host's file again",
-                    )
-                )
+            line, not_utf8 = _decoded_line(raw, file, n)
+            if not_utf8 is not None:
+                problems.append(not_utf8)
                 continue
             line_above, above = above, line
             if line.startswith(_HEADER_START):
@@ -303,6 +296,21 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
         raise PicError(_capped(problems + warnings))
     # The lines before a header (none in what the host writes) are the file name's host.
     return [p for p in parts if p.usages or p.header_line is not None], warnings
+
+
+def _decoded_line(raw: bytes, file: str, n: int) -> tuple[str, Problem | None]:
+    """The text of line ``n`` of ``file`` (its bytes ``raw``, without its carriage return), or the problem of its
+    bytes that are not UTF-8, named with their column."""
+    try:
+        return raw.decode("utf-8").removesuffix("\r"), None
+    except UnicodeDecodeError as exc:
+        shown = "".join(f"\\x{b:02x}" for b in raw[exc.start : exc.end][:8])
+        column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
+        why = (
+            f"holds bytes that are not UTF-8 ({shown}, column {column}): the hosts write UTF-8; copy the host's file "
+            "again"
+        )
+        return "", Problem(file, n, "", why)
 
 
 def _files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

@@ -616,6 +616,10 @@ def _not_pem(path: Path, text: str) -> str | None:
         return f"is encoded in {encoding}: save it as UTF-8 (PEM is ASCII text)"
     if (key := _PEM_KEY.search(data)) is not None:  # the CA's key given for its certificate: named by its line
         return f"holds a private key ({key[0].decode()}), no certificate (the CA's key is never given)"
+    from pic.filekinds import other_kind
+
+    if (other := other_kind(data, path.name, "ca")) is not None:  # one of the project's files
+        return other
     try:
         x509.load_der_x509_certificate(data)
     except ValueError:
