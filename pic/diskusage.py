@@ -275,6 +275,9 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
                 problems.append(not_utf8)
                 continue
             line_above, above = above, line
+            if line.startswith(_HEADER_START) and (late := _late_header(part, file, n)) is not None:
+                problems.append(late)
+                continue
             if line.startswith(_HEADER_START):
                 header, why = _header(line, line_above)
                 if header is None:
@@ -296,6 +299,18 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
         raise PicError(_capped(problems + warnings))
     # The lines before a header (none in what the host writes) are the file name's host.
     return [p for p in parts if p.usages or p.header_line is not None], warnings
+
+
+def _late_header(part: _Part, file: str, n: int) -> Problem | None:
+    """The problem of the host's header line at line ``n`` of ``file`` when measurements come before it in
+    ``part``, the lines of no header read so far (the host's job writes its header first); None otherwise."""
+    if part.header_line is not None or not part.usages:
+        return None
+    why = (
+        f"the host's header line comes after a measurement (line {part.usages[0].line}), where the host's job writes "
+        f"it first: of which host and time the lines above it are is unknown; copy the host's file again ({HOST_FILE})"
+    )
+    return Problem(file, n, "header", why)
 
 
 def _decoded_line(raw: bytes, file: str, n: int) -> tuple[str, Problem | None]:
