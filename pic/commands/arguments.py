@@ -632,6 +632,25 @@ def _not_pem(path: Path, text: str) -> str | None:
     )
 
 
+def private_key_in(path: Path) -> str | None:
+    """What is said of ``path``, a CA file OpenSSL loaded certificates from, that holds a private key beside them
+    (the CA's certificate and key saved in one file): the key's BEGIN line and its line number, never the key; None
+    when it holds none (or cannot be read again)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    key = _PEM_KEY.search(data)
+    if key is None:
+        return None
+    line = data.count(b"\n", 0, key.start()) + 1
+    return (
+        f"holds a private key ({key[0].decode()}, line {line}) beside its "
+        "certificates: OpenSSL passes over it, but whoever checks with the file is given the key that signs what it "
+        "vouches for; keep the certificates alone in it, and the key where the CA's key is kept"
+    )
+
+
 def ca_file(text: str) -> Path:
     """A readable regular file of PEM certificates, loaded as ``pic status`` verifies with it."""
     import ssl
