@@ -496,3 +496,25 @@ def test_a_ca_file_holding_a_private_key_beside_its_certificate_is_warned_of(
         check=False,
     )
     assert verified.returncode == 0 and ": OK" in verified.stdout, verified
+
+
+def test_the_summary_counts_the_domains_to_act_on() -> None:
+    """One domain with three actions (no DNS answer, no certificate, no redirect) and one in order was summed up
+    '2 domain(s): 3 to act on': the actions were counted where the line names domains; it counts the domains that
+    have any, and the warnings one by one, as it says."""
+    broken = dataclasses.asdict(
+        status.Site(
+            "a.example.org",
+            "velo-cite",
+            "web1",
+            "running",
+            [],
+            actions=["dns: no answer", "https: no certificate", "http: no redirect"],
+            warnings=["certificate: 10 days left"],
+        )
+    )
+    fine = dataclasses.asdict(
+        status.Site("b.example.org", "velo-cite", "web1", "running", [], warnings=["certificate: 12 days left"])
+    )
+    text = status.as_text({"sites": [broken, fine], "disk": [], "disk_warnings": []})
+    assert text.endswith("\n2 domain(s): 1 to act on, 2 warning(s)\n"), text

@@ -466,7 +466,7 @@ def as_text(data: dict[str, Any]) -> str:
         out += [f"{d['member']}: warning: {w}" for d in data["disk"] for w in d["warnings"]]
     if data.get("disk_warnings"):
         out += ["", "Disk usage files, warnings:"] + [f"  {w}" for w in data["disk_warnings"]]
-    actions = sum(len(s["actions"]) for s in data["sites"])
+    actions = sum(1 for s in data["sites"] if s["actions"])  # domains, as the line names them: not their actions
     warnings = (
         sum(len(s["warnings"]) for s in data["sites"])
         + sum(len(d["warnings"]) for d in data["disk"])
