@@ -26,6 +26,8 @@ KINDS = {
     "ca": "a file of CA certificates in PEM",
 }
 
+# The BEGIN line of a private key in PEM (RFC 7468 §10 and §11; OpenSSL's RSA, EC and encrypted forms, OpenSSH's)
+_PEM_KEY = re.compile(rb"^-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----", re.MULTILINE)
 _DISK_USAGE_LINE = re.compile(r"[a-z0-9-]{1,32}\t[0-9]+\t[0-9]+\t[0-9]+\r?")
 # What a YAML file of the project starts with, after its comments: a key, or a mapping in braces (no export, no
 # certificate does); any other file is not parsed as YAML
@@ -36,7 +38,13 @@ _DOMAIN_STATUS = frozenset({"typo", "closed", "never"})
 
 def other_kind(data: bytes, name: str, wanted: str) -> str | None:
     """``is <a kind>, not <the kind wanted>`` when ``data``, a file named ``name``, is one of the project's files of
-    another kind than ``wanted`` (a key of :data:`KINDS`); None when it is of that kind or of none known."""
+    another kind than ``wanted`` (a key of :data:`KINDS`), or that it holds a private key in PEM (by its BEGIN line
+    and line number: a key is never given to a command, and no line of it is to be shown); None when it is of that
+    kind or of none known."""
+    key = _PEM_KEY.search(data)
+    if key is not None:  # whatever else it holds: none of its lines is to be shown
+        line = data.count(b"\n", 0, key.start()) + 1
+        return f"holds a private key ({key[0].decode()}, line {line}), not {KINDS[wanted]}: none of its lines is shown"
     found = kind_of(data, name)
     if found is None or found == wanted:
         return None

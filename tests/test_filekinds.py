@@ -94,3 +94,28 @@ def test_a_file_of_the_project_given_as_a_ca_file_is_told_which_it_is(
     err = capsys.readouterr().err
     assert caught.value.code == 2, err
     assert _FILES[given][1] in err and "not a file of CA certificates in PEM" in err, err
+
+
+@pytest.mark.parametrize("option", list(_OPTIONS))
+def test_a_private_key_given_for_a_file_is_told_so_and_never_shown(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str
+) -> None:
+    """pic lists audit key.pem printed the private key's base64 line as a malformed address, whole; --disk-usage
+    key.pem told its BEGIN and END lines as rows of one column: a private key in PEM given where any of the
+    project's files is asked is told so by its BEGIN line and line number, none of its lines shown."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    path = tmp_path / "key.pem"
+    path.write_bytes(b"# the site's key\n" + key)
+    (tmp_path / "export.txt").write_text("a@example.org\n")
+    argv, asked = _OPTIONS[option]
+    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
+    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    out, err = capsys.readouterr()
+    assert rc == 1, err
+    assert "holds a private key (-----BEGIN PRIVATE KEY-----, line 2), " + asked in err, err
+    assert key.splitlines()[1].decode()[:20] not in out + err and "-----END" not in err, err
