@@ -1695,6 +1695,31 @@ def test_a_path_with_blanks_around_it_naming_nothing_either_way_is_told_its_blan
     assert not any(p.name.strip() != p.name for p in tmp_path.iterdir()), list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--members", "\uff4d\uff45\uff4d\uff42\uff45\uff52\uff53"], "(full-width forms): write members"),
+        (
+            ["report", "--record", " \uff4e.yaml"],
+            "blanks around it, and it has letters, digits or signs that only look",
+        ),
+        (["dns", "check", "--expected", "\uff4f\uff55\uff54.json"], "(full-width forms): write out.json"),
+    ],
+)
+def test_a_path_in_full_width_forms_is_told_the_path_in_ascii(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """pic check --members ｍｅｍｂｅｒｓ (typed with a Japanese keyboard's letters) was told "no such directory of
+    member files", where --stack ｐｒｏｄ is told its full-width forms: a path naming nothing whose ASCII form names a
+    file or a directory is told so, with the path to write."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "members").mkdir()
+    (tmp_path / "n.yaml").write_text("sent: []\n", encoding="utf-8")
+    (tmp_path / "out.json").write_text("{}", encoding="utf-8")
+    err = usage_error(capsys, argv)
+    assert "names nothing here: it " in err and said in err, err
+
+
 @pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75"])
 @pytest.mark.parametrize("option", [["check", "--members"], ["notify", "--record"], ["report", "--disk-usage"]])
 def test_a_path_with_blanks_around_it_shaped_as_a_password_is_not_shown(
