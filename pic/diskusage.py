@@ -40,6 +40,7 @@ from pic.errors import (
     show_value,
     shown_unless_secret,
 )
+from pic.filekinds import other_kind
 from pic.registry import Member
 from pic.settings import Settings, display_in, display_path, resolved
 from pic.yamlsrc import other_encoding, read_regular_file
@@ -254,6 +255,9 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
         if data is None:
             problems += unreadable
             continue
+        if (other := other_kind(data, f.name, "disk usage")) is not None:  # its lines would each be told wrong
+            problems.append(Problem(file, None, "", other))
+            continue
         part = _Part(file, f.stem, None)
         parts.append(part)
         warnings += _no_measurement(file, data)
@@ -266,22 +270,14 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
             continue
         above = ""  # the line above, read with a line whose text a message would show (a label ending it)
         for n, raw in enumerate(data.split(b"\n"), 1):
-            try:
-                line = raw.decode("utf-8").removesuffix("\r")
-            except UnicodeDecodeError as exc:
-                shown = "".join(f"\\x{b:02x}" for b in raw[exc.start : exc.end][:8])
-                column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-                problems.append(
-                    Problem(
-                        file,
-                        n,
-                        "",
-                        f"holds bytes that are not UTF-8 ({shown}, column {column}): the hosts write UTF-8; "
-                        "copy the host's file again",
-                    )
-                )
+            line, not_utf8 = _decoded_line(raw, file, n)
+            if not_utf8 is not None:
+                problems.append(not_utf8)
                 continue
             line_above, above = above, line
+            if line.startswith(_HEADER_START) and (late := _late_header(part, file, n)) is not None:
+                problems.append(late)
+                continue
             if line.startswith(_HEADER_START):
                 header, why = _header(line, line_above)
                 if header is None:
@@ -303,6 +299,33 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
         raise PicError(_capped(problems + warnings))
     # The lines before a header (none in what the host writes) are the file name's host.
     return [p for p in parts if p.usages or p.header_line is not None], warnings
+
+
+def _late_header(part: _Part, file: str, n: int) -> Problem | None:
+    """The problem of the host's header line at line ``n`` of ``file`` when measurements come before it in
+    ``part``, the lines of no header read so far (the host's job writes its header first); None otherwise."""
+    if part.header_line is not None or not part.usages:
+        return None
+    why = (
+        f"the host's header line comes after a measurement (line {part.usages[0].line}), where the host's job writes "
+        f"it first: of which host and time the lines above it are is unknown; copy the host's file again ({HOST_FILE})"
+    )
+    return Problem(file, n, "header", why)
+
+
+def _decoded_line(raw: bytes, file: str, n: int) -> tuple[str, Problem | None]:
+    """The text of line ``n`` of ``file`` (its bytes ``raw``, without its carriage return), or the problem of its
+    bytes that are not UTF-8, named with their column."""
+    try:
+        return raw.decode("utf-8").removesuffix("\r"), None
+    except UnicodeDecodeError as exc:
+        shown = "".join(f"\\x{b:02x}" for b in raw[exc.start : exc.end][:8])
+        column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
+        why = (
+            f"holds bytes that are not UTF-8 ({shown}, column {column}): the hosts write UTF-8; copy the host's file "
+            "again"
+        )
+        return "", Problem(file, n, "", why)
 
 
 def _files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

@@ -45,6 +45,7 @@ import dns.resolver
 
 from pic import names
 from pic.errors import HIDDEN_VALUE, PicError, Problem, Unreachable, reads_as_secret, shown_unless_secret
+from pic.filekinds import other_kind
 from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
@@ -294,7 +295,14 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
         raw = path.read_bytes()
     except OSError as exc:
         raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    data = _decoded(raw, file)
+    try:
+        data = _decoded(raw, file)
+        if not isinstance(data, dict):
+            raise PicError([Problem(file, None, "", "is not a mapping of domain to records")])
+    except PicError:
+        if (other := other_kind(raw, path.name, "expected")) is not None:  # one of the project's files
+            raise PicError([Problem(file, None, "", other)]) from None
+        raise
     problems: list[Problem] = []
     out: dict[str, list[Expected]] = {}
     if not isinstance(data, dict):

@@ -564,8 +564,21 @@ def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
     domains = _domains_of(*parse_yaml(text, file, _DOMAIN_KEYS), file)
     for path in extra:
         file = shown_name(display_path(path))
-        domains.update(_domains_of(*read_yaml(path, file, _DOMAIN_KEYS, follow_links=True), file, domains))
+        try:
+            domains.update(_domains_of(*read_yaml(path, file, _DOMAIN_KEYS, follow_links=True), file, domains))
+        except PicError:
+            if (other := _other_kind(path)) is not None:  # one of the project's files: its entries each refused
+                raise PicError([Problem(file, None, "", other)]) from None
+            raise
     return domains
+
+
+def _other_kind(path: Path) -> str | None:
+    """What other file of the project ``path``, given as a file of domains, is (:func:`pic.filekinds.other_kind`)."""
+    from pic.filekinds import other_kind
+
+    data, _ = read_regular_file(path, display_path(path), follow_links=True)
+    return None if data is None else other_kind(data, path.name, "domains")
 
 
 # A line of Sympa's dump (`sympa dump`, Sympa::List::dump_users; read back by restore_users): "KEY VALUE",
@@ -609,6 +622,10 @@ def read_export(
     data, problems = read_regular_file(path, file, MAX_EXPORT_BYTES, follow_links=True)
     if data is None:
         raise PicError(problems)
+    from pic.filekinds import other_kind
+
+    if (other := other_kind(data, path.name, "export")) is not None:  # each of its lines a malformed address
+        raise PicError([Problem(file, None, "", other)])
     lines = _text_lines(data, file)
     with _long_fields():  # a header's cell longer than 131,072 characters made it no header
         entries = _entries(file, lines, notes)

@@ -45,6 +45,7 @@ from pydantic.fields import FieldInfo
 
 from pic import diskusage
 from pic.errors import HIDDEN_VALUE, PicError, Problem, meant_among, shown_unless_secret
+from pic.filekinds import other_kind
 from pic.modelerrors import problems_from
 from pic.registry import (
     empty_keys,
@@ -110,7 +111,13 @@ def load(path: Path, members: Collection[str] | None = None, members_dir: Path |
     if not _present(path, file):
         return []
     known = None if members is None else (tuple(sorted(members)), display_path(members_dir or Path("members")))
-    return sorted(_parse(_read(path, file), file, known), key=lambda n: n.date)
+    text = _read(path, file)
+    try:
+        return sorted(_parse(text, file, known), key=lambda n: n.date)
+    except PicError:
+        if (other := other_kind(text.encode(), path.name, "record")) is not None:  # one of the project's files
+            raise PicError([Problem(file, None, "", other)]) from None
+        raise
 
 
 def not_a_record(path: Path, project: Path, members_dir: Path, disk_usage: Sequence[Path] = ()) -> str | None:

@@ -1657,6 +1657,85 @@ def test_a_path_with_blanks_around_it_is_told_the_path_without_them(
 
 
 @pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["notify", "--record", " notices.yaml"],
+            "and it has blanks around it: write notices.yaml (a new file is started",
+        ),
+        (
+            ["notify", "--record", "n.yaml ", "--new-record"],
+            "'n.yaml ' names nothing here, and it has blanks around it: write n.yaml (a new",
+        ),
+        (
+            ["report", "--record", " notices.yaml"],
+            "and it has blanks around it: write notices.yaml (a new file is started",
+        ),
+        (["report", "--disk-usage", " du"], "' du' names nothing here, and it has blanks around it (du names nothing"),
+        (["status", "--disk-usage", "du "], "'du ' names nothing here, and it has blanks around it (du names nothing"),
+        (["status", "--ca-file", " ca.pem"], "' ca.pem' names nothing here, and it has blanks around it (ca.pem names"),
+        (["dns", "check", "--expected", " e.json"], "' e.json' names nothing here, and it has blanks around it"),
+        (["lists", "audit", "--domains", " d.yaml", "x"], "' d.yaml' names nothing here, and it has blanks around"),
+        (["lists", "audit", " export.txt"], "' export.txt' names nothing here, and it has blanks around it"),
+        (["check", "--members", " membres"], "' membres' names nothing here, and it has blanks around it"),
+        (["check", "--project", "proj "], "'proj ' names nothing here, and it has blanks around it (proj names"),
+    ],
+)
+def test_a_path_with_blanks_around_it_naming_nothing_either_way_is_told_its_blanks(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """pic notify --record ' notices.yaml' with no record yet was told " notices.yaml does not exist" (the blank
+    unseen at the line's start), and started a record named ' notices.yaml' with --new-record; --disk-usage ' du'
+    was told "cannot be read (No such file or directory)", nothing of its blanks: a path with blanks around it that
+    names nothing is told its blanks when the path without them names nothing either, and a record to start is
+    offered its name without them, as --port ' 53' is told its blanks."""
+    monkeypatch.chdir(tmp_path)
+    err = usage_error(capsys, argv)
+    assert said in err, err
+    assert not any(p.name.strip() != p.name for p in tmp_path.iterdir()), list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--members", "\uff4d\uff45\uff4d\uff42\uff45\uff52\uff53"], "(full-width forms): write members"),
+        (
+            ["report", "--record", " \uff4e.yaml"],
+            "blanks around it, and it has letters, digits or signs that only look",
+        ),
+        (["dns", "check", "--expected", "\uff4f\uff55\uff54.json"], "(full-width forms): write out.json"),
+    ],
+)
+def test_a_path_in_full_width_forms_is_told_the_path_in_ascii(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """pic check --members ｍｅｍｂｅｒｓ (typed with a Japanese keyboard's letters) was told "no such directory of
+    member files", where --stack ｐｒｏｄ is told its full-width forms: a path naming nothing whose ASCII form names a
+    file or a directory is told so, with the path to write."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "members").mkdir()
+    (tmp_path / "n.yaml").write_text("sent: []\n", encoding="utf-8")
+    (tmp_path / "out.json").write_text("{}", encoding="utf-8")
+    err = usage_error(capsys, argv)
+    assert "names nothing here: it " in err and said in err, err
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75"])
+@pytest.mark.parametrize("option", [["check", "--members"], ["notify", "--record"], ["report", "--disk-usage"]])
+def test_a_path_with_blanks_around_it_shaped_as_a_password_is_not_shown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, option: list[str], secret: str
+) -> None:
+    """A password pasted with a blank before it where a path is asked is told its blanks without being shown, whether
+    the path without them names something or not."""
+    monkeypatch.chdir(tmp_path)
+    for exists in (False, True):
+        if exists:
+            (tmp_path / secret).mkdir()
+        err = usage_error(capsys, [*option, f" {secret}"])
+        assert "blanks around it" in err and secret.lower() not in err.lower(), err
+
+
+@pytest.mark.parametrize(
     ("value", "said"),
     [
         (" 2026-01-01", "' 2026-01-01' is not a date written YYYY-MM-DD (blanks around it): write 2026-01-01"),

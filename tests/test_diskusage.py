@@ -655,3 +655,28 @@ def test_a_dead_symbolic_link_given_as_disk_usage_is_told_where_it_leads(
     err = capsys.readouterr().err
     assert usage.value.code == 2, err
     assert f"argument --disk-usage: '{link}' is a link to '{tmp_path}/moved/web1.tsv', which does not exist" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "velo-cite\t1\t2\t3\n" + header("web1"),
+            "web1.tsv:2 header: the host's header line comes after a measurement",
+        ),
+        (
+            "# copied by hand\nvelo-cite\t1\t2\t3\namis-du-rhone\t1\t2\t3\n" + header("web1") + "jardins\t1\t2\t3\n",
+            "web1.tsv:4 header: the host's header line comes after a measurement (line 2)",
+        ),
+    ],
+)
+def test_a_header_after_measurements_is_told_its_line(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
+    """web1.tsv holding velo-cite's line then the host's header (lines moved by hand, two copies joined) was read
+    as a file without a header, its lines counted with no time and the header's time judged of nothing: a header
+    after a measurement, which the host's job never writes (it writes its header first), is told by its line, and
+    the line of the first measurement above it."""
+    rc, _, err = report(capsys, stack, usage_dir(tmp_path, {"web1.tsv": text}))
+    assert rc == 1, err
+    assert said in err and "copy the host's file again" in err, err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from pic.commands import status
 from pic.registry import load_registry
 from pic.settings import load_settings
 from pic.unanswered import Unanswered
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_program
 from tests.generated_registry import generate
 from tests.helpers import (
     RESOLVER_ERRORS,
@@ -456,3 +457,64 @@ def test_a_name_dns_cannot_ask_is_said_not_raised(name: str, said: str) -> None:
     assert name in error and said in error, error
     for words in _DNSPYTHON_WORDS:
         assert words not in error, error
+
+
+@pytest.mark.parametrize("key_first", [False, True])
+def test_a_ca_file_holding_a_private_key_beside_its_certificate_is_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key_first: bool
+) -> None:
+    """--ca-file ca.pem holding the CA's certificate and its private key (the pair saved in one file, as some
+    tools write it) was taken without a word: OpenSSL loads the certificates and passes over the key (`openssl
+    verify -CAfile` does too), and the key, which signs every certificate the file vouches for, sits where
+    whoever checks a site is given it. The run warns of it by its BEGIN line, the key never shown."""
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.tlsutil import make_ca
+
+    ca = make_ca()
+    cert = ca.cert.public_bytes(serialization.Encoding.PEM)
+    key = ca.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(key + cert if key_first else cert + key)
+    line = 1 if key_first else cert.count(b"\n") + 1
+    (tmp_path / "disk-usage").mkdir()
+    argv = ["status", "--project", str(ROOT), "--disk-usage", str(tmp_path / "disk-usage"), "--ca-file", str(ca_file)]
+    code = main([*argv, "--resolver", "127.0.0.1", "--port", str(closed_udp_port()), "--timeout", "1"])
+    out, err = capsys.readouterr()
+    assert code == 3, (out, err)
+    said = f"warning: {ca_file} holds a private key (-----BEGIN PRIVATE KEY-----, line {line}) beside its certificate"
+    assert said in err, err
+    body = b"".join(key.splitlines()[1:-1]).decode()
+    assert not any(part in err + out for part in (body[:16], body[-16:])), err
+    # the file is one OpenSSL verifies with, the key passed over: taken, warned of only
+    verified = subprocess.run(
+        [require_program("openssl"), "verify", "-CAfile", str(ca_file), str(ca_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verified.returncode == 0 and ": OK" in verified.stdout, verified
+
+
+def test_the_summary_counts_the_domains_to_act_on() -> None:
+    """One domain with three actions (no DNS answer, no certificate, no redirect) and one in order was summed up
+    '2 domain(s): 3 to act on': the actions were counted where the line names domains; it counts the domains that
+    have any, and the warnings one by one, as it says."""
+    broken = dataclasses.asdict(
+        status.Site(
+            "a.example.org",
+            "velo-cite",
+            "web1",
+            "running",
+            [],
+            actions=["dns: no answer", "https: no certificate", "http: no redirect"],
+            warnings=["certificate: 10 days left"],
+        )
+    )
+    fine = dataclasses.asdict(
+        status.Site("b.example.org", "velo-cite", "web1", "running", [], warnings=["certificate: 12 days left"])
+    )
+    text = status.as_text({"sites": [broken, fine], "disk": [], "disk_warnings": []})
+    assert text.endswith("\n2 domain(s): 1 to act on, 2 warning(s)\n"), text

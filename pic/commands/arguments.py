@@ -495,18 +495,36 @@ def non_empty_path(what: str) -> Callable[[str], Path]:
     return check
 
 
-def _not_empty(text: str, what: str) -> Path:
-    """``text`` as a path, refused when empty (:func:`non_empty_path`) or when it names nothing with blanks around it
-    where the path without them names a file or a directory (``' members'``: ``write members``), as an option's word
-    with blanks is told (:func:`_in_ascii`)."""
+def _not_empty(text: str, what: str, new: bool = False) -> Path:
+    """``text`` as a path, refused when empty (:func:`non_empty_path`) or when it names nothing with blanks around it,
+    as an option's word with blanks is told (:func:`_in_ascii`): offered the path without them where that names a
+    file or a directory (``' members'``: ``write members``), or where a file not there yet is started (``new``: a
+    record, ``' notices.yaml'``), else told that the path without them names nothing either; one in a Japanese or
+    Chinese keyboard's full-width forms (``ｍｅｍｂｅｒｓ``) is offered the path in ASCII where that names something; a
+    path that may hold a password (:func:`_named`) is told to be written without them, not shown."""
     if not text:
         raise argparse.ArgumentTypeError(f"'' is an empty path, which names nothing: give {what}")
     stripped = text.strip()
-    if stripped and stripped != text and not os.path.lexists(text) and os.path.lexists(stripped):
+    folded = unicodedata.normalize("NFKC", stripped)
+    if folded != stripped and folded.isascii() and not os.path.lexists(text) and os.path.lexists(folded):
+        named = _named(text)
+        more = "has blanks around it, and it " if stripped != text else ""
+        write = "write it in ASCII" if named == HIDDEN_VALUE else f"write {shown_name(folded)}"
+        raise argparse.ArgumentTypeError(f"{named} names nothing here: it {more}{FULL_WIDTH_WORDS}: {write}")
+    if not stripped or stripped == text or os.path.lexists(text):
+        return Path(text)
+    named = _named(text)
+    write = "write it without them" if named == HIDDEN_VALUE else f"write {shown_name(stripped)}"
+    if os.path.lexists(stripped):
+        raise argparse.ArgumentTypeError(f"{named} names nothing here: it has blanks around it: {write}")
+    if new:
         raise argparse.ArgumentTypeError(
-            f"{_named(text)} names nothing here: it has blanks around it: write {stripped}"
+            f"{named} names nothing here, and it has blanks around it: {write} (a new file is started without them)"
         )
-    return Path(text)
+    either = "the path without them" if named == HIDDEN_VALUE else shown_name(stripped)
+    raise argparse.ArgumentTypeError(
+        f"{named} names nothing here, and it has blanks around it ({either} names nothing either): give {what}"
+    )
 
 
 def _named(text: str) -> str:
@@ -605,6 +623,10 @@ def _not_pem(path: Path, text: str) -> str | None:
         return f"is encoded in {encoding}: save it as UTF-8 (PEM is ASCII text)"
     if (key := _PEM_KEY.search(data)) is not None:  # the CA's key given for its certificate: named by its line
         return f"holds a private key ({key[0].decode()}), no certificate (the CA's key is never given)"
+    from pic.filekinds import other_kind
+
+    if (other := other_kind(data, path.name, "ca")) is not None:  # one of the project's files
+        return other
     try:
         x509.load_der_x509_certificate(data)
     except ValueError:
@@ -614,6 +636,25 @@ def _not_pem(path: Path, text: str) -> str | None:
         "holds a certificate in DER (binary), not in PEM: convert it with "
         f"`openssl x509 -inform DER -in {shlex.quote(shown_name(text))} -out {shlex.quote(shown_name(str(pem)))}` and "
         "give that file"
+    )
+
+
+def private_key_in(path: Path) -> str | None:
+    """What is said of ``path``, a CA file OpenSSL loaded certificates from, that holds a private key beside them
+    (the CA's certificate and key saved in one file): the key's BEGIN line and its line number, never the key; None
+    when it holds none (or cannot be read again)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    key = _PEM_KEY.search(data)
+    if key is None:
+        return None
+    line = data.count(b"\n", 0, key.start()) + 1
+    return (
+        f"holds a private key ({key[0].decode()}, line {line}) beside its "
+        "certificates: OpenSSL passes over it, but whoever checks with the file is given the key that signs what it "
+        "vouches for; keep the certificates alone in it, and the key where the CA's key is kept"
     )
 
 
@@ -691,7 +732,7 @@ def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], 
     """An argparse type: a path that is a regular file when it exists (a record not written yet is allowed)."""
 
     def check(text: str) -> Path:
-        path = _not_empty(text, what)
+        path = _not_empty(text, what, new=True)
         return path if _absent(path) else _regular_file(text, what, limit)
 
     return check

@@ -46,7 +46,7 @@ from pic.commands import about, arguments, date_argument
 from pic.errors import HIDDEN_VALUE, json_text
 from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
-from pic.settings import Settings, load_settings
+from pic.settings import Settings, display_path, load_settings
 from pic.texttable import table
 from pic.unanswered import Unanswered, seconds_words
 from pic.unanswered import failure as lookup_failure
@@ -466,7 +466,7 @@ def as_text(data: dict[str, Any]) -> str:
         out += [f"{d['member']}: warning: {w}" for d in data["disk"] for w in d["warnings"]]
     if data.get("disk_warnings"):
         out += ["", "Disk usage files, warnings:"] + [f"  {w}" for w in data["disk_warnings"]]
-    actions = sum(len(s["actions"]) for s in data["sites"])
+    actions = sum(1 for s in data["sites"] if s["actions"])  # domains, as the line names them: not their actions
     warnings = (
         sum(len(s["warnings"]) for s in data["sites"])
         + sum(len(d["warnings"]) for d in data["disk"])
@@ -488,6 +488,10 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         settings,
         as_of=diskusage.moment_of(args.on),  # as of --on when given, as the runtimes' end of life
     )
+    # a CA's private key saved with its certificate: said before the probes, which the file serves all the same
+    key_in_ca_file = None if args.ca_file is None else arguments.private_key_in(args.ca_file)
+    if key_in_ca_file is not None:
+        print(f"warning: {display_path(args.ca_file)} {key_in_ca_file}", file=sys.stderr)
     probe = Probe(
         make_resolver(args.resolver or settings.dns.resolver, args.port or settings.dns.resolver_port, args.timeout),
         args.https_port,
@@ -523,6 +527,6 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         print(as_text(data), end="")
     if any(s.actions for s in sites):
         return EXIT_ACTION
-    if any(s.warnings for s in sites) or any(d["warnings"] for d in disk) or disk_warnings:
+    if any(s.warnings for s in sites) or any(d["warnings"] for d in disk) or disk_warnings or key_in_ca_file:
         return EXIT_WARNING
     return EXIT_OK

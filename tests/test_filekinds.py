@@ -1,0 +1,121 @@
+"""A file of one of the project's kinds given where another kind is asked is told which it is, in one line."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pic.cli import main
+from tests.conftest import MEMBERS, ROOT
+
+_DISK_USAGE = "# pic disk usage of web1 at 2026-11-30T02:30:04+00:00 (KiB, du -sk)\nvelo-cite\t10240\t2048\t512\n"
+_RECORD = 'sent:\n  - {date: 2026-11-28, member: velo-cite, runtime: "8.4", to: a@velo-cite-lyon.fr, state: eol}\n'
+_EXPECTED = '{"listes.example.org": [{"name": "listes.example.org", "type": "MX", "value": "10 web1.example.org."}]}\n'
+_DOMAINS = "gmial.com:\n  status: typo\n  suggest: gmail.com\n"
+
+
+def _copy(source: Path, name: str) -> Callable[[Path], None]:
+    def write(directory: Path) -> None:
+        shutil.copy(source, directory / name)
+
+    return write
+
+
+def _text(text: str, name: str) -> Callable[[Path], None]:
+    def write(directory: Path) -> None:
+        (directory / name).write_text(text, encoding="utf-8")
+
+    return write
+
+
+# Each kind: what writes a file of it in a directory, and the words that name it
+_FILES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "stack": (_copy(ROOT / "Pulumi.prod.yaml", "prod-copy.yaml"), "is a stack file (Pulumi."),
+    "project": (_copy(ROOT / "Pulumi.yaml", "project.yaml"), "is the Pulumi project's file"),
+    "member": (_copy(MEMBERS / "velo-cite.yaml", "m.yaml"), "is a member file (members/"),
+    "record": (_text(_RECORD, "rec.yaml"), "is pic notify's record (notices.yaml"),
+    "disk usage": (_text(_DISK_USAGE, "web1.tsv"), "is a host's disk usage file"),
+    "expected": (_text(_EXPECTED, "e.json"), "is the expected mail DNS records (the JSON"),
+    "domains": (_text(_DOMAINS, "d.yaml"), "is a file of mail domains"),
+}
+
+_NO_DNS = ["--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.01"]
+# Each option: its command line with FILE for the file given, and the words of the kind it asks
+_OPTIONS = {
+    "disk usage": (["report", "--disk-usage", "FILE", "--on", "2026-11-28"], "not a host's disk usage file"),
+    "status disk usage": (["status", "--disk-usage", "FILE", *_NO_DNS], "not a host's disk usage file"),
+    "record": (["report", "--record", "FILE", "--on", "2026-11-28"], "not pic notify's record"),
+    "notify record": (["notify", "--record", "FILE", "--dry-run", "--on", "2026-11-28"], "not pic notify's record"),
+    "expected": (["dns", "check", "--expected", "FILE", *_NO_DNS], "not the expected mail DNS records"),
+    "domains": (["lists", "audit", "--domains", "FILE", "EXPORT"], "not a file of mail domains"),
+    "export": (["lists", "audit", "FILE"], "not a subscriber export"),
+}
+
+
+@pytest.mark.parametrize("given", list(_FILES))
+@pytest.mark.parametrize("option", list(_OPTIONS))
+def test_a_file_of_another_kind_is_told_which_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, given: str, option: str
+) -> None:
+    """pic report --disk-usage Pulumi.prod.yaml was told each line of the stack file ('"  pic:admin_email: ..." has 1
+    tab-separated column(s), not 4', and 26 errors), --expected a member file 'cannot be read as JSON', --domains a
+    member file 'limits: is not a domain name': a file of one of the project's kinds given for another is told, in
+    one line, which kind it is and which the option asks, none of its lines shown."""
+    argv, asked = _OPTIONS[option]
+    if asked.removeprefix("not ") in _FILES[given][1]:
+        pytest.skip("the kind the option asks")
+    data = tmp_path / "data"
+    data.mkdir()
+    _FILES[given][0](data)
+    path = next(data.iterdir())
+    (tmp_path / "export.txt").write_text("a@example.org\n")
+    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
+    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    err = capsys.readouterr().err
+    assert rc == 1, err
+    told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
+    assert len(told) == 1 and _FILES[given][1] in told[0] and asked in told[0], err
+
+
+@pytest.mark.parametrize("given", list(_FILES))
+def test_a_file_of_the_project_given_as_a_ca_file_is_told_which_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, given: str
+) -> None:
+    """pic status --ca-file Pulumi.prod.yaml was told 'holds no certificate OpenSSL can load
+    (NO_CERTIFICATE_OR_CRL_FOUND)' (as `openssl x509 -in Pulumi.prod.yaml` says 'Could not find certificate'): a
+    file of the project is told which it is."""
+    _FILES[given][0](tmp_path)
+    path = next(tmp_path.iterdir())
+    with pytest.raises(SystemExit) as caught:
+        main(["status", "--ca-file", str(path)])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2, err
+    assert _FILES[given][1] in err and "not a file of CA certificates in PEM" in err, err
+
+
+@pytest.mark.parametrize("option", list(_OPTIONS))
+def test_a_private_key_given_for_a_file_is_told_so_and_never_shown(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str
+) -> None:
+    """pic lists audit key.pem printed the private key's base64 line as a malformed address, whole; --disk-usage
+    key.pem told its BEGIN and END lines as rows of one column: a private key in PEM given where any of the
+    project's files is asked is told so by its BEGIN line and line number, none of its lines shown."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    path = tmp_path / "key.pem"
+    path.write_bytes(b"# the site's key\n" + key)
+    (tmp_path / "export.txt").write_text("a@example.org\n")
+    argv, asked = _OPTIONS[option]
+    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
+    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    out, err = capsys.readouterr()
+    assert rc == 1, err
+    assert "holds a private key (-----BEGIN PRIVATE KEY-----, line 2), " + asked in err, err
+    assert key.splitlines()[1].decode()[:20] not in out + err and "-----END" not in err, err
