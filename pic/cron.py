@@ -1995,7 +1995,9 @@ _NAMED_VALUES = {
         (("stdbuf", k) for k in ("i", "--input")), ("a mode, a size in bytes (0: none)", "MODE", "0", True)
     ),
     **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
-    **dict.fromkeys((("ionice", "n"), ("ionice", "--classdata")), ("a priority, a number", "N", "7", True)),
+    **dict.fromkeys(
+        (("ionice", "n"), ("ionice", "--classdata")), ("a priority, 0 (the highest) to 7 (the lowest)", "N", "7", True)
+    ),
 }
 # The programs a job runs whose name, as the value of an option of :data:`_NAMED_VALUES`, is read as the program
 # meant (env -C php a.php): PHP's (php, php8.4), the shells, perl, and the runners themselves.
@@ -2331,9 +2333,11 @@ def _ionice_data(value: str) -> int | str:
 
 
 def _ioprio_refused(number: int, data: int) -> str | None:
-    """What ionice says when the kernel refuses its class ``number`` with ``data`` (ioprio_set(2), as Linux 6.18
-    reads the two: the class in the 3 bits above the 13 of the data, 9 read as 1; the level in the data's 3 low
-    bits), for a site's user, who may set no real-time class (CAP_SYS_NICE): exit 1; None when it takes them."""
+    """What ionice says when the kernel refuses its class ``number`` with ``data`` (ioprio_set(2): the class in the
+    3 bits above the 13 of the data, 9 read as 1), for a site's user, who may set no real-time class (CAP_SYS_NICE):
+    exit 1; None when it takes them. A priority (the level) is 0 to 7 (ionice(1)): bookworm's Linux 6.1 refuses
+    more (IOPRIO_NR_LEVELS), Linux 6.5 and later read its 3 low bits alone, the others as an I/O hint (9: priority
+    1, above the default 4), which no job means."""
     level = 0 if number in (0, 3) else data  # ionice sets no data for none and idle
     unknown = f"ionice: unknown prio class {number}; " if number > 3 else ""
     ioprio = ((number << 13) | level) & 0xFFFFFFFF
@@ -2342,6 +2346,11 @@ def _ioprio_refused(number: int, data: int) -> str | None:
         return f"{unknown}ionice: ioprio_set failed: Operation not permitted"
     if kernel_class > 3 or (kernel_class == 0 and ioprio & 7):
         return f"{unknown}ionice: ioprio_set failed: Invalid argument"
+    if kernel_class == 2 and level & 0x1FFF > 7:
+        return (
+            "ionice: ioprio_set failed: Invalid argument, on bookworm's Linux 6.1, which takes a priority of 0 to 7; "
+            f"Linux 6.5 and later read it as priority {level & 7}, its 3 low bits, and an I/O hint"
+        )
     return None
 
 
