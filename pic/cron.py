@@ -2144,7 +2144,14 @@ def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     elif named in ("SCHED_RR", "SCHED_FIFO"):
         said = "chrt: failed to set pid 0's policy: Operation not permitted"
     elif named == "SCHED_DEADLINE":
-        said = "chrt: failed to set pid 0's policy: Invalid argument"
+        fault = _deadline_fault(_given_options(words, r))
+        said = "chrt: failed to set pid 0's policy: " + (
+            "Operation not permitted"
+            if fault is None
+            else "Invalid argument"
+            if fault
+            else "Operation not permitted, or Invalid argument for times the kernel refuses"
+        )
     else:
         return None
     real_time = named in ("SCHED_RR", "SCHED_FIFO", "SCHED_DEADLINE")
@@ -2156,6 +2163,8 @@ def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         if real_time and low <= priority <= high
         else f"whose priority is {low}" + (f" to {high}" if high > low else "")
     )
+    if named == "SCHED_DEADLINE" and low <= priority <= high and fault:
+        why += f", and whose times the kernel refuses before that: {fault}"
     told = (
         f"holds at character {tokens[i - 1].at + 1} {words[i - 1]} after "
         f"{' '.join(t.text for t in tokens[r : i - 1])}, where chrt reads its priority for {named}"
@@ -2164,6 +2173,47 @@ def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+# The bounds of a SCHED_DEADLINE period the kernel takes by default, in nanoseconds (sysctl
+# kernel.sched_deadline_period_min_us and _max_us: 100 us, 2^22 us), and the least runtime (2^DL_SCALE)
+_DEADLINE_PERIOD = (100_000, 4_194_304_000)
+_DEADLINE_RUNTIME = 1024
+
+
+def _deadline_fault(given: dict[str, str]) -> str | None:
+    """Why the kernel refuses the times of SCHED_DEADLINE that chrt's ``given`` options (:func:`_given_options`)
+    set (sched_setattr(2), __checkparam_dl, Linux 6.1 as 6.18: Invalid argument, before it refuses a site's user
+    the policy): chrt takes the deadline from the period, then the runtime from the deadline, when not given; None
+    when it takes them; "" when one is not written as a number (an expansion: known when the job runs)."""
+    times = []
+    for key in ("T", "D", "P"):
+        value = given.get(key, "0")
+        if _STRTOL.fullmatch(value) is None or not 0 <= int(value) < 2**64:
+            return ""
+        times.append(int(value))
+    runtime, deadline, period = times
+    deadline = deadline or period
+    runtime = runtime or deadline
+    low, high = _DEADLINE_PERIOD
+    rule = (
+        f"it takes runtime <= deadline <= period, in nanoseconds, the runtime at least {_DEADLINE_RUNTIME}, the period "
+        f"(the deadline when none is given) from {low} (100 us) to {high} (about 4.2 s)"
+    )
+    if deadline == 0:
+        fault = "no deadline (--sched-deadline) nor period (--sched-period) is given: the kernel takes no deadline 0"
+    elif runtime < _DEADLINE_RUNTIME:
+        fault = f"its runtime, {runtime} ns, is less than {_DEADLINE_RUNTIME} ns"
+    elif period and period < deadline:
+        fault = f"its deadline, {deadline} ns, is more than its period, {period} ns"
+    elif deadline < runtime:
+        fault = f"its runtime, {runtime} ns, is more than its deadline, {deadline} ns"
+    elif not low <= (period or deadline) <= high:
+        which = f"its period, {period} ns," if period else f"its period, {deadline} ns (its deadline: no period given),"
+        fault = f"{which} is {'less' if (period or deadline) < low else 'more'} than the kernel takes"
+    else:
+        return None
+    return f"{fault} ({rule})"
 
 
 def _names_a_program(value: str) -> bool:
@@ -2271,6 +2321,7 @@ def _given_options(words: list[str | None], r: int) -> dict[str, str]:
     runner = words[r] or ""
     wrapper = _wrapper(runner)
     short = {"--class": "c", "--classdata": "n", "--ignore": "t", "--deadline": "d"}
+    short.update({"--sched-runtime": "T", "--sched-deadline": "D", "--sched-period": "P"})
     given: dict[str, str] = {}
     j, n = r + 1, len(words)
     while wrapper is not None and j < n:

@@ -3720,6 +3720,53 @@ def test_a_priority_chrt_refuses_for_a_site_s_user_is_told(
     assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
 
 
+@pytest.mark.parametrize(
+    ("command", "said", "why"),
+    [
+        ("chrt -d 0 php a.php", "Invalid argument", "no deadline (--sched-deadline) nor period (--sched-period)"),
+        (
+            "chrt -d --sched-runtime 1000000 0 php a.php",
+            "Invalid argument",
+            "no deadline (--sched-deadline) nor period (--sched-period)",
+        ),
+        (
+            "chrt -d --sched-runtime 5000000 --sched-deadline 1000000 --sched-period 2000000 0 php a.php",
+            "Invalid argument",
+            "its runtime, 5000000 ns, is more than its deadline, 1000000 ns",
+        ),
+        (
+            "chrt -d -T 1000000 -D 2000000 -P 1000000 0 php a.php",
+            "Invalid argument",
+            "its deadline, 2000000 ns, is more than its period, 1000000 ns",
+        ),
+        ("chrt -d -T 1000 -D 2000000 0 php a.php", "Invalid argument", "its runtime, 1000 ns, is less than 1024 ns"),
+        ("chrt -d -T 1024 -D 5000 -P 0 0 php a.php", "Invalid argument", "its period, 5000 ns (its deadline: no"),
+        ("chrt -d -P 5000000000 0 php a.php", "Invalid argument", "ns, is more than the kernel takes"),
+        ("chrt -d --sched-period 2000000 0 php a.php", "Operation not permitted", ""),
+        ("chrt -d -T 1024 -D 100000 0 php a.php", "Operation not permitted", ""),
+        ("chrt -d -T 1000000 -D 2000000 -P 3000000 0 php a.php", "Operation not permitted", ""),
+    ],
+)
+def test_sched_deadline_s_times_are_told_as_the_kernel_reads_them(
+    tmp_path: Path, command: str, said: str, why: str
+) -> None:
+    """chrt -d --sched-runtime 5000000 --sched-deadline 1000000 ... 0 php a.php was told 'failed to set pid 0's
+    policy: Invalid argument', whatever its times: the kernel refuses them (Invalid argument) unless runtime <=
+    deadline <= period (nanoseconds; chrt takes the deadline from the period, the runtime from the deadline, when
+    not given), the runtime at least 1024 ns, the period from 100 us to 4.194304 s; times it takes, it refuses a
+    site's user the policy (Operation not permitted), as chrt run here as nobody says. Told so, chrt -b 0 offered."""
+    ran = _dash_as_a_site_s_user(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 1 and f"chrt: failed to set pid 0's policy: {said}" in ran.stderr, ran
+    line = _command_error(tmp_path, command)
+    assert f"(chrt: failed to set pid 0's policy: {said})" in line, line
+    assert why in line, line
+    if not why:
+        assert "runtime <= deadline <= period" not in line, line
+    else:
+        assert "runtime <= deadline <= period, in nanoseconds" in line, line
+    assert line.endswith("write chrt -b 0 php a.php"), line
+
+
 def test_a_real_time_policy_missing_its_priority_is_offered_one_a_site_s_user_may_set(tmp_path: Path) -> None:
     """chrt -f php a.php was offered chrt -f 1 php a.php, which chrt refuses a site's user (failed to set pid 0's
     policy: Operation not permitted): offered chrt -b 0 php a.php, which pic takes and which runs."""
