@@ -2073,7 +2073,7 @@ def _form(pattern: LazyPattern, said: str) -> Callable[[str], str | None]:
 
 
 _TASKSET_MASK = _form(LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"), "taskset: failed to parse CPU mask: {}")
-_OPERAND_FORMS = {
+_OPERAND_FORMS: dict[str, Callable[[str], str | None]] = {
     "timeout": _form(_DURATION, "timeout: invalid time interval '{}'"),
     "chrt": _form(_INTEGER, "chrt: invalid priority argument: '{}'"),
     "taskset": lambda value: (
@@ -2085,11 +2085,94 @@ _OPERAND_FORMS = {
             else "taskset: failed to set pid PID's affinity: Invalid argument"
         )
     ),
-    "taskset -c": _form(
-        LazyPattern(r"[0-9]+(?:-[0-9]+(?::[0-9]+)?)?(?:,[0-9]+(?:-[0-9]+(?::[0-9]+)?)?)*"),
-        "taskset: failed to parse CPU list: {}",
+    "taskset -c": lambda value: (
+        f"taskset: failed to parse CPU list: {value}" if isinstance(cpu_list_least(value), str) else None
     ),
 }
+
+
+def taskset_cpus(text: str) -> list[tuple[str, int]]:
+    """For each taskset that the command ``text`` (one :func:`check_command` takes) runs with a mask written as is
+    (no expansion), taskset's words up to its mask as written (``taskset -c 2-3``) and the least CPU it names:
+    taskset refuses to run on a host with no more CPUs than that (failed to set pid ...'s affinity: Invalid
+    argument, exit 1), the kernel setting no affinity of no CPU it has."""
+    from pic import shsyntax  # sh's grammar: loaded for the members with cron jobs
+
+    out = []
+    for command in _commands(shsyntax.read(text))[0]:
+        words = [shsyntax.literal(t.text) for t in command.words]
+        chain = _chain(words)
+        for k in range(1, len(chain)):
+            r, mask = chain[k - 1], words[chain[k] - 1]
+            if _wrapper(words[r] or "") is not _WRAPPERS["taskset"] or mask is None:
+                continue
+            least = (
+                cpu_list_least(mask)
+                if _cpu_list(_WRAPPERS["taskset"], words[r + 1 : chain[k] - 1])
+                else _cpu_mask_least(mask)
+            )
+            if isinstance(least, int):
+                out.append((" ".join(t.text for t in command.words[r : chain[k]]), least))
+    return out
+
+
+def _cpu_mask_least(text: str) -> int | None:
+    """The least CPU the mask ``text`` names, as taskset reads it (cpumask_parse: hexadecimal digits, 4 CPUs each
+    from the last, commas skipped); None when it names none or taskset refuses it."""
+    digits = text.removeprefix("0x").replace(",", "")
+    if _TASKSET_MASK(text) is not None or not digits.strip("0"):
+        return None
+    value = int(digits, 16)
+    return (value & -value).bit_length() - 1
+
+
+def cpu_list_least(text: str) -> int | str:
+    """The least CPU the list ``text`` names, as taskset -c reads it (util-linux 2.38's cpulist_parse, ported as
+    written: parts parted by commas, each a CPU or a range A-B upwards with a stride :S but 0; strtoul's number
+    taken as an unsigned int, 4294967297 as 1; what ends a part after its numbers is read only in the last one,
+    so 1:2,3 names 1 and 3 where 1:2 is refused); "refused" when taskset refuses it."""
+
+    def number(at: int | None) -> tuple[int, int] | None:  # nextnumber: digits first, strtoul's value and end
+        if at is None or at >= len(text) or text[at] not in _DIGITS:
+            return None
+        end = at
+        while end < len(text) and text[end] in _DIGITS:
+            end += 1
+        value = int(text[at:end])
+        return None if value >= 2**64 else (value & 0xFFFFFFFF, end)
+
+    def after(at: int, sep: str) -> int | None:  # nexttoken: past the next sep, None when there is none
+        found = text.find(sep, at)
+        return None if found < 0 else found + 1
+
+    least: int | None = None
+    end: int | None = None
+    q: int | None = 0
+    while q is not None:
+        p, q = q, after(q, ",")
+        read = number(p)
+        if read is None:
+            return "refused"
+        low, end = read
+        high = low
+        c1, c2 = after(end, "-"), after(end, ",")
+        if c1 is not None and (c2 is None or c1 < c2):
+            read = number(c1)
+            if read is None:
+                return "refused"
+            high, end = read
+            c1 = after(end, ":") if end < len(text) else None
+            if c1 is not None and (c2 is None or c1 < c2):
+                read = number(c1)
+                if read is None or read[0] == 0:  # a stride of 0
+                    return "refused"
+                end = read[1]
+        if low > high:
+            return "refused"
+        least = low if least is None else min(least, low)
+    if (end is not None and end < len(text)) or least is None:
+        return "refused"
+    return least
 
 
 def _cpu_list(wrapper: _Wrapper, options: list[str | None]) -> bool:

@@ -3425,6 +3425,13 @@ def _first_said(stderr: str) -> str:
         ("chrt 0x0 php a.php", "0x0", "chrt PRIORITY php a.php"),
         ("taskset 0 php a.php", "0", "taskset MASK php a.php"),
         ("taskset 0x0,00 php a.php", "0x0,00", "taskset MASK php a.php"),
+        # util-linux 2.38's cpulist_parse: a range upwards, a stride (:N) after a range alone, not 0
+        ("taskset -c 3-1 php a.php", "3-1", "taskset -c MASK php a.php"),
+        ("taskset -c 0-3:0 php a.php", "0-3:0", "taskset -c MASK php a.php"),
+        ("taskset -c 1:2 php a.php", "1:2", "taskset -c MASK php a.php"),
+        ("taskset -c 0-1x php a.php", "0-1x", "taskset -c MASK php a.php"),
+        ("taskset -c 0,1-3-5 php a.php", "0,1-3-5", "taskset -c MASK php a.php"),
+        ("taskset -c 0-3:2:1 php a.php", "0-3:2:1", "taskset -c MASK php a.php"),
         # stdbuf's modes, xargs' delimiter, env's name to unset
         ("stdbuf -o x php a.php", "x", "stdbuf -o MODE php a.php"),
         ("stdbuf -o 1Q php a.php", "1Q", "stdbuf -o MODE php a.php"),
@@ -3462,6 +3469,10 @@ def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value:
         "timeout -k 10s 5m php a.php",
         "taskset ff php a.php",
         "taskset -c 0-1 php a.php",
+        "taskset -c 0-3:2 php a.php",
+        "taskset -c 01-02,00 php a.php",
+        "taskset -c 1:2,0 php a.php",  # cpulist_parse reads no stride after a CPU alone, nor what ends a part
+        "taskset -c 0-1x,1 php a.php",
         "chrt -b 00 php a.php",
         "chrt -i +0 php a.php",
         "stdbuf -o 1KiB -e 0 -i 4kB php a.php",
@@ -4047,3 +4058,48 @@ def test_a_runner_s_options_are_shown_where_another_word_is_hidden_as_a_secret(
     were hidden with the password. A runner's option is no secret: shown, the password alone hidden."""
     line = _command_error(tmp_path, command)
     assert "(not shown: it may be a secret)" in line and "lilas2024x" not in line.lower() and written in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "cpus", "told"),
+    [
+        ("taskset -c 999 php a.php", 2, "names CPU 999 at least (taskset -c 999)"),
+        ("nice -n 5 taskset -c 2-3 php a.php", 2, "names CPU 2 at least (taskset -c 2-3)"),
+        ("timeout 5m taskset 4 php a.php", 2, "names CPU 2 at least (taskset 4)"),
+        ("taskset -c 999 php a.php", None, "names CPU 999 at least (taskset -c 999)"),
+        ("taskset -c 1 php a.php", None, "names CPU 1 at least (taskset -c 1)"),
+    ],
+)
+def test_a_cpu_the_web_host_does_not_have_is_warned(tmp_path: Path, command: str, cpus: int | None, told: str) -> None:
+    """taskset -c 999 php a.php was taken, though taskset refuses a mask naming no CPU the host has (failed to set
+    pid ...'s affinity: Invalid argument, exit 1, as here, where CPU 999 is none): its check cannot know the host's
+    CPUs; pic check says what it knows: the web host's, when it declares them (pic:hosts.web1.cpus), and the
+    least CPU a host needs otherwise, CPU 0 alone being on every host."""
+    ran = _dash_as_a_site_s_user(tmp_path, "taskset -c 999 echo ran")
+    assert ran.returncode == 1 and "failed to set pid PID's affinity: Invalid argument" in _first_said(ran.stderr)
+    project = project_copy(tmp_path)
+    if cpus is not None:
+        settings = project / "Pulumi.prod.yaml"
+        text = settings.read_text()
+        assert text.count("ssh_user: deploy}") >= 1
+        settings.write_text(text.replace("ssh_user: deploy}", f"ssh_user: deploy, cpus: {cpus}}}", 1))
+    members = write_members(
+        tmp_path / "members",
+        {"asso-cron": member(10700, site=SITE, cron=[{"schedule": "daily", "command": command}])},
+    )
+    warnings = [w for w in check(project, "prod", members, ON).warnings if w.path == "cron[0].command"]
+    [warning] = warnings
+    assert warning.file.endswith("asso-cron.yaml") and told in warning.message, warning
+    assert "(taskset: failed to set pid PID's affinity: Invalid argument) and runs nothing (exit 1)" in warning.message
+    if cpus is not None:
+        assert f"web host web1 has {cpus} CPUs (pic:hosts.web1.cpus), numbered 0 to {cpus - 1}" in warning.message
+    else:
+        assert "web host web1 declares no number of CPUs (pic:hosts.web1.cpus)" in warning.message, warning
+
+
+def test_a_cpu_every_web_host_has_is_not_warned(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    jobs = [{"schedule": "daily", "command": c} for c in ("taskset -c 0 php a.php", "taskset 1 php a.php")]
+    jobs.append({"schedule": "weekly", "command": "taskset -c 3,0-1 php a.php"})
+    members = write_members(tmp_path / "members", {"asso-cron": member(10700, site=SITE, cron=jobs)})
+    assert not [w for w in check(project, "prod", members, ON).warnings if w.path.startswith("cron")]
