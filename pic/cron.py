@@ -1565,7 +1565,9 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
             places = [0] * len(text)  # (a word ending in a lone backslash) each told at the word's first character
         places.append(places[-1] if places else 0)  # the end of the string
         if split.refused is not None:
-            return token.at + places[start + split.at], _split_refused(tokens[first].text, token, split.refused)
+            offer = _split_mended(tokens, holder, text[:start], string)
+            told = _split_refused(tokens[first].text, token, split.refused, offer)
+            return token.at + places[start + split.at], told
         made = [
             shsyntax.Token("word", "${X}" if word is None else shlex.quote(word), token.at + places[start + at])
             for word, at in split.words
@@ -1577,15 +1579,34 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
     return replace(command, words=tuple(tokens))
 
 
-def _split_refused(option: str, token: shsyntax.Token, refused: str) -> str:
+def _split_mended(tokens: list[shsyntax.Token], holder: int, before: str, string: str) -> str | None:
+    """The command of ``tokens`` with the string ``string`` of env's -S that env refuses, in ``tokens[holder]``
+    after ``before`` (``-S``, ``--split-string=``, or nothing), mended as :func:`envsplit.mended` mends it, then
+    what was done; None when it has no such mending, or when the word is not written ``'...'`` after ``before``
+    (the mended string quoted otherwise for sh would be another reading to tell)."""
+    from pic import envsplit
+
+    text = tokens[holder].text
+    mended = envsplit.mended(string)
+    if mended is None or text != f"{before}'{string}'" or "'" in string or "'" in mended[0]:
+        return None
+    word = replace(tokens[holder], text=f"{before}'{mended[0]}'")
+    whole = " ".join(t.text for t in (*tokens[:holder], word, *tokens[holder + 1 :]))
+    return f"{whole} ({', '.join(mended[1])})"
+
+
+def _split_refused(option: str, token: shsyntax.Token, refused: str, offer: str | None = None) -> str:
     """What :func:`check_command` says of the string ``token`` of env's -S ``option``, which env refuses (its
-    words ``refused``)."""
+    words ``refused``), with the command mended when known (``offer``, :func:`_split_mended`)."""
     shown = token.text if option == token.text else f"{option} {token.text}"
+    how = (
+        "words parted by spaces, '...' or \"...\" around a word holding one, a variable of env's as ${NAME}, a "
+        "backslash only in \\\\ \\' \\\" \\$ \\# \\_ (a space) \\t \\n \\f \\r \\v \\c (the end) (coreutils' env, -S)"
+    )
+    write = f"write it as env splits it: {how}" if offer is None else f"write {offer}, env splitting it so: {how}"
     return (
         f"the string of env {shown}, which env refuses when it runs (env: {refused}, exit 125): the command never "
-        "runs; write it as env splits it: words parted by spaces, '...' or \"...\" around a word holding one, a "
-        "variable of env's as ${NAME}, a backslash only in \\\\ \\' \\\" \\$ \\# \\_ (a space) \\t \\n \\c (the end) "
-        "(coreutils' env, -S); or give the words to env itself, without -S"
+        f"runs; {write}; or give the words to env itself, without -S"
     )
 
 

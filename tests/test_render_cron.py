@@ -2950,6 +2950,37 @@ def test_a_split_string_env_refuses_is_refused(tmp_path: Path, command: str, tol
 
 
 @pytest.mark.parametrize(
+    ("command", "mended", "fix"),
+    [
+        ("env -S 'php a.php \\q'", "env -S 'php a.php \\\\q'", "a backslash as text written \\\\"),
+        ("env -S 'php a.php C:\\data'", "env -S 'php a.php C:\\\\data'", "a backslash as text written \\\\"),
+        ("env -S 'php a.php --home=$HOME'", "env -S 'php a.php --home=${HOME}'", "a variable of env's as ${NAME}"),
+        ("env -S 'php a.php ${X'", "env -S 'php a.php ${X}'", "a variable of env's as ${NAME}"),
+        ("env -S 'php a.php ${}'", "env -S 'php a.php \\${}'", "a $ as text written \\$"),
+        ("env -S 'php a.php $'", "env -S 'php a.php \\$'", "a $ as text written \\$"),
+        ("env -S 'php a.php \"x'", "env -S 'php a.php \"x\"'", "its quote closed"),
+        ("env -S 'php a.php \\'", "env -S 'php a.php \\\\'", "a backslash as text written \\\\"),
+        ("nice -n 5 env -i -S 'php a.php \\q' x", "nice -n 5 env -i -S 'php a.php \\\\q' x", "as text written \\\\"),
+        ("env -S 'php a.php \\q $X'", "env -S 'php a.php \\\\q ${X}'", "text written \\\\, a variable of env's"),
+        ("env --split-string='php a.php $X'", "env --split-string='php a.php ${X}'", "a variable of env's as"),
+    ],
+)
+def test_a_split_string_env_refuses_is_offered_mended(tmp_path: Path, command: str, mended: str, fix: str) -> None:
+    """env -S 'php a.php \\q' was told env refuses it (invalid sequence '\\q' in -S, exit 125), then how env
+    splits a string, with no command to write: the whole command is offered with the string mended as coreutils'
+    env reads it (the backslash doubled, $X as ${X}, the quote closed), which pic takes and env runs."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 125 and not ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert f"write {mended} (" in line, line
+    assert fix in line.partition(f"write {mended} (")[2].partition("), env splitting it so: ")[0], line
+    assert "\\t \\n \\f \\r \\v" in line, line  # the escapes env reads, all of them
+    assert cron.check_command(mended)
+    ran = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
+    assert ran.returncode == 0 and ran.stdout.startswith("ran"), ran
+
+
+@pytest.mark.parametrize(
     ("command", "output"),
     [
         ("env -S 'echo ran # a comment'", "ran\n"),
