@@ -2049,7 +2049,10 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     if name == "chrt" and i - 1 > r + 1:
         example = (_chrt_priority(wrapper, words[r + 1 : i - 1]),)  # the lowest of the policy given
     options = words[r + 1 : i - 1]
-    form = _OPERAND_FORMS.get(f"{name} -c" if name == "taskset" and _cpu_list(wrapper, options) else name)
+    listed = name == "taskset" and _cpu_list(wrapper, options)
+    if listed:
+        example = ("0",)  # CPU 0, the one every host has (the mask 1)
+    form = _OPERAND_FORMS.get(f"{name} -c" if listed else name)
     said = None if _names_a_program(value) or form is None else form(value)
     if said is not None:
         return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)), said=said)

@@ -4134,3 +4134,15 @@ def test_a_cpu_every_web_host_has_is_not_warned(tmp_path: Path) -> None:
     jobs.append({"schedule": "weekly", "command": "taskset -c 3,0-1 php a.php"})
     members = write_members(tmp_path / "members", {"asso-cron": member(10700, site=SITE, cron=jobs)})
     assert not [w for w in check(project, "prod", members, ON).warnings if w.path.startswith("cron")]
+
+
+@pytest.mark.parametrize("command", ["taskset -c 3-1 php a.php", "nice -n 5 taskset -a -c 1,,2 php a.php"])
+def test_a_cpu_list_refused_is_offered_cpu_0(tmp_path: Path, command: str) -> None:
+    """taskset -c 3-1 php a.php was offered taskset -c 1, CPU 1, which a host of one CPU does not have (failed to
+    set pid ...'s affinity: Invalid argument), and which pic check then warns of: CPU 0 is offered, every host's."""
+    line = _command_error(tmp_path, command)
+    offered = line.rpartition("(e.g. ")[2].removesuffix(")")
+    assert offered == re.sub(r"-c \S+", "-c 0", command), line
+    assert cron.taskset_cpus(offered) == [(offered[offered.index("taskset") : offered.index(" php")], 0)]
+    ran = _dash_as_a_site_s_user(tmp_path, offered.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
