@@ -540,6 +540,41 @@ def _cron_path_warnings(m: Member, settings: Settings) -> list[Problem]:
     return out
 
 
+def _cron_cpu_warnings(m: Member, settings: Settings) -> list[Problem]:
+    """A cron command running taskset with a mask that names no CPU the web host has (``taskset -c 999``): the
+    kernel sets no affinity of no CPU there, and taskset runs nothing (failed to set pid ...'s affinity: Invalid
+    argument, exit 1). The command's own check cannot know the host's CPUs: told here with what is known, the
+    host's CPUs when it declares them (``pic:hosts.<name>.cpus``), else any CPU but 0, which every host has."""
+    from pic.cron import taskset_cpus  # the cron commands' reading: loaded for the members with cron jobs
+
+    host = settings.hosts.get(m.host)
+    cpus = None if host is None else host.cpus
+    out = []
+    for i, job in enumerate(m.spec.cron):
+        if "taskset" not in job.command:
+            continue
+        for written, least in taskset_cpus(job.command):
+            if least < (cpus or 1):
+                continue
+            said = (
+                f"names CPU {least} at least ({written}): taskset refuses it on a host of {least} "
+                "CPUs or fewer (taskset: failed to set pid PID's affinity: Invalid argument) and runs nothing "
+                "(exit 1), the job going on without it"
+            )
+            if cpus is not None:
+                message = (
+                    f"{said}, and web host {m.host} has {cpus} CPUs (pic:hosts.{m.host}.cpus), numbered 0 to "
+                    f"{cpus - 1}: name one of those, or run the command without taskset"
+                )
+            else:
+                message = (
+                    f"{said}; web host {m.host} declares no number of CPUs (pic:hosts.{m.host}.cpus), so CPU 0 "
+                    "alone is known to be there: declare them to have it checked, or name CPU 0"
+                )
+            out.append(Problem(m.file, m.line_of("cron", i, "command"), f"cron[{i}].command", message, "warning"))
+    return out
+
+
 def _shell_without_key(m: Member) -> list[Problem]:
     """The warning of ``access.ssh: true`` for an active member with no key in ``access.sftp_keys`` (in a list; an
     empty one otherwise): the web hosts' sshd takes keys alone (``PasswordAuthentication no``), so no one logs in."""
@@ -617,6 +652,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
         out += _shell_without_key(m)
         if spec.cron:
             out.extend(_cron_path_warnings(m, settings))
+            out.extend(_cron_cpu_warnings(m, settings))
             state = eol.site_state(m, settings, on)
             if state in _NOT_RUNNING:
                 jobs = f"{len(spec.cron)} cron job{'s' if len(spec.cron) != 1 else ''}"

@@ -1565,7 +1565,9 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
             places = [0] * len(text)  # (a word ending in a lone backslash) each told at the word's first character
         places.append(places[-1] if places else 0)  # the end of the string
         if split.refused is not None:
-            return token.at + places[start + split.at], _split_refused(tokens[first].text, token, split.refused)
+            offer = _split_mended(tokens, holder, text[:start], string)
+            told = _split_refused(tokens[first].text, token, split.refused, offer)
+            return token.at + places[start + split.at], told
         made = [
             shsyntax.Token("word", "${X}" if word is None else shlex.quote(word), token.at + places[start + at])
             for word, at in split.words
@@ -1577,15 +1579,34 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
     return replace(command, words=tuple(tokens))
 
 
-def _split_refused(option: str, token: shsyntax.Token, refused: str) -> str:
+def _split_mended(tokens: list[shsyntax.Token], holder: int, before: str, string: str) -> str | None:
+    """The command of ``tokens`` with the string ``string`` of env's -S that env refuses, in ``tokens[holder]``
+    after ``before`` (``-S``, ``--split-string=``, or nothing), mended as :func:`envsplit.mended` mends it, then
+    what was done; None when it has no such mending, or when the word is not written ``'...'`` after ``before``
+    (the mended string quoted otherwise for sh would be another reading to tell)."""
+    from pic import envsplit
+
+    text = tokens[holder].text
+    mended = envsplit.mended(string)
+    if mended is None or text != f"{before}'{string}'" or "'" in string or "'" in mended[0]:
+        return None
+    word = replace(tokens[holder], text=f"{before}'{mended[0]}'")
+    whole = " ".join(t.text for t in (*tokens[:holder], word, *tokens[holder + 1 :]))
+    return f"{whole} ({', '.join(mended[1])})"
+
+
+def _split_refused(option: str, token: shsyntax.Token, refused: str, offer: str | None = None) -> str:
     """What :func:`check_command` says of the string ``token`` of env's -S ``option``, which env refuses (its
-    words ``refused``)."""
+    words ``refused``), with the command mended when known (``offer``, :func:`_split_mended`)."""
     shown = token.text if option == token.text else f"{option} {token.text}"
+    how = (
+        "words parted by spaces, '...' or \"...\" around a word holding one, a variable of env's as ${NAME}, a "
+        "backslash only in \\\\ \\' \\\" \\$ \\# \\_ (a space) \\t \\n \\f \\r \\v \\c (the end) (coreutils' env, -S)"
+    )
+    write = f"write it as env splits it: {how}" if offer is None else f"write {offer}, env splitting it so: {how}"
     return (
         f"the string of env {shown}, which env refuses when it runs (env: {refused}, exit 125): the command never "
-        "runs; write it as env splits it: words parted by spaces, '...' or \"...\" around a word holding one, a "
-        "variable of env's as ${NAME}, a backslash only in \\\\ \\' \\\" \\$ \\# \\_ (a space) \\t \\n \\c (the end) "
-        "(coreutils' env, -S); or give the words to env itself, without -S"
+        f"runs; {write}; or give the words to env itself, without -S"
     )
 
 
@@ -1995,7 +2016,9 @@ _NAMED_VALUES = {
         (("stdbuf", k) for k in ("i", "--input")), ("a mode, a size in bytes (0: none)", "MODE", "0", True)
     ),
     **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
-    **dict.fromkeys((("ionice", "n"), ("ionice", "--classdata")), ("a priority, a number", "N", "7", True)),
+    **dict.fromkeys(
+        (("ionice", "n"), ("ionice", "--classdata")), ("a priority, 0 (the highest) to 7 (the lowest)", "N", "7", True)
+    ),
 }
 # The programs a job runs whose name, as the value of an option of :data:`_NAMED_VALUES`, is read as the program
 # meant (env -C php a.php): PHP's (php, php8.4), the shells, perl, and the runners themselves.
@@ -2026,7 +2049,10 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     if name == "chrt" and i - 1 > r + 1:
         example = (_chrt_priority(wrapper, words[r + 1 : i - 1]),)  # the lowest of the policy given
     options = words[r + 1 : i - 1]
-    form = _OPERAND_FORMS.get(f"{name} -c" if name == "taskset" and _cpu_list(wrapper, options) else name)
+    listed = name == "taskset" and _cpu_list(wrapper, options)
+    if listed:
+        example = ("0",)  # CPU 0, the one every host has (the mask 1)
+    form = _OPERAND_FORMS.get(f"{name} -c" if listed else name)
     said = None if _names_a_program(value) or form is None else form(value)
     if said is not None:
         return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)), said=said)
@@ -2071,7 +2097,7 @@ def _form(pattern: LazyPattern, said: str) -> Callable[[str], str | None]:
 
 
 _TASKSET_MASK = _form(LazyPattern(r"(?:0x)?[0-9a-fA-F]+(?:,[0-9a-fA-F]+)*"), "taskset: failed to parse CPU mask: {}")
-_OPERAND_FORMS = {
+_OPERAND_FORMS: dict[str, Callable[[str], str | None]] = {
     "timeout": _form(_DURATION, "timeout: invalid time interval '{}'"),
     "chrt": _form(_INTEGER, "chrt: invalid priority argument: '{}'"),
     "taskset": lambda value: (
@@ -2083,11 +2109,94 @@ _OPERAND_FORMS = {
             else "taskset: failed to set pid PID's affinity: Invalid argument"
         )
     ),
-    "taskset -c": _form(
-        LazyPattern(r"[0-9]+(?:-[0-9]+(?::[0-9]+)?)?(?:,[0-9]+(?:-[0-9]+(?::[0-9]+)?)?)*"),
-        "taskset: failed to parse CPU list: {}",
+    "taskset -c": lambda value: (
+        f"taskset: failed to parse CPU list: {value}" if isinstance(cpu_list_least(value), str) else None
     ),
 }
+
+
+def taskset_cpus(text: str) -> list[tuple[str, int]]:
+    """For each taskset that the command ``text`` (one :func:`check_command` takes) runs with a mask written as is
+    (no expansion), taskset's words up to its mask as written (``taskset -c 2-3``) and the least CPU it names:
+    taskset refuses to run on a host with no more CPUs than that (failed to set pid ...'s affinity: Invalid
+    argument, exit 1), the kernel setting no affinity of no CPU it has."""
+    from pic import shsyntax  # sh's grammar: loaded for the members with cron jobs
+
+    out = []
+    for command in _commands(shsyntax.read(text))[0]:
+        words = [shsyntax.literal(t.text) for t in command.words]
+        chain = _chain(words)
+        for k in range(1, len(chain)):
+            r, mask = chain[k - 1], words[chain[k] - 1]
+            if _wrapper(words[r] or "") is not _WRAPPERS["taskset"] or mask is None:
+                continue
+            least = (
+                cpu_list_least(mask)
+                if _cpu_list(_WRAPPERS["taskset"], words[r + 1 : chain[k] - 1])
+                else _cpu_mask_least(mask)
+            )
+            if isinstance(least, int):
+                out.append((" ".join(t.text for t in command.words[r : chain[k]]), least))
+    return out
+
+
+def _cpu_mask_least(text: str) -> int | None:
+    """The least CPU the mask ``text`` names, as taskset reads it (cpumask_parse: hexadecimal digits, 4 CPUs each
+    from the last, commas skipped); None when it names none or taskset refuses it."""
+    digits = text.removeprefix("0x").replace(",", "")
+    if _TASKSET_MASK(text) is not None or not digits.strip("0"):
+        return None
+    value = int(digits, 16)
+    return (value & -value).bit_length() - 1
+
+
+def cpu_list_least(text: str) -> int | str:
+    """The least CPU the list ``text`` names, as taskset -c reads it (util-linux 2.38's cpulist_parse, ported as
+    written: parts parted by commas, each a CPU or a range A-B upwards with a stride :S but 0; strtoul's number
+    taken as an unsigned int, 4294967297 as 1; what ends a part after its numbers is read only in the last one,
+    so 1:2,3 names 1 and 3 where 1:2 is refused); "refused" when taskset refuses it."""
+
+    def number(at: int | None) -> tuple[int, int] | None:  # nextnumber: digits first, strtoul's value and end
+        if at is None or at >= len(text) or text[at] not in _DIGITS:
+            return None
+        end = at
+        while end < len(text) and text[end] in _DIGITS:
+            end += 1
+        value = int(text[at:end])
+        return None if value >= 2**64 else (value & 0xFFFFFFFF, end)
+
+    def after(at: int, sep: str) -> int | None:  # nexttoken: past the next sep, None when there is none
+        found = text.find(sep, at)
+        return None if found < 0 else found + 1
+
+    least: int | None = None
+    end: int | None = None
+    q: int | None = 0
+    while q is not None:
+        p, q = q, after(q, ",")
+        read = number(p)
+        if read is None:
+            return "refused"
+        low, end = read
+        high = low
+        c1, c2 = after(end, "-"), after(end, ",")
+        if c1 is not None and (c2 is None or c1 < c2):
+            read = number(c1)
+            if read is None:
+                return "refused"
+            high, end = read
+            c1 = after(end, ":") if end < len(text) else None
+            if c1 is not None and (c2 is None or c1 < c2):
+                read = number(c1)
+                if read is None or read[0] == 0:  # a stride of 0
+                    return "refused"
+                end = read[1]
+        if low > high:
+            return "refused"
+        least = low if least is None else min(least, low)
+    if (end is not None and end < len(text)) or least is None:
+        return "refused"
+    return least
 
 
 def _cpu_list(wrapper: _Wrapper, options: list[str | None]) -> bool:
@@ -2142,7 +2251,14 @@ def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     elif named in ("SCHED_RR", "SCHED_FIFO"):
         said = "chrt: failed to set pid 0's policy: Operation not permitted"
     elif named == "SCHED_DEADLINE":
-        said = "chrt: failed to set pid 0's policy: Invalid argument"
+        fault = _deadline_fault(_given_options(words, r))
+        said = "chrt: failed to set pid 0's policy: " + (
+            "Operation not permitted"
+            if fault is None
+            else "Invalid argument"
+            if fault
+            else "Operation not permitted, or Invalid argument for times the kernel refuses"
+        )
     else:
         return None
     real_time = named in ("SCHED_RR", "SCHED_FIFO", "SCHED_DEADLINE")
@@ -2154,6 +2270,8 @@ def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         if real_time and low <= priority <= high
         else f"whose priority is {low}" + (f" to {high}" if high > low else "")
     )
+    if named == "SCHED_DEADLINE" and low <= priority <= high and fault:
+        why += f", and whose times the kernel refuses before that: {fault}"
     told = (
         f"holds at character {tokens[i - 1].at + 1} {words[i - 1]} after "
         f"{' '.join(t.text for t in tokens[r : i - 1])}, where chrt reads its priority for {named}"
@@ -2162,6 +2280,47 @@ def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+# The bounds of a SCHED_DEADLINE period the kernel takes by default, in nanoseconds (sysctl
+# kernel.sched_deadline_period_min_us and _max_us: 100 us, 2^22 us), and the least runtime (2^DL_SCALE)
+_DEADLINE_PERIOD = (100_000, 4_194_304_000)
+_DEADLINE_RUNTIME = 1024
+
+
+def _deadline_fault(given: dict[str, str]) -> str | None:
+    """Why the kernel refuses the times of SCHED_DEADLINE that chrt's ``given`` options (:func:`_given_options`)
+    set (sched_setattr(2), __checkparam_dl, Linux 6.1 as 6.18: Invalid argument, before it refuses a site's user
+    the policy): chrt takes the deadline from the period, then the runtime from the deadline, when not given; None
+    when it takes them; "" when one is not written as a number (an expansion: known when the job runs)."""
+    times = []
+    for key in ("T", "D", "P"):
+        value = given.get(key, "0")
+        if _STRTOL.fullmatch(value) is None or not 0 <= int(value) < 2**64:
+            return ""
+        times.append(int(value))
+    runtime, deadline, period = times
+    deadline = deadline or period
+    runtime = runtime or deadline
+    low, high = _DEADLINE_PERIOD
+    rule = (
+        f"it takes runtime <= deadline <= period, in nanoseconds, the runtime at least {_DEADLINE_RUNTIME}, the period "
+        f"(the deadline when none is given) from {low} (100 us) to {high} (about 4.2 s)"
+    )
+    if deadline == 0:
+        fault = "no deadline (--sched-deadline) nor period (--sched-period) is given: the kernel takes no deadline 0"
+    elif runtime < _DEADLINE_RUNTIME:
+        fault = f"its runtime, {runtime} ns, is less than {_DEADLINE_RUNTIME} ns"
+    elif period and period < deadline:
+        fault = f"its deadline, {deadline} ns, is more than its period, {period} ns"
+    elif deadline < runtime:
+        fault = f"its runtime, {runtime} ns, is more than its deadline, {deadline} ns"
+    elif not low <= (period or deadline) <= high:
+        which = f"its period, {period} ns," if period else f"its period, {deadline} ns (its deadline: no period given),"
+        fault = f"{which} is {'less' if (period or deadline) < low else 'more'} than the kernel takes"
+    else:
+        return None
+    return f"{fault} ({rule})"
 
 
 def _names_a_program(value: str) -> bool:
@@ -2269,6 +2428,7 @@ def _given_options(words: list[str | None], r: int) -> dict[str, str]:
     runner = words[r] or ""
     wrapper = _wrapper(runner)
     short = {"--class": "c", "--classdata": "n", "--ignore": "t", "--deadline": "d"}
+    short.update({"--sched-runtime": "T", "--sched-deadline": "D", "--sched-period": "P"})
     given: dict[str, str] = {}
     j, n = r + 1, len(words)
     while wrapper is not None and j < n:
@@ -2331,9 +2491,11 @@ def _ionice_data(value: str) -> int | str:
 
 
 def _ioprio_refused(number: int, data: int) -> str | None:
-    """What ionice says when the kernel refuses its class ``number`` with ``data`` (ioprio_set(2), as Linux 6.18
-    reads the two: the class in the 3 bits above the 13 of the data, 9 read as 1; the level in the data's 3 low
-    bits), for a site's user, who may set no real-time class (CAP_SYS_NICE): exit 1; None when it takes them."""
+    """What ionice says when the kernel refuses its class ``number`` with ``data`` (ioprio_set(2): the class in the
+    3 bits above the 13 of the data, 9 read as 1), for a site's user, who may set no real-time class (CAP_SYS_NICE):
+    exit 1; None when it takes them. A priority (the level) is 0 to 7 (ionice(1)): bookworm's Linux 6.1 refuses
+    more (IOPRIO_NR_LEVELS), Linux 6.5 and later read its 3 low bits alone, the others as an I/O hint (9: priority
+    1, above the default 4), which no job means."""
     level = 0 if number in (0, 3) else data  # ionice sets no data for none and idle
     unknown = f"ionice: unknown prio class {number}; " if number > 3 else ""
     ioprio = ((number << 13) | level) & 0xFFFFFFFF
@@ -2342,6 +2504,11 @@ def _ioprio_refused(number: int, data: int) -> str | None:
         return f"{unknown}ionice: ioprio_set failed: Operation not permitted"
     if kernel_class > 3 or (kernel_class == 0 and ioprio & 7):
         return f"{unknown}ionice: ioprio_set failed: Invalid argument"
+    if kernel_class == 2 and level & 0x1FFF > 7:
+        return (
+            "ionice: ioprio_set failed: Invalid argument, on bookworm's Linux 6.1, which takes a priority of 0 to 7; "
+            f"Linux 6.5 and later read it as priority {level & 7}, its 3 low bits, and an I/O hint"
+        )
     return None
 
 

@@ -95,3 +95,51 @@ def _escape(after: str, double: bool) -> tuple[str, str]:
     if after not in _ESCAPES:
         return "refused", f"invalid sequence '\\{after}' in -S"
     return "char", _ESCAPES[after]
+
+
+# What :func:`mended` does of each fault, by the start of env's words refusing it.
+_MENDS = {
+    "invalid sequence": "a backslash as text written \\\\",
+    "invalid backslash": "a backslash as text written \\\\",
+    "no terminating quote": "its quote closed",
+}
+
+
+def mended(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """``text``, a string env refuses as ``-S text``, mended so that env splits it as meant, and what was done: a
+    backslash env reads no escape in doubled (``\\q``: ``\\\\q``, and one at the end), ``$NAME`` written
+    ``${NAME}`` (``${NAME`` closed), any other ``$`` escaped (``\\$``), a quote left open closed at the end; None
+    when a fault has no such mending (``\\c`` in double quotes, where it means no end)."""
+    done: list[str] = []
+    for _ in range(len(text) + 1):
+        split_ = split(text)
+        refused, at = split_.refused, split_.at
+        if refused is None:
+            return text, tuple(dict.fromkeys(done))
+        if refused.startswith(("invalid sequence", "invalid backslash")):
+            text = f"{text[:at]}\\{text[at:]}"
+        elif refused.startswith("no terminating quote"):
+            closed = [t for t in (f"{text}'", f'{text}"') if not (split(t).refused or "").startswith("no terminating")]
+            if not closed:
+                return None
+            text = closed[0]
+        elif refused.startswith("only ${VARNAME}"):
+            bare = _NAME.match(text, at + 1)  # $NAME
+            opened = _NAME.match(text, at + 2) if text[at + 1 : at + 2] == "{" else None  # ${NAME not closed
+            if bare is not None:
+                text = f"{text[:at]}${{{bare.group()}}}{text[bare.end() :]}"
+            elif opened is not None and text[opened.end() : opened.end() + 1] != "}":
+                text = f"{text[: opened.end()]}}}{text[opened.end() :]}"
+            else:
+                text = f"{text[:at]}\\{text[at:]}"
+                done.append("a $ as text written \\$")
+                continue
+            done.append("a variable of env's as ${NAME}")
+            continue
+        else:
+            return None
+        done.append(next(v for k, v in _MENDS.items() if refused.startswith(k)))
+    return None
+
+
+_NAME = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -2950,6 +2950,37 @@ def test_a_split_string_env_refuses_is_refused(tmp_path: Path, command: str, tol
 
 
 @pytest.mark.parametrize(
+    ("command", "mended", "fix"),
+    [
+        ("env -S 'php a.php \\q'", "env -S 'php a.php \\\\q'", "a backslash as text written \\\\"),
+        ("env -S 'php a.php C:\\data'", "env -S 'php a.php C:\\\\data'", "a backslash as text written \\\\"),
+        ("env -S 'php a.php --home=$HOME'", "env -S 'php a.php --home=${HOME}'", "a variable of env's as ${NAME}"),
+        ("env -S 'php a.php ${X'", "env -S 'php a.php ${X}'", "a variable of env's as ${NAME}"),
+        ("env -S 'php a.php ${}'", "env -S 'php a.php \\${}'", "a $ as text written \\$"),
+        ("env -S 'php a.php $'", "env -S 'php a.php \\$'", "a $ as text written \\$"),
+        ("env -S 'php a.php \"x'", "env -S 'php a.php \"x\"'", "its quote closed"),
+        ("env -S 'php a.php \\'", "env -S 'php a.php \\\\'", "a backslash as text written \\\\"),
+        ("nice -n 5 env -i -S 'php a.php \\q' x", "nice -n 5 env -i -S 'php a.php \\\\q' x", "as text written \\\\"),
+        ("env -S 'php a.php \\q $X'", "env -S 'php a.php \\\\q ${X}'", "text written \\\\, a variable of env's"),
+        ("env --split-string='php a.php $X'", "env --split-string='php a.php ${X}'", "a variable of env's as"),
+    ],
+)
+def test_a_split_string_env_refuses_is_offered_mended(tmp_path: Path, command: str, mended: str, fix: str) -> None:
+    """env -S 'php a.php \\q' was told env refuses it (invalid sequence '\\q' in -S, exit 125), then how env
+    splits a string, with no command to write: the whole command is offered with the string mended as coreutils'
+    env reads it (the backslash doubled, $X as ${X}, the quote closed), which pic takes and env runs."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 125 and not ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert f"write {mended} (" in line, line
+    assert fix in line.partition(f"write {mended} (")[2].partition("), env splitting it so: ")[0], line
+    assert "\\t \\n \\f \\r \\v" in line, line  # the escapes env reads, all of them
+    assert cron.check_command(mended)
+    ran = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
+    assert ran.returncode == 0 and ran.stdout.startswith("ran"), ran
+
+
+@pytest.mark.parametrize(
     ("command", "output"),
     [
         ("env -S 'echo ran # a comment'", "ran\n"),
@@ -3425,6 +3456,13 @@ def _first_said(stderr: str) -> str:
         ("chrt 0x0 php a.php", "0x0", "chrt PRIORITY php a.php"),
         ("taskset 0 php a.php", "0", "taskset MASK php a.php"),
         ("taskset 0x0,00 php a.php", "0x0,00", "taskset MASK php a.php"),
+        # util-linux 2.38's cpulist_parse: a range upwards, a stride (:N) after a range alone, not 0
+        ("taskset -c 3-1 php a.php", "3-1", "taskset -c MASK php a.php"),
+        ("taskset -c 0-3:0 php a.php", "0-3:0", "taskset -c MASK php a.php"),
+        ("taskset -c 1:2 php a.php", "1:2", "taskset -c MASK php a.php"),
+        ("taskset -c 0-1x php a.php", "0-1x", "taskset -c MASK php a.php"),
+        ("taskset -c 0,1-3-5 php a.php", "0,1-3-5", "taskset -c MASK php a.php"),
+        ("taskset -c 0-3:2:1 php a.php", "0-3:2:1", "taskset -c MASK php a.php"),
         # stdbuf's modes, xargs' delimiter, env's name to unset
         ("stdbuf -o x php a.php", "x", "stdbuf -o MODE php a.php"),
         ("stdbuf -o 1Q php a.php", "1Q", "stdbuf -o MODE php a.php"),
@@ -3462,6 +3500,10 @@ def test_a_value_the_runner_refuses_is_told(tmp_path: Path, command: str, value:
         "timeout -k 10s 5m php a.php",
         "taskset ff php a.php",
         "taskset -c 0-1 php a.php",
+        "taskset -c 0-3:2 php a.php",
+        "taskset -c 01-02,00 php a.php",
+        "taskset -c 1:2,0 php a.php",  # cpulist_parse reads no stride after a CPU alone, nor what ends a part
+        "taskset -c 0-1x,1 php a.php",
         "chrt -b 00 php a.php",
         "chrt -i +0 php a.php",
         "stdbuf -o 1KiB -e 0 -i 4kB php a.php",
@@ -3662,6 +3704,35 @@ def test_a_number_or_a_class_the_runner_reads_is_taken(tmp_path: Path, command: 
 
 
 @pytest.mark.parametrize(
+    ("command", "written", "level"),
+    [
+        ("ionice -n 9 php a.php", "9", 1),
+        ("ionice -c 2 -n 8 php a.php", "8", 0),
+        ("ionice --class=best-effort --classdata=15 php a.php", "--classdata=15", 7),
+        ("ionice -c2 -n15 php a.php", "-n15", 7),
+        ("nice -n 5 ionice -n 12 php a.php", "12", 4),
+    ],
+)
+def test_an_io_priority_beyond_7_is_told(tmp_path: Path, command: str, written: str, level: int) -> None:
+    """ionice -n 9 php a.php was taken, as the kernel of this machine (Linux 6.18) takes it: ionice(1) documents
+    0 to 7 for the best-effort and real-time classes; bookworm's Linux 6.1 refuses more (ioprio_set failed: Invalid
+    argument, exit 1: the job never runs), Linux 6.5 and later read the 3 low bits as the priority (9: 1, higher
+    than the default 4) and the others as an I/O hint. Told so, 7 (the lowest) offered, which pic takes and runs."""
+    ran = _dash_as_a_site_s_user(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 0 or "ioprio_set failed: Invalid argument" in ran.stderr, ran  # 6.5 and later; 6.1
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.index(f' {written}') + 2} {written} after " in line, line
+    assert "a priority, 0 (the highest) to 7 (the lowest)" in line, line
+    assert "(ionice: ioprio_set failed: Invalid argument, on bookworm's Linux 6.1" in line, line
+    assert f"Linux 6.5 and later read it as priority {level}, its 3 low bits, and an I/O hint" in line, line
+    mended = line.rpartition("(e.g. ")[2].removesuffix(")")
+    assert "7" in mended.split() or "-n7" in mended.split() or "--classdata=7" in mended.split(), line
+    assert cron.check_command(mended)
+    ran = _dash_as_a_site_s_user(tmp_path, mended.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
     ("command", "written", "said", "mended"),
     [
         ("chrt 1 php a.php", "1", "failed to set pid 0's policy: Operation not permitted", "chrt -b 0 php a.php"),
@@ -3689,6 +3760,53 @@ def test_a_priority_chrt_refuses_for_a_site_s_user_is_told(
     assert cron.check_command(mended)
     ran = _dash_as_a_site_s_user(tmp_path, mended.replace("php a.php", "echo ran"))
     assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
+    ("command", "said", "why"),
+    [
+        ("chrt -d 0 php a.php", "Invalid argument", "no deadline (--sched-deadline) nor period (--sched-period)"),
+        (
+            "chrt -d --sched-runtime 1000000 0 php a.php",
+            "Invalid argument",
+            "no deadline (--sched-deadline) nor period (--sched-period)",
+        ),
+        (
+            "chrt -d --sched-runtime 5000000 --sched-deadline 1000000 --sched-period 2000000 0 php a.php",
+            "Invalid argument",
+            "its runtime, 5000000 ns, is more than its deadline, 1000000 ns",
+        ),
+        (
+            "chrt -d -T 1000000 -D 2000000 -P 1000000 0 php a.php",
+            "Invalid argument",
+            "its deadline, 2000000 ns, is more than its period, 1000000 ns",
+        ),
+        ("chrt -d -T 1000 -D 2000000 0 php a.php", "Invalid argument", "its runtime, 1000 ns, is less than 1024 ns"),
+        ("chrt -d -T 1024 -D 5000 -P 0 0 php a.php", "Invalid argument", "its period, 5000 ns (its deadline: no"),
+        ("chrt -d -P 5000000000 0 php a.php", "Invalid argument", "ns, is more than the kernel takes"),
+        ("chrt -d --sched-period 2000000 0 php a.php", "Operation not permitted", ""),
+        ("chrt -d -T 1024 -D 100000 0 php a.php", "Operation not permitted", ""),
+        ("chrt -d -T 1000000 -D 2000000 -P 3000000 0 php a.php", "Operation not permitted", ""),
+    ],
+)
+def test_sched_deadline_s_times_are_told_as_the_kernel_reads_them(
+    tmp_path: Path, command: str, said: str, why: str
+) -> None:
+    """chrt -d --sched-runtime 5000000 --sched-deadline 1000000 ... 0 php a.php was told 'failed to set pid 0's
+    policy: Invalid argument', whatever its times: the kernel refuses them (Invalid argument) unless runtime <=
+    deadline <= period (nanoseconds; chrt takes the deadline from the period, the runtime from the deadline, when
+    not given), the runtime at least 1024 ns, the period from 100 us to 4.194304 s; times it takes, it refuses a
+    site's user the policy (Operation not permitted), as chrt run here as nobody says. Told so, chrt -b 0 offered."""
+    ran = _dash_as_a_site_s_user(tmp_path, command.replace("php a.php", "echo ran"))
+    assert ran.returncode == 1 and f"chrt: failed to set pid 0's policy: {said}" in ran.stderr, ran
+    line = _command_error(tmp_path, command)
+    assert f"(chrt: failed to set pid 0's policy: {said})" in line, line
+    assert why in line, line
+    if not why:
+        assert "runtime <= deadline <= period" not in line, line
+    else:
+        assert "runtime <= deadline <= period, in nanoseconds" in line, line
+    assert line.endswith("write chrt -b 0 php a.php"), line
 
 
 def test_a_real_time_policy_missing_its_priority_is_offered_one_a_site_s_user_may_set(tmp_path: Path) -> None:
@@ -3971,3 +4089,60 @@ def test_a_runner_s_options_are_shown_where_another_word_is_hidden_as_a_secret(
     were hidden with the password. A runner's option is no secret: shown, the password alone hidden."""
     line = _command_error(tmp_path, command)
     assert "(not shown: it may be a secret)" in line and "lilas2024x" not in line.lower() and written in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "cpus", "told"),
+    [
+        ("taskset -c 999 php a.php", 2, "names CPU 999 at least (taskset -c 999)"),
+        ("nice -n 5 taskset -c 2-3 php a.php", 2, "names CPU 2 at least (taskset -c 2-3)"),
+        ("timeout 5m taskset 4 php a.php", 2, "names CPU 2 at least (taskset 4)"),
+        ("taskset -c 999 php a.php", None, "names CPU 999 at least (taskset -c 999)"),
+        ("taskset -c 1 php a.php", None, "names CPU 1 at least (taskset -c 1)"),
+    ],
+)
+def test_a_cpu_the_web_host_does_not_have_is_warned(tmp_path: Path, command: str, cpus: int | None, told: str) -> None:
+    """taskset -c 999 php a.php was taken, though taskset refuses a mask naming no CPU the host has (failed to set
+    pid ...'s affinity: Invalid argument, exit 1, as here, where CPU 999 is none): its check cannot know the host's
+    CPUs; pic check says what it knows: the web host's, when it declares them (pic:hosts.web1.cpus), and the
+    least CPU a host needs otherwise, CPU 0 alone being on every host."""
+    ran = _dash_as_a_site_s_user(tmp_path, "taskset -c 999 echo ran")
+    assert ran.returncode == 1 and "failed to set pid PID's affinity: Invalid argument" in _first_said(ran.stderr)
+    project = project_copy(tmp_path)
+    if cpus is not None:
+        settings = project / "Pulumi.prod.yaml"
+        text = settings.read_text()
+        assert text.count("ssh_user: deploy}") >= 1
+        settings.write_text(text.replace("ssh_user: deploy}", f"ssh_user: deploy, cpus: {cpus}}}", 1))
+    members = write_members(
+        tmp_path / "members",
+        {"asso-cron": member(10700, site=SITE, cron=[{"schedule": "daily", "command": command}])},
+    )
+    warnings = [w for w in check(project, "prod", members, ON).warnings if w.path == "cron[0].command"]
+    [warning] = warnings
+    assert warning.file.endswith("asso-cron.yaml") and told in warning.message, warning
+    assert "(taskset: failed to set pid PID's affinity: Invalid argument) and runs nothing (exit 1)" in warning.message
+    if cpus is not None:
+        assert f"web host web1 has {cpus} CPUs (pic:hosts.web1.cpus), numbered 0 to {cpus - 1}" in warning.message
+    else:
+        assert "web host web1 declares no number of CPUs (pic:hosts.web1.cpus)" in warning.message, warning
+
+
+def test_a_cpu_every_web_host_has_is_not_warned(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    jobs = [{"schedule": "daily", "command": c} for c in ("taskset -c 0 php a.php", "taskset 1 php a.php")]
+    jobs.append({"schedule": "weekly", "command": "taskset -c 3,0-1 php a.php"})
+    members = write_members(tmp_path / "members", {"asso-cron": member(10700, site=SITE, cron=jobs)})
+    assert not [w for w in check(project, "prod", members, ON).warnings if w.path.startswith("cron")]
+
+
+@pytest.mark.parametrize("command", ["taskset -c 3-1 php a.php", "nice -n 5 taskset -a -c 1,,2 php a.php"])
+def test_a_cpu_list_refused_is_offered_cpu_0(tmp_path: Path, command: str) -> None:
+    """taskset -c 3-1 php a.php was offered taskset -c 1, CPU 1, which a host of one CPU does not have (failed to
+    set pid ...'s affinity: Invalid argument), and which pic check then warns of: CPU 0 is offered, every host's."""
+    line = _command_error(tmp_path, command)
+    offered = line.rpartition("(e.g. ")[2].removesuffix(")")
+    assert offered == re.sub(r"-c \S+", "-c 0", command), line
+    assert cron.taskset_cpus(offered) == [(offered[offered.index("taskset") : offered.index(" php")], 0)]
+    ran = _dash_as_a_site_s_user(tmp_path, offered.replace("php a.php", "echo ran"))
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
