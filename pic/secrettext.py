@@ -4179,10 +4179,22 @@ def password_part(value: str) -> bool:
 
 
 # A part of a public name (a domain's label, a host's, a user's, a database's, a stack's) that is a word then its
-# number, as such names are made (Prod2024, Deploy2024, Lyon2024, Web01, Asso2024), a capital first or not: no
-# password's shape there, though :data:`_PART_AS_PASSWORD`'s; a password's capitals inside or letters after its
-# number are not so written (PassWord1, Lilas2024x)
-_NAME_THEN_NUMBER = LazyPattern(r"[A-Z]?[a-z]+[0-9]+")
+# number of two digits or more, as such names are made (Prod2024, Deploy2024, Lyon2024, Web01, Asso2024), a capital
+# first or not: no password's shape there, though :data:`_PART_AS_PASSWORD`'s (pic.registry reads a name's word so);
+# a password's capitals inside, digit alone, run of the keyboard's digits or letters after its number are not so
+# written (PassWord2024, Password1, Azerty123, Soleil1234, Lilas2024x)
+_NAME_THEN_NUMBER = LazyPattern(r"[A-Z]?[a-z]+([0-9]{2,})")
+_KEYBOARD_DIGITS = ("0123456789", "1234567890")
+
+
+def _name_then_number(part: str) -> bool:
+    """Whether ``part`` is a word then its number, as a public name's part is (:data:`_NAME_THEN_NUMBER`): not a run
+    of the keyboard's digits of three or more (Azerty123, Soleil1234, as pic.registry reads a name's word)."""
+    found = _NAME_THEN_NUMBER.fullmatch(part)
+    if found is None:
+        return False
+    number = found.group(1)
+    return not (len(number) >= 3 and any(number in run for run in _KEYBOARD_DIGITS))
 
 
 def public_name_hidden(value: str) -> bool:
@@ -4213,13 +4225,12 @@ def _public_word_hidden(word: str) -> bool:
     if _passphrase(word) or any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)):
         return True
     shaped = _PART_AS_PASSWORD.compiled()
-    named = _NAME_THEN_NUMBER.compiled()
     for part in _PART_SEPARATOR.compiled().split(word):
         if _BASED_NUMBER_PART.fullmatch(part):
             if _MIXED_CASE_HEX.match(part):
                 return True
         elif (
-            (shaped.fullmatch(part) and not named.fullmatch(part))
+            (shaped.fullmatch(part) and not _name_then_number(part))
             or _capitals_around_number(part)
             or _SMALL_WORDS_AROUND_NUMBER.fullmatch(part)
         ):

@@ -21,6 +21,8 @@ HIDDEN = "the value (not shown: it may be a secret)"
 # Public names as they are written, a word and its number (shown), and passwords pasted there (hidden)
 NAMES = ["Prod2024", "Deploy2024", "Lyon2024", "Asso2024", "Web01", "Backup2025"]
 PASSWORDS = ["Lilas2024x", "LILAS2024X", "PassWord1", "Soleil-Azur-75", "Velo75paris", "Pass1Word", "0xCafe1234"]
+# a word then a number as passwords end: a digit alone, a run of the keyboard's (as a name's word is read)
+PASSWORDS += ["Password1", "Azerty123", "Soleil1234", "MotDePasse2024"]
 
 
 @pytest.mark.parametrize("name", NAMES)
