@@ -43,6 +43,7 @@ from pic.errors import (
     Problem,
     Unreachable,
     json_text,
+    public_name_may_be_secret,
     refused_may_be_secret,
     show_value,
     shown_name,
@@ -631,9 +632,11 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     full-width forms is hidden in its ASCII form (NFKC) too, one in a form inet_aton reads in the address it
     reads as (0xCafe1234: 202.254.18.52, the password written again), and each in small letters too (a slug or a
     name offered so: ``pic new Velo75Paris``, did you mean 'velo75paris'?), that offer then left out."""
+    public = _public_values(args)
     values = {
         form
         for a in args
+        if a not in public and not (a.partition("=")[0] in _PUBLIC_OPTIONS and a.partition("=")[2] in public)
         for v in (a, a.partition("=")[2], *_sides(a.partition("=")[2] or a), *_address_pieces(a.partition("=")[2] or a))
         # a revision with a blank pasted around it (HEAD~1 ) is one too, which the plan tells of
         # a password typed in full-width forms (Ｌｉｌａｓ２０２４ｘ) is one too, as its ASCII form (NFKC) is, and
@@ -644,6 +647,8 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
         for form in (v, unicodedata.normalize("NFKC", v))
         if form
     }
+    # a public name (a stack's, a domain): hidden only when shaped as a password (Prod2024, Lyon2024.fr are shown)
+    values |= {form for v in public if public_name_may_be_secret(v) for form in (v, unicodedata.normalize("NFKC", v))}
     # the address a hidden value reads as (0xCafe1234 is 202.254.18.52 to inet_aton): the value written again
     values |= {
         str(read[1])
@@ -660,6 +665,25 @@ def hidden_arguments(text: str, args: Sequence[str]) -> str:
     if HIDDEN_VALUE in text:  # an offer of a value hidden cannot be followed: none is given
         text = _HIDDEN_OFFER.sub("", text)
     return text
+
+
+# The options whose value names a public thing (a stack, a domain, a host), said unless shaped as a password
+# (pic.errors.public_name_may_be_secret): pic check --stack Prod2024, pic new --domain Lyon2024.fr
+_PUBLIC_OPTIONS = ("--stack", "--domain", "--to", "--server-name")
+
+
+def _public_values(args: Sequence[str]) -> set[str]:
+    """The values of ``args`` given to an option naming a public thing (:data:`_PUBLIC_OPTIONS`): after it
+    (``--stack Prod2024``) or joined by ``=`` (``--stack=Prod2024``), the argument as written."""
+    found = set()
+    for at, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in _PUBLIC_OPTIONS and at + 1 < len(args):
+            found.add(args[at + 1])
+        elif arg.partition("=")[0] in _PUBLIC_OPTIONS:
+            found.add(arg.partition("=")[2])
+    return found
 
 
 # An offer of a value hidden (pic new Soleil-Azur-75: did you mean 'soleil-azur-75'?, the slug offered hidden too):

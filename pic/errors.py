@@ -393,6 +393,15 @@ def refused_may_be_secret(value: str) -> bool:
     return shaped_as_password(value) or password_beside(value) or reads_as_secret(value)
 
 
+def public_name_may_be_secret(value: str) -> bool:
+    """Whether ``value``, a value refused where a public name goes (a stack's, a domain, a host's user, a database's),
+    is not to be shown: shaped as a password as such a name is not (:func:`pic.secrettext.public_name_hidden`:
+    ``Lilas2024x``, ``LILAS2024X``; ``Prod2024``, ``Lyon2024.fr`` are shown)."""
+    from pic.secrettext import public_name_hidden
+
+    return public_name_hidden(value)
+
+
 class Refusal(ValueError):
     """A validator's refusal whose message tells what is allowed: ``own`` are the texts of the message that come
     from no value (``such as utf-8, iso-8859-1, iso-8859-15 or windows-1252``), which a message hiding the value

@@ -30,6 +30,7 @@ from pic.errors import (
     is_locale,
     meant_among,
     non_finite,
+    public_name_may_be_secret,
     refused_may_be_secret,
     shaped_as_password,
     show_value,
@@ -47,7 +48,7 @@ from pic.secrettext import (
 from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf, Whole
 from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint
-from pic.yamlsrc import TEXT_FIELD, Document, is_secret_field, shown_loc
+from pic.yamlsrc import TEXT_FIELD, Document, is_public_name_field, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
     "string_type": "a string",
@@ -1344,6 +1345,16 @@ def _keys_of(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+def _key_hidden(key: object, under: tuple[str | int, ...]) -> bool:
+    """Whether ``key``, a key of the mapping at ``under`` refused, is not to be shown: a key no schema names is read as
+    a value is for a password's shape (Lilas2024x, velo75paris); a public name's (a database's short name under
+    database_charsets: Prod2024) as such a name is (:func:`pic.errors.public_name_may_be_secret`)."""
+    if isinstance(key, str) and is_public_name_field(under):
+        return public_name_may_be_secret(key) or reads_as_secret(key)
+    shaped = isinstance(key, str) and shaped_as_password(key)
+    return shaped or reads_as_secret(key) or password_beside(key, key=True)
+
+
 def problems_from(
     exc: ValidationError,
     doc: Document,
@@ -1378,9 +1389,7 @@ def problems_from(
         if loc and loc[-1] == _KEY_LABEL:  # a key of a mapping of free keys is refused, not its value
             loc = loc[:-1]
             full = (*prefix, *loc)
-            # a key no schema names, read as a value is for a password's shape (Lilas2024x, velo75paris)
-            shaped = isinstance(value, str) and shaped_as_password(value)
-            if shaped or reads_as_secret(value) or password_beside(value, key=True):
+            if _key_hidden(value, loc[:-1]):
                 message = redacted(_describe(err, model, loc, f"a key, {HIDDEN_VALUE},", data), value, _own(err))
             else:
                 message = _describe(err, model, loc, f"key {show_value(value)}", data)
@@ -1392,13 +1401,16 @@ def problems_from(
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
         secret_keys = [part for part in loc if isinstance(part, str) and reads_as_secret(part)]
         # a value under a key named for a secret (php_settings.password) is one, whatever its shape
+        # a public name (a domain, a database's, a host's user) is shown unless shaped as a password (Prod2024 is
+        # shown, Lilas2024x not), as its name to write is offered
+        public = isinstance(hidden, str) and is_public_name_field(loc) and not secret_keys
         secret = (
             reads_as_secret(hidden)
             or bool(secret_keys)
             or is_secret_field(loc)
-            or _pasted_password(err, hidden)
-            or password_beside(hidden)
-            or (isinstance(hidden, str) and shaped_as_password(hidden))
+            or (public_name_may_be_secret(hidden) if public else _pasted_password(err, hidden))
+            or (not public and password_beside(hidden))
+            or (not public and isinstance(hidden, str) and shaped_as_password(hidden))
             # a number written so (0xCafe1234: 3405648436), not told in decimal either
             or (isinstance(hidden, int | float) and mixed_case_hex(doc.written.get(full) or ""))
         )

@@ -181,9 +181,9 @@ def no_secret_in_prose(text: str) -> str:
 def no_secret_in_a_note(text: str) -> str:
     """``text`` (a member's ``notes``, an exception's ``reason``, a notice's ``note``) unless it holds a secret as
     prose can (:func:`no_secret_in_prose`) or is one word alone, quotes and brackets around it aside, shaped as a
-    password as a person's name reads one (:func:`_password_in_a_name`: ``Lilas2024x!``, ``Soleil-Azur-75``,
-    ``LILAS2024X``): a password pasted without its label. A note of one word naming a version, a ticket or a hash
-    (``PHP8.2``, ``RT#1187``, ``3f2a9c1e``) passes.
+    password (:func:`_password_alone_in_a_note`: ``Lilas2024x!``, ``Soleil-Azur-75``, ``LILAS2024X``): a password
+    pasted without its label. A note of one word naming a product and its release, a version, a ticket or a hash
+    (``PrestaShop8``, ``PHP8.2``, ``RT#1187``, ``3f2a9c1e``) passes.
 
     Raises SubfieldError (the text not shown)."""
     text = no_secret_in_prose(text)
@@ -192,10 +192,10 @@ def no_secret_in_a_note(text: str) -> str:
         raise SubfieldError(
             (),
             "the text (not shown) is one word shaped as a password (letters and digits as no note's word is written: "
-            "a password's sign among them, small letters around digits, capitals inside, capitalised words joined to "
-            "a number), which would be committed in clear with this file and stay in the repository's history: keep "
-            "the secret in the admins' password manager, or the member's in a file of its priv/ on its web host, and "
-            "write here only where it is kept; if a commit already holds it, change the secret",
+            f"{_SHAPES_REFUSED.format(person='')}), which would be committed in clear with this file and stay in the "
+            "repository's history: keep the secret in the admins' password manager, or the member's in a file of its "
+            "priv/ on its web host, and write here only where it is kept; if a commit already holds it, change the "
+            "secret",
             names_value=True,
         )
     return text
@@ -203,43 +203,38 @@ def no_secret_in_a_note(text: str) -> str:
 
 def _password_alone_in_a_note(word: str) -> bool:
     """Whether ``word``, the whole of a note, is a password: shaped as one with its sign (:func:`pic.secrettext.
-    password_alone`: ``Lilas2024x!``), as a passphrase or in capitals (``Soleil-Azur-75``, ``LILAS2024X``), or, mixing
-    capitals and small letters, as a person's name reads one (:func:`_password_in_a_name`: ``Lilas2024x``,
-    ``PassWord1``), or words of three small letters or more around a number (``velo75paris``), not hexadecimal.
-    Other small letters or capitals alone with digits and signs are a note's hashes and tickets (``3f2a9c1e``,
-    ``deadbeef12cafe``, ``ticket#4521``, ``RT#1187``)."""
+    password_alone`: ``Lilas2024x!``), or read as a word of an association's name is (:func:`_password_in_a_name`,
+    the one rule of the free-text fields: ``Lilas2024x``, ``velo75paris``, ``Soleil-Azur-75``, ``LILAS2024X``,
+    ``PassWord1``), a ticket's number after its ``#`` left out (``Ticket#4521``)."""
     if not any(c.isdigit() for c in word):
         return False
-    mixed = any(c.isupper() for c in word) and any(c.islower() for c in word)
-    return (
-        secrettext.password_alone(word)
-        or secrettext.passphrase_or_capitals(word)
-        or (mixed and _password_in_a_name(word))
-        or (_SMALL_WORDS_AROUND_A_NUMBER.fullmatch(word) is not None and _HEXADECIMAL.fullmatch(word) is None)
-    )
+    if secrettext.password_alone(word):
+        return True
+    word = _TICKET_NUMBER.sub("", word.strip(_AROUND_A_NAME_WORD))
+    return _TYPED_AS_A_PASSWORD.fullmatch(word) is not None and _password_in_a_name(word, person=False)
 
 
-# A note's one word of small letters around a number, as a password is made (velo75paris), and hexadecimal (a hash)
-_SMALL_WORDS_AROUND_A_NUMBER = LazyPattern(r"[a-z]{3,}[0-9]+[a-z]{3,}")
-_HEXADECIMAL = LazyPattern(r"[0-9a-f]+")
+# A ticket's number at a note's word's end (RT#1187, Ticket#4521): a number, not a password's sign
+_TICKET_NUMBER = re.compile(r"#[0-9]+\Z")
 
 
-# A password pasted as a word of a person's name, without a label (contact: {name: "Lilas2024x!"}, "Marie
-# Lilas2024x"), which the reading of secrets in prose does not find (no label says what it is): the name is printed
-# in reports, warnings and the To header of the messages to the contact. A word of a name holding a digit is a
-# number beside letters (Asso2024, Amis75, Lyon-3), an ordinal (3e, Paris13ème, 2nd) or an acronym in capitals
-# (R2D2, A2DM); no name's word holds a password's sign beside letters and digits, lowercase letters on both sides of
-# its digits, nor a capital after a lowercase letter with digits other than a number of its own at its end
-# (PassWord1, Pass1Word, PassWord123; not ÉcoLogis2024, iPhone12, MaxiCycle2000). A word of letters then digits
-# alone (Azerty123) is a name's too (Asso2024), and passes.
-# An association's name (a member's) is read for the password's sign and the capitals alone: a word of lowercase
-# letters on both sides of its digits is as often a name there (Web2day, a test's pict-a1b2c3-a) as a password.
-# Only a word typed as a password is (three letters, then ASCII letters, digits and a password's signs, 8 characters
-# or more in all: what password rules ask; Team GO2025! passes), brackets and quotes around it aside, and its capitals
-# inside only with digits at its end (PassWord1; not backupS3AccessKey): an association's name is free text, in any
-# script and with any sign (Ünïcödé ½, Club C++, the property test's %[0-9A-F]{2}, 0123456789+-.iInN, A000000=).
-# A member's notes and an exception's reason are not read so: they hold versions, identifiers and hashes
-# (PHP8.2, RT#1187, 3f2a9c1e).
+# A password pasted as a word of a name, without a label (contact: {name: "Lilas2024x!"}, "Marie Lilas2024x", name:
+# LILAS2024X), which the reading of secrets in prose does not find (no label says what it is): the names are printed
+# in reports, warnings, the To header of the messages to the contact and as the lists' robot title. One rule reads
+# the words of every free-text field (a person's name, an association's, a note or a reason of one word); a word of
+# a name holding a digit is a number beside letters (Asso2024, Amis75, Lyon-3), an ordinal (3e, Paris13ème, 2nd), an
+# acronym in capitals (R2D2, A2DM, RC2000) or a product's name and its release (PrestaShop8, MySQL8, WordPress6.4).
+# No name's word holds a password's sign beside letters and digits, capitalised words joined to a number as a
+# passphrase is made (Bleu-Ciel-12), capitals around a number as typed with Caps Lock on (ROSE1999Q), a word of three
+# letters or more then digits then letters (Lilas2024x, velo75paris), nor a capital after a lowercase letter with
+# digits other than a number of its own at its end (PassWord1, Pass1Word, PassWord123; not ÉcoLogis2024, iPhone12,
+# MaxiCycle2000). A word of letters then digits alone (Azerty123) is a name's too (Asso2024), and passes.
+# A person's name is read for digits between any letters (a1b2, S3cret): no person is so named.
+# An association's name, a note and a reason are read for a word typed as a password alone (ASCII letters, digits
+# and a password's signs, three letters among them, 8 characters or more in all: what password rules ask; Team
+# GO2025!, Web2day, MySQL8 pass), brackets and quotes around it aside: they are free text, in any script and with
+# any sign (Ünïcödé ½, Club C++, the property test's %[0-9A-F]{2}, 0123456789+-.iInN, A000000=), and their words
+# between letters are a slug's, a brand's or a hash's (pict-a1b2c3-a, backupS3Box, deadbeef12cafe, Radio97FM).
 _AROUND_A_NAME_WORD = "()[]{}\"'«»“”‘’„,;:."
 _PASSWORD_SIGNS = frozenset("!?#$%&*+=@^~|<>§£€\\")
 _ADDRESS_WORD = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -248,6 +243,9 @@ _ORDINAL_SUFFIX = re.compile(r"(?:e|er|re|ère|ème|eme|nd|nde|st|rd|th|o|a|bis|
 # An ordinal's letters that follow one digit alone at the number's end (1st, 21st, 2nd, 2nde, 3rd, 1er, 1re, 1ère):
 # after another (Passw0rd, Soleil4st) they are a password's letters, not an ordinal's
 _ORDINAL_DIGIT = {"st": "1", "er": "1", "re": "1", "ère": "1", "nd": "2", "nde": "2", "rd": "3"}
+# An ordinal's number: an arrondissement's, a century's, a floor's (Paris13ème, 21st, 100e); four digits are a year
+# (Azerty2024a, Soleil2025e: a password's)
+_ORDINAL_DIGITS = 3
 _CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
 # A word in capitals inside (ÉcoLogis, iPhone, MaxiCycle) then its number of two digits or more: a name's, but a
 # number typed as passwords end (a digit alone, 123, 0123, 1234...); or then a version in dots (WordPress6.4,
@@ -255,38 +253,84 @@ _CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
 _CAPITALS_THEN_NUMBER = LazyPattern(r"[^\W\d_]+(?:([0-9]{2,})|[0-9]+(?:\.[0-9]+)+)")
 _KEYBOARD_RUNS = ("0123456789", "1234567890")
 # (compiled at import: a word of the usual name joined by a sign, Vélo-Cité, is read for it)
-_TYPED_AS_A_PASSWORD = re.compile(r"(?=[A-Za-z]{3})[A-Za-z0-9!?#$%&*+=@^~|<>._-]{8,}")
+_TYPED_AS_A_PASSWORD = re.compile(r"(?=(?:[^A-Za-z]*[A-Za-z]){3})[A-Za-z0-9!?#$%&*+=@^~|<>._-]{8,}")
 # A word of at most this many characters without a password's sign is read as an abbreviation (b2b, p2p)
 _SHORTEST_PASSWORD_READ = 4
+# The products a site, its admins or a note name by their release alone (PrestaShop8, MySQL8, Drupal10): the
+# platform's applications and databases, the languages and servers they run on, the systems and devices their users
+# name, in lowercase (as pic.secrettext's labels read them, _PROSE_PRODUCT, and more)
+_PRODUCTS = frozenset(
+    ["wordpress", "drupal", "joomla", "prestashop", "nextcloud", "owncloud", "moodle", "dolibarr", "spip", "typo",
+     "zimbra", "sympa", "mariadb", "mysql", "postgres", "postgresql", "phpmyadmin", "matomo", "piwigo", "mediawiki",
+     "dokuwiki", "odoo", "galette", "paheko", "mailman", "civicrm", "woocommerce", "magento", "peertube", "mastodon",
+     "roundcube", "squirrelmail", "glpi", "redmine", "gitlab", "gitea", "discourse", "keycloak", "onlyoffice",
+     "yubikey", "php", "python", "perl", "ruby", "node", "nodejs", "java", "redis", "memcached", "nginx", "apache",
+     "caddy", "haproxy", "traefik", "openssl", "openssh", "symfony", "laravel", "composer", "debian", "ubuntu",
+     "windows", "win", "macos", "ios", "android", "iphone", "ipad", "livebox", "freebox", "bbox", "office", "outlook",
+     "libreoffice", "thunderbird", "firefox", "chrome", "mysqlworkbench", "filezilla", "winscp", "wine"]
+)  # fmt: skip
+# A product's name then its release: a major version of one or two digits (PrestaShop8, Drupal10; Mysql2024, a year,
+# is no release) or three at most after a name its releases are so counted (Office365, Thunderbird115)
+_PRODUCT_RELEASE = LazyPattern(r"([A-Za-z]+)([0-9]{1,3})")
+
+
+def _product_release(word: str) -> bool:
+    """Whether ``word`` is a known product's name (:data:`_PRODUCTS`, in any case) then its release
+    (:data:`_PRODUCT_RELEASE`: PrestaShop8, MySQL8, phpMyAdmin5; not Mysql2024 nor PassWord1)."""
+    found = _PRODUCT_RELEASE.fullmatch(word)
+    return found is not None and found.group(1).lower() in _PRODUCTS
 
 
 def _password_in_a_name(word: str, *, person: bool = True) -> bool:
-    """Whether ``word``, a word of a person's name (``person``) or of an association's (brackets, quotes and
-    punctuation around it taken off), is shaped as a password rather than as a name's word (see above)."""
+    """Whether ``word``, a word of a person's name (``person``), of an association's or a note of one word
+    (brackets, quotes and punctuation around it taken off), is shaped as a password rather than as a name's word
+    (see above)."""
     word = word.strip(_AROUND_A_NAME_WORD)
     if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
         return False
     if (any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None) or (
-        person and secrettext.passphrase_or_capitals(word)
+        secrettext.passphrase_or_capitals(word)
     ):
-        # Lilas2024x!, Soleil-2025#, Dupont@2024 (not marie2@asso-lyon.fr); and in a person's name Soleil-Azur-75 and
-        # LILAS2024X, as no person's name is written (R2D2 and A2DM are shorter)
+        # Lilas2024x!, Soleil-2025#, Dupont@2024 (not marie2@asso-lyon.fr); Soleil-Azur-75 and LILAS2024X, as no
+        # name is written (R2D2 and A2DM are shorter, RC2000 ends with its number)
         return True
     if len(word) <= _SHORTEST_PASSWORD_READ:
         return False  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
-    if _joined_by_to_or_for(word):
-        return False  # Tech4Good, Kids4Lyon, Up2You: 2 and 4 read as to and for, as associations name themselves
-    for found in _DIGITS_BETWEEN_LETTERS.finditer(word) if person else ():
+    if _joined_by_to_or_for(word) or _product_release(word):
+        return False  # Tech4Good, Kids4Lyon, Up2You: 2 and 4 read as to and for; PrestaShop8, MySQL8: a release
+    for found in _DIGITS_BETWEEN_LETTERS.finditer(word):
         before, digits, after = found.groups()
+        if not (person or _word_before_digits(word, found)):
+            continue  # a1b2c3, backupS3Box, Radio97FM, deadbeef12cafe: a slug's, a brand's or a hash's
         acronym = before.isupper() and after.isupper()  # R2D2, A2DM
-        ordinal = (  # Lyon8e, Paris13ème, Lyon21st; not Passw0rd
+        ordinal = (  # Lyon8e, Paris13ème, Lyon21st; not Passw0rd, Azerty2024a
             found.end() == len(word)
+            and len(digits) <= _ORDINAL_DIGITS
             and _ORDINAL_SUFFIX.match(after) is not None
             and _ORDINAL_DIGIT.get(after.lower(), digits[-1]) == digits[-1]
         )
         if not (acronym or ordinal):
-            return True  # Lilas2024x, S3cret, Lilas2024X
+            return True  # Lilas2024x, S3cret, Lilas2024X, velo75paris
     return _capitals_inside(word, person=person)  # PassWord1
+
+
+def _word_before_digits(word: str, found: re.Match[str]) -> bool:
+    """Whether the digits ``found`` between letters in ``word`` (an association's or a note's) follow a word, as a
+    password's number does (Lilas2024x, velo75paris, Passw0rd): three letters or more of the same case after the
+    first (not a1b2c3, a slug's), not ending with a capital after a small letter with a capital or a unit in capitals
+    after the digits (backupS3Box, Radio97FM: a brand's), not hexadecimal alone (deadbeef12cafe: a hash)."""
+    before, digits, after = found.groups()
+    if _HEXADECIMAL_WORD.fullmatch(word):
+        return False
+    if len(before) < 3:
+        # S3cretPw, P4ssw0rd: a capital and its digit inside a word of small letters, a leet password's
+        return before[0].isupper() and after[0].islower()
+    # Radio97FM, Studio3D, backupS3Box: a unit or an acronym's letters after the digits or before them
+    unit = after.isupper() and (len(after) >= 2 or len(digits) == 1)
+    return not (after[0].isupper() and (unit or before[-1].isupper()))
+
+
+_HEXADECIMAL_WORD = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 
 
 def _capitals_inside(word: str, *, person: bool) -> bool:
@@ -339,20 +383,23 @@ def no_password_in_a_name(name: str, *, person: bool = True) -> str:
     return name
 
 
+# The shapes a word refused in a free-text field has, told alike in each (a name's word, a note's)
+_SHAPES_REFUSED = (
+    "a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), capitalised words joined to a number as a "
+    "passphrase is made (Bleu-Ciel-12), capitals around a number as a password typed with Caps Lock on (ROSE1999Q), "
+    "a word of three letters or more then digits then letters (Rose1999q, rose75jardin), {person}or a capital after a "
+    "lowercase letter with digits that are neither a number of two digits or more at the word's end (nor 123, 1234) "
+    "nor a version in dots there (WordPress6.4)"
+)
+
+
 def _password_in_a_name_told(word: int, *, person: bool) -> str:
     """What a name holding a word shaped as a password (word number ``word``) is told."""
     shapes = (
-        "letters and digits with a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), "
-        + (
-            "letters in lowercase on both sides of its digits, capitalised words joined to a number as a passphrase "
-            "is made (Bleu-Ciel-12), capitals around a number as a password typed with Caps Lock on (ROSE1999Q), "
-            if person
-            else ""
-        )
-        + "or a capital after a lowercase letter with digits that are neither a number of two digits or more at "
-        "the word's end (nor 123, 1234) nor a version in dots there (WordPress6.4), as no name is written (a name's "
-        "digits are a number or an ordinal beside it, Asso2024, Lyon-3, 3e, ÉcoLogis2024, iPhone12, or an "
-        "acronym's, R2D2)"
+        "letters and digits with "
+        + _SHAPES_REFUSED.format(person="letters on both sides of its digits (S3cret), " if person else "")
+        + ", as no name is written (a name's digits are a number or an ordinal beside it, Asso2024, Lyon-3, 3e, "
+        "ÉcoLogis2024, iPhone12, an acronym's, R2D2, or a product's release, PrestaShop8)"
     )
     whose = "a person's" if person else "an association's"
     alone = "the contact's name" if person else "the association's name"

@@ -4178,6 +4178,66 @@ def password_part(value: str) -> bool:
     return False
 
 
+# A part of a public name (a domain's label, a host's, a user's, a database's, a stack's) that is a word then its
+# number of two digits or more, as such names are made (Prod2024, Deploy2024, Lyon2024, Web01, Asso2024), a capital
+# first or not: no password's shape there, though :data:`_PART_AS_PASSWORD`'s (pic.registry reads a name's word so);
+# a password's capitals inside, digit alone, run of the keyboard's digits or letters after its number are not so
+# written (PassWord2024, Password1, Azerty123, Soleil1234, Lilas2024x)
+_NAME_THEN_NUMBER = LazyPattern(r"[A-Z]?[a-z]+([0-9]{2,})")
+_KEYBOARD_DIGITS = ("0123456789", "1234567890")
+
+
+def _name_then_number(part: str) -> bool:
+    """Whether ``part`` is a word then its number, as a public name's part is (:data:`_NAME_THEN_NUMBER`): not a run
+    of the keyboard's digits of three or more (Azerty123, Soleil1234, as pic.registry reads a name's word)."""
+    found = _NAME_THEN_NUMBER.fullmatch(part)
+    if found is None:
+        return False
+    number = found.group(1)
+    return not (len(number) >= 3 and any(number in run for run in _KEYBOARD_DIGITS))
+
+
+def public_name_hidden(value: str) -> bool:
+    """Whether ``value``, refused where a public name goes (a domain, a host's name or address, a user's name, a
+    database's, a list's, a stack's: names the platform publishes or the admins say aloud), is not to be shown: it
+    reads as a secret (:func:`reads_as_secret`), holds a word shaped as a password with its sign
+    (:func:`_password_alone`: ``Lilas2024x!``), or a part (a label, between the signs :data:`_PART_SEPARATOR`
+    splits at) shaped as a password as :func:`password_part` reads one, a domain's labels too (``Lilas2024x.fr``,
+    ``Soleil-Azur-75.org``, ``LILAS2024X.fr``; not one in small letters, as names are written: ``velo75paris.fr``).
+    A word then its number (:data:`_NAME_THEN_NUMBER`: ``Prod2024``,
+    ``Deploy2024``, ``Lyon2024.fr``) is such a name's part, shown, and the name to write offered."""
+    if reads_as_secret(value):
+        return True
+    text = value[:BESIDE_READ]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    if not _may_hold_part(text) and not any(c in text for c in "!#$%&*=?^~|§£€<>"):
+        return False
+    return any(_public_word_hidden(word) for word in BESIDE.compiled().split(text) if word)
+
+
+def _public_word_hidden(word: str) -> bool:
+    """Whether ``word``, a word of a public name refused (:func:`public_name_hidden`), is shaped as a password."""
+    if _password_alone(word):
+        return True
+    if word.islower() and _NAME_ENDING.fullmatch(word):
+        return False  # a name written as names are, in small letters (velo75paris.fr): shown, as before
+    if _passphrase(word) or any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)):
+        return True
+    shaped = _PART_AS_PASSWORD.compiled()
+    for part in _PART_SEPARATOR.compiled().split(word):
+        if _BASED_NUMBER_PART.fullmatch(part):
+            if _MIXED_CASE_HEX.match(part):
+                return True
+        elif (
+            (shaped.fullmatch(part) and not _name_then_number(part))
+            or _capitals_around_number(part)
+            or _SMALL_WORDS_AROUND_NUMBER.fullmatch(part)
+        ):
+            return True
+    return False
+
+
 def passphrase_or_capitals(word: str) -> bool:
     """Whether ``word``, a word of a person's name, is shaped as a passphrase (:func:`_passphrase`:
     ``Soleil-Azur-75``) or as a password typed with Caps Lock on (:func:`_capitals_around_number`: ``LILAS2024X``),

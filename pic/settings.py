@@ -52,6 +52,7 @@ from pic.errors import (
     Refusal,
     meant_among,
     percent_decodings,
+    public_name_may_be_secret,
     reads_as_secret,
     refused_may_be_secret,
     show_value,
@@ -3555,9 +3556,10 @@ def project_directory(stack: str) -> str:
 
 def _stack_file_words(stack: str, file: str) -> tuple[str, str, str]:
     """Where a stack file that cannot be read is told (``file``, the file as shown), under what field, and the words
-    of one missing: a stack named as a password (pasted after ``--stack``, :func:`pic.errors.refused_may_be_secret`)
-    is told from the command line, the value not shown, never in the file's name."""
-    if refused_may_be_secret(stack):
+    of one missing: a stack named as a password (pasted after ``--stack``,
+    :func:`pic.errors.public_name_may_be_secret`: ``Lilas2024x``; not ``Prod2024``, a stack's name) is told from the
+    command line, the value not shown, never in the file's name."""
+    if public_name_may_be_secret(stack):
         return "<command line>", "--stack", f"{HIDDEN_VALUE} names no stack file"
     return file, "", "no such stack file"
 

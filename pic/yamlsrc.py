@@ -205,14 +205,18 @@ def shown_loc(loc: Sequence[str | int]) -> str:
     """The field ``loc`` as a problem names it (:func:`format_loc`), a key that reads as a secret (a pasted
     ``mdp : Azerty123:``, pic.secrettext.reads_as_secret), holds one beside its name (``main Lilas2024x!:``,
     pic.secrettext.password_beside) or is shaped as one (``Lilas2024x:``, ``velo75paris:``, ``Soleil-Azur-75:``,
-    pic.secrettext.password_part: a key no schema has, read as a value is) written :data:`HIDDEN_KEY`."""
+    pic.secrettext.password_part: a key no schema has, read as a value is) written :data:`HIDDEN_KEY`; a key naming a
+    public thing (:func:`is_public_name_field`: a database's short name) when shaped as a password as such a name
+    is not (pic.secrettext.public_name_hidden: ``Lilas2024x``; not ``Prod2024``)."""
     if all(isinstance(part, int) or _schema_name(part) for part in loc):
         return format_loc(loc)  # names (uid, site, php_settings): no secret
     # (named otherwise: this module's reads_as_secret is pic.errors')
-    from pic.secrettext import password_beside, password_part
+    from pic.secrettext import password_beside, password_part, public_name_hidden
     from pic.secrettext import reads_as_secret as text_reads_as_secret
 
-    def hidden(part: str | int) -> bool:
+    def hidden(at: int, part: str | int) -> bool:
+        if isinstance(part, str) and is_public_name_field(loc[:at]):
+            return public_name_hidden(part)  # a public name's key (database_charsets: {Prod2024: ...}): as its value
         return isinstance(part, str) and (
             # (each password's shape holds a digit: a key without one is not read for it, nothing compiled)
             (
@@ -224,7 +228,7 @@ def shown_loc(loc: Sequence[str | int]) -> str:
             or password_beside(part, key=True)
         )
 
-    return format_loc(tuple(HIDDEN_KEY if hidden(p) else p for p in loc))
+    return format_loc(tuple(HIDDEN_KEY if hidden(at, p) else p for at, p in enumerate(loc)))
 
 
 # A number in base 16 or 8 from this value on has more digits than any field takes (30)
@@ -258,12 +262,21 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
     written as a password is (in hexadecimal mixing capitals and small letters, ``0xCafe1234``:
     :func:`pic.secrettext.mixed_case_hex`) or as a key (:func:`key_shaped_number`), or may be a password refused
     (:func:`pic.secrettext.password_part`: ``Lilas2024x``, ``[velo75paris]``, ``{Soleil-Azur-75: 1}``; a list
-    or a mapping holding a number so written, ``[0xCafe1234]``)."""
+    or a mapping holding a number so written, ``[0xCafe1234]``); in a public name's field
+    (:func:`is_public_name_field`), when :func:`pic.secrettext.public_name_hidden` reads it so (``Lilas2024x``; not
+    ``Prod2024``)."""
     text = written.get(tuple(loc))
     if not isinstance(value, int | float | bool | None | dt.date):  # text, a list or a mapping
+        from pic.secrettext import public_name_hidden
         from pic.secrettext import reads_as_secret as text_reads_as_secret
 
-        if text_reads_as_secret(value) or _password_shaped(value) or _numbers_as_passwords(written, loc, value):
+        # a public name (a domain, a database's, a host's user): hidden only when shaped as a password
+        public = isinstance(value, str) and is_public_name_field(loc)
+        if (
+            public_name_hidden(value)
+            if isinstance(value, str) and public
+            else text_reads_as_secret(value) or _password_shaped(value) or _numbers_as_passwords(written, loc, value)
+        ):
             return HIDDEN_VALUE
     if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
         return show_value(value)
@@ -388,6 +401,22 @@ def is_secret_field(loc: Sequence[str | int]) -> bool:
     """Whether ``loc`` is a secret's field, or under one: a key whose name reads as a secret's
     (:func:`secret_name`: ``secure``, ``password``, ``pasword``, ``keyMaterial``...)."""
     return any(isinstance(part, str) and secret_name(part) for part in loc)
+
+
+# The fields naming a public thing, by their key (a member file's, the stack settings'): a site's domains, its lists'
+# domain, its databases' short names (and its charsets' keys), its web host's name; a host's address, private
+# address and ssh user. A value refused there is said, and the name to write offered, unless shaped as a password
+# (:func:`pic.secrettext.public_name_hidden`)
+_PUBLIC_NAME_KEYS = frozenset(
+    ["domains", "domain", "databases", "database_charsets", "host", "address", "private_address", "ssh_user"]
+)
+
+
+def is_public_name_field(loc: Sequence[str | int]) -> bool:
+    """Whether ``loc`` is a field naming a public thing (:data:`_PUBLIC_NAME_KEYS`, its last key, an item of a list
+    after it), no secret's field (:func:`is_secret_field`)."""
+    key = next((part for part in reversed(loc) if isinstance(part, str)), None)
+    return key in _PUBLIC_NAME_KEYS and not is_secret_field(loc)
 
 
 def format_loc(loc: Sequence[str | int]) -> str:

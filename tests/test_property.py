@@ -52,10 +52,10 @@ junk = st.recursive(
 )
 
 
-# A run of the characters a password is typed with, three letters first, 8 or more (docs/REGISTRY.md, "name"): an
-# association's name holding one is refused (AAA0000=, a draw of this generator), so a valid name holds none. Wider
-# than the rule (any run, whatever is around it), so that no valid draw is one the rule may refuse.
-_TYPED_AS_A_PASSWORD = re.compile(r"[A-Za-z]{3}[\x21-\x7e]{5,}")
+# A run of the characters a password is typed with, three letters among them, 8 or more (docs/REGISTRY.md, "name"):
+# an association's name holding one is refused (AAA0000=, a draw of this generator), so a valid name holds none.
+# Wider than the rule (any run, whatever is around it), so that no valid draw is one the rule may refuse.
+_TYPED_AS_A_PASSWORD = re.compile(r"(?<![\x21-\x7e])(?=[\x21-\x7e]{8})(?:[^A-Za-z\s]*+[A-Za-z]){3}")
 
 
 def _shows_as_text(name: str) -> bool:

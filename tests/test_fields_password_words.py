@@ -1,0 +1,227 @@
+"""A word shaped as a password, pasted without its label into a member file's free text (the association's name, the
+contact's name, the notes, an exception's reason) or a notice's note, is refused there without being shown, by one
+rule for all of them; the words those fields hold as names, products and versions pass. Both sides measured on
+lists of their own (pic.registry.no_password_in_a_name, no_secret_in_a_note)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from pic.notices import _Entry
+from tests.test_fields import MINIMAL, _accepted_spec, _messages, _yaml_quoted
+
+# Passwords as they are typed (a word and a number, a sign, capitals inside, Caps Lock on, a passphrase): each is
+# refused in every free-text field
+PASSWORDS = [
+    "Lilas2024x",
+    "velo75paris",
+    "Soleil-Azur-75",
+    "LILAS2024X",
+    "PassWord1",
+    "Lilas2024x!",
+    "Pass1Word",
+    "PassWord123",
+    "Passw0rd",
+    "S3cretPw",
+    "Lilas2024X",
+    "Azerty123!",
+    "Soleil-2025#",
+    "MotDePasse2",
+    "MotDePasse0123",
+    "soleil12azur",
+    "Marseille13x",
+    "Bonjour2024!",
+    "Velo75Paris",
+    "TULIPE1999Q",
+    "AB12CD34",
+    "Vert-Pomme-12",
+    "Lilas.Azur.75",
+    "Chat_Noir_42",
+    "Amis2024!",
+    "Summer2023x",
+    "Toulouse31b",
+    "Nantes44xx",
+    "CLUB93PARIS",
+    "MonMotDePasse1",
+    "Secret123!",
+    "Admin2024x",
+    "Motdepasse1x",
+    "Welcome1!",
+    "Qwerty12x",
+    "Azerty2024a",  # a year, then a letter an ordinal ends with (2a, 1o): no ordinal after four digits
+    "Printemps2025z",
+    "jardin44potager",
+    "lyon69velo",
+    "paris75asso",
+    "Sunshine7!",
+    "Dragon99x",
+    "Hello123World",
+    "VELO75PARIS",
+    "P4ssw0rd",
+    "Mysql2024x",  # a product's name then a year: no release of it
+]
+
+# Words a note or an exception's reason holds alone: a product's name and its release (a major version alone, as
+# its editor names it, or in dots), a version, a ticket, a hash
+NOT_PASSWORDS = [
+    "PrestaShop8",
+    "MySQL8",
+    "web2day",
+    "Drupal10",
+    "PHP8",
+    "Joomla4",
+    "Nextcloud28",
+    "WordPress6.4",
+    "MariaDB10.11",
+    "Moodle4",
+    "Dolibarr18",
+    "Spip4",
+    "TYPO3",
+    "Zimbra10",
+    "Sympa6",
+    "PostgreSQL16",
+    "phpMyAdmin5",
+    "Matomo5",
+    "Piwigo14",
+    "MediaWiki1.41",
+    "Odoo17",
+    "Paheko1.3",
+    "Mailman3",
+    "Debian12",
+    "Ubuntu24",
+    "Windows11",
+    "macOS14",
+    "iPhone15",
+    "Livebox5",
+    "Office365",
+    "Python3",
+    "Apache2",
+    "Symfony6",
+    "Laravel11",
+    "ownCloud10",
+    "CiviCRM5",
+    "Magento2",
+    "WooCommerce8",
+    "PeerTube6",
+    "Mastodon4",
+    "YubiKey5",
+    "SquirrelMail1",
+    "OpenSSL3",
+    "LibreOffice7",
+    "Thunderbird115",
+    "Roundcube1.6",
+    "MySQL5.7",
+    "PHP8.2",
+    "RT#1187",
+    "ticket#4521",
+    "Ticket#4521",
+    "3f2a9c1e",
+    "deadbeef12cafe",
+    "a1b2c3",
+    "Asso2024",
+]
+
+# Associations' names, a number, an acronym or a year in them: accepted as a member's name and as its contact's
+ASSOCIATION_NAMES = [
+    "Les Amis du Vélo",
+    "ASSO 1901",
+    "Club RC2000",
+    "Radio FM 93.4",
+    "AMAP Lilas 2024",
+    "Foyer Rural de Saint-Martin",
+    "Compagnie XY2",
+    "Club backupS3Box",
+    "Radio97FM",
+    "Tech4Good Lyon",
+    "MJC Lyon8e",
+    "Comité Paris13ème",
+    "Studio54bis",
+    "Club PrestaShop8",
+    "Cercle MySQL8",
+    "Test pict-a1b2c3-a",
+    "Studio3D Lyon",
+    "Asso 4K Vidéo",
+]
+# Of those, an association's alone: a person's name holds no digits between letters (a slug's, a brand's, a unit's)
+ONLY_ASSOCIATION_NAMES = {"Club backupS3Box", "Radio97FM", "Studio54bis", "Test pict-a1b2c3-a", "Studio3D Lyon"}
+
+
+def _note(field: str, value: str) -> str:
+    """A member file with ``value`` as its ``field``."""
+    quoted = _yaml_quoted(value)
+    if field == "name":
+        return MINIMAL.replace("name: Probe\n", f"name: {quoted}\n")
+    if field == "contact.name":
+        return MINIMAL.replace("{name: P,", f"{{name: {quoted},")
+    if field == "notes":
+        return MINIMAL + f"notes: {quoted}\n"
+    return MINIMAL + f"exceptions: {{php_eol: {{until: 2027-01-01, reason: {quoted}}}}}\n"
+
+
+def _notice_note(note: str) -> None:
+    _Entry.model_validate(
+        {"date": dt.date(2026, 1, 1), "member": "probe-asso", "runtime": "8.2", "to": "a@probe-asso.org"}
+        | {"state": "warning", "note": note}
+    )
+
+
+FIELDS = ["name", "contact.name", "notes", "exceptions.php_eol.reason"]
+# What each field is told: a name holds a word, a note is one
+SAID = {
+    "name": "name: the name (not shown) holds a word (word 1) shaped as a password, not as an association's name",
+    "contact.name": "contact.name: the name (not shown) holds a word (word 1) shaped as a password, not as a person's",
+    "notes": "notes: the text (not shown) is one word shaped as a password",
+    "exceptions.php_eol.reason": "exceptions.php_eol.reason: the text (not shown) is one word shaped as a password",
+}
+
+
+def test_the_lists_are_long_enough() -> None:
+    assert len(set(PASSWORDS)) >= 40 and len(set(NOT_PASSWORDS)) >= 40
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("password", PASSWORDS)
+def test_a_password_is_refused_alike_in_every_free_text_field(field: str, password: str) -> None:
+    """name: LILAS2024X (and Soleil-Azur-75, Lilas2024x, velo75paris) was accepted as an association's name, where
+    contact.name refused it as a password pasted in a name: the same words are refused in every field, each told in
+    its own words, the value not shown."""
+    lines = _messages(_note(field, password))
+    assert len(lines) == 1 and SAID[field] in lines[0], lines
+    assert password not in lines[0] and password.rstrip("!#") not in lines[0], lines
+
+
+@pytest.mark.parametrize("password", PASSWORDS)
+def test_a_password_is_refused_in_a_notice_s_note(password: str) -> None:
+    with pytest.raises(ValidationError, match="one word shaped as a password") as caught:
+        _notice_note(password)
+    assert password not in str(caught.value).split("[type=")[0]
+
+
+@pytest.mark.parametrize("password", PASSWORDS)
+def test_a_password_beside_an_association_s_name_is_refused(password: str) -> None:
+    [line] = _messages(_note("name", f"Club {password}"))
+    assert "holds a word (word 2) shaped as a password" in line, line
+
+
+@pytest.mark.parametrize("field", ["notes", "exceptions.php_eol.reason"])
+@pytest.mark.parametrize("word", NOT_PASSWORDS)
+def test_a_product_a_version_or_a_ticket_alone_passes_as_a_note(field: str, word: str) -> None:
+    """notes: PrestaShop8 (and MySQL8, web2day) was refused as 'one word shaped as a password', where Nextcloud28 and
+    WordPress6.4 passed: a known product's name then its release, and a word shorter than passwords are typed, pass."""
+    spec = _accepted_spec(_note(field, word))
+    assert (spec.notes if field == "notes" else spec.exceptions.php_eol and spec.exceptions.php_eol.reason) == word
+
+
+@pytest.mark.parametrize("word", NOT_PASSWORDS)
+def test_a_product_a_version_or_a_ticket_alone_passes_as_a_notice_s_note(word: str) -> None:
+    _notice_note(word)
+
+
+@pytest.mark.parametrize("name", ASSOCIATION_NAMES)
+def test_an_association_s_name_passes_as_a_member_s_and_a_contact_s(name: str) -> None:
+    assert _accepted_spec(_note("name", name)).name == name
+    if name not in ONLY_ASSOCIATION_NAMES:
+        assert _accepted_spec(_note("contact.name", name)).contact.name == name

@@ -1,0 +1,150 @@
+"""A public name refused (a domain, a host's user, a database's, a list's domain, a stack's) is shown with the name
+to write, though it mixes capitals, small letters and digits as password rules ask (Prod2024, Deploy2024,
+Lyon2024.fr): a word then its number is how such names are made. A value there shaped as a password (Lilas2024x,
+LILAS2024X, Soleil-Azur-75, PassWord1, a capital then velo75paris) stays hidden (pic.secrettext.public_name_hidden)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pic.cli import main
+from pic.errors import PicError
+from pic.settings import load_settings
+from pic.yamlsrc import is_public_name_field
+from tests.conftest import ROOT
+from tests.helpers import project_copy
+from tests.test_fields import MINIMAL, SITE, _messages
+
+HIDDEN = "the value (not shown: it may be a secret)"
+# Public names as they are written, a word and its number (shown), and passwords pasted there (hidden)
+NAMES = ["Prod2024", "Deploy2024", "Lyon2024", "Asso2024", "Web01", "Backup2025"]
+PASSWORDS = ["Lilas2024x", "LILAS2024X", "PassWord1", "Soleil-Azur-75", "Velo75paris", "Pass1Word", "0xCafe1234"]
+# a word then a number as passwords end: a digit alone, a run of the keyboard's (as a name's word is read)
+PASSWORDS += ["Password1", "Azerty123", "Soleil1234", "MotDePasse2024"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_domain_in_capitals_a_word_and_its_number_is_shown_and_offered_in_lowercase(name: str) -> None:
+    """site.domains: Lyon2024.fr was told 'the value (not shown: it may be a secret) has uppercase letters: write it
+    in lowercase', the name to write withheld (lyon2024.fr): a domain is public, said and offered."""
+    for field, text in (
+        ("site.domains[0]", SITE.replace("probe-asso.org]", f"{name}.fr]")),
+        ("lists.domain", MINIMAL + f"lists: {{domain: listes.{name}.fr}}\n"),
+    ):
+        [line] = _messages(text)
+        assert f"{field}: " in line and HIDDEN not in line, line
+        assert name in line and f"{name.lower()}.fr'" in line, line
+
+
+@pytest.mark.parametrize("password", PASSWORDS)
+def test_a_domain_holding_a_password_s_shape_stays_hidden(password: str) -> None:
+    [line] = _messages(SITE.replace("probe-asso.org]", f"{password}.fr]"))
+    assert HIDDEN in line and password not in line and password.lower() not in line, line
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_database_s_name_a_word_and_its_number_is_shown_and_offered(name: str) -> None:
+    """databases: [Prod2024] was told 'the value (not shown: it may be a secret) is not allowed here', the name in
+    small letters not offered."""
+    [line] = _messages(MINIMAL + f"databases: [{name}]\n")
+    assert HIDDEN not in line and f'"{name}"' in line and f"did you mean '{name.lower()}'?" in line, line
+
+
+@pytest.mark.parametrize("password", PASSWORDS)
+def test_a_database_s_name_shaped_as_a_password_stays_hidden(password: str) -> None:
+    [line] = _messages(MINIMAL + f"databases: [{password}]\n")
+    assert HIDDEN in line and password not in line and password.lower() not in line, line
+
+
+def _ssh_user(tmp_path: Path, user: str) -> list[str]:
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text(encoding="utf-8").replace("ssh_user: deploy", f"ssh_user: {user}"), "utf-8")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    return [p.message for p in info.value.problems if "ssh_user" in p.path]
+
+
+@pytest.mark.parametrize("user", NAMES)
+def test_an_ssh_user_a_word_and_its_number_is_shown(tmp_path: Path, user: str) -> None:
+    """pic:hosts.web1.ssh_user: Deploy2024 was told 'the value (not shown: it may be a secret) is not allowed here: a
+    unix user name (lowercase letters...)': a user's name is no secret, said as written."""
+    messages = _ssh_user(tmp_path, user)
+    assert messages and all(HIDDEN not in m and user in m for m in messages), messages
+
+
+@pytest.mark.parametrize("password", PASSWORDS)
+def test_an_ssh_user_shaped_as_a_password_stays_hidden(tmp_path: Path, password: str) -> None:
+    messages = _ssh_user(tmp_path, password)
+    assert messages and all(HIDDEN in m and password not in m for m in messages), messages
+
+
+@pytest.mark.parametrize("stack", ["Prod2024", "Staging2025", "Lab2026"])
+def test_a_stack_named_a_word_and_its_number_is_named(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """pic check --stack Prod2024 was told '--stack: the value (not shown: it may be a secret) names no stack file':
+    a stack's name is public (its file's, Pulumi.Prod2024.yaml), said with the stacks there."""
+    rc = main(["check", "--stack", stack, "--project", str(ROOT)])
+    err = capsys.readouterr().err
+    assert rc == 1 and f"Pulumi.{stack}.yaml no such stack file (stacks here: dev, lab, prod)" in err, err
+    assert HIDDEN not in err, err
+
+
+@pytest.mark.parametrize("stack", PASSWORDS)
+def test_a_stack_named_as_a_password_stays_hidden(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["check", "--stack", stack, "--project", str(ROOT)])
+    err = capsys.readouterr().err
+    assert rc == 1 and f"--stack: {HIDDEN} names no stack file" in err and stack not in err, err
+
+
+@pytest.mark.parametrize(
+    "loc",
+    [
+        ("site", "domains", 0),
+        ("lists", "domain"),
+        ("databases", 1),
+        ("hosts", "web1", "ssh_user"),
+        ("hosts", "web1", "address"),
+        ("hosts", "db", "private_address"),
+        ("host",),
+    ],
+)
+def test_the_public_names_fields(loc: tuple[str | int, ...]) -> None:
+    assert is_public_name_field(loc)
+
+
+@pytest.mark.parametrize("loc", [("notes",), ("contact", "name"), ("php_settings", "password"), ("name",)])
+def test_fields_of_free_text_or_secrets_are_no_public_names(loc: tuple[str | int, ...]) -> None:
+    assert not is_public_name_field(loc)
+
+
+@pytest.mark.parametrize("written", ["--domain", "--domain="])
+def test_a_domain_given_to_pic_new_a_word_and_its_number_is_shown_and_offered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    """pic new --domain Lyon2024.fr was told 'the value (not shown: it may be a secret) has uppercase letters: write
+    it in lowercase (the value (not shown: it may be a secret))', an offer of nothing; --domain Lilas2024x.fr is
+    still hidden, no offer made."""
+    members = tmp_path / "members"
+    members.mkdir()
+    for domain, shown in (("Lyon2024.fr", True), ("Lilas2024x.fr", False)):
+        given = [written + domain] if written.endswith("=") else [written, domain]
+        argv = ["new", "velo-test", "--name", "Velo", "--email", "a@velo-test.org", *given]
+        rc = main([*argv, "--members", str(members), "--project", str(ROOT)])
+        err = capsys.readouterr().err
+        assert rc == 1 and "--domain: " in err, err
+        if shown:
+            assert f'"{domain}" has uppercase letters' in err and f"('{domain.lower()}')" in err, err
+        else:
+            assert f"{HIDDEN} has uppercase letters: write it in lowercase (would be" in err, err
+            assert domain not in err and domain.lower() not in err, err
+
+
+def test_a_database_s_charset_under_a_short_name_a_word_and_its_number_is_shown() -> None:
+    """database_charsets: {Prod2024: utf8mb4} was told at 'database_charsets.(a key not shown)', 'a key, the value
+    (not shown: it may be a secret)': the key is a database's short name, said and offered in small letters."""
+    [line] = _messages(MINIMAL + "databases: [main]\ndatabase_charsets: {Prod2024: utf8mb4}\n")
+    assert "database_charsets.Prod2024: " in line and "did you mean 'prod2024'?" in line and HIDDEN not in line, line
+    [line] = _messages(MINIMAL + "databases: [main]\ndatabase_charsets: {Lilas2024x: utf8mb4}\n")
+    assert "(a key not shown)" in line and "Lilas2024x" not in line and "lilas2024x" not in line, line
