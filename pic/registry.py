@@ -369,7 +369,8 @@ def _joined_by_to_or_for(word: str) -> bool:
 def no_password_in_a_name(name: str, *, person: bool = True) -> str:
     """``name``, a person's (a contact's) or an association's (a member's, not ``person``), unless one of its words
     is shaped as a password (:func:`_password_in_a_name`): both are printed in reports, warnings and messages."""
-    if person and (name.isalpha() or not any(c.isdigit() for c in name)):  # the usual name: no word to read
+    # the usual name: no word to read (each character asked through map, not a generator: half the instructions)
+    if person and (name.isalpha() or not any(map(str.isdigit, name))):
         return name
     # an association's name goes to its words at once: reading each letter for a digit, or one search of the name,
     # costs more than the words of the usual one (Association numéro 12: 4,200 instructions, 7,300 with a search)

@@ -3708,12 +3708,14 @@ def _forms_held(folded: str) -> list[int]:
 def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
     """:func:`prose_secret` on ``text`` as written, character by character."""
     folded = _folded(text)
-    digit = _DIGIT.search(text) is not None
+    # (whether the text holds a digit is asked past the words' search alone: the usual name, holding none of the
+    # words, is not searched for one, a tenth of its reading)
     if _PROSE_NEEDS.search(folded) is None and (
         _PROSE_NEEDS_FURTHER.search(folded) is None
-        or (not digit and "\n" not in text and _PASSPHRASE_GATE.search(text) is None)
+        or (_DIGIT.search(text) is None and "\n" not in text and _PASSPHRASE_GATE.search(text) is None)
     ):
         return None
+    digit = _DIGIT.search(text) is not None
     found: list[tuple[int, str]] = []
     for place in _forms_held(folded):
         kind, pattern, _needs = _PROSE_TEXT[place]
