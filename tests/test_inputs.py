@@ -1498,10 +1498,13 @@ def test_a_php_setting_of_the_wrong_type_is_one_error_echoing_the_value_as_writt
     done = check(members)
     assert done.returncode == 1, done.stdout + done.stderr
     errors = [line for line in done.stderr.splitlines() if "case-member.yaml" in line]
-    assert errors == [
+    # 1.5: what PHP reads of the same text told after (test_hints), 1 byte
+    read = "; PHP reads no fraction of a size: 1.5 is 1 byte to PHP" if written == "1.5" else ""
+    assert [e.split(read, 1)[0] if read else e for e in errors] == [
         f"{members / 'case-member.yaml'}:8 site.php_settings.memory_limit: {shown}: memory_limit must be "
         "a size from 16M to 1G, such as 64M"
     ], done.stderr
+    assert not read or read in errors[0], errors
 
 
 @pytest.mark.parametrize(
