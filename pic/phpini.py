@@ -488,7 +488,8 @@ def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plai
         if (special := non_finite(value)) is not None:  # .nan: as a boolean field of the model tells it
             return f"{shown} is {special}: write true or false"
         if value is not None:  # as a boolean field of the model tells it (pic.modelerrors)
-            return f"{shown} is not true or false: {boolean_hint(value, plain=plain)}"
+            written = shown.partition(" (")[0] if plain else None  # 0x1 (1): as written
+            return f"{shown} is not true or false: {boolean_hint(value, plain=plain, written=written)}"
     elif isinstance(value, str):
         return _zone_problem(value, shown, expected)
     return f"{shown} is {_kind_of(value)}: {expected}"

@@ -89,6 +89,8 @@ _NO_DAY = "cron numbers the days 0 to 7"
 _OUT_OF_RANGE = "is out of range"
 # How a field of text refuses a number (pic.modelerrors.number_refusal's)
 TEXT_FIELD = "is not text: the field takes text"
+# How a yes/no field refuses a number (pic.modelerrors.number_refusal, a PHP flag's)
+NOT_BOOLEAN = "is not true or false"
 
 
 def _plain_tag(value: str) -> str:
@@ -616,10 +618,15 @@ class _Walk:
         return f"{value} is {what}, {read}: write {number} (or quote it if it is text)"
 
     def _no_number_meant(self, value: str, loc: Loc, refusal: str | None, older: int | None, number: int) -> str | None:
-        """:meth:`leading_zero`'s end where no number is to be written: a field of text given the text in quotes
+        """:meth:`leading_zero`'s end where no number is to be written: a yes/no field's (``01``: write true; ``010``:
+        neither reading true or false), a field of text given the text in quotes
         (``name: 0189``: ``"0189"``) or told why it refuses it so too; two readings (``010``: 8 or 10) told that neither
         is a day where the days' names go, that neither is taken where both are out of range (``uid: 010``), the one
         taken offered where the other is (``uid: 012345``: 12345), else to write the number meant; None otherwise."""
+        if refusal == NOT_BOOLEAN and older == number and number in (0, 1):  # access.ssh: 01, 1 either way: true
+            return f", a number, not true or false: write {'true' if number else 'false'}"
+        if refusal == NOT_BOOLEAN:  # access.ssh: 010, 8 or 10
+            return ", and neither is true or false: write true or false"
         if refusal == TEXT_FIELD and self.numbers is not None:  # name: 0189: the text, in quotes
             quoted = self.numbers(loc, value)
             if quoted is None:

@@ -1312,3 +1312,40 @@ def test_a_php_size_the_site_does_not_take_is_told_why_not_offered(
     assert line.endswith(f"({meant} at most)" if key == "memory_limit" else f"({meant})"), line
     written = settings.rsplit(": ", maxsplit=1)[0] + f": {meant}}}"
     assert _checked(tmp_path / "b", SITE + f"  php_settings: {written}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        # as PyYAML (YAML 1.1) and this loader (YAML 1.2's core schema) read each: yaml.safe_load("0b1") is 1
+        ("0b1", "0b1 is 1 to YAML 1.1 (binary) and text to YAML 1.2: write true"),
+        ("0b0", "0b0 is 0 to YAML 1.1 (binary) and text to YAML 1.2: write false"),
+        ("1_0", "1_0 is 10 to YAML 1.1 and text to YAML 1.2, and neither is true or false: write true or false"),
+        ("0o1", "0o1 is text to YAML 1.1 and 1 to YAML 1.2: write true"),
+        ("1e0", "1e0 is text to YAML 1.1 and 1 to YAML 1.2: write true"),
+        ("0x1", "0x1 is 1 to YAML 1.1 and 1.2 alike: write true"),
+        ("1.0", "1.0 is 1 to YAML 1.1 and 1.2 alike: write true"),
+        ("0x2", "0x2 is 2 to YAML 1.1 and 1.2 alike, which is not true or false: write true or false"),
+        ("010", "8 to YAML 1.1 (octal) and 10 to YAML 1.2 (decimal), and neither is true or false: write true or"),
+        ("01", "1 to YAML 1.1 and 1.2 alike, a number, not true or false: write true"),
+        ("00", "0 to YAML 1.1 and 1.2 alike, a number, not true or false: write false"),
+    ],
+)
+@pytest.mark.parametrize(
+    "where",
+    [
+        MINIMAL + "access: {ssh: VALUE}\n",
+        MINIMAL + "site: {domains: [probe-asso.org], php: '8.4', https: VALUE}\n",
+        SITE + "  php_settings: {display_errors: VALUE}\n",
+    ],
+)
+def test_a_number_where_true_or_false_goes_is_told_how_yaml_1_1_and_1_2_read_it(
+    tmp_path: Path, where: str, written: str, told: str
+) -> None:
+    """access.ssh: 0b1 was told 'is not true or false: write true or false, without quotes', 010 to 'write the number
+    meant without leading zeros', 0o1 and 1.0 nothing of how YAML reads them: a number's spelling where true or false
+    goes is told as YAML 1.1 (PyYAML, yamllint's default) and YAML 1.2 (this loader, editors) read it, and true or
+    false written for what it means, in every yes/no field."""
+    [line] = _checked(tmp_path, where.replace("VALUE", written))
+    assert told in line, line
+    assert "without leading zeros" not in line and "quotes" not in line, line
