@@ -1349,3 +1349,23 @@ def test_a_number_where_true_or_false_goes_is_told_how_yaml_1_1_and_1_2_read_it(
     [line] = _checked(tmp_path, where.replace("VALUE", written))
     assert told in line, line
     assert "without leading zeros" not in line and "quotes" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("where", "written", "older", "newer"),
+    [
+        ("limits: {cpus: VALUE}\n", "010", 8, 10),
+        ("limits: {memory_mb: VALUE}\n", "0100", 64, 100),
+        ("limits: {cpus: VALUE}\n", "02", None, 2),
+    ],
+)
+def test_a_number_with_a_leading_zero_in_a_field_of_numbers_is_offered_its_readings(
+    tmp_path: Path, where: str, written: str, older: int | None, newer: int
+) -> None:
+    """limits.cpus: 010 was told 'write the number meant without leading zeros (or quote it if it is text)': a field
+    of numbers refuses it in quotes, and the two numbers meant (8 to YAML 1.1, 10 to YAML 1.2 and to docker run --cpus,
+    which reads decimal digits) went unsaid: both are offered, and no quotes."""
+    [line] = _checked(tmp_path, MINIMAL + where.replace("VALUE", written))
+    assert "quote" not in line, line
+    offered = f"write {older} or {newer}, the one meant" if older is not None else f"write {newer}"
+    assert offered in line, line
