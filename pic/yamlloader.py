@@ -111,6 +111,7 @@ _MEANT_YES_NO: dict[str, tuple[bool, str]] = {
 # A plain scalar spelled as a number (0b1, 1_0, 0o1, 1e0, 0x1, 1.0, 1:30), whose YAML 1.1 and 1.2 readings
 # :func:`yaml_readings` tells
 _NUMBER_SPELLED = re.compile(r"[-+]?\.?[0-9][0-9a-fA-FxXoO_:.eE+-]*")
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
 _BASE_NAMES_1_1 = (("0b", "binary"), (":", "base 60"))
 
 
@@ -124,8 +125,8 @@ def yaml_readings(written: str, value: object) -> tuple[str, list[int | float]] 
     """How YAML 1.1 (PyYAML's resolvers, yamllint's and many tools' reading) and YAML 1.2 (this loader, which read
     ``value``) read ``written``, a plain scalar spelled as a number: ``0b1 is 1 to YAML 1.1 (binary) and text to YAML
     1.2`` and the numbers read ([1]); None for a text neither reads as a number, or a boolean to either (on)."""
-    if _NUMBER_SPELLED.fullmatch(written) is None or isinstance(value, bool):
-        return None
+    if _NUMBER_SPELLED.fullmatch(written) is None or isinstance(value, bool) or _DECIMAL.fullmatch(written):
+        return None  # 1, 2: a plain integer, read alike, told as one (boolean_hint)
     try:
         older = yaml.safe_load(written)
     except yaml.YAMLError:

@@ -3352,7 +3352,8 @@ _CASES = "YAML reads a word in all small letters, all capitals or with a capital
         ("0", "0 is not true or false: 0 is a number to YAML: write false"),
         ('"1"', '"1" is not true or false: in quotes it is text: write true, without quotes'),
         ("2", "2 is not true or false: write true or false"),
-        ("1.0", "1.0 is not true or false: write true or false"),
+        # as YAML 1.1 and 1.2 read it (test_hints)
+        ("1.0", "1.0 is not true or false: 1.0 is 1 to YAML 1.1 and 1.2 alike: write true"),
         ("[true]", "[true] is not true or false: write true or false"),
         (".nan", ".nan is not a number (YAML's not-a-number value): write true or false"),
         ("-.inf", "-.inf is infinite (YAML's infinity): write true or false"),
