@@ -48,7 +48,7 @@ from pic.secrettext import (
 from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES, NameOf, Whole
 from pic.wording import a_or_an
 from pic.yamlloader import boolean_hint
-from pic.yamlsrc import TEXT_FIELD, Document, is_public_name_field, is_secret_field, shown_loc
+from pic.yamlsrc import NOT_BOOLEAN, TEXT_FIELD, Document, is_public_name_field, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
     "string_type": "a string",
@@ -645,7 +645,17 @@ def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: i
     ``is not a whole number``; :data:`pic.yamlsrc.TEXT_FIELD` from a field of text), None when it takes it or is no
     field of the model (a free key's value). Given as text (the number as written, ``"0189"``, asked of a field of
     text): ``is refused too (...)`` with the field's words, None when it takes it."""
-    err = _field_error(model, loc, number) if _field_at(model, loc) is not None else _item_error(model, loc, number)
+    field = _field_at(model, loc)
+    if field is not None and not isinstance(number, str) and field.annotation in (bool, bool | None):
+        return NOT_BOOLEAN  # 1 too, which the field alone takes and the model, strict, does not
+    return _number_refusal(model, loc, number, field is not None)
+
+
+def _number_refusal(
+    model: type[BaseModel], loc: tuple[str | int, ...], number: int | float | str, field: bool
+) -> str | None:
+    """:func:`number_refusal` of a field that is no yes/no one; ``field``: ``loc`` is a field of the model."""
+    err = _field_error(model, loc, number) if field else _item_error(model, loc, number)
     if err is None:
         return None
     if isinstance(number, str) or err["type"] == "string_type":  # a field of text, asked of its text or not
@@ -900,7 +910,8 @@ def _type_hint(
         quoted = written is None  # plain: a number YAML converted, or text that looks like one (10_600)
         return _number_hint(_Wanted(kind, name, quoted, written, _field_at(model, loc)), value)
     if kind == "bool_type":
-        return boolean_hint(value, plain=written is not None)  # written: plain, converted (1) or read as text (oN)
+        # written: plain, converted (1) or read as text (oN); a number's spelling told as YAML 1.1 and 1.2 read it
+        return boolean_hint(value, plain=written is not None, written=written)
     if kind == "list_type":
         return _list_hint(value, shown)
     if kind == "date_type":

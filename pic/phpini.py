@@ -52,10 +52,11 @@ _SIZE_OUT_OF_BOUNDS = re.compile(r"(0+|[1-9][0-9]{13,})[KMGkmg]?")
 _YAML11_NUMBER = re.compile(r"[-+]?(?:0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)", re.ASCII)
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 # A size written with a unit PHP does not read: a space before it, bytes after it in English or French, or a binary
-# prefix's i (256 M, 256MB, 256Mo, 256 Mio, 256MiB, 1Go): PHP reads the number and drops the rest (256MB is 256
-# bytes to PHP 8, with a warning); or with a '+' or leading zeros before its digits (+128M, 064M: PHP reads the
-# digits after a 0 in octal, 064M is 52M), or in full-width forms (１２８M, read so by NFKC)
-_SIZE_WRITTEN = re.compile(r"\s*\+?(0*)([1-9][0-9]{0,12})\s*(?:([KMGkmg])(?:i?[BbOo])?)?\s*")
+# prefix's i (256 M, 256MB, 256Mo, 256 Mio, 256MiB, 1Go): PHP reads a unit only as the size's last letter, the digits
+# alone as bytes else (256MB is 256 bytes to PHP 8, with a warning: 'unknown multiplier "B"'); or with a '+' or
+# leading zeros before its digits (+128M, 064M: PHP reads the digits after a 0 in octal, 064M is 52M), or in
+# full-width forms (１２８M, read so by NFKC)
+_SIZE_WRITTEN = re.compile(r"\s*\+?(0*)([1-9][0-9]{0,12})\s*(?:([KMGkmg])(i?[BbOo])?)?\s*")
 # A size written in another base (0x40M, 0o100M, 0b1000000M), which PHP reads so (ini_parse_quantity, PHP 8.2's
 # Zend/zend_operators.c; zend_atol's strtol of base 0 read 0x before): 0x40M is 64M to PHP
 # (0x1.8G, 0x1.G: PHP reads the digits before the '.', 1G, with a warning), of any length (0x400000000M: PHP warns
@@ -65,10 +66,14 @@ _SIZE_BASED = re.compile(r"\s*\+?0([xXoObB])([0-9a-fA-F]{1,64})(?:\.([0-9a-fA-F]
 # out of range, using overflow result for backwards compatibility")
 _PHP_LONG_MAX = 2**63 - 1
 _BASES = {"x": (16, "hexadecimal"), "o": (8, "octal"), "b": (2, "binary")}
-# A size with a decimal fraction (1.5G, 64.0M, 1.G, .5G): PHP reads the digits before the '.' alone, with a warning
-# (ini_parse_quantity: 1.5G and 1.G are 1G to PHP, 0.5G is 0, .5G too, no leading digits); the size it is in a smaller
-# unit is offered when whole (1536M)
-_SIZE_FRACTION = re.compile(r"\s*\+?(?=\.?[0-9])([0-9]{0,13})\.([0-9]{0,13})\s*([KMGkmg])\s*")
+# A size with a decimal fraction (1.5G, 64.0M, 1.G, .5G, 1.5, 64., 1.GB): PHP reads the digits before the '.' alone,
+# with a warning (ini_parse_quantity: 1.5G and 1.G are 1G to PHP, 0.5G is 0, .5G too, no leading digits), and a unit
+# only as the size's last letter (1.5 is 1 byte, 1.GB too: 'unknown multiplier'); the size it is in a smaller unit is
+# offered when whole (1536M)
+_SIZE_FRACTION = re.compile(r"\s*\+?(?=\.?[0-9])([0-9]{0,13})\.([0-9]{0,13})\s*(?:([KMGkmg])(i?[BbOo])?)?\s*")
+# The memory a PHP process holds before a script runs (memory_get_usage(true): 2097152 bytes, PHP 8.2): PHP refuses a
+# memory_limit below it ('Failed to set memory limit to 64 bytes') and keeps the one it has
+_PHP_START_MEMORY = 2 * 1024**2
 MiB = 1024**2
 # The value PHP reads as no limit, of the settings that have one (PHP manual: ini.core's memory_limit and
 # post_max_size, info.configuration's max_execution_time): a site may not have it, and it is told so, not as a size
@@ -306,7 +311,9 @@ def _no_number(
     if rule.kind == "seconds" and isinstance(value, str) and (unit := _SECONDS_WITH_UNIT.compiled().fullmatch(value)):
         return _seconds_with_unit(rule, shown, value, unit, expected)
     quotes = ", written without quotes" if isinstance(value, str) and why == "is text" else ""
-    return f"{shown} {why}: {expected}{quotes}{_size_meant(rule, value, takes)}"
+    # memory_limit: 1.5, written plain: what PHP would read of the same text (1 byte)
+    written = shown if plain and isinstance(value, float) and math.isfinite(value) else value
+    return f"{shown} {why}: {expected}{quotes}{_size_meant(rule, written, takes)}"
 
 
 # Seconds written with a unit, in any case, or with several (2m, 120s, 1h, 5 min, 2M, 120S, 1h30m, 1.5m): PHP
@@ -379,17 +386,33 @@ def _size_meant(rule: Rule, value: object, takes: Callable[[str], str | None] | 
     if found is None:
         return ""
     zeros, digits, unit = found[1], found[2], (found[3] or "").upper()
+    read_unit = "" if found[4] else unit  # 64MB: PHP reads no unit but a last letter, 64 bytes
     octal = ""
+    # PHP's reading (ini_parse_quantity, zend_atol before PHP 8.2) of leading zeros: 0 then the octal digits after it
+    read = int(digits[: len(digits) - len(digits.lstrip("01234567"))] or "0", 8) if zeros else int(digits)
     if zeros and written.endswith(unit) and written.isascii() and " " not in written:
-        # PHP's reading (ini_parse_quantity, zend_atol before PHP 8.2): 0 then the octal digits that follow
-        read = int(digits[: len(digits) - len(digits.lstrip("01234567"))] or "0", 8)
-        octal = f"; PHP reads a leading 0 as an octal number's: {written} is {_read_words(read, unit)} to PHP"
+        octal = f"; PHP reads a leading 0 as an octal number's: {_php_reads(rule, written, read, unit)}"
+    elif found[4] and written.isascii():  # 064MB: both
+        words = "a leading 0 as an octal number's, and " if zeros else ""
+        octal = f"; PHP reads {words}a unit only as a size's last letter: {_php_reads(rule, written, read, read_unit)}"
     return octal + _offer(rule, f"{digits}{unit}", takes)
 
 
 def _read_words(number: int, unit: str) -> str:
-    """A size PHP read, as a message says it: ``52M``, ``0``, ``52 bytes`` (no unit)."""
-    return f"{number}{unit}" if unit and number else f"{number} bytes" if number else "0"
+    """A size PHP read, as a message says it: ``52M``, ``0``, ``52 bytes``, ``1 byte`` (no unit)."""
+    return f"{number}{unit}" if unit and number else f"{number} byte{'s' * (number != 1)}" if number else "0"
+
+
+def _php_reads(rule: Rule, written: str, number: int, unit: str) -> str:
+    """``64MB is 64 bytes to PHP``: what PHP reads of ``written``; a memory_limit below what PHP already holds told
+    what PHP does of it too (refuses it, keeping the platform's default: ``php -d memory_limit=64MB`` keeps 128M)."""
+    told = f"{written} is {_read_words(number, unit)} to PHP"
+    if rule is RULES["memory_limit"] and number * _UNITS[unit] < _PHP_START_MEMORY:
+        told += (
+            f", a memory limit below what PHP holds before a script runs: PHP refuses it and keeps "
+            f"{DEFAULTS['memory_limit']}"
+        )
+    return told
 
 
 def _offer(rule: Rule, meant: str, takes: Callable[[str], str | None] | None) -> str:
@@ -415,14 +438,13 @@ def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[
     told = f"; PHP reads 0{found[1]} as {a_or_an(name)} {name} number's prefix"
     if number * _UNITS[unit] > _PHP_LONG_MAX:
         return f"{told}: {written} is too large, past the largest size PHP reads at all (2^63 - 1 bytes)"
-    read = _read_words(number, unit)
     if found[3] is None:
-        return f"{told}: {written} is {read} to PHP" + (
+        return f"{told}: {_php_reads(rule, written, number, unit)}" + (
             _offer(rule, f"{number}{unit}", takes) or _out_of_range(rule, number * _UNITS[unit], ", which")
             if number
             else ""
         )
-    told += f", and no fraction of a size: {written} is {read} to PHP"
+    told += f", and no fraction of a size: {_php_reads(rule, written, number, unit)}"
     if exact.denominator != 1 or not exact:
         return told  # no whole number of bytes
     size = _show_size(int(exact))
@@ -443,8 +465,10 @@ def _out_of_range(rule: Rule, size: int, which: str) -> str:
 def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], str | None] | None) -> str:
     """:func:`_size_meant` of a size with a fraction (:data:`_SIZE_FRACTION`): what PHP reads (the whole part),
     and the size it is offered in the largest unit that makes it whole (1.5G: 1536M), if any."""
-    whole, unit = int(found[1] or "0"), found[3].upper()  # .5G: no digits before the '.', 0 to PHP
-    told = f"; PHP reads no fraction of a size: {written} is {_read_words(whole, unit)} to PHP"
+    whole, unit = int(found[1] or "0"), (found[3] or "").upper()  # .5G: no digits before the '.', 0 to PHP
+    read_unit = "" if found[4] else unit  # 1.GB: PHP reads no unit but a last letter, 1 byte
+    words = "no fraction of a size, and a unit only as its last letter" if found[4] else "no fraction of a size"
+    told = f"; PHP reads {words}: {_php_reads(rule, written, whole, read_unit)}"
     exact = (whole * 10 ** len(found[2]) + int(found[2] or "0")) * _UNITS[unit]
     if exact % 10 ** len(found[2]):
         return told  # no whole number of bytes
@@ -452,7 +476,7 @@ def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callab
     if not size:
         return told
     shown = _show_size(size)
-    which = ", which" if size == whole * _UNITS[unit] else f"; it stands for {shown}, which"  # 1.G, 2.0G: as read
+    which = ", which" if size == whole * _UNITS[read_unit] else f"; it stands for {shown}, which"  # 1.G: as read
     return told + (_offer(rule, shown, takes) or _out_of_range(rule, size, which))
 
 
@@ -464,7 +488,8 @@ def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plai
         if (special := non_finite(value)) is not None:  # .nan: as a boolean field of the model tells it
             return f"{shown} is {special}: write true or false"
         if value is not None:  # as a boolean field of the model tells it (pic.modelerrors)
-            return f"{shown} is not true or false: {boolean_hint(value, plain=plain)}"
+            written = shown.partition(" (")[0] if plain else None  # 0x1 (1): as written
+            return f"{shown} is not true or false: {boolean_hint(value, plain=plain, written=written)}"
     elif isinstance(value, str):
         return _zone_problem(value, shown, expected)
     return f"{shown} is {_kind_of(value)}: {expected}"

@@ -69,6 +69,7 @@ from pic.validators import (
 )
 from pic.yamlsrc import (
     MAX_FILE_BYTES,
+    NOT_BOOLEAN,
     TEXT_FIELD,
     Document,
     format_loc,
@@ -1060,6 +1061,8 @@ def member_number_refusal(loc: tuple[str | int, ...], number: int | float | str)
     if len(loc) == 3 and loc[:2] == ("site", "php_settings") and (rule := phpini.RULES.get(str(loc[2]))) is not None:
         if rule.kind == "timezone" and not isinstance(number, str):
             return TEXT_FIELD
+        if rule.kind == "flag" and not isinstance(number, str):
+            return NOT_BOOLEAN
         return phpini.problem(str(loc[2]), number, f'"{number}"' if isinstance(number, str) else str(number))
     return number_refusal(MemberSpec, loc, number)
 

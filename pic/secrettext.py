@@ -3990,6 +3990,11 @@ def interface_name(zone: str) -> bool:
     velo75paris, passwords pasted there."""
     if zone[2:3] == "P":  # systemd's shape alone has it
         return len(zone) <= 15 and _NUMBERED_INTERFACE.fullmatch(zone) is not None
+    if zone != zone.lower() and _INTERFACE_CHARACTERS.fullmatch(zone.lower()) is not None:
+        # Linux's names are case-sensitive and take capitals (ip link add Eth0): a known shape in them (Eth0, ETH0,
+        # Enp3s0); another (Lilas, LILAS2024X) may be a password
+        lower = zone.lower()
+        return _NUMBERED_INTERFACE.fullmatch(lower) is not None or _NAMED_INTERFACE.fullmatch(lower) is not None
     if _INTERFACE_CHARACTERS.fullmatch(zone) is None:
         return False
     if _NUMBERED_INTERFACE.fullmatch(zone) is not None or _NAMED_INTERFACE.fullmatch(zone) is not None:

@@ -196,11 +196,7 @@ def _split_host_port(value: str, *, port_required: bool) -> tuple[str, int | Non
         host, rest = _bracketed_host(value)
     else:
         if value.count(":") > 1:
-            try:
-                ipaddress.IPv6Address(value.rpartition(":")[0])
-            except ValueError:
-                raise ValueError("has more than one ':': write host:port (an IPv6 address in brackets)") from None
-            raise ValueError("holds an IPv6 address without brackets: write [2001:db8::1]:port")
+            _unbracketed(value, port_required=port_required)
         host, colon, port = value.partition(":")
         rest = colon + port
         if not host:
@@ -223,6 +219,25 @@ def _split_host_port(value: str, *, port_required: bool) -> tuple[str, int | Non
     if not rest.startswith(":"):
         raise ValueError(f"has {show_value(rest)} after the host: write host:port")
     return host, check_port(rest[1:])
+
+
+def _unbracketed(value: str, *, port_required: bool) -> NoReturn:
+    """Refuse ``value``, of more than one ':' and no brackets: an IPv6 address then a port told so, and what its
+    address in brackets is refused for too (``fe80::1%eth0:25``: its zone id; ``::ffff:10.0.0.1:25``: an IPv4 host,
+    10.0.0.1:25 offered)."""
+    address, _, port = value.rpartition(":")
+    try:
+        ipaddress.IPv6Address(address)
+    except ValueError:
+        raise ValueError("has more than one ':': write host:port (an IPv6 address in brackets)") from None
+    told = f"holds an IPv6 address without brackets, and in them {show_value(address)} "
+    try:
+        _split_host_port(f"[{address}]:{port}", port_required=port_required)
+    except _HostRefusal as refusal:
+        raise _HostRefusal(refusal, refusal.rest, told) from None
+    except ValueError as exc:
+        raise ValueError(f"{told}{exc}") from None
+    raise ValueError("holds an IPv6 address without brackets: write [2001:db8::1]:port")
 
 
 def _refused_service(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
@@ -461,6 +476,17 @@ def _image_registry(value: str) -> str:
     return value
 
 
+def _registry_in_brackets(value: str) -> str:
+    """A reference whose registry is in brackets holding no IPv6 address (``[::g]:25/mariadb:11.4``) or is an IPv6
+    address without them (``fe80::1%eth0:25/mariadb:11.4``), which Docker's grammar, and the reference's pattern,
+    refuse whole: what is wrong with the address told, as pic:smtp.host_relay tells it (:func:`_image_registry`);
+    another value is left to the pattern."""
+    first, slash, _ = value.partition("/")
+    if not slash or not (first.startswith("[") or first.count(":") > 1) or re.fullmatch(IMAGE_RE, value) is not None:
+        return value
+    return _image_registry(value)
+
+
 HostPort = Annotated[str, _one_word("a host and its port", "host:port"), AfterValidator(_host_port)]
 
 
@@ -492,6 +518,7 @@ Image = Annotated[
     str,
     _one_word("an image's reference", "the reference"),
     AfterValidator(_image_in_full_width),
+    AfterValidator(_registry_in_brackets),
     Whole(IMAGE_RE, "an image reference such as php:8.4-apache@sha256:<64 hex digits>"),
     Field(max_length=255),
     AfterValidator(_image_registry),

@@ -2768,9 +2768,9 @@ URL_ZONE_WORDS = "has its zone id written %25 as a URL writes it (RFC 6874), whi
 NEEDLESS_ZONE_WORDS = "has a zone id after its '%', which only a link-local address needs"
 # A resolver's link-local address whose zone id is shaped as no interface's name (pic.secrettext.interface_name)
 UNNAMED_ZONE_WORDS = (
-    "has after its '%' a zone id that is no interface's name as Linux names one (at most 15 characters: small "
-    "letters, digits, '.', '_' and '-', such as eth0 or enp3s0): give the address with the name of the interface "
-    "the resolver is reached through (e.g. fe80::53%eth0)"
+    "has after its '%' a zone id that reads as no interface's name (at most 15 characters, shaped as the names "
+    "Linux and systemd give, such as eth0, enp3s0 or Eth0): give the address with the name of the interface the "
+    "resolver is reached through, as ip link lists it (e.g. fe80::53%eth0)"
 )
 
 

@@ -108,12 +108,63 @@ _MEANT_YES_NO: dict[str, tuple[bool, str]] = {
 }
 
 
-def boolean_hint(value: object, *, plain: bool) -> str:
+# A plain scalar spelled as a number (0b1, 1_0, 0o1, 1e0, 0x1, 1.0, 1:30), whose YAML 1.1 and 1.2 readings
+# :func:`yaml_readings` tells
+_NUMBER_SPELLED = re.compile(r"[-+]?\.?[0-9][0-9a-fA-FxXoO_:.eE+-]*")
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+_BASE_NAMES_1_1 = (("0b", "binary"), (":", "base 60"))
+
+
+def _reading_words(number: object) -> str:
+    if isinstance(number, float) and number.is_integer():
+        return str(int(number))
+    return "text" if isinstance(number, str) else str(number)
+
+
+def yaml_readings(written: str, value: object) -> tuple[str, list[int | float]] | None:
+    """How YAML 1.1 (PyYAML's resolvers, yamllint's and many tools' reading) and YAML 1.2 (this loader, which read
+    ``value``) read ``written``, a plain scalar spelled as a number: ``0b1 is 1 to YAML 1.1 (binary) and text to YAML
+    1.2`` and the numbers read ([1]); None for a text neither reads as a number, or a boolean to either (on)."""
+    if _NUMBER_SPELLED.fullmatch(written) is None or isinstance(value, bool) or _DECIMAL.fullmatch(written):
+        return None  # 1, 2: a plain integer, read alike, told as one (boolean_hint)
+    try:
+        older = yaml.safe_load(written)
+    except yaml.YAMLError:
+        return None
+    readings = [r for r in (older, value) if isinstance(r, (int, float)) and not isinstance(r, bool)]
+    if isinstance(older, bool) or not readings or not all(isinstance(r, (int, float, str)) for r in (older, value)):
+        return None
+    if older == value:
+        return f"{written} is {_reading_words(value)} to YAML 1.1 and 1.2 alike", readings[:1]
+    base = next((f" ({name})" for mark, name in _BASE_NAMES_1_1 if mark in written.lower()), "")
+    base = base if isinstance(older, int) else ""
+    return f"{written} is {_reading_words(older)} to YAML 1.1{base} and {_reading_words(value)} to YAML 1.2", readings
+
+
+def boolean_meant(words: str, readings: list[int | float]) -> str:
+    """``{words}: write true`` for readings all 1, ``false`` all 0, else that neither (or it) is true or false."""
+    if all(r == 1 for r in readings):
+        return f"{words}: write true"
+    if all(r == 0 for r in readings):
+        return f"{words}: write false"
+    which = ", which is not" if len(readings) == 1 and " alike" in words else ", and neither is"
+    return f"{words}{which} true or false: write true or false"
+
+
+def boolean_hint(value: object, *, plain: bool, written: str | None = None) -> str:
     """How to write a yes/no field given ``value``, not a boolean: ``write true``, with why (``without quotes`` for
     a text that YAML does not read so), when the value means yes or no (``oui``, ``y``, ``1``, ``"yes"`` in quotes,
     ``oN`` in a case YAML reads as text, ``"oN"`` told of its quotes and its case at once), else ``write true or
     false``. ``plain``: a text was written without quotes.
-    One message for every yes/no field (a model's boolean, ``php_settings.display_errors``)."""
+    One message for every yes/no field (a model's boolean, ``php_settings.display_errors``). ``written``: the value
+    as the file has it when plain, a number's spelling told as YAML 1.1 and 1.2 read it (:func:`yaml_readings`)."""
+    if plain and written is not None and (read := yaml_readings(written, value)) is not None:
+        return boolean_meant(*read)
+    return _boolean_words(value, plain=plain)
+
+
+def _boolean_words(value: object, *, plain: bool) -> str:
+    """:func:`boolean_hint` of a value that is no number's spelling YAML 1.1 and 1.2 read otherwise."""
     if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
         return f"{value} is a number to YAML: write {'true' if value else 'false'}"
     if not isinstance(value, str):

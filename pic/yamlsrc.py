@@ -90,6 +90,8 @@ _NO_DAY = "cron numbers the days 0 to 7"
 _OUT_OF_RANGE = "is out of range"
 # How a field of text refuses a number (pic.modelerrors.number_refusal's)
 TEXT_FIELD = "is not text: the field takes text"
+# How a yes/no field refuses a number (pic.modelerrors.number_refusal, a PHP flag's)
+NOT_BOOLEAN = "is not true or false"
 
 
 def _plain_tag(value: str) -> str:
@@ -641,15 +643,30 @@ class _Walk:
             return f"{value} is {what}, {read}; {number} {refusal}"
         if refusal is not None and refusal.startswith(_OUT_OF_RANGE):  # uid: 08: 8 is no uid either
             return f"{value} is {what}, {read}; {number} {refusal}"
+        quote = self._quote_words(loc, value)
         if refusal is not None:  # the number refused too: text, if it is, in quotes
-            return f"{value} is {what}, {read}: write the number without leading zeros (or quote it if it is text)"
-        return f"{value} is {what}, {read}: write {number} (or quote it if it is text)"
+            return f"{value} is {what}, {read}: write the number without leading zeros{quote}"
+        return f"{value} is {what}, {read}: write {number}{quote}"
+
+    def _quote_words(self, loc: Loc, value: str) -> str:
+        """`` (or quote it if it is text)``, unless the field refuses ``value`` in quotes or is one of numbers, taking
+        its decimal reading (limits.cpus: 010, whose "010" would be read as a number if taken at all)."""
+        if self.numbers is not None and (
+            self.numbers(loc, value) is not None or self.numbers(loc, int(value, 10)) is None
+        ):
+            return ""
+        return " (or quote it if it is text)"
 
     def _no_number_meant(self, value: str, loc: Loc, refusal: str | None, older: int | None, number: int) -> str | None:
-        """:meth:`leading_zero`'s end where no number is to be written: a field of text given the text in quotes
+        """:meth:`leading_zero`'s end where no number is to be written: a yes/no field's (``01``: write true; ``010``:
+        neither reading true or false), a field of text given the text in quotes
         (``name: 0189``: ``"0189"``) or told why it refuses it so too; two readings (``010``: 8 or 10) told that neither
         is a day where the days' names go, that neither is taken where both are out of range (``uid: 010``), the one
         taken offered where the other is (``uid: 012345``: 12345), else to write the number meant; None otherwise."""
+        if refusal == NOT_BOOLEAN and older == number and number in (0, 1):  # access.ssh: 01, 1 either way: true
+            return f", a number, not true or false: write {'true' if number else 'false'}"
+        if refusal == NOT_BOOLEAN:  # access.ssh: 010, 8 or 10
+            return ", and neither is true or false: write true or false"
         if refusal == TEXT_FIELD and self.numbers is not None:  # name: 0189: the text, in quotes
             quoted = self.numbers(loc, value)
             if quoted is None:
@@ -657,9 +674,9 @@ class _Walk:
             return f", where the field takes text, and in quotes {quoted}"
         if older in (number, None):
             return None
-        return self._two_readings(loc, refusal, older, number)
+        return self._two_readings(loc, value, refusal, older, number)
 
-    def _two_readings(self, loc: Loc, refusal: str | None, older: int, number: int) -> str:
+    def _two_readings(self, loc: Loc, value: str, refusal: str | None, older: int, number: int) -> str:
         """:meth:`_no_number_meant` of an integer YAML 1.1 reads as ``older`` (octal) and 1.2 as ``number``."""
         # 010: 8 or 10, which was meant is not known
         older_refusal = None if self.numbers is None else self.numbers(loc, older)
@@ -672,7 +689,9 @@ class _Walk:
         if len(ranges) == 1 and (older_refusal is None or refusal is None):  # uid: 012345: 5349 refused, 12345 not
             taken = number if refusal is None else older
             return f", of which the field takes {taken} alone: write {taken}"
-        return ": write the number meant without leading zeros (or quote it if it is text)"
+        if refusal is None and older_refusal is None:  # limits.cpus: 010: 8 or 10 (docker run --cpus reads 10)
+            return f": write {older} or {number}, the one meant, without leading zeros{self._quote_words(loc, value)}"
+        return f": write the number meant without leading zeros{self._quote_words(loc, value)}"
 
     def alias(self, loc: Loc) -> None:
         """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""

@@ -1036,6 +1036,58 @@ def test_a_php_size_written_in_another_base_or_with_a_fraction_is_told_as_php_re
 
 
 @pytest.mark.parametrize(
+    ("key", "written", "php", "meant"),
+    [
+        # PHP reads the digits before a '.' and a unit only as the size's last letter, else bytes (ini_parse_quantity,
+        # PHP 8.2: php -d memory_limit=1.GB warns 'unknown multiplier "B", interpreting as "1"', then 'Failed to set
+        # memory limit to 1 bytes' and keeps 128M; php -d upload_max_filesize=1.5 keeps 1.5, read as 1 byte)
+        ("memory_limit", "1.5", "1 byte", None),  # no whole number of bytes
+        ("memory_limit", "64.", "64 bytes", None),  # too small
+        ("memory_limit", ".5", "0", None),
+        ("memory_limit", "1.GB", "1 byte", None),  # 1G: more than the site's container leaves PHP
+        ("memory_limit", "128.MB", "128 bytes", "128M"),
+        ("memory_limit", "0.125GB", "0", "128M"),
+        ("upload_max_filesize", "1.5MB", "1 byte", "1536K"),
+        ("post_max_size", "64.0 Mo", "64 bytes", "64M"),
+        ("memory_limit", "64MB", "64 bytes", "64M"),
+        ("upload_max_filesize", "32MiB", "32 bytes", "32M"),
+        ("post_max_size", "64 MB", "64 bytes", "64M"),
+    ],
+)
+def test_a_php_size_with_a_fraction_or_a_unit_php_does_not_read_is_told_as_php_reads_it(
+    tmp_path: Path, key: str, written: str, php: str, meant: str | None
+) -> None:
+    """memory_limit: "1.5", "64." and "1.GB" were told 'is not a size in PHP's shorthand' and nothing more, and "64MB"
+    offered 64M without a word of what PHP makes of it (64 bytes, a memory limit PHP refuses, keeping its 128M): what
+    PHP reads is told, as it is of 1.5G and 064M, and the size meant offered where the site takes it."""
+    base = SITE + f"  php_settings: {{{key}: VALUE}}\n"
+    [line] = _checked(tmp_path / "a", base.replace("VALUE", f'"{written}"'))
+    assert f"{key}: " in line and f"{written} is {php} to PHP" in line, line
+    assert line.endswith(f"; write {meant}") if meant else "write " not in line, line
+    if key == "memory_limit" and php in ("0", "1 byte", "64 bytes"):  # php: 'Failed to set memory limit', 128M kept
+        assert "PHP refuses it and keeps 128M" in line, line
+    if meant:
+        assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ("1.5", "1.5 is 1 byte to PHP"),  # a number to YAML, the same text to PHP
+        ("64.", "64. is 64 bytes to PHP"),
+        ('"064MB"', "064MB is 52 bytes to PHP"),  # php -d memory_limit=064MB: octal, then no unit
+    ],
+)
+def test_a_php_size_written_plain_as_a_number_or_with_leading_zeros_is_told_as_php_reads_it(
+    tmp_path: Path, written: str, told: str
+) -> None:
+    """memory_limit: 1.5 (a number to YAML) was told 'is a number with a fraction or an exponent' alone, and "064MB"
+    'is 64 bytes to PHP': PHP reads the text as a quoted one is read, 064 in octal."""
+    [line] = _checked(tmp_path, SITE + f"  php_settings: {{memory_limit: {written}}}\n")
+    assert told in line and "PHP refuses it and keeps 128M" in line, line
+
+
+@pytest.mark.parametrize(
     ("key", "written", "told"),
     [
         # a size in another base with a fraction: PHP reads the digits before the '.' (ini_parse_quantity)
@@ -1265,3 +1317,60 @@ def test_a_php_size_the_site_does_not_take_is_told_why_not_offered(
     assert line.endswith(f"({meant} at most)" if key == "memory_limit" else f"({meant})"), line
     written = settings.rsplit(": ", maxsplit=1)[0] + f": {meant}}}"
     assert _checked(tmp_path / "b", SITE + f"  php_settings: {written}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        # as PyYAML (YAML 1.1) and this loader (YAML 1.2's core schema) read each: yaml.safe_load("0b1") is 1
+        ("0b1", "0b1 is 1 to YAML 1.1 (binary) and text to YAML 1.2: write true"),
+        ("0b0", "0b0 is 0 to YAML 1.1 (binary) and text to YAML 1.2: write false"),
+        ("1_0", "1_0 is 10 to YAML 1.1 and text to YAML 1.2, and neither is true or false: write true or false"),
+        ("0o1", "0o1 is text to YAML 1.1 and 1 to YAML 1.2: write true"),
+        ("1e0", "1e0 is text to YAML 1.1 and 1 to YAML 1.2: write true"),
+        ("0x1", "0x1 is 1 to YAML 1.1 and 1.2 alike: write true"),
+        ("1.0", "1.0 is 1 to YAML 1.1 and 1.2 alike: write true"),
+        ("0x2", "0x2 is 2 to YAML 1.1 and 1.2 alike, which is not true or false: write true or false"),
+        ("010", "8 to YAML 1.1 (octal) and 10 to YAML 1.2 (decimal), and neither is true or false: write true or"),
+        ("01", "1 to YAML 1.1 and 1.2 alike, a number, not true or false: write true"),
+        ("00", "0 to YAML 1.1 and 1.2 alike, a number, not true or false: write false"),
+    ],
+)
+@pytest.mark.parametrize(
+    "where",
+    [
+        MINIMAL + "access: {ssh: VALUE}\n",
+        MINIMAL + "site: {domains: [probe-asso.org], php: '8.4', https: VALUE}\n",
+        SITE + "  php_settings: {display_errors: VALUE}\n",
+    ],
+)
+def test_a_number_where_true_or_false_goes_is_told_how_yaml_1_1_and_1_2_read_it(
+    tmp_path: Path, where: str, written: str, told: str
+) -> None:
+    """access.ssh: 0b1 was told 'is not true or false: write true or false, without quotes', 010 to 'write the number
+    meant without leading zeros', 0o1 and 1.0 nothing of how YAML reads them: a number's spelling where true or false
+    goes is told as YAML 1.1 (PyYAML, yamllint's default) and YAML 1.2 (this loader, editors) read it, and true or
+    false written for what it means, in every yes/no field."""
+    [line] = _checked(tmp_path, where.replace("VALUE", written))
+    assert told in line, line
+    assert "without leading zeros" not in line and "quotes" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("where", "written", "older", "newer"),
+    [
+        ("limits: {cpus: VALUE}\n", "010", 8, 10),
+        ("limits: {memory_mb: VALUE}\n", "0100", 64, 100),
+        ("limits: {cpus: VALUE}\n", "02", None, 2),
+    ],
+)
+def test_a_number_with_a_leading_zero_in_a_field_of_numbers_is_offered_its_readings(
+    tmp_path: Path, where: str, written: str, older: int | None, newer: int
+) -> None:
+    """limits.cpus: 010 was told 'write the number meant without leading zeros (or quote it if it is text)': a field
+    of numbers refuses it in quotes, and the two numbers meant (8 to YAML 1.1, 10 to YAML 1.2 and to docker run --cpus,
+    which reads decimal digits) went unsaid: both are offered, and no quotes."""
+    [line] = _checked(tmp_path, MINIMAL + where.replace("VALUE", written))
+    assert "quote" not in line, line
+    offered = f"write {older} or {newer}, the one meant" if older is not None else f"write {newer}"
+    assert offered in line, line

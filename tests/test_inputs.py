@@ -1542,10 +1542,13 @@ def test_a_php_setting_of_the_wrong_type_is_one_error_echoing_the_value_as_writt
     done = check(members)
     assert done.returncode == 1, done.stdout + done.stderr
     errors = [line for line in done.stderr.splitlines() if "case-member.yaml" in line]
-    assert errors == [
+    # 1.5: what PHP reads of the same text told after (test_hints), 1 byte
+    read = "; PHP reads no fraction of a size: 1.5 is 1 byte to PHP" if written == "1.5" else ""
+    assert [e.split(read, 1)[0] if read else e for e in errors] == [
         f"{members / 'case-member.yaml'}:8 site.php_settings.memory_limit: {shown}: memory_limit must be "
         "a size from 16M to 1G, such as 64M"
     ], done.stderr
+    assert not read or read in errors[0], errors
 
 
 @pytest.mark.parametrize(
@@ -3393,7 +3396,8 @@ _CASES = "YAML reads a word in all small letters, all capitals or with a capital
         ("0", "0 is not true or false: 0 is a number to YAML: write false"),
         ('"1"', '"1" is not true or false: in quotes it is text: write true, without quotes'),
         ("2", "2 is not true or false: write true or false"),
-        ("1.0", "1.0 is not true or false: write true or false"),
+        # as YAML 1.1 and 1.2 read it (test_hints)
+        ("1.0", "1.0 is not true or false: 1.0 is 1 to YAML 1.1 and 1.2 alike: write true"),
         ("[true]", "[true] is not true or false: write true or false"),
         (".nan", ".nan is not a number (YAML's not-a-number value): write true or false"),
         ("-.inf", "-.inf is infinite (YAML's infinity): write true or false"),

@@ -973,6 +973,19 @@ def test_the_resolver_of_the_settings_is_taken_as_the_option_takes_it(tmp_path: 
     assert f'"{address}" is {reason}' in line, line
 
 
+@pytest.mark.parametrize("address", ["fe80::53%Eth0", "fe80::53%ETH0", "fe80::53%Enp3s0", "fe80::53%Wlan0"])
+def test_a_resolver_s_zone_id_in_capitals_is_an_interface_s_name(tmp_path: Path, address: str) -> None:
+    """pic:dns.resolver: fe80::53%Eth0 (and --resolver) was refused as 'no interface's name as Linux names one (...
+    small letters ...)': Linux's names are case-sensitive and take capitals (unshare -rn ip link add Eth0 type veth
+    peer name eth0 makes two interfaces), and Python's ipaddress reads the zone as written: taken, as eth0 is."""
+    from pic.commands.arguments import ip_address
+
+    assert str(ip_address(address)) == address
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+    load_settings(project, "prod")
+
+
 @pytest.mark.parametrize(
     ("address", "said"),
     [

@@ -1109,21 +1109,30 @@ _MISTYPED_IN_BRACKETS = [
 
 @pytest.mark.parametrize(
     ("setting", "value", "told"),
-    [
-        (setting, value, told)
-        for setting in HOST_PORT_SETTINGS
-        for value, told in _MISTYPED_IN_BRACKETS
-        # an image reference's registry in brackets holds hexadecimal digits, ':' and '.' alone (Docker's grammar):
-        # [::g] is refused by the reference's pattern first
-        if not (setting == "image registry" and "g" in value)
-    ],
+    [(setting, value, told) for setting in HOST_PORT_SETTINGS for value, told in _MISTYPED_IN_BRACKETS],
 )
 def test_an_ipv6_address_mistyped_in_brackets_is_told_the_part_that_is_wrong(
     tmp_path: Path, setting: str, value: str, told: str
 ) -> None:
     """pic:smtp.host_relay: "[::g]:25" was told "has [::g] where an IPv6 address in brackets belongs", nothing of what
-    is wrong with it: the part that is wrong is told, and what an address is, as for an address alone."""
+    is wrong with it: the part that is wrong is told, and what an address is, as for an address alone; pic:db.dev_image:
+    "[::g]:25/mariadb:11.4" (told 'is not allowed here: an image reference such as ...') alike."""
     old, new, field, whole = HOST_PORT_SETTINGS[setting]
     (tmp_path / "first").mkdir()
     said = _told(tmp_path / "first", old, new, field, whole.format(v=value))
     assert said and told in said[0], said
+
+
+@pytest.mark.parametrize("setting", ["host relay", "db proxy", "image registry"])
+@pytest.mark.parametrize("value", ["fe80::1%eth0:25", "fe80::1%Eth0:25"])
+def test_an_ipv6_address_with_a_zone_id_without_brackets_is_told_the_zone_id(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    """pic:smtp.host_relay: 'fe80::1%eth0:25' was told 'holds an IPv6 address without brackets: write
+    [2001:db8::1]:port', which written so ([fe80::1%eth0]:25) is refused in turn for its zone id: the zone id is told
+    with the brackets, in the words [fe80::1%eth0]:25 is told in."""
+    old, new, field, whole = HOST_PORT_SETTINGS[setting]
+    (tmp_path / "first").mkdir()
+    [said] = _told(tmp_path / "first", old, new, field, whole.format(v=value))
+    assert "without brackets" in said and "has a zone id after its '%'" in said, said
+    assert "give an address reachable without a zone id" in said and "[2001:db8::1]:port" not in said, said
