@@ -46,6 +46,8 @@ from pic.settings import (
     Settings,
     display_in,
     display_path,
+    empty_dict,
+    empty_list,
 )
 from pic.validators import (
     SLUG_WORDS,
@@ -401,7 +403,7 @@ class Site(_Strict):
     # Any value reaches the registry's check (Registry.php_settings), which says in one message
     # what is wrong with it; the schema gives each key its type and bounds.
     php_settings: dict[str, Any] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         max_length=len(phpini.RULES),
         description="PHP sites: PHP ini settings of the site, from an allow-list with bounds (docs/REGISTRY.md).",
         json_schema_extra={
@@ -464,7 +466,7 @@ def _plain_comment(comment: str) -> bool:
 
 
 class Access(_Strict):
-    sftp_keys: list[SshKey] = Field(default_factory=list, max_length=20)
+    sftp_keys: list[SshKey] = Field(default_factory=empty_list, max_length=20)
     ssh: bool = False
 
     @field_validator("sftp_keys")
@@ -631,9 +633,9 @@ class MemberSpec(_Strict):
     site: Site | None = None
     # made by model_construct, not by calling the model: see pic.settings.Settings.backup
     access: Access = Access.model_construct()
-    databases: list[DbShort] = Field(default_factory=list, max_length=5)
+    databases: list[DbShort] = Field(default_factory=empty_list, max_length=5)
     database_charsets: dict[DbShort, charsets.DbCharset] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="The connection charset of some of the member's databases (short name -> MariaDB charset); "
         "utf8mb4 for the others.",
     )
@@ -641,7 +643,7 @@ class MemberSpec(_Strict):
     exceptions: Exceptions = Exceptions.model_construct()
     limits: Limits | None = None
     cron: list[CronJob] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         max_length=MAX_CRON_JOBS,
         description="Scheduled commands run as the member in its site's container; output in log/cron.log.",
     )
