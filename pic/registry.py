@@ -956,7 +956,7 @@ def written_domains(data: object) -> tuple[list[str], list[str]]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _PlatformDomains:
     """What the platform's names leave no member (pic.crosschecks): its names themselves, any name under those of
     its web interfaces and mail (``platform_sites``), and any name above one of its names (``over_platform``)."""

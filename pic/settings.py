@@ -3016,7 +3016,7 @@ def _no_such_key(
     return f"{said}: remove it"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _ProviderKey:
     """A key of a provider's setting as written: the setting itself (``mysql:pass``) or a key of an object it holds
     (``docker:registryAuth[0].pwd``), with what the provider takes there and the key it is meant as."""

@@ -369,3 +369,31 @@ def test_no_model_field_is_made_by_a_builtin_factory() -> None:
         if isinstance(field.default_factory, type)
     )
     assert len(models) > 20 and builtin == []
+
+
+# The dataclasses every pic check defines whose instances are never compared, hashed nor shown as a whole: only
+# their fields are read
+NEVER_COMPARED = (
+    "pic.validators._VariationBases",
+    "pic.registry._PlatformDomains",
+    "pic.modelerrors._Wanted",
+    "pic.phpini.Rule",
+    "pic.eol.RuntimeStatus",
+    "pic.commands.about.About",
+    "pic.check.Checked",
+    "pic.settings._ProviderKey",
+    "pic.names.Owner",
+    "pic.cron.Calendar",
+)
+
+
+@pytest.mark.parametrize("name", NEVER_COMPARED)
+def test_a_dataclass_never_compared_has_no_comparison_made(name: str) -> None:
+    """``dataclass`` writes each method it makes as Python source and compiles it when the class is defined, at each
+    run: about 0.6 M instructions a method, 0.1 ms, three for a frozen class (``__eq__``, ``__hash__`` and
+    ``__repr__``) that none of those classes' uses needs (0.56 % of ``pic check`` on 1,000 members for these ten)."""
+    import importlib
+
+    module, _, qualname = name.rpartition(".")
+    cls = getattr(importlib.import_module(module), qualname)
+    assert (cls.__eq__, cls.__hash__, cls.__repr__) == (object.__eq__, object.__hash__, object.__repr__)
