@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from pic.lists_audit import DeadDomain, Providers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Checked:
     settings: Settings
     registry: Registry

@@ -3510,7 +3510,7 @@ def _spread(slug: str, index: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{slug}/{index}".encode()).digest()[:8], "big")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Calendar:
     """A job's schedule as systemd reads it, and as ``pic plan`` shows it."""
 

@@ -48,7 +48,7 @@ RuntimeState = Literal["supported", "warning", "eol"]
 MAX_EXCEPTION_DAYS = 366  # 12 months, whatever the leap years
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RuntimeStatus:
     key: str
     spec: RuntimeSpec

@@ -67,6 +67,21 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """
     if len(pattern) < CACHED_FROM:
         return re.compile(pattern, flags)
+    return _compile_cached(pattern, flags)
+
+
+def put_in_re_cache(pattern: str) -> None:
+    """Put ``pattern``'s program, kept as :func:`compile_cached` keeps a long one's whatever its length, in ``re``'s
+    own cache, where ``re.compile`` looks first: a package that compiles it when it is imported takes it from there.
+    For a short pattern whose class ``re`` is long to compile (PyYAML's reader: :mod:`pic.yamlloader`). A Python
+    whose ``re`` keeps no such cache (``re._cache``, CPython 3.11 to 3.13) compiles it there as before."""
+    cache = getattr(re, "_cache", None)
+    if isinstance(cache, dict):
+        cache[str, pattern, 0] = _compile_cached(pattern, 0)
+
+
+def _compile_cached(pattern: str, flags: int) -> re.Pattern[str]:
+    """:func:`compile_cached` of a pattern whatever its length."""
     path = cache_file(pattern, flags)
     compiled = _read(path, pattern, int(flags))
     if compiled is not None:

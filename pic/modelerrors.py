@@ -599,7 +599,7 @@ def _other_script_number(value: str, quoted: bool) -> tuple[int | float, str] | 
     return _exact(ascii_digits), f" in ASCII digits (0 to 9){_without(quoted)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Wanted:
     """The number field a value was refused by, as a hint offering a number needs it."""
 

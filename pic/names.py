@@ -174,7 +174,7 @@ PLATFORM_LABEL = "platform"
 SYMPA_ETC_SUFFIXES = ("conf", "tt2", "types", "wsdl", "crt", "pem", "version", "sympa", "db", "bin")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Owner:
     """Who holds a name: a file (and the field in it) or a part of the platform, in words."""
 

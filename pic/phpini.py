@@ -100,7 +100,7 @@ DEFAULTS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Rule:
     """One ini key a member may set: its kind and bounds (inclusive; bytes for sizes)."""
 

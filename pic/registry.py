@@ -46,6 +46,8 @@ from pic.settings import (
     Settings,
     display_in,
     display_path,
+    empty_dict,
+    empty_list,
 )
 from pic.validators import (
     SLUG_WORDS,
@@ -449,7 +451,7 @@ class Site(_Strict):
     # Any value reaches the registry's check (Registry.php_settings), which says in one message
     # what is wrong with it; the schema gives each key its type and bounds.
     php_settings: dict[str, Any] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         max_length=len(phpini.RULES),
         description="PHP sites: PHP ini settings of the site, from an allow-list with bounds (docs/REGISTRY.md).",
         json_schema_extra={
@@ -512,7 +514,7 @@ def _plain_comment(comment: str) -> bool:
 
 
 class Access(_Strict):
-    sftp_keys: list[SshKey] = Field(default_factory=list, max_length=20)
+    sftp_keys: list[SshKey] = Field(default_factory=empty_list, max_length=20)
     ssh: bool = False
 
     @field_validator("sftp_keys")
@@ -679,9 +681,9 @@ class MemberSpec(_Strict):
     site: Site | None = None
     # made by model_construct, not by calling the model: see pic.settings.Settings.backup
     access: Access = Access.model_construct()
-    databases: list[DbShort] = Field(default_factory=list, max_length=5)
+    databases: list[DbShort] = Field(default_factory=empty_list, max_length=5)
     database_charsets: dict[DbShort, charsets.DbCharset] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="The connection charset of some of the member's databases (short name -> MariaDB charset); "
         "utf8mb4 for the others.",
     )
@@ -689,7 +691,7 @@ class MemberSpec(_Strict):
     exceptions: Exceptions = Exceptions.model_construct()
     limits: Limits | None = None
     cron: list[CronJob] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         max_length=MAX_CRON_JOBS,
         description="Scheduled commands run as the member in its site's container; output in log/cron.log.",
     )
@@ -1002,7 +1004,7 @@ def written_domains(data: object) -> tuple[list[str], list[str]]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _PlatformDomains:
     """What the platform's names leave no member (pic.crosschecks): its names themselves, any name under those of
     its web interfaces and mail (``platform_sites``), and any name above one of its names (``over_platform``)."""

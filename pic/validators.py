@@ -638,7 +638,7 @@ class _Matcher(Protocol):
     def match(self, string: str, /) -> object: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _VariationBases:
     emoji: _Matcher
     ideograph: _Matcher

@@ -30,7 +30,7 @@ def plain(markdown: str) -> str:
     return _LINK.sub(r'README.md "\1"', markdown).replace("`", "").replace("\\|", "|")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class About:
     """A command: what it does (one paragraph) and its exit statuses, each ``(status, meaning)``, in Markdown."""
 
