@@ -25,7 +25,7 @@ import re
 import shlex
 import signal
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
@@ -414,7 +414,76 @@ _LONG_WORD = LazyPattern(r"--[A-Za-z][A-Za-z-]*")
 _VARIABLE_NAME = LazyPattern(r"(?<![^\s])([A-Z_][A-Z0-9_]*)=")
 
 
-def _check_command(text: str, *, own: bool) -> str:
+# A word that sh reads alike outside quotes and in either, and env -S as sh does.
+_ALIKE = LazyPattern(r"[A-Za-z0-9_./=,:+%@-]+")
+# The text being read by :func:`_check_command` and how a line of it is written in the job's own (a script of sh -c
+# quoted back into its word, :func:`_check_scripts`): what :func:`_line` offers within.
+_LINE: ContextVar[tuple[str, Callable[[str], str]] | None] = ContextVar("_LINE", default=None)
+
+
+def _check_command(text: str, *, own: bool, outer: Callable[[str], str] | None = None) -> str:
+    """:func:`_read_command` of ``text``, offers within it made whole lines (:func:`_line`), each written back in the
+    job's own line by ``outer`` (``text`` being a script of sh -c there), else as it is."""
+    reset = _LINE.set((text, outer or str))
+    try:
+        return _read_command(text, own=own)
+    finally:
+        _LINE.reset(reset)
+
+
+def _line(tokens: Sequence[shsyntax.Token], texts: list[str]) -> str:
+    """The job's line with the command ``tokens`` (a command of the text :func:`_check_command` reads) written
+    ``texts``, its words as offered (:func:`_edits`), the rest of the line as written (its other commands, operators,
+    redirections, quotes), a script of sh -c quoted back into its word; the command alone, its words joined by
+    spaces, when :func:`_edits` has none."""
+    current = _LINE.get()
+    edits = None if current is None else _edits(current[0], tokens, texts)
+    if current is None or edits is None:
+        return " ".join(texts)
+    text, outer = current
+    for start, end, word in reversed(edits):
+        text = text[:start] + word + text[end:]
+    return outer(text)
+
+
+def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> list[tuple[int, int, str]] | None:
+    """What :func:`_line` changes in ``text`` to write its command ``tokens`` as ``texts``, in order: the words that
+    differ alone replaced, a word dropped with the blanks before it, one added after the word before it (each a
+    start, an end and what is written there); None when the words are not the text's (made of env -S's string), or
+    are, and one written there is not :data:`_ALIKE`."""
+    old = [t.text for t in tokens]
+    n, m = len(old), len(texts)
+    p = 0
+    while p < min(n, m) and old[p] == texts[p]:
+        p += 1
+    s = 0
+    while s < min(n, m) - p and old[n - 1 - s] == texts[m - 1 - s]:
+        s += 1
+    changed, new = tokens[p : n - s], texts[p : m - s]
+    near = tokens[max(p - 1, 0) : n - s + 1]
+    if not near or any(text[t.at : t.at + len(t.text)] != t.text for t in near):
+        return None
+    if any(t.kind == "split" for t in near) and not all(_ALIKE.fullmatch(word) for word in new):
+        return None  # within env -S's string: a word read alike by sh in its quotes and by env alone
+    edits = [(t.at, t.at + len(t.text), word) for t, word in zip(changed, new, strict=False)]
+    for t in changed[len(new) :]:
+        start, end = t.at, t.at + len(t.text)
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        while start == 0 and end < len(text) and text[end] in " \t":
+            end += 1
+        edits.append((start, end, ""))
+    added = " ".join(new[len(changed) :])
+    if added and (changed or p):
+        before = changed[-1] if changed else tokens[p - 1]
+        edits.append((before.at + len(before.text), before.at + len(before.text), " " + added))
+    elif added:
+        edits.append((tokens[n - s].at, tokens[n - s].at, added + " "))
+    edits.sort()
+    return None if any(a[1] > b[0] for a, b in itertools.pairwise(edits)) else edits
+
+
+def _read_command(text: str, *, own: bool) -> str:
     """:func:`check_command` of ``text``, the job's own command (``own``) or a string dash runs as a command of its
     own (:func:`_check_scripts`), which ends where the string does: a backslash at its end is text there, dash and
     bash alike, no file of it ever read as a script."""
@@ -517,13 +586,27 @@ def _check_scripts(grammar: shsyntax.Reading) -> None:
         if script is None:
             continue
         try:
-            _check_command(script, own=False)
+            _check_command(script, own=False, outer=_quoted_back(token))
         except ValueError as refused:
             raise ValueError(
                 f"holds at character {token.at + 1} {what} {token.text}, a command that dash, the containers' sh, "
                 f"reads and runs as it would the job's own: that command (its characters counted from its first) "
                 f"{refused}"
             ) from None
+
+
+def _quoted_back(token: shsyntax.Token) -> Callable[[str], str] | None:
+    """How a script written in ``token``, a word of the text :func:`_check_command` reads, is written back in the
+    job's own line once mended: quoted for sh in its word's place, the rest of the line as written; None when the
+    word is not the text's (made of env -S's string)."""
+    current = _LINE.get()
+    if current is None:
+        return None
+    text, outer = current
+    end = token.at + len(token.text)
+    if text[token.at : end] != token.text or token.kind == "split":
+        return None
+    return lambda script: outer(text[: token.at] + shlex.quote(script) + text[end:])
 
 
 # The programs that run a script of sh given after -c (:func:`_scripts`): dash, the images' sh, by name or path.
@@ -1569,7 +1652,7 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
             told = _split_refused(tokens[first].text, token, split.refused, offer)
             return token.at + places[start + split.at], told
         made = [
-            shsyntax.Token("word", "${X}" if word is None else shlex.quote(word), token.at + places[start + at])
+            shsyntax.Token("split", "${X}" if word is None else shlex.quote(word), token.at + places[start + at])
             for word, at in split.words
         ]
         option = words[first] or ""
@@ -1591,7 +1674,7 @@ def _split_mended(tokens: list[shsyntax.Token], holder: int, before: str, string
     if mended is None or text != f"{before}'{string}'" or "'" in string or "'" in mended[0]:
         return None
     word = replace(tokens[holder], text=f"{before}'{mended[0]}'")
-    whole = " ".join(t.text for t in (*tokens[:holder], word, *tokens[holder + 1 :]))
+    whole = _line(tokens, [t.text for t in (*tokens[:holder], word, *tokens[holder + 1 :])])
     return f"{whole} ({', '.join(mended[1])})"
 
 
@@ -1728,7 +1811,7 @@ def _detached_value(tokens: tuple[shsyntax.Token, ...], words: list[str | None],
     what, tell = _OPTIONAL_VALUES.get(name, ("", None))
     if tell is None or not tell(word):
         return None
-    mended = " ".join([*(t.text for t in tokens[: i - 1]), glued, *(t.text for t in tokens[i + 1 :])])
+    mended = _line(tokens, [*(t.text for t in tokens[: i - 1]), glued, *(t.text for t in tokens[i + 1 :])])
     status = wrapper.missing
     told = (
         f"holds at character {tokens[i].at + 1} {word} after {runner} {option}, which takes {what} {how} ({glued}): "
@@ -1837,7 +1920,7 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     if (word == "--" and ender is not None) or (word == "-" and ender == "-"):
         # a second end (env -- X=1 -- php, env - X=1 -- php): the options are ended already
         moved = [*tokens[:i], *tokens[i + 1 :]]
-    mended = " ".join(t.text for t in moved)
+    mended = _line(tokens, [t.text for t in moved])
     what = (
         f"a second end of {runner}'s options (its {ender} ended them)"
         if word in ("--", "-") and ender is not None and moved == [*tokens[:i], *tokens[i + 1 :]]
@@ -1879,7 +1962,7 @@ def _ambiguous_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
             # whose command is taken (xargs --max=1: not --max-chars=1, too small for its command)
             valued = (*wrapper.long_values, *wrapper.long_optional) if "=" in word else _running_options(wrapper)
             written = (
-                " ".join(t.text if m != j else name + word[len(key) :] for m, t in enumerate(tokens))
+                _line(tokens, [t.text if m != j else name + word[len(key) :] for m, t in enumerate(tokens)])
                 for name in found
                 if name in valued
             )
@@ -1920,9 +2003,9 @@ def _unrecognized_told(tokens: tuple[shsyntax.Token, ...], words: list[str | Non
     key = word.partition("=")[0]
     near = difflib.get_close_matches(key, _running_options(wrapper), n=3, cutoff=0.75)
     others = [t.text for t in (*tokens[:j], *tokens[j + 1 :])]
-    offers = [" ".join([*others[:j], name + word[len(key) :], *others[j:]]) for name in near]
+    offers = [_line(tokens, [*others[:j], name + word[len(key) :], *others[j:]]) for name in near]
     if "=" not in word or not near:
-        offers.append(" ".join(others))  # the option alone: its command without it
+        offers.append(_line(tokens, others))  # the option alone: its command without it
     offer = next((command for command in offers if _refused_too(command) is None), None)
     return (
         f"holds at character {tokens[j].at + 1} {word} after {' '.join(t.text for t in tokens[r:j])}, an option "
@@ -1957,7 +2040,7 @@ def _number_run(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: 
     if name != "nice":
         return f"{told}; write the program to run there"
     adjustment = word.lstrip("+")
-    mended = " ".join([*(t.text for t in tokens[:i]), "-n", adjustment, *(t.text for t in tokens[i + 1 :])])
+    mended = _line(tokens, [*(t.text for t in tokens[:i]), "-n", adjustment, *(t.text for t in tokens[i + 1 :])])
     told = f"{told}; nice takes its adjustment as an option (-n {adjustment}, or -{adjustment}): write {mended}"
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
@@ -2064,11 +2147,11 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
         if refuses
         else f"{runner} reads {value} as that, and runs {words[i]} as the program, not {value}"
     )
-    given, mended = " ".join([*before, placeholder, *after]), " ".join([*before, *example, *after])
+    given, mended = _line(tokens, [*before, placeholder, *after]), _line(tokens, [*before, *example, *after])
     offer = f"{given} (e.g. {mended})"
     if name == "chrt" and _refused_too(mended) is not None:
         # a real-time policy given (chrt -f php a.php): a site's user may set none, SCHED_BATCH offered
-        mended = " ".join([*(t.text for t in tokens[: r + 1]), "-b", "0", *after])
+        mended = _line(tokens, [*(t.text for t in tokens[: r + 1]), "-b", "0", *after])
         offer = f"{mended} ({runner}'s real-time policies are not a site's user's to set)"
     told = (
         f"holds at character {tokens[i - 1].at + 1} {value} after {' '.join(t.text for t in tokens[r : i - 1])}, "
@@ -2264,7 +2347,7 @@ def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
     real_time = named in ("SCHED_RR", "SCHED_FIFO", "SCHED_DEADLINE")
     rest = [t.text for t in tokens[i:]]
     kept = [t.text for t in tokens[: i - 1]]
-    mended = " ".join([*[t.text for t in tokens[: r + 1]], "-b", "0", *rest] if real_time else [*kept, "0", *rest])
+    mended = _line(tokens, [*[t.text for t in tokens[: r + 1]], "-b", "0", *rest] if real_time else [*kept, "0", *rest])
     why = (
         "a real-time policy, which a site's user may not set (its container has no capability, CAP_SYS_NICE)"
         if real_time and low <= priority <= high
@@ -2405,10 +2488,10 @@ def _deadline_told(
     chrt -b 0 and the program (SCHED_BATCH, which a site's user may set)."""
     j, taken = option
     written = " ".join(t.text for t in tokens[j : j + taken])
-    mended = " ".join(t.text for t in (*tokens[:j], *tokens[j + taken :]))
+    mended = _line(tokens, [t.text for t in (*tokens[:j], *tokens[j + taken :])])
     program = _program_at(_WRAPPERS["chrt"], words, r)
     if _refused_too(mended) is not None and program is not None:
-        mended = " ".join([*(t.text for t in tokens[: r + 1]), "-b", "0", *(t.text for t in tokens[program:])])
+        mended = _line(tokens, [*(t.text for t in tokens[: r + 1]), "-b", "0", *(t.text for t in tokens[program:])])
         written += ", under SCHED_BATCH"
     told = (
         f"holds at character {tokens[j + taken - 1].at + 1} {tokens[j + taken - 1].text} after "
@@ -2577,13 +2660,13 @@ def _glued_refused(
     runner, written = tokens[r].text, tokens[j].text
     before, after = [t.text for t in tokens[:j]], [t.text for t in tokens[j + 1 :]]
     named = option.rstrip("=") if option.startswith("--") else f"-{option[-1]}"
+    mended = _line(tokens, [*before, option + example, *after])
     told = (
         f"holds at character {tokens[j].at + 1} {written} after {' '.join(before[r:])}: {named} takes {what}, and "
         f"{runner} refuses {given} there ({said}) and runs nothing (exit {_SAID_STATUS.get(said, usage)}), and "
-        f"{_WITHOUT_IT[False]}; write {' '.join([*before, option + placeholder, *after])} (e.g. "
-        f"{' '.join([*before, option + example, *after])})"
+        f"{_WITHOUT_IT[False]}; write {_line(tokens, [*before, option + placeholder, *after])} (e.g. {mended})"
     )
-    refused = _refused_too(" ".join([*before, option + example, *after]))
+    refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
 
 
@@ -2834,8 +2917,8 @@ def _value_refused(
     runner, written = tokens[r].text, tokens[v].text
     status = _SAID_STATUS.get(said or "", wrapper.usage)
     after_what = " ".join(t.text for t in tokens[r:v])
-    given = " ".join([*(t.text for t in tokens[:v]), placeholder, *(t.text for t in tokens[v + 1 :])])
-    mended = " ".join([*(t.text for t in tokens[:v]), example, *(t.text for t in tokens[v + 1 :])])
+    given = _line(tokens, [*(t.text for t in tokens[:v]), placeholder, *(t.text for t in tokens[v + 1 :])])
+    mended = _line(tokens, [*(t.text for t in tokens[:v]), example, *(t.text for t in tokens[v + 1 :])])
     told = (
         f"holds at character {tokens[v].at + 1} {written} after {after_what}, which takes {what}: {runner} refuses "
         f"{written} there{'' if said is None else f' ({said})'} and runs nothing (exit {status}), and "
@@ -2853,9 +2936,10 @@ def _end_told(
     what, placeholder, example = value
     runner, option, end = tokens[r].text, tokens[j].text, tokens[j + 1].text
     before, after = [t.text for t in tokens[: j + 1]], [t.text for t in tokens[j + 2 :]]
-    given = " ".join([*before, placeholder, "--", *after])
-    without = " ".join(
-        [*before[:-1], *([option[:-1]] if not option.startswith("--") and len(option) > 2 else []), "--", *after]
+    given = _line(tokens, [*before, placeholder, "--", *after])
+    without = _line(
+        tokens,
+        [*before[:-1], *([option[:-1]] if not option.startswith("--") and len(option) > 2 else []), "--", *after],
     )
     told = (
         f"holds at character {tokens[j + 1].at + 1} {end} after {runner} {option}, which takes {what}: {runner} "
@@ -2886,10 +2970,10 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
         return None
     what, placeholder, example, refuses = _NAMED_VALUES[(name, key)]
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
-    given = " ".join([*before, placeholder, *after])
+    given = _line(tokens, [*before, placeholder, *after])
     # the flags glued before the option (xargs -0n) stay: only the option missing its value is left out
     kept = [option[:-1]] if not option.startswith("--") and len(option) > 2 else []
-    without = " ".join([*before[:-1], *kept, *after])
+    without = _line(tokens, [*before[:-1], *kept, *after])
     done = (
         f"{runner} refuses {value} there and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}"
         if refuses

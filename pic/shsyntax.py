@@ -182,7 +182,7 @@ def _arithmetic_command(text: str, start: int) -> bool:
 class Token:
     """A word, an operator (a redirection's file descriptor number included: ``2>``), or the end of the text."""
 
-    kind: str  # "word", "op" or "end"
+    kind: str  # "word", "op" or "end" (pic.cron's "split": a word it made of the string of env -S)
     text: str
     at: int  # index in the text (0-based)
 

@@ -4146,3 +4146,106 @@ def test_a_cpu_list_refused_is_offered_cpu_0(tmp_path: Path, command: str) -> No
     assert cron.taskset_cpus(offered) == [(offered[offered.index("taskset") : offered.index(" php")], 0)]
     ran = _dash_as_a_site_s_user(tmp_path, offered.replace("php a.php", "echo ran"))
     assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+# A command refused within a longer line, and what is offered for it: the whole line, the part at fault alone
+# replaced (its placeholder kept), then the example that fills it when there is one.
+_WHOLE_LINE_OFFERS = [
+    (
+        "cd /tmp && nice -n 5 timeout -s FOO 5m php x.php",
+        "cd /tmp && nice -n 5 timeout -s SIGNAL 5m php x.php",
+        "cd /tmp && nice -n 5 timeout -s TERM 5m php x.php",
+    ),
+    ("php a.php | timeout 1x cat", "php a.php | timeout DURATION cat", "php a.php | timeout 5m cat"),
+    (
+        "cd ../www; timeout php a.php 2>&1",
+        "cd ../www; timeout DURATION php a.php 2>&1",
+        "cd ../www; timeout 5m php a.php 2>&1",
+    ),
+    ("cd .. && nice -n5x php a.php", "cd .. && nice -nN php a.php", "cd .. && nice -n10 php a.php"),
+    ("nice 5 >/dev/null php a.php; echo ok", "nice -n 5 >/dev/null php a.php; echo ok", None),
+    ("echo $(nice 5 php a.php) > ../log/x", "echo $(nice -n 5 php a.php) > ../log/x", None),
+    ("timeout 5m -s KILL php a.php >> ../log/a.log", "timeout -s KILL 5m php a.php >> ../log/a.log", None),
+    ("echo x; nice --adjustement=5 php a.php", "echo x; nice --adjustment=5 php a.php", None),
+    ("env --block-signal TERM php a.php | cat", "env --block-signal=TERM php a.php | cat", None),
+    ("cd .. && chrt -f 1 php a.php", "cd .. && chrt -b 0 php a.php", None),
+    ("env -C php a.php && echo done", "env -C DIRECTORY php a.php && echo done", "env php a.php && echo done"),
+    (
+        "cd .. && timeout -s -- 5m php a.php",
+        "cd .. && timeout -s SIGNAL -- 5m php a.php",
+        "cd .. && timeout -- 5m php a.php",
+    ),
+    # a word of env -S's string mended in it, where sh and env read it alike
+    ("cd .. && env -S 'nice 5' php a.php", "cd .. && env -S 'nice -n 5' php a.php", None),
+    (
+        'cd .. && env -S"timeout 1x" php a.php',
+        'cd .. && env -S"timeout DURATION" php a.php',
+        'cd .. && env -S"timeout 5m" php a.php',
+    ),
+    # a script run by sh -c, trap, flock -c: the whole line, the script mended inside its quotes
+    ("sh -c 'nice 5 php a.php' >> ../log/a.log 2>&1", "sh -c 'nice -n 5 php a.php' >> ../log/a.log 2>&1", None),
+    (
+        'true && sh -c "cd ../www && timeout 1x php a.php"',
+        "true && sh -c 'cd ../www && timeout DURATION php a.php'",
+        "true && sh -c 'cd ../www && timeout 5m php a.php'",
+    ),
+    ("trap 'nice 5 rm -f ../run/lock' EXIT; php a.php", "trap 'nice -n 5 rm -f ../run/lock' EXIT; php a.php", None),
+    (
+        "cd .. && flock ../run/lock -c 'nice 5 php a.php' | cat",
+        "cd .. && flock ../run/lock -c 'nice -n 5 php a.php' | cat",
+        None,
+    ),
+    (
+        "sh -c \"printf '%s' x; nice 5 php a.php\" && echo done",
+        "sh -c 'printf '\"'\"'%s'\"'\"' x; nice -n 5 php a.php' && echo done",
+        None,
+    ),
+    (
+        "sh -c \"sh -c 'nice 5 php a.php'\"; echo done",
+        "sh -c 'sh -c '\"'\"'nice -n 5 php a.php'\"'\"''; echo done",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "offered", "example"), _WHOLE_LINE_OFFERS)
+def test_a_command_refused_within_a_line_is_offered_as_the_whole_line(
+    tmp_path: Path, command: str, offered: str, example: str | None
+) -> None:
+    """cd /tmp && nice -n 5 timeout -s FOO 5m php x.php was offered nice -n 5 timeout -s SIGNAL 5m php x.php, and
+    php a.php | timeout 1x cat timeout DURATION cat, the script of sh -c '...' its own command: the rest of the line
+    lost to whoever copies it. The whole line is offered, the part at fault alone replaced, the rest as written;
+    dash reads it (sh -n), and it is taken (its placeholder filled)."""
+    line = _command_error(tmp_path, command)
+    assert f"write {offered}" in line, line
+    if example is not None:
+        assert example in line, line
+    dash = require_program("dash")
+    for text in (offered, example):
+        if text is None:
+            continue
+        assert subprocess.run([dash, "-n", "-c", text], check=False).returncode == 0, text
+        shlex.split(text)
+    filled = example if example is not None and "DURATION" not in example else offered
+    for placeholder, value in (("SIGNAL", "TERM"), ("DURATION", "5m"), ("-nN", "-n10"), ("DIRECTORY", "../www")):
+        filled = filled.replace(placeholder, value)
+    assert cron.check_command(filled) == filled
+
+
+def test_a_mended_line_runs_as_meant(tmp_path: Path) -> None:
+    """The line offered for cd bin && nice -n 5 timeout -s FOO 5m echo ran > ../out (and for env -S 'nice 5' ...),
+    run by dash with coreutils' nice, timeout and env: the cd and the redirection kept, the file is written where
+    meant (the offer of the command alone would have lost both)."""
+    line = _command_error(tmp_path, "cd bin && nice -n 5 timeout -s FOO 5m echo ran > ../out")
+    offered = line.rpartition("(e.g. ")[2].removesuffix(")")
+    assert offered == "cd bin && nice -n 5 timeout -s TERM 5m echo ran > ../out", line
+    ran = _dash_with_runners(tmp_path, offered)
+    assert ran.returncode == 0, ran
+    assert (tmp_path / "out").read_text() == "ran\n"
+    (tmp_path / "second").mkdir()
+    line = _command_error(tmp_path / "second", "cd bin && env -S 'nice 5' echo ran > ../out2")
+    offered = line.rpartition("write ")[2]
+    assert offered == "cd bin && env -S 'nice -n 5' echo ran > ../out2", line
+    ran = _dash_with_runners(tmp_path, offered)
+    assert ran.returncode == 0, ran
+    assert (tmp_path / "out2").read_text() == "ran\n"
