@@ -446,11 +446,20 @@ def _line(tokens: Sequence[shsyntax.Token], texts: list[str]) -> str:
     return outer(text)
 
 
+def _within_split(tokens: Sequence[shsyntax.Token], p: int, changed: Sequence[shsyntax.Token], new: list[str]) -> bool:
+    """Whether :func:`_edits` may write ``new`` for ``changed`` (after ``tokens[p - 1]``) in a command ``tokens`` of
+    which env -S's string made words: when each word changed, or the one a word is added after, is of that string,
+    and each word written there is read alike by sh in its quotes and by env (:data:`_ALIKE`); a word outside
+    changed would leave the string for another command (env dropped: -S 'eval x')."""
+    anchors = changed if changed else tokens[max(p - 1, 0) : p]
+    return all(t.kind == "split" for t in anchors) and all(_ALIKE.fullmatch(word) for word in new)
+
+
 def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> list[tuple[int, int, str]] | None:
     """What :func:`_line` changes in ``text`` to write its command ``tokens`` as ``texts``, in order: the words that
     differ alone replaced, a word dropped with the blanks before it, one added after the word before it (each a
     start, an end and what is written there); None when the words are not the text's (made of env -S's string), or
-    are, and one written there is not :data:`_ALIKE`."""
+    are and the change is not within that string alone (:func:`_within_split`)."""
     old = [t.text for t in tokens]
     n, m = len(old), len(texts)
     p = 0
@@ -463,8 +472,8 @@ def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> lis
     near = tokens[max(p - 1, 0) : n - s + 1]
     if not near or any(text[t.at : t.at + len(t.text)] != t.text for t in near):
         return None
-    if any(t.kind == "split" for t in near) and not all(_ALIKE.fullmatch(word) for word in new):
-        return None  # within env -S's string: a word read alike by sh in its quotes and by env alone
+    if any(t.kind == "split" for t in tokens) and not _within_split(tokens, p, changed, new):
+        return None
     edits = [(t.at, t.at + len(t.text), word) for t, word in zip(changed, new, strict=False)]
     for t in changed[len(new) :]:
         start, end = t.at, t.at + len(t.text)
@@ -1763,11 +1772,11 @@ def _refused_too(command: str) -> str | None:
     return None
 
 
-def _alone_refused(words: tuple[shsyntax.Token, ...]) -> str:
-    """What :func:`check_command` says of ``words``, a builtin's command run as a program, written alone as
-    :func:`_builtin_run` tells (``nice -n 5 eval -- x``: eval -- x, whose ``--`` dash's eval runs as a command), after
-    its own words; "" when that command is taken."""
-    alone = " ".join(t.text for t in words)
+def _alone_refused(tokens: tuple[shsyntax.Token, ...], i: int) -> str:
+    """What :func:`check_command` says of the command ``tokens`` from its word ``i`` on, a builtin's command run as
+    a program, written alone as :func:`_builtin_run` tells (``nice -n 5 eval -- x``: eval -- x, whose ``--`` dash's
+    eval runs as a command), in its line (:func:`_line`), after its own words; "" when that line is taken."""
+    alone = _line(tokens, [t.text for t in tokens[i:]])
     refused = _refused_too(alone)
     return "" if refused is None else f"; written alone ({alone}), it is refused too: {refused}"
 
@@ -1828,13 +1837,14 @@ _WRITTEN_WITHOUT = frozenset(("time", "builtin", "sudo", "doas"))
 
 def _dropped_refused(tokens: tuple[shsyntax.Token, ...], i: int, name: str) -> str:
     """What :func:`check_command` says of the command ``tokens`` without its word ``i``, ``name`` of
-    :data:`_WRITTEN_WITHOUT`, when it is told to write the command it runs alone (``time eval -- x``: eval -- x,
-    whose ``--`` dash's eval runs as a command), after its own words; "" when that command is taken, or when options
-    follow the name (``time -p``, ``sudo -u www-data``: the command alone is not told by the words)."""
+    :data:`_WRITTEN_WITHOUT`, in its line (:func:`_line`), when it is told to write the command it runs alone
+    (``time eval -- x``: eval -- x, whose ``--`` dash's eval runs as a command), after its own words; "" when that
+    line is taken, or when options follow the name (``time -p``, ``sudo -u www-data``: the command alone is not told
+    by the words)."""
     rest = tokens[i + 1 :]
     if name not in _WRITTEN_WITHOUT or not rest or rest[0].text.startswith("-"):
         return ""
-    dropped = " ".join(t.text for t in (*tokens[:i], *rest))
+    dropped = _line(tokens, [t.text for t in (*tokens[:i], *rest)])
     refused = _refused_too(dropped)
     return "" if refused is None else f"; written so ({dropped}), it is refused too: {refused}"
 
@@ -3020,7 +3030,7 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
                 break
             # dash's exec runs a program alone too (exec cd /tmp: exec: cd: not found); command runs a builtin
             if runner and (written in _DASH_BUILTINS or written == ".") and runner != "command":
-                found.append((at, _builtin_run(written, runner, at) + _alone_refused(command.words[i:])))
+                found.append((at, _builtin_run(written, runner, at) + _alone_refused(command.words, i)))
                 break
             if name not in _ABSENT_PROGRAMS:
                 continue

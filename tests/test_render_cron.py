@@ -4249,3 +4249,19 @@ def test_a_mended_line_runs_as_meant(tmp_path: Path) -> None:
     ran = _dash_with_runners(tmp_path, offered)
     assert ran.returncode == 0, ran
     assert (tmp_path / "out2").read_text() == "ran\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("cd .. && time eval -- x; echo ok", "written so (cd .. && eval -- x; echo ok), it is refused too"),
+        ("cd .. && nice -n 5 eval -- x | cat", "written alone (cd .. && eval -- x | cat), it is refused too"),
+    ],
+)
+def test_a_command_told_to_be_written_alone_is_shown_in_its_line(tmp_path: Path, command: str, written: str) -> None:
+    """cd .. && time eval -- x; echo ok, told to write the command alone, showed that command refused too as
+    eval -- x, the rest of the line lost: shown as the whole line, the word told of alone left out."""
+    line = _command_error(tmp_path, command)
+    assert written in line, line
+    shown = written.partition("(")[2].partition(")")[0]
+    assert subprocess.run([require_program("dash"), "-n", "-c", shown], check=False).returncode == 0
