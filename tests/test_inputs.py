@@ -90,6 +90,24 @@ def test_special_files_never_block_nor_get_read(tmp_path: Path, members: Path) -
     assert "Traceback" not in proc.stderr
 
 
+def test_a_file_that_is_not_regular_is_one_error_not_also_its_slug(members: Path) -> None:
+    """A directory d.yaml was told its name is not a valid slug, then that it is a directory: the first is noise
+    (it is no member file at all). A directory, a FIFO, a socket and a dangling link get one error each."""
+    import socket
+
+    (members / "d.yaml").mkdir()
+    os.mkfifo(members / "p.yaml")
+    os.symlink("nowhere.yaml", members / "l.yaml")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(members / "s.yaml"))
+        proc = check(members)
+    assert proc.returncode == 1, proc
+    for name, kind in [("d", "a directory"), ("p", "a FIFO"), ("l", "a symbolic link"), ("s", "a socket")]:
+        named = [line for line in proc.stderr.splitlines() if f"{name}.yaml" in line]
+        assert named == [f"{members / name}.yaml is {kind}, not a regular file: it is not read"], proc.stderr
+    assert "invalid: 4 errors" in proc.stderr, proc.stderr
+
+
 def test_a_device_node_is_not_opened(members: Path) -> None:
     require_root("mknod")
     os.mknod(members / "zero-member.yaml", 0o600 | 0o020000, os.makedev(1, 5))  # /dev/zero's numbers
