@@ -1527,8 +1527,9 @@ _OPEN = _OPEN_FOLLOWING | getattr(os, "O_NOFOLLOW", 0)
 def _read_regular(path: Path | str, limit: int, follow_links: bool, head: bool = False) -> bytes:
     try:
         mode = (os.stat if follow_links else os.lstat)(path).st_mode
-        if not stat.S_ISREG(mode):
-            raise _Unreadable(f"is {file_kind(mode)}, not a regular file: it is not read")
+        if not stat.S_ISREG(mode):  # a link: where it leads (as ls -l shows it), and when nothing is there, said so
+            kind = f"a symbolic link ({_link_target(path)})" if stat.S_ISLNK(mode) else file_kind(mode)
+            raise _Unreadable(f"is {kind}, not a regular file: it is not read")
         fd = os.open(path, _OPEN_FOLLOWING if follow_links else _OPEN)
     except OSError as exc:
         if exc.errno == errno.ELOOP and follow_links:
@@ -1630,6 +1631,16 @@ def path_problem(path: Path, option: str, why: str) -> Problem:
     else:
         words = why.split(":", maxsplit=1)[0]
     return Problem("<command line>", None, option, f"{HIDDEN_VALUE} {words}")
+
+
+def _link_target(path: Path | str) -> str:
+    """``to TARGET`` of the symbolic link ``path`` (as written in the link), ``, which does not exist`` after it when
+    nothing is there."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return "its target unread"
+    return f"to {shown_name(target)}{'' if os.path.exists(path) else ', which does not exist'}"
 
 
 def _link_note(path: Path, after: str = "") -> str:

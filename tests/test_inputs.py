@@ -73,7 +73,10 @@ def test_a_link_is_never_followed(tmp_path: Path, members: Path, target: str) ->
         link.symlink_to("/dev/zero")
     proc = check(members)
     assert proc.returncode == 1, proc
-    assert "linked-member.yaml is a symbolic link, not a regular file" in proc.stderr
+    assert "linked-member.yaml is a symbolic link (to " in proc.stderr, proc.stderr
+    assert "), not a regular file: it is not read" in proc.stderr, proc.stderr
+    if target == "dangling":  # where it leads, and that nothing is there (ls -l shows the target; test -e fails)
+        assert f"(to {tmp_path / 'nowhere.yaml'}, which does not exist)" in proc.stderr, proc.stderr
     assert SECRET not in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -92,7 +95,8 @@ def test_special_files_never_block_nor_get_read(tmp_path: Path, members: Path) -
 
 def test_a_file_that_is_not_regular_is_one_error_not_also_its_slug(members: Path) -> None:
     """A directory d.yaml was told its name is not a valid slug, then that it is a directory: the first is noise
-    (it is no member file at all). A directory, a FIFO, a socket and a dangling link get one error each."""
+    (it is no member file at all). A directory, a FIFO, a socket and a dangling link get one error each, a link
+    saying where it leads."""
     import socket
 
     (members / "d.yaml").mkdir()
@@ -102,7 +106,8 @@ def test_a_file_that_is_not_regular_is_one_error_not_also_its_slug(members: Path
         sock.bind(str(members / "s.yaml"))
         proc = check(members)
     assert proc.returncode == 1, proc
-    for name, kind in [("d", "a directory"), ("p", "a FIFO"), ("l", "a symbolic link"), ("s", "a socket")]:
+    link = "a symbolic link (to nowhere.yaml, which does not exist)"
+    for name, kind in [("d", "a directory"), ("p", "a FIFO"), ("l", link), ("s", "a socket")]:
         named = [line for line in proc.stderr.splitlines() if f"{name}.yaml" in line]
         assert named == [f"{members / name}.yaml is {kind}, not a regular file: it is not read"], proc.stderr
     assert "invalid: 4 errors" in proc.stderr, proc.stderr
