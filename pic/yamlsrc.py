@@ -1449,6 +1449,9 @@ def _refused_problem(
         # the key or value that starts last before the character: the one it sits in, or whose line it ends
         chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)
         loc = chosen[2] if chosen is not None else ()
+        # a key read with U+FFFD in the place of a refused character or byte is no field of the file: those above
+        cut = next((n for n, key in enumerate(loc) if isinstance(key, str) and "\ufffd" in key), None)
+        loc = loc if cut is None else loc[:cut]
         # a secret anywhere on the line (the character may stand before it or after it)
         secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
     # the line, which the column counts in (the key too, a comment, a flow mapping's other fields): said so

@@ -1241,6 +1241,21 @@ def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, ra
     assert "Traceback" not in proc.stderr
 
 
+def test_a_key_with_a_byte_not_utf8_is_not_named_with_a_replacement_character(members: Path) -> None:
+    """A key holding a byte that is not UTF-8 (not\\xe9s: x) was named as the field "not\\ufffds", a character the
+    file does not hold: the line names the byte, no field is named from the key read wrong."""
+    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base-asso.fr", b"other-asso.fr")
+    (members / "other-member.yaml").write_bytes(text + b"not\xe9s: x\n")
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    line = text.count(b"\n") + 1
+    named = [x for x in proc.stderr.splitlines() if "other-member.yaml:" in x]
+    assert named == [
+        f'{members / "other-member.yaml"}:{line} the line "not\\xe9s: x" holds bytes that are not UTF-8 '
+        "(\\xe9, column 4): save the file as UTF-8"
+    ], proc.stderr
+
+
 def test_bytes_not_utf8_on_one_line_are_one_error_naming_each_in_order(members: Path) -> None:
     """A Latin-1 line with two bytes (name: "\\xe9 d\\xe9bat") gave two errors repeating the line, in the order of
     their text ('(column 11)' before '(column 8)'): one error for the line names each byte with its column, in
