@@ -1057,13 +1057,13 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     files = _once(args.files)
     entries = []
     refused: list[Problem] = []  # every export refused is told, not the first alone
+    read = 0
     for path in files:
         try:
             entries += lists_audit.read_export(path, notes, empty)
+            read += 1
         except PicError as exc:
             refused += exc.problems
-    if refused:
-        raise PicError(refused)
     print_problems(notes)
     flags = lists_audit.audit(entries, domains, lists_audit.load_providers(), empty)
     if args.mx:
@@ -1072,10 +1072,15 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
         print(flag)
     unchecked = sum(flag.unchecked for flag in flags)  # --mx: the domain could not be looked up
     not_checked = f", {unchecked} not checked (--mx)" if unchecked else ""
+    # the exports read are audited all the same, a refused one told after them (and exit 1): the audit applies
+    # nothing, and mending one file should not be needed to see the others' findings
+    not_read = f"; {len(files) - read} file(s) refused, not audited" if refused else ""
     print(
-        f"{len(entries)} address(es) in {len(files)} file(s), {len(flags) - unchecked} to fix{not_checked}",
+        f"{len(entries)} address(es) in {read} file(s), {len(flags) - unchecked} to fix{not_checked}{not_read}",
         file=sys.stderr,
     )
+    if refused:
+        raise PicError(refused)
     return EXIT_INVALID if flags else EXIT_OK
 
 

@@ -27,6 +27,8 @@ def parse_day(text: str) -> dt.date:
         raise ValueError(
             f"{text!r} is not a date written YYYY-MM-DD: it {'is empty' if not text else 'holds blanks alone'}"
         )
+    if _DAY.fullmatch(text) is None and (zoned := zoned_day(text)) is not None:
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD: {zoned}")
     if _DAY.fullmatch(text) is None:
         meant = day_meant(text)
         days = days_written(text) if meant is None else []
@@ -43,6 +45,43 @@ def parse_day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:  # written so, but no such day: "day is out of range for month"
         raise ValueError(f"{text!r} is no day of the calendar ({exc})") from None
+
+
+# A time of day with its zone after a day, as ISO 8601 and YAML 1.1's timestamps write it (2027-03-31T23:00:00-05:00,
+# 2027-03-31 23:00:00 -5, 2027-03-31T04:00Z)
+@functools.cache
+def _zoned() -> re.Pattern[str]:
+    """The form of a time of day with its zone, compiled at its first call (most runs never ask)."""
+    return re.compile(
+        r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]*)?)?"
+        r"[ \t]*(?:[Zz]|([-+])([0-9]{1,2})(?::?([0-9]{2}))?)\s*"
+    )
+
+
+def zoned_day(text: str) -> str | None:
+    """For a time of day with its zone where a day is asked (2027-03-31T23:00:00-05:00), how to write the day: the
+    day in the zone it was written in and the day in UTC, both named when they differ (2027-04-01 in UTC); None
+    for other text or a day the calendar lacks. The hint alone, after ``: ``."""
+    match = _zoned().fullmatch(text) if len(text) <= 60 else None
+    if match is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(match[1])
+        sign, hours, minutes = match[5], int(match[6] or 0), int(match[7] or 0)
+        offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if sign == "-" else 1)
+        moment = dt.datetime.combine(day, dt.time(int(match[2]), int(match[3]), int(match[4] or 0)))
+    except ValueError:  # 2027-02-30, an hour 25
+        return None
+    zone = "Z" if sign is None else f"{sign}{hours:02d}:{minutes:02d}"
+    at = "in UTC (Z)" if sign is None else f"at {zone}"
+    utc = (moment - offset).date()
+    if utc == day:
+        where = "in UTC, as Z says" if sign is None else "in UTC" if not offset else f"{at} and in UTC alike"
+        return f"write {day.isoformat()} (the day {where})"
+    return (
+        f"it is a time of day {at}, on {utc.isoformat()} in UTC: write {day.isoformat()} (the day {at}, as written) "
+        f"or {utc.isoformat()} (the day in UTC)"
+    )
 
 
 # ISO 8601's other forms of one day: a week date (2027-W13-3, 2027W133) and an ordinal date (2027-090)

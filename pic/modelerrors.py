@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from pic import charsets
-from pic.days import day_meant, days_written, iso_form
+from pic.days import day_meant, days_written, iso_form, zoned_day
 from pic.errors import (
     HIDDEN_VALUE,
     TOLD_PER_KIND,
@@ -416,6 +416,8 @@ def _date_hint(value: object) -> str:
     text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
     if (meant := day_meant(text)) is not None:
         return f"it is {meant[1]}: write {meant[0]}, without quotes"
+    if (zoned := zoned_day(text)) is not None:
+        return f"{zoned}, without quotes"
     days = days_written(text)
     if len(days) == 1:
         return f"write {days[0]}, without quotes"

@@ -974,6 +974,10 @@ def _read_member(path: Path | str, shown_dir: str) -> tuple[Document | None, lis
     file = display_in(shown_dir, shown_name(name))
     slug = name[: -len(".yaml")]
     problems: list[Problem] = []
+    # committed: its comments too; a number offered is one the member's field takes
+    doc, more = read_yaml(path, file, MEMBER_KEYS, comments=True, numbers=member_number_refusal)
+    if doc is None and more and more[0].message.endswith(", not a regular file: it is not read"):
+        return None, more  # no member file at all (a directory d.yaml, a FIFO, a dangling link): its name is no slug
     if not is_slug(slug):
         meant = slug_meant(slug)
         length = slug_form_length(slug) if meant is None else None
@@ -987,8 +991,6 @@ def _read_member(path: Path | str, shown_dir: str) -> tuple[Document | None, lis
         problems.append(
             Problem(file, None, "", f"file name {show_value(slug)} is not a valid slug: {SLUG_WORDS}{hint}")
         )
-    # committed: its comments too; a number offered is one the member's field takes
-    doc, more = read_yaml(path, file, MEMBER_KEYS, comments=True, numbers=member_number_refusal)
     return doc, problems + more
 
 

@@ -1303,14 +1303,21 @@ def _parse_yaml(
     doc, walk, problems = _parse(parsed, file, keys, spans=bool(bad or undecodable), numbers=numbers)
     if not bad and not undecodable:
         return doc, problems
-    refused = [
+    refused: list[tuple[int, str | bytes, int]] = [
         *((o, _character_words(ch, n), n) for o, ch, n in _runs(bad)),
-        *((o, _bytes_words(b), 1) for o, b in undecodable),
+        *((o, b, 1) for o, b in undecodable),
     ]
+    refused.sort(key=lambda item: item[0])
     as_read = _with_bytes(text, undecodable)
-    return None, [
-        _refused_problem(text, file, o, words, walk, length=n, as_read=as_read) for o, words, n in sorted(refused)[:5]
-    ]
+    lines: list[list[tuple[int, str | bytes, int]]] = []
+    for item in refused:  # one problem per line, naming each of its refusals in order (a line break between: another)
+        if lines and "\n" not in text[lines[-1][-1][0] : item[0]]:
+            lines[-1].append(item)
+        elif len(lines) < 5:
+            lines.append([item])
+        else:
+            break
+    return None, [_refused_problem(text, file, items, walk, as_read=as_read) for items in lines]
 
 
 def _with_bytes(text: str, undecodable: Sequence[tuple[int, bytes]]) -> str:
@@ -1406,22 +1413,34 @@ def _runs(bad: list[tuple[int, str]]) -> list[tuple[int, str, int]]:
     return runs
 
 
-def _bytes_words(data: bytes) -> str:
-    shown = "".join(f"\\x{b:02x}" for b in data[:8])
+_BYTES_NAMED = 5  # the bytes that are not UTF-8 named on one line: the others counted
+
+
+def _bytes_words(places: list[tuple[bytes, int]]) -> str:
+    """The bytes that are not UTF-8 of one line: each sequence (its first 8 bytes) at its column, in order."""
+    named = ["".join(f"\\x{b:02x}" for b in data[:8]) + f", column {column}" for data, column in places[:_BYTES_NAMED]]
+    more = len(places) - _BYTES_NAMED
+    shown = "; ".join(named) + (f"; and {more:,} more" if more > 0 else "")
     return f"bytes that are not UTF-8 ({shown}): save the file as UTF-8"
 
 
 def _refused_problem(
-    text: str, file: str, offset: int, words: str, walk: _Walk | None, *, length: int = 1, as_read: str | None = None
+    text: str,
+    file: str,
+    items: list[tuple[int, str | bytes, int]],
+    walk: _Walk | None,
+    *,
+    as_read: str | None = None,
 ) -> Problem:
-    """The refused character at ``offset`` (``length`` of them in a row): its line and column (columns), the field
-    it sits in, the line's text (as ``as_read`` holds it: its bytes that are not UTF-8 shown as such)."""
+    """The refused characters and bytes of one line, ``items`` (offset, the words of a run of refused characters
+    or the bytes that are not UTF-8, how many in a row; in order): the line, the columns, the field the first
+    sits in, the line's text (as ``as_read`` holds it: its bytes that are not UTF-8 shown as such)."""
+    offset = items[0][0]
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     end = end if end >= 0 else len(text)
     line_text = text[start:end].strip()
     line = text.count("\n", 0, offset) + 1
-    column = offset - start + 1
     loc: Loc = ()
     above = text[text.rfind("\n", 0, max(start - 1, 0)) + 1 : start]
     # what the message would show (show_value: the line's first 80 characters), after the end of the line above
@@ -1430,13 +1449,25 @@ def _refused_problem(
         # the key or value that starts last before the character: the one it sits in, or whose line it ends
         chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)
         loc = chosen[2] if chosen is not None else ()
+        # a key read with U+FFFD in the place of a refused character or byte is no field of the file: those above
+        cut = next((n for n, key in enumerate(loc) if isinstance(key, str) and "\ufffd" in key), None)
+        loc = loc if cut is None else loc[:cut]
         # a secret anywhere on the line (the character may stand before it or after it)
         secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
     # the line, which the column counts in (the key too, a comment, a flow mapping's other fields): said so
     written = line_text if as_read is None else as_read[start:end].strip()
     shown = HIDDEN_LINE if secret or is_secret_field(loc) else f"the line {show_value(written)}"
-    columns = f"column {column}" if length == 1 else f"columns {column} to {column + length - 1}"
-    return Problem(file, line, shown_loc(loc), f"{shown} holds {words} ({columns})")
+    told = []
+    places = [(what, o - start + 1) for o, what, _ in items if isinstance(what, bytes)]
+    for o, what, length in items:
+        column = o - start + 1
+        if isinstance(what, str):
+            columns = f"column {column}" if length == 1 else f"columns {column} to {column + length - 1}"
+            told.append(f"{what} ({columns})")
+        elif places:  # the line's bytes, told together where the first stands
+            told.append(_bytes_words(places))
+            places = []
+    return Problem(file, line, shown_loc(loc), f"{shown} holds {', and '.join(told)}")
 
 
 _BINARY = f"{YAML_TAG}binary"
@@ -1499,8 +1530,9 @@ _OPEN = _OPEN_FOLLOWING | getattr(os, "O_NOFOLLOW", 0)
 def _read_regular(path: Path | str, limit: int, follow_links: bool, head: bool = False) -> bytes:
     try:
         mode = (os.stat if follow_links else os.lstat)(path).st_mode
-        if not stat.S_ISREG(mode):
-            raise _Unreadable(f"is {file_kind(mode)}, not a regular file: it is not read")
+        if not stat.S_ISREG(mode):  # a link: where it leads (as ls -l shows it), and when nothing is there, said so
+            kind = f"a symbolic link ({_link_target(path)})" if stat.S_ISLNK(mode) else file_kind(mode)
+            raise _Unreadable(f"is {kind}, not a regular file: it is not read")
         fd = os.open(path, _OPEN_FOLLOWING if follow_links else _OPEN)
     except OSError as exc:
         if exc.errno == errno.ELOOP and follow_links:
@@ -1602,6 +1634,16 @@ def path_problem(path: Path, option: str, why: str) -> Problem:
     else:
         words = why.split(":", maxsplit=1)[0]
     return Problem("<command line>", None, option, f"{HIDDEN_VALUE} {words}")
+
+
+def _link_target(path: Path | str) -> str:
+    """``to TARGET`` of the symbolic link ``path`` (as written in the link), ``, which does not exist`` after it when
+    nothing is there."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return "its target unread"
+    return f"to {shown_name(target)}{'' if os.path.exists(path) else ', which does not exist'}"
 
 
 def _link_note(path: Path, after: str = "") -> str:

@@ -111,3 +111,36 @@ def test_a_text_of_no_day_is_told_no_day_to_write(text: str) -> None:
     with pytest.raises(ValueError) as caught:
         parse_day(text)
     assert str(caught.value) == f"{text!r} is not a date written YYYY-MM-DD"
+
+
+ZONED = [
+    (
+        "2027-03-31T23:00:00-05:00",
+        "it is a time of day at -05:00, on 2027-04-01 in UTC: write 2027-03-31 (the day at -05:00, as written) or "
+        "2027-04-01 (the day in UTC)",
+    ),
+    (
+        "2027-03-31 01:30:00 +5",
+        "it is a time of day at +05:00, on 2027-03-30 in UTC: write 2027-03-31 (the day at +05:00, as written) or "
+        "2027-03-30 (the day in UTC)",
+    ),
+    (
+        "2027-03-31T12:00:00+02:00",
+        "write 2027-03-31 (the day at +02:00 and in UTC alike)",
+    ),
+    ("2027-03-31T23:00:00Z", "write 2027-03-31 (the day in UTC, as Z says)"),
+]
+
+
+@pytest.mark.parametrize(("text", "hint"), ZONED)
+def test_a_time_with_its_zone_where_a_day_is_asked_tells_both_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, hint: str
+) -> None:
+    """``until: 2027-03-31T23:00:00-05:00`` was offered 2027-03-31, its zone dropped, though the day in UTC is
+    2027-04-01 (as GNU date -u -d 2027-03-31T23:00:00-05:00 +%F says): the day in the zone it was written in and
+    the day in UTC are both told when they differ, in a member file's date and in --on alike."""
+    with pytest.raises(ValueError) as caught:
+        parse_day(text)
+    assert str(caught.value) == f"{text!r} is not a date written YYYY-MM-DD: {hint}"
+    line = _until_line(tmp_path, capsys, text)
+    assert line.endswith(f'exceptions.php_eol.until: "{text}" is not a date written YYYY-MM-DD: {hint}, without quotes')

@@ -73,7 +73,10 @@ def test_a_link_is_never_followed(tmp_path: Path, members: Path, target: str) ->
         link.symlink_to("/dev/zero")
     proc = check(members)
     assert proc.returncode == 1, proc
-    assert "linked-member.yaml is a symbolic link, not a regular file" in proc.stderr
+    assert "linked-member.yaml is a symbolic link (to " in proc.stderr, proc.stderr
+    assert "), not a regular file: it is not read" in proc.stderr, proc.stderr
+    if target == "dangling":  # where it leads, and that nothing is there (ls -l shows the target; test -e fails)
+        assert f"(to {tmp_path / 'nowhere.yaml'}, which does not exist)" in proc.stderr, proc.stderr
     assert SECRET not in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -88,6 +91,26 @@ def test_special_files_never_block_nor_get_read(tmp_path: Path, members: Path) -
     assert "dir-member.yaml is a directory, not a regular file" in proc.stderr
     assert "huge-member.yaml is 400000 bytes long (at most 262144)" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_file_that_is_not_regular_is_one_error_not_also_its_slug(members: Path) -> None:
+    """A directory d.yaml was told its name is not a valid slug, then that it is a directory: the first is noise
+    (it is no member file at all). A directory, a FIFO, a socket and a dangling link get one error each, a link
+    saying where it leads."""
+    import socket
+
+    (members / "d.yaml").mkdir()
+    os.mkfifo(members / "p.yaml")
+    os.symlink("nowhere.yaml", members / "l.yaml")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(members / "s.yaml"))
+        proc = check(members)
+    assert proc.returncode == 1, proc
+    link = "a symbolic link (to nowhere.yaml, which does not exist)"
+    for name, kind in [("d", "a directory"), ("p", "a FIFO"), ("l", link), ("s", "a socket")]:
+        named = [line for line in proc.stderr.splitlines() if f"{name}.yaml" in line]
+        assert named == [f"{members / name}.yaml is {kind}, not a regular file: it is not read"], proc.stderr
+    assert "invalid: 4 errors" in proc.stderr, proc.stderr
 
 
 def test_a_device_node_is_not_opened(members: Path) -> None:
@@ -1218,6 +1241,40 @@ def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, ra
     assert "Traceback" not in proc.stderr
 
 
+def test_a_key_with_a_byte_not_utf8_is_not_named_with_a_replacement_character(members: Path) -> None:
+    """A key holding a byte that is not UTF-8 (not\\xe9s: x) was named as the field "not\\ufffds", a character the
+    file does not hold: the line names the byte, no field is named from the key read wrong."""
+    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base-asso.fr", b"other-asso.fr")
+    (members / "other-member.yaml").write_bytes(text + b"not\xe9s: x\n")
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    line = text.count(b"\n") + 1
+    named = [x for x in proc.stderr.splitlines() if "other-member.yaml:" in x]
+    assert named == [
+        f'{members / "other-member.yaml"}:{line} the line "not\\xe9s: x" holds bytes that are not UTF-8 '
+        "(\\xe9, column 4): save the file as UTF-8"
+    ], proc.stderr
+
+
+def test_bytes_not_utf8_on_one_line_are_one_error_naming_each_in_order(members: Path) -> None:
+    """A Latin-1 line with two bytes (name: "\\xe9 d\\xe9bat") gave two errors repeating the line, in the order of
+    their text ('(column 11)' before '(column 8)'): one error for the line names each byte with its column, in
+    order."""
+    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base-asso.fr", b"other-asso.fr")
+    first = text.split(b"\n")[1]
+    assert first.startswith(b"name: "), first
+    (members / "other-member.yaml").write_bytes(text.replace(first, b'name: "\xe9 d\xe9bat"', 1))
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    named = [line for line in proc.stderr.splitlines() if "other-member.yaml:" in line]
+    assert named == [
+        f"{members / 'other-member.yaml'}:2 name: the line "
+        '"name: \\"\\xe9 d\\xe9bat\\"" holds bytes that are not UTF-8 (\\xe9, column 8; \\xe9, column 11): '
+        "save the file as UTF-8"
+    ], proc.stderr
+    assert "invalid: 1 error" in proc.stderr, proc.stderr
+
+
 @pytest.mark.parametrize("start", [b"\x00", b"x\x00", b"\x00\x00\x00", b"#\x00"])
 def test_a_utf8_file_starting_with_a_nul_is_told_of_the_nul(members: Path, start: bytes) -> None:
     """A member file in UTF-8 whose first bytes hold a NUL (a file damaged in a crash, a stray byte before the text)
@@ -1292,7 +1349,7 @@ def test_a_file_full_of_refused_characters_gives_a_few_lines(members: Path, fill
     assert proc.returncode == 1, proc
     named = [line for line in proc.stderr.splitlines() if "noisy-member.yaml:" in line]
     assert 1 <= len(named) <= 5, proc.stderr[:2000]
-    assert all("holds" in line and "(column" in line for line in named), named
+    assert all("holds" in line and ("(column" in line or ", column" in line) for line in named), named
 
 
 def test_a_database_name_too_long_to_escape_may_not_cover_another(tmp_path: Path) -> None:

@@ -469,6 +469,24 @@ def test_every_export_refused_is_told_not_the_first_alone(tmp_path: Path, capsys
     assert "invalid: 2 errors" in err, err
 
 
+def test_the_findings_of_the_exports_read_are_printed_beside_one_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pic lists audit a.csv b.txt with b.txt refused (Latin-1) printed b.txt's refusal alone: a.csv's addresses to
+    fix were not printed until b.txt was mended. The exports read are audited and their findings printed, the
+    refusal told after them, and the exit is 1 (the audit applies nothing either way)."""
+    good, bad = tmp_path / "a.csv", tmp_path / "b.txt"
+    good.write_bytes(b"email\njean.dupont@gmail.fr\nok@example.org\n")
+    bad.write_bytes(b"x@gmial.com\n\xe9t\xe9@free.fr\n")
+    code, lines, err = _audit(capsys, str(good), str(bad))
+    assert code == 1
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{good}:2 jean.dupont@gmail.fr"], lines
+    assert not any(str(bad) in line for line in lines), lines  # nothing of the refused export is audited
+    assert f"{bad}:2 holds bytes that are not UTF-8 (\\xe9, column 1)" in err, err
+    assert "2 address(es) in 1 file(s), 1 to fix; 1 file(s) refused, not audited" in err, err
+    assert "invalid: 1 error" in err, err
+
+
 def test_export_many_lines_not_utf8_are_counted_not_all_shown(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -596,7 +614,7 @@ def test_domains_file_not_utf8_names_line_and_column(tmp_path: Path, capsys: pyt
     extra.write_bytes(b"orange.fr: {status: closed}\n\xff: x\n")
     code, lines, err = _audit(capsys, "--domains", str(extra), str(DATA / "clean.txt"))
     assert code == 1 and lines == []
-    assert f"{extra}:2 " in err and "bytes that are not UTF-8 (\\xff): save the file as UTF-8 (column 1)" in err
+    assert f"{extra}:2 " in err and "bytes that are not UTF-8 (\\xff, column 1): save the file as UTF-8" in err
     assert "Traceback" not in err
 
 

@@ -1558,7 +1558,7 @@ def test_stack_file_that_is_not_utf8_names_line_and_field(tmp_path: Path) -> Non
     line_no = data[: data.index(b"keep_days: 7")].count(b"\n") + 1
     text = _errors(project)
     assert f"Pulumi.prod.yaml:{line_no} pic:backup.keep_days: " in text, text
-    assert "bytes that are not UTF-8 (\\xe9)" in text
+    assert "bytes that are not UTF-8 (\\xe9, column " in text
 
 
 def test_ssh_on_the_dns_servers_port_is_named_at_the_hosts_ssh_port(tmp_path: Path) -> None:
@@ -2431,7 +2431,7 @@ def test_a_secure_value_that_is_no_text_is_refused_without_being_shown(tmp_path:
     ("written", "words"),
     [
         ('pic:dbAdminPassword: {secure: "v1:abc:Hunter2\x01Secret"}', "a control character (U+0001)"),
-        (b'pic:dbAdminPassword: {secure: "v1:abc:Hunter2Secr\xe9t"}', "bytes that are not UTF-8 (\\xe9)"),
+        (b'pic:dbAdminPassword: {secure: "v1:abc:Hunter2Secr\xe9t"}', "bytes that are not UTF-8 (\\xe9, column"),
         ('pic:dbAdminPassword: "Hunter2\x01Secret"', "a control character (U+0001)"),
         ('mysql:password: "Hunter2\x01Secret"', "a control character (U+0001)"),
         ("\x01pic:dbAdminPassword: {secure: v1:abc:Hunter2Secret}", "a control character (U+0001)"),
