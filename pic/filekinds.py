@@ -26,8 +26,13 @@ KINDS = {
     "ca": "a file of CA certificates in PEM",
 }
 
-# The BEGIN line of a private key in PEM (RFC 7468 §10 and §11; OpenSSL's RSA, EC and encrypted forms, OpenSSH's)
-_PEM_KEY = re.compile(rb"^-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----", re.MULTILINE)
+# The marker of a private key: the BEGIN line of one in PEM (RFC 7468 §10 and §11; OpenSSL's RSA, EC and encrypted
+# forms, OpenSSH's, GnuPG's armored block), wherever it stands (indented in a YAML block scalar, inside a JSON
+# string), ssh.com's (RFC 4716's frame), or PuTTYgen's .ppk's first line (as pic.secrettext reads one)
+PRIVATE_KEY = re.compile(
+    rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----"
+    rb"|PuTTY-User-Key-File-[0-9]+:"
+)
 _DISK_USAGE_LINE = re.compile(r"[a-z0-9-]{1,32}\t[0-9]+\t[0-9]+\t[0-9]+\r?")
 # What a YAML file of the project starts with, after its comments: a key, or a mapping in braces (no export, no
 # certificate does); any other file is not parsed as YAML
@@ -38,10 +43,10 @@ _DOMAIN_STATUS = frozenset({"typo", "closed", "never"})
 
 def other_kind(data: bytes, name: str, wanted: str) -> str | None:
     """``is <a kind>, not <the kind wanted>`` when ``data``, a file named ``name``, is one of the project's files of
-    another kind than ``wanted`` (a key of :data:`KINDS`), or that it holds a private key in PEM (by its BEGIN line
+    another kind than ``wanted`` (a key of :data:`KINDS`), or that it holds a private key (by its BEGIN line
     and line number: a key is never given to a command, and no line of it is to be shown); None when it is of that
     kind or of none known."""
-    key = _PEM_KEY.search(data)
+    key = PRIVATE_KEY.search(data)
     if key is not None:  # whatever else it holds: none of its lines is to be shown
         line = data.count(b"\n", 0, key.start()) + 1
         return f"holds a private key ({key[0].decode()}, line {line}), not {KINDS[wanted]}: none of its lines is shown"

@@ -602,15 +602,11 @@ def _unreadable_certificate(path: Path) -> int | None:
     return None
 
 
-# The BEGIN line of a private key in PEM (RFC 7468 section 10 and 11; OpenSSL's RSA, EC and encrypted forms)
-_PEM_KEY = re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
-
-
 def _not_pem(path: Path, text: str) -> str | None:
     """What ``path`` (given as ``text``), a CA file OpenSSL loaded no certificate from, holds instead of PEM, when
     that is known: text saved in UTF-16 or UTF-32 (:func:`pic.yamlsrc.other_encoding`: an editor's "Unicode"), a
-    private key (:data:`_PEM_KEY`), or a certificate in DER (binary, as browsers and Windows export one), with the
-    command that writes it in PEM."""
+    private key (:data:`pic.filekinds.PRIVATE_KEY`), or a certificate in DER (binary, as browsers and Windows export
+    one), with the command that writes it in PEM."""
     from cryptography import x509
 
     from pic.yamlsrc import other_encoding
@@ -621,9 +617,10 @@ def _not_pem(path: Path, text: str) -> str | None:
         return None
     if (encoding := other_encoding(data)) is not None:
         return f"is encoded in {encoding}: save it as UTF-8 (PEM is ASCII text)"
-    if (key := _PEM_KEY.search(data)) is not None:  # the CA's key given for its certificate: named by its line
+    from pic.filekinds import PRIVATE_KEY, other_kind
+
+    if (key := PRIVATE_KEY.search(data)) is not None:  # the CA's key given for its certificate: named by its line
         return f"holds a private key ({key[0].decode()}), no certificate (the CA's key is never given)"
-    from pic.filekinds import other_kind
 
     if (other := other_kind(data, path.name, "ca")) is not None:  # one of the project's files
         return other
@@ -647,7 +644,9 @@ def private_key_in(path: Path) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
-    key = _PEM_KEY.search(data)
+    from pic.filekinds import PRIVATE_KEY
+
+    key = PRIVATE_KEY.search(data)
     if key is None:
         return None
     line = data.count(b"\n", 0, key.start()) + 1
