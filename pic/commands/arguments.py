@@ -97,9 +97,12 @@ def stack_name(text: str) -> str:
     """A stack's name, whose file is ``Pulumi.<name>.yaml``: letters, digits, ``_``, ``.`` and ``-``; one written in
     full-width forms is told in ASCII (:func:`_in_ascii`)."""
     if STACK_NAME.fullmatch(text) is None:
+        from pic.errors import public_name_may_be_secret
+
+        hidden = public_name_may_be_secret(text)  # a password typed at the wrong prompt (xK9#mQ2$)
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a stack name (letters, digits, '_', '.' and '-': its file is Pulumi.<stack>.yaml)"
-            f"{_in_ascii(text, stack_name)}"
+            f"{HIDDEN_VALUE if hidden else repr(text)} is not a stack name (letters, digits, '_', '.' and '-': its "
+            f"file is Pulumi.<stack>.yaml){_in_ascii(text, stack_name, public_name_may_be_secret)}"
         )
     return text
 
