@@ -211,6 +211,8 @@ def _password_alone_in_a_note(word: str) -> bool:
     ``PassWord1``), a ticket's number after its ``#`` left out (``Ticket#4521``)."""
     if not any(c.isdigit() for c in word):
         return False
+    if _TRACKER_TICKET.fullmatch(word.strip(_AROUND_A_NAME_WORD)):
+        return False  # GLPI#4521, OTRS#20231104: a ticket, its # no password's sign
     if secrettext.password_alone(word):
         return True
     word = _TICKET_NUMBER.sub("", word.strip(_AROUND_A_NAME_WORD))
@@ -219,6 +221,11 @@ def _password_alone_in_a_note(word: str) -> bool:
 
 # A ticket's number at a note's word's end (RT#1187, Ticket#4521): a number, not a password's sign
 _TICKET_NUMBER = re.compile(r"#[0-9]+\Z")
+# A ticket named by its tracker (GLPI#4521, OTRS#20231104, Redmine#4521, Zammad#10042; ITIL's INC, REQ, CHG) or a
+# word for one, then its number: no password, though a word in capitals, a sign and digits are a password's shape
+_TRACKER_TICKET = re.compile(
+    r"(?i:ticket|issue|bug|rt|glpi|otrs|zammad|redmine|mantis|jira|gitlab|github|gh|inc|req|chg|pr|mr)#[0-9]+"
+)
 
 
 # A password pasted as a word of a name, without a label (contact: {name: "Lilas2024x!"}, "Marie Lilas2024x", name:
@@ -291,11 +298,13 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
     word = word.strip(_AROUND_A_NAME_WORD)
     if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
         return False
-    if (any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None) or (
-        secrettext.passphrase_or_capitals(word)
+    if (
+        (any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None)
+        or secrettext.passphrase_or_capitals(word)
+        or _generated(word)
     ):
         # Lilas2024x!, Soleil-2025#, Dupont@2024 (not marie2@asso-lyon.fr); Soleil-Azur-75 and LILAS2024X, as no
-        # name is written (R2D2 and A2DM are shorter, RC2000 ends with its number)
+        # name is written (R2D2 and A2DM are shorter, RC2000 ends with its number); n8Fq2LxvT, as a generator writes
         return True
     if len(word) <= _SHORTEST_PASSWORD_READ:
         return False  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
@@ -315,6 +324,18 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
         if not (acronym or ordinal):
             return True  # Lilas2024x, S3cret, Lilas2024X, velo75paris
     return _capitals_inside(word, person=person)  # PassWord1
+
+
+def _generated(word: str) -> bool:
+    """Whether ``word`` is written as a password generator writes one (pwgen, a password manager's): capitals and
+    small letters, with digits between letters twice or more (n8Fq2LxvT, aZ3kP9mQ), as no name's word is (R2D2,
+    C3PO, a1b2c3 are in one case; backupS3Box, iPhone15Pro hold one number)."""
+    between = sum(1 for _ in _DIGITS_BETWEEN_LETTERS_ANY.finditer(word))
+    return between >= 2 and any(c.isupper() for c in word) and any(c.islower() for c in word)
+
+
+# Digits between letters, each run counted (the letters after one are the letters before the next)
+_DIGITS_BETWEEN_LETTERS_ANY = re.compile(r"(?<=[^\W\d_])\d+(?=[^\W\d_])")
 
 
 def _word_before_digits(word: str, found: re.Match[str]) -> bool:
