@@ -503,17 +503,19 @@ def _not_empty(text: str, what: str, new: bool = False) -> Path:
     as an option's word with blanks is told (:func:`_in_ascii`): offered the path without them where that names a
     file or a directory (``' members'``: ``write members``), or where a file not there yet is started (``new``: a
     record, ``' notices.yaml'``), else told that the path without them names nothing either; one in a Japanese or
-    Chinese keyboard's full-width forms (``ｍｅｍｂｅｒｓ``) is offered the path in ASCII where that names something; a
-    path that may hold a password (:func:`_named`) is told to be written without them, not shown."""
+    Chinese keyboard's full-width forms (``ｍｅｍｂｅｒｓ``) is offered the path in ASCII where that names
+    something, or where a file not there yet is started (``new``: ``ｎｏｔｉｃｅｓ.yaml``); a path that may hold a
+    password (:func:`_named`) is told to be written without them, not shown."""
     if not text:
         raise argparse.ArgumentTypeError(f"'' is an empty path, which names nothing: give {what}")
     stripped = text.strip()
     folded = unicodedata.normalize("NFKC", stripped)
-    if folded != stripped and folded.isascii() and not os.path.lexists(text) and os.path.lexists(folded):
+    if folded != stripped and folded.isascii() and not os.path.lexists(text) and (new or os.path.lexists(folded)):
         named = _named(text)
         more = "has blanks around it, and it " if stripped != text else ""
         write = "write it in ASCII" if named == HIDDEN_VALUE else f"write {shown_name(folded)}"
-        raise argparse.ArgumentTypeError(f"{named} names nothing here: it {more}{FULL_WIDTH_WORDS}: {write}")
+        started = "" if os.path.lexists(folded) else " (a new file is started in ASCII)"  # a record not there yet
+        raise argparse.ArgumentTypeError(f"{named} names nothing here: it {more}{FULL_WIDTH_WORDS}: {write}{started}")
     if not stripped or stripped == text or os.path.lexists(text):
         return Path(text)
     named = _named(text)
