@@ -1721,6 +1721,28 @@ def test_a_path_in_full_width_forms_is_told_the_path_in_ascii(
 
 
 @pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("my dir/export list.txt ", "has blanks around it: write 'my dir/export list.txt'"),
+        ("\uff4d\uff59 dir/export list.txt", "(full-width forms): write 'my dir/export list.txt'"),
+        (" l'export.txt", "has blanks around it: write 'l'\"'\"'export.txt'"),
+    ],
+)
+def test_a_path_offered_is_written_as_the_shell_reads_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, given: str, said: str
+) -> None:
+    """pic lists audit 'my dir/export list.txt ' was offered 'write my dir/export list.txt', which the shell splits
+    into two exports: a path offered that holds a blank or a sign the shell reads is written in quotes, as the
+    commands pic offers are (shlex.quote)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my dir").mkdir()
+    (tmp_path / "my dir" / "export list.txt").write_text("a@example.org\n", encoding="utf-8")
+    (tmp_path / "l'export.txt").write_text("a@example.org\n", encoding="utf-8")
+    err = usage_error(capsys, ["lists", "audit", given])
+    assert said in err, err
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["notify", "--record", "\uff4e\uff4f\uff54\uff49\uff43\uff45\uff53.yaml"],

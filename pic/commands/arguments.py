@@ -505,7 +505,8 @@ def _not_empty(text: str, what: str, new: bool = False) -> Path:
     record, ``' notices.yaml'``), else told that the path without them names nothing either; one in a Japanese or
     Chinese keyboard's full-width forms (``ｍｅｍｂｅｒｓ``) is offered the path in ASCII where that names
     something, or where a file not there yet is started (``new``: ``ｎｏｔｉｃｅｓ.yaml``); a path that may hold a
-    password (:func:`_named`) is told to be written without them, not shown."""
+    password (:func:`_named`) is told to be written without them, not shown. A path offered is written as the shell
+    reads it (``'my dir/export list.txt'``, in quotes)."""
     if not text:
         raise argparse.ArgumentTypeError(f"'' is an empty path, which names nothing: give {what}")
     stripped = text.strip()
@@ -513,13 +514,13 @@ def _not_empty(text: str, what: str, new: bool = False) -> Path:
     if folded != stripped and folded.isascii() and not os.path.lexists(text) and (new or os.path.lexists(folded)):
         named = _named(text)
         more = "has blanks around it, and it " if stripped != text else ""
-        write = "write it in ASCII" if named == HIDDEN_VALUE else f"write {shown_name(folded)}"
+        write = "write it in ASCII" if named == HIDDEN_VALUE else f"write {shlex.quote(shown_name(folded))}"
         started = "" if os.path.lexists(folded) else " (a new file is started in ASCII)"  # a record not there yet
         raise argparse.ArgumentTypeError(f"{named} names nothing here: it {more}{FULL_WIDTH_WORDS}: {write}{started}")
     if not stripped or stripped == text or os.path.lexists(text):
         return Path(text)
     named = _named(text)
-    write = "write it without them" if named == HIDDEN_VALUE else f"write {shown_name(stripped)}"
+    write = "write it without them" if named == HIDDEN_VALUE else f"write {shlex.quote(shown_name(stripped))}"
     if os.path.lexists(stripped):
         raise argparse.ArgumentTypeError(f"{named} names nothing here: it has blanks around it: {write}")
     if new:
