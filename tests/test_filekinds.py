@@ -187,3 +187,37 @@ def test_a_private_key_in_any_form_is_told_so_and_never_shown(
     assert rc == 1, err
     assert f"holds a private key ({marker}), {asked}" in err, err
     assert secret.decode()[:20] not in out + err, err
+
+
+@pytest.mark.parametrize("option", list(_OPTIONS))
+def test_a_file_of_certificates_is_told_which_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str
+) -> None:
+    """pic lists audit ca.pem told each base64 line of the certificate a malformed address that may be a password
+    (and --disk-usage ca.pem each a row of one column): a file of certificates in PEM, as --ca-file takes, is told
+    in one line which it is."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder(name, name, key.public_key(), x509.random_serial_number(), now, now + dt.timedelta(1))
+        .sign(key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.PEM)
+    )
+    path = tmp_path / "ca.pem"
+    path.write_bytes(b"# the platform's CA\n" + cert)
+    (tmp_path / "export.txt").write_text("a@example.org\n")
+    argv, asked = _OPTIONS[option]
+    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
+    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    err = capsys.readouterr().err
+    assert rc == 1, err
+    told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
+    assert len(told) == 1 and f"is a file of CA certificates in PEM, {asked}" in told[0], err
