@@ -211,8 +211,8 @@ def _password_alone_in_a_note(word: str) -> bool:
     ``PassWord1``), a ticket's number after its ``#`` left out (``Ticket#4521``)."""
     if not any(c.isdigit() for c in word):
         return False
-    if _TRACKER_TICKET.fullmatch(word.strip(_AROUND_A_NAME_WORD)):
-        return False  # GLPI#4521, OTRS#20231104: a ticket, its # no password's sign
+    if _TRACKER_TICKET.fullmatch(word.strip(_AROUND_A_NAME_WORD)) or _PACKAGE_VERSION.fullmatch(word):
+        return False  # GLPI#4521, OTRS#20231104: a ticket, its # no password's sign; 8.2.12-1+deb12u1: a version
     if secrettext.password_alone(word):
         return True
     word = _TICKET_NUMBER.sub("", word.strip(_AROUND_A_NAME_WORD))
@@ -221,6 +221,13 @@ def _password_alone_in_a_note(word: str) -> bool:
 
 # A ticket's number at a note's word's end (RT#1187, Ticket#4521): a number, not a password's sign
 _TICKET_NUMBER = re.compile(r"#[0-9]+\Z")
+# A package's version as dpkg and SemVer write one: an epoch, numbers in dots, then a revision or a pre-release
+# after -, a build or a security update after + (8.2.12-1+deb12u1, 1:7.4.33-1+deb11u5, 1.2.3-rc.1+build.5), each
+# a number or a word of packagers (deb12u1, ubuntu0.22.04.1, rc, build, dfsg, bpo12), no other word (1.2+Lilas2024x)
+_PACKAGE_VERSION = re.compile(
+    r"(?:[0-9]+:)?v?[0-9]+(?:\.[0-9]+)+"
+    r"(?:[-+~](?:[0-9][0-9.]*|(?:deb|ubuntu|build|rc|beta|alpha|dev|pre|dfsg|ds|bpo|sury|git|nmu)[0-9a-z.]*))*"
+)
 # A ticket named by its tracker (GLPI#4521, OTRS#20231104, Redmine#4521, Zammad#10042; ITIL's INC, REQ, CHG) or a
 # word for one, then its number: no password, though a word in capitals, a sign and digits are a password's shape
 _TRACKER_TICKET = re.compile(

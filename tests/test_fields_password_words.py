@@ -62,6 +62,7 @@ PASSWORDS = [
     "VELO75PARIS",
     "P4ssw0rd",
     "Mysql2024x",  # a product's name then a year: no release of it
+    "8.2.12+Lilas2024x",  # a version, then a password where its build goes
     # generated (pwgen -cn, a password manager's): small letters and capitals by turns, digits between them
     "n8Fq2LxvT",
     "aZ3kP9mQ",
@@ -123,6 +124,10 @@ NOT_PASSWORDS = [
     "RT#1187",
     "ticket#4521",
     "Ticket#4521",
+    # a package's version (dpkg -l: Debian's revision after -, its security update after +; SemVer's build)
+    "8.2.12-1+deb12u1",
+    "1:7.4.33-1+deb11u5",
+    "1.2.3-rc.1+build.5",
     # a tracker's name then its ticket's number (GLPI, OTRS, Redmine, Zammad: #, then the number)
     "GLPI#4521",
     "OTRS#20231104",
