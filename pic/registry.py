@@ -254,6 +254,9 @@ _TRACKER_TICKET = re.compile(
 # between letters are a slug's, a brand's or a hash's (pict-a1b2c3-a, backupS3Box, deadbeef12cafe, Radio97FM).
 _AROUND_A_NAME_WORD = "()[]{}\"'«»“”‘’„,;:."
 _PASSWORD_SIGNS = frozenset("!?#$%&*+=@^~|<>§£€\\")
+# An & or a + between letters, as an association's name joins words (Art&Culture, Bio&Co, Bio+Local, Club3D&Co), the
+# words around it each read as a name's (Art&Lilas2024x is refused for its second; Lilas&2024x holds no such join)
+_WORDS_JOINED = re.compile(r"(?<=[^\W\d_])[&+](?=[^\W\d_])")
 _ADDRESS_WORD = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DIGITS_BETWEEN_LETTERS = re.compile(r"([^\W\d_]+)(\d+)([^\W\d_]+)")
 _ORDINAL_SUFFIX = re.compile(r"(?:e|er|re|ère|ème|eme|nd|nde|st|rd|th|o|a|bis|ter)\Z", re.IGNORECASE)
@@ -408,9 +411,11 @@ def no_password_in_a_name(name: str, *, person: bool = True) -> str:
     for n, word in enumerate(name.split(), 1):
         if word.isalpha() or word.isdigit():
             continue  # letters alone or digits alone, the usual words (Contact 12): no password's shape to read
-        if not person and _TYPED_AS_A_PASSWORD.fullmatch(word.strip(_AROUND_A_NAME_WORD)) is None:
-            continue  # an association's name: only a word typed as passwords are (Lilas2024x!), see above
-        if _password_in_a_name(word, person=person):
+        # an association's name: only a word typed as passwords are (Lilas2024x!), see above, each of words joined
+        # by & or + (Art&Culture2024) read alone
+        parts = [word] if person else _WORDS_JOINED.split(word)
+        typed = (p for p in parts if person or _TYPED_AS_A_PASSWORD.fullmatch(p.strip(_AROUND_A_NAME_WORD)))
+        if any(_password_in_a_name(part, person=person) for part in typed):
             raise SubfieldError((), _password_in_a_name_told(n, person=person), names_value=True)
     return name
 

@@ -63,6 +63,7 @@ PASSWORDS = [
     "P4ssw0rd",
     "Mysql2024x",  # a product's name then a year: no release of it
     "8.2.12+Lilas2024x",  # a version, then a password where its build goes
+    "Art&Lilas2024x",  # words joined by &, one of them a password's
     # generated (pwgen -cn, a password manager's): small letters and capitals by turns, digits between them
     "n8Fq2LxvT",
     "aZ3kP9mQ",
@@ -164,11 +165,16 @@ ASSOCIATION_NAMES = [
     "C3PO Robotique",
     "Ciné-Club 16mm",
     "Studio 3Dprint",
+    # words joined by & or +, as names are written (Art&Culture, Bio&Co, Canal+), a number beside them
+    "Art&Culture2024",
+    "Bio&Co69 Lyon",
+    "Bio+Local69",
+    "Club3D&Co",
 ]
 # Of those, an association's alone: a person's name holds no digits between letters (a slug's, a brand's, a unit's)
 ONLY_ASSOCIATION_NAMES = {"Club backupS3Box", "Radio97FM", "Studio54bis", "Test pict-a1b2c3-a", "Studio3D Lyon"}
 ONLY_ASSOCIATION_NAMES |= {"Recyclerie R2D2", "Club Informatique CI2A", "C3PO Robotique", "Ciné-Club 16mm"}
-ONLY_ASSOCIATION_NAMES |= {"Studio 3Dprint"}
+ONLY_ASSOCIATION_NAMES |= {"Studio 3Dprint", "Art&Culture2024", "Bio&Co69 Lyon", "Bio+Local69", "Club3D&Co"}
 
 
 def _note(field: str, value: str) -> str:
