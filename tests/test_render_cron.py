@@ -4146,3 +4146,20 @@ def test_a_cpu_list_refused_is_offered_cpu_0(tmp_path: Path, command: str) -> No
     assert cron.taskset_cpus(offered) == [(offered[offered.index("taskset") : offered.index(" php")], 0)]
     ran = _dash_as_a_site_s_user(tmp_path, offered.replace("php a.php", "echo ran"))
     assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize("cpus", [None, 1])
+def test_a_cpu_warned_of_on_a_host_of_one_cpu_is_told_in_the_singular(tmp_path: Path, cpus: int | None) -> None:
+    """taskset -c 1 php a.php was warned 'taskset refuses it on a host of 1 CPUs or fewer', and with
+    pic:hosts.web1.cpus: 1 'web host web1 has 1 CPUs (...), numbered 0 to 0': told of one CPU as one."""
+    project = project_copy(tmp_path)
+    if cpus is not None:
+        settings = project / "Pulumi.prod.yaml"
+        settings.write_text(settings.read_text().replace("ssh_user: deploy}", "ssh_user: deploy, cpus: 1}", 1))
+    jobs = [{"schedule": "daily", "command": "taskset -c 1 php a.php"}]
+    members = write_members(tmp_path / "members", {"asso-cron": member(10700, site=SITE, cron=jobs)})
+    [warning] = [w for w in check(project, "prod", members, ON).warnings if w.path.startswith("cron")]
+    assert "taskset refuses it on a host of one CPU (taskset: failed" in warning.message, warning.message
+    assert "1 CPUs" not in warning.message and "0 to 0" not in warning.message, warning.message
+    if cpus is not None:
+        assert "web host web1 has one CPU (pic:hosts.web1.cpus), CPU 0: name it" in warning.message, warning.message
