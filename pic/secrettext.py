@@ -4221,11 +4221,18 @@ def public_name_hidden(value: str) -> bool:
     text = value[:BESIDE_READ]
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    if _password_alone(text) or password_beside(_names_in_small_letters(text)):
+    named = _names_in_small_letters(text)
+    if _password_alone(text) or (_USER_AT_HOST.fullmatch(named) is None and password_beside(named)):
         return True
     if not _may_hold_part(text) and not any(c in text for c in "!#$%&*=?^~|§£€<>"):
         return False
     return any(_public_word_hidden(word) for word in BESIDE.compiled().split(text) if word)
+
+
+# A user's name at a host's, as ssh takes them (deploy@web1, root@web01, pic_deploy@203.0.113.10): a name of small
+# letters with its number at its end (no digit between letters: m0tdep@sse), then a host's name (a letter first:
+# not soleil@2024) or IPv4 address, whose parts :func:`_public_word_hidden` reads (deploy@Lilas2024x is hidden)
+_USER_AT_HOST = LazyPattern(r"[a-z_][a-z_-]*[0-9]*@(?:[A-Za-z][A-Za-z0-9.-]*|[0-9]{1,3}(?:\.[0-9]{1,3}){3})")
 
 
 def _names_in_small_letters(text: str) -> str:

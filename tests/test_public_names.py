@@ -92,6 +92,14 @@ def test_an_ssh_user_shaped_as_a_password_stays_hidden(tmp_path: Path, password:
     assert messages and all(HIDDEN in m and password not in m for m in messages), messages
 
 
+@pytest.mark.parametrize("user", ["deploy@web1", "root@Web01", "Deploy2024@web1", "pic_deploy@203.0.113.10"])
+def test_an_ssh_user_written_with_its_host_is_shown(tmp_path: Path, user: str) -> None:
+    """ssh_user: deploy@web1 (the user and the host, as ssh takes them) is shown, a user's name and a host's being
+    no secret, as the @ of a password beside the rest (P@ssw0rd, m0tdep@sse) is not."""
+    messages = _ssh_user(tmp_path, user)
+    assert messages and all(HIDDEN not in m and user in m for m in messages), messages
+
+
 @pytest.mark.parametrize("stack", ["Prod2024", "Staging2025", "Lab2026"])
 def test_a_stack_named_a_word_and_its_number_is_named(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
     """pic check --stack Prod2024 was told '--stack: the value (not shown: it may be a secret) names no stack file':
