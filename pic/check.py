@@ -556,12 +556,17 @@ def _cron_cpu_warnings(m: Member, settings: Settings) -> list[Problem]:
         for written, least in taskset_cpus(job.command):
             if least < (cpus or 1):
                 continue
+            fewer = "one CPU" if least == 1 else f"{least} CPUs or fewer"
             said = (
-                f"names CPU {least} at least ({written}): taskset refuses it on a host of {least} "
-                "CPUs or fewer (taskset: failed to set pid PID's affinity: Invalid argument) and runs nothing "
-                "(exit 1), the job going on without it"
+                f"names CPU {least} at least ({written}): taskset refuses it on a host of {fewer} (taskset: failed "
+                "to set pid PID's affinity: Invalid argument) and runs nothing (exit 1), the job going on without it"
             )
-            if cpus is not None:
+            if cpus == 1:
+                message = (
+                    f"{said}, and web host {m.host} has one CPU (pic:hosts.{m.host}.cpus), CPU 0: name it, or run "
+                    "the command without taskset"
+                )
+            elif cpus is not None:
                 message = (
                     f"{said}, and web host {m.host} has {cpus} CPUs (pic:hosts.{m.host}.cpus), numbered 0 to "
                     f"{cpus - 1}: name one of those, or run the command without taskset"

@@ -295,14 +295,9 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
         raw = path.read_bytes()
     except OSError as exc:
         raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    try:
-        data = _decoded(raw, file)
-        if not isinstance(data, dict):
-            raise PicError([Problem(file, None, "", "is not a mapping of domain to records")])
-    except PicError:
-        if (other := other_kind(raw, path.name, "expected")) is not None:  # one of the project's files
-            raise PicError([Problem(file, None, "", other)]) from None
-        raise
+    if (other := other_kind(raw, path.name, "expected")) is not None:  # one of the project's files, or a key
+        raise PicError([Problem(file, None, "", other)])
+    data = _decoded(raw, file)
     problems: list[Problem] = []
     out: dict[str, list[Expected]] = {}
     if not isinstance(data, dict):

@@ -21,13 +21,20 @@ KINDS = {
     "disk usage": "a host's disk usage file (disk-usage/<host>.tsv: # pic disk usage of <host>, then slug and KiB)",
     "expected": "the expected mail DNS records (the JSON of `pulumi stack output mail_dns_records --json`)",
     "domains": "a file of mail domains (as pic/data/mail_domains.yaml, for pic lists audit --domains)",
-    # asked for, never found: they are told by their own readers
-    "export": "a subscriber export (Sympa's dump, or one address per line)",
     "ca": "a file of CA certificates in PEM",
+    # asked for, never found: told by its own reader
+    "export": "a subscriber export (Sympa's dump, or one address per line)",
 }
 
-# The BEGIN line of a private key in PEM (RFC 7468 §10 and §11; OpenSSL's RSA, EC and encrypted forms, OpenSSH's)
-_PEM_KEY = re.compile(rb"^-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----", re.MULTILINE)
+# The marker of a private key: the BEGIN line of one in PEM (RFC 7468 §10 and §11; OpenSSL's RSA, EC and encrypted
+# forms, OpenSSH's, GnuPG's armored block), wherever it stands (indented in a YAML block scalar, inside a JSON
+# string), ssh.com's (RFC 4716's frame), or PuTTYgen's .ppk's first line (as pic.secrettext reads one)
+PRIVATE_KEY = re.compile(
+    rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----"
+    rb"|PuTTY-User-Key-File-[0-9]+:"
+)
+# A certificate's BEGIN line in PEM, at a line's start (RFC 7468 §5; OpenSSL's trusted form too)
+_PEM_CERTIFICATE = re.compile(r"^-----BEGIN (?:TRUSTED )?CERTIFICATE-----", re.MULTILINE)
 _DISK_USAGE_LINE = re.compile(r"[a-z0-9-]{1,32}\t[0-9]+\t[0-9]+\t[0-9]+\r?")
 # What a YAML file of the project starts with, after its comments: a key, or a mapping in braces (no export, no
 # certificate does); any other file is not parsed as YAML
@@ -38,10 +45,10 @@ _DOMAIN_STATUS = frozenset({"typo", "closed", "never"})
 
 def other_kind(data: bytes, name: str, wanted: str) -> str | None:
     """``is <a kind>, not <the kind wanted>`` when ``data``, a file named ``name``, is one of the project's files of
-    another kind than ``wanted`` (a key of :data:`KINDS`), or that it holds a private key in PEM (by its BEGIN line
+    another kind than ``wanted`` (a key of :data:`KINDS`), or that it holds a private key (by its BEGIN line
     and line number: a key is never given to a command, and no line of it is to be shown); None when it is of that
     kind or of none known."""
-    key = _PEM_KEY.search(data)
+    key = PRIVATE_KEY.search(data)
     if key is not None:  # whatever else it holds: none of its lines is to be shown
         line = data.count(b"\n", 0, key.start()) + 1
         return f"holds a private key ({key[0].decode()}, line {line}), not {KINDS[wanted]}: none of its lines is shown"
@@ -60,6 +67,8 @@ def kind_of(data: bytes, name: str) -> str | None:
         data_lines and all(_DISK_USAGE_LINE.fullmatch(line) for line in data_lines)
     ):
         return "disk usage"
+    if _PEM_CERTIFICATE.search(text):
+        return "ca"
     if text.lstrip().startswith("{") and (kind := _json_kind(text)) is not None:
         return kind
     first = next((line for line in lines if not line.lstrip().startswith("#")), "")

@@ -211,6 +211,8 @@ def _password_alone_in_a_note(word: str) -> bool:
     ``PassWord1``), a ticket's number after its ``#`` left out (``Ticket#4521``)."""
     if not any(c.isdigit() for c in word):
         return False
+    if _TRACKER_TICKET.fullmatch(word.strip(_AROUND_A_NAME_WORD)) or _PACKAGE_VERSION.fullmatch(word):
+        return False  # GLPI#4521, OTRS#20231104: a ticket, its # no password's sign; 8.2.12-1+deb12u1: a version
     if secrettext.password_alone(word):
         return True
     word = _TICKET_NUMBER.sub("", word.strip(_AROUND_A_NAME_WORD))
@@ -219,6 +221,18 @@ def _password_alone_in_a_note(word: str) -> bool:
 
 # A ticket's number at a note's word's end (RT#1187, Ticket#4521): a number, not a password's sign
 _TICKET_NUMBER = re.compile(r"#[0-9]+\Z")
+# A package's version as dpkg and SemVer write one: an epoch, numbers in dots, then a revision or a pre-release
+# after -, a build or a security update after + (8.2.12-1+deb12u1, 1:7.4.33-1+deb11u5, 1.2.3-rc.1+build.5), each
+# a number or a word of packagers (deb12u1, ubuntu0.22.04.1, rc, build, dfsg, bpo12), no other word (1.2+Lilas2024x)
+_PACKAGE_VERSION = re.compile(
+    r"(?:[0-9]+:)?v?[0-9]+(?:\.[0-9]+)+"
+    r"(?:[-+~](?:[0-9][0-9.]*|(?:deb|ubuntu|build|rc|beta|alpha|dev|pre|dfsg|ds|bpo|sury|git|nmu)[0-9a-z.]*))*"
+)
+# A ticket named by its tracker (GLPI#4521, OTRS#20231104, Redmine#4521, Zammad#10042; ITIL's INC, REQ, CHG) or a
+# word for one, then its number: no password, though a word in capitals, a sign and digits are a password's shape
+_TRACKER_TICKET = re.compile(
+    r"(?i:ticket|issue|bug|rt|glpi|otrs|zammad|redmine|mantis|jira|gitlab|github|gh|inc|req|chg|pr|mr)#[0-9]+"
+)
 
 
 # A password pasted as a word of a name, without a label (contact: {name: "Lilas2024x!"}, "Marie Lilas2024x", name:
@@ -240,6 +254,9 @@ _TICKET_NUMBER = re.compile(r"#[0-9]+\Z")
 # between letters are a slug's, a brand's or a hash's (pict-a1b2c3-a, backupS3Box, deadbeef12cafe, Radio97FM).
 _AROUND_A_NAME_WORD = "()[]{}\"'«»“”‘’„,;:."
 _PASSWORD_SIGNS = frozenset("!?#$%&*+=@^~|<>§£€\\")
+# An & or a + between letters, as an association's name joins words (Art&Culture, Bio&Co, Bio+Local, Club3D&Co), the
+# words around it each read as a name's (Art&Lilas2024x is refused for its second; Lilas&2024x holds no such join)
+_WORDS_JOINED = re.compile(r"(?<=[^\W\d_])[&+](?=[^\W\d_])")
 _ADDRESS_WORD = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DIGITS_BETWEEN_LETTERS = re.compile(r"([^\W\d_]+)(\d+)([^\W\d_]+)")
 _ORDINAL_SUFFIX = re.compile(r"(?:e|er|re|ère|ème|eme|nd|nde|st|rd|th|o|a|bis|ter)\Z", re.IGNORECASE)
@@ -291,11 +308,13 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
     word = word.strip(_AROUND_A_NAME_WORD)
     if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
         return False
-    if (any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None) or (
-        secrettext.passphrase_or_capitals(word)
+    if (
+        (any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None)
+        or secrettext.passphrase_or_capitals(word)
+        or _generated(word)
     ):
         # Lilas2024x!, Soleil-2025#, Dupont@2024 (not marie2@asso-lyon.fr); Soleil-Azur-75 and LILAS2024X, as no
-        # name is written (R2D2 and A2DM are shorter, RC2000 ends with its number)
+        # name is written (R2D2 and A2DM are shorter, RC2000 ends with its number); n8Fq2LxvT, as a generator writes
         return True
     if len(word) <= _SHORTEST_PASSWORD_READ:
         return False  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
@@ -315,6 +334,18 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
         if not (acronym or ordinal):
             return True  # Lilas2024x, S3cret, Lilas2024X, velo75paris
     return _capitals_inside(word, person=person)  # PassWord1
+
+
+def _generated(word: str) -> bool:
+    """Whether ``word`` is written as a password generator writes one (pwgen, a password manager's): capitals and
+    small letters, with digits between letters twice or more (n8Fq2LxvT, aZ3kP9mQ), as no name's word is (R2D2,
+    C3PO, a1b2c3 are in one case; backupS3Box, iPhone15Pro hold one number)."""
+    between = sum(1 for _ in _DIGITS_BETWEEN_LETTERS_ANY.finditer(word))
+    return between >= 2 and any(c.isupper() for c in word) and any(c.islower() for c in word)
+
+
+# Digits between letters, each run counted (the letters after one are the letters before the next)
+_DIGITS_BETWEEN_LETTERS_ANY = re.compile(r"(?<=[^\W\d_])\d+(?=[^\W\d_])")
 
 
 def _word_before_digits(word: str, found: re.Match[str]) -> bool:
@@ -380,9 +411,11 @@ def no_password_in_a_name(name: str, *, person: bool = True) -> str:
     for n, word in enumerate(name.split(), 1):
         if word.isalpha() or word.isdigit():
             continue  # letters alone or digits alone, the usual words (Contact 12): no password's shape to read
-        if not person and _TYPED_AS_A_PASSWORD.fullmatch(word.strip(_AROUND_A_NAME_WORD)) is None:
-            continue  # an association's name: only a word typed as passwords are (Lilas2024x!), see above
-        if _password_in_a_name(word, person=person):
+        # an association's name: only a word typed as passwords are (Lilas2024x!), see above, each of words joined
+        # by & or + (Art&Culture2024) read alone
+        parts = [word] if person else _WORDS_JOINED.split(word)
+        typed = (p for p in parts if person or _TYPED_AS_A_PASSWORD.fullmatch(p.strip(_AROUND_A_NAME_WORD)))
+        if any(_password_in_a_name(part, person=person) for part in typed):
             raise SubfieldError((), _password_in_a_name_told(n, person=person), names_value=True)
     return name
 

@@ -4212,15 +4212,35 @@ def public_name_hidden(value: str) -> bool:
     splits at) shaped as a password as :func:`password_part` reads one, a domain's labels too (``Lilas2024x.fr``,
     ``Soleil-Azur-75.org``, ``LILAS2024X.fr``; not one in small letters, as names are written: ``velo75paris.fr``).
     A word then its number (:data:`_NAME_THEN_NUMBER`: ``Prod2024``,
-    ``Deploy2024``, ``Lyon2024.fr``) is such a name's part, shown, and the name to write offered."""
+    ``Deploy2024``, ``Lyon2024.fr``) is such a name's part, shown, and the name to write offered; the rest of the
+    value is read as any value refused is for a password pasted whole (:func:`_password_alone`: ``xK9#mQ2$``) or a
+    password's word beside the rest (:func:`password_beside`: ``P@ssw0rd``), such a part read as written in small
+    letters."""
     if reads_as_secret(value):
         return True
     text = value[:BESIDE_READ]
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
+    named = _names_in_small_letters(text)
+    if _password_alone(text) or (_USER_AT_HOST.fullmatch(named) is None and password_beside(named)):
+        return True
     if not _may_hold_part(text) and not any(c in text for c in "!#$%&*=?^~|§£€<>"):
         return False
     return any(_public_word_hidden(word) for word in BESIDE.compiled().split(text) if word)
+
+
+# A user's name at a host's, as ssh takes them (deploy@web1, root@web01, pic_deploy@203.0.113.10): a name of small
+# letters with its number at its end (no digit between letters: m0tdep@sse), then a host's name (a letter first:
+# not soleil@2024) or IPv4 address, whose parts :func:`_public_word_hidden` reads (deploy@Lilas2024x is hidden)
+_USER_AT_HOST = LazyPattern(r"[a-z_][a-z_-]*[0-9]*@(?:[A-Za-z][A-Za-z0-9.-]*|[0-9]{1,3}(?:\.[0-9]{1,3}){3})")
+
+
+def _names_in_small_letters(text: str) -> str:
+    """``text`` with each part of it that is a word then its number (:func:`_name_then_number`: ``Lyon2024``, between
+    the signs :data:`_PART_SEPARATOR` splits at) in small letters, as a name is written, which no password's word
+    beside it is read as."""
+    pieces = compile_cached(f"({_PART_SEPARATOR.pattern})").split(text)
+    return "".join(piece.lower() if _name_then_number(piece) else piece for piece in pieces)
 
 
 def _public_word_hidden(word: str) -> bool:

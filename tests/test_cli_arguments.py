@@ -1720,6 +1720,50 @@ def test_a_path_in_full_width_forms_is_told_the_path_in_ascii(
     assert "names nothing here: it " in err and said in err, err
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("my dir/export list.txt ", "has blanks around it: write 'my dir/export list.txt'"),
+        ("\uff4d\uff59 dir/export list.txt", "(full-width forms): write 'my dir/export list.txt'"),
+        (" l'export.txt", "has blanks around it: write 'l'\"'\"'export.txt'"),
+    ],
+)
+def test_a_path_offered_is_written_as_the_shell_reads_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, given: str, said: str
+) -> None:
+    """pic lists audit 'my dir/export list.txt ' was offered 'write my dir/export list.txt', which the shell splits
+    into two exports: a path offered that holds a blank or a sign the shell reads is written in quotes, as the
+    commands pic offers are (shlex.quote)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my dir").mkdir()
+    (tmp_path / "my dir" / "export list.txt").write_text("a@example.org\n", encoding="utf-8")
+    (tmp_path / "l'export.txt").write_text("a@example.org\n", encoding="utf-8")
+    err = usage_error(capsys, ["lists", "audit", given])
+    assert said in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["notify", "--record", "\uff4e\uff4f\uff54\uff49\uff43\uff45\uff53.yaml"],
+        ["notify", "--record", "\uff4e\uff4f\uff54\uff49\uff43\uff45\uff53.yaml", "--new-record", "--dry-run"],
+        ["report", "--record", "\uff4e\uff4f\uff54\uff49\uff43\uff45\uff53.yaml"],
+    ],
+)
+def test_a_record_to_start_in_full_width_forms_is_told_its_name_in_ascii(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str]
+) -> None:
+    """pic report --record ｎｏｔｉｃｅｓ.yaml with no record yet was warned 'ｎｏｔｉｃｅｓ.yaml does not exist',
+    and pic notify --new-record would start a record so named, where --record ' notices.yaml' is told its blanks:
+    the record to start is offered its name in ASCII, as one with blanks around it is offered its name without
+    them."""
+    monkeypatch.chdir(tmp_path)
+    err = usage_error(capsys, argv)
+    assert "names nothing here: it has letters, digits or signs that only look like ASCII" in err, err
+    assert "write notices.yaml (a new file is started in ASCII)" in err, err
+    assert list(tmp_path.iterdir()) == [], list(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("secret", ["Lilas2024x", "Soleil-Azur-75"])
 @pytest.mark.parametrize("option", [["check", "--members"], ["notify", "--record"], ["report", "--disk-usage"]])
 def test_a_path_with_blanks_around_it_shaped_as_a_password_is_not_shown(

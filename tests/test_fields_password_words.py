@@ -62,6 +62,13 @@ PASSWORDS = [
     "VELO75PARIS",
     "P4ssw0rd",
     "Mysql2024x",  # a product's name then a year: no release of it
+    "8.2.12+Lilas2024x",  # a version, then a password where its build goes
+    "Art&Lilas2024x",  # words joined by &, one of them a password's
+    # generated (pwgen -cn, a password manager's): small letters and capitals by turns, digits between them
+    "n8Fq2LxvT",
+    "aZ3kP9mQ",
+    "7hG5kL2pQ9",
+    "eiK9ahY7oo",
 ]
 
 # Words a note or an exception's reason holds alone: a product's name and its release (a major version alone, as
@@ -118,6 +125,15 @@ NOT_PASSWORDS = [
     "RT#1187",
     "ticket#4521",
     "Ticket#4521",
+    # a package's version (dpkg -l: Debian's revision after -, its security update after +; SemVer's build)
+    "8.2.12-1+deb12u1",
+    "1:7.4.33-1+deb11u5",
+    "1.2.3-rc.1+build.5",
+    # a tracker's name then its ticket's number (GLPI, OTRS, Redmine, Zammad: #, then the number)
+    "GLPI#4521",
+    "OTRS#20231104",
+    "Redmine#4521",
+    "Zammad#10042",
     "3f2a9c1e",
     "deadbeef12cafe",
     "a1b2c3",
@@ -144,9 +160,21 @@ ASSOCIATION_NAMES = [
     "Test pict-a1b2c3-a",
     "Studio3D Lyon",
     "Asso 4K Vidéo",
+    "Recyclerie R2D2",
+    "Club Informatique CI2A",
+    "C3PO Robotique",
+    "Ciné-Club 16mm",
+    "Studio 3Dprint",
+    # words joined by & or +, as names are written (Art&Culture, Bio&Co, Canal+), a number beside them
+    "Art&Culture2024",
+    "Bio&Co69 Lyon",
+    "Bio+Local69",
+    "Club3D&Co",
 ]
 # Of those, an association's alone: a person's name holds no digits between letters (a slug's, a brand's, a unit's)
 ONLY_ASSOCIATION_NAMES = {"Club backupS3Box", "Radio97FM", "Studio54bis", "Test pict-a1b2c3-a", "Studio3D Lyon"}
+ONLY_ASSOCIATION_NAMES |= {"Recyclerie R2D2", "Club Informatique CI2A", "C3PO Robotique", "Ciné-Club 16mm"}
+ONLY_ASSOCIATION_NAMES |= {"Studio 3Dprint", "Art&Culture2024", "Bio&Co69 Lyon", "Bio+Local69", "Club3D&Co"}
 
 
 def _note(field: str, value: str) -> str:

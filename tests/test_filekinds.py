@@ -125,3 +125,99 @@ def test_a_private_key_given_for_a_file_is_told_so_and_never_shown(
     assert rc == 1, err
     assert "holds a private key (-----BEGIN PRIVATE KEY-----, line 2), " + asked in err, err
     assert key.splitlines()[1].decode()[:20] not in out + err and "-----END" not in err, err
+
+
+def _pem_key() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    return ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+# Each form a private key is saved in, other than PEM at a line's start: the file's bytes from the key's PEM, the
+# marker told, and a line of the key never to be shown
+_KEY_FORMS: dict[str, Callable[[bytes], tuple[bytes, str, bytes]]] = {
+    # a stack file's or a YAML file's block scalar: each line indented
+    "indented": lambda key: (
+        b"pic:tls_key: |\n" + b"".join(b"  " + line + b"\n" for line in key.splitlines()),
+        "-----BEGIN PRIVATE KEY-----, line 2",
+        key.splitlines()[1],
+    ),
+    # a JSON string (terraform output -json, a secret manager's export): the key on one line
+    "json": lambda key: (
+        b'{"private_key_pem": "' + key.replace(b"\n", b"\\n") + b'"}\n',
+        "-----BEGIN PRIVATE KEY-----, line 1",
+        key.splitlines()[1],
+    ),
+    # gpg --export-secret-keys --armor
+    "pgp": lambda key: (
+        b"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + key.splitlines()[1] + b"\n-----END PGP PRIVATE KEY BLOCK-----\n",
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----, line 1",
+        key.splitlines()[1],
+    ),
+    # PuTTYgen's .ppk
+    "putty": lambda key: (
+        b"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: site\nPublic-Lines: 1\n"
+        b"AAAAC3NzaC1lZDI1NTE5AAAAIHHA7Ct7hLxv7\nPrivate-Lines: 1\n" + key.splitlines()[1] + b"\n",
+        "PuTTY-User-Key-File-3:, line 1",
+        key.splitlines()[1],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(_KEY_FORMS))
+@pytest.mark.parametrize("option", list(_OPTIONS))
+def test_a_private_key_in_any_form_is_told_so_and_never_shown(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str, form: str
+) -> None:
+    """A private key indented (a YAML block scalar: pic:tls_key: |), on one line of JSON, a PGP key block or a PuTTY
+    .ppk given to pic lists audit was read line by line, its base64 lines printed whole as malformed addresses
+    (--disk-usage: told line by line): only a PEM key at a line's start was told. Each is told by its marker and
+    line number, none of its lines shown."""
+    data, marker, secret = _KEY_FORMS[form](_pem_key())
+    path = tmp_path / "key.txt"
+    path.write_bytes(data)
+    (tmp_path / "export.txt").write_text("a@example.org\n")
+    argv, asked = _OPTIONS[option]
+    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
+    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    out, err = capsys.readouterr()
+    assert rc == 1, err
+    assert f"holds a private key ({marker}), {asked}" in err, err
+    assert secret.decode()[:20] not in out + err, err
+
+
+@pytest.mark.parametrize("option", list(_OPTIONS))
+def test_a_file_of_certificates_is_told_which_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str
+) -> None:
+    """pic lists audit ca.pem told each base64 line of the certificate a malformed address that may be a password
+    (and --disk-usage ca.pem each a row of one column): a file of certificates in PEM, as --ca-file takes, is told
+    in one line which it is."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder(name, name, key.public_key(), x509.random_serial_number(), now, now + dt.timedelta(1))
+        .sign(key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.PEM)
+    )
+    path = tmp_path / "ca.pem"
+    path.write_bytes(b"# the platform's CA\n" + cert)
+    (tmp_path / "export.txt").write_text("a@example.org\n")
+    argv, asked = _OPTIONS[option]
+    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
+    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    err = capsys.readouterr().err
+    assert rc == 1, err
+    told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
+    assert len(told) == 1 and f"is a file of CA certificates in PEM, {asked}" in told[0], err

@@ -11,7 +11,7 @@ import pytest
 
 from pic.cli import main
 from pic.errors import PicError
-from pic.settings import load_settings
+from pic.settings import STACK_NAME, load_settings
 from pic.yamlsrc import is_public_name_field
 from tests.conftest import ROOT
 from tests.helpers import project_copy
@@ -23,6 +23,9 @@ NAMES = ["Prod2024", "Deploy2024", "Lyon2024", "Asso2024", "Web01", "Backup2025"
 PASSWORDS = ["Lilas2024x", "LILAS2024X", "PassWord1", "Soleil-Azur-75", "Velo75paris", "Pass1Word", "0xCafe1234"]
 # a word then a number as passwords end: a digit alone, a run of the keyboard's (as a name's word is read)
 PASSWORDS += ["Password1", "Azerty123", "Soleil1234", "MotDePasse2024"]
+# passwords with a sign in them, no word then its number there (hidden before public names were shown): said in
+# the fields of names but the domains' (a domain's .fr after them makes them a name's form, shown as before)
+SIGNED = ["P@ssw0rd", "m0tdep@sse", "xK9#mQ2$", "Passw0rd!"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -44,6 +47,14 @@ def test_a_domain_holding_a_password_s_shape_stays_hidden(password: str) -> None
     assert HIDDEN in line and password not in line and password.lower() not in line, line
 
 
+@pytest.mark.parametrize("password", SIGNED)
+def test_a_password_with_signs_given_for_a_domain_stays_hidden(password: str) -> None:
+    """site.domains: ['P@ssw0rd'] (and xK9#mQ2$, Passw0rd!) was told whole ('"P@ssw0rd" holds '@' ...') once public
+    names were shown: hidden, as before."""
+    [line] = _messages(SITE.replace("probe-asso.org]", f"'{password}']"))
+    assert HIDDEN in line and password not in line and password.lower() not in line, line
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_a_database_s_name_a_word_and_its_number_is_shown_and_offered(name: str) -> None:
     """databases: [Prod2024] was told 'the value (not shown: it may be a secret) is not allowed here', the name in
@@ -52,7 +63,7 @@ def test_a_database_s_name_a_word_and_its_number_is_shown_and_offered(name: str)
     assert HIDDEN not in line and f'"{name}"' in line and f"did you mean '{name.lower()}'?" in line, line
 
 
-@pytest.mark.parametrize("password", PASSWORDS)
+@pytest.mark.parametrize("password", PASSWORDS + SIGNED)
 def test_a_database_s_name_shaped_as_a_password_stays_hidden(password: str) -> None:
     [line] = _messages(MINIMAL + f"databases: [{password}]\n")
     assert HIDDEN in line and password not in line and password.lower() not in line, line
@@ -75,10 +86,18 @@ def test_an_ssh_user_a_word_and_its_number_is_shown(tmp_path: Path, user: str) -
     assert messages and all(HIDDEN not in m and user in m for m in messages), messages
 
 
-@pytest.mark.parametrize("password", PASSWORDS)
+@pytest.mark.parametrize("password", PASSWORDS + SIGNED)
 def test_an_ssh_user_shaped_as_a_password_stays_hidden(tmp_path: Path, password: str) -> None:
     messages = _ssh_user(tmp_path, password)
     assert messages and all(HIDDEN in m and password not in m for m in messages), messages
+
+
+@pytest.mark.parametrize("user", ["deploy@web1", "root@Web01", "Deploy2024@web1", "pic_deploy@203.0.113.10"])
+def test_an_ssh_user_written_with_its_host_is_shown(tmp_path: Path, user: str) -> None:
+    """ssh_user: deploy@web1 (the user and the host, as ssh takes them) is shown, a user's name and a host's being
+    no secret, as the @ of a password beside the rest (P@ssw0rd, m0tdep@sse) is not."""
+    messages = _ssh_user(tmp_path, user)
+    assert messages and all(HIDDEN not in m and user in m for m in messages), messages
 
 
 @pytest.mark.parametrize("stack", ["Prod2024", "Staging2025", "Lab2026"])
@@ -91,9 +110,18 @@ def test_a_stack_named_a_word_and_its_number_is_named(stack: str, capsys: pytest
     assert HIDDEN not in err, err
 
 
-@pytest.mark.parametrize("stack", PASSWORDS)
+@pytest.mark.parametrize("stack", PASSWORDS + SIGNED)
 def test_a_stack_named_as_a_password_stays_hidden(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["check", "--stack", stack, "--project", str(ROOT)])
+    """pic check --stack 'xK9#mQ2$' (a sign no stack's name holds) was told ''xK9#mQ2$' is not a stack name', the
+    password typed at the wrong prompt shown whole."""
+    argv = ["check", "--stack", stack, "--project", str(ROOT)]
+    if STACK_NAME.fullmatch(stack) is None:  # a usage error: no stack's name
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        err = capsys.readouterr().err
+        assert caught.value.code == 2 and f"--stack: {HIDDEN} is not a stack name" in err and stack not in err, err
+        return
+    rc = main(argv)
     err = capsys.readouterr().err
     assert rc == 1 and f"--stack: {HIDDEN} names no stack file" in err and stack not in err, err
 

@@ -4265,3 +4265,20 @@ def test_a_command_told_to_be_written_alone_is_shown_in_its_line(tmp_path: Path,
     assert written in line, line
     shown = written.partition("(")[2].partition(")")[0]
     assert subprocess.run([require_program("dash"), "-n", "-c", shown], check=False).returncode == 0
+
+
+@pytest.mark.parametrize("cpus", [None, 1])
+def test_a_cpu_warned_of_on_a_host_of_one_cpu_is_told_in_the_singular(tmp_path: Path, cpus: int | None) -> None:
+    """taskset -c 1 php a.php was warned 'taskset refuses it on a host of 1 CPUs or fewer', and with
+    pic:hosts.web1.cpus: 1 'web host web1 has 1 CPUs (...), numbered 0 to 0': told of one CPU as one."""
+    project = project_copy(tmp_path)
+    if cpus is not None:
+        settings = project / "Pulumi.prod.yaml"
+        settings.write_text(settings.read_text().replace("ssh_user: deploy}", "ssh_user: deploy, cpus: 1}", 1))
+    jobs = [{"schedule": "daily", "command": "taskset -c 1 php a.php"}]
+    members = write_members(tmp_path / "members", {"asso-cron": member(10700, site=SITE, cron=jobs)})
+    [warning] = [w for w in check(project, "prod", members, ON).warnings if w.path.startswith("cron")]
+    assert "taskset refuses it on a host of one CPU (taskset: failed" in warning.message, warning.message
+    assert "1 CPUs" not in warning.message and "0 to 0" not in warning.message, warning.message
+    if cpus is not None:
+        assert "web host web1 has one CPU (pic:hosts.web1.cpus), CPU 0: name it" in warning.message, warning.message

@@ -97,9 +97,12 @@ def stack_name(text: str) -> str:
     """A stack's name, whose file is ``Pulumi.<name>.yaml``: letters, digits, ``_``, ``.`` and ``-``; one written in
     full-width forms is told in ASCII (:func:`_in_ascii`)."""
     if STACK_NAME.fullmatch(text) is None:
+        from pic.errors import public_name_may_be_secret
+
+        hidden = public_name_may_be_secret(text)  # a password typed at the wrong prompt (xK9#mQ2$)
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a stack name (letters, digits, '_', '.' and '-': its file is Pulumi.<stack>.yaml)"
-            f"{_in_ascii(text, stack_name)}"
+            f"{HIDDEN_VALUE if hidden else repr(text)} is not a stack name (letters, digits, '_', '.' and '-': its "
+            f"file is Pulumi.<stack>.yaml){_in_ascii(text, stack_name, public_name_may_be_secret)}"
         )
     return text
 
@@ -500,21 +503,24 @@ def _not_empty(text: str, what: str, new: bool = False) -> Path:
     as an option's word with blanks is told (:func:`_in_ascii`): offered the path without them where that names a
     file or a directory (``' members'``: ``write members``), or where a file not there yet is started (``new``: a
     record, ``' notices.yaml'``), else told that the path without them names nothing either; one in a Japanese or
-    Chinese keyboard's full-width forms (``ｍｅｍｂｅｒｓ``) is offered the path in ASCII where that names something; a
-    path that may hold a password (:func:`_named`) is told to be written without them, not shown."""
+    Chinese keyboard's full-width forms (``ｍｅｍｂｅｒｓ``) is offered the path in ASCII where that names
+    something, or where a file not there yet is started (``new``: ``ｎｏｔｉｃｅｓ.yaml``); a path that may hold a
+    password (:func:`_named`) is told to be written without them, not shown. A path offered is written as the shell
+    reads it (``'my dir/export list.txt'``, in quotes)."""
     if not text:
         raise argparse.ArgumentTypeError(f"'' is an empty path, which names nothing: give {what}")
     stripped = text.strip()
     folded = unicodedata.normalize("NFKC", stripped)
-    if folded != stripped and folded.isascii() and not os.path.lexists(text) and os.path.lexists(folded):
+    if folded != stripped and folded.isascii() and not os.path.lexists(text) and (new or os.path.lexists(folded)):
         named = _named(text)
         more = "has blanks around it, and it " if stripped != text else ""
-        write = "write it in ASCII" if named == HIDDEN_VALUE else f"write {shown_name(folded)}"
-        raise argparse.ArgumentTypeError(f"{named} names nothing here: it {more}{FULL_WIDTH_WORDS}: {write}")
+        write = "write it in ASCII" if named == HIDDEN_VALUE else f"write {shlex.quote(shown_name(folded))}"
+        started = "" if os.path.lexists(folded) else " (a new file is started in ASCII)"  # a record not there yet
+        raise argparse.ArgumentTypeError(f"{named} names nothing here: it {more}{FULL_WIDTH_WORDS}: {write}{started}")
     if not stripped or stripped == text or os.path.lexists(text):
         return Path(text)
     named = _named(text)
-    write = "write it without them" if named == HIDDEN_VALUE else f"write {shown_name(stripped)}"
+    write = "write it without them" if named == HIDDEN_VALUE else f"write {shlex.quote(shown_name(stripped))}"
     if os.path.lexists(stripped):
         raise argparse.ArgumentTypeError(f"{named} names nothing here: it has blanks around it: {write}")
     if new:
@@ -602,15 +608,11 @@ def _unreadable_certificate(path: Path) -> int | None:
     return None
 
 
-# The BEGIN line of a private key in PEM (RFC 7468 section 10 and 11; OpenSSL's RSA, EC and encrypted forms)
-_PEM_KEY = re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
-
-
 def _not_pem(path: Path, text: str) -> str | None:
     """What ``path`` (given as ``text``), a CA file OpenSSL loaded no certificate from, holds instead of PEM, when
     that is known: text saved in UTF-16 or UTF-32 (:func:`pic.yamlsrc.other_encoding`: an editor's "Unicode"), a
-    private key (:data:`_PEM_KEY`), or a certificate in DER (binary, as browsers and Windows export one), with the
-    command that writes it in PEM."""
+    private key (:data:`pic.filekinds.PRIVATE_KEY`), or a certificate in DER (binary, as browsers and Windows export
+    one), with the command that writes it in PEM."""
     from cryptography import x509
 
     from pic.yamlsrc import other_encoding
@@ -621,9 +623,10 @@ def _not_pem(path: Path, text: str) -> str | None:
         return None
     if (encoding := other_encoding(data)) is not None:
         return f"is encoded in {encoding}: save it as UTF-8 (PEM is ASCII text)"
-    if (key := _PEM_KEY.search(data)) is not None:  # the CA's key given for its certificate: named by its line
+    from pic.filekinds import PRIVATE_KEY, other_kind
+
+    if (key := PRIVATE_KEY.search(data)) is not None:  # the CA's key given for its certificate: named by its line
         return f"holds a private key ({key[0].decode()}), no certificate (the CA's key is never given)"
-    from pic.filekinds import other_kind
 
     if (other := other_kind(data, path.name, "ca")) is not None:  # one of the project's files
         return other
@@ -647,7 +650,9 @@ def private_key_in(path: Path) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
-    key = _PEM_KEY.search(data)
+    from pic.filekinds import PRIVATE_KEY
+
+    key = PRIVATE_KEY.search(data)
     if key is None:
         return None
     line = data.count(b"\n", 0, key.start()) + 1
