@@ -338,10 +338,22 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
 
 def _generated(word: str) -> bool:
     """Whether ``word`` is written as a password generator writes one (pwgen, a password manager's): capitals and
-    small letters, with digits between letters twice or more (n8Fq2LxvT, aZ3kP9mQ), as no name's word is (R2D2,
-    C3PO, a1b2c3 are in one case; backupS3Box, iPhone15Pro hold one number)."""
+    small letters, with digits between letters twice or more (n8Fq2LxvT, aZ3kP9mQ), or once with the case turning
+    from small to capital three times or more (kP9mQzLw), as no name's word is (R2D2, C3PO, a1b2c3 are in one case;
+    backupS3Box, iPhone15Pro hold one number, phpMyAdmin turns twice)."""
     between = sum(1 for _ in _DIGITS_BETWEEN_LETTERS_ANY.finditer(word))
-    return between >= 2 and any(c.isupper() for c in word) and any(c.islower() for c in word)
+    if between >= 2:
+        return any(c.isupper() for c in word) and any(c.islower() for c in word)
+    letters = word.translate(_NO_DIGITS)
+    return (
+        between == 1
+        and len(_CAPITAL_AFTER_SMALL.findall(letters)) >= 3
+        and _THREE_SMALL_LETTERS.search(letters) is None  # LaMaisonDuVélo2Roues: words, written in camel case
+    )
+
+
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_THREE_SMALL_LETTERS = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ]{3}")
 
 
 # Digits between letters, each run counted (the letters after one are the letters before the next)

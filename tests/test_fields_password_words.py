@@ -69,6 +69,9 @@ PASSWORDS = [
     "aZ3kP9mQ",
     "7hG5kL2pQ9",
     "eiK9ahY7oo",
+    # one digit between letters, the case turning three times or more (kP, mQ, zL), as no name's word turns it
+    "kP9mQzLw",
+    "mX7bNqTzR",
 ]
 
 # Words a note or an exception's reason holds alone: a product's name and its release (a major version alone, as
@@ -142,6 +145,7 @@ NOT_PASSWORDS = [
 
 # Associations' names, a number, an acronym or a year in them: accepted as a member's name and as its contact's
 ASSOCIATION_NAMES = [
+    "LaMaisonDuVélo2Roues",  # words in camel case, a digit between two words
     "Les Amis du Vélo",
     "ASSO 1901",
     "Club RC2000",
@@ -175,6 +179,7 @@ ASSOCIATION_NAMES = [
 ONLY_ASSOCIATION_NAMES = {"Club backupS3Box", "Radio97FM", "Studio54bis", "Test pict-a1b2c3-a", "Studio3D Lyon"}
 ONLY_ASSOCIATION_NAMES |= {"Recyclerie R2D2", "Club Informatique CI2A", "C3PO Robotique", "Ciné-Club 16mm"}
 ONLY_ASSOCIATION_NAMES |= {"Studio 3Dprint", "Art&Culture2024", "Bio&Co69 Lyon", "Bio+Local69", "Club3D&Co"}
+ONLY_ASSOCIATION_NAMES |= {"LaMaisonDuVélo2Roues"}
 
 
 def _note(field: str, value: str) -> str:
