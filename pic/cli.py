@@ -1064,6 +1064,8 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
             read += 1
         except PicError as exc:
             refused += exc.problems
+    if refused and not read:
+        raise PicError(refused)  # nothing to audit: the refusals alone
     print_problems(notes)
     flags = lists_audit.audit(entries, domains, lists_audit.load_providers(), empty)
     if args.mx:
