@@ -176,3 +176,22 @@ def test_a_database_s_charset_under_a_short_name_a_word_and_its_number_is_shown(
     assert "database_charsets.Prod2024: " in line and "did you mean 'prod2024'?" in line and HIDDEN not in line, line
     [line] = _messages(MINIMAL + "databases: [main]\ndatabase_charsets: {Lilas2024x: utf8mb4}\n")
     assert "(a key not shown)" in line and "Lilas2024x" not in line and "lilas2024x" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("value", "hidden"),
+    [
+        ("10.0.0.11%eth0", False),
+        ("fe80::1%enp3s0", False),
+        ("fe80::1%Eth0", False),
+        ("10.0.0.11%Lilas2024x", True),
+        ("10.0.0.11%LILAS2024X", True),
+    ],
+)
+def test_an_address_with_its_zone_is_shown_unless_the_zone_is_shaped_as_a_password(value: str, hidden: bool) -> None:
+    """pic:hosts.web1.private_address: 10.0.0.11%eth0 was hidden once names with a password's sign were ('%'), its
+    message then saying 'give the address alone (10.0.0.11)' of a value not shown: an address and its zone (an
+    interface's name) is shown, the zone read as a name's word is."""
+    from pic.secrettext import public_name_hidden
+
+    assert public_name_hidden(value) is hidden
