@@ -151,7 +151,8 @@ COMMANDS: dict[str, About] = {
             (
                 1,
                 "addresses to fix (or, with `--mx`, whose domain could not be looked up) or an export or "
-                "`--domains` file refused (not UTF-8, not of its format: file and line named)",
+                "`--domains` file refused (not UTF-8, not of its format: file and line named; the other exports "
+                "are audited all the same, their findings printed first)",
             ),
             (2, f"{_USAGE} (an export or a `--domains` file that cannot be read)"),
         ),
