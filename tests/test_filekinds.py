@@ -55,6 +55,14 @@ _OPTIONS = {
 }
 
 
+def _run(option: str, path: Path, tmp_path: Path) -> int:
+    """``pic`` run with ``option``'s command line, ``path`` as its FILE (an export of one address beside it)."""
+    argv = _OPTIONS[option][0]
+    (tmp_path / "export.txt").write_text("a@example.org\n")
+    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
+    return main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+
+
 # Each pair of a file's kind and an option asking another kind
 _MISMATCHED = [
     (given, option)
@@ -72,14 +80,12 @@ def test_a_file_of_another_kind_is_told_which_it_is(
     tab-separated column(s), not 4', and 26 errors), --expected a member file 'cannot be read as JSON', --domains a
     member file 'limits: is not a domain name': a file of one of the project's kinds given for another is told, in
     one line, which kind it is and which the option asks, none of its lines shown."""
-    argv, asked = _OPTIONS[option]
+    asked = _OPTIONS[option][1]
     data = tmp_path / "data"
     data.mkdir()
     _FILES[given][0](data)
     path = next(data.iterdir())
-    (tmp_path / "export.txt").write_text("a@example.org\n")
-    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
-    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    rc = _run(option, path, tmp_path)
     err = capsys.readouterr().err
     assert rc == 1, err
     told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
@@ -117,10 +123,8 @@ def test_a_private_key_given_for_a_file_is_told_so_and_never_shown(
     )
     path = tmp_path / "key.pem"
     path.write_bytes(b"# the site's key\n" + key)
-    (tmp_path / "export.txt").write_text("a@example.org\n")
-    argv, asked = _OPTIONS[option]
-    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
-    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    asked = _OPTIONS[option][1]
+    rc = _run(option, path, tmp_path)
     out, err = capsys.readouterr()
     assert rc == 1, err
     assert "holds a private key (-----BEGIN PRIVATE KEY-----, line 2), " + asked in err, err
@@ -179,10 +183,8 @@ def test_a_private_key_in_any_form_is_told_so_and_never_shown(
     data, marker, secret = _KEY_FORMS[form](_pem_key())
     path = tmp_path / "key.txt"
     path.write_bytes(data)
-    (tmp_path / "export.txt").write_text("a@example.org\n")
-    argv, asked = _OPTIONS[option]
-    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
-    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    asked = _OPTIONS[option][1]
+    rc = _run(option, path, tmp_path)
     out, err = capsys.readouterr()
     assert rc == 1, err
     assert f"holds a private key ({marker}), {asked}" in err, err
@@ -213,10 +215,8 @@ def test_a_file_of_certificates_is_told_which_it_is(
     )
     path = tmp_path / "ca.pem"
     path.write_bytes(b"# the platform's CA\n" + cert)
-    (tmp_path / "export.txt").write_text("a@example.org\n")
-    argv, asked = _OPTIONS[option]
-    files = {"FILE": str(path), "EXPORT": str(tmp_path / "export.txt")}
-    rc = main([files.get(a, a) for a in argv] + ([] if argv[0] == "lists" else ["--project", str(ROOT)]))
+    asked = _OPTIONS[option][1]
+    rc = _run(option, path, tmp_path)
     err = capsys.readouterr().err
     assert rc == 1, err
     told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
