@@ -4221,8 +4221,9 @@ def public_name_hidden(value: str) -> bool:
     text = value[:BESIDE_READ]
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    if _ADDRESS_AND_ZONE.fullmatch(text) is not None:
-        return _public_word_hidden(text.partition("%")[2])  # 10.0.0.11%eth0: its zone, an interface's name, read
+    zoned = _ADDRESS_AND_ZONE.fullmatch(text)
+    if zoned is not None:  # 10.0.0.11%eth0, fe80::1%, fe80::1%eth0/64: its zone, an interface's name, read alone
+        return bool(zoned.group(1)) and _public_word_hidden(zoned.group(1))
     named = _names_in_small_letters(text)
     if _password_alone(text) or (_USER_AT_HOST.fullmatch(named) is None and password_beside(named)):
         return True
@@ -4231,8 +4232,9 @@ def public_name_hidden(value: str) -> bool:
     return any(_public_word_hidden(word) for word in BESIDE.compiled().split(text) if word)
 
 
-# An address and a zone id after its '%' (10.0.0.11%eth0, fe80::1%enp3s0): an interface's name, no password's sign
-_ADDRESS_AND_ZONE = LazyPattern(r"[0-9A-Fa-f:.]+%[A-Za-z0-9_.-]{1,15}")
+# An address and a zone id after its '%' (10.0.0.11%eth0, fe80::1%enp3s0; empty, or a prefix's length after it):
+# an interface's name, no password's sign
+_ADDRESS_AND_ZONE = LazyPattern(r"[0-9A-Fa-f:.]+%([A-Za-z0-9_.-]{0,15})(?:/[0-9]{1,3})?")
 # A user's name at a host's, as ssh takes them (deploy@web1, root@web01, pic_deploy@203.0.113.10): a name of small
 # letters with its number at its end (no digit between letters: m0tdep@sse), then a host's name (a letter first:
 # not soleil@2024) or IPv4 address, whose parts :func:`_public_word_hidden` reads (deploy@Lilas2024x is hidden)
