@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +100,110 @@ def test_the_cron_message_docs_registry_quotes_is_what_pic_check_says(tmp_path: 
         check(ROOT, "prod", members, ON)
     [told] = [p for p in refused.value.problems if p.path == field]
     assert str(told).split(f" {field}: ", 1)[1].startswith(f"{schedule}{said}"), (str(told), said)
+
+
+def _member_block_fields(text: str) -> dict[str, str]:
+    """docs/REGISTRY.md's member file: each field's path (``cron[].timeout``; a key commented out, ``# charset:``,
+    too) and the words of its comments, the lines of comment under it included."""
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    stack: list[tuple[int, str]] = []  # (indent, key) of the fields holding the line
+    fields: dict[str, str] = {}
+    last = ""
+    for line in block.splitlines():
+        key = re.match(r"^( *)(?:# )?(- )?([a-z_.]+):(?: |$)(.*)$", line)
+        if key is None or len(key.group(1)) > 20:  # a comment's line under a field's
+            if last and line.strip().startswith("#"):
+                fields[last] += " " + line.strip().lstrip("#").strip()
+            continue
+        indent = len(key.group(1))
+        if key.group(2):  # an item of a list: its keys are those of the list's field with []
+            stack = [(i, n) for i, n in stack if i < indent]
+            stack[-1] = (stack[-1][0], stack[-1][1].removesuffix("[]") + "[]")
+            indent += 2
+        stack = [(i, n) for i, n in stack if i < indent]
+        last = ".".join([n for _, n in stack] + [key.group(3)])
+        comment = key.group(4).split("#", 1)[1].strip() if "#" in key.group(4) else ""
+        fields[last] = f"{fields.get(last, '')} {comment}".strip()
+        stack.append((indent, key.group(3)))
+    return fields
+
+
+def _schema_fields(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each field of the member file's JSON Schema by its path (``cron[].timeout``), with its schema."""
+    defs = schema.get("$defs", {})
+    out: dict[str, dict[str, Any]] = {}
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        if "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[1]]
+        for alt in node.get("anyOf", []):
+            walk(alt, prefix)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], prefix + "[]")
+        for name, sub in node.get("properties", {}).items():
+            path = f"{prefix}.{name}" if prefix else name
+            out[path] = sub
+            walk(sub, path)
+
+    walk(schema, "")
+    return out
+
+
+def _bounds(node: dict[str, Any]) -> tuple[object, object] | None:
+    """A field's bounds in its schema: of its value, its length or its number of items."""
+    for low, high in (("minimum", "maximum"), ("minItems", "maxItems"), ("minLength", "maxLength")):
+        if high in node:
+            return node.get(low, 0), node[high]
+    return None
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_every_field_of_the_member_schema_is_in_docs_registry_with_its_default_and_bounds() -> None:
+    """Every field of the member file's schema (pic schema) is in docs/REGISTRY.md's member file, or for
+    php_settings' keys in their table, or for limits' in the sentence of their bounds; a field there is one of the
+    schema; a default its comment says (``default 300``, ``fr (default)``) is the schema's, and each default of the
+    schema is said; bounds it says (``1..3600``, ``at most 1000 characters``) are the schema's."""
+    from pic.phpini import DEFAULTS, RULES
+    from pic.schema import member_schema
+
+    text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
+    documented = _member_block_fields(text)
+    schema = _schema_fields(member_schema())
+    table = {
+        key: (allowed, default)
+        for key, allowed, default in re.findall(r"^\| `([a-z_.]+)` \| (.*?) \| (.*?) \|", text, flags=re.MULTILINE)
+    }
+    bounds = text.split("Bounds, for the member's and the stack's:", 1)[1].split("\n\n", 1)[0]
+    for path, node in schema.items():
+        if path.startswith("site.php_settings."):
+            assert path.removeprefix("site.php_settings.") in table, path
+        elif path.startswith("limits."):
+            name = path.removeprefix("limits.")
+            said = re.search(rf"`{name}` ([0-9.,]+)\.\.([0-9.,]+)", bounds)
+            assert said is not None, f"docs/REGISTRY.md gives no bounds of a member's {path}"
+            assert tuple(map(_number, said.groups())) == _bounds(node), (path, said.groups(), _bounds(node))
+        elif path != "limits":
+            assert path in documented, f"docs/REGISTRY.md's member file has no {path}"
+    assert "`limits:`" in text and "limits" in documented, "docs/REGISTRY.md's member file has no limits"
+    assert not [p for p in documented if p not in schema and not p.startswith("database_charsets.")], documented
+    for path, comment in documented.items():
+        node = schema.get(path, {})
+        said = re.search(r"(?:default (\S+?)[):,;]|(\S+) \(default\))", comment + ";")
+        default = node.get("default")
+        if isinstance(default, (bool, int, str)):
+            shown = str(default).lower() if isinstance(default, bool) else str(default)
+            assert said is not None, f"docs/REGISTRY.md: {path}'s default ({shown}) is not said"
+            assert shown in said.groups(), (path, said.group(0), shown)
+        told = re.search(r"(?<![\w.])([0-9][0-9,]*)\.\.([0-9][0-9,]*)|(?:at most|up to) ([0-9][0-9,]*) ", comment)
+        schema_bounds = _bounds(node)
+        if told is not None and schema_bounds is not None:
+            low, high, most = told.groups()
+            assert (_number(low) if low else schema_bounds[0], _number(high or most)) == schema_bounds, (path, told)
+    for key, rule in RULES.items():  # the table of php_settings: bounds and default
+        allowed, default = table[key]
+        if rule.kind in ("seconds", "count"):
+            assert allowed.startswith(f"{rule.low}..{rule.high}"), (key, allowed)
+        assert default.startswith(DEFAULTS.get(key, "false")), (key, default)
