@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from pic.check import check
 from pic.errors import PicError
@@ -207,3 +211,79 @@ def test_every_field_of_the_member_schema_is_in_docs_registry_with_its_default_a
         if rule.kind in ("seconds", "count"):
             assert allowed.startswith(f"{rule.low}..{rule.high}"), (key, allowed)
         assert default.startswith(DEFAULTS.get(key, "false")), (key, default)
+
+
+def _models(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models(arg)]
+
+
+def _settings_fields(model: type[BaseModel], prefix: str = "") -> dict[str, FieldInfo]:
+    """Each setting of pic by its path under ``pic:`` (``hosts.*.ssh_port``: ``*`` a key of a mapping)."""
+    out: dict[str, FieldInfo] = {}
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        path = prefix + name
+        out[path] = info
+        held = typing.get_args(info.annotation)[1] if typing.get_origin(info.annotation) is dict else info.annotation
+        for sub in _models(held):
+            out |= _settings_fields(sub, path + (".*." if held is not info.annotation else "."))
+    return out
+
+
+def test_every_setting_is_in_docs_registry_with_its_default() -> None:
+    """Every setting of pic (pic.settings.Settings, at any depth) is named in docs/REGISTRY.md: as `pic:...` (with
+    ``<name>`` for a key of a mapping), as a key of its YAML blocks, or in a row of its table (``keep_weekly`` beside
+    ``pic:backup.offsite.keep_daily``, ``memory_mb`` in ``pic:limits``'s); a `pic:` name or a key of a block is one of
+    the settings (or a secret's, in camelCase); a default of the table (``7; 1..366``) is the model's, as are its
+    bounds."""
+    from pic.settings import Settings
+
+    fields = _settings_fields(Settings)
+    text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
+    part = text[text.index("## Pulumi.<stack>.yaml") :]
+    named = {re.sub(r"<[a-z]+>", "*", name) for name in re.findall(r"`pic:([a-z_.<>]+)`", text)}
+
+    def keys(value: object, path: str) -> set[str]:
+        held = path in fields and _models(fields[path].annotation)
+        if not isinstance(value, dict) or not (path == "" or path.endswith(".*") or held):
+            return set()
+        out: set[str] = set()
+        for key in value:
+            sub = f"{path}.{key}" if path else str(key).removeprefix("pic:")
+            sub = f"{path}.*" if f"{path}.*" in {p.rsplit(".", 1)[0] for p in fields} else sub
+            out |= {sub} | keys(value[key], sub)
+        return out
+
+    for block in re.findall(r"```yaml\n(.*?)```", part, flags=re.DOTALL):
+        doc = yaml.safe_load(block)
+        named |= keys(doc.get("config", doc), "")
+    unknown = sorted(n for n in named if n not in fields and n == n.lower() and not n.endswith(".*"))
+    assert not unknown, f"docs/REGISTRY.md names settings pic has not: {unknown}"
+    rows = re.findall(r"^\| `pic:([a-z_.<>]+)`((?:, `[a-z_]+`)*) \| (.*?) \| (.*?) \|$", part, flags=re.MULTILINE)
+    for first, others, meaning, cell in rows:
+        name = re.sub(r"<[a-z]+>", "*", first)
+        parent = name.rpartition(".")[0]
+        names = [name] + [f"{parent}.{n}".lstrip(".") for n in re.findall(r"`([a-z_]+)`", others)]
+        if name in fields and _models(fields[name].annotation):
+            subs = [f"{name}.{n}" for n in re.findall(r"`([a-z_]+)`", meaning) if f"{name}.{n}" in fields]
+            names += subs
+            if isinstance(fields[name].default, BaseModel):
+                names = subs
+        named |= set(names)
+        defaults, _, bounds = cell.partition("; ")
+        shown = [d.strip("`") for d in defaults.split(", ")]
+        for path, default, bound in zip(
+            names, shown, bounds.split(", ") if bounds else [""] * len(names), strict=False
+        ):
+            value = fields[path].default
+            if isinstance(value, (bool, int, float, str)) and len(shown) == len(names):
+                assert default == (str(value).lower() if isinstance(value, bool) else str(value)), (path, cell)
+            if re.fullmatch(r"[0-9.]+\.\.[0-9.]+", bound):
+                limits = {type(m).__name__: m for m in fields[path].metadata}
+                low, high = (getattr(limits.get(k), k.lower(), None) for k in ("Ge", "Le"))
+                assert bound == f"{low}..{high}", (path, bound, low, high)
+    missing = [p for p in fields if p not in named and not any(n.startswith(p + ".") for n in named)]
+    assert not missing, f"settings in no table nor block of docs/REGISTRY.md: {missing}"
