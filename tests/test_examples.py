@@ -287,3 +287,33 @@ def test_every_setting_is_in_docs_registry_with_its_default() -> None:
                 assert bound == f"{low}..{high}", (path, bound, low, high)
     missing = [p for p in fields if p not in named and not any(n.startswith(p + ".") for n in named)]
     assert not missing, f"settings in no table nor block of docs/REGISTRY.md: {missing}"
+
+
+def test_the_errors_readme_and_docs_registry_quote_are_what_pic_check_says(tmp_path: Path) -> None:
+    """README and docs/REGISTRY.md quote pic check on the example registry with site.php "5.5" in amis-du-rhone
+    and velo-cite's second domain amis-du-rhone's: each line quoted is one pic check prints, its file and line,
+    the runtimes it lists and the field of the other file."""
+    import shutil
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    shutil.copytree(MEMBERS, project / "members")
+    shutil.copy(ROOT / "Pulumi.prod.yaml", project / "Pulumi.prod.yaml")
+    for name, old, new in [
+        ("amis-du-rhone", '  php: "8.3"\n', '  php: "5.5"\n'),
+        ("velo-cite", "    - www.velo-cite-lyon.fr\n", "    - www.amis-du-rhone.org\n"),
+    ]:
+        path = project / "members" / f"{name}.yaml"
+        assert path.read_text(encoding="utf-8").count(old) == 1, (name, old)
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "check"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1, proc.stderr
+    told = (proc.stdout + proc.stderr).splitlines()
+    for doc, after in [("README.md", "a required key left out to be missing"), ("docs/REGISTRY.md", "## Errors")]:
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        quoted = text.split(after, 1)[1].split("```\n", 1)[1].split("```", 1)[0].splitlines()
+        assert len(quoted) == 2, (doc, quoted)
+        assert not [line for line in quoted if line not in told], (doc, quoted, told)
