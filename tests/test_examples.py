@@ -317,3 +317,26 @@ def test_the_errors_readme_and_docs_registry_quote_are_what_pic_check_says(tmp_p
         quoted = text.split(after, 1)[1].split("```\n", 1)[1].split("```", 1)[0].splitlines()
         assert len(quoted) == 2, (doc, quoted)
         assert not [line for line in quoted if line not in told], (doc, quoted, told)
+
+
+def test_the_readme_layout_names_what_the_repository_holds() -> None:
+    """README's Layout: each path it names is in the repository (notices.yaml, which pic notify writes, aside), and
+    each module of pic/commands/ and file of pic/data/ is named on its line."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout\n", 1)[1].split("```\n", 1)[1].split("```", 1)[0]
+    lines: dict[str, str] = {}
+    path = ""
+    for line in block.splitlines():
+        said = line
+        if not line.startswith(" "):
+            path, _, said = line.partition(" ")
+        lines[path] = f"{lines.get(path, '')} {said.strip()}"
+    for path in lines:
+        if path != "notices.yaml":
+            assert list(ROOT.glob(path)), f"README's Layout names {path}, which the repository does not hold"
+    for directory in ("pic/commands/", "pic/data/"):
+        held = [p.name for p in (ROOT / directory).iterdir() if p.is_file() and p.name != "__init__.py"]
+        named = [
+            n for n in held if n in lines[directory] or n.removesuffix(".py").replace("_", "-") in lines[directory]
+        ]
+        assert sorted(named) == sorted(held), f"README's Layout: {directory} holds {sorted(set(held) - set(named))}"
