@@ -340,3 +340,54 @@ def test_the_readme_layout_names_what_the_repository_holds() -> None:
             n for n in held if n in lines[directory] or n.removesuffix(".py").replace("_", "-") in lines[directory]
         ]
         assert sorted(named) == sorted(held), f"README's Layout: {directory} holds {sorted(set(held) - set(named))}"
+
+
+def test_the_keys_of_pic_report_json_are_those_of_the_readme(tmp_path: Path) -> None:
+    """README's table of ``pic report --format json`` (a stable interface) names each key the report writes, at
+    each level (``runtimes[]``' ``image``, ``contact``'s ``smtputf8``, ``counts``' ``by_status``), and no other
+    (the keys its row lists after its first colon):
+    the report of the example registry, a member measured on web1 (a disk usage file of 2 lines)."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.test_diskusage import header
+
+    disk = tmp_path / "disk-usage"
+    disk.mkdir()
+    (disk / "web1.tsv").write_text(header("web1") + "velo-cite\t10\t2\t3\nnobody\t1\t2\t3\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "report", "--format", "json", "--disk-usage", str(disk)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### `pic report --format json`", 1)[1].split("\n\n###", 1)[0]
+    rows = re.findall(r"^\| (.*?) \| (.*) \|$", table, flags=re.MULTILINE)[1:]  # the header's row aside
+    said = {first.strip("`"): meaning for first, meaning in rows}
+    top = [k.strip("`") for first, _ in rows for k in first.split(", ")]
+    assert sorted(k.removesuffix("[]") for k in top) == sorted(report), (top, list(report))
+
+    def named(meaning: str) -> set[str]:
+        """The keys a row's meaning names at its first level: `a` (`b`, `c`) names a alone, b and c being a's."""
+        return set(re.findall(r"`([a-z0-9_]+)`", re.sub(r"(`[a-z0-9_]+`) \([^)]*\)", r"\1", meaning)))
+
+    levels = {
+        "runtimes[]": report["runtimes"][0],
+        "members_to_contact[]": report["members_to_contact"][0],
+        "disk_usage[]": report["disk_usage"][0],
+        "counts": report["counts"],
+    }
+    for key, value in levels.items():
+        keys = set(value)
+        listed = named(said[key].split(": ", 1)[1] if key != "counts" else said[key])
+        assert keys == listed, (key, keys ^ listed)
+        for inner, held in value.items():
+            if isinstance(held, dict):
+                inside = re.findall(rf"`{inner}` \(([^)]*)\)", said[key])
+                assert inside and set(held) <= set(re.findall(r"`([a-z0-9_]+)`", inside[0])), (key, inner, list(held))
+    assert report["disk_usage_warnings"] and report["disk_usage_warnings"][0].startswith("warning: "), report
