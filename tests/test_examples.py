@@ -391,3 +391,24 @@ def test_the_keys_of_pic_report_json_are_those_of_the_readme(tmp_path: Path) -> 
                 inside = re.findall(rf"`{inner}` \(([^)]*)\)", said[key])
                 assert inside and set(held) <= set(re.findall(r"`([a-z0-9_]+)`", inside[0])), (key, inner, list(held))
     assert report["disk_usage_warnings"] and report["disk_usage_warnings"][0].startswith("warning: "), report
+
+
+def test_the_charsets_docs_registry_allows_are_the_schemas() -> None:
+    """docs/REGISTRY.md lists the charsets of a static site (``iso-8859-2`` to ``iso-8859-16`` (not 9, 11, 12),
+    ``windows-1250`` to ``windows-1258``, each other named) and of a database's connection: each list is the
+    schema's, ``none`` aside."""
+    from pic.schema import member_schema
+
+    schema = _schema_fields(member_schema())
+    site = set(schema["site.charset"]["enum"]) - {"none"}
+    [database] = schema["database_charsets"]["patternProperties"].values()
+    text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
+    said = text.split("### Charset of a static site", 1)[1].split("Allowed:", 1)[1].split("Refused on", 1)[0]
+    ranges = re.findall(r"`([a-z]+-?(?:8859-)?)(\d+)`\s+to\s+`[a-z]+-?(?:8859-)?(\d+)`(?:\s+\(not ([\d, ]+)\))?", said)
+    listed = set(re.findall(r"`([a-z0-9_\-]+)`", said))
+    for prefix, low, high, not_ in ranges:
+        skipped = {int(n) for n in re.findall(r"\d+", not_)}
+        listed |= {f"{prefix}{n}" for n in range(int(low), int(high) + 1) if n not in skipped}
+    assert listed == site, (sorted(site - listed), sorted(listed - site))
+    said = text.split("### Connection charset of a database", 1)[1].split("Allowed:", 1)[1].split("\n\n", 1)[0]
+    assert set(re.findall(r"`([a-z0-9]+)`", said.split("(", 1)[0])) == set(database["enum"]), said
