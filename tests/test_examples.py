@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import typing
 from pathlib import Path
@@ -412,3 +413,57 @@ def test_the_charsets_docs_registry_allows_are_the_schemas() -> None:
     assert listed == site, (sorted(site - listed), sorted(listed - site))
     said = text.split("### Connection charset of a database", 1)[1].split("Allowed:", 1)[1].split("\n\n", 1)[0]
     assert set(re.findall(r"`([a-z0-9]+)`", said.split("(", 1)[0])) == set(database["enum"]), said
+
+
+def test_the_plan_comment_readme_shows_is_what_pic_plan_writes(tmp_path: Path) -> None:
+    """README's pull-request comment of pic plan (amis-du-rhone moved to PHP 8.4 and potager.jardins-partages.org
+    added to jardins-partages, against HEAD~1) has the sections, counts, moves and table pic plan writes for that
+    change, in its order; the diffs inside each member's block are left out of the comparison (the rendered files'
+    own lines), the revision's commit too."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import require_program
+    from tests.test_plan import GIT_ENV
+
+    require_program("git")
+    work = tmp_path / "repo"
+    skipped = (".git", ".venv", "*_cache", "__pycache__", "tests", "bench", "docs", "lab", "disk-usage", "notices.yaml")
+    shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(*skipped))
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=work, env={**os.environ, **GIT_ENV}, capture_output=True, check=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "start")
+    for name, old, new in [
+        ("amis-du-rhone", '  php: "8.3"\n', '  php: "8.4"\n'),
+        (
+            "jardins-partages",
+            "    - jardins-partages.org\n",
+            "    - jardins-partages.org\n    - potager.jardins-partages.org\n",
+        ),
+    ]:
+        path = work / "members" / f"{name}.yaml"
+        assert path.read_text(encoding="utf-8").count(old) == 1, (name, old)
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    git("commit", "-qam", "the README's change")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~1", "--format", "markdown", "--on", ON.isoformat()],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+    def outside_diffs(text: str) -> list[str]:
+        text = re.sub(r"\n```diff\n.*?\n```\n", "\n", text, flags=re.DOTALL)
+        return re.sub(r"\(([0-9a-f]{10})\)", "(REV)", text).splitlines()
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("````markdown\n", 1)[1].split("\n````", 1)[0]
+    assert outside_diffs(shown) == outside_diffs(proc.stdout.rstrip("\n"))
