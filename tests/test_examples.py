@@ -467,3 +467,17 @@ def test_the_plan_comment_readme_shows_is_what_pic_plan_writes(tmp_path: Path) -
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = readme.split("````markdown\n", 1)[1].split("\n````", 1)[0]
     assert outside_diffs(shown) == outside_diffs(proc.stdout.rstrip("\n"))
+
+
+def test_the_forms_docs_registry_gives_of_a_slug_and_a_database_are_the_codes() -> None:
+    """docs/REGISTRY.md writes out the slug's form (``[a-z][a-z0-9-]{1,30}[a-z0-9]``) and a database's short name's
+    (``^[a-z][a-z0-9_]{0,15}$``): each is the one pic checks, the schema's for a database."""
+    from pic.schema import member_schema
+    from pic.validators import SLUG_PATTERN
+
+    text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
+    slug = re.search(r"member's slug: `([^`]+)`", text)
+    assert slug is not None and slug.group(1) == SLUG_PATTERN, (slug, SLUG_PATTERN)
+    short = re.search(r"short names: (\^\S+\$);", text)
+    pattern = _schema_fields(member_schema())["databases"]["items"]["pattern"]
+    assert short is not None and f"^(?:{short.group(1)[1:-1]})$" == pattern, (short, pattern)
