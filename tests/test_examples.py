@@ -481,3 +481,19 @@ def test_the_forms_docs_registry_gives_of_a_slug_and_a_database_are_the_codes() 
     short = re.search(r"short names: (\^\S+\$);", text)
     pattern = _schema_fields(member_schema())["databases"]["items"]["pattern"]
     assert short is not None and f"^(?:{short.group(1)[1:-1]})$" == pattern, (short, pattern)
+
+
+def test_the_architecture_names_every_component() -> None:
+    """docs/ARCHITECTURE.md's layer of components lists the ComponentResources of components/ (it named 4 of
+    the 13, the hosts' and what runs on them left out: FrontProxy, PhpMyAdmin, the dump and off-site jobs, the
+    internal CA, the sites' mail relay, the zones) and the classes a Member is built by."""
+    architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    layer = " ".join(architecture.split("\ncomponents/", 1)[1].split("\n        |", 1)[0].split())
+    classes = re.findall(
+        r"^class (\w+)(?:\(pulumi\.ComponentResource\))?:",
+        "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "components").glob("*.py"))),
+        flags=re.MULTILINE,
+    )
+    components = [c for c in classes if not c.endswith("Args") and c not in ("HostAccess", "HostFile", "HostEngine")]
+    assert len(components) >= 17, components
+    assert not [c for c in components if not re.search(rf"\b{c}\b", layer)], (layer, components)
