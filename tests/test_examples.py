@@ -497,3 +497,28 @@ def test_the_architecture_names_every_component() -> None:
     components = [c for c in classes if not c.endswith("Args") and c not in ("HostAccess", "HostFile", "HostEngine")]
     assert len(components) >= 17, components
     assert not [c for c in components if not re.search(rf"\b{c}\b", layer)], (layer, components)
+
+
+def test_the_layers_import_what_the_architecture_says() -> None:
+    """docs/ARCHITECTURE.md: the registry and render layers never import Pulumi, components never parse YAML; README's
+    Layout: pic/ has no Pulumi import, pic/plan/ imports it lazily (inside its functions), for pic plan alone."""
+    import ast
+
+    def imports(path: Path, *, top_only: bool) -> set[str]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        nodes = tree.body if top_only else list(ast.walk(tree))
+        names: set[str] = set()
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module is not None and node.level == 0:
+                names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+        return names
+
+    for path in sorted((ROOT / "pic").rglob("*.py")):
+        plan = path.is_relative_to(ROOT / "pic" / "plan")
+        found = {n for n in imports(path, top_only=plan) if n.split(".")[0].startswith("pulumi")}
+        assert not found, f"{path.relative_to(ROOT)} imports {found}" + (" at its top" if plan else "")
+    for path in sorted((ROOT / "components").glob("*.py")):
+        found = imports(path, top_only=False) & {"yaml", "pic.yamlsrc", "pic.yamlloader", "ruamel.yaml"}
+        assert not found, f"{path.relative_to(ROOT)} imports {found}"
