@@ -522,3 +522,25 @@ def test_the_layers_import_what_the_architecture_says() -> None:
     for path in sorted((ROOT / "components").glob("*.py")):
         found = imports(path, top_only=False) & {"yaml", "pic.yamlsrc", "pic.yamlloader", "ruamel.yaml"}
         assert not found, f"{path.relative_to(ROOT)} imports {found}"
+
+
+def test_the_versions_lab_readme_gives_are_the_builds_and_the_pins() -> None:
+    """lab/README.md gives the toolchain's versions (the Pulumi release, the docker provider's upstream and bridge)
+    and each plugin's version as its SDK requests it: the first are lab/toolchain/build's, the others those of the
+    installed SDKs' pulumi-plugin.json (pyproject.toml pins each SDK exactly)."""
+    import importlib.resources
+    import json
+
+    text = (ROOT / "lab" / "README.md").read_text(encoding="utf-8")
+    build = (ROOT / "lab" / "toolchain" / "build").read_text(encoding="utf-8")
+    for name in ("pulumi_version", "docker_upstream", "bridge_version"):
+        value = re.search(rf"^{name}=(\S+)$", build, flags=re.MULTILINE)
+        assert value is not None and value.group(1) in text, (name, value)
+    said = re.search(r"at its own\s+version \(`pulumi-plugin.json`\): (.*?)\.\n", text, flags=re.DOTALL)
+    assert said is not None, "lab/README.md gives no plugin versions"
+    versions = dict(re.findall(r"(\w+) (\d+\.\d+\.\d+)", said.group(1)))
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for plugin in ("docker", "command", "tls", "random", "mysql"):
+        plugin_json = importlib.resources.files(f"pulumi_{plugin}").joinpath("pulumi-plugin.json")
+        assert versions.get(plugin) == json.loads(plugin_json.read_text())["version"], (plugin, versions)
+        assert re.search(rf'"pulumi-{plugin}==[0-9.]+"', pyproject), f"pyproject.toml does not pin pulumi-{plugin}"
