@@ -544,3 +544,27 @@ def test_the_versions_lab_readme_gives_are_the_builds_and_the_pins() -> None:
         plugin_json = importlib.resources.files(f"pulumi_{plugin}").joinpath("pulumi-plugin.json")
         assert versions.get(plugin) == json.loads(plugin_json.read_text())["version"], (plugin, versions)
         assert re.search(rf'"pulumi-{plugin}==[0-9.]+"', pyproject), f"pyproject.toml does not pin pulumi-{plugin}"
+
+
+def test_the_settings_docs_registry_shows_with_their_defaults_hold_the_models() -> None:
+    """docs/REGISTRY.md's blocks of the web hosts' settings (all optional, their defaults) and of pic:db (every key
+    optional) show each key that has a default with that default (pic:db.port 3306, dump_jobs 2, dev_port 13306...);
+    a key without one (a domain, report_to) is an example."""
+    from pydantic_core import PydanticUndefined
+
+    from pic.settings import Settings
+
+    fields = _settings_fields(Settings)
+    text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
+    for heading in ("### Settings of the web hosts", "### `pic:db`"):
+        block = text.split(heading, 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+        doc = yaml.safe_load(block)
+        shown = {}
+        for key, value in doc.get("config", doc).items():
+            for sub, held in value.items() if isinstance(value, dict) else [("", value)]:
+                shown[f"{key.removeprefix('pic:')}.{sub}".rstrip(".")] = held
+        assert len(shown) >= 5, (heading, shown)
+        for path, value in shown.items():
+            default = fields[path].default
+            if default is not None and default is not PydanticUndefined:
+                assert str(value) == str(default), (heading, path, value, default)
