@@ -547,16 +547,17 @@ def test_the_versions_lab_readme_gives_are_the_builds_and_the_pins() -> None:
 
 
 def test_the_settings_docs_registry_shows_with_their_defaults_hold_the_models() -> None:
-    """docs/REGISTRY.md's blocks of the web hosts' settings (all optional, their defaults) and of pic:db (every key
-    optional) show each key that has a default with that default (pic:db.port 3306, dump_jobs 2, dev_port 13306...);
-    a key without one (a domain, report_to) is an example."""
+    """docs/REGISTRY.md's blocks of the web hosts' settings (all optional, their defaults), of pic:db (every key
+    optional) and of the mail and DNS settings show each key that has a default with that default (pic:db.port
+    3306, dump_jobs 2, dev_port 13306, pic:dns.resolver_port 53...); a key without one (a domain, report_to) is an
+    example."""
     from pydantic_core import PydanticUndefined
 
     from pic.settings import Settings
 
     fields = _settings_fields(Settings)
     text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
-    for heading in ("### Settings of the web hosts", "### `pic:db`"):
+    for heading in ("### Settings of the web hosts", "### `pic:db`", "## Mail and DNS settings"):
         block = text.split(heading, 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
         doc = yaml.safe_load(block)
         shown = {}
