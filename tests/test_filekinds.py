@@ -55,6 +55,18 @@ _OPTIONS = {
 }
 
 
+def _status(option: str) -> int:
+    """The exit status of a file of the wrong kind given to ``option``: a usage error (2), as a --record of the
+    project's or a --ca-file that is no certificate; an export of pic lists audit is refused (1), the others audited."""
+    return 1 if option == "export" else 2
+
+
+def _told(option: str) -> str:
+    """The words that name ``option`` in what is said of its file: ``--disk-usage FILE``; nothing for an export."""
+    argv = _OPTIONS[option][0]
+    return "" if option == "export" else argv[argv.index("FILE") - 1] + " "
+
+
 def _run(option: str, path: Path, tmp_path: Path) -> int:
     """``pic`` run with ``option``'s command line, ``path`` as its FILE (an export of one address beside it)."""
     argv = _OPTIONS[option][0]
@@ -79,7 +91,9 @@ def test_a_file_of_another_kind_is_told_which_it_is(
     """pic report --disk-usage Pulumi.prod.yaml was told each line of the stack file ('"  pic:admin_email: ..." has 1
     tab-separated column(s), not 4', and 26 errors), --expected a member file 'cannot be read as JSON', --domains a
     member file 'limits: is not a domain name': a file of one of the project's kinds given for another is told, in
-    one line, which kind it is and which the option asks, none of its lines shown."""
+    one line, which kind it is and which the option asks, none of its lines shown. It named no option and exited 1
+    (--disk-usage Pulumi.prod.yaml), where --record Pulumi.prod.yaml is a usage error (2): the option and its file
+    are named, a usage error for every option (an export of pic lists audit is refused, the others audited)."""
     asked = _OPTIONS[option][1]
     data = tmp_path / "data"
     data.mkdir()
@@ -87,9 +101,10 @@ def test_a_file_of_another_kind_is_told_which_it_is(
     path = next(data.iterdir())
     rc = _run(option, path, tmp_path)
     err = capsys.readouterr().err
-    assert rc == 1, err
+    assert rc == _status(option), err
     told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
     assert len(told) == 1 and _FILES[given][1] in told[0] and asked in told[0], err
+    assert f"{_told(option)}{path} {_FILES[given][1]}" in told[0], err
 
 
 @pytest.mark.parametrize("given", list(_FILES))
@@ -126,8 +141,8 @@ def test_a_private_key_given_for_a_file_is_told_so_and_never_shown(
     asked = _OPTIONS[option][1]
     rc = _run(option, path, tmp_path)
     out, err = capsys.readouterr()
-    assert rc == 1, err
-    assert "holds a private key (-----BEGIN PRIVATE KEY-----, line 2), " + asked in err, err
+    assert rc == _status(option), err
+    assert f"{_told(option)}{path} holds a private key (-----BEGIN PRIVATE KEY-----, line 2), {asked}" in err, err
     assert key.splitlines()[1].decode()[:20] not in out + err and "-----END" not in err, err
 
 
@@ -186,8 +201,8 @@ def test_a_private_key_in_any_form_is_told_so_and_never_shown(
     asked = _OPTIONS[option][1]
     rc = _run(option, path, tmp_path)
     out, err = capsys.readouterr()
-    assert rc == 1, err
-    assert f"holds a private key ({marker}), {asked}" in err, err
+    assert rc == _status(option), err
+    assert f"{_told(option)}{path} holds a private key ({marker}), {asked}" in err, err
     assert secret.decode()[:20] not in out + err, err
 
 
@@ -218,6 +233,6 @@ def test_a_file_of_certificates_is_told_which_it_is(
     asked = _OPTIONS[option][1]
     rc = _run(option, path, tmp_path)
     err = capsys.readouterr().err
-    assert rc == 1, err
+    assert rc == _status(option), err
     told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
-    assert len(told) == 1 and f"is a file of CA certificates in PEM, {asked}" in told[0], err
+    assert len(told) == 1 and f"{_told(option)}{path} is a file of CA certificates in PEM, {asked}" in told[0], err

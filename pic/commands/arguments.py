@@ -690,6 +690,27 @@ def ca_file(text: str) -> Path:
     return path
 
 
+def of_another_kind(path: Path | None, option: str, kind: str) -> str | None:
+    """What is said, a usage error (exit 2), of ``path``, given to ``option`` (``--disk-usage``) that asks a file of
+    ``kind`` (a key of :data:`pic.filekinds.KINDS`), when it is one of the project's files of another kind or holds a
+    private key (:func:`pic.filekinds.other_kind`): ``--disk-usage Pulumi.prod.yaml is a stack file (...), not a
+    host's disk usage file (...)``, as a ``--ca-file`` or a ``--record`` of the project's own is; None when it is
+    none of them, or no regular file (a directory's files are its content, told by its reader, exit 1)."""
+    from pic.filekinds import other_kind
+    from pic.settings import display_path
+
+    if path is None:
+        return None
+    try:
+        if not path.is_file():
+            return None
+        data = path.read_bytes()
+    except OSError:  # told by its reader
+        return None
+    other = other_kind(data, path.name, kind)
+    return None if other is None else shown_name(f"{option} {display_path(path)} {other}")
+
+
 def readable_file(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], Path]:
     """An argparse type: a readable regular file (a FIFO or a device would block or never end)."""
 

@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import dns.resolver
     from cryptography import x509
 
-EXIT_OK, EXIT_INVALID, EXIT_ACTION, EXIT_WARNING = 0, 1, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ACTION, EXIT_WARNING = 0, 1, 2, 3, 4
 # Let's Encrypt renews 30 days before expiry; under 20 days left, renewals have been failing for 10 days.
 CERT_WARNING_DAYS = 20
 PHP_HEADER = "X-Pic-Php"
@@ -479,6 +479,10 @@ def as_text(data: dict[str, Any]) -> str:
 def run(args: argparse.Namespace, on: dt.date) -> int:
     from pic.dns_check import make_resolver, resolver_name
 
+    for path in args.disk_usage or ():
+        if (other := arguments.of_another_kind(path, "--disk-usage", "disk usage")) is not None:
+            print(f"pic status: error: {other}", file=sys.stderr)
+            return EXIT_USAGE
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     # Read before any site is probed: a bad file is said at once, not after the network's timeouts.
