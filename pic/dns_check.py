@@ -251,6 +251,9 @@ def _json_int(digits: str) -> int:
         raise _LongNumber(digits) from None
 
 
+_LINES_NOT_UTF8_SHOWN = 5  # as an export's (pic.lists_audit)
+
+
 def _decoded(raw: bytes, file: str) -> object:
     """The JSON value of ``raw``, the bytes of ``file``; raises PicError naming the line (and column) where it cannot
     be read (:func:`load_expected_file`)."""
@@ -259,11 +262,23 @@ def _decoded(raw: bytes, file: str) -> object:
         raise PicError([Problem(file, 1, "", f"is encoded in {encoding}: save it as UTF-8")])
     try:
         return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique, parse_int=_json_int)
-    except UnicodeDecodeError as exc:
-        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
-        line, column = raw.count(b"\n", 0, start) + 1, start - raw.rfind(b"\n", 0, start)
-        why = f"holds bytes that are not UTF-8 (\\x{raw[start]:02x}, column {column}): save it as UTF-8"
-        raise PicError([Problem(file, line, "", why)]) from None
+    except UnicodeDecodeError:
+        from pic.yamlsrc import not_utf8_places, not_utf8_words
+
+        lines = raw.decode("utf-8-sig", errors="surrogateescape").split("\n")
+        told = [
+            Problem(file, n, "", f"holds {not_utf8_words(places)}: save it as UTF-8")
+            for n, line in enumerate(lines, 1)
+            if (places := not_utf8_places(line))
+        ]
+        if len(told) > _LINES_NOT_UTF8_SHOWN:  # the first lines, the others counted
+            more = len(told) - _LINES_NOT_UTF8_SHOWN
+            why = f"and {more} more line(s) not UTF-8 from this line on, not shown"
+            told = [
+                *told[:_LINES_NOT_UTF8_SHOWN],
+                Problem(file, told[_LINES_NOT_UTF8_SHOWN].line, "", why, faults=more),
+            ]
+        raise PicError(told) from None
     except json.JSONDecodeError as exc:
         why = f"cannot be read as JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
         raise PicError([Problem(file, exc.lineno, "", why)]) from None

@@ -590,7 +590,6 @@ _DUMP_LINE = re.compile(r"\s*([a-z][a-z0-9_]*)(?:\s+(\S(?:.*\S)?))?\s*")  # gree
 # The address that starts a line of the web dump ("ADDRESS gecos..."): a quoted local part may hold spaces.
 _LEADING_ADDRESS = re.compile(r'(?:"[^"]*"|[^\s"])+')
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines
-_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
 # What an export holding no address is told: a failed export, more often than a list without subscribers.
@@ -816,21 +815,14 @@ def _text_lines(data: bytes, file: str) -> list[str]:
     try:
         lines = _LINE_BREAK.split(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
+        from pic.yamlsrc import not_utf8_places, not_utf8_words
+
         problems = []
         for n, raw in enumerate(_LINE_BREAK.split(data.decode("utf-8-sig", errors="surrogateescape")), 1):
-            bad = _ESCAPED_BYTES.search(raw)  # each byte that is not UTF-8: one lone surrogate
-            if bad is None:
-                continue
-            shown = "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in bad.group()[:8])
-            problems.append(
-                Problem(
-                    file,
-                    n,
-                    "",
-                    f"holds bytes that are not UTF-8 ({shown}, column {bad.start() + 1}): save the file as UTF-8",
-                )
-            )
-        raise PicError(_at_most(problems, file, "line(s) not UTF-8")) from None
+            places = not_utf8_places(raw)  # each byte that is not UTF-8: one lone surrogate
+            if places:
+                problems.append(Problem(file, n, "", f"holds {not_utf8_words(places)}: save the file as UTF-8"))
+        raise PicError(_convert(data, file) + _at_most(problems, file, "line(s) not UTF-8")) from None
     if b"\x00" in data:
         nul = [
             Problem(
@@ -847,6 +839,24 @@ def _text_lines(data: bytes, file: str) -> list[str]:
     if lines and not lines[-1]:
         lines.pop()  # the file ends with a line break
     return lines
+
+
+def _convert(data: bytes, file: str) -> list[Problem]:
+    """The line of iconv that writes ``data``, the export ``file`` not in UTF-8, in UTF-8 (``FILE.utf8`` beside it),
+    when its bytes read as text in Latin-1 or CP1252 (:func:`pic.yamlsrc.single_byte_text`: as a spreadsheet or
+    an older mail client saves one); told once, before its lines, no fault of its own."""
+    import shlex
+
+    from pic.yamlsrc import single_byte_text
+
+    charset = single_byte_text(data.removeprefix(b"\xef\xbb\xbf"))
+    if charset is None:
+        return []
+    said = "Latin-1 text (ISO-8859-1)" if charset == "LATIN1" else "CP1252 text (Windows' Western European)"
+    converted = shlex.quote(f"{file}.utf8")
+    line = f"iconv -f {charset} -t UTF-8 {shlex.quote(file)} > {converted}"
+    why = f"reads as {said}, not UTF-8: convert it with `{line}`, then audit {converted}"
+    return [Problem(file, None, "", why, faults=0)]
 
 
 def _at_most(problems: list[Problem], file: str, what: str) -> list[Problem]:

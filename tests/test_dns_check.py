@@ -45,6 +45,12 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
         ('{"l.example.org": []}', "l.example.org: has no records: nothing to check"),
         ("[" * 100_000 + "]" * 100_000, "cannot be read as JSON: nested too deeply"),
         (BAD_UTF8, ":2 holds bytes that are not UTF-8 (\\xe9, column 42)"),
+        # each byte and its column, each line, as a member file's line tells them (was: the first byte alone)
+        (
+            b'{"l.example.org": [\n{"name": "\xe9\xe9a", "type": "TXT", "value": "p=\xe9"}]}\n\xff\n',
+            ":2 holds bytes that are not UTF-8 (\\xe9\\xe9, column 11; \\xe9, column 44): save it as UTF-8",
+        ),
+        (b'{"l.example.org": []}\n\xff\n', ":2 holds bytes that are not UTF-8 (\\xff, column 1): save it as UTF-8"),
         # saved as "Unicode" by an editor: the encoding told (was: a byte not UTF-8 at column 1, or, without a
         # byte-order mark, a JSON error at column 2)
         (f'{{"l.example.org": [{TXT}]}}'.encode("utf-16"), ":1 is encoded in UTF-16 (little-endian): save it as UTF-8"),
