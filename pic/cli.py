@@ -1042,9 +1042,11 @@ def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
     registry = load_registry(args.members, settings)
     expected = dns_check.expected_from_settings(settings, registry)
     if args.expected:
-        given, lines = dns_check.load_expected_file(args.expected)
+        warnings: list[Problem] = []
+        given, lines = dns_check.load_expected_file(args.expected, warnings)
         file = display_path(args.expected)
-        expected, warnings = dns_check.with_expected(expected, given, file, args.stack, lines)
+        if not warnings:  # an empty file is told once, not each domain it lacks
+            expected, warnings = dns_check.with_expected(expected, given, file, args.stack, lines)
         print_problems(warnings)
     # The list domains first, in order: when the first three go unanswered, the resolver is down (pic.unanswered).
     expected = dns_check.merged(dict(sorted(expected.items())), dns_check.expected_of_platform(settings, registry))
@@ -1063,8 +1065,8 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
         if (other := arguments.of_another_kind(path, "--domains", "domains")) is not None:
             print(f"pic lists audit: error: {other}", file=sys.stderr)
             return EXIT_USAGE
-    domains = lists_audit.load_domains(args.domains)
     notes: list[Problem] = []  # how a file was read, said once (a CSV without a header row, one without addresses)
+    domains = lists_audit.load_domains(args.domains, notes)
     empty: list[tuple[str, Sequence[str]]] = []  # the files holding no address, read for secrets all the same
     files = _once(args.files)
     entries = []

@@ -227,6 +227,14 @@ def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return out
 
 
+# What an --expected file holding nothing (blanks alone) is told, a warning, as an export holding no address is: the
+# records are checked as the settings declare them (pulumi stack output ... --json > records.json wrote nothing)
+EMPTY_EXPECTED = (
+    "is empty: it holds no record (did `pulumi stack output mail_dns_records --json` write nothing?): the records "
+    "are checked as the settings declare them, the DKIM keys for form only; take the output again"
+)
+
+
 def load_expected(path: Path) -> dict[str, list[Expected]]:
     """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}
     (:func:`load_expected_file`, without the lines)."""
@@ -296,9 +304,13 @@ def _decoded(raw: bytes, file: str) -> object:
         raise PicError([Problem(file, line, "", why)]) from None
 
 
-def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str, int]]:
+def load_expected_file(
+    path: Path, notes: list[Problem] | None = None
+) -> tuple[dict[str, list[Expected]], dict[str, int]]:
     """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}, and the line
     of each domain in it.
+
+    A file holding nothing (blanks alone) is no domain, warned of in ``notes`` (:data:`EMPTY_EXPECTED`).
 
     Raises PicError naming the file, and the line and column or the domain and record, for a file that is not
     UTF-8 JSON, a key given twice (the decoder would keep the last one, and the records of the first would be
@@ -312,6 +324,10 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
         raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     if (other := other_kind(raw, path.name, "expected")) is not None:  # one of the project's files, or a key
         raise PicError([Problem(file, None, "", other)])
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():  # an output that wrote nothing: warned of, in ``notes``
+        if notes is not None:
+            notes.append(Problem(file, None, "", EMPTY_EXPECTED, "warning"))
+        return {}, {}
     data = _decoded(raw, file)
     problems: list[Problem] = []
     out: dict[str, list[Expected]] = {}

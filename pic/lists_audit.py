@@ -552,7 +552,7 @@ def _suggest_flagged(suggest: str, known: Mapping[str, DeadDomain]) -> str | Non
     return f"would be flagged by the audit itself ({flag.problem}){offer or ': suggest the domain meant'}"
 
 
-def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
+def load_domains(extra: Sequence[Path] = (), notes: list[Problem] | None = None) -> dict[str, DeadDomain]:
     """The shipped data file, then each admin file (later entries override earlier ones).
 
     An admin file is read as a member file is (:func:`pic.yamlsrc.read_yaml`: a regular file,
@@ -565,7 +565,12 @@ def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
     for path in extra:
         file = shown_name(display_path(path))
         try:
-            domains.update(_domains_of(*read_yaml(path, file, _DOMAIN_KEYS, follow_links=True), file, domains))
+            doc, problems = read_yaml(path, file, _DOMAIN_KEYS, follow_links=True)
+            if doc is not None and not problems and doc.data in (None, {}):  # a file just started, or the wrong one
+                if notes is not None:
+                    notes.append(Problem(file, None, "", NO_DOMAIN, "warning"))
+                continue
+            domains.update(_domains_of(doc, problems, file, domains))
         except PicError:
             if (other := _other_kind(path)) is not None:  # one of the project's files: its entries each refused
                 raise PicError([Problem(file, None, "", other)]) from None
@@ -592,6 +597,12 @@ _LEADING_ADDRESS = re.compile(r'(?:"[^"]*"|[^\s"])+')
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines
 
 
+# What a --domains file holding no domain is told, as an export holding no address is (a warning): the shipped
+# domains are audited all the same
+NO_DOMAIN = (
+    "holds no domain (it is empty, or holds comments alone): nothing is added to the shipped domains "
+    f"(pic/data/{DATA}); is it the file meant?"
+)
 # What an export holding no address is told: a failed export, more often than a list without subscribers.
 NO_ADDRESS = (
     "holds no address (it is empty, or holds a header row or comments alone): a failed export is likelier than a list "

@@ -119,6 +119,23 @@ def test_expected_records_that_cannot_all_be_checked_are_refused_naming_the_file
     assert "resolver 127.0.0.1" not in err, err
 
 
+@pytest.mark.parametrize("content", [b"", b"\n", b"\xef\xbb\xbf\n  \n"])
+def test_an_empty_expected_file_is_warned_of_and_the_settings_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    """An empty --expected file (pulumi stack output ... --json > records.json that wrote nothing) was refused as
+    'cannot be read as JSON: Expecting value at column 1', where an empty export and an empty disk usage file are
+    warnings naming them: it is warned of, naming it, and the records are checked as the settings declare them (as
+    an --expected of {} is)."""
+    expected = tmp_path / "expected.json"
+    expected.write_bytes(content)
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    assert f"warning: {expected} is empty: " in err and "JSON" not in err.split("\n")[0], err
+    assert "resolver 127.0.0.1" in err, err  # checked all the same
+
+
 def test_expected_records_with_a_byte_order_mark_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from pic import dns_check
 

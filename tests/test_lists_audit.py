@@ -679,6 +679,24 @@ def test_domains_file_not_utf8_names_line_and_column(tmp_path: Path, capsys: pyt
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("text", ["", "\n\n", "# local domains, none yet\n", "---\n", "{}\n", "~\n"])
+def test_an_empty_domains_file_is_warned_of_as_an_empty_export_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """An empty --domains file (or one of comments alone: a file just started) was refused, 'is not a mapping of
+    domain to {status, suggest, note}', and no export audited, where an empty export and an empty disk usage file
+    are warnings naming them: it is warned of, naming it, and the exports are audited with the shipped domains."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(text, encoding="utf-8")
+    export = tmp_path / "export.txt"
+    export.write_text("jean@gmial.com\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+    assert code == 1, err
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{export}:1 jean@gmial.com"], lines
+    assert f"warning: {extra} holds no domain (it is empty, or holds comments alone)" in err, err
+    assert "invalid" not in err, err
+
+
 def test_domains_file_aliases_are_refused_never_expanded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Nested aliases (the "billion laughs"): each level multiplies by nine. Six levels here (531,441
     values once expanded); the same file with nine levels would take gigabytes. Nothing is expanded."""
