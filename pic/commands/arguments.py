@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import decimal
+import errno
 import ipaddress
 import math
 import os
@@ -545,7 +546,10 @@ def _named(text: str) -> str:
 
 def _unread(path: Path, exc: OSError) -> str:
     """Why ``path`` cannot be read, in words: ``cannot be read (No such file or directory)``, or, a symbolic link to
-    nothing (a file moved away), where it leads: ``is a link to '/srv/x.tsv', which does not exist``."""
+    nothing (a file moved away), where it leads: ``is a link to '/srv/x.tsv', which does not exist``; a loop of links
+    (ELOOP, "Too many levels of symbolic links") said to be one, as ``--members``' is."""
+    if exc.errno == errno.ELOOP:
+        return "is a loop of symbolic links (or a chain of over 40)"
     if isinstance(exc, FileNotFoundError):
         try:
             return f"is a link to {_named(os.readlink(path))}, which does not exist"
