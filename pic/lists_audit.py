@@ -571,19 +571,20 @@ def load_domains(extra: Sequence[Path] = (), notes: list[Problem] | None = None)
                     notes.append(Problem(file, None, "", NO_DOMAIN, "warning"))
                 continue
             domains.update(_domains_of(doc, problems, file, domains))
-        except PicError:
-            if (other := _other_kind(path)) is not None:  # one of the project's files: its entries each refused
+        except PicError as exc:
+            data, _ = read_regular_file(path, display_path(path), follow_links=True)
+            if data is None:
+                raise
+            from pic.filekinds import other_kind
+
+            if (other := other_kind(data, path.name, "domains")) is not None:  # one of the project's files
                 raise PicError([Problem(file, None, "", other)]) from None
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:  # saved in Latin-1 or CP1252: the line of iconv that converts it
+                raise PicError(_convert(data, file, "give it as --domains") + exc.problems) from None
             raise
     return domains
-
-
-def _other_kind(path: Path) -> str | None:
-    """What other file of the project ``path``, given as a file of domains, is (:func:`pic.filekinds.other_kind`)."""
-    from pic.filekinds import other_kind
-
-    data, _ = read_regular_file(path, display_path(path), follow_links=True)
-    return None if data is None else other_kind(data, path.name, "domains")
 
 
 # A line of Sympa's dump (`sympa dump`, Sympa::List::dump_users; read back by restore_users): "KEY VALUE",
@@ -852,10 +853,11 @@ def _text_lines(data: bytes, file: str) -> list[str]:
     return lines
 
 
-def _convert(data: bytes, file: str) -> list[Problem]:
+def _convert(data: bytes, file: str, then: str = "audit it") -> list[Problem]:
     """The line of iconv that writes ``data``, the export ``file`` not in UTF-8, in UTF-8 (``FILE.utf8`` beside it),
     when its bytes read as text in Latin-1 or CP1252 (:func:`pic.yamlsrc.single_byte_text`: as a spreadsheet or
-    an older mail client saves one); told once, before its lines, no fault of its own."""
+    an older mail client saves one), ``then`` said of the file written; told once, before its lines, no fault of
+    its own."""
     import shlex
 
     from pic.yamlsrc import single_byte_text
@@ -866,7 +868,7 @@ def _convert(data: bytes, file: str) -> list[Problem]:
     said = "Latin-1 text (ISO-8859-1)" if charset == "LATIN1" else "CP1252 text (Windows' Western European)"
     converted = shlex.quote(f"{file}.utf8")
     line = f"iconv -f {charset} -t UTF-8 {shlex.quote(file)} > {converted}"
-    why = f"reads as {said}, not UTF-8: convert it with `{line}`, then audit {converted}"
+    why = f"reads as {said}, not UTF-8: convert it with `{line}`, then {then} ({converted})"
     return [Problem(file, None, "", why, faults=0)]
 
 

@@ -697,6 +697,25 @@ def test_an_empty_domains_file_is_warned_of_as_an_empty_export_is(
     assert "invalid" not in err, err
 
 
+def test_a_domains_file_in_latin1_is_offered_the_iconv_line_as_an_export_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --domains file saved in Latin-1 (a note: "ferm\xe9") was told its byte alone, where an export so saved is
+    offered the line of iconv that converts it: offered alike, and the file glibc's iconv writes is read."""
+    import shlex
+    import subprocess
+
+    extra = tmp_path / "local.yaml"
+    extra.write_bytes(b"asso-fermee.fr: {status: closed, note: ferm\xe9e en 2024}\n")
+    code, _, err = _audit(capsys, "--domains", str(extra), str(DATA / "clean.txt"))
+    assert code == 1
+    line = f"iconv -f LATIN1 -t UTF-8 {shlex.quote(str(extra))} > {shlex.quote(str(extra) + '.utf8')}"
+    assert f"{extra} reads as Latin-1 text" in err and line in err, err
+    subprocess.run(["sh", "-c", line], check=True)
+    code, _, err = _audit(capsys, "--domains", f"{extra}.utf8", str(DATA / "clean.txt"))
+    assert code == 0, err
+
+
 def test_domains_file_aliases_are_refused_never_expanded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Nested aliases (the "billion laughs"): each level multiplies by nine. Six levels here (531,441
     values once expanded); the same file with nine levels would take gigabytes. Nothing is expanded."""
