@@ -980,6 +980,11 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     if (why_not := notices.not_a_record(record, args.project, args.members, args.disk_usage or ())) is not None:
         print(f"pic report: error: {shown_name(f'--record {display_path(record)} {why_not}')}", file=sys.stderr)
         return EXIT_USAGE
+    given = [(args.record, "--record", "record"), *((p, "--disk-usage", "disk usage") for p in args.disk_usage or ())]
+    for path, option, kind in given:
+        if (other := arguments.of_another_kind(path, option, kind)) is not None:
+            print(f"pic report: error: {other}", file=sys.stderr)
+            return EXIT_USAGE
     if args.record is not None and not os.path.lexists(record):  # a record named, not there: a name mistyped?
         why = (
             "does not exist: no notice is recorded there, so every member to contact is shown not told (pic "
@@ -1030,13 +1035,18 @@ def _cmd_plan(args: argparse.Namespace, on: dt.date) -> int:
 def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
     from pic import dns_check
 
+    if (other := arguments.of_another_kind(args.expected, "--expected", "expected")) is not None:
+        print(f"pic dns check: error: {other}", file=sys.stderr)
+        return EXIT_USAGE
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     expected = dns_check.expected_from_settings(settings, registry)
     if args.expected:
-        given, lines = dns_check.load_expected_file(args.expected)
+        warnings: list[Problem] = []
+        given, lines = dns_check.load_expected_file(args.expected, warnings)
         file = display_path(args.expected)
-        expected, warnings = dns_check.with_expected(expected, given, file, args.stack, lines)
+        if not warnings:  # an empty file is told once, not each domain it lacks
+            expected, warnings = dns_check.with_expected(expected, given, file, args.stack, lines)
         print_problems(warnings)
     # The list domains first, in order: when the first three go unanswered, the resolver is down (pic.unanswered).
     expected = dns_check.merged(dict(sorted(expected.items())), dns_check.expected_of_platform(settings, registry))
@@ -1051,8 +1061,12 @@ def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
 def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     from pic import lists_audit
 
-    domains = lists_audit.load_domains(args.domains)
+    for path in args.domains:
+        if (other := arguments.of_another_kind(path, "--domains", "domains")) is not None:
+            print(f"pic lists audit: error: {other}", file=sys.stderr)
+            return EXIT_USAGE
     notes: list[Problem] = []  # how a file was read, said once (a CSV without a header row, one without addresses)
+    domains = lists_audit.load_domains(args.domains, notes)
     empty: list[tuple[str, Sequence[str]]] = []  # the files holding no address, read for secrets all the same
     files = _once(args.files)
     entries = []

@@ -43,7 +43,7 @@ from pic.errors import (
 from pic.filekinds import other_kind
 from pic.registry import Member
 from pic.settings import Settings, display_in, display_path, resolved
-from pic.yamlsrc import other_encoding, read_regular_file
+from pic.yamlsrc import not_utf8_places, not_utf8_words, other_encoding, read_regular_file
 
 DEFAULT_DIR = "disk-usage"
 HOST_FILE = "/var/lib/pic/disk-usage.tsv"
@@ -318,13 +318,9 @@ def _decoded_line(raw: bytes, file: str, n: int) -> tuple[str, Problem | None]:
     bytes that are not UTF-8, named with their column."""
     try:
         return raw.decode("utf-8").removesuffix("\r"), None
-    except UnicodeDecodeError as exc:
-        shown = "".join(f"\\x{b:02x}" for b in raw[exc.start : exc.end][:8])
-        column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-        why = (
-            f"holds bytes that are not UTF-8 ({shown}, column {column}): the hosts write UTF-8; copy the host's file "
-            "again"
-        )
+    except UnicodeDecodeError:
+        places = not_utf8_places(raw.decode("utf-8", errors="surrogateescape"))
+        why = f"holds {not_utf8_words(places)}: the hosts write UTF-8; copy the host's file again"
         return "", Problem(file, n, "", why)
 
 

@@ -227,6 +227,14 @@ def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return out
 
 
+# What an --expected file holding nothing (blanks alone) is told, a warning, as an export holding no address is: the
+# records are checked as the settings declare them (pulumi stack output ... --json > records.json wrote nothing)
+EMPTY_EXPECTED = (
+    "is empty: it holds no record (did `pulumi stack output mail_dns_records --json` write nothing?): the records "
+    "are checked as the settings declare them, the DKIM keys for form only; take the output again"
+)
+
+
 def load_expected(path: Path) -> dict[str, list[Expected]]:
     """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}
     (:func:`load_expected_file`, without the lines)."""
@@ -251,6 +259,9 @@ def _json_int(digits: str) -> int:
         raise _LongNumber(digits) from None
 
 
+_LINES_NOT_UTF8_SHOWN = 5  # as an export's (pic.lists_audit)
+
+
 def _decoded(raw: bytes, file: str) -> object:
     """The JSON value of ``raw``, the bytes of ``file``; raises PicError naming the line (and column) where it cannot
     be read (:func:`load_expected_file`)."""
@@ -259,11 +270,23 @@ def _decoded(raw: bytes, file: str) -> object:
         raise PicError([Problem(file, 1, "", f"is encoded in {encoding}: save it as UTF-8")])
     try:
         return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique, parse_int=_json_int)
-    except UnicodeDecodeError as exc:
-        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
-        line, column = raw.count(b"\n", 0, start) + 1, start - raw.rfind(b"\n", 0, start)
-        why = f"holds bytes that are not UTF-8 (\\x{raw[start]:02x}, column {column}): save it as UTF-8"
-        raise PicError([Problem(file, line, "", why)]) from None
+    except UnicodeDecodeError:
+        from pic.yamlsrc import not_utf8_places, not_utf8_words
+
+        lines = raw.decode("utf-8-sig", errors="surrogateescape").split("\n")
+        told = [
+            Problem(file, n, "", f"holds {not_utf8_words(places)}: save it as UTF-8")
+            for n, line in enumerate(lines, 1)
+            if (places := not_utf8_places(line))
+        ]
+        if len(told) > _LINES_NOT_UTF8_SHOWN:  # the first lines, the others counted
+            more = len(told) - _LINES_NOT_UTF8_SHOWN
+            why = f"and {more} more line(s) not UTF-8 from this line on, not shown"
+            told = [
+                *told[:_LINES_NOT_UTF8_SHOWN],
+                Problem(file, told[_LINES_NOT_UTF8_SHOWN].line, "", why, faults=more),
+            ]
+        raise PicError(told) from None
     except json.JSONDecodeError as exc:
         why = f"cannot be read as JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
         raise PicError([Problem(file, exc.lineno, "", why)]) from None
@@ -281,9 +304,13 @@ def _decoded(raw: bytes, file: str) -> object:
         raise PicError([Problem(file, line, "", why)]) from None
 
 
-def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str, int]]:
+def load_expected_file(
+    path: Path, notes: list[Problem] | None = None
+) -> tuple[dict[str, list[Expected]], dict[str, int]]:
     """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}, and the line
     of each domain in it.
+
+    A file holding nothing (blanks alone) is no domain, warned of in ``notes`` (:data:`EMPTY_EXPECTED`).
 
     Raises PicError naming the file, and the line and column or the domain and record, for a file that is not
     UTF-8 JSON, a key given twice (the decoder would keep the last one, and the records of the first would be
@@ -297,6 +324,10 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
         raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     if (other := other_kind(raw, path.name, "expected")) is not None:  # one of the project's files, or a key
         raise PicError([Problem(file, None, "", other)])
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():  # an output that wrote nothing: warned of, in ``notes``
+        if notes is not None:
+            notes.append(Problem(file, None, "", EMPTY_EXPECTED, "warning"))
+        return {}, {}
     data = _decoded(raw, file)
     problems: list[Problem] = []
     out: dict[str, list[Expected]] = {}

@@ -41,6 +41,11 @@ _DISK_USAGE_LINE = re.compile(r"[a-z0-9-]{1,32}\t[0-9]+\t[0-9]+\t[0-9]+\r?")
 _YAML_START = re.compile(r"[A-Za-z_\"'][^:\n]*:(?:[ \t]|$)|\{")
 _STACK_NAME = re.compile(r"pulumi\.[^.]+\.ya?ml", re.IGNORECASE)
 _DOMAIN_STATUS = frozenset({"typo", "closed", "never"})
+# The languages of Pulumi (Pulumi.yaml's runtime:, or its runtime: {name: ...}), and what a project's name is made of
+_PULUMI_RUNTIMES = frozenset({"nodejs", "python", "go", "dotnet", "java", "yaml"})
+_PROJECT_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+# A stack file's config key: namespaced, as Pulumi requires (pic:hosts, aws:region)
+_CONFIG_KEY = re.compile(r"[^:\s]+:[^\s]+")
 
 
 def other_kind(data: bytes, name: str, wanted: str) -> str | None:
@@ -63,8 +68,10 @@ def kind_of(data: bytes, name: str) -> str | None:
     text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
     lines = [line for line in text.split("\n") if line.strip()]
     data_lines = [line for line in lines if not line.startswith("#")]
-    if any(line.startswith("# pic disk usage of ") for line in lines) or (
-        data_lines and all(_DISK_USAGE_LINE.fullmatch(line) for line in data_lines)
+    # what its reader takes: the host's header, or rows of measurements, and no other line but a comment (an
+    # export under a comment so written is an export: its reader passes over any line starting with #)
+    if (data_lines or any(line.startswith("# pic disk usage of ") for line in lines)) and all(
+        _DISK_USAGE_LINE.fullmatch(line) for line in data_lines
     ):
         return "disk usage"
     if _PEM_CERTIFICATE.search(text):
@@ -101,15 +108,34 @@ def _yaml_kind(text: str, name: str) -> str | None:
         return None
     top = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     config = top.get("config")
+    keys = [str(k.value) for k, _ in config.value] if isinstance(config, yaml.MappingNode) else None
     kinds = {
-        "stack": isinstance(config, yaml.MappingNode)
-        and (_STACK_NAME.fullmatch(name) is not None or any(str(k.value).startswith("pic:") for k, _ in config.value)),
-        "project": {"name", "runtime"} <= top.keys(),
-        "record": isinstance(top.get("sent"), yaml.SequenceNode) or top.keys() == {"sent"},
+        # its real markers, never a key alone that any file may hold (name:, runtime:, sent:, config:)
+        "stack": keys is not None
+        and all(_CONFIG_KEY.fullmatch(k) for k in keys)
+        and (_STACK_NAME.fullmatch(name) is not None or any(k.startswith("pic:") for k in keys)),
+        "project": _project_name(top.get("name")) and _pulumi_runtime(top.get("runtime")),
+        "record": top.keys() == {"sent"} and not isinstance(top["sent"], yaml.MappingNode),
         "member": isinstance(top.get("contact"), yaml.MappingNode) and bool(top.keys() & {"site", "uid", "host"}),
         "domains": bool(top) and all(_domain_entry(v) for v in top.values()),
     }
     return next((kind for kind, holds in kinds.items() if holds), None)
+
+
+def _project_name(node: object) -> bool:
+    """True for Pulumi.yaml's name: a word of letters, digits, -, _ and . (as Pulumi takes one)."""
+    import yaml
+
+    return isinstance(node, yaml.ScalarNode) and _PROJECT_NAME.fullmatch(node.value) is not None
+
+
+def _pulumi_runtime(node: object) -> bool:
+    """True for Pulumi.yaml's runtime: a language of Pulumi's (python), or a mapping naming one (name: python)."""
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "name"), None)
+    return isinstance(node, yaml.ScalarNode) and node.value in _PULUMI_RUNTIMES
 
 
 def _domain_entry(node: object) -> bool:

@@ -552,7 +552,7 @@ def _suggest_flagged(suggest: str, known: Mapping[str, DeadDomain]) -> str | Non
     return f"would be flagged by the audit itself ({flag.problem}){offer or ': suggest the domain meant'}"
 
 
-def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
+def load_domains(extra: Sequence[Path] = (), notes: list[Problem] | None = None) -> dict[str, DeadDomain]:
     """The shipped data file, then each admin file (later entries override earlier ones).
 
     An admin file is read as a member file is (:func:`pic.yamlsrc.read_yaml`: a regular file,
@@ -565,20 +565,26 @@ def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
     for path in extra:
         file = shown_name(display_path(path))
         try:
-            domains.update(_domains_of(*read_yaml(path, file, _DOMAIN_KEYS, follow_links=True), file, domains))
-        except PicError:
-            if (other := _other_kind(path)) is not None:  # one of the project's files: its entries each refused
+            doc, problems = read_yaml(path, file, _DOMAIN_KEYS, follow_links=True)
+            if doc is not None and not problems and doc.data in (None, {}):  # a file just started, or the wrong one
+                if notes is not None:
+                    notes.append(Problem(file, None, "", NO_DOMAIN, "warning"))
+                continue
+            domains.update(_domains_of(doc, problems, file, domains))
+        except PicError as exc:
+            data, _ = read_regular_file(path, display_path(path), follow_links=True)
+            if data is None:
+                raise
+            from pic.filekinds import other_kind
+
+            if (other := other_kind(data, path.name, "domains")) is not None:  # one of the project's files
                 raise PicError([Problem(file, None, "", other)]) from None
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:  # saved in Latin-1 or CP1252: the line of iconv that converts it
+                raise PicError(_convert(data, file, "give it as --domains") + exc.problems) from None
             raise
     return domains
-
-
-def _other_kind(path: Path) -> str | None:
-    """What other file of the project ``path``, given as a file of domains, is (:func:`pic.filekinds.other_kind`)."""
-    from pic.filekinds import other_kind
-
-    data, _ = read_regular_file(path, display_path(path), follow_links=True)
-    return None if data is None else other_kind(data, path.name, "domains")
 
 
 # A line of Sympa's dump (`sympa dump`, Sympa::List::dump_users; read back by restore_users): "KEY VALUE",
@@ -590,9 +596,14 @@ _DUMP_LINE = re.compile(r"\s*([a-z][a-z0-9_]*)(?:\s+(\S(?:.*\S)?))?\s*")  # gree
 # The address that starts a line of the web dump ("ADDRESS gecos..."): a quoted local part may hold spaces.
 _LEADING_ADDRESS = re.compile(r'(?:"[^"]*"|[^\s"])+')
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines
-_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
+# What a --domains file holding no domain is told, as an export holding no address is (a warning): the shipped
+# domains are audited all the same
+NO_DOMAIN = (
+    "holds no domain (it is empty, or holds comments alone): nothing is added to the shipped domains "
+    f"(pic/data/{DATA}); is it the file meant?"
+)
 # What an export holding no address is told: a failed export, more often than a list without subscribers.
 NO_ADDRESS = (
     "holds no address (it is empty, or holds a header row or comments alone): a failed export is likelier than a list "
@@ -816,21 +827,14 @@ def _text_lines(data: bytes, file: str) -> list[str]:
     try:
         lines = _LINE_BREAK.split(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
+        from pic.yamlsrc import not_utf8_places, not_utf8_words
+
         problems = []
         for n, raw in enumerate(_LINE_BREAK.split(data.decode("utf-8-sig", errors="surrogateescape")), 1):
-            bad = _ESCAPED_BYTES.search(raw)  # each byte that is not UTF-8: one lone surrogate
-            if bad is None:
-                continue
-            shown = "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in bad.group()[:8])
-            problems.append(
-                Problem(
-                    file,
-                    n,
-                    "",
-                    f"holds bytes that are not UTF-8 ({shown}, column {bad.start() + 1}): save the file as UTF-8",
-                )
-            )
-        raise PicError(_at_most(problems, file, "line(s) not UTF-8")) from None
+            places = not_utf8_places(raw)  # each byte that is not UTF-8: one lone surrogate
+            if places:
+                problems.append(Problem(file, n, "", f"holds {not_utf8_words(places)}: save the file as UTF-8"))
+        raise PicError(_convert(data, file) + _at_most(problems, file, "line(s) not UTF-8")) from None
     if b"\x00" in data:
         nul = [
             Problem(
@@ -847,6 +851,25 @@ def _text_lines(data: bytes, file: str) -> list[str]:
     if lines and not lines[-1]:
         lines.pop()  # the file ends with a line break
     return lines
+
+
+def _convert(data: bytes, file: str, then: str = "audit it") -> list[Problem]:
+    """The line of iconv that writes ``data``, the export ``file`` not in UTF-8, in UTF-8 (``FILE.utf8`` beside it),
+    when its bytes read as text in Latin-1 or CP1252 (:func:`pic.yamlsrc.single_byte_text`: as a spreadsheet or
+    an older mail client saves one), ``then`` said of the file written; told once, before its lines, no fault of
+    its own."""
+    import shlex
+
+    from pic.yamlsrc import single_byte_text
+
+    charset = single_byte_text(data.removeprefix(b"\xef\xbb\xbf"))
+    if charset is None:
+        return []
+    said = "Latin-1 text (ISO-8859-1)" if charset == "LATIN1" else "CP1252 text (Windows' Western European)"
+    converted = shlex.quote(f"{file}.utf8")
+    line = f"iconv -f {charset} -t UTF-8 {shlex.quote(file)} > {converted}"
+    why = f"reads as {said}, not UTF-8: convert it with `{line}`, then {then} ({converted})"
+    return [Problem(file, None, "", why, faults=0)]
 
 
 def _at_most(problems: list[Problem], file: str, what: str) -> list[Problem]:

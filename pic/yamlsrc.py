@@ -1417,11 +1417,40 @@ _BYTES_NAMED = 5  # the bytes that are not UTF-8 named on one line: the others c
 
 
 def _bytes_words(places: list[tuple[bytes, int]]) -> str:
-    """The bytes that are not UTF-8 of one line: each sequence (its first 8 bytes) at its column, in order."""
+    """The bytes that are not UTF-8 of one line (:func:`not_utf8_words`), and what to do."""
+    return f"{not_utf8_words(places)}: save the file as UTF-8"
+
+
+def not_utf8_words(places: Sequence[tuple[bytes, int]]) -> str:
+    """The bytes that are not UTF-8 of one line, ``places`` (each sequence and its column, in order): each sequence
+    (its first 8 bytes) at its column, past five counted: ``bytes that are not UTF-8 (\\xe9, column 8; \\xe9,
+    column 11)``, as every file pic reads tells them (a member file, an export, a host's disk usage file)."""
     named = ["".join(f"\\x{b:02x}" for b in data[:8]) + f", column {column}" for data, column in places[:_BYTES_NAMED]]
     more = len(places) - _BYTES_NAMED
     shown = "; ".join(named) + (f"; and {more:,} more" if more > 0 else "")
-    return f"bytes that are not UTF-8 ({shown}): save the file as UTF-8"
+    return f"bytes that are not UTF-8 ({shown})"
+
+
+def not_utf8_places(line: str) -> list[tuple[bytes, int]]:
+    """Each run of bytes that is not UTF-8 in ``line``, decoded with ``surrogateescape`` (a lone surrogate for each
+    such byte), and its column (1-based, in characters, each such byte one), in order: :func:`not_utf8_words`'s."""
+    return [(bytes(ord(c) - 0xDC00 for c in m.group()), m.start() + 1) for m in _ESCAPED_BYTES.finditer(line)]
+
+
+def single_byte_text(data: bytes) -> str | None:
+    """iconv's name of the charset ``data``, not UTF-8, reads as text in: ``LATIN1`` (ISO-8859-1), or ``CP1252``
+    (Windows' Western European, as Excel and older mail clients save a file) when it holds a byte of \\x80 to \\x9f,
+    which Latin-1 reads as a control; None when a byte is none of its characters, or the text would hold a control
+    character other than a tab or a line break (a binary file, another charset's)."""
+    # \x80 to \x9f: characters of CP1252 (its €, quotes, dashes, Œ and œ), where Latin-1 has C1 controls
+    charset, codec = ("CP1252", "cp1252") if re.search(rb"[\x80-\x9f]", data) else ("LATIN1", "latin-1")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:  # \x81, \x8d, \x8f, \x90, \x9d: no character of CP1252
+        return None
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text):
+        return None
+    return charset
 
 
 def _refused_problem(

@@ -1846,3 +1846,40 @@ def test_a_path_argument_naming_nothing_is_shown(tmp_path: Path, capsys: pytest.
     with pytest.raises(SystemExit):
         _parse(["dns", "check", "--expected", f"{tmp_path}/Asso-Case2024.org/e.json"])
     assert f"'{tmp_path}/Asso-Case2024.org/e.json' cannot be read" in capsys.readouterr().err
+
+
+# Each option naming a file, its command line with FILE for it
+_FILE_OPTIONS = {
+    "--disk-usage": ["report", "--disk-usage", "FILE"],
+    "--record": ["report", "--record", "FILE"],
+    "notify --record": ["notify", "--record", "FILE", "--dry-run"],
+    "--ca-file": ["status", "--ca-file", "FILE"],
+    "status --disk-usage": ["status", "--disk-usage", "FILE"],
+    "--expected": ["dns", "check", "--expected", "FILE"],
+    "--domains": ["lists", "audit", "--domains", "FILE", "EXPORT"],
+    "FILE": ["lists", "audit", "FILE"],
+}
+
+
+@pytest.mark.parametrize("option", list(_FILE_OPTIONS))
+def test_a_file_option_that_is_a_loop_of_links_is_said_to_be_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """--disk-usage loop.tsv, a link to a link back to it, was told "'loop.tsv' cannot be read (Too many levels of
+    symbolic links)", the OS's words (ELOOP, as `cat loop.tsv` says it): said as --members' loop is, a loop of
+    symbolic links (or a chain of over 40), the option and the file named, a usage error."""
+    loop = tmp_path / "loop.tsv"
+    loop.symlink_to(tmp_path / "back.tsv")
+    (tmp_path / "back.tsv").symlink_to(loop)
+    cat = subprocess.run(["cat", str(loop)], capture_output=True, text=True, check=False)
+    assert "Too many levels of symbolic links" in cat.stderr, cat  # coreutils' words of ELOOP
+    export = tmp_path / "export.txt"
+    export.write_text("a@example.org\n")
+    argv = [{"FILE": str(loop), "EXPORT": str(export)}.get(a, a) for a in _FILE_OPTIONS[option]]
+    with pytest.raises(SystemExit) as caught:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2, err
+    flag = option.rsplit(maxsplit=1)[-1]
+    assert f"argument {flag}: '{loop}' is a loop of symbolic links (or a chain of over 40): give " in err, err
+    assert "Too many levels" not in err, err

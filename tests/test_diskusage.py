@@ -680,3 +680,17 @@ def test_a_header_after_measurements_is_told_its_line(
     rc, _, err = report(capsys, stack, usage_dir(tmp_path, {"web1.tsv": text}))
     assert rc == 1, err
     assert said in err and "copy the host's file again" in err, err
+
+
+def test_each_byte_not_utf8_of_a_line_is_named_with_its_column(tmp_path: Path) -> None:
+    """A line of a host's file with two bytes that are not UTF-8 (v\\xe9lo-cit\\xe9, a slug copied through Latin-1)
+    named the first alone, where a member file's line names each byte and its column: told alike, by one text."""
+    f = tmp_path / "web1.tsv"
+    f.write_bytes(header("web1").encode() + b"v\xe9lo-cit\xe9\t1\t2\t3\n")
+    with pytest.raises(PicError) as caught:
+        diskusage.read([f])
+    told = [str(p) for p in caught.value.problems]
+    assert (
+        f"{f}:2 holds bytes that are not UTF-8 (\\xe9, column 2; \\xe9, column 9): the hosts write UTF-8"
+        in "\n".join(told)
+    ), told

@@ -45,6 +45,12 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
         ('{"l.example.org": []}', "l.example.org: has no records: nothing to check"),
         ("[" * 100_000 + "]" * 100_000, "cannot be read as JSON: nested too deeply"),
         (BAD_UTF8, ":2 holds bytes that are not UTF-8 (\\xe9, column 42)"),
+        # each byte and its column, each line, as a member file's line tells them (was: the first byte alone)
+        (
+            b'{"l.example.org": [\n{"name": "\xe9\xe9a", "type": "TXT", "value": "p=\xe9"}]}\n\xff\n',
+            ":2 holds bytes that are not UTF-8 (\\xe9\\xe9, column 11; \\xe9, column 44): save it as UTF-8",
+        ),
+        (b'{"l.example.org": []}\n\xff\n', ":2 holds bytes that are not UTF-8 (\\xff, column 1): save it as UTF-8"),
         # saved as "Unicode" by an editor: the encoding told (was: a byte not UTF-8 at column 1, or, without a
         # byte-order mark, a JSON error at column 2)
         (f'{{"l.example.org": [{TXT}]}}'.encode("utf-16"), ":1 is encoded in UTF-16 (little-endian): save it as UTF-8"),
@@ -111,6 +117,23 @@ def test_expected_records_that_cannot_all_be_checked_are_refused_naming_the_file
     assert code == 1, err
     assert f"{expected}" in err and said in err, err
     assert "resolver 127.0.0.1" not in err, err
+
+
+@pytest.mark.parametrize("content", [b"", b"\n", b"\xef\xbb\xbf\n  \n"])
+def test_an_empty_expected_file_is_warned_of_and_the_settings_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    """An empty --expected file (pulumi stack output ... --json > records.json that wrote nothing) was refused as
+    'cannot be read as JSON: Expecting value at column 1', where an empty export and an empty disk usage file are
+    warnings naming them: it is warned of, naming it, and the records are checked as the settings declare them (as
+    an --expected of {} is)."""
+    expected = tmp_path / "expected.json"
+    expected.write_bytes(content)
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    assert f"warning: {expected} is empty: " in err and "JSON" not in err.split("\n")[0], err
+    assert "resolver 127.0.0.1" in err, err  # checked all the same
 
 
 def test_expected_records_with_a_byte_order_mark_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -55,6 +55,18 @@ _OPTIONS = {
 }
 
 
+def _status(option: str) -> int:
+    """The exit status of a file of the wrong kind given to ``option``: a usage error (2), as a --record of the
+    project's or a --ca-file that is no certificate; an export of pic lists audit is refused (1), the others audited."""
+    return 1 if option == "export" else 2
+
+
+def _told(option: str) -> str:
+    """The words that name ``option`` in what is said of its file: ``--disk-usage FILE``; nothing for an export."""
+    argv = _OPTIONS[option][0]
+    return "" if option == "export" else argv[argv.index("FILE") - 1] + " "
+
+
 def _run(option: str, path: Path, tmp_path: Path) -> int:
     """``pic`` run with ``option``'s command line, ``path`` as its FILE (an export of one address beside it)."""
     argv = _OPTIONS[option][0]
@@ -79,7 +91,9 @@ def test_a_file_of_another_kind_is_told_which_it_is(
     """pic report --disk-usage Pulumi.prod.yaml was told each line of the stack file ('"  pic:admin_email: ..." has 1
     tab-separated column(s), not 4', and 26 errors), --expected a member file 'cannot be read as JSON', --domains a
     member file 'limits: is not a domain name': a file of one of the project's kinds given for another is told, in
-    one line, which kind it is and which the option asks, none of its lines shown."""
+    one line, which kind it is and which the option asks, none of its lines shown. It named no option and exited 1
+    (--disk-usage Pulumi.prod.yaml), where --record Pulumi.prod.yaml is a usage error (2): the option and its file
+    are named, a usage error for every option (an export of pic lists audit is refused, the others audited)."""
     asked = _OPTIONS[option][1]
     data = tmp_path / "data"
     data.mkdir()
@@ -87,9 +101,10 @@ def test_a_file_of_another_kind_is_told_which_it_is(
     path = next(data.iterdir())
     rc = _run(option, path, tmp_path)
     err = capsys.readouterr().err
-    assert rc == 1, err
+    assert rc == _status(option), err
     told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
     assert len(told) == 1 and _FILES[given][1] in told[0] and asked in told[0], err
+    assert f"{_told(option)}{path} {_FILES[given][1]}" in told[0], err
 
 
 @pytest.mark.parametrize("given", list(_FILES))
@@ -126,8 +141,8 @@ def test_a_private_key_given_for_a_file_is_told_so_and_never_shown(
     asked = _OPTIONS[option][1]
     rc = _run(option, path, tmp_path)
     out, err = capsys.readouterr()
-    assert rc == 1, err
-    assert "holds a private key (-----BEGIN PRIVATE KEY-----, line 2), " + asked in err, err
+    assert rc == _status(option), err
+    assert f"{_told(option)}{path} holds a private key (-----BEGIN PRIVATE KEY-----, line 2), {asked}" in err, err
     assert key.splitlines()[1].decode()[:20] not in out + err and "-----END" not in err, err
 
 
@@ -186,8 +201,8 @@ def test_a_private_key_in_any_form_is_told_so_and_never_shown(
     asked = _OPTIONS[option][1]
     rc = _run(option, path, tmp_path)
     out, err = capsys.readouterr()
-    assert rc == 1, err
-    assert f"holds a private key ({marker}), {asked}" in err, err
+    assert rc == _status(option), err
+    assert f"{_told(option)}{path} holds a private key ({marker}), {asked}" in err, err
     assert secret.decode()[:20] not in out + err, err
 
 
@@ -218,6 +233,71 @@ def test_a_file_of_certificates_is_told_which_it_is(
     asked = _OPTIONS[option][1]
     rc = _run(option, path, tmp_path)
     err = capsys.readouterr().err
-    assert rc == 1, err
+    assert rc == _status(option), err
     told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
-    assert len(told) == 1 and f"is a file of CA certificates in PEM, {asked}" in told[0], err
+    assert len(told) == 1 and f"{_told(option)}{path} is a file of CA certificates in PEM, {asked}" in told[0], err
+
+
+# Files of none of the project's kinds, each with a loose marker of one (the kind it was told): what writes it,
+# and the kind it must not be told
+_LOOSE: dict[str, tuple[str, str, str]] = {
+    # a member-like file with name: and runtime: (a PHP runtime): Pulumi.yaml's runtime is a language of Pulumi's
+    "member-like name and runtime": ("m.yaml", "name: Vélo-Cité Lyon\nruntime: '8.4'\n", "project"),
+    "a runtime no language of Pulumi": ("p.yaml", "name: pic\nruntime: php\n", "project"),
+    # a record holds sent: alone (pic.notices refuses any other key)
+    "sent: beside other keys": ("s.yaml", "name: x\nsent:\n  - a\nlimits: {}\n", "record"),
+    # a stack file's config keys are each namespaced (pic:hosts, aws:region), as Pulumi requires
+    "config of keys without namespace": ("Pulumi.x.yaml", "config:\n  hosts: web1\n", "stack"),
+}
+
+
+@pytest.mark.parametrize("case", list(_LOOSE))
+@pytest.mark.parametrize("option", [o for o in _OPTIONS if o not in ("disk usage", "status disk usage")])
+def test_a_file_with_a_loose_marker_of_a_kind_is_not_told_of_that_kind(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str, case: str
+) -> None:
+    """A YAML file of name: and runtime: alone (a member-like file, runtime: '8.4') was told 'is the Pulumi project's
+    file': a kind is told by its real markers (Pulumi.yaml's runtime a language of Pulumi's; a record's sent: its
+    only key; a stack file's config keys each namespaced), the file otherwise read by the option's own reader."""
+    name, text, never = _LOOSE[case]
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / name
+    path.write_text(text, encoding="utf-8")
+    _run(option, path, tmp_path)
+    err = capsys.readouterr().err
+    assert _FILES[never][1] not in err, err
+
+
+@pytest.mark.parametrize("given", ["project", "record", "stack"])
+def test_the_real_files_are_told_of_their_kind(tmp_path: Path, given: str) -> None:
+    """The markers asked are those of the project's own files: its Pulumi.yaml (runtime: {name: python, ...}), a
+    minimal one (name: pic, runtime: python), a record of sent: alone, its stack files."""
+    from pic.filekinds import kind_of
+
+    _FILES[given][0](tmp_path)
+    path = next(tmp_path.iterdir())
+    assert kind_of(path.read_bytes(), path.name) == given
+    assert kind_of(b"name: pic\nruntime: python\n", "Pulumi.yaml") == "project"
+    assert kind_of(b"# notices\nsent:\n", "notices.yaml") == "record"
+    assert kind_of(b"config:\n  pic:hosts: {}\n", "prod.yaml") == "stack"
+
+
+def test_an_export_under_a_comment_of_a_disk_usage_header_is_read_as_an_export(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """pic lists audit of an export whose first line is '# pic disk usage of ...' (a comment, as the export reader
+    skips any line starting with #) then addresses was refused as a host's disk usage file, none of its addresses
+    audited: a disk usage file is one whose other lines are each a measurement (slug, then KiB), as its reader
+    takes; a host's file of its header alone, or of rows alone, is still told."""
+    from pic.filekinds import kind_of
+
+    export = tmp_path / "export.txt"
+    export.write_text("# pic disk usage of web1 at 2026-11-30T02:30:04+00:00 (KiB, du -sk)\na@gmial.com\n")
+    assert main(["lists", "audit", str(export)]) == 1
+    out, err = capsys.readouterr()
+    assert "disk usage" not in err and "gmial.com" in out + err, out + err
+    header = b"# pic disk usage of web1 at 2026-11-30T02:30:04+00:00 (KiB, du -sk)\n"
+    assert kind_of(header, "web1.tsv") == "disk usage"
+    assert kind_of(header + b"velo-cite\t10240\t2048\t512\n", "web1.tsv") == "disk usage"
+    assert kind_of(b"velo-cite\t10240\t2048\t512\n", "web1.tsv") == "disk usage"

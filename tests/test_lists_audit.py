@@ -482,9 +482,70 @@ def test_the_findings_of_the_exports_read_are_printed_beside_one_refused(
     assert code == 1
     assert [line.split(": ", 1)[0] for line in lines] == [f"{good}:2 jean.dupont@gmail.fr"], lines
     assert not any(str(bad) in line for line in lines), lines  # nothing of the refused export is audited
-    assert f"{bad}:2 holds bytes that are not UTF-8 (\\xe9, column 1)" in err, err
+    assert f"{bad}:2 holds bytes that are not UTF-8 (\\xe9, column 1; \\xe9, column 3)" in err, err
     assert "2 address(es) in 1 file(s), 1 to fix; 1 file(s) refused, not audited" in err, err
     assert "invalid: 1 error" in err, err
+
+
+def test_each_byte_not_utf8_of_an_export_line_is_named_with_its_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line of an export with two bytes that are not UTF-8 (a gecos, H\xe9l\xe8ne) named the first alone, where a
+    member file's line names each byte and its column: told alike, by one text."""
+    export = tmp_path / "export.txt"
+    export.write_bytes(b"zoe@velo-cite.org H\xe9l\xe8ne\n")
+    code, _, err = _audit(capsys, str(export))
+    assert code == 1
+    assert f"{export}:1 holds bytes that are not UTF-8 (\\xe9, column 20; \\xe8, column 22)" in err, err
+
+
+_LATIN1 = b"# liste b\xe9n\xe9voles\nzoe@velo-cite.org Zo\xe9 Andr\xe9\njean@gmial.com Jean\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "charset"),
+    [(_LATIN1, "LATIN1"), (_LATIN1 + b"marc@free.fr March\x92s \x80\n", "CP1252")],
+    ids=["latin-1", "cp1252"],
+)
+def test_an_export_in_latin1_is_offered_the_iconv_line_that_converts_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, charset: str
+) -> None:
+    """An export saved in Latin-1 (or Windows' CP1252: its quote \x92, its euro \x80) was refused line by line,
+    'save the file as UTF-8', and how left unsaid: where its bytes read as text in that charset, the line of iconv
+    that converts it is offered, and the file iconv (glibc's, run here) writes is audited as the export was meant."""
+    import shlex
+    import subprocess
+
+    export = tmp_path / "liste b.txt"
+    export.write_bytes(data)
+    code, _, err = _audit(capsys, str(export))
+    assert code == 1
+    line = f"iconv -f {charset} -t UTF-8 {shlex.quote(str(export))} > {shlex.quote(str(export) + '.utf8')}"
+    assert f"{export} reads as {'Latin-1' if charset == 'LATIN1' else 'CP1252'} text" in err and line in err, err
+    subprocess.run(["sh", "-c", line], check=True)
+    converted = tmp_path / "liste b.txt.utf8"
+    assert converted.read_text(encoding="utf-8") == data.decode("cp1252")
+    code, lines, err = _audit(capsys, str(converted))
+    assert code == 1 and "not UTF-8" not in err, err
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{converted}:3 jean@gmial.com"], lines
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"zoe@velo-cite.org\n\x81\x8d\x8f\x90\x9d@x.fr\n",  # no character of CP1252, C1 controls in Latin-1
+        b"zoe@velo-cite.org\n\xe9\x01\x02\x03\x04\x05\n",  # binary: control characters whatever the charset
+    ],
+    ids=["c1-controls", "binary"],
+)
+def test_an_export_whose_bytes_are_no_latin1_text_is_offered_no_conversion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes
+) -> None:
+    """The iconv line is offered only where the bytes read as text: otherwise it would write control characters."""
+    export = tmp_path / "export.txt"
+    export.write_bytes(data)
+    code, _, err = _audit(capsys, str(export))
+    assert code == 1 and "not UTF-8" in err and "iconv" not in err, err
 
 
 def test_export_many_lines_not_utf8_are_counted_not_all_shown(
@@ -512,7 +573,7 @@ def test_export_many_lines_unread_count_each_and_come_after_those_shown(
     export.write_bytes(line * 1000)
     code, _, err = _audit(capsys, str(export))
     assert code == 1
-    told = [x for x in err.splitlines() if x.startswith(str(export))]
+    told = [x for x in err.splitlines() if x.startswith(f"{export}:")]  # a file's iconv line offered apart, first
     assert [x.split(" ", 1)[0] for x in told] == [f"{export}:{n}" for n in range(1, 7)], err
     unread = 1000 if what == "not UTF-8" else 1001  # UTF-16's last NUL stands after the last line break
     assert told[-1] == f"{export}:6 and {unread - 5} more line(s) {what} from this line on, not shown", err
@@ -616,6 +677,43 @@ def test_domains_file_not_utf8_names_line_and_column(tmp_path: Path, capsys: pyt
     assert code == 1 and lines == []
     assert f"{extra}:2 " in err and "bytes that are not UTF-8 (\\xff, column 1): save the file as UTF-8" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# local domains, none yet\n", "---\n", "{}\n", "~\n"])
+def test_an_empty_domains_file_is_warned_of_as_an_empty_export_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """An empty --domains file (or one of comments alone: a file just started) was refused, 'is not a mapping of
+    domain to {status, suggest, note}', and no export audited, where an empty export and an empty disk usage file
+    are warnings naming them: it is warned of, naming it, and the exports are audited with the shipped domains."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(text, encoding="utf-8")
+    export = tmp_path / "export.txt"
+    export.write_text("jean@gmial.com\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+    assert code == 1, err
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{export}:1 jean@gmial.com"], lines
+    assert f"warning: {extra} holds no domain (it is empty, or holds comments alone)" in err, err
+    assert "invalid" not in err, err
+
+
+def test_a_domains_file_in_latin1_is_offered_the_iconv_line_as_an_export_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --domains file saved in Latin-1 (a note: "ferm\xe9") was told its byte alone, where an export so saved is
+    offered the line of iconv that converts it: offered alike, and the file glibc's iconv writes is read."""
+    import shlex
+    import subprocess
+
+    extra = tmp_path / "local.yaml"
+    extra.write_bytes(b"asso-fermee.fr: {status: closed, note: ferm\xe9e en 2024}\n")
+    code, _, err = _audit(capsys, "--domains", str(extra), str(DATA / "clean.txt"))
+    assert code == 1
+    line = f"iconv -f LATIN1 -t UTF-8 {shlex.quote(str(extra))} > {shlex.quote(str(extra) + '.utf8')}"
+    assert f"{extra} reads as Latin-1 text" in err and line in err, err
+    subprocess.run(["sh", "-c", line], check=True)
+    code, _, err = _audit(capsys, "--domains", f"{extra}.utf8", str(DATA / "clean.txt"))
+    assert code == 0, err
 
 
 def test_domains_file_aliases_are_refused_never_expanded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

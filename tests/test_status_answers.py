@@ -498,6 +498,45 @@ def test_a_ca_file_holding_a_private_key_beside_its_certificate_is_warned_of(
     assert verified.returncode == 0 and ": OK" in verified.stdout, verified
 
 
+def test_the_warning_of_a_private_key_in_the_ca_file_is_in_the_json_as_in_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pic status --format json left out the warning of a private key found in --ca-file, which the run with the
+    table told (on the standard error alone, the summary counting no warning of it): every warning is in the JSON
+    (ca_file_warnings) and in the table (its own lines, counted in the summary), the key never shown."""
+    import json
+
+    import dns.message
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.tlsutil import make_ca
+
+    ca = make_ca()
+    cert = ca.cert.public_bytes(serialization.Encoding.PEM)
+    key = ca.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(cert + key)
+    (tmp_path / "disk-usage").mkdir()
+    argv = ["status", "--project", str(ROOT), "--disk-usage", str(tmp_path / "disk-usage"), "--ca-file", str(ca_file)]
+    line = cert.count(b"\n") + 1
+    said = f"{ca_file} holds a private key (-----BEGIN PRIVATE KEY-----, line {line}) beside its"
+    outputs = {}
+    with answering_resolver(lambda query: dns.message.make_response(dns.message.from_wire(query)).to_wire()) as port:
+        for form in ("table", "json"):
+            code = main([*argv, "--format", form, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "1"])
+            outputs[form] = capsys.readouterr().out
+            assert code == 3, outputs[form]  # no address for any domain: to act on
+    data = json.loads(outputs["json"])
+    assert len(data["ca_file_warnings"]) == 1 and data["ca_file_warnings"][0].startswith(f"warning: {said}"), data
+    assert f"  warning: {said}" in outputs["table"], outputs["table"]
+    sites, warned = len(data["sites"]), len(data["disk_warnings"]) + 1  # the empty directory's, the key's
+    assert outputs["table"].endswith(f"{sites} domain(s): {sites} to act on, {warned} warning(s)\n"), outputs["table"]
+    body = b"".join(key.splitlines()[1:-1]).decode()
+    assert not any(part in outputs["table"] + outputs["json"] for part in (body[:16], body[-16:]))
+
+
 def test_the_summary_counts_the_domains_to_act_on() -> None:
     """One domain with three actions (no DNS answer, no certificate, no redirect) and one in order was summed up
     '2 domain(s): 3 to act on': the actions were counted where the line names domains; it counts the domains that

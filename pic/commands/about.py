@@ -21,6 +21,8 @@ EVERY_COMMAND = (
     (141, "the output's reader stopped early (`pic report | head`)"),
 )
 _USAGE = "usage error"
+# A file of another kind given to an option: told which it is, a usage error whatever the option (pic.filekinds)
+_KIND = "another of the project's files (`--disk-usage Pulumi.prod.yaml`), certificates in PEM or a private key"
 _LINK = re.compile(r"\[([^\]]+)\]\(#[^)]+\)")  # a link to a section of README.md: [Mailing lists](#mailing-lists)
 
 
@@ -104,7 +106,8 @@ COMMANDS: dict[str, About] = {
             ),
             (
                 2,
-                f"{_USAGE} (a `--record` or `--disk-usage` that cannot be read; a `--record` in the members directory "
+                f"{_USAGE} (a `--record` or `--disk-usage` that cannot be read, or a file that holds {_KIND}; a "
+                "`--record` in the members directory "
                 "or the disk usage directory, a `Pulumi*.yaml` of the project or a disk usage file, or another name of "
                 "one of their files)",
             ),
@@ -138,7 +141,7 @@ COMMANDS: dict[str, About] = {
                 "a record missing, different, duplicated or unanswered (the resolver answering none of the first "
                 "three domains included), or invalid input",
             ),
-            (2, _USAGE),
+            (2, f"{_USAGE} (an `--expected` that cannot be read, or holds {_KIND})"),
         ),
     ),
     "lists audit": About(
@@ -151,10 +154,15 @@ COMMANDS: dict[str, About] = {
             (
                 1,
                 "addresses to fix (or, with `--mx`, whose domain could not be looked up) or an export or "
-                "`--domains` file refused (not UTF-8, not of its format: file and line named; the other exports "
-                "are audited all the same, their findings printed first)",
+                "`--domains` file refused (not UTF-8, not of its format, an export that is another of the project's "
+                "files: file and line named; the other exports are audited all the same, their findings printed "
+                "first)",
             ),
-            (2, f"{_USAGE} (an export or a `--domains` file that cannot be read)"),
+            (
+                2,
+                f"{_USAGE} (an export or a `--domains` file that cannot be read, a `--domains` file that holds "
+                f"{_KIND})",
+            ),
         ),
     ),
     "notify": About(
@@ -173,7 +181,8 @@ COMMANDS: dict[str, About] = {
             ),
             (
                 2,
-                f"{_USAGE} (`--on` another day without `--dry-run`; a `--record` in the members directory or the "
+                f"{_USAGE} (`--on` another day without `--dry-run`; a `--record` that holds {_KIND}; a `--record` in "
+                "the members directory or the "
                 "disk usage directory, a `Pulumi*.yaml` of the project or a disk usage file, or another name of one of "
                 "their files)",
             ),
@@ -191,7 +200,7 @@ COMMANDS: dict[str, About] = {
         (
             (0, "all good"),
             (1, "invalid input"),
-            (2, _USAGE),
+            (2, f"{_USAGE} (a `--ca-file` or `--disk-usage` that cannot be read, or a file that holds {_KIND})"),
             (3, "something needs action (the resolver answering none of the first three names included)"),
             (4, "warnings only"),
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import decimal
+import errno
 import ipaddress
 import math
 import os
@@ -545,7 +546,10 @@ def _named(text: str) -> str:
 
 def _unread(path: Path, exc: OSError) -> str:
     """Why ``path`` cannot be read, in words: ``cannot be read (No such file or directory)``, or, a symbolic link to
-    nothing (a file moved away), where it leads: ``is a link to '/srv/x.tsv', which does not exist``."""
+    nothing (a file moved away), where it leads: ``is a link to '/srv/x.tsv', which does not exist``; a loop of links
+    (ELOOP, "Too many levels of symbolic links") said to be one, as ``--members``' is."""
+    if exc.errno == errno.ELOOP:
+        return "is a loop of symbolic links (or a chain of over 40)"
     if isinstance(exc, FileNotFoundError):
         try:
             return f"is a link to {_named(os.readlink(path))}, which does not exist"
@@ -688,6 +692,27 @@ def ca_file(text: str) -> Path:
     if context.cert_store_stats()["x509"] == 0:
         raise argparse.ArgumentTypeError(f"{_named(text)} holds no certificate: give {what}")
     return path
+
+
+def of_another_kind(path: Path | None, option: str, kind: str) -> str | None:
+    """What is said, a usage error (exit 2), of ``path``, given to ``option`` (``--disk-usage``) that asks a file of
+    ``kind`` (a key of :data:`pic.filekinds.KINDS`), when it is one of the project's files of another kind or holds a
+    private key (:func:`pic.filekinds.other_kind`): ``--disk-usage Pulumi.prod.yaml is a stack file (...), not a
+    host's disk usage file (...)``, as a ``--ca-file`` or a ``--record`` of the project's own is; None when it is
+    none of them, or no regular file (a directory's files are its content, told by its reader, exit 1)."""
+    from pic.filekinds import other_kind
+    from pic.settings import display_path
+
+    if path is None:
+        return None
+    try:
+        if not path.is_file():
+            return None
+        data = path.read_bytes()
+    except OSError:  # told by its reader
+        return None
+    other = other_kind(data, path.name, kind)
+    return None if other is None else shown_name(f"{option} {display_path(path)} {other}")
 
 
 def readable_file(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], Path]:

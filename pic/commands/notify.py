@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, cast
 from pic import eol, notices
 from pic.check import smtp_warnings
 from pic.commands import about, date_argument
-from pic.commands.arguments import file_if_present
+from pic.commands.arguments import file_if_present, of_another_kind
 from pic.errors import PicError, Problem, shown_name, terminal_safe
 from pic.registry import Member, Registry, load_registry
 from pic.settings import RuntimeSpec, Settings, SmtpSpec, display_path, load_settings
@@ -849,6 +849,9 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     if (why_not := notices.not_a_record(record, args.project, args.members)) is not None:
         said = shown_name(f"--record {display_path(record)} {why_not}")  # a newline of a name: \x0a, on one line
         print(f"pic notify: error: {said}; nothing was sent", file=sys.stderr)
+        return EXIT_USAGE
+    if (other := of_another_kind(args.record, "--record", "record")) is not None:
+        print(f"pic notify: error: {other}; nothing was sent", file=sys.stderr)
         return EXIT_USAGE
     if args.record is not None and not args.new_record and not notices.present(record):
         # A record named that is not there: a mistyped name (notice.yaml) would tell every member again.

@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import dns.resolver
     from cryptography import x509
 
-EXIT_OK, EXIT_INVALID, EXIT_ACTION, EXIT_WARNING = 0, 1, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ACTION, EXIT_WARNING = 0, 1, 2, 3, 4
 # Let's Encrypt renews 30 days before expiry; under 20 days left, renewals have been failing for 10 days.
 CERT_WARNING_DAYS = 20
 PHP_HEADER = "X-Pic-Php"
@@ -466,11 +466,14 @@ def as_text(data: dict[str, Any]) -> str:
         out += [f"{d['member']}: warning: {w}" for d in data["disk"] for w in d["warnings"]]
     if data.get("disk_warnings"):
         out += ["", "Disk usage files, warnings:"] + [f"  {w}" for w in data["disk_warnings"]]
+    if data.get("ca_file_warnings"):
+        out += ["", "CA file (--ca-file), warnings:"] + [f"  {w}" for w in data["ca_file_warnings"]]
     actions = sum(1 for s in data["sites"] if s["actions"])  # domains, as the line names them: not their actions
     warnings = (
         sum(len(s["warnings"]) for s in data["sites"])
         + sum(len(d["warnings"]) for d in data["disk"])
         + len(data.get("disk_warnings", []))
+        + len(data.get("ca_file_warnings", []))
     )
     out += ["", f"{len(data['sites'])} domain(s): {actions} to act on, {warnings} warning(s)"]
     return "\n".join(out) + "\n"
@@ -479,6 +482,10 @@ def as_text(data: dict[str, Any]) -> str:
 def run(args: argparse.Namespace, on: dt.date) -> int:
     from pic.dns_check import make_resolver, resolver_name
 
+    for path in args.disk_usage or ():
+        if (other := arguments.of_another_kind(path, "--disk-usage", "disk usage")) is not None:
+            print(f"pic status: error: {other}", file=sys.stderr)
+            return EXIT_USAGE
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     # Read before any site is probed: a bad file is said at once, not after the network's timeouts.
@@ -520,6 +527,10 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         "sites": [asdict(s) for s in sites],
         "disk": disk,
         "disk_warnings": [str(w) for w in disk_warnings],
+        # said before the probes too (on the standard error): in the output as every warning is, JSON's too
+        "ca_file_warnings": []
+        if key_in_ca_file is None
+        else [f"warning: {display_path(args.ca_file)} {key_in_ca_file}"],
     }
     if args.format == "json":
         print(json_text(data))
@@ -527,6 +538,6 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         print(as_text(data), end="")
     if any(s.actions for s in sites):
         return EXIT_ACTION
-    if any(s.warnings for s in sites) or any(d["warnings"] for d in disk) or disk_warnings or key_in_ca_file:
+    if any(s.warnings for s in sites) or any(d["warnings"] for d in disk) or disk_warnings or data["ca_file_warnings"]:
         return EXIT_WARNING
     return EXIT_OK
