@@ -19,10 +19,11 @@ from tests.conftest import IN_CI, MEMBERS, ROOT
 ON = "2026-11-28"
 
 # Loaded on first use only: the regex package (the scripts of an internationalised label or of an address outside
-# the usual forms), sh's grammar (cron commands), and the modules of the other commands.
+# the usual forms), sh's grammar and the cron commands' reading (cron jobs), and the modules of the other commands.
 DEFERRED = (
     "regex",
     "pic.shsyntax",
+    "pic.cron",
     "pic.notices",
     "pic.diskusage",
     "pic.commands.notify",
@@ -120,7 +121,7 @@ def test_a_member_with_a_cron_job_or_an_idn_loads_what_it_needs() -> None:
     IDNA's decoding)."""
     result = _check(MEMBERS)
     assert result["status"] == 0 and "ok: 7 members" in result["out"], result
-    assert result["loaded"] == ["regex", "pic.shsyntax", "idna"], result["loaded"]
+    assert result["loaded"] == ["regex", "pic.shsyntax", "pic.cron", "idna"], result["loaded"]
 
 
 def test_a_name_with_letters_beyond_latin_loads_the_confusables(tmp_path: Path) -> None:
