@@ -31,10 +31,10 @@ def run() -> None:
     import sys
 
     gc.disable()
-    from pic import lazyre
-
-    before = lazyre.read_bundle()
     try:
+        from pic import lazyre
+
+        before = lazyre.read_bundle()
         from pic.cli import run_command
     except KeyboardInterrupt:
         stderr = sys.stderr  # None when the standard error is closed (2>&-): print would write on the standard output
@@ -47,4 +47,6 @@ def run() -> None:
     try:
         run_command()
     finally:
-        lazyre.write_bundle()
+        # Ctrl-C as the file is written, the command done: its status stands, the file written whole or not at all
+        with contextlib.suppress(KeyboardInterrupt):
+            lazyre.write_bundle()

@@ -253,7 +253,7 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 
 class Interrupting:
     def find_spec(self, name, path=None, target=None):
-        if name == "pic.cli":
+        if name == os.environ.get("INTERRUPTED_AT", "pic.cli"):
             os.kill(os.getpid(), signal.SIGINT)
         return None
 
@@ -267,16 +267,18 @@ else:
 
 
 @pytest.mark.parametrize("how", ["module", "console script"])
-def test_ctrl_c_while_the_command_s_modules_are_imported_ends_it_with_one_line(how: str) -> None:
+@pytest.mark.parametrize("module", ["pic.cli", "pic.lazyre"])
+def test_ctrl_c_while_the_command_s_modules_are_imported_ends_it_with_one_line(how: str, module: str) -> None:
     """README: Ctrl-C ends ``pic`` with ``pic: interrupted`` and status 130, at any moment; while pic.cli was being
-    imported (before run_command), it printed Python's traceback instead."""
+    imported (before run_command), it printed Python's traceback instead. So while the patterns kept by an earlier run
+    are read, before (pic.lazyre)."""
     argv = ["check", "--project", str(ROOT), "--members", str(MEMBERS), "--on", ON]
     proc = subprocess.run(
         [sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING, how.split(maxsplit=1)[0], *argv],
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "INTERRUPTED_AT": module},
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "pic: interrupted\n"), proc
 
