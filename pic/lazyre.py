@@ -248,6 +248,12 @@ def write_bundle() -> None:
     kept = [key for key in _KEPT if key not in _BUNDLED and not key[2] & re.DEBUG]
     if not kept or sys.dont_write_bytecode:
         return
+    try:  # a directory that cannot be written: the programs are not made for nothing at each run
+        _CACHE_DIRECTORY.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if not os.access(_CACHE_DIRECTORY, os.W_OK):
+        return
     entries = dict(_BUNDLED) if len(_BUNDLED) + len(kept) <= BUNDLE_MOST else {}
     for key in kept[:BUNDLE_MOST]:
         _, pattern, flags = key

@@ -371,3 +371,18 @@ def test_no_bundle_is_written_when_python_writes_no_bytecode(
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     _one_run([r"[a-z]+y"], [])
     assert not fresh_bundle.exists()
+
+
+def test_a_bundle_that_cannot_be_written_is_not_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``__pycache__`` that cannot be written (an installation read-only to its user): the programs are not made
+    again by ``re``'s parser at each run (as long as compiling them) for a file never written."""
+    (tmp_path / "a file").write_text("")
+    monkeypatch.setattr(lazyre, "_CACHE_DIRECTORY", tmp_path / "a file" / "__pycache__")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(lazyre, "_BUNDLED", {})
+    monkeypatch.setattr(lazyre, "_KEPT", {})
+    monkeypatch.setattr(re, "_cache", {})
+    made = []
+    monkeypatch.setattr(lazyre, "_sre_arguments", lambda *args: made.append(args))
+    _one_run([r"[a-z]+z"], [])
+    assert made == []
