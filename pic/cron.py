@@ -30,21 +30,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from pic.cronfields import KEYWORDS, PATTERN
 from pic.lazyre import LazyPattern
 
 if TYPE_CHECKING:
     from pic import shsyntax
 
-KEYWORDS = ("hourly", "daily", "weekly")
 MIN_INTERVAL_MINUTES = 5
 # Daily and weekly jobs start in the night, between 01:00 and 05:59 (the dumps run earlier).
 NIGHT_HOURS = range(1, 6)
-FIELD = r"\*|\*/[0-9]{1,2}|[0-9]{1,2}(-[0-9]{1,2})?(,[0-9]{1,2}(-[0-9]{1,2})?)*"
-PATTERN = rf"hourly|daily|weekly|({FIELD}) ({FIELD}) ({FIELD}) ({FIELD}) ({FIELD})"
-WORDS = (
-    'hourly, daily, weekly, or five cron fields "minute hour day-of-month month day-of-week", '
-    'each *, */N or numbers and ranges (e.g. "*/15 * * * *", "30 2 * * 1-5")'
-)
 NAMES = ("minute", "hour", "day of month", "month", "day of week")
 BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]  # the compiler re calls; typeshed has no stub
 import hashlib
 import importlib.util
-import json
+import marshal
 import os
 import re
 import stat
@@ -66,6 +66,9 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     :data:`CACHED_FROM` characters is compiled by ``re`` alone. Raises ``re.error`` as ``re.compile`` does.
     """
     if len(pattern) < CACHED_FROM:
+        key = (str, pattern, int(flags))
+        if key not in _BUNDLED:
+            _KEPT[key] = None  # a pattern of the project's own, written in its modules: kept for the next run
         return re.compile(pattern, flags)
     return _compile_cached(pattern, flags)
 
@@ -76,7 +79,7 @@ def put_in_re_cache(pattern: str) -> None:
     For a short pattern whose class ``re`` is long to compile (PyYAML's reader: :mod:`pic.yamlloader`). A Python
     whose ``re`` keeps no such cache (``re._cache``, CPython 3.11 to 3.13) compiles it there as before."""
     cache = getattr(re, "_cache", None)
-    if isinstance(cache, dict):
+    if isinstance(cache, dict) and (str, pattern, 0) not in cache:  # not read already (:func:`read_bundle`)
         cache[str, pattern, 0] = _compile_cached(pattern, 0)
 
 
@@ -95,6 +98,8 @@ def _compile_cached(pattern: str, flags: int) -> re.Pattern[str]:
             head = {"format": FORMAT, "pattern": pattern, "flags": int(flags), "sre_flags": sre_flags, "groups": groups}
             head |= {"groupindex": groupindex, "indexgroup": indexgroup}
             head["sha256"] = _digest(head, body)
+            import json  # imported at first use: its patterns are compiled after read_bundle, which keeps them
+
             _write(path, json.dumps(head).encode() + b"\n" + body)
     return compiled
 
@@ -112,6 +117,8 @@ def _read(path: Path, pattern: str, flags: int) -> re.Pattern[str] | None:
             if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
                 return None
             head, _, body = file.read().partition(b"\n")
+        import json
+
         read = json.loads(head)
         if read.get("format") != FORMAT or read["pattern"] != pattern or read["flags"] != flags:
             return None
@@ -131,6 +138,8 @@ def _read(path: Path, pattern: str, flags: int) -> re.Pattern[str] | None:
 def _digest(head: dict[str, Any], body: bytes) -> str:
     """The SHA-256 of a file's head (all but its ``sha256``) and program: a head damaged (its ``_sre`` flags, its
     groups or their names) is refused as a program is."""
+    import json
+
     fields = json.dumps({key: value for key, value in head.items() if key != "sha256"}, sort_keys=True)
     return hashlib.sha256(fields.encode() + b"\n" + body).hexdigest()
 
@@ -170,6 +179,104 @@ def _write(path: Path, data: bytes) -> None:
             raise
     except OSError:
         pass
+
+
+# The patterns of one run kept together (:func:`read_bundle`): their keys in ``re``'s cache, (type, pattern, flags)
+Key = tuple[type, str | bytes, int]
+_BUNDLED: dict[Key, tuple[Any, ...]] = {}  # read from the file: its entries, by key
+_KEPT: dict[Key, None] = {}  # compiled by this run, to be written (in order)
+BUNDLE_MOST = 1000
+"""The most patterns :func:`write_bundle` keeps: past it, those of the run alone (a pattern changed in the project's
+source leaves its former text in the file until then)."""
+
+
+def bundle_file() -> Path:
+    """Where :func:`write_bundle` keeps the programs of the patterns a run of ``pic`` compiled, for the interpreter's
+    version and ``_sre``'s format (another Python reads another file)."""
+    key = f"{sys.version}\0{sys.implementation.cache_tag}\0{_sre.MAGIC}\0{_sre.CODESIZE}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return _CACHE_DIRECTORY / f"re-bundle-f{FORMAT}-{digest}.{sys.implementation.cache_tag}.sre"
+
+
+def read_bundle() -> frozenset[Key]:
+    """Put in ``re``'s cache the patterns :func:`write_bundle` kept (the programs ``_sre`` runs, as
+    :func:`compile_cached` reads a long pattern's), where ``re.compile`` finds them: a run of ``pic`` compiled about
+    200 patterns (its modules', PyYAML's, pydantic's, the standard library's), 130 M instructions of each ``pic
+    check``. Returns the keys in ``re``'s cache then, for :func:`keep_compiled_since`.
+
+    The file is read whole or not at all: its SHA-256 first, then its entries (``marshal``, as Python's bytecode),
+    each program validated by ``_sre.compile``. A Python whose ``re`` keeps no such cache (``re._cache``, CPython
+    3.11 to 3.13) compiles each as before."""
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict):
+        return frozenset()
+    try:
+        handle = os.open(bundle_file(), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(handle, "rb") as file:
+            data = file.read() if stat.S_ISREG(os.fstat(file.fileno()).st_mode) else b""
+        if data[:32] == hashlib.sha256(data[32:]).digest():
+            compiled = {}
+            for entry in marshal.loads(data[32:]):  # noqa: S302 - pic's own file beside its bytecode, checked
+                pattern, flags, sre_flags, body, groups, groupindex, indexgroup = entry
+                code = array(_WORD)
+                code.frombytes(body)
+                compiled[type(pattern), pattern, flags] = (
+                    _sre.compile(pattern, sre_flags, code.tolist(), groups, groupindex, indexgroup),
+                    entry,
+                )
+            for key, (program, entry) in compiled.items():
+                cache.setdefault(key, program)
+                _BUNDLED[key] = entry
+    except (OSError, ValueError, TypeError, EOFError, RuntimeError, OverflowError):  # none, cut, another shape
+        pass
+    return frozenset(cache)
+
+
+def keep_compiled_since(before: frozenset[Key]) -> None:
+    """Keep for :func:`write_bundle` the patterns ``re`` compiled since :func:`read_bundle` returned ``before``: those
+    compiled while pic's modules are imported, each written in a module's source (a pattern built from what a
+    command reads, a name or a value, is compiled later and never kept; nor is any pattern written to disk)."""
+    cache = getattr(re, "_cache", None)
+    if isinstance(cache, dict):
+        _KEPT.update((key, None) for key in cache if key not in before and key not in _BUNDLED)
+
+
+def write_bundle() -> None:
+    """Write the file :func:`read_bundle` reads when this run compiled patterns it did not hold
+    (:func:`keep_compiled_since`, :func:`compile_cached`), unless Python writes no bytecode: each program as ``re``
+    compiles it (:func:`_sre_arguments`, which checks it gives the same pattern), after those read."""
+    kept = [key for key in _KEPT if key not in _BUNDLED and not key[2] & re.DEBUG]
+    if not kept or sys.dont_write_bytecode:
+        return
+    try:  # a directory that cannot be written: the programs are not made for nothing at each run
+        _CACHE_DIRECTORY.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if not os.access(_CACHE_DIRECTORY, os.W_OK):
+        return
+    entries = dict(_BUNDLED) if len(_BUNDLED) + len(kept) <= BUNDLE_MOST else {}
+    for key in kept[:BUNDLE_MOST]:
+        _, pattern, flags = key
+        try:
+            compiled = re.compile(pattern, flags)
+        except re.error:
+            continue
+        arguments = _sre_arguments(pattern, flags, compiled)  # type: ignore[arg-type]
+        if arguments is not None:
+            _, sre_flags, code, groups, groupindex, indexgroup = arguments
+            entries[key] = (
+                pattern,
+                flags,
+                sre_flags,
+                array(_WORD, code).tobytes(),
+                groups,
+                groupindex,
+                tuple(indexgroup),
+            )
+    body = marshal.dumps(tuple(entries.values()))
+    _write(bundle_file(), hashlib.sha256(body).digest() + body)
+    _BUNDLED.update(entries)
+    _KEPT.clear()
 
 
 class LazyPattern:

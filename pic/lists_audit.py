@@ -54,6 +54,7 @@ from pic.errors import (
     shown_name,
     shown_unless_secret,
 )
+from pic.lazyre import compile_cached
 from pic.secrettext import ACCESS_CODE_ACCESS, ACCESS_CODE_CODES, ACCESS_CODE_FILLERS, ACCESS_CODE_JOINED
 from pic.settings import display_path
 from pic.unanswered import Unanswered, bad_name, failure, said
@@ -80,7 +81,7 @@ Status = Literal["typo", "closed", "never"]
 _STATUSES = ("typo", "closed", "never")
 _DOMAIN_KEYS = frozenset(["status", "suggest", "note"])
 # A domain as the data files write it: dot-separated labels, no space, no "@", at most 253 characters.
-_DOMAIN = re.compile(r"(?=.{1,253}\Z)[^\s@.]+(?:\.[^\s@.]+)+", re.DOTALL)
+_DOMAIN = compile_cached(r"(?=.{1,253}\Z)[^\s@.]+(?:\.[^\s@.]+)+", re.DOTALL)
 # Subscriber exports: a list of 50,000 addresses is about 2.5 MB; 32 MiB bounds what a run reads
 # and holds in memory (a few hundred MB at most), and the time a run takes (about a minute).
 MAX_EXPORT_BYTES = 32 * 1024 * 1024
@@ -186,14 +187,14 @@ AROUND_TO_CLEAR = (
 )
 # What parts an address from the text around it: a space, a separator of cells or fields, quotes, brackets.
 _AROUND_ADDRESS = "\t\n\r\f\v :|,;<>\"'()[]"
-_LOCAL_RUN = re.compile(r"[^\s:|,;<>\"'()\[\]]*\Z")
+_LOCAL_RUN = compile_cached(r"[^\s:|,;<>\"'()\[\]]*\Z")
 # An address's domain as written, with its slips (a doubled @, doubled dots, full-width or ideographic full stops,
 # combining accents): up to a separator or a sign of ASCII (a password's: ``!``, ``#``, ``$``...; ``/``, a path's).
-_DOMAIN_RUN = re.compile(r"[^\s:|,;<>\"'()\[\]!#$%&*+/=?^`{}~\\]*")
+_DOMAIN_RUN = compile_cached(r"[^\s:|,;<>\"'()\[\]!#$%&*+/=?^`{}~\\]*")
 _LONGEST_LOCAL_READ = 300  # characters before the @ read back for its local part (64 at most, RFC 5321 §4.5.3.1)
-_CELL_END = re.compile(r"[,;|\t]|[^\S\n]#")
-_ADDRESS_WORD = re.compile(r"[^\s@]+@[\w-]+(?:\.[\w-]+)+")
-_MAILTO_BEFORE = re.compile(r"(?:mailto:)?[\s<]*\Z", re.IGNORECASE)
+_CELL_END = compile_cached(r"[,;|\t]|[^\S\n]#")
+_ADDRESS_WORD = compile_cached(r"[^\s@]+@[\w-]+(?:\.[\w-]+)+")
+_MAILTO_BEFORE = compile_cached(r"(?:mailto:)?[\s<]*\Z", re.IGNORECASE)
 
 
 def _glued_end(text: str, start: int, end: int) -> int:
@@ -214,7 +215,7 @@ def _glued_end(text: str, start: int, end: int) -> int:
 
 
 # A slash or a tilde (a path's start), or a backslash, and one word after it: no path when it is shaped as a password.
-_SLASHED_WORD = re.compile(r"[/~\\]\s*(\S+)")
+_SLASHED_WORD = compile_cached(r"[/~\\]\s*(\S+)")
 
 
 def password_word(word: str) -> bool:
@@ -333,11 +334,11 @@ def _harmless_after(after: str, rest: str, mailto: bool) -> bool:
 
 # A number (a phone's, a postcode: 06 12 34 56 78, +33 6 12 34 56 78, 75001), and a reference of a row's cell (a
 # member's number: ADH-2024-017, M_2024), its letters before its digits, apart by a hyphen, an underscore or a slash.
-_NUMBER = re.compile(r"[+(]?[0-9][0-9 .()/-]*")
-_REFERENCE = re.compile(r"[^\W\d_]{1,8}(?:[-_/][0-9]+)+")
+_NUMBER = compile_cached(r"[+(]?[0-9][0-9 .()/-]*")
+_REFERENCE = compile_cached(r"[^\W\d_]{1,8}(?:[-_/][0-9]+)+")
 # A member's reference in capitals, its groups apart by a hyphen, an underscore or a slash, ending in digits
 # (SAM-ASSO-75, ADH-2024-017): after an address and a space, the web dump's name, no password.
-_CAPITALS_REFERENCE = re.compile(r"[A-Z]{1,8}(?:[-_/][A-Z0-9]+)*[-_/][0-9]+")
+_CAPITALS_REFERENCE = compile_cached(r"[A-Z]{1,8}(?:[-_/][A-Z0-9]+)*[-_/][0-9]+")
 
 
 def _harmless_value(value: str, *, row: bool) -> bool:
@@ -371,7 +372,7 @@ def _quotes_any(text: str, parts: Sequence[str]) -> bool:
 
 
 # What parts the cells of a row and the two halves of an address: a label and its value read apart by them.
-_CELL_APART = re.compile(r"[,;\t@]")
+_CELL_APART = compile_cached(r"[,;\t@]")
 
 
 def as_words(text: str) -> str:
@@ -393,7 +394,7 @@ def _secret_in_words(values: Sequence[str], line: str | None, above: str) -> boo
     return any(prose_secret(pair) for text in (*values, line or "") for pair in values_before_labels(text))
 
 
-_CELL = re.compile(r"[,;\t]")
+_CELL = compile_cached(r"[,;\t]")
 
 
 def values_before_labels(text: str) -> list[str]:
@@ -537,7 +538,7 @@ def _not_a_domain(name: str) -> str | None:
 
 # What no label of a domain holds: ASCII's signs but the hyphen (letters and digits of every script, and their
 # marks, are IDNA's; the signs of other scripts are left to IDNA, as an address's domain is)
-_NO_LABEL = re.compile(r"[!-,/:-@\[-`{-~]")
+_NO_LABEL = compile_cached(r"[!-,/:-@\[-`{-~]")
 
 
 def _suggest_flagged(suggest: str, known: Mapping[str, DeadDomain]) -> str | None:
@@ -592,10 +593,10 @@ def load_domains(extra: Sequence[Path] = (), notes: list[Problem] | None = None)
 # bounce, bounce_address, topics, custom_attribute, subscribed, included, ...), or "KEY" alone when the
 # value is empty; "email ADDRESS" among them (a quoted local part may hold spaces: "jean dupont"@example.org).
 # One paragraph per subscriber, paragraphs apart by a blank line.
-_DUMP_LINE = re.compile(r"\s*([a-z][a-z0-9_]*)(?:\s+(\S(?:.*\S)?))?\s*")  # greedy: linear in the line
+_DUMP_LINE = compile_cached(r"\s*([a-z][a-z0-9_]*)(?:\s+(\S(?:.*\S)?))?\s*")  # greedy: linear in the line
 # The address that starts a line of the web dump ("ADDRESS gecos..."): a quoted local part may hold spaces.
-_LEADING_ADDRESS = re.compile(r'(?:"[^"]*"|[^\s"])+')
-_LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines
+_LEADING_ADDRESS = compile_cached(r'(?:"[^"]*"|[^\s"])+')
+_LINE_BREAK = compile_cached(r"\r\n|[\r\n]")  # as editors and the csv module count lines
 
 
 # What a --domains file holding no domain is told, as an export holding no address is (a warning): the shipped
@@ -696,7 +697,7 @@ def _leading_address(text: str) -> str:
 
 # The line breaks str.splitlines reads that editors and Sympa do not end a line at: a vertical tab, a form feed, the
 # information separators, NEL, Unicode's line and paragraph separators (pasted from a word processor or a web page).
-_OTHER_BREAK = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_OTHER_BREAK = compile_cached("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _BREAK_NAMES = {
     "\x0b": "a vertical tab",
     "\x0c": "a form feed",
@@ -728,7 +729,7 @@ def separator_again(line: str) -> str:
 
 
 # Excel's first line of a CSV naming its delimiter (sep=; or sep=,), which it writes and reads: no row of the file.
-_EXCEL_SEPARATOR = re.compile(r'"?sep=[^\w\s"@]"?|"?sep=\t"?', re.IGNORECASE)
+_EXCEL_SEPARATOR = compile_cached(r'"?sep=[^\w\s"@]"?|"?sep=\t"?', re.IGNORECASE)
 # A byte order mark, which Excel writes before a UTF-8 CSV's sep= line: inside a file, the start of another joined to it
 _BOM = "\ufeff"
 
@@ -1254,8 +1255,8 @@ _MOST_CELLS_JOINED = 3  # an address split by two delimiters written for dots (j
 
 # An address written as a link (mailto:, RFC 6068: its ?subject=... and the like dropped) or with a name
 # ("Jean Dupont <jean@example.org>", RFC 5322's name-addr): the address alone is meant.
-_MAILTO = re.compile(r"mailto:", re.IGNORECASE)
-_NAME_ADDR = re.compile(r"[^<>]*<([^<>]*@[^<>]*)>\s*")
+_MAILTO = compile_cached(r"mailto:", re.IGNORECASE)
+_NAME_ADDR = compile_cached(r"[^<>]*<([^<>]*@[^<>]*)>\s*")
 
 
 def _repaired(address: str) -> str:
@@ -1515,7 +1516,7 @@ def look_alike(domain: str) -> str | None:
     return None
 
 
-_ASCII_LABEL = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
+_ASCII_LABEL = compile_cached(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
 
 
 def _look_alike_label(label: str) -> bool:
@@ -2061,7 +2062,7 @@ _PASSWORD_WHERE_WORDS = frozenset(
         *_PASSWORD_STATUSES,
     ]
 )
-_PASSWORD_WHERE_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_PASSWORD_WHERE_WORD = compile_cached(r"[^\W_]+(?:-[^\W_]+)*")
 
 
 def _where_or_state(words: Sequence[str]) -> bool:
@@ -2095,7 +2096,7 @@ NOT_A_PASSWORD = frozenset(
     ]
 )
 # A masked or absent value: marks alone (-, *****, •••, ..., ?) or x's alone (xxxx, XXXXXX).
-_MASKED = re.compile(r"[-–—_*•●·.?]+|x+", re.IGNORECASE)
+_MASKED = compile_cached(r"[-–—_*•●·.?]+|x+", re.IGNORECASE)
 # A date written with its separators, a time after it (2024-03-01, 2024-03-01T10:12:00Z, 01/03/2024, 1.3.24): the day
 # a password changed or was sent, under "Password changed" or "Mot de passe modifié le", which name a password too.
 # A date of birth typed as a password has no separators (19051985) and is one.
@@ -2115,7 +2116,7 @@ _TIME = rf"(?:[T ][0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]+)?)?{_AM_PM}(?
 # 3-2024 (ISO 8601's YYYY-MM); 12/3456 may be the password.
 _MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
 _YEAR = r"(?:19|20)[0-9]{2}"
-_DATE = re.compile(
+_DATE = compile_cached(
     r"(?:[0-9]{4}([/.-])[0-9]{1,2}\1[0-9]{1,2}|[0-9]{1,2}([/.-])[0-9]{1,2}\2(?:[0-9]{2}|[0-9]{4})"
     rf"|[0-9]{{1,2}}(?:er|st|nd|rd|th|\.)? (?:de )?{_MONTH},? (?:de )?[0-9]{{4}}"
     rf"|{_MONTH} [0-9]{{1,2}}(?:st|nd|rd|th)?,? [0-9]{{4}}"
@@ -2408,12 +2409,12 @@ def _unnamed_cells(lines: Sequence[str]) -> dict[int, list[str]]:
 # number, or after a number of up to three digits, or bis, ter or quater (the French suffixes of a street number), as
 # an address's part has (Saison2024, Annuel-2025, Apt4B, Bât-B2, Esc3, Appt112B, Appt12bis, T3bis; not Saison2024a, a
 # year and a letter, as a password is made), or a year and the next (Saison2024-2025)
-_WORD_AND_NUMBER = re.compile(
+_WORD_AND_NUMBER = compile_cached(
     r"(?P<word>[^\W\d_]+)[ ._-]?[^\W\d_]?"
     r"(?:[0-9]{1,3}(?:(?i:bis|ter|quater)|[^\W\d_])?|[0-9]{4}(?:[-/](?:[0-9]{2}|[0-9]{4}))?)"
 )
 # A floor's ordinal, as French and English write it (2ème, 3e, 1er, 2nd, 4th): an address's part
-_ORDINAL = re.compile(r"(?i:[0-9]{1,2}(?:e|er|re|ère|ere|ème|eme|nd|nde|st|rd|th))")
+_ORDINAL = compile_cached(r"(?i:[0-9]{1,2}(?:e|er|re|ère|ere|ème|eme|nd|nde|st|rd|th))")
 # Words an export's row holds with a number beyond its header's columns, from a postal address or a membership's
 # column split at its commas (casefolded, accents dropped): an address's part (appartement, bâtiment, escalier, étage,
 # résidence, boîte postale: La Poste's abbreviations, Apt4B, Bât-B2, Esc3, Appt12) or a season's or a membership's
@@ -2473,26 +2474,26 @@ def unnamed_values(lines: Sequence[str], number: int) -> list[str]:
 # ``[IPv6:2001:db8::1]``, ``[192.0.2.1]``: RFC 5321 §4.1.3), and what is no password under a column named as one
 # (:func:`is_password_value`: a yes or no, a status, a month, ``yes``, ``non``, ``2024-03``, ``mars``).
 _ADDRESS_AT = r"(?<![^\s,;\"'<])[^\s@,;:|<>\"']+@[^\s@,;:|<>\"'.]+(?:\.[^\s@,;:|<>\"'.]+)+"
-_COMBO_ADDRESS = re.compile(
+_COMBO_ADDRESS = compile_cached(
     r"[^\S\n]*(?:email[^\S\n]+)?(?:mailto:)?[<\"']?[^\s@,;:|<>\"']+@[^\s@,;:|<>\"'.]+(?:\.[^\s@,;:|<>\"'.]+)+[>\"']?",
     re.IGNORECASE,
 )
-_COMBO_SEPARATOR = re.compile(r"(?P<pad>[^\S\n]*)(?P<sep>[:|,;]?)(?P<arrow>[-=>/~»—–+*&?.\\]*)[^\S\n]*")
-_COMMENT = re.compile(r"[^\S\n]#")
-_NOT_COMBO = re.compile(
+_COMBO_SEPARATOR = compile_cached(r"(?P<pad>[^\S\n]*)(?P<sep>[:|,;]?)(?P<arrow>[-=>/~»—–+*&?.\\]*)[^\S\n]*")
+_COMMENT = compile_cached(r"[^\S\n]#")
+_NOT_COMBO = compile_cached(
     r"[0-9]{1,5}|[/~].*|.*/.*|.*\.git|[0-9]{1,4}([-/.:])[0-9]{1,2}\1[0-9]{1,4}(?:[T ][0-9:.]+)?(?:Z|[+-][0-9:]+)?"
     r"|[0-9]+(?:[:.][0-9]+)+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     r"|[a-z]{2,3}(?:[-_](?:[a-z]{2}|[0-9]{3}))?|\[(?:ipv6:)?[0-9a-f:.]+\]",
     re.IGNORECASE,
 )
-_ADDRESS_LITERAL = re.compile(r"\[(?:ipv6:)?[0-9a-f:.]+\]", re.IGNORECASE)  # RFC 5321 §4.1.3
+_ADDRESS_LITERAL = compile_cached(r"\[(?:ipv6:)?[0-9a-f:.]+\]", re.IGNORECASE)  # RFC 5321 §4.1.3
 # An address after an address, in brackets or not, its domain ending in a label of letters (a top-level domain): no
 # password (P@ss.w0rd is one).
-_ANOTHER_ADDRESS = re.compile(
+_ANOTHER_ADDRESS = compile_cached(
     r"[<(\[]?(?:mailto:)?[^\s@,;:|<>\"'()\[\]]+@(?:[^\s@,;:|<>\"'.()\[\]]+\.)+[^\W\d_]{2,63}[>)\]]?\.?", re.IGNORECASE
 )
 # A word of letters alone (a name: Marie, Jean-Pierre, O'Brien, Zoé), dots and hyphens within.
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
+_NAME_WORD = compile_cached(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
 _MOST_COMBO_WORDS = 3  # of a password with spaces after a colon (Azerty 123)
 
 
@@ -2574,14 +2575,14 @@ def _secret_shaped(value: str, separator: str) -> bool:
 
 # A password hash in the forms of crypt(3) and of LDAP's userPassword after any delimiter (or at the start): bcrypt
 # ($2y$10$...), Argon2 ($argon2id$...), MD5, SHA-256, SHA-512 crypt ($1$, $5$, $6$), yescrypt ($y$), {SSHA}, {CRYPT}...
-_PASSWORD_HASH = re.compile(
+_PASSWORD_HASH = compile_cached(
     r"(?<![^\s:|;,=\"'>])(?:\$2[abxy]?\$[0-9]{2}\$[./A-Za-z0-9]{20,}|\$argon2(?:id|i|d)\$\S{16,}"
     r"|\$(?:1|5|6|7|y|gy|sha1|pbkdf2[-\w]*)\$\S{8,}|\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2[-\w]*|ARGON2)\}\S{8,})",
     re.IGNORECASE,
 )
 # An XML element of Sympa's custom attributes, or another, holding a value: <password>...</password>, or
 # <custom_attribute id="password"><value>...</value> (Sympa's custom_attribute field of a subscriber).
-_XML_VALUE = re.compile(
+_XML_VALUE = compile_cached(
     r"<([^\s<>/]+)(?:\s[^<>]*)?>([^<]*)</\1>|<custom_attribute\s[^<>]*\bid=[\"']([^\"']*)[\"'][^<>]*>\s*<value>([^<]*)<"
 )
 
@@ -2644,7 +2645,7 @@ def _holds_secret(line: str, *, cells: bool = True) -> bool:
 
 # An XML element's tag, which ends the text before it (a custom attribute's value: <note>Identifiants : marie /
 # Lilas2024</note> is read without its tags, each value on a line of its own).
-_XML_TAG = re.compile(r"<[^<>]*>")
+_XML_TAG = compile_cached(r"<[^<>]*>")
 
 
 def _resolver(resolver_address: str | None, resolv_conf: Path) -> dns.resolver.Resolver:

@@ -36,7 +36,9 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from pic import charsets, cron, phpini, secrettext
+from pic import charsets, phpini, secrettext
+from pic.cronfields import PATTERN as CRON_PATTERN
+from pic.cronfields import WORDS as CRON_WORDS
 from pic.errors import PicError, Problem, Refusal, meant_among, show_value, shown_name
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, number_refusal, problems_from, unique_items
@@ -612,13 +614,15 @@ class _ScheduleForm(Whole):
     fault and the schedule to write (:func:`pic.cron.refused_form`)."""
 
     def check(self, value: str) -> str:
+        from pic import cron  # the cron commands' reading: loaded for the members with cron jobs
+
         told = cron.refused_form(value)
         if told is not None:
             raise Refusal(told)
         return super().check(value)
 
 
-CronSchedule = Annotated[str, _ScheduleForm(cron.PATTERN, cron.WORDS)]
+CronSchedule = Annotated[str, _ScheduleForm(CRON_PATTERN, CRON_WORDS)]
 
 
 class CronJob(_Strict):
@@ -643,12 +647,16 @@ class CronJob(_Strict):
     @field_validator("schedule")
     @classmethod
     def _schedule(cls, value: str) -> str:
+        from pic import cron
+
         return cron.check_expression(value)
 
     @field_validator("command", mode="before")
     @classmethod
     def _one_line(cls, value: object) -> object:
         # before the free text's own check, which would refuse them without saying how to write the command
+        from pic import cron
+
         return cron.check_one_line(value) if isinstance(value, str) else value
 
     @field_validator("command")
@@ -674,6 +682,8 @@ class CronJob(_Strict):
                 f"read the secret from a file of the member's priv/ (e.g. {example})",
                 names_value=True,
             )
+        from pic import cron
+
         return cron.check_command(value)
 
 

@@ -24,7 +24,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from pic.lazyre import LazyPattern
+from pic.lazyre import LazyPattern, compile_cached
 
 # Nesting (substitutions, groups, compound commands) beyond which a text is not read: no member's command goes so
 # deep, and each level costs a few frames of Python's stack.
@@ -37,7 +37,7 @@ _REDIRECTIONS = frozenset(("<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">"))
 _CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
 _NAME = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*")
 # A word that assigns a variable: no function's name, though a "(" follows it (dash: "(" unexpected)
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = compile_cached(r"[A-Za-z_][A-Za-z0-9_]*=")
 # The special parameters of one character (XCU 2.5.2, and the positional ones): $$ is no start of $(
 SPECIAL = frozenset("$#?!-@*0123456789")
 # The characters that end a word outside quotes (XCU 2.3: blanks and the operators' first characters)
@@ -704,7 +704,7 @@ def tokens(text: str) -> list[Token]:
 
 
 # In a word, what sh expands or matches (parameters, substitutions, a tilde, a pattern's characters).
-_EXPANDED = re.compile(r"""[$`~*?\[]""")
+_EXPANDED = compile_cached(r"""[$`~*?\[]""")
 
 
 def literal(word: str) -> str | None:

@@ -159,7 +159,7 @@ _SLUG = re.compile(SLUG_PATTERN)  # asked for each member file: not looked up in
 
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return compile_cached(pattern)  # a model's pattern, written in a module: kept for the next run (pic.lazyre)
 
 
 def _takes_both_cases(pattern: str) -> bool:

@@ -295,3 +295,94 @@ def test_a_fifo_at_a_program_s_name_is_not_waited_for(tmp_path: Path) -> None:
         [sys.executable, "-c", script, str(directory)], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0 and done.stdout == "compiled\n", done
+
+
+@pytest.fixture
+def fresh_bundle(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty bundle state and a ``re`` cache of its own, as at the start of a ``pic`` process."""
+    monkeypatch.setattr(lazyre, "_BUNDLED", {})
+    monkeypatch.setattr(lazyre, "_KEPT", {})
+    monkeypatch.setattr(re, "_cache", {})
+    return cache_dir
+
+
+def _one_run(imported: list[str], compiled_later: list[str]) -> None:
+    """What ``pic.run`` does: the bundle read, patterns compiled as modules are imported, then as the command runs."""
+    before = lazyre.read_bundle()
+    for pattern in imported:
+        re.compile(pattern)
+    lazyre.keep_compiled_since(before)
+    for pattern in compiled_later:
+        re.compile(pattern)
+    lazyre.write_bundle()
+
+
+def test_the_patterns_compiled_at_import_are_read_back_into_re_s_cache(fresh_bundle: Path) -> None:
+    imported = [r"(?P<user>[a-z]+)@(?P<host>[\w.-]+)", r"[^\x00-\u2fff]", r"(?i)mot de passe\s*:"]
+    _one_run(imported, [])
+    assert lazyre.bundle_file().is_file()
+    programs = {key: re._cache[key] for key in list(re._cache)}  # type: ignore[attr-defined]
+    re._cache.clear()  # type: ignore[attr-defined]
+    lazyre._BUNDLED.clear()
+    lazyre.read_bundle()
+    for pattern in imported:
+        read = re._cache[str, pattern, 0]  # type: ignore[attr-defined]
+        assert read == programs[str, pattern, 0] and read is not programs[str, pattern, 0]
+        assert read.groupindex == re._compiler.compile(pattern, 0).groupindex  # type: ignore[attr-defined]
+        assert re.compile(pattern) is read
+        for text in SAMPLES:
+            assert _found(read.search(text)) == _found(re._compiler.compile(pattern, 0).search(text))  # type: ignore[attr-defined]
+
+
+def test_a_pattern_compiled_as_a_command_runs_is_never_written(fresh_bundle: Path) -> None:
+    """A pattern built from what a command reads (a member's name escaped into a search) may hold a secret: only the
+    patterns compiled while pic's modules are imported, and those of :func:`compile_cached`, are written."""
+    _one_run([r"[a-z]+-imported"], [re.escape("Lilas2024x!")])
+    compile_cached(r"[0-9]+-cached")
+    lazyre.write_bundle()
+    data = lazyre.bundle_file().read_bytes()
+    assert b"Lilas2024x" not in data and b"[a-z]+-imported" in data and b"[0-9]+-cached" in data
+
+
+@pytest.mark.parametrize("damage", ["cut", "byte", "empty", "directory"])
+def test_a_damaged_bundle_is_not_read_and_is_written_again(fresh_bundle: Path, damage: str) -> None:
+    _one_run([r"[a-z]+x"], [])
+    path = lazyre.bundle_file()
+    data = path.read_bytes()
+    if damage == "directory":
+        path.unlink()
+        path.mkdir()
+    else:
+        path.write_bytes(
+            {"cut": data[:-5], "byte": data[:40] + bytes([data[40] ^ 1]) + data[41:], "empty": b""}[damage]
+        )
+    re._cache.clear()  # type: ignore[attr-defined]
+    lazyre._BUNDLED.clear()
+    _one_run([r"[a-z]+x"], [])
+    if damage == "directory":
+        assert path.is_dir()
+    else:
+        assert path.read_bytes() == data
+
+
+def test_no_bundle_is_written_when_python_writes_no_bytecode(
+    fresh_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    _one_run([r"[a-z]+y"], [])
+    assert not fresh_bundle.exists()
+
+
+def test_a_bundle_that_cannot_be_written_is_not_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``__pycache__`` that cannot be written (an installation read-only to its user): the programs are not made
+    again by ``re``'s parser at each run (as long as compiling them) for a file never written."""
+    (tmp_path / "a file").write_text("")
+    monkeypatch.setattr(lazyre, "_CACHE_DIRECTORY", tmp_path / "a file" / "__pycache__")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(lazyre, "_BUNDLED", {})
+    monkeypatch.setattr(lazyre, "_KEPT", {})
+    monkeypatch.setattr(re, "_cache", {})
+    made = []
+    monkeypatch.setattr(lazyre, "_sre_arguments", lambda *args: made.append(args))
+    _one_run([r"[a-z]+z"], [])
+    assert made == []
