@@ -4364,12 +4364,29 @@ def _names_in_small_letters(text: str) -> str:
     return "".join(piece.lower() if _name_then_number(piece) else piece for piece in pieces)
 
 
+# A domain's label as DNS names are written, in small letters (velo75paris, welcome2024, asso-lyon)
+_SMALL_LABEL = LazyPattern(r"[a-z0-9-]+")
+
+
 def _public_word_hidden(word: str) -> bool:
-    """Whether ``word``, a word of a public name refused (:func:`public_name_hidden`), is shaped as a password."""
+    """Whether ``word``, a word of a public name refused (:func:`public_name_hidden`), is shaped as a password: the
+    shapes :func:`password_part` reads, a common password (:func:`common_password`: ``Welcome2024``, ``P@ssw0rd``,
+    read whole in a label, not cut at its ``@``), save a name's word as a free-text field reads one (capitals inside
+    then their number, two words joined by 2 or 4, a product's release: ``iPhone12``, ``Tech4Good``, ``PrestaShop8``,
+    :func:`_name_s_word`)."""
     if _password_alone(word):
         return True
-    if word.islower() and _NAME_ENDING.fullmatch(word):
-        return False  # a name written as names are, in small letters (velo75paris.fr): shown, as before
+    labels = _LABEL_SEPARATOR.compiled().split(word)
+    small = word.islower() and _NAME_ENDING.fullmatch(word) is not None
+    if any(common_password(label) and not (small and _SMALL_LABEL.fullmatch(label)) for label in labels):
+        return True  # Welcome2024, P@ssw0rd.fr, m0tdep@sse.fr (not welcome2024.fr, in small letters)
+    # a name written as names are, in small letters (velo75paris.fr), is shown, as before
+    return not small and _part_hidden(word)
+
+
+def _part_hidden(word: str) -> bool:
+    """Whether ``word``, a word of a public name refused, not one written as names are, holds a part shaped as a
+    password (:func:`_public_word_hidden`)."""
     if _passphrase(word) or any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)):
         return True
     shaped = _PART_AS_PASSWORD.compiled()
@@ -4378,12 +4395,25 @@ def _public_word_hidden(word: str) -> bool:
             if _MIXED_CASE_HEX.match(part):
                 return True
         elif (
-            (shaped.fullmatch(part) and not _name_then_number(part))
+            (shaped.fullmatch(part) and not _name_then_number(part) and not _name_s_word(part))
             or _capitals_around_number(part)
             or _SMALL_WORDS_AROUND_NUMBER.fullmatch(part)
         ):
             return True
     return False
+
+
+# What a public name's word is split at to read its labels whole (a domain's, a path's), a common password's @ and
+# $ kept in its label (P@ssw0rd.fr)
+_LABEL_SEPARATOR = LazyPattern(r"[\s.:/]+")
+
+
+def _name_s_word(part: str) -> bool:
+    """Whether ``part``, mixing capitals, small letters and digits, is a name's word as a free-text field reads one
+    (pic.registry): capitals inside then their number (:func:`named_with_a_number`: ``iPhone12``,
+    ``EcoLogis2024``), two words joined by 2 or 4 (:func:`joined_by_to_or_for`: ``Tech4Good``), a product's release
+    (:func:`product_release`: ``PrestaShop8``, ``phpMyAdmin5``, ``ProxmoxVE8``)."""
+    return named_with_a_number(part) or joined_by_to_or_for(part) or product_release(part)
 
 
 def passphrase_or_capitals(word: str) -> str | None:
