@@ -186,39 +186,40 @@ def no_secret_in_prose(text: str) -> str:
 def no_secret_in_a_note(text: str) -> str:
     """``text`` (a member's ``notes``, an exception's ``reason``, a notice's ``note``) unless it holds a secret as
     prose can (:func:`no_secret_in_prose`) or is one word alone, quotes and brackets around it aside, shaped as a
-    password (:func:`_password_alone_in_a_note`: ``Lilas2024x!``, ``Soleil-Azur-75``, ``LILAS2024X``): a password
-    pasted without its label. A note of one word naming a product and its release, a version, a ticket or a hash
-    (``PrestaShop8``, ``PHP8.2``, ``RT#1187``, ``3f2a9c1e``) passes.
+    password (:func:`_password_alone_in_a_note`: ``Lilas2024x!``, ``Soleil-Azur-75``, ``LILAS2024X``, ``hunter2``): a
+    password pasted without its label. A note of one word naming a product and its release, a version, a ticket or a
+    hash (``PrestaShop8``, ``ProxmoxVE8``, ``PHP8.2``, ``RT#1187``, ``3f2a9c1e``) passes.
 
-    Raises SubfieldError (the text not shown)."""
+    Raises SubfieldError (the text not shown), telling the one shape the word has."""
     text = no_secret_in_prose(text)
     word = text.strip()
-    if word and not any(c.isspace() for c in word) and _password_alone_in_a_note(word):
+    if word and not any(c.isspace() for c in word) and (shape := _password_alone_in_a_note(word)):
         raise SubfieldError(
             (),
-            "the text (not shown) is one word shaped as a password (letters and digits as no note's word is written: "
-            f"{_SHAPES_REFUSED.format(person='')}), which would be committed in clear with this file and stay in the "
-            "repository's history: keep the secret in the admins' password manager, or the member's in a file of its "
-            "priv/ on its web host, and write here only where it is kept; if a commit already holds it, change the "
-            "secret",
+            f"the text (not shown) is one word shaped as a password: {_shape_told(shape, word)}. Keep the password "
+            "out of this file (committed, it stays in the repository's history): in the admins' password manager, or "
+            "the member's in its priv/ on its web host; write here where it is kept. If a commit holds it already, "
+            "change it",
             names_value=True,
         )
     return text
 
 
-def _password_alone_in_a_note(word: str) -> bool:
-    """Whether ``word``, the whole of a note, is a password: shaped as one with its sign (:func:`pic.secrettext.
+def _password_alone_in_a_note(word: str) -> _Shape | None:
+    """The shape of a password ``word``, the whole of a note, has: one with its sign (:func:`pic.secrettext.
     password_alone`: ``Lilas2024x!``), or read as a word of an association's name is (:func:`_password_in_a_name`,
     the one rule of the free-text fields: ``Lilas2024x``, ``velo75paris``, ``Soleil-Azur-75``, ``LILAS2024X``,
-    ``PassWord1``), a ticket's number after its ``#`` left out (``Ticket#4521``)."""
+    ``PassWord1``, ``hunter2``), a ticket's number after its ``#`` left out (``Ticket#4521``); None for another."""
     if not any(c.isdigit() for c in word):
-        return False
+        return None
     if _TRACKER_TICKET.fullmatch(word.strip(_AROUND_A_NAME_WORD)) or _PACKAGE_VERSION.fullmatch(word):
-        return False  # GLPI#4521, OTRS#20231104: a ticket, its # no password's sign; 8.2.12-1+deb12u1: a version
+        return None  # GLPI#4521, OTRS#20231104: a ticket, its # no password's sign; 8.2.12-1+deb12u1: a version
     if secrettext.password_alone(word):
-        return True
+        return _SIGN
     word = _TICKET_NUMBER.sub("", word.strip(_AROUND_A_NAME_WORD))
-    return _TYPED_AS_A_PASSWORD.fullmatch(word) is not None and _password_in_a_name(word, person=False)
+    if _TYPED_AS_A_PASSWORD.fullmatch(word) is None and not secrettext.common_password(word):
+        return None
+    return _password_in_a_name(word, person=False)
 
 
 # A ticket's number at a note's word's end (RT#1187, Ticket#4521): a number, not a password's sign
@@ -247,13 +248,16 @@ _TRACKER_TICKET = re.compile(
 # passphrase is made (Bleu-Ciel-12), capitals around a number as typed with Caps Lock on (ROSE1999Q), a word of three
 # letters or more then digits then letters (Lilas2024x, velo75paris), nor a capital after a lowercase letter with
 # digits other than a number of its own at its end (PassWord1, Pass1Word, PassWord123; not ÉcoLogis2024, iPhone12,
-# MaxiCycle2000). A word of letters then digits alone (Azerty123) is a name's too (Asso2024), and passes.
+# MaxiCycle2000), letters and digits as a generator writes them (n8Fq2LxvT, 8kq2mz7wpx), nor a common password's word
+# then its number (hunter2, Welcome2024, Azerty123: pic.secrettext.common_password). A word of letters then digits
+# alone is a name's too (Asso2024, Soleil2024), and passes.
 # A person's name is read for digits between any letters (a1b2, S3cret): no person is so named.
 # An association's name, a note and a reason are read for a word typed as a password alone (ASCII letters, digits
 # and a password's signs, three letters among them, 8 characters or more in all: what password rules ask; Team
-# GO2025!, Web2day, MySQL8 pass), brackets and quotes around it aside: they are free text, in any script and with
-# any sign (Ünïcödé ½, Club C++, the property test's %[0-9A-F]{2}, 0123456789+-.iInN, A000000=), and their words
-# between letters are a slug's, a brand's or a hash's (pict-a1b2c3-a, backupS3Box, deadbeef12cafe, Radio97FM).
+# GO2025!, Web2day, MySQL8 pass) or a common password's (hunter2), brackets and quotes around it aside: they are
+# free text, in any script and with any sign (Ünïcödé ½, Club C++, the property test's %[0-9A-F]{2},
+# 0123456789+-.iInN, A000000=), and their words between letters are a slug's, a brand's or a hash's (pict-a1b2c3-a,
+# backupS3Box, deadbeef12cafe, Radio97FM).
 _AROUND_A_NAME_WORD = "()[]{}\"'«»“”‘’„,;:."
 _PASSWORD_SIGNS = frozenset("!?#$%&*+=@^~|<>§£€\\")
 # An & or a + between letters, as an association's name joins words (Art&Culture, Bio&Co, Bio+Local, Club3D&Co), the
@@ -269,59 +273,59 @@ _ORDINAL_DIGIT = {"st": "1", "er": "1", "re": "1", "ère": "1", "nd": "2", "nde"
 # (Azerty2024a, Soleil2025e: a password's)
 _ORDINAL_DIGITS = 3
 _CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
-# A word in capitals inside (ÉcoLogis, iPhone, MaxiCycle) then its number of two digits or more: a name's, but a
-# number typed as passwords end (a digit alone, 123, 0123, 1234...); or then a version in dots (WordPress6.4,
-# MariaDB10.11, PrestaShop1.7.8): a product's name and its release, as a note names what a site runs
-_CAPITALS_THEN_NUMBER = LazyPattern(r"[^\W\d_]+(?:([0-9]{2,})|[0-9]+(?:\.[0-9]+)+)")
-_KEYBOARD_RUNS = ("0123456789", "1234567890")
 # (compiled at import: a word of the usual name joined by a sign, Vélo-Cité, is read for it)
 _TYPED_AS_A_PASSWORD = re.compile(r"(?=(?:[^A-Za-z]*[A-Za-z]){3})[A-Za-z0-9!?#$%&*+=@^~|<>._-]{8,}")
 # A word of at most this many characters without a password's sign is read as an abbreviation (b2b, p2p)
 _SHORTEST_PASSWORD_READ = 4
-# The products a site, its admins or a note name by their release alone (PrestaShop8, MySQL8, Drupal10): the
-# platform's applications and databases, the languages and servers they run on, the systems and devices their users
-# name, in lowercase (as pic.secrettext's labels read them, _PROSE_PRODUCT, and more)
-_PRODUCTS = frozenset(
-    ["wordpress", "drupal", "joomla", "prestashop", "nextcloud", "owncloud", "moodle", "dolibarr", "spip", "typo",
-     "zimbra", "sympa", "mariadb", "mysql", "postgres", "postgresql", "phpmyadmin", "matomo", "piwigo", "mediawiki",
-     "dokuwiki", "odoo", "galette", "paheko", "mailman", "civicrm", "woocommerce", "magento", "peertube", "mastodon",
-     "roundcube", "squirrelmail", "glpi", "redmine", "gitlab", "gitea", "discourse", "keycloak", "onlyoffice",
-     "yubikey", "php", "python", "perl", "ruby", "node", "nodejs", "java", "redis", "memcached", "nginx", "apache",
-     "caddy", "haproxy", "traefik", "openssl", "openssh", "symfony", "laravel", "composer", "debian", "ubuntu",
-     "windows", "win", "macos", "ios", "android", "iphone", "ipad", "livebox", "freebox", "bbox", "office", "outlook",
-     "libreoffice", "thunderbird", "firefox", "chrome", "mysqlworkbench", "filezilla", "winscp", "wine"]
-)  # fmt: skip
-# A product's name then its release: a major version of one or two digits (PrestaShop8, Drupal10; Mysql2024, a year,
-# is no release) or three at most after a name its releases are so counted (Office365, Thunderbird115)
-_PRODUCT_RELEASE = LazyPattern(r"([A-Za-z]+)([0-9]{1,3})")
+# The shapes a word refused in a free-text field has (a name's word, a note's), the one it has told: what it is, then
+# examples, left out when the word refused is among them (:func:`_shape_told`)
+_Shape = tuple[str, str]
+_SIGN = ("letters and digits with a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >)", "Rose1999!")
+_PASSPHRASE = ("capitalised words joined to a number as a passphrase is made", "Bleu-Ciel-12")
+_CAPITALS = ("capitals around a number as a password typed with Caps Lock on", "ROSE1999Q")
+_GENERATED = ("letters and digits mixed as a password generator writes them", "n8Fq2LxvT, k3xq9mz2wp")
+_COMMON = (
+    "a common password (of the lists of leaked ones) then a number or a sign, or its letters written as digits",
+    "hunter2, Welcome2024, P@ssw0rd",
+)
+_WORD_DIGITS_LETTERS = ("a word of three letters or more then digits then letters", "Rose1999q, rose75jardin")
+_DIGITS_INSIDE = ("letters on both sides of its digits", "S3cret, P4ssw0rd")
+_CAPITALS_INSIDE = (
+    "a capital after a lowercase letter, and digits other than a number of two digits or more (not 123) at its end",
+    "PassWord1",
+)
 
 
-def _product_release(word: str) -> bool:
-    """Whether ``word`` is a known product's name (:data:`_PRODUCTS`, in any case) then its release
-    (:data:`_PRODUCT_RELEASE`: PrestaShop8, MySQL8, phpMyAdmin5; not Mysql2024 nor PassWord1)."""
-    found = _PRODUCT_RELEASE.fullmatch(word)
-    return found is not None and found.group(1).lower() in _PRODUCTS
+def _shape_told(shape: _Shape, word: str) -> str:
+    """``shape`` in words, its examples after it unless ``word``, the value refused (never shown), is one of them."""
+    what, examples = shape
+    if word.lower() in [e.lower() for e in examples.split(", ")]:
+        return what
+    return f"{what} ({examples})"
 
 
-def _password_in_a_name(word: str, *, person: bool = True) -> bool:
-    """Whether ``word``, a word of a person's name (``person``), of an association's or a note of one word
-    (brackets, quotes and punctuation around it taken off), is shaped as a password rather than as a name's word
-    (see above)."""
+def _password_in_a_name(word: str, *, person: bool = True) -> _Shape | None:  # noqa: PLR0911 - a shape each
+    """The shape of a password ``word``, a word of a person's name (``person``), of an association's or a note of one
+    word (brackets, quotes and punctuation around it taken off), has, rather than a name's word's (see above); None
+    for a name's word."""
     word = word.strip(_AROUND_A_NAME_WORD)
     if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
-        return False
-    if (
-        (any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None)
-        or secrettext.passphrase_or_capitals(word)
-        or _generated(word)
-    ):
-        # Lilas2024x!, Soleil-2025#, Dupont@2024 (not marie2@asso-lyon.fr); Soleil-Azur-75 and LILAS2024X, as no
-        # name is written (R2D2 and A2DM are shorter, RC2000 ends with its number); n8Fq2LxvT, as a generator writes
-        return True
+        return None
+    if any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None:
+        # Lilas2024x!, Soleil-2025#, Dupont@2024 (not marie2@asso-lyon.fr); the common ones told so (P@ssw0rd)
+        return _COMMON if secrettext.common_password(word) else _SIGN
+    if (shape := secrettext.passphrase_or_capitals(word)) is not None:
+        # Soleil-Azur-75 and LILAS2024X, as no name is written (R2D2 and A2DM are shorter, RC2000 ends with its number)
+        return _PASSPHRASE if shape == "passphrase" else _CAPITALS
+    if _generated(word) or secrettext.generated_in_small_letters(word):
+        return _GENERATED  # n8Fq2LxvT, 8kq2mz7wpx: as a generator writes
+    if secrettext.common_password(word):
+        return _COMMON  # hunter2, Welcome2024, PassWord2024, m0tdep@sse: a common password and its number
     if len(word) <= _SHORTEST_PASSWORD_READ:
-        return False  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
-    if _joined_by_to_or_for(word) or _product_release(word):
-        return False  # Tech4Good, Kids4Lyon, Up2You: 2 and 4 read as to and for; PrestaShop8, MySQL8: a release
+        return None  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
+    if secrettext.joined_by_to_or_for(word) or secrettext.product_release(word):
+        # Tech4Good, Kids4Lyon, Up2You: 2 and 4 read as to and for; PrestaShop8, MySQL8, ProxmoxVE8: a release
+        return None
     for found in _DIGITS_BETWEEN_LETTERS.finditer(word):
         before, digits, after = found.groups()
         if not (person or _word_before_digits(word, found)):
@@ -334,8 +338,9 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
             and _ORDINAL_DIGIT.get(after.lower(), digits[-1]) == digits[-1]
         )
         if not (acronym or ordinal):
-            return True  # Lilas2024x, S3cret, Lilas2024X, velo75paris
-    return _capitals_inside(word, person=person)  # PassWord1
+            # Lilas2024x, velo75paris, Lilas2024X; S3cret, P4ssw0rd
+            return _WORD_DIGITS_LETTERS if len(before) >= 3 else _DIGITS_INSIDE
+    return _CAPITALS_INSIDE if _capitals_inside(word, person=person) else None  # PassWord1
 
 
 def _generated(word: str) -> bool:
@@ -383,35 +388,12 @@ _HEXADECIMAL_WORD = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 
 def _capitals_inside(word: str, *, person: bool) -> bool:
     """Whether ``word`` holds a capital after a lowercase letter (its digits left out: Pass1Word) and digits that are
-    not a number of a name at its end (:func:`_named_with_a_number`); of an association's name (not ``person``), only
-    with digits at its end (backupS3Access is a brand's)."""
+    not a number of a name at its end (:func:`pic.secrettext.named_with_a_number`); of an association's name (not
+    ``person``), only with digits at its end (backupS3Access is a brand's)."""
     if not (person or word[-1].isdigit()):
         return False
     letters = "".join(c for c in word if not c.isdigit())
-    return _CAPITAL_AFTER_SMALL.search(letters) is not None and not _named_with_a_number(word)
-
-
-def _named_with_a_number(word: str) -> bool:
-    """Whether ``word``, holding a capital after a lowercase letter, is letters then a number of their own at its end
-    (ÉcoLogis2024, iPhone12, MaxiCycle2000): two digits or more, not a run typed as passwords end (123, 1234); or
-    then a version in dots (WordPress6.4, MariaDB10.11)."""
-    found = _CAPITALS_THEN_NUMBER.fullmatch(word)
-    if found is None:
-        return False  # PassWord1, Pass1Word
-    number = found.group(1)
-    if number is None:
-        return True  # a version in dots: WordPress6.4
-    return not (len(number) >= 3 and any(number in run for run in _KEYBOARD_RUNS))  # PassWord123
-
-
-_TWO_WORDS_BY_A_DIGIT = re.compile(r"([^\W\d_]{2,})[24]([^\W\d_]{2,})")
-
-
-def _joined_by_to_or_for(word: str) -> bool:
-    """Whether ``word`` is two words each written with a capital then small letters, joined by 2 or 4 (Tech4Good,
-    Up2You, Resto2Cœur; not Tech4good, Velo24Lyon)."""
-    found = _TWO_WORDS_BY_A_DIGIT.fullmatch(word)
-    return found is not None and all(part[0].isupper() and part[1:].islower() for part in found.groups())
+    return _CAPITAL_AFTER_SMALL.search(letters) is not None and not secrettext.named_with_a_number(word)
 
 
 def no_password_in_a_name(name: str, *, person: bool = True) -> str:
@@ -428,36 +410,22 @@ def no_password_in_a_name(name: str, *, person: bool = True) -> str:
         # an association's name: only a word typed as passwords are (Lilas2024x!), see above, each of words joined
         # by & or + (Art&Culture2024) read alone
         parts = [word] if person else _WORDS_JOINED.split(word)
-        typed = (p for p in parts if person or _TYPED_AS_A_PASSWORD.fullmatch(p.strip(_AROUND_A_NAME_WORD)))
-        if any(_password_in_a_name(part, person=person) for part in typed):
-            raise SubfieldError((), _password_in_a_name_told(n, person=person), names_value=True)
+        for part in parts:
+            bare = part.strip(_AROUND_A_NAME_WORD)
+            read = person or _TYPED_AS_A_PASSWORD.fullmatch(bare) or secrettext.common_password(bare)
+            if read and (shape := _password_in_a_name(part, person=person)) is not None:
+                raise SubfieldError((), _password_in_a_name_told(n, shape, bare, person=person), names_value=True)
     return name
 
 
-# The shapes a word refused in a free-text field has, told alike in each (a name's word, a note's)
-_SHAPES_REFUSED = (
-    "a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), capitalised words joined to a number as a "
-    "passphrase is made (Bleu-Ciel-12), capitals around a number as a password typed with Caps Lock on (ROSE1999Q), "
-    "a word of three letters or more then digits then letters (Rose1999q, rose75jardin), {person}or a capital after a "
-    "lowercase letter with digits that are neither a number of two digits or more at the word's end (nor 123, 1234) "
-    "nor a version in dots there (WordPress6.4)"
-)
-
-
-def _password_in_a_name_told(word: int, *, person: bool) -> str:
-    """What a name holding a word shaped as a password (word number ``word``) is told."""
-    shapes = (
-        "letters and digits with "
-        + _SHAPES_REFUSED.format(person="letters on both sides of its digits (S3cret), " if person else "")
-        + ", as no name is written (a name's digits are a number or an ordinal beside it, Asso2024, Lyon-3, 3e, "
-        "ÉcoLogis2024, iPhone12, an acronym's, R2D2, or a product's release, PrestaShop8)"
-    )
+def _password_in_a_name_told(n: int, shape: _Shape, word: str, *, person: bool) -> str:
+    """What a name holding ``word``, its word number ``n``, shaped as a password (``shape``) is told."""
     whose = "a person's" if person else "an association's"
     alone = "the contact's name" if person else "the association's name"
     return (
-        f"the name (not shown) holds a word (word {word}) shaped as a password, not as {whose} name: {shapes}; write "
-        f"{alone} alone (a sign after a name's number apart from it: GO 2025!). If the word is a password, change "
-        "it: committed with this file, it stays in the repository's history"
+        f"the name (not shown) holds a word (word {n}) shaped as a password, not as {whose} name: "
+        f"{_shape_told(shape, word)}; write {alone} alone (a sign after a name's number apart from it: GO 2025!). If "
+        "the word is a password, change it: committed with this file, it stays in the repository's history"
     )
 
 

@@ -4204,6 +4204,121 @@ def _name_then_number(part: str) -> bool:
     return not (len(number) >= 3 and any(number in run for run in _KEYBOARD_DIGITS))
 
 
+# The products a site, its admins or a note name by their release alone (PrestaShop8, MySQL8, Drupal10): the
+# platform's applications and databases, the languages and servers they run on, the systems and devices their users
+# name, the password managers a note says a password is kept in (KeePass2), in lowercase (as the labels of prose read
+# them, _PROSE_PRODUCT, and more)
+PRODUCTS = frozenset(
+    ["wordpress", "drupal", "joomla", "prestashop", "nextcloud", "owncloud", "moodle", "dolibarr", "spip", "typo",
+     "zimbra", "sympa", "mariadb", "mysql", "postgres", "postgresql", "phpmyadmin", "matomo", "piwigo", "mediawiki",
+     "dokuwiki", "odoo", "galette", "paheko", "mailman", "civicrm", "woocommerce", "magento", "peertube", "mastodon",
+     "roundcube", "squirrelmail", "glpi", "redmine", "gitlab", "gitea", "discourse", "keycloak", "onlyoffice",
+     "yubikey", "php", "python", "perl", "ruby", "node", "nodejs", "java", "redis", "memcached", "nginx", "apache",
+     "caddy", "haproxy", "traefik", "openssl", "openssh", "symfony", "laravel", "composer", "debian", "ubuntu",
+     "windows", "win", "macos", "ios", "android", "iphone", "ipad", "livebox", "freebox", "bbox", "office", "outlook",
+     "libreoffice", "thunderbird", "firefox", "chrome", "mysqlworkbench", "filezilla", "winscp", "wine", "proxmox",
+     "pve", "truenas", "pfsense", "opnsense", "centos", "fedora", "rhel", "freebsd", "synology", "dsm", "esxi",
+     "keepass", "keepassxc", "bitwarden", "vaultwarden", "passbolt", "dashlane", "lastpass", "enpass"]
+)  # fmt: skip
+# A product's name then its release: a major version of one or two digits (PrestaShop8, Drupal10; Mysql2024, a year,
+# is no release) or three at most after a name its releases are so counted (Office365, Thunderbird115); an edition
+# its editor writes capitalised before the release or after it (ProxmoxVE8, Windows11Pro, iPhone15ProMax)
+_EDITIONS = (
+    "Pro|Max|Mini|Plus|Ultra|Air|Home|Server|Enterprise|Business|Education|Standard|Datacenter|Core|Lite|SE|VE|LTS"
+)
+_PRODUCT_RELEASE = LazyPattern(rf"([A-Za-z]+?)((?:{_EDITIONS})?)([0-9]{{1,3}})((?:{_EDITIONS}){{0,2}})")
+
+
+def product_release(word: str) -> bool:
+    """Whether ``word`` is a known product's name (:data:`PRODUCTS`, in any case) then its release, an edition
+    beside it (:data:`_PRODUCT_RELEASE`: PrestaShop8, MySQL8, phpMyAdmin5, ProxmoxVE8, Windows11Pro; not Mysql2024
+    nor PassWord1)."""
+    found = _PRODUCT_RELEASE.fullmatch(word)
+    return found is not None and found.group(1).lower() in PRODUCTS
+
+
+# A word in capitals inside (ÉcoLogis, iPhone, MaxiCycle) then its number of two digits or more: a name's, but a
+# number typed as passwords end (a digit alone, 123, 0123, 1234...); or then a version in dots (WordPress6.4,
+# MariaDB10.11, PrestaShop1.7.8): a product's name and its release, as a note names what a site runs
+_CAPITALS_THEN_NUMBER = LazyPattern(r"[^\W\d_]+(?:([0-9]{2,})|[0-9]+(?:\.[0-9]+)+)")
+_KEYBOARD_RUNS = ("0123456789", "1234567890")
+
+
+def named_with_a_number(word: str) -> bool:
+    """Whether ``word``, holding a capital after a lowercase letter, is letters then a number of their own at its end
+    (ÉcoLogis2024, iPhone12, MaxiCycle2000): two digits or more, not a run typed as passwords end (123, 1234); or
+    then a version in dots (WordPress6.4, MariaDB10.11)."""
+    found = _CAPITALS_THEN_NUMBER.fullmatch(word)
+    if found is None:
+        return False  # PassWord1, Pass1Word
+    number = found.group(1)
+    if number is None:
+        return True  # a version in dots: WordPress6.4
+    return not (len(number) >= 3 and any(number in run for run in _KEYBOARD_RUNS))  # PassWord123
+
+
+_TWO_WORDS_BY_A_DIGIT = LazyPattern(r"([^\W\d_]{2,})[24]([^\W\d_]{2,})")
+
+
+def joined_by_to_or_for(word: str) -> bool:
+    """Whether ``word`` is two words each written with a capital then small letters, joined by 2 or 4 (Tech4Good,
+    Up2You, Resto2Cœur; not Tech4good, Velo24Lyon)."""
+    found = _TWO_WORDS_BY_A_DIGIT.fullmatch(word)
+    return found is not None and all(part[0].isupper() and part[1:].islower() for part in found.groups())
+
+
+# The words the commonest passwords are made of, as the lists of leaked passwords rank them (the NCSC's 100,000 most
+# used, NordPass's and SplashData's yearly lists, French ones: azerty, doudou, loulou, motdepasse): a password with a
+# number or a sign after it (hunter2, Welcome2024, Azerty123, Password1!) or its letters written as digits and signs
+# (P@ssw0rd, m0tdep@sse, W3lc0me). Words that name things too (soleil, marseille, dragon, football, master: a
+# Master2) are left out: a note or a name holds them with a number (Soleil2024, an event's)
+_COMMON_PASSWORD_WORDS = frozenset(
+    ["password", "passwd", "passwort", "passw", "motdepasse", "welcome", "bienvenue", "letmein", "iloveyou",
+     "jetaime", "trustno", "changeme", "hunter", "azerty", "azertyuiop", "qwerty", "qwertyuiop", "qwertz", "qazwsx",
+     "asdfgh", "zxcvbn", "abc", "abcd", "abcdef", "admin", "administrator", "secret", "login", "sunshine", "princess",
+     "doudou", "loulou", "chouchou"]
+)  # fmt: skip
+# A word then its number and signs (hunter2, Password1!, Admin@2024), the word's letters maybe written as digits and
+# signs (P@ssw0rd, Pa$$w0rd, m0tdep@sse)
+_WORD_THEN_NUMBER = LazyPattern(r"([A-Za-z@$0-9!]*?[A-Za-z][A-Za-z@$0-9!]*?)([0-9!?#$%&*+=@^~._-]*)")
+# The letters a password writes as digits and signs, a 1 read as an i and as an l
+_LEET = (str.maketrans("@4310$5!7", "aaeiossit"), str.maketrans("@4310$5!7", "aaelossit"))
+
+
+def common_password(word: str) -> bool:
+    """Whether ``word`` is a common password's word (:data:`_COMMON_PASSWORD_WORDS`, in any case) with a number or a
+    sign after it, or its letters written as digits and signs (:data:`_LEET`): ``hunter2``, ``Welcome2024``,
+    ``P@ssw0rd``, ``m0tdep@sse``; not the word alone (``Welcome``), nor a word passwords are not made of
+    (``Soleil2024``)."""
+    # a word without a digit, @, $ or ! (the usual word of a name: Vélo-Cité, Lyon) compiles no pattern
+    if not (word.isascii() and any(c.isdigit() or c in "@$!" for c in word)):
+        return False
+    found = _WORD_THEN_NUMBER.fullmatch(word)
+    if found is None:
+        return False
+    stem, end = found.groups()
+    if stem.isalpha() and not any(c.isdigit() for c in end):
+        return False  # the word alone, or a sign after it as prose writes one (password=, **login**)
+    lower = stem.lower()
+    return any(lower.translate(leet) in _COMMON_PASSWORD_WORDS for leet in _LEET)
+
+
+# A word of small letters and digits as a generator writes one (pwgen -A -n, a password manager's): 8 characters or
+# more, digits between letters twice or more (8kq2mz7wpx, x7k2p9qm), not hexadecimal (deadbeef12cafe, a hash's)
+_SMALL_LETTERS_AND_DIGITS = LazyPattern(r"[a-z0-9]{8,}")
+_DIGITS_INSIDE = LazyPattern(r"(?<=[a-z])[0-9]+(?=[a-z])")
+_SMALL_HEXADECIMAL = LazyPattern(r"[0-9a-f]+")
+
+
+def generated_in_small_letters(word: str) -> bool:
+    """Whether ``word`` is small letters and digits as a password generator writes them
+    (:data:`_SMALL_LETTERS_AND_DIGITS`: ``8kq2mz7wpx``, ``x7k2p9qm``), no hash (``deadbeef12cafe``), nor a slug,
+    whose words are joined by dashes (``pict-a1b2c3-a``)."""
+    if _SMALL_LETTERS_AND_DIGITS.fullmatch(word) is None or _SMALL_HEXADECIMAL.fullmatch(word) is not None:
+        return False
+    return len(_DIGITS_INSIDE.compiled().findall(word)) >= 2
+
+
 def public_name_hidden(value: str) -> bool:
     """Whether ``value``, refused where a public name goes (a domain, a host's name or address, a user's name, a
     database's, a list's, a stack's: names the platform publishes or the admins say aloud), is not to be shown: it
@@ -4249,12 +4364,29 @@ def _names_in_small_letters(text: str) -> str:
     return "".join(piece.lower() if _name_then_number(piece) else piece for piece in pieces)
 
 
+# A domain's label as DNS names are written, in small letters (velo75paris, welcome2024, asso-lyon)
+_SMALL_LABEL = LazyPattern(r"[a-z0-9-]+")
+
+
 def _public_word_hidden(word: str) -> bool:
-    """Whether ``word``, a word of a public name refused (:func:`public_name_hidden`), is shaped as a password."""
+    """Whether ``word``, a word of a public name refused (:func:`public_name_hidden`), is shaped as a password: the
+    shapes :func:`password_part` reads, a common password (:func:`common_password`: ``Welcome2024``, ``P@ssw0rd``,
+    read whole in a label, not cut at its ``@``), save a name's word as a free-text field reads one (capitals inside
+    then their number, two words joined by 2 or 4, a product's release: ``iPhone12``, ``Tech4Good``, ``PrestaShop8``,
+    :func:`_name_s_word`)."""
     if _password_alone(word):
         return True
-    if word.islower() and _NAME_ENDING.fullmatch(word):
-        return False  # a name written as names are, in small letters (velo75paris.fr): shown, as before
+    labels = _LABEL_SEPARATOR.compiled().split(word)
+    small = word.islower() and _NAME_ENDING.fullmatch(word) is not None
+    if any(common_password(label) and not (small and _SMALL_LABEL.fullmatch(label)) for label in labels):
+        return True  # Welcome2024, P@ssw0rd.fr, m0tdep@sse.fr (not welcome2024.fr, in small letters)
+    # a name written as names are, in small letters (velo75paris.fr), is shown, as before
+    return not small and _part_hidden(word)
+
+
+def _part_hidden(word: str) -> bool:
+    """Whether ``word``, a word of a public name refused, not one written as names are, holds a part shaped as a
+    password (:func:`_public_word_hidden`)."""
     if _passphrase(word) or any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)):
         return True
     shaped = _PART_AS_PASSWORD.compiled()
@@ -4263,7 +4395,7 @@ def _public_word_hidden(word: str) -> bool:
             if _MIXED_CASE_HEX.match(part):
                 return True
         elif (
-            (shaped.fullmatch(part) and not _name_then_number(part))
+            (shaped.fullmatch(part) and not _name_then_number(part) and not _name_s_word(part))
             or _capitals_around_number(part)
             or _SMALL_WORDS_AROUND_NUMBER.fullmatch(part)
         ):
@@ -4271,17 +4403,30 @@ def _public_word_hidden(word: str) -> bool:
     return False
 
 
-def passphrase_or_capitals(word: str) -> bool:
+# What a public name's word is split at to read its labels whole (a domain's, a path's), a common password's @ and
+# $ kept in its label (P@ssw0rd.fr)
+_LABEL_SEPARATOR = LazyPattern(r"[\s.:/]+")
+
+
+def _name_s_word(part: str) -> bool:
+    """Whether ``part``, mixing capitals, small letters and digits, is a name's word as a free-text field reads one
+    (pic.registry): capitals inside then their number (:func:`named_with_a_number`: ``iPhone12``,
+    ``EcoLogis2024``), two words joined by 2 or 4 (:func:`joined_by_to_or_for`: ``Tech4Good``), a product's release
+    (:func:`product_release`: ``PrestaShop8``, ``phpMyAdmin5``, ``ProxmoxVE8``)."""
+    return named_with_a_number(part) or joined_by_to_or_for(part) or product_release(part)
+
+
+def passphrase_or_capitals(word: str) -> str | None:
     """Whether ``word``, a word of a person's name, is shaped as a passphrase (:func:`_passphrase`:
-    ``Soleil-Azur-75``) or as a password typed with Caps Lock on (:func:`_capitals_around_number`: ``LILAS2024X``),
-    two shapes no person's name has (pic.registry reads the others, a name's own rules); with more joined to it, the
-    passphrase after a scheme, a host or an address's ``@`` (``https://Soleil-Azur-75``), the capitals between any
-    separators (``a-LILAS2024X``)."""
-    if _passphrase(word):
-        return True
-    return any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)) or any(
-        _capitals_around_number(part) for part in _PART_SEPARATOR.compiled().split(word)
-    )
+    ``Soleil-Azur-75``: ``"passphrase"``) or as a password typed with Caps Lock on (:func:`_capitals_around_number`:
+    ``LILAS2024X``: ``"capitals"``), two shapes no person's name has (pic.registry reads the others, a name's own
+    rules); with more joined to it, the passphrase after a scheme, a host or an address's ``@``
+    (``https://Soleil-Azur-75``), the capitals between any separators (``a-LILAS2024X``). None for another word."""
+    if _passphrase(word) or any(_passphrase(piece) for piece in _PIECE_BEFORE_PASSPHRASE.compiled().split(word)):
+        return "passphrase"
+    if any(_capitals_around_number(part) for part in _PART_SEPARATOR.compiled().split(word)):
+        return "capitals"
+    return None
 
 
 def _capitals_around_number(part: str) -> bool:

@@ -72,6 +72,17 @@ PASSWORDS = [
     # one digit between letters, the case turning three times or more (kP, mQ, zL), as no name's word turns it
     "kP9mQzLw",
     "mX7bNqTzR",
+    # generated in small letters and digits (pwgen -A -n, a password manager's), digits between letters twice or more
+    "8kq2mz7wpx",
+    "x7k2p9qm",
+    "r4tq9zk2",
+    # a common password's word (the lists of leaked passwords: hunter2, azerty, welcome) then a number, or its letters
+    # written as digits and signs
+    "hunter2",
+    "Welcome2024",
+    "PassWord2024",
+    "Azerty123",
+    "m0tdep@sse",
 ]
 
 # Words a note or an exception's reason holds alone: a product's name and its release (a major version alone, as
@@ -141,6 +152,19 @@ NOT_PASSWORDS = [
     "deadbeef12cafe",
     "a1b2c3",
     "Asso2024",
+    # a product's name and its release with its edition, capitalised as its editor writes it
+    "ProxmoxVE8",
+    "Windows11Pro",
+    "Windows10Home",
+    "iPhone15Pro",
+    "Ubuntu22",
+    "PVE8",
+    # a password manager and its release, where a note says the password is kept
+    "KeePass2",
+    "KeePassXC2",
+    # a common password's word alone, no number: a word
+    "Welcome",
+    "Soleil2024",
 ]
 
 # Associations' names, a number, an acronym or a year in them: accepted as a member's name and as its contact's
@@ -258,3 +282,37 @@ def test_an_association_s_name_passes_as_a_member_s_and_a_contact_s(name: str) -
     assert _accepted_spec(_note("name", name)).name == name
     if name not in ONLY_ASSOCIATION_NAMES:
         assert _accepted_spec(_note("contact.name", name)).contact.name == name
+
+
+@pytest.mark.parametrize(
+    ("word", "shape", "others"),
+    [
+        ("Lilas2024x", "a word of three letters or more then digits then letters", ["Caps Lock", "generator"]),
+        ("LILAS2024X", "capitals around a number as a password typed with Caps Lock on", ["passphrase", "generator"]),
+        ("Soleil-Azur-75", "capitalised words joined to a number as a passphrase is made", ["Caps Lock"]),
+        ("n8Fq2LxvT", "as a password generator writes them", ["Caps Lock", "passphrase"]),
+        ("8kq2mz7wpx", "as a password generator writes them", ["Caps Lock", "passphrase"]),
+        ("hunter2", "a common password", ["Caps Lock", "generator"]),
+        ("Lilas2024x!", "a password's sign among them", ["Caps Lock", "passphrase"]),
+        ("BonJour1", "a capital after a lowercase letter", ["Caps Lock", "passphrase"]),
+    ],
+)
+@pytest.mark.parametrize("field", ["notes", "name"])
+def test_a_word_refused_is_told_the_one_shape_it_has_and_what_to_do(
+    field: str, word: str, shape: str, others: list[str]
+) -> None:
+    """notes: Lilas2024x was told in 890 characters every shape the rule knows (a sign, a passphrase, Caps Lock, a
+    word then digits then letters, capitals inside): the one shape the word has is told, short, the value hidden, and
+    what to do (keep the password out of the file, write where it is kept)."""
+    [line] = _messages(_note(field, word))
+    assert shape in line and not [o for o in others if o in line], line
+    assert word not in line and len(line) < 480, (len(line), line)
+    if field == "notes":
+        assert "Keep the password out of this file" in line and "write here where it is kept" in line, line
+
+
+@pytest.mark.parametrize("word", ["hunter2", "Rose1999q", "n8Fq2LxvT"])
+def test_a_shape_s_example_is_left_out_when_it_is_the_word_refused(word: str) -> None:
+    """An example told with a shape is never the value refused: that would show it."""
+    [line] = _messages(_note("notes", word))
+    assert word not in line, line

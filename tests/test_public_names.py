@@ -20,9 +20,16 @@ from tests.test_fields import MINIMAL, SITE, _messages
 HIDDEN = "the value (not shown: it may be a secret)"
 # Public names as they are written, a word and its number (shown), and passwords pasted there (hidden)
 NAMES = ["Prod2024", "Deploy2024", "Lyon2024", "Asso2024", "Web01", "Backup2025"]
+# names as a name's word is read in a free-text field (pic.registry): capitals inside then their number (iPhone12,
+# EcoLogis2024), two words joined by 2 or 4 read as to and for (Tech4Good), a product's release (PrestaShop8,
+# phpMyAdmin5, ProxmoxVE8): shown, as a name's word is accepted there
+NAMES += ["iPhone12", "EcoLogis2024", "Tech4Good", "PrestaShop8", "phpMyAdmin5", "ProxmoxVE8"]
 PASSWORDS = ["Lilas2024x", "LILAS2024X", "PassWord1", "Soleil-Azur-75", "Velo75paris", "Pass1Word", "0xCafe1234"]
 # a word then a number as passwords end: a digit alone, a run of the keyboard's (as a name's word is read)
 PASSWORDS += ["Password1", "Azerty123", "Soleil1234", "MotDePasse2024"]
+# a common password's word (the lists of leaked passwords: welcome, hunter, azerty, admin) then a number, capitals
+# inside or not, as a name's word is read: hidden though shaped as a word and its number (Lyon2024)
+PASSWORDS += ["Welcome2024", "Hunter2024", "PassWord2024", "Admin2024"]
 # passwords with a sign in them, no word then its number there (hidden before public names were shown): said in
 # the fields of names but the domains' (a domain's .fr after them makes them a name's form, shown as before)
 SIGNED = ["P@ssw0rd", "m0tdep@sse", "xK9#mQ2$", "Passw0rd!"]
@@ -53,6 +60,31 @@ def test_a_password_with_signs_given_for_a_domain_stays_hidden(password: str) ->
     names were shown: hidden, as before."""
     [line] = _messages(SITE.replace("probe-asso.org]", f"'{password}']"))
     assert HIDDEN in line and password not in line and password.lower() not in line, line
+
+
+# a password's letters written as digits and signs before a domain's ending: no domain's label holds them
+SIGNED_DOMAINS = ["P@ssw0rd.fr", "Pa$$w0rd.fr", "m0tdep@sse.fr", "Passw0rd!.fr", "W3lc0me2024.org"]
+
+
+@pytest.mark.parametrize("domain", SIGNED_DOMAINS)
+def test_a_common_password_before_a_domain_s_ending_stays_hidden(domain: str) -> None:
+    """site.domains: P@ssw0rd.fr was told whole ('"P@ssw0rd.fr" holds '@': a name has none'), the password cut in two
+    at its '@' and each half read alone, the name's ending making the rest a name: a common password's word, its
+    letters written as digits and signs, is read whole in a domain's label, and hidden."""
+    for field, text in (
+        ("site.domains[0]", SITE.replace("probe-asso.org]", f"'{domain}']")),
+        ("lists.domain", MINIMAL + f"lists: {{domain: 'listes.{domain}'}}\n"),
+    ):
+        [line] = _messages(text)
+        assert f"{field}: {HIDDEN}" in line and domain.split(".", maxsplit=1)[0] not in line, line
+
+
+@pytest.mark.parametrize("domain", ["welcome2024.fr/", "marie@asso-lyon.fr", "admin2@asso-lyon.fr"])
+def test_a_domain_in_small_letters_or_an_address_given_for_one_is_shown(domain: str) -> None:
+    """A name written as names are, in small letters (welcome2024.fr, an event's), and an address given where a
+    domain goes are shown, as before."""
+    [line] = _messages(SITE.replace("probe-asso.org]", f"'{domain}']"))
+    assert HIDDEN not in line and domain in line, line
 
 
 @pytest.mark.parametrize("name", NAMES)
