@@ -42,6 +42,7 @@ from pic.errors import (
     PicError,
     Problem,
     Unreachable,
+    encodable_json,
     json_text,
     public_name_may_be_secret,
     refused_may_be_secret,
@@ -1171,6 +1172,11 @@ class _Escaping(io.TextIOBase):
     def isatty(self) -> bool:
         return self.inner.isatty()
 
+    @property
+    def encoding(self) -> str | None:  # type: ignore[override]
+        """The encoding the inner stream writes (a JSON output escapes what it lacks: :func:`encodable_json`)."""
+        return getattr(self.inner, "encoding", None)
+
 
 def _fileno(stream: TextIO) -> int | None:
     try:
@@ -1325,7 +1331,7 @@ def _run(args: argparse.Namespace, on: dt.date) -> int:
         if args.command == "schema":
             from pic.schema import member_schema_text
 
-            sys.stdout.write(member_schema_text())
+            sys.stdout.write(encodable_json(member_schema_text()))
             return EXIT_OK
         if args.command == "plan":
             return _cmd_plan(args, on)
