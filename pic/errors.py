@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -460,6 +461,11 @@ class Problem:
         field = f" {self.path}:" if self.path else ""
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{prefix}{where}{field} {without_credentials(self.message)}"
+
+    def shown(self) -> str:
+        """The problem as a line of the standard error: its file named as every message names one
+        (:func:`shown_name`: a newline written ``\\x0a``), so that it stays on its line."""
+        return str(dataclasses.replace(self, file=shown_name(self.file)))
 
 
 class PicError(Exception):

@@ -54,3 +54,55 @@ def test_a_json_output_stays_json_where_the_output_s_encoding_lacks_a_letter(env
     assert "Jardins Partagés de la Croix-Rousse" in json.dumps(json.loads(done.stdout), ensure_ascii=False)
     schema = _pic("schema", env=env)
     assert schema.returncode == 0 and json.loads(schema.stdout), schema.stderr
+
+
+# --- directories that cannot be read, names with a newline ---------------------------------------------------
+
+
+def _unprivileged(argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``python -m pic argv`` without root's right to read and search any directory (as an admin's account)."""
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) is needed: root reads any directory otherwise"
+    drop = [setpriv, "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    return subprocess.run(
+        [*drop, sys.executable, "-m", "pic", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.mark.parametrize("locked", ["project", "project/backups"])
+def test_pic_plan_in_a_project_holding_a_directory_it_cannot_read_names_it_not_a_traceback(
+    tmp_path: Path, locked: str
+) -> None:
+    """pic plan looked for links in the project's program (its packages, each directory holding __init__.py)
+    before anything else: a directory of the project it cannot search (backups/ of mode 0, another admin's), or
+    the project itself, stopped it with PermissionError's traceback. Such a directory holds no package the
+    program can import; the project itself is named as pic check names it."""
+    project = _project(tmp_path)
+    (project / "backups").mkdir()
+    (tmp_path / locked).chmod(0)
+    try:
+        done = _unprivileged(["plan", "--project", str(project), "--on", "2026-11-28"])
+    finally:
+        (tmp_path / locked).chmod(0o755)
+    assert "Traceback" not in done.stderr, done.stderr
+    if locked == "project":
+        assert done.returncode == 1 and "Pulumi.prod.yaml cannot be read: Permission denied" in done.stderr, done
+    else:
+        assert done.returncode == 0 and done.stdout.startswith("pic plan: stack prod"), done
+
+
+def test_pic_plan_s_warnings_show_a_file_name_s_newline_escaped(tmp_path: Path) -> None:
+    """README (Output): a file name's newline is written \\x0a, so that a message stays on its line, as pic
+    check writes its warnings. pic plan printed the same warnings with the newline itself, each cut in two."""
+    project = _project(tmp_path, "new\nline")
+    check = _pic("check", "--project", str(project), "--on", "2026-11-28")
+    plan = _pic("plan", "--project", str(project), "--on", "2026-11-28")
+    assert check.returncode == 0 and plan.returncode == 0, (check, plan)
+    assert all(line.startswith("warning: ") for line in plan.stderr.splitlines()), plan.stderr
+    assert plan.stderr == check.stderr, (plan.stderr, check.stderr)
