@@ -106,3 +106,34 @@ def test_pic_plan_s_warnings_show_a_file_name_s_newline_escaped(tmp_path: Path) 
     assert check.returncode == 0 and plan.returncode == 0, (check, plan)
     assert all(line.startswith("warning: ") for line in plan.stderr.splitlines()), plan.stderr
     assert plan.stderr == check.stderr, (plan.stderr, check.stderr)
+
+
+# --- two runs at once --------------------------------------------------------------------------------------
+
+
+def test_two_pic_new_at_once_give_two_uids(tmp_path: Path) -> None:
+    """Two admins running pic new at the same moment for two slugs: each read the members, took the next uid,
+    and both wrote it (uid 10008 twice), both said 'wrote', exit 0, and every pic check and pic new after
+    refused the second file. The runs on one directory of member files take turns: the second reads the first's
+    file, and its uid is the next."""
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    common = [sys.executable, "-m", "pic", "new", "--project", str(ROOT), "--members", str(members)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for n in range(3):
+        runs = [
+            subprocess.Popen(
+                [*common, f"assoc-{n}-{side}", "--name", f"Assoc {n} {side}", "--email", f"a@assoc-{n}-{side}.org"],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for side in ("a", "b")
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert run.returncode == 0 and out.startswith("wrote "), (out, err)
+    uids = [line for f in sorted(members.glob("assoc-*.yaml")) for line in f.read_text().splitlines() if "uid:" in line]
+    assert len(uids) == 6 and len(set(uids)) == 6, uids
