@@ -3,11 +3,14 @@ cannot be read, names holding a newline, two runs at once, a stop by a signal.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +140,45 @@ def test_two_pic_new_at_once_give_two_uids(tmp_path: Path) -> None:
             assert run.returncode == 0 and out.startswith("wrote "), (out, err)
     uids = [line for f in sorted(members.glob("assoc-*.yaml")) for line in f.read_text().splitlines() if "uid:" in line]
     assert len(uids) == 6 and len(set(uids)) == 6, uids
+
+
+# --- a stop by a signal -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_pic_plan_stopped_by_sigterm_or_sighup_leaves_no_copy_of_the_revision_nor_its_program(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    """pic plan --against REV stopped by SIGTERM (kill, a timer's stop) or SIGHUP (its terminal closed) died at
+    once: the copy of the revision's tree in TMPDIR (pic-plan-rev-*) was left behind, one more at each stop, and
+    the revision's program ran on alone. As Ctrl-C does: what the run made is taken away, and it ends with one
+    line and the status of a command killed by that signal in a shell (128 + its number: 143, 129)."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~1", "--on", "2026-11-28"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(tmp.glob("pic-plan-rev-*/*")) and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.02)
+        assert run.poll() is None, "pic plan ended before its revision was copied"
+        time.sleep(0.3)  # the revision's program started meanwhile
+        run.send_signal(signum)
+        _, err = run.communicate(timeout=60)
+        time.sleep(0.3)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, 0)
+            pytest.fail("a process of pic plan runs on after it ended")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+    assert "Traceback" not in err, err
+    assert (run.returncode, err.splitlines()[-1]) == (128 + signum, f"pic: stopped by {signum.name}"), err
+    assert list(tmp.iterdir()) == []
