@@ -182,3 +182,66 @@ def test_pic_plan_stopped_by_sigterm_or_sighup_leaves_no_copy_of_the_revision_no
     assert "Traceback" not in err, err
     assert (run.returncode, err.splitlines()[-1]) == (128 + signum, f"pic: stopped by {signum.name}"), err
     assert list(tmp.iterdir()) == []
+
+
+# --- a read-only file system --------------------------------------------------------------------------------
+
+_READ_ONLY_MOUNT = """
+set -e
+mount -t tmpfs -o size=4m tmpfs "$1"
+cp -r "$2"/members "$2"/Pulumi.prod.yaml "$1"/
+printf 'sent: []\\n' > "$1"/notices.yaml
+mount -o remount,ro "$1"
+cd "$1"
+shift 2
+exec "$@"
+"""
+
+
+def _on_a_read_only_file_system(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``python -m pic argv`` in a copy of the project on a tmpfs mounted read-only (in a mount namespace of its
+    own: nothing of the machine's mounts changes)."""
+    unshare = shutil.which("unshare")
+    if os.geteuid() != 0 or unshare is None:
+        pytest.skip("mounting a read-only tmpfs needs root and unshare (util-linux)")
+    where = tmp_path / "ro"
+    where.mkdir(exist_ok=True)
+    return subprocess.run(
+        [
+            unshare,
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            _READ_ONLY_MOUNT,
+            "sh",
+            str(where),
+            str(ROOT),
+            sys.executable,
+            "-m",
+            "pic",
+            *argv,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.mark.parametrize("record", ["notices.yaml", "new.yaml"])
+def test_a_record_on_a_read_only_file_system_is_said_to_be_there(tmp_path: Path, record: str) -> None:
+    """pic notify --record on a read-only mount (a backup's, a live system's) was told 'its directory is not
+    readable and writable', of a directory of mode 0755 the admin can read: what stops the write is its file
+    system, said so, as pic new says it ('cannot be written: Read-only file system')."""
+    new = ["--new-record"] if record == "new.yaml" else []
+    done = _on_a_read_only_file_system(tmp_path, "notify", "--dry-run", "--on", "2026-11-28", "--record", record, *new)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done
+    said = f"warning: {record} cannot be written: its directory is on a read-only file system"
+    assert said in done.stderr, done.stderr
+    made = _on_a_read_only_file_system(
+        tmp_path, "new", "velo-lyon", "--name", "Vélo Lyon", "--email", "c@velo-lyon.org"
+    )
+    assert made.returncode == 1 and "members/velo-lyon.yaml cannot be written: Read-only file system" in made.stderr
