@@ -733,14 +733,23 @@ def run(
 def _one_at_a_time(members: Path) -> Iterator[None]:
     """Hold the lock of the directory of member files (flock(2) on the directory itself, as flock(1) takes a
     directory) while a run reads the members and writes its file, so that two runs at once never take the same
-    uid or name. A directory that cannot be opened is named by what reads it next."""
+    uid or name; a run that waits for it says so. A directory that cannot be opened is named by what reads it
+    next."""
     try:
         fd = os.open(members, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError:
         yield
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another run holds it: said, so that a wait is not taken for a hang
+            shown = terminal_safe(display_path(members), keep="")
+            print(
+                f"pic new: waiting for another run writing in {shown} (it holds the directory's lock)", file=sys.stderr
+            )
+            sys.stderr.flush()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -140,6 +141,38 @@ def test_two_pic_new_at_once_give_two_uids(tmp_path: Path) -> None:
             assert run.returncode == 0 and out.startswith("wrote "), (out, err)
     uids = [line for f in sorted(members.glob("assoc-*.yaml")) for line in f.read_text().splitlines() if "uid:" in line]
     assert len(uids) == 6 and len(set(uids)) == 6, uids
+
+
+_NEW = [sys.executable, "-m", "pic", "new", "velo-lyon", "--name", "Vélo Lyon", "--email", "c@velo-lyon.org"]
+
+
+def test_pic_new_waiting_for_another_run_says_so(tmp_path: Path) -> None:
+    """A run of pic new waiting for another (or for flock(1) members/ ..., an admin's script) said nothing, which
+    reads as a hang: one line says what it waits for, then it writes its file once the other is done."""
+    import fcntl
+
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    fd = os.open(members, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        run = subprocess.Popen(
+            [*_NEW, "--project", str(ROOT), "--members", str(members)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert run.stderr is not None
+        ready, _, _ = select.select([run.stderr], [], [], 60)  # nothing said: the run waits in silence
+        waiting = run.stderr.readline() if ready else ""
+        assert not (members / "velo-lyon.yaml").exists()
+    finally:
+        os.close(fd)
+    out, err = run.communicate(timeout=120)
+    assert waiting == f"pic new: waiting for another run writing in {members} (it holds the directory's lock)\n"
+    assert run.returncode == 0 and out.startswith(f"wrote {members}/velo-lyon.yaml"), (out, err)
 
 
 # --- a stop by a signal -------------------------------------------------------------------------------------
