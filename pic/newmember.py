@@ -656,6 +656,8 @@ def run(
     the uid is one no member file ever held (:func:`next_uid`).
     """
 
+    name, email, domains = _as_typed(name), _as_typed(email), [_as_typed(d) for d in domains]
+
     def refused(meant: str) -> str | None:
         return _meant_refused(
             meant, project=project, stack=stack, members=members, name=name, email=email, domains=domains, on=on
@@ -855,6 +857,15 @@ def check_arguments(
     problems = _text_problems(text, slug, file, refused_meant=refused_meant, taken=taken)[0]
     if problems:
         raise PicError(_as_options(problems, file))
+
+
+def _as_typed(value: str) -> str:
+    """An argument as the text its bytes write in UTF-8: in a locale without UTF-8 (LC_ALL=C with PYTHONUTF8=0),
+    Python reads ``Vélo`` typed in UTF-8 as ``V\\udcc3\\udca9lo``, two bytes it could not decode; read as UTF-8, it
+    is ``Vélo``, as in a UTF-8 locale. A byte that is not UTF-8 stays one (:func:`_undecoded` refuses it)."""
+    if not _BYTE.search(value):
+        return value
+    return os.fsencode(value).decode("utf-8", "surrogateescape")
 
 
 def _undecoded(option: str, value: str) -> Problem | None:

@@ -278,3 +278,27 @@ def test_a_record_on_a_read_only_file_system_is_said_to_be_there(tmp_path: Path,
         tmp_path, "new", "velo-lyon", "--name", "Vélo Lyon", "--email", "c@velo-lyon.org"
     )
     assert made.returncode == 1 and "members/velo-lyon.yaml cannot be written: Read-only file system" in made.stderr
+
+
+def test_pic_new_in_a_locale_without_utf_8_takes_a_name_written_in_utf_8(tmp_path: Path) -> None:
+    """LC_ALL=C with PYTHONUTF8=0 (a cron job's, a minimal container's environment, Python's locale coercion off):
+    pic new --name 'Vélo Lyon', typed in UTF-8, was refused as '"V\\xc3\\xa9lo Lyon" holds a byte that is not
+    UTF-8 (\\xc3, ...)', the two bytes of é, which are UTF-8: the arguments are read as the UTF-8 they are, as
+    pic new reads them in a UTF-8 locale; a byte that is not UTF-8 (Latin-1's \\xe9) is still refused."""
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = _pic(*_NEW[3:], "--domain", "vélo-lyon.fr", "--project", str(ROOT), "--members", str(members), env=env)
+    assert done.returncode == 1 and '--domain: "v\\xe9lo-lyon.fr" has non-ASCII letters' in done.stderr, done
+    assert "xn--vlo-lyon-b1a.fr" in done.stderr, done  # the punycode of vélo-lyon.fr, not of two bytes
+    done = _pic(*_NEW[3:], "--project", str(ROOT), "--members", str(members), env=env)
+    assert done.returncode == 0, done
+    assert 'name: "Vélo Lyon"' in (members / "velo-lyon.yaml").read_text(encoding="utf-8")
+    latin1 = subprocess.run(
+        [*_NEW[:6], b"V\xe9lo Lyon", "--email", "c@velo-lyon.org", "--project", str(ROOT), "--members", str(members)],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+    )
+    assert latin1.returncode == 1 and b"holds a byte that is not UTF-8 (\\xe9" in latin1.stderr, latin1
