@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shlex
+import signal
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -42,6 +43,7 @@ from pic.errors import (
     PicError,
     Problem,
     Unreachable,
+    encodable_json,
     json_text,
     public_name_may_be_secret,
     refused_may_be_secret,
@@ -1185,6 +1187,11 @@ class _Escaping(io.TextIOBase):
     def isatty(self) -> bool:
         return self.inner.isatty()
 
+    @property
+    def encoding(self) -> str | None:  # type: ignore[override]
+        """The encoding the inner stream writes (a JSON output escapes what it lacks: :func:`encodable_json`)."""
+        return getattr(self.inner, "encoding", None)
+
 
 def _fileno(stream: TextIO) -> int | None:
     try:
@@ -1257,6 +1264,21 @@ def _standard_streams() -> bool:
     return 1 not in closed and sys.stdout is not None
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (kill, a timer's stop) or SIGHUP (the terminal closed), raised as Ctrl-C's KeyboardInterrupt is, so
+    that a command stopped so takes away what it made, as on Ctrl-C (pic plan's copy of a revision and the
+    program it runs there, the file pic new was writing), and ends with one line and 128 + the signal's number,
+    as a shell shows a command killed by it."""
+
+    def __init__(self, signum: signal.Signals) -> None:
+        super().__init__(signum.name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> NoReturn:
+    raise Stopped(signal.Signals(signum))
+
+
 def run_command() -> NoReturn:
     """The ``pic`` command of the shell (and ``python -m pic``): :func:`main`, then exit with its status.
 
@@ -1282,6 +1304,9 @@ def run_command() -> NoReturn:
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     gc.disable()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) == signal.SIG_DFL:  # one ignored (nohup) stays so
+            signal.signal(signum, _stop)
     if not _standard_streams():
         with contextlib.suppress(OSError):  # the standard error is closed too: the status says it
             closed = "pic: the standard output is closed: nothing done (redirect it to a file or /dev/null)"
@@ -1294,12 +1319,13 @@ def run_command() -> NoReturn:
         # The reader of the output stopped early (`pic report | head`): what it read is what it wanted.
         _silence(_fileno(sys.stdout))
         status = EXIT_BROKEN_PIPE
-    except KeyboardInterrupt:  # Ctrl-C: one line, no traceback (pic notify names a message it was sending)
+    except KeyboardInterrupt as exc:  # Ctrl-C: one line, no traceback (pic notify names a message it was sending)
+        by = exc.signum if isinstance(exc, Stopped) else None
         try:
-            print("pic: interrupted", file=sys.stderr, flush=True)
+            print("pic: interrupted" if by is None else f"pic: stopped by {by.name}", file=sys.stderr, flush=True)
         except OSError:  # the standard error cannot be written (2>/dev/full): the status says it all the same
             _silence(_fileno(sys.stderr))
-        status = EXIT_INTERRUPTED
+        status = EXIT_INTERRUPTED if by is None else 128 + by
     except OutputError as exc:
         _silence(exc.fd)
         try:
@@ -1339,7 +1365,7 @@ def _run(args: argparse.Namespace, on: dt.date) -> int:
         if args.command == "schema":
             from pic.schema import member_schema_text
 
-            sys.stdout.write(member_schema_text())
+            sys.stdout.write(encodable_json(member_schema_text()))
             return EXIT_OK
         if args.command == "plan":
             return _cmd_plan(args, on)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
 import math
 import re
+import sys
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -211,10 +213,33 @@ def json_text(data: object) -> str:
     as JSON escapes it (``\\u0085``; a byte of a file name that is not UTF-8, U+DCFF, ``\\udcff``, which a reader
     gives back as Python read the name): the standard output's escaping then finds nothing to write otherwise
     (its ``\\x85``, ``\\xff`` are no JSON)."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return encodable_json(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def encodable_json(text: str, encoding: str | None = None) -> str:
+    """JSON ``text`` as written to the standard output (or a stream of ``encoding``): each character
+    :func:`terminal_safe` would escape, and each one the encoding lacks (``PYTHONIOENCODING=ascii``, the C locale
+    without UTF-8: ``é``), written as JSON escapes it, ``\\u00e9``, where the stream would write ``\\xe9``, no
+    JSON."""
     if text.isascii():
         return text
-    return "".join(_json_escaped(ch) for ch in text)
+    text = "".join(_json_escaped(ch) for ch in text)
+    encoding = encoding or getattr(sys.stdout, "encoding", None)
+    try:
+        text.encode(encoding or "utf-8")
+    except UnicodeEncodeError:
+        return "".join(ch if ch.isascii() or _encodes(ch, encoding or "utf-8") else json.dumps(ch)[1:-1] for ch in text)
+    except LookupError:  # an encoding Python does not know: the stream would have failed to open
+        return text
+    return text
+
+
+def _encodes(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _json_escaped(ch: str) -> str:
@@ -436,6 +461,11 @@ class Problem:
         field = f" {self.path}:" if self.path else ""
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{prefix}{where}{field} {without_credentials(self.message)}"
+
+    def shown(self) -> str:
+        """The problem as a line of the standard error: its file named as every message names one
+        (:func:`shown_name`: a newline written ``\\x0a``), so that it stays on its line."""
+        return str(dataclasses.replace(self, file=shown_name(self.file)))
 
 
 class PicError(Exception):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import functools
 import json
 import os
@@ -21,7 +22,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -655,6 +656,8 @@ def run(
     the uid is one no member file ever held (:func:`next_uid`).
     """
 
+    name, email, domains = _as_typed(name), _as_typed(email), [_as_typed(d) for d in domains]
+
     def refused(meant: str) -> str | None:
         return _meant_refused(
             meant, project=project, stack=stack, members=members, name=name, email=email, domains=domains, on=on
@@ -667,37 +670,38 @@ def run(
 
     check_arguments(slug, name, email, domains, members, refused_meant=refused, taken=_TakenLater(names_taken))
     path = members / f"{slug}.yaml"
-    try:
-        taken = path.exists() or path.is_symlink()
-        kind = file_kind(path.lstat().st_mode) if taken else None
-    except OSError as exc:  # the directory given cannot be read (--members too long, not searchable)
-        raise PicError([Problem(str(members), None, "", f"cannot be read: {exc.strerror}")]) from None
-    if kind is not None:  # no member's file: pic check does not read it, and there is none to edit
-        why = f"is {kind}, not a regular file: no member file, and pic check does not read it; move it away first"
-        raise PicError([Problem(display_path(path), None, "", why)])
-    if taken:
-        raise PicError(
-            [Problem(display_path(path), None, "", f"member {slug!r} exists already; edit its file instead")]
-        )
-    settings = load_settings(project, stack)
-    registry = load_registry(members, settings)
-    php = eol.newest_supported(settings, on)
-    if php is None:
-        keys = settings.runtime_keys()
-        newest = f" (newest: {keys[-1]}, end of life {settings.runtimes[keys[-1]].eol.isoformat()})" if keys else ""
-        why = (
-            f"has no runtime that is neither stopped nor past its end of life as of {on.isoformat()}{newest}: add a "
-            "newer PHP version to pic:runtimes first"
-        )
-        raise PicError([Problem(settings.where("runtimes")[0], None, "pic:runtimes", why)])
-    history = read_history(members)
-    past = history.members.get(slug)
-    if past is not None:
-        raise PicError([past_member_problem(history, past, registry)])
-    uid = next_uid(registry, history.uids)
-    text = render(name, email, uid, php, domains)
-    new = check_new(text, slug, display_path(path), registry, settings)
-    written = _write_new(path, text)
+    with _one_at_a_time(members):  # two runs at once: the second reads the first's file, its uid the next
+        try:
+            taken = path.exists() or path.is_symlink()
+            kind = file_kind(path.lstat().st_mode) if taken else None
+        except OSError as exc:  # the directory given cannot be read (--members too long, not searchable)
+            raise PicError([Problem(str(members), None, "", f"cannot be read: {exc.strerror}")]) from None
+        if kind is not None:  # no member's file: pic check does not read it, and there is none to edit
+            why = f"is {kind}, not a regular file: no member file, and pic check does not read it; move it away first"
+            raise PicError([Problem(display_path(path), None, "", why)])
+        if taken:
+            raise PicError(
+                [Problem(display_path(path), None, "", f"member {slug!r} exists already; edit its file instead")]
+            )
+        settings = load_settings(project, stack)
+        registry = load_registry(members, settings)
+        php = eol.newest_supported(settings, on)
+        if php is None:
+            keys = settings.runtime_keys()
+            newest = f" (newest: {keys[-1]}, end of life {settings.runtimes[keys[-1]].eol.isoformat()})" if keys else ""
+            why = (
+                f"has no runtime that is neither stopped nor past its end of life as of {on.isoformat()}{newest}: add "
+                "a newer PHP version to pic:runtimes first"
+            )
+            raise PicError([Problem(settings.where("runtimes")[0], None, "pic:runtimes", why)])
+        history = read_history(members)
+        past = history.members.get(slug)
+        if past is not None:
+            raise PicError([past_member_problem(history, past, registry)])
+        uid = next_uid(registry, history.uids)
+        text = render(name, email, uid, php, domains)
+        new = check_new(text, slug, display_path(path), registry, settings)
+        written = _write_new(path, text)
     shown = terminal_safe(display_path(path), keep="")
     try:
         for warning in same_names([*registry, new]):  # the new member is the later one: blamed for the name
@@ -725,6 +729,32 @@ def run(
                 print(f"{shown}: removed: pic new could not say it wrote it; run it again", file=sys.stderr)
         raise
     return 0
+
+
+@contextlib.contextmanager
+def _one_at_a_time(members: Path) -> Iterator[None]:
+    """Hold the lock of the directory of member files (flock(2) on the directory itself, as flock(1) takes a
+    directory) while a run reads the members and writes its file, so that two runs at once never take the same
+    uid or name; a run that waits for it says so. A directory that cannot be opened is named by what reads it
+    next."""
+    try:
+        fd = os.open(members, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another run holds it: said, so that a wait is not taken for a hang
+            shown = terminal_safe(display_path(members), keep="")
+            print(
+                f"pic new: waiting for another run writing in {shown} (it holds the directory's lock)", file=sys.stderr
+            )
+            sys.stderr.flush()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _remove_if_same(path: Path, written: tuple[int, ...]) -> bool:
@@ -827,6 +857,15 @@ def check_arguments(
     problems = _text_problems(text, slug, file, refused_meant=refused_meant, taken=taken)[0]
     if problems:
         raise PicError(_as_options(problems, file))
+
+
+def _as_typed(value: str) -> str:
+    """An argument as the text its bytes write in UTF-8: in a locale without UTF-8 (LC_ALL=C with PYTHONUTF8=0),
+    Python reads ``Vélo`` typed in UTF-8 as ``V\\udcc3\\udca9lo``, two bytes it could not decode; read as UTF-8, it
+    is ``Vélo``, as in a UTF-8 locale. A byte that is not UTF-8 stays one (:func:`_undecoded` refuses it)."""
+    if not _BYTE.search(value):
+        return value
+    return os.fsencode(value).decode("utf-8", "surrogateescape")
 
 
 def _undecoded(option: str, value: str) -> Problem | None:

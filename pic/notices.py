@@ -620,6 +620,8 @@ def writable_problems(path: Path) -> list[Problem]:
 def _directory_refusal(target: Path, parent: os.stat_result) -> str | None:
     if not stat.S_ISDIR(parent.st_mode):
         return "its directory is not a directory"
+    if _read_only_file_system(target.parent):  # access(2) says EROFS as EACCES: the mode is not what stops it
+        return "its directory is on a read-only file system (mounted ro)"
     if not os.access(target.parent, os.W_OK | os.X_OK) or not os.access(target.parent, os.R_OK):
         return "its directory is not readable and writable"
     kind = _chattr(target.parent, directory=True)
@@ -628,6 +630,13 @@ def _directory_refusal(target: Path, parent: os.stat_result) -> str | None:
     if len(os.fsencode(target.name)) + 10 > _NAME_MAX:  # the copy beside it: "." + name + 9 random characters
         return f"its name is too long for a copy beside it (at most {_NAME_MAX - 10} bytes)"
     return None
+
+
+def _read_only_file_system(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _read_only(target: Path, st: os.stat_result) -> bool:

@@ -17,8 +17,10 @@ from typing import Any
 # The statuses of every command (pic.cli.run_command), after its own.
 EVERY_COMMAND = (
     (74, "the output cannot be written (a full disk, a closed standard output or error)"),
+    (129, "stopped by SIGHUP (its terminal closed), what it made taken away"),
     (130, "interrupted (Ctrl-C)"),
     (141, "the output's reader stopped early (`pic report | head`)"),
+    (143, "stopped by SIGTERM (kill, a timer's stop), what it made taken away"),
 )
 _USAGE = "usage error"
 # A file of another kind given to an option: told which it is, a usage error whatever the option (pic.filekinds)

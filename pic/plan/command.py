@@ -722,10 +722,12 @@ def refuse_program_links(project: Path) -> None:
     links are refused as it is extracted (:func:`_refuse_links`). PicError naming each link and where it leads."""
     root = resolved(project)
     found: list[Path] = []
-    for entry in sorted(project.iterdir()) if project.is_dir() else []:
-        if entry.name == "__pycache__" or not (
-            entry.suffix == ".py" or entry.name == "components" or (entry / "__init__.py").exists()
-        ):
+    try:
+        entries = sorted(project.iterdir()) if project.is_dir() else []
+    except OSError:  # a project that cannot be read: pic check, next, names it (its stack file cannot be read)
+        entries = []
+    for entry in entries:
+        if entry.name == "__pycache__" or not (entry.suffix == ".py" or entry.name == "components" or _package(entry)):
             continue
         found += [entry] if entry.is_symlink() else []
         if entry.is_dir() and not entry.is_symlink():
@@ -745,6 +747,15 @@ def refuse_program_links(project: Path) -> None:
         problems.append(Problem(display_path(link), None, "", why))
     if problems:
         raise PicError(problems)
+
+
+def _package(entry: Path) -> bool:
+    """True when ``entry`` is a directory holding ``__init__.py``; one that cannot be searched (another admin's
+    backups/, of mode 0700) holds no package the program could import."""
+    try:
+        return (entry / "__init__.py").exists()
+    except OSError:
+        return False
 
 
 def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Rendering:
@@ -1162,7 +1173,7 @@ def run(
         pending = _start_at(project, stack, members, against, salt=salt, stack_=stack_) if against is not None else None
         checked = check(project, stack, members, on)  # a bad registry stops here, with its own messages
         for warning in checked.warnings:  # as pic check prints them, apart from the plan itself
-            print(warning, file=sys.stderr)
+            print(warning.shown(), file=sys.stderr)
         rendering = render_here(project, stack, members, salt)
         at = _finish_at(pending, stack) if pending is not None else None
     attr = Attribution(rendering, checked.registry, checked.settings)
@@ -1353,7 +1364,7 @@ class _History:
                 self._read.append(newmember.read_history(self.members, [self.at.commit], shallow_ok=True))
             except PicError as exc:
                 for p in exc.problems:
-                    print(f"warning: the names of removed members are not checked: {p}", file=sys.stderr)
+                    print(f"warning: the names of removed members are not checked: {p.shown()}", file=sys.stderr)
                 self._read.append(None)
         return self._read[0] if self._read else None
 
@@ -1444,7 +1455,7 @@ def databases_reached(registry: Registry, at: AtRevision, history_: _History) ->
         contents = newmember.past_contents(history, removed) if history is not None else {}
     except PicError as exc:
         for p in exc.problems:
-            print(f"warning: the databases of removed members are not checked: {p}", file=sys.stderr)
+            print(f"warning: the databases of removed members are not checked: {p.shown()}", file=sys.stderr)
         contents = {}
     for past in sorted(removed, key=lambda p: p.slug):
         for short in _databases_of_version(contents.get(past.slug, b"")):
