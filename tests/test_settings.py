@@ -986,6 +986,22 @@ def test_a_resolver_s_zone_id_in_capitals_is_an_interface_s_name(tmp_path: Path,
     load_settings(project, "prod")
 
 
+@pytest.mark.parametrize("address", ["fe80::53%ENP3S0", "fe80::53%ENP3s0", "fe80::53%EnP4p65s0", "fe80::53%ENP0S31F6"])
+def test_a_resolver_s_zone_id_of_systemd_s_shape_in_capitals_is_taken(tmp_path: Path, address: str) -> None:
+    """pic:dns.resolver: fe80::53%ENP3S0 (and --resolver) was refused unseen as a zone that 'reads as no interface's
+    name', where fe80::53%Eth0 was taken: a P third (as systemd's enP4p65s0 on a PCI domain) was read in systemd's
+    shape alone, in small letters. Linux takes the name (as root in a network namespace: ip link add ENP3S0 type
+    bridge; its index is then what getaddrinfo('fe80::53%ENP3S0') gives as the scope): taken, as Eth0 is."""
+    from pic.commands.arguments import ip_address
+    from pic.secrettext import interface_name
+
+    assert interface_name(address.partition("%")[2])
+    assert str(ip_address(address)) == address
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+    load_settings(project, "prod")
+
+
 @pytest.mark.parametrize(
     ("address", "said"),
     [
