@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import os
 import re
@@ -430,7 +431,7 @@ HARMFUL = [
         "private_address: 10.0.0.11",
         "private_address: 0.0.0.0",
         "pic:hosts.web1.private_address",
-        '"0.0.0.0" is not the address of one host',
+        '"0.0.0.0" is the unspecified address, not the address of one host',
     ),
     (
         "private_address: 10.0.0.11",
@@ -450,9 +451,19 @@ HARMFUL = [
         "pic:hosts.web1.private_address",
         '"127.0.0.1" is a loopback',
     ),
-    ("address: web1.example.org,", "address: 0.0.0.0,", "pic:hosts.web1.address", "is not the address of one host"),
-    ("address: web1.example.org,", "address: '::',", "pic:hosts.web1.address", "is not the address of one host"),
-    ("address: web1.example.org,", "address: 224.0.0.1,", "pic:hosts.web1.address", "is not the address of one host"),
+    (
+        "address: web1.example.org,",
+        "address: 0.0.0.0,",
+        "pic:hosts.web1.address",
+        "address, not the address of one host",
+    ),
+    ("address: web1.example.org,", "address: '::',", "pic:hosts.web1.address", "address, not the address of one host"),
+    (
+        "address: web1.example.org,",
+        "address: 224.0.0.1,",
+        "pic:hosts.web1.address",
+        "address, not the address of one host",
+    ),
     (
         "private_address: 10.0.0.10",
         "private_address: '::ffff:10.0.0.11'",
@@ -1906,6 +1917,62 @@ def test_a_host_is_reached_at_an_address_of_its_own(tmp_path: Path, old: str, ne
     _edit(project, old, new)
     text = _errors(project)
     assert f" {field}: " in text and words in text, text
+
+
+# Each address setting given a link-local address without a zone id, and what it offers to write instead
+_LINK_LOCAL_FIELDS = [
+    ("address: web1.example.org", "address: '{a}'", "pic:hosts.web1.address", "give the host's name or another"),
+    ("private_address: 10.0.0.11", "private_address: '{a}'", "pic:hosts.web1.private_address", "private network"),
+    (
+        "private_address: 10.0.0.11,",
+        "private_address: 10.0.0.11, public_addresses: ['{a}'],",
+        "pic:hosts.web1.public_addresses[0]",
+        "give a public address",
+    ),
+    (MEMBERS_ROOT, _dns("listen: ['{a}']"), "pic:dns.listen[0]", "give the public addresses"),
+    (MEMBERS_ROOT, f"pic:smtp: {{host: '{{a}}'}}\n{MR}", "pic:smtp.host", "give the server's name or"),
+    (
+        MEMBERS_ROOT,
+        f"pic:smtp: {{host: smtp.example.org, host_relay: '[{{a}}]:25'}}\n{MR}",
+        "pic:smtp.host_relay",
+        "give the server's name or",
+    ),
+    (MEMBERS_ROOT, f"pic:db: {{proxy: 'socks5://[{{a}}]:1080'}}\n{MR}", "pic:db.proxy", "give the server's name or"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "offer"), _LINK_LOCAL_FIELDS)
+def test_a_link_local_address_is_told_the_zone_id_it_lacks(
+    tmp_path: Path, old: str, new: str, field: str, offer: str
+) -> None:
+    """pic:hosts.web1.private_address: fe80::1 was told 'a link-local address, which reaches no further than one
+    link: no host is reached there' (pic:smtp.host 'no server answers there', pic:dns.listen 'no resolver reaches a
+    server on' it): a host on the link is reached there, through the interface a zone id names (RFC 4007 §11), as
+    Linux does it: connect(('fe80::1', 25)) without one fails with EINVAL, ip -6 route get fe80::1 names a device.
+    What is wrong is said (no setting carries the zone id the address needs) and what to write, the field's own."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new.replace("{a}", "fe80::1"))
+    [line] = [ln for ln in _errors(project).splitlines() if f" {field}: " in ln]
+    assert ipaddress.ip_address("fe80::1").is_link_local
+    for wrong in ("no host is reached there", "no server answers there", "no resolver reaches", "no further than"):
+        assert wrong not in line, line
+    assert "link-local address" in line and "zone id" in line and "RFC 4007" in line, line
+    assert "fe80::1%eth0" in line and offer in line, line
+
+
+@pytest.mark.parametrize(("old", "new", "field", "offer"), _LINK_LOCAL_FIELDS[:4])
+def test_an_ipv4_link_local_address_is_told_it_is_picked_by_the_host(
+    tmp_path: Path, old: str, new: str, field: str, offer: str
+) -> None:
+    """pic:hosts.web1.private_address: 169.254.1.1 was told 'no host is reached there' too, where a host on the link
+    is (ip route get 169.254.1.1 names a route): such an address is one a host picks for itself and gives up on a
+    conflict (RFC 3927 §2), no address to name a host by in a setting, nor one the Internet reaches."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new.replace("{a}", "169.254.1.1"))
+    [line] = [ln for ln in _errors(project).splitlines() if f" {field}: " in ln]
+    for wrong in ("no host is reached there", "no resolver reaches", "no further than"):
+        assert wrong not in line, line
+    assert "link-local address" in line and "169.254.0.0/16" in line and offer in line, line
 
 
 def test_a_host_known_by_a_local_name_is_fine_when_the_mx_is_given(tmp_path: Path) -> None:
