@@ -239,9 +239,12 @@ def _unbracketed(value: str, *, port_required: bool) -> NoReturn:
     address in brackets is refused for too (``fe80::1%eth0:25``: its zone id; ``::ffff:10.0.0.1:25``: an IPv4 host,
     10.0.0.1:25 offered)."""
     address, _, port = value.rpartition(":")
+    whole = _an_address_alone(value, port_required=port_required)
     try:
         ipaddress.IPv6Address(address)
     except ValueError:
+        if whole is not None:  # 2001:db8::5 and no port
+            raise whole from None
         raise ValueError("has more than one ':': write host:port (an IPv6 address in brackets)") from None
     told = f"holds an IPv6 address without brackets, and in them {show_value(address)} "
     try:
@@ -249,8 +252,35 @@ def _unbracketed(value: str, *, port_required: bool) -> NoReturn:
     except _HostRefusal as refusal:
         raise _HostRefusal(refusal, refusal.rest, told) from None
     except ValueError as exc:
+        if whole is not None and "port" in str(exc):  # 2001:db8::5:ab: its last group no port
+            raise whole from None
         raise ValueError(f"{told}{exc}") from None
-    raise ValueError("holds an IPv6 address without brackets: write [2001:db8::1]:port")
+    with_port = f"[{ipaddress.IPv6Address(address)}]:{port}"
+    if whole is None:
+        what = "holds an IPv6 address without brackets"
+        raise OfferRefusal(f"{what}: write {with_port!r}", with_port, what)
+    alone = ipaddress.IPv6Address(value)
+    written = f"[{alone}]:PORT with the port meant" if port_required else f"[{alone}] for the address alone"
+    raise ValueError(
+        f"is an IPv6 address without brackets read two ways: {alone} alone, with no port, or the address "
+        f"{ipaddress.IPv6Address(address)} and port {port}: write the address in brackets, {with_port}, or {written}"
+    )
+
+
+def _an_address_alone(value: str, *, port_required: bool) -> ValueError | None:
+    """The refusal of ``value`` read as an IPv6 address alone without brackets (``2001:db8::5:ab``) when the field
+    takes that address in brackets (``[2001:db8::5:ab]:PORT``, or alone where the port is optional), else None."""
+    if "%" in value:
+        return None
+    try:
+        alone = ipaddress.IPv6Address(value)
+        _split_host_port(f"[{alone}]:25", port_required=port_required)
+    except ValueError:
+        return None
+    what = "is an IPv6 address without brackets, alone with no port"
+    if port_required:
+        return ValueError(f"{what}: write it in brackets, [{alone}]:PORT with the port meant")
+    return OfferRefusal(f"{what}: write '[{alone}]'", f"[{alone}]", what)
 
 
 def _refused_service(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:

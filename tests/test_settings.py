@@ -2166,13 +2166,59 @@ def test_the_platforms_address_has_an_ascii_local_part(tmp_path: Path, address: 
     ("relay", "words"),
     [
         ("relay.example.org:25:x", "has more than one ':': write host:port"),
-        ("2001:db8::25:25", "holds an IPv6 address without brackets"),
+        ("2001:db8::25:25", "is an IPv6 address without brackets read two ways"),
     ],
 )
 def test_a_relay_with_colons_is_told_what_it_is(tmp_path: Path, relay: str, words: str) -> None:
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, host_relay: "{relay}"}}')
     assert words in _errors(project)
+
+
+# What 2001:db8::5:25 is told where an address and a port are asked
+_TWO_WAYS = (
+    "is an IPv6 address without brackets read two ways: 2001:db8::5:25 alone, with no port, or the address "
+    "2001:db8::5 and port 25: write the address in brackets, [2001:db8::5]:25, or [2001:db8::5:25]:PORT with the "
+    "port meant"
+)
+
+
+@pytest.mark.parametrize(
+    ("relay", "said"),
+    [
+        # an address alone as much as an address and a port: both read, both offered
+        (
+            "2001:db8::5:25",
+            _TWO_WAYS,
+        ),
+        (
+            "2001:DB8::5:25",
+            _TWO_WAYS,
+        ),
+        # its last group no port (ab, 99999 has five digits): an address alone
+        (
+            "2001:db8::5:ab",
+            "is an IPv6 address without brackets, alone with no port: write it in brackets, [2001:db8::5:ab]:PORT "
+            "with the port meant",
+        ),
+        # nine groups: no address alone, the last one a port
+        (
+            "2001:db8:0:0:0:0:0:5:25",
+            "holds an IPv6 address without brackets: write '[2001:db8::5]:25'",
+        ),
+    ],
+)
+def test_an_ipv6_address_and_a_port_without_brackets_is_told_how_it_reads(
+    tmp_path: Path, relay: str, said: str
+) -> None:
+    """pic:smtp.host_relay: 2001:db8::5:25 was told 'holds an IPv6 address without brackets: write
+    [2001:db8::1]:port', a template, where the value is also an address alone (Python's ipaddress reads
+    ip_address('2001:db8::5:25') as one, as it reads 2001:db8::5): each reading is told and written in brackets."""
+    assert ipaddress.ip_address(relay.rpartition(":")[0]) if relay.count(":") > 7 else ipaddress.ip_address(relay)
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, host_relay: "{relay}"}}')
+    [line] = [ln for ln in _errors(project).splitlines() if " pic:smtp.host_relay: " in ln]
+    assert line.endswith(f'"{relay}" {said}'), line
 
 
 @pytest.mark.parametrize(
