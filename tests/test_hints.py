@@ -1422,3 +1422,52 @@ def test_a_number_with_a_leading_zero_in_a_field_of_numbers_is_offered_its_readi
     assert "quote" not in line, line
     offered = f"write {older} or {newer}, the one meant" if older is not None else f"write {newer}"
     assert offered in line, line
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ("1e0", "1e0 is text to YAML 1.1 and 1 to YAML 1.2: write 1.0, which both read as 1"),
+        ("1E0", "1E0 is text to YAML 1.1 and 1 to YAML 1.2: write 1.0, which both read as 1"),
+        ("1.5e0", "1.5e0 is text to YAML 1.1 and 1.5 to YAML 1.2: write 1.5, which both read as 1.5"),
+        ("2.5e1", "2.5e1 is text to YAML 1.1 and 25 to YAML 1.2: write 25.0, which both read as 25"),
+    ],
+)
+def test_a_number_with_an_exponent_yaml_1_1_reads_as_text_is_refused_in_a_field_of_numbers(
+    tmp_path: Path, written: str, told: str
+) -> None:
+    """limits.cpus: 1e0 was taken as 1 CPU, where cpus: 010 is refused for its two readings: PyYAML (YAML 1.1, whose
+    floats have a '.' and a signed exponent) reads yaml.safe_load('1e0') as the text '1e0', YAML 1.2 (this loader) as
+    1.0; it is refused the same way, both readings told and a number both read alike offered. 1.5e+0 and 0x1 (read
+    alike by both) stay taken, as 1.0 does."""
+    import yaml
+
+    assert yaml.safe_load(written) == written  # text to YAML 1.1
+    [line] = _checked(tmp_path, MINIMAL + f"limits: {{cpus: {written}}}\n")
+    assert f"limits.cpus: {told}" in line, line
+    [stack] = [p for p in _settings_problems(f"cpus: {written}") if "pic:limits.cpus" in p]
+    assert stack.endswith(f"pic:limits.cpus: {told}"), stack
+
+
+@pytest.mark.parametrize("written", ["1.5e+0", "0x1", "1.0", "1"])
+def test_a_number_both_yaml_versions_read_alike_is_taken_as_cpus(tmp_path: Path, written: str) -> None:
+    import yaml
+
+    assert yaml.safe_load(written) in (1, 1.5)
+    assert _checked(tmp_path, MINIMAL + f"limits: {{cpus: {written}}}\n") == []
+    assert _settings_problems(f"cpus: {written}") == []
+
+
+def _settings_problems(cpus: str) -> list[str]:
+    """The problems of the prod stack with ``cpus: 1.0`` of pic:limits written ``cpus``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        text = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+        assert "cpus: 1.0" in text
+        (Path(directory) / "Pulumi.prod.yaml").write_text(text.replace("cpus: 1.0", cpus), encoding="utf-8")
+        try:
+            load_settings(Path(directory), "prod")
+        except PicError as refused:
+            return [str(p) for p in refused.problems]
+    return []
