@@ -46,6 +46,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import signal
 import socket
@@ -360,11 +361,31 @@ def host_port(value: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(f"{value!r}: expected ADDRESS:PORT")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
+    elif ":" in host and "[" not in host and "]" not in host and (said := _unbracketed(host, port)) is not None:
+        raise argparse.ArgumentTypeError(f"{value!r}: {said}")
     elif ":" in host or "[" in host or "]" in host:
         raise argparse.ArgumentTypeError(f"{value!r}: expected ADDRESS:PORT, an IPv6 address in brackets ([v6]:PORT)")
     if not host:
         raise argparse.ArgumentTypeError(f"{value!r}: expected ADDRESS:PORT")
     return host, int(port)
+
+
+def _unbracketed(host: str, port: str) -> str | None:
+    """What ``host:port``, an IPv6 address and a port without brackets, is read as: the address ``host`` and the
+    port, and the whole an address alone when it is one (``2001:db8::5:25``); None when ``host`` is no address."""
+    try:
+        address = ipaddress.IPv6Address(host)
+    except ValueError:
+        return None
+    what = "an IPv6 address without brackets"
+    try:
+        alone = ipaddress.IPv6Address(f"{host}:{port}")
+    except ValueError:
+        return f"{what}: write [{address}]:{port}"
+    return (
+        f"{what}, read two ways: {alone} alone, with no port, or {address} and port {port}: write "
+        f"[{address}]:{port}, or [{alone}]:PORT with the port meant"
+    )
 
 
 def join_host_port(host: str, port: int) -> str:

@@ -117,5 +117,21 @@ def no_server_there(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> s
     connection reaches only through the interface its zone id names (RFC 4007 §11)."""
     what = no_resolver_there(address)
     if what is None and isinstance(address, ipaddress.IPv6Address) and address.is_link_local:
-        return "a link-local address, reached only through the interface a zone id names, which a setting holds none of"
+        return link_local_words(address)
     return what
+
+
+def link_local_words(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """What a link-local ``address`` is as a setting writes it (no zone id), where a host on the link is reached
+    all the same: an IPv6 one through the interface its zone id names (RFC 4007 §11: Linux's connect() refuses one
+    without, EINVAL), an IPv4 one picked by the host itself (RFC 3927 §2)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        return (
+            f"a link-local address (fe80::/10), reached only through the interface a zone id names (as "
+            f"{address}%eth0, RFC 4007 §11), which no setting carries: the hosts and containers that read it have "
+            "interfaces of their own"
+        )
+    return (
+        "a link-local address (169.254.0.0/16), one a host picks for itself on its link and gives up on a conflict "
+        "(RFC 3927 §2): no address to name a host by in a setting"
+    )

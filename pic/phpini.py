@@ -440,7 +440,7 @@ def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[
         return f"{told}: {written} is too large, past the largest size PHP reads at all (2^63 - 1 bytes)"
     if found[3] is None:
         return f"{told}: {_php_reads(rule, written, number, unit)}" + (
-            _offer(rule, f"{number}{unit}", takes) or _out_of_range(rule, number * _UNITS[unit], ", which")
+            _offer(rule, f"{number}{unit}", takes) or _out_of_range(rule, number * _UNITS[unit], ", which", takes)
             if number
             else ""
         )
@@ -449,17 +449,21 @@ def _based_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[
         return told  # no whole number of bytes
     size = _show_size(int(exact))
     which = ", which" if exact == number * _UNITS[unit] else f"; it stands for {size}, which"  # 0x1.G: 1G either way
-    return told + (_offer(rule, size, takes) or _out_of_range(rule, int(exact), which))
+    return told + (_offer(rule, size, takes) or _out_of_range(rule, int(exact), which, takes))
 
 
-def _out_of_range(rule: Rule, size: int, which: str) -> str:
-    """``{which} is too large (1G at most)`` or ``too small (16M at least)`` for a size ``rule`` refuses (bytes),
-    in its bounds' words; else nothing."""
-    if size > rule.high:
-        return f"{which} is too large ({_show_size(rule.high)} at most)"
-    if size < rule.low:
+def _out_of_range(rule: Rule, size: int, which: str, takes: Callable[[str], str | None] | None) -> str:
+    """``{which} is too large (1G at most): write 1G`` or ``too small (16M at least)`` for a size ``rule`` refuses
+    (bytes), in its bounds' words; the most it takes offered when the site takes it too, else why not (``takes``, as
+    :func:`_offer`: ``1G is more than the site's container (256 MB) leaves PHP ... (192M at most)``); else nothing."""
+    if size < rule.low:  # 64. (64 bytes): 64M meant, more likely than the least the setting takes
         return f"{which} is too small ({_show_size(rule.low)} at least)"
-    return ""
+    if size <= rule.high:
+        return ""
+    bound = _show_size(rule.high)
+    told = f"{which} is too large ({bound} at most)"
+    refused = takes(bound) if takes is not None else None
+    return told + (f": write {bound}" if refused is None else f"; {bound} is {refused}")
 
 
 def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callable[[str], str | None] | None) -> str:
@@ -477,7 +481,7 @@ def _fraction_size(rule: Rule, found: re.Match[str], written: str, takes: Callab
         return told
     shown = _show_size(size)
     which = ", which" if size == whole * _UNITS[read_unit] else f"; it stands for {shown}, which"  # 1.G: as read
-    return told + (_offer(rule, shown, takes) or _out_of_range(rule, size, which))
+    return told + (_offer(rule, shown, takes) or _out_of_range(rule, size, which, takes))
 
 
 def _named_problem(rule: Rule, value: object, shown: str, expected: str, *, plain: bool) -> str | None:

@@ -3988,8 +3988,8 @@ def interface_name(zone: str) -> bool:
     eth0, enp0s31f6, eth0.1000, br-0a1b2c3d4e5f, wlx00c0ca123456; of another shape, one no password's is (read as the
     zone of an address alone is, :func:`labelled_password`); not Lilas2024, lilas2024, soleil2024azur nor
     velo75paris, passwords pasted there."""
-    if zone[2:3] == "P":  # systemd's shape alone has it
-        return len(zone) <= 15 and _NUMBERED_INTERFACE.fullmatch(zone) is not None
+    if zone[2:3] == "P" and len(zone) <= 15 and _NUMBERED_INTERFACE.fullmatch(zone) is not None:
+        return True  # systemd's shape (enP4p65s0) alone has it small letters aside; in capitals (ENP3S0) read below
     if zone != zone.lower() and _INTERFACE_CHARACTERS.fullmatch(zone.lower()) is not None:
         # Linux's names are case-sensitive and take capitals (ip link add Eth0): a known shape in them (Eth0, ETH0,
         # Enp3s0); another (Lilas, LILAS2024X) may be a password

@@ -66,6 +66,7 @@ from pic.networks import (
     PRIVATE_NETWORKS_WORDS,
     RFC1918_NETWORKS,
     in_private_network,
+    link_local_words,
     no_resolver_there,
     no_server_there,
     reserved_block,
@@ -238,9 +239,12 @@ def _unbracketed(value: str, *, port_required: bool) -> NoReturn:
     address in brackets is refused for too (``fe80::1%eth0:25``: its zone id; ``::ffff:10.0.0.1:25``: an IPv4 host,
     10.0.0.1:25 offered)."""
     address, _, port = value.rpartition(":")
+    whole = _an_address_alone(value, port_required=port_required)
     try:
         ipaddress.IPv6Address(address)
     except ValueError:
+        if whole is not None:  # 2001:db8::5 and no port
+            raise whole from None
         raise ValueError("has more than one ':': write host:port (an IPv6 address in brackets)") from None
     told = f"holds an IPv6 address without brackets, and in them {show_value(address)} "
     try:
@@ -248,14 +252,43 @@ def _unbracketed(value: str, *, port_required: bool) -> NoReturn:
     except _HostRefusal as refusal:
         raise _HostRefusal(refusal, refusal.rest, told) from None
     except ValueError as exc:
+        if whole is not None and "port" in str(exc):  # 2001:db8::5:ab: its last group no port
+            raise whole from None
         raise ValueError(f"{told}{exc}") from None
-    raise ValueError("holds an IPv6 address without brackets: write [2001:db8::1]:port")
+    with_port = f"[{ipaddress.IPv6Address(address)}]:{port}"
+    if whole is None:
+        what = "holds an IPv6 address without brackets"
+        raise OfferRefusal(f"{what}: write {with_port!r}", with_port, what)
+    alone = ipaddress.IPv6Address(value)
+    written = f"[{alone}]:PORT with the port meant" if port_required else f"[{alone}] for the address alone"
+    raise ValueError(
+        f"is an IPv6 address without brackets read two ways: {alone} alone, with no port, or the address "
+        f"{ipaddress.IPv6Address(address)} and port {port}: write the address in brackets, {with_port}, or {written}"
+    )
+
+
+def _an_address_alone(value: str, *, port_required: bool) -> ValueError | None:
+    """The refusal of ``value`` read as an IPv6 address alone without brackets (``2001:db8::5:ab``) when the field
+    takes that address in brackets (``[2001:db8::5:ab]:PORT``, or alone where the port is optional), else None."""
+    if "%" in value:
+        return None
+    try:
+        alone = ipaddress.IPv6Address(value)
+        _split_host_port(f"[{alone}]:25", port_required=port_required)
+    except ValueError:
+        return None
+    what = "is an IPv6 address without brackets, alone with no port"
+    if port_required:
+        return ValueError(f"{what}: write it in brackets, [{alone}]:PORT with the port meant")
+    return OfferRefusal(f"{what}: write '[{alone}]'", f"[{alone}]", what)
 
 
 def _refused_service(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why a service's host (pic:smtp.host, the host of a host:port setting) refuses ``ip``: no server is there
     (:func:`pic.networks.no_server_there`)."""
     what = no_server_there(ip)
+    if what is not None and ip.is_link_local:  # a server on the link is reached there, with a zone id
+        return f"is {what}; give the server's name or an address reached without a zone id"
     return None if what is None else f"is {what}: no server answers there; give the server's name or address"
 
 
@@ -2211,8 +2244,10 @@ def _not_a_dns_server_address(address: ipaddress.IPv4Address | ipaddress.IPv6Add
             "(the mail host's local resolver holds 127.0.0.1:53), and it is no name server's address; "
             "give each public address"
         )
-    if address.is_multicast or address.is_link_local or str(address) == "255.255.255.255":
-        return "is a multicast, link-local or broadcast address, which no resolver reaches a server on"
+    if address.is_link_local:  # a resolver on the link would reach NSD there; the Internet's never do
+        return f"is {link_local_words(address)}; give the public addresses the zones are served on"
+    if address.is_multicast or str(address) == "255.255.255.255":
+        return "is a multicast or broadcast address, which no resolver reaches a server on"
     return None
 
 
@@ -2279,7 +2314,7 @@ def _host_names_of_their_own(hosts: dict[str, HostSpec]) -> None:
 def _unusable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why no host is reached at ``ip`` over a network, or None: "this network" (0.0.0.0/8, RFC 1122
     §3.2.1.3), the reserved 240.0.0.0/4 (RFC 1112), an IPv4-compatible IPv6 address (::a.b.c.d,
-    deprecated by RFC 4291 §2.5.5.1), a link-local one (one link only, RFC 3927 and RFC 4291 §2.5.6)."""
+    deprecated by RFC 4291 §2.5.5.1). A link-local one is told by its field (:func:`link_local_words`)."""
     if isinstance(ip, ipaddress.IPv4Address):
         if ip in ipaddress.ip_network("0.0.0.0/8"):
             return "in 0.0.0.0/8, this network's addresses (RFC 1122)"
@@ -2287,25 +2322,38 @@ def _unusable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
             return "in 240.0.0.0/4, reserved (RFC 1112)"
     elif ip.packed[:12] == bytes(12) and int(ip) > 1:
         return "an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291)"
-    if ip.is_link_local:
-        return "a link-local address, which reaches no further than one link"
     return None
 
 
 def _refused_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why a host's ``public_addresses`` refuses ``ip``: an address the Internet reaches no host at."""
-    if ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip.is_link_local:
-        return "is a loopback, unspecified, multicast or link-local address: give a public address"
+    if ip.is_link_local:
+        return f"is {link_local_words(ip)}; give a public address"
+    if ip.is_loopback:
+        return "is a loopback address, each machine's own: give a public address"
+    if ip.is_unspecified or ip.is_multicast:
+        return (
+            f"is {'the unspecified' if ip.is_unspecified else 'a multicast'} address, no host's: give a public address"
+        )
     if str(ip) == "255.255.255.255":
         return "is the broadcast address, no host's: give a public address"
     why = _unusable(ip)
     return None if why is None else f"is {why}: no host is reached there, give a public address"
 
 
-def _not_one_host(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why no one host holds ``ip`` (a host's ``address`` and ``private_address``), or None."""
+# What a host's address and private_address given a link-local address are told to write instead
+_GIVE_HOST_ADDRESS = "give the host's name or another of its addresses"
+_GIVE_PRIVATE_ADDRESS = "give the host's address in a private network, where the web hosts reach MariaDB"
+
+
+def _not_one_host(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, give: str) -> str | None:
+    """Why no one host holds ``ip`` (a host's ``address`` and ``private_address``), or None; ``give``: what to write
+    instead of a link-local address, which a host on the link holds (:func:`link_local_words`)."""
     if ip.is_unspecified or ip.is_multicast or str(ip) == "255.255.255.255":
-        return "is not the address of one host"
+        kind = "the unspecified" if ip.is_unspecified else "a multicast" if ip.is_multicast else "the broadcast"
+        return f"is {kind} address, not the address of one host"
+    if ip.is_link_local:
+        return f"is {link_local_words(ip)}; {give}"
     why = _unusable(ip)
     return None if why is None else f"is {why}: no host is reached there"
 
@@ -2334,13 +2382,13 @@ _LOOPBACK_PRIVATE = "is a loopback address (only with connection: local)"
 def _refused_private_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why a host's ``private_address`` refuses ``ip`` (:func:`_check_host_addresses`), a loopback one told to be
     taken with connection: local only: the address a message offers is judged without the host's connection."""
-    why = _not_one_host(ip) or _not_private(ip)
+    why = _not_one_host(ip, _GIVE_PRIVATE_ADDRESS) or _not_private(ip)
     return _LOOPBACK_PRIVATE if why is None and ip.is_loopback else why
 
 
 def _refused_host_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why a host's ``address`` refuses ``ip``, as :func:`_refused_private_address` judges it."""
-    why = _not_one_host(ip)
+    why = _not_one_host(ip, _GIVE_HOST_ADDRESS)
     return "is this machine (loopback), taken only with connection: local" if why is None and ip.is_loopback else why
 
 
@@ -2359,7 +2407,8 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     for name, host in hosts.items():
         for what in ("address", "private_address"):
             value = getattr(host, what)
-            why = _not_one_host(ipaddress.ip_address(value)) if is_ip(value) else None
+            give = _GIVE_HOST_ADDRESS if what == "address" else _GIVE_PRIVATE_ADDRESS
+            why = _not_one_host(ipaddress.ip_address(value), give) if is_ip(value) else None
             if why is not None:
                 raise SubfieldError((name, what), why)
         if host.connection == "ssh" and is_this_machine(host.address):

@@ -73,7 +73,18 @@ from pic.errors import (
     terminal_safe,
 )
 from pic.lazyre import LazyPattern
-from pic.yamlloader import MAP, NULL, PLAIN, RESOLVERS, SEQ, STR, WILDCARD_RESOLVERS, YAML_TAG, Loader
+from pic.yamlloader import (
+    MAP,
+    NULL,
+    PLAIN,
+    RESOLVERS,
+    SEQ,
+    STR,
+    WILDCARD_RESOLVERS,
+    YAML_TAG,
+    Loader,
+    yaml_readings,
+)
 
 Loc = tuple[str | int, ...]
 # Why the field at a place refuses a number (``out of range too (must be at least 1)``), None when it takes it: a
@@ -648,6 +659,27 @@ class _Walk:
             return f"{value} is {what}, {read}: write the number without leading zeros{quote}"
         return f"{value} is {what}, {read}: write {number}{quote}"
 
+    def exponent_as_text(self, written: str, loc: Loc) -> str | None:
+        """What a plain number with an exponent that YAML 1.1 reads as text is told (``1e0``, ``1.5e0``: 1.1's
+        floats have a '.' and a signed exponent, 1.2's need neither) in a field of numbers that takes the number YAML
+        1.2 reads (limits.cpus: 1e0, as limits.cpus: 010 is for its two readings): both readings, and the number in
+        decimals, which both read alike; None elsewhere (a free key's value; a field refusing the number, which
+        says so)."""
+        if self.numbers is None or "e" not in written.lower() or is_secret_field(loc):
+            return None
+        try:
+            value = float(written.replace("_", ""))
+        except ValueError:
+            return None
+        read = yaml_readings(written, value)
+        if read is None or not math.isfinite(value) or " alike" in read[0]:
+            return None
+        if self.numbers(loc, value) is not None or self.numbers(loc, "") is None:
+            return None  # refused as a number (told so), or no field of numbers ("" refused by its type alone)
+        decimals = format(decimal.Decimal(repr(value)), "f")
+        number = str(int(value)) if value.is_integer() else decimals
+        return f"{read[0]}: write {decimals if '.' in decimals else decimals + '.0'}, which both read as {number}"
+
     def _quote_words(self, loc: Loc, value: str) -> str:
         """`` (or quote it if it is text)``, unless the field refuses ``value`` in quotes or is one of numbers, taking
         its decimal reading (limits.cpus: 010, whose "010" would be read as a number if taken at all)."""
@@ -784,6 +816,9 @@ class _Walk:
             return None
         if tag == "tag:pic,2026:leading-zero":
             self.problem(node, loc, self.leading_zero(node.value, loc))
+            return None
+        if tag == _FLOAT and not node.style and (said := self.exponent_as_text(node.value, loc)) is not None:
+            self.problem(node, loc, said)
             return None
         # plain (style None in PyYAML, "" in libyaml); in a command, only a key written with a value it takes
         if not node.style and self.keys and loc and ":" in node.value:

@@ -349,3 +349,29 @@ def test_the_web_hosts_firewall_lets_the_containers_reach_the_endpoint() -> None
         ["unshare", "-n", nft, "-c", "-f", "-"], input=ruleset, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        # an address alone as much as an address and a port (Python's ipaddress reads both): both told
+        (
+            "2001:db8::5:25",
+            "'2001:db8::5:25': an IPv6 address without brackets, read two ways: 2001:db8::5:25 alone, with no port, "
+            "or 2001:db8::5 and port 25: write [2001:db8::5]:25, or [2001:db8::5:25]:PORT with the port meant",
+        ),
+        (
+            "2001:db8:0:0:0:0:0:5:3306",
+            "'2001:db8:0:0:0:0:0:5:3306': an IPv6 address without brackets: write [2001:db8::5]:3306",
+        ),
+    ],
+)
+def test_an_ipv6_address_and_a_port_without_brackets_is_told_how_it_reads(value: str, said: str) -> None:
+    """pic-db-endpoint --server 2001:db8::5:25 was told 'expected ADDRESS:PORT, an IPv6 address in brackets
+    ([v6]:PORT)', a template, as pic:smtp.host_relay was: each reading told, the address in brackets written."""
+    import argparse
+
+    with pytest.raises(argparse.ArgumentTypeError) as refused:
+        de.host_port(value)
+    assert str(refused.value) == said
+    assert de.host_port("[2001:db8::5]:25") == ("2001:db8::5", 25)

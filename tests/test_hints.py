@@ -1087,19 +1087,31 @@ def test_a_php_size_written_plain_as_a_number_or_with_leading_zeros_is_told_as_p
     assert told in line and "PHP refuses it and keeps 128M" in line, line
 
 
+# What memory_limit past 1G is told in the stack's default container (256 MB), where 1G is not taken either
+_NO_ROOM = "; 1G is more than the site's container (256 MB) leaves PHP beside OPcache's 64 MB (192M at most)"
+
+
 @pytest.mark.parametrize(
     ("key", "written", "told"),
     [
         # a size in another base with a fraction: PHP reads the digits before the '.' (ini_parse_quantity)
-        ("memory_limit", "0x1.8G", "0x1.8G is 1G to PHP; it stands for 1536M, which is too large (1G at most)"),
-        ("memory_limit", "0o1.4G", "0o1.4G is 1G to PHP; it stands for 1536M, which is too large (1G at most)"),
+        (
+            "memory_limit",
+            "0x1.8G",
+            "0x1.8G is 1G to PHP; it stands for 1536M, which is too large (1G at most)" + _NO_ROOM,
+        ),
+        (
+            "memory_limit",
+            "0o1.4G",
+            "0o1.4G is 1G to PHP; it stands for 1536M, which is too large (1G at most)" + _NO_ROOM,
+        ),
         ("upload_max_filesize", "0x1.8M", "0x1.8M is 1M to PHP; write 1536K"),
         ("post_max_size", "0b101000.1M", "0b101000.1M is 40M to PHP; write 41472K"),
-        ("memory_limit", "1.5G", "1.5G is 1G to PHP; it stands for 1536M, which is too large (1G at most)"),
+        ("memory_limit", "1.5G", "1.5G is 1G to PHP; it stands for 1536M, which is too large (1G at most)" + _NO_ROOM),
         # a '.' with no digits after it: the size PHP reads is the one written, told so
-        ("post_max_size", "0x1.G", "0x1.G is 1G to PHP, which is too large (512M at most)"),
-        ("post_max_size", "1.G", "1.G is 1G to PHP, which is too large (512M at most)"),
-        ("memory_limit", "2.0G", "2.0G is 2G to PHP, which is too large (1G at most)"),
+        ("post_max_size", "0x1.G", "0x1.G is 1G to PHP, which is too large (512M at most): write 512M"),
+        ("post_max_size", "1.G", "1.G is 1G to PHP, which is too large (512M at most): write 512M"),
+        ("memory_limit", "2.0G", "2.0G is 2G to PHP, which is too large (1G at most)" + _NO_ROOM),
         # past PHP's integers (2^63 - 1 bytes): PHP warns and reads another number, none is told
         (
             "memory_limit",
@@ -1117,7 +1129,11 @@ def test_a_php_size_written_plain_as_a_number_or_with_leading_zeros_is_told_as_p
             "0x40000000000000000 is too large, past the largest size PHP reads at all (2^63 - 1 bytes)",
         ),
         # in PHP's range, too large for the setting: said in its words
-        ("memory_limit", "0x400000000M", "0x400000000M is 17179869184M to PHP, which is too large (1G at most)"),
+        (
+            "memory_limit",
+            "0x400000000M",
+            "0x400000000M is 17179869184M to PHP, which is too large (1G at most)" + _NO_ROOM,
+        ),
         ("upload_max_filesize", "0x8", "0x8 is 8 bytes to PHP, which is too small (1M at least)"),
     ],
 )
@@ -1130,6 +1146,38 @@ def test_a_php_size_in_another_base_is_told_what_php_reads_or_that_it_is_too_lar
     [line] = _checked(tmp_path, SITE + f'  php_settings: {{{key}: "{written}"}}\n')
     assert f"php_settings.{key}: " in line and line.endswith(told), line
     assert "Traceback" not in line and "18446744073709551615" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "told"),
+    [
+        ("memory_limit", "1.5G", "1.5G is 1G to PHP; it stands for 1536M, which is too large (1G at most): write 1G"),
+        ("memory_limit", "1.25g", "it stands for 1280M, which is too large (1G at most): write 1G"),
+        ("post_max_size", "0.75G", "it stands for 768M, which is too large (512M at most): write 512M"),
+        ("post_max_size", "1.G", "1.G is 1G to PHP, which is too large (512M at most): write 512M"),
+        ("memory_limit", "0x1.8G", "it stands for 1536M, which is too large (1G at most): write 1G"),
+    ],
+)
+def test_a_php_size_with_a_fraction_out_of_range_is_offered_the_bound(
+    tmp_path: Path, key: str, written: str, told: str
+) -> None:
+    """php_settings: {memory_limit: 1.5G} ended 'too large (1G at most)' with nothing to write, where 1.0G is offered
+    1G: the size meant (1536M) is past the setting's bound, and the bound is offered. PHP 8.2 on this machine: php -d
+    memory_limit=1.5G warns 'Invalid quantity "1.5G", interpreting as "1G"', its scripts stopped at 1073741824
+    bytes; so 1G is both what PHP would run with and the most the setting takes."""
+    limits = "limits: {memory_mb: 2048}\n"  # room for 1G beside OPcache's 64 MB
+    [line] = _checked(tmp_path, limits + SITE + f'  php_settings: {{{key}: "{written}"}}\n')
+    assert f"php_settings.{key}: " in line and line.endswith(told), line
+
+
+def test_a_php_size_past_its_bound_in_a_small_container_is_told_the_room_it_has(tmp_path: Path) -> None:
+    """memory_limit: 1.5G in a container of 256 MB (the stack's default): 1G, the setting's bound, is not offered
+    where the site's container leaves PHP 192M: that is told instead, as 1.0G (1G) is."""
+    [line] = _checked(tmp_path, SITE + '  php_settings: {memory_limit: "1.5G"}\n')
+    assert line.endswith(
+        "which is too large (1G at most); 1G is more than the site's container (256 MB) leaves PHP beside "
+        "OPcache's 64 MB (192M at most)"
+    ), line
 
 
 @pytest.mark.parametrize(
@@ -1374,3 +1422,52 @@ def test_a_number_with_a_leading_zero_in_a_field_of_numbers_is_offered_its_readi
     assert "quote" not in line, line
     offered = f"write {older} or {newer}, the one meant" if older is not None else f"write {newer}"
     assert offered in line, line
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ("1e0", "1e0 is text to YAML 1.1 and 1 to YAML 1.2: write 1.0, which both read as 1"),
+        ("1E0", "1E0 is text to YAML 1.1 and 1 to YAML 1.2: write 1.0, which both read as 1"),
+        ("1.5e0", "1.5e0 is text to YAML 1.1 and 1.5 to YAML 1.2: write 1.5, which both read as 1.5"),
+        ("2.5e1", "2.5e1 is text to YAML 1.1 and 25 to YAML 1.2: write 25.0, which both read as 25"),
+    ],
+)
+def test_a_number_with_an_exponent_yaml_1_1_reads_as_text_is_refused_in_a_field_of_numbers(
+    tmp_path: Path, written: str, told: str
+) -> None:
+    """limits.cpus: 1e0 was taken as 1 CPU, where cpus: 010 is refused for its two readings: PyYAML (YAML 1.1, whose
+    floats have a '.' and a signed exponent) reads yaml.safe_load('1e0') as the text '1e0', YAML 1.2 (this loader) as
+    1.0; it is refused the same way, both readings told and a number both read alike offered. 1.5e+0 and 0x1 (read
+    alike by both) stay taken, as 1.0 does."""
+    import yaml
+
+    assert yaml.safe_load(written) == written  # text to YAML 1.1
+    [line] = _checked(tmp_path, MINIMAL + f"limits: {{cpus: {written}}}\n")
+    assert f"limits.cpus: {told}" in line, line
+    [stack] = [p for p in _settings_problems(f"cpus: {written}") if "pic:limits.cpus" in p]
+    assert stack.endswith(f"pic:limits.cpus: {told}"), stack
+
+
+@pytest.mark.parametrize("written", ["1.5e+0", "0x1", "1.0", "1"])
+def test_a_number_both_yaml_versions_read_alike_is_taken_as_cpus(tmp_path: Path, written: str) -> None:
+    import yaml
+
+    assert yaml.safe_load(written) in (1, 1.5)
+    assert _checked(tmp_path, MINIMAL + f"limits: {{cpus: {written}}}\n") == []
+    assert _settings_problems(f"cpus: {written}") == []
+
+
+def _settings_problems(cpus: str) -> list[str]:
+    """The problems of the prod stack with ``cpus: 1.0`` of pic:limits written ``cpus``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        text = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+        assert "cpus: 1.0" in text
+        (Path(directory) / "Pulumi.prod.yaml").write_text(text.replace("cpus: 1.0", cpus), encoding="utf-8")
+        try:
+            load_settings(Path(directory), "prod")
+        except PicError as refused:
+            return [str(p) for p in refused.problems]
+    return []

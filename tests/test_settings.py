@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import os
 import re
@@ -430,7 +431,7 @@ HARMFUL = [
         "private_address: 10.0.0.11",
         "private_address: 0.0.0.0",
         "pic:hosts.web1.private_address",
-        '"0.0.0.0" is not the address of one host',
+        '"0.0.0.0" is the unspecified address, not the address of one host',
     ),
     (
         "private_address: 10.0.0.11",
@@ -450,9 +451,19 @@ HARMFUL = [
         "pic:hosts.web1.private_address",
         '"127.0.0.1" is a loopback',
     ),
-    ("address: web1.example.org,", "address: 0.0.0.0,", "pic:hosts.web1.address", "is not the address of one host"),
-    ("address: web1.example.org,", "address: '::',", "pic:hosts.web1.address", "is not the address of one host"),
-    ("address: web1.example.org,", "address: 224.0.0.1,", "pic:hosts.web1.address", "is not the address of one host"),
+    (
+        "address: web1.example.org,",
+        "address: 0.0.0.0,",
+        "pic:hosts.web1.address",
+        "address, not the address of one host",
+    ),
+    ("address: web1.example.org,", "address: '::',", "pic:hosts.web1.address", "address, not the address of one host"),
+    (
+        "address: web1.example.org,",
+        "address: 224.0.0.1,",
+        "pic:hosts.web1.address",
+        "address, not the address of one host",
+    ),
     (
         "private_address: 10.0.0.10",
         "private_address: '::ffff:10.0.0.11'",
@@ -980,6 +991,22 @@ def test_a_resolver_s_zone_id_in_capitals_is_an_interface_s_name(tmp_path: Path,
     peer name eth0 makes two interfaces), and Python's ipaddress reads the zone as written: taken, as eth0 is."""
     from pic.commands.arguments import ip_address
 
+    assert str(ip_address(address)) == address
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
+    load_settings(project, "prod")
+
+
+@pytest.mark.parametrize("address", ["fe80::53%ENP3S0", "fe80::53%ENP3s0", "fe80::53%EnP4p65s0", "fe80::53%ENP0S31F6"])
+def test_a_resolver_s_zone_id_of_systemd_s_shape_in_capitals_is_taken(tmp_path: Path, address: str) -> None:
+    """pic:dns.resolver: fe80::53%ENP3S0 (and --resolver) was refused unseen as a zone that 'reads as no interface's
+    name', where fe80::53%Eth0 was taken: a P third (as systemd's enP4p65s0 on a PCI domain) was read in systemd's
+    shape alone, in small letters. Linux takes the name (as root in a network namespace: ip link add ENP3S0 type
+    bridge; its index is then what getaddrinfo('fe80::53%ENP3S0') gives as the scope): taken, as Eth0 is."""
+    from pic.commands.arguments import ip_address
+    from pic.secrettext import interface_name
+
+    assert interface_name(address.partition("%")[2])
     assert str(ip_address(address)) == address
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f"pic:dns: {{resolver: '{address}'}}\n{MR}")
@@ -1892,6 +1919,62 @@ def test_a_host_is_reached_at_an_address_of_its_own(tmp_path: Path, old: str, ne
     assert f" {field}: " in text and words in text, text
 
 
+# Each address setting given a link-local address without a zone id, and what it offers to write instead
+_LINK_LOCAL_FIELDS = [
+    ("address: web1.example.org", "address: '{a}'", "pic:hosts.web1.address", "give the host's name or another"),
+    ("private_address: 10.0.0.11", "private_address: '{a}'", "pic:hosts.web1.private_address", "private network"),
+    (
+        "private_address: 10.0.0.11,",
+        "private_address: 10.0.0.11, public_addresses: ['{a}'],",
+        "pic:hosts.web1.public_addresses[0]",
+        "give a public address",
+    ),
+    (MEMBERS_ROOT, _dns("listen: ['{a}']"), "pic:dns.listen[0]", "give the public addresses"),
+    (MEMBERS_ROOT, f"pic:smtp: {{host: '{{a}}'}}\n{MR}", "pic:smtp.host", "give the server's name or"),
+    (
+        MEMBERS_ROOT,
+        f"pic:smtp: {{host: smtp.example.org, host_relay: '[{{a}}]:25'}}\n{MR}",
+        "pic:smtp.host_relay",
+        "give the server's name or",
+    ),
+    (MEMBERS_ROOT, f"pic:db: {{proxy: 'socks5://[{{a}}]:1080'}}\n{MR}", "pic:db.proxy", "give the server's name or"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "offer"), _LINK_LOCAL_FIELDS)
+def test_a_link_local_address_is_told_the_zone_id_it_lacks(
+    tmp_path: Path, old: str, new: str, field: str, offer: str
+) -> None:
+    """pic:hosts.web1.private_address: fe80::1 was told 'a link-local address, which reaches no further than one
+    link: no host is reached there' (pic:smtp.host 'no server answers there', pic:dns.listen 'no resolver reaches a
+    server on' it): a host on the link is reached there, through the interface a zone id names (RFC 4007 §11), as
+    Linux does it: connect(('fe80::1', 25)) without one fails with EINVAL, ip -6 route get fe80::1 names a device.
+    What is wrong is said (no setting carries the zone id the address needs) and what to write, the field's own."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new.replace("{a}", "fe80::1"))
+    [line] = [ln for ln in _errors(project).splitlines() if f" {field}: " in ln]
+    assert ipaddress.ip_address("fe80::1").is_link_local
+    for wrong in ("no host is reached there", "no server answers there", "no resolver reaches", "no further than"):
+        assert wrong not in line, line
+    assert "link-local address" in line and "zone id" in line and "RFC 4007" in line, line
+    assert "fe80::1%eth0" in line and offer in line, line
+
+
+@pytest.mark.parametrize(("old", "new", "field", "offer"), _LINK_LOCAL_FIELDS[:4])
+def test_an_ipv4_link_local_address_is_told_it_is_picked_by_the_host(
+    tmp_path: Path, old: str, new: str, field: str, offer: str
+) -> None:
+    """pic:hosts.web1.private_address: 169.254.1.1 was told 'no host is reached there' too, where a host on the link
+    is (ip route get 169.254.1.1 names a route): such an address is one a host picks for itself and gives up on a
+    conflict (RFC 3927 §2), no address to name a host by in a setting, nor one the Internet reaches."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new.replace("{a}", "169.254.1.1"))
+    [line] = [ln for ln in _errors(project).splitlines() if f" {field}: " in ln]
+    for wrong in ("no host is reached there", "no resolver reaches", "no further than"):
+        assert wrong not in line, line
+    assert "link-local address" in line and "169.254.0.0/16" in line and offer in line, line
+
+
 def test_a_host_known_by_a_local_name_is_fine_when_the_mx_is_given(tmp_path: Path) -> None:
     """Admins may reach their hosts by names of their own network; only the MX must be public."""
     project = project_copy(tmp_path)
@@ -2083,13 +2166,59 @@ def test_the_platforms_address_has_an_ascii_local_part(tmp_path: Path, address: 
     ("relay", "words"),
     [
         ("relay.example.org:25:x", "has more than one ':': write host:port"),
-        ("2001:db8::25:25", "holds an IPv6 address without brackets"),
+        ("2001:db8::25:25", "is an IPv6 address without brackets read two ways"),
     ],
 )
 def test_a_relay_with_colons_is_told_what_it_is(tmp_path: Path, relay: str, words: str) -> None:
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, host_relay: "{relay}"}}')
     assert words in _errors(project)
+
+
+# What 2001:db8::5:25 is told where an address and a port are asked
+_TWO_WAYS = (
+    "is an IPv6 address without brackets read two ways: 2001:db8::5:25 alone, with no port, or the address "
+    "2001:db8::5 and port 25: write the address in brackets, [2001:db8::5]:25, or [2001:db8::5:25]:PORT with the "
+    "port meant"
+)
+
+
+@pytest.mark.parametrize(
+    ("relay", "said"),
+    [
+        # an address alone as much as an address and a port: both read, both offered
+        (
+            "2001:db8::5:25",
+            _TWO_WAYS,
+        ),
+        (
+            "2001:DB8::5:25",
+            _TWO_WAYS,
+        ),
+        # its last group no port (ab, 99999 has five digits): an address alone
+        (
+            "2001:db8::5:ab",
+            "is an IPv6 address without brackets, alone with no port: write it in brackets, [2001:db8::5:ab]:PORT "
+            "with the port meant",
+        ),
+        # nine groups: no address alone, the last one a port
+        (
+            "2001:db8:0:0:0:0:0:5:25",
+            "holds an IPv6 address without brackets: write '[2001:db8::5]:25'",
+        ),
+    ],
+)
+def test_an_ipv6_address_and_a_port_without_brackets_is_told_how_it_reads(
+    tmp_path: Path, relay: str, said: str
+) -> None:
+    """pic:smtp.host_relay: 2001:db8::5:25 was told 'holds an IPv6 address without brackets: write
+    [2001:db8::1]:port', a template, where the value is also an address alone (Python's ipaddress reads
+    ip_address('2001:db8::5:25') as one, as it reads 2001:db8::5): each reading is told and written in brackets."""
+    assert ipaddress.ip_address(relay.rpartition(":")[0]) if relay.count(":") > 7 else ipaddress.ip_address(relay)
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, host_relay: "{relay}"}}')
+    [line] = [ln for ln in _errors(project).splitlines() if " pic:smtp.host_relay: " in ln]
+    assert line.endswith(f'"{relay}" {said}'), line
 
 
 @pytest.mark.parametrize(

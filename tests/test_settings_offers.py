@@ -105,6 +105,8 @@ HOST_PORTS = [
     "[localhost]:25",
     "::ffff:10.0.0.1:25",
     "2001:db8::1:25",
+    "2001:db8:0:0:0:0:0:1:25",  # nine groups: an address and a port alone, [2001:db8::1]:25 offered
+    "2001:db8::1:ab",  # its last group no port: the address alone
     "10.0.0.1%eth0:25",
     "[fe80::1%eth0]:25",
     "[2001:db8::1%eth0]:25",
