@@ -414,6 +414,11 @@ _LONG_WORD = LazyPattern(r"--[A-Za-z][A-Za-z-]*")
 _VARIABLE_NAME = LazyPattern(r"(?<![^\s])([A-Z_][A-Z0-9_]*)=")
 
 
+# What :func:`check_command` adds to what it says of bash's forms, once in a line.
+_BASH_HINT = (
+    "the job runs under sh, which is dash in the site's container: write it for sh (POSIX), or run bash -c '...' "
+    "(the images have bash)"
+)
 # A word that sh reads alike outside quotes and in either, and env -S as sh does.
 _ALIKE = LazyPattern(r"[A-Za-z0-9_./=,:+%@-]+")
 # The text being read by :func:`_check_command` and how a line of it is written in the job's own (a script of sh -c
@@ -522,10 +527,9 @@ def _read_command(text: str, *, own: bool) -> str:
     bash = _first(bash, _bash_commands(grammar))
     if bash is not None:
         what, at = bash
-        raise ValueError(
-            f"holds at character {at} {what}; the job runs under sh, which is dash in the site's container: write "
-            "it for sh (POSIX), or run bash -c '...' (the images have bash)"
-        )
+        # one hint per line: a line offered without a word of bash's and refused too for another has it already
+        hint = "" if _BASH_HINT in what else f"; {_BASH_HINT}"
+        raise ValueError(f"holds at character {at} {what}{hint}")
     absent = _absent_program(grammar) or _commands(grammar)[1]
     if absent is not None:
         raise ValueError(absent)

@@ -4282,3 +4282,26 @@ def test_a_cpu_warned_of_on_a_host_of_one_cpu_is_told_in_the_singular(tmp_path: 
     assert "1 CPUs" not in warning.message and "0 to 0" not in warning.message, warning.message
     if cpus is not None:
         assert "web host web1 has one CPU (pic:hosts.web1.cpus), CPU 0: name it" in warning.message, warning.message
+
+
+_BASH_HINT = "write it for sh (POSIX), or run bash -c '...' (the images have bash)"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cd .. && time eval -- x; echo ok",
+        "time let x=1 | cat",
+        "cd .. && time set -o pipefail",
+        "time [[ a ]]; echo ok",
+        "time echo -e x",
+        "time source a",
+    ],
+)
+def test_the_bash_hint_is_given_once_per_line(tmp_path: Path, command: str) -> None:
+    """cd .. && time eval -- x; echo ok was told of bash's time, then of eval --, the line written without time
+    being refused too, each ending with the same hint (write it for sh, or run bash -c '...'): the hint twice. One
+    hint of a kind per command line, after what is told of both."""
+    line = _command_error(tmp_path, command)
+    assert line.count(_BASH_HINT) == 1, line
+    assert line.endswith(_BASH_HINT), line
