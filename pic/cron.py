@@ -2153,6 +2153,18 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     said = None if _names_a_program(value) or form is None else form(value)
     if said is not None:
         return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)), said=said)
+    beyond = _cpus_beyond(value) if listed and not _names_a_program(value) else None
+    if beyond is not None:
+        number, done = beyond
+        before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 + 1 :]]
+        given, mended = _line(tokens, [*before, placeholder, *after]), _line(tokens, [*before, *example, *after])
+        told = (
+            f"holds at character {tokens[i - 1].at + 1} {value} after {' '.join(t.text for t in tokens[r : i - 1])}, "
+            f"which takes {what}: it names {number}, and no kernel numbers a CPU so ({_MOST_CPUS - 1} at most): "
+            f"{done}; write {given} (e.g. {mended})"
+        )
+        refused = _refused_too(mended)
+        return told if refused is None else f"{told}; written so, it is refused too: {refused}"
     if not _names_a_program(value):
         return _chrt_policy_told(tokens, words, r, i) if name == "chrt" else None
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
@@ -2248,10 +2260,18 @@ def _cpu_mask_least(text: str) -> int | None:
 
 
 def cpu_list_least(text: str) -> int | str:
-    """The least CPU the list ``text`` names, as taskset -c reads it (util-linux 2.38's cpulist_parse, ported as
-    written: parts parted by commas, each a CPU or a range A-B upwards with a stride :S but 0; strtoul's number
-    taken as an unsigned int, 4294967297 as 1; what ends a part after its numbers is read only in the last one,
-    so 1:2,3 names 1 and 3 where 1:2 is refused); "refused" when taskset refuses it."""
+    """The least CPU the list ``text`` names, as taskset -c reads it (:func:`_cpu_list_parts`); "refused" when
+    taskset refuses it."""
+    parts = _cpu_list_parts(text)
+    return "refused" if parts is None else min(low for low, _, _, _ in parts)
+
+
+def _cpu_list_parts(text: str) -> list[tuple[int, int, int, str]] | None:
+    """The parts of the list ``text`` as taskset -c reads it (util-linux 2.38's cpulist_parse, ported as written:
+    parts parted by commas, each a CPU or a range A-B upwards with a stride :S but 0; strtoul's number taken as an
+    unsigned int, 4294967297 as 1; what ends a part after its numbers is read only in the last one, so 1:2,3 names 1
+    and 3 where 1:2 is refused), each as its first CPU, its last, its stride and the greatest number as written;
+    None when taskset refuses it."""
 
     def number(at: int | None) -> tuple[int, int] | None:  # nextnumber: digits first, strtoul's value and end
         if at is None or at >= len(text) or text[at] not in _DIGITS:
@@ -2266,34 +2286,86 @@ def cpu_list_least(text: str) -> int | str:
         found = text.find(sep, at)
         return None if found < 0 else found + 1
 
-    least: int | None = None
+    parts: list[tuple[int, int, int, str]] = []
     end: int | None = None
     q: int | None = 0
     while q is not None:
         p, q = q, after(q, ",")
         read = number(p)
         if read is None:
-            return "refused"
+            return None
         low, end = read
-        high = low
+        high, stride, written = low, 1, text[p:end]
         c1, c2 = after(end, "-"), after(end, ",")
         if c1 is not None and (c2 is None or c1 < c2):
             read = number(c1)
             if read is None:
-                return "refused"
-            high, end = read
+                return None
+            (high, end), written = read, text[c1 : read[1]]
             c1 = after(end, ":") if end < len(text) else None
             if c1 is not None and (c2 is None or c1 < c2):
                 read = number(c1)
                 if read is None or read[0] == 0:  # a stride of 0
-                    return "refused"
-                end = read[1]
+                    return None
+                stride, end = read
         if low > high:
-            return "refused"
-        least = low if least is None else min(least, low)
-    if (end is not None and end < len(text)) or least is None:
-        return "refused"
-    return least
+            return None
+        parts.append((low, high, stride, written if high > low else text[p : p + len(written)]))
+    if (end is not None and end < len(text)) or not parts:
+        return None
+    return parts
+
+
+# No CPU is numbered so high by any kernel: Linux has 8192 CPUs at most (NR_CPUS's limit, MAXSMP's), 0 to 8191.
+_MOST_CPUS = 8192
+# How many times cpulist_parse's count of a range may pass 4294967295 back to 0 before it is told never to end.
+_MOST_WRAPS = 64
+
+
+def _never_ends(low: int, high: int, stride: int) -> bool:
+    """Whether cpulist_parse never ends counting the range ``low``-``high`` by ``stride`` (``while (a <= b) { ...;
+    a += s; }`` in unsigned ints): to 4294967295, each number is at most that; past it, the count goes back to 0 and
+    on, ending only when a number lands between the range's end and 4294967295."""
+    if high == 0xFFFFFFFF:
+        return True
+    a = low
+    for _ in range(_MOST_WRAPS):
+        a += ((high - a) // stride + 1) * stride  # the first number past the range's end
+        if a <= 0xFFFFFFFF:
+            return False
+        a -= 2**32
+    return True
+
+
+def _cpus_beyond(value: str) -> tuple[str, str] | None:
+    """For taskset -c's list ``value``, one it reads, the number it names that no kernel numbers a CPU
+    (:data:`_MOST_CPUS`), as written, and what taskset does then, in :func:`check_command`'s words; None when it
+    names none. A mask in hexadecimal cannot name one: its bit 8192 is its 2049th digit, and a command has 1000
+    characters at most."""
+    parts = _cpu_list_parts(value) or []
+    endless = next((part for part in parts if _never_ends(*part[:3])), None)
+    if endless is not None:
+        return f"CPU {endless[3]}", (
+            "taskset never ends reading it (it counts each part's CPUs in an unsigned int, which passes 4294967295 "
+            "back to 0 before going past the part's last) and runs nothing, the job held until its time limit"
+        )
+    beyond = [part for part in parts if part[1] >= _MOST_CPUS]
+    if not beyond:
+        return None
+    low, high, _, written = beyond[0]
+    if all(part[0] >= _MOST_CPUS for part in parts):
+        return f"CPU {written}", _NO_CPU_SET
+    counted = ", counting the range to its end first (0-4294967294: 16 s of CPU at each run)" if high > low else ""
+    return (
+        f"CPU {written}",
+        f"taskset skips it, as every CPU the host has not{counted}, and runs the command on the others",
+    )
+
+
+_NO_CPU_SET = (
+    "taskset sets no CPU the host has (taskset: failed to set pid PID's affinity: Invalid argument) and runs nothing "
+    "(exit 1) on any host, and the job goes on without it"
+)
 
 
 def _cpu_list(wrapper: _Wrapper, options: list[str | None]) -> bool:

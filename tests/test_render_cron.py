@@ -4305,3 +4305,43 @@ def test_the_bash_hint_is_given_once_per_line(tmp_path: Path, command: str) -> N
     line = _command_error(tmp_path, command)
     assert line.count(_BASH_HINT) == 1, line
     assert line.endswith(_BASH_HINT), line
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "told"),
+    [
+        # cpulist_parse counts a range in an unsigned int: to 4294967295, or by a stride passing it back below the
+        # range's end, it never ends (timeout 5 stops it here, exit 124)
+        ("taskset -c 0-4294967295 php a.php", "0-4294967295", "never ends"),
+        ("cd .. && taskset -c 0,4294967295 php a.php; echo ok", "0,4294967295", "never ends"),
+        ("taskset -c 0-8589934591 php a.php", "0-8589934591", "never ends"),
+        ("taskset -c 4294967290-4294967294:2 php a.php", "4294967290-4294967294:2", "never ends"),
+        # no CPU a kernel numbers: taskset sets none (Invalid argument, exit 1) on every host
+        ("taskset -c 100000 php a.php", "100000", "failed to set pid PID's affinity: Invalid argument"),
+        ("taskset -c 8192 php a.php", "8192", "failed to set pid PID's affinity: Invalid argument"),
+        ("nice -n 5 taskset -c 4294967294 php a.php", "4294967294", "failed to set pid PID's affinity"),
+        # the CPUs past the kernel's skipped, the range counted to its end first (0-4294967294: 16 s here)
+        ("taskset -c 0-4294967294 php a.php", "0-4294967294", "skips"),
+        ("taskset -c 0,99999 php a.php", "0,99999", "skips"),
+    ],
+)  # fmt: skip
+def test_a_cpu_no_kernel_numbers_is_refused(tmp_path: Path, command: str, value: str, told: str) -> None:
+    """taskset -c 0-4294967295 php a.php was taken (taskset -c 100000 warned of a host of 100000 CPUs or fewer, as
+    if one had more): util-linux's taskset (2.38, run here as a site's user would, nobody, with timeout 5) never
+    ends reading a list counted to 4294967295, and sets no CPU past those a kernel numbers (8192 at most, NR_CPUS's
+    limit). Refused, what taskset does told, the line offered with CPU 0, which every host has."""
+    if "never ends" in told:
+        ran = _dash_as_a_site_s_user(tmp_path, f"timeout 5 taskset -c {value} echo ran")
+        assert ran.returncode == 124 and "ran" not in ran.stdout, ran
+    elif "Invalid" in told:
+        ran = _dash_as_a_site_s_user(
+            tmp_path, command.partition("taskset")[1] + command.partition("taskset")[2].replace("php a.php", "echo ran")
+        )
+        assert ran.returncode == 1 and told in _first_said(ran.stderr), ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {value} ") + 2
+    assert f"holds at character {at} {value} after taskset" in line, line
+    assert "no kernel numbers a CPU so (8191 at most)" in line and told in line, line
+    offered = line.rpartition("(e.g. ")[2].removesuffix(")")
+    assert offered == command.replace(f" {value} ", " 0 " if " -c " in command else " 1 "), line
+    assert cron.check_command(offered) == offered
