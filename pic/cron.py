@@ -443,6 +443,8 @@ def _line(tokens: Sequence[shsyntax.Token], texts: list[str]) -> str:
     spaces, when :func:`_edits` has none."""
     current = _LINE.get()
     edits = None if current is None else _edits(current[0], tokens, texts)
+    if current is not None and edits is None:
+        edits = _rewritten(current[0], tokens, texts)
     if current is None or edits is None:
         return " ".join(texts)
     text, outer = current
@@ -458,6 +460,25 @@ def _within_split(tokens: Sequence[shsyntax.Token], p: int, changed: Sequence[sh
     changed would leave the string for another command (env dropped: -S 'eval x')."""
     anchors = changed if changed else tokens[max(p - 1, 0) : p]
     return all(t.kind == "split" for t in anchors) and all(_ALIKE.fullmatch(word) for word in new)
+
+
+def _rewritten(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> list[tuple[int, int, str]] | None:
+    """What :func:`_line` changes in ``text`` when :func:`_edits` cannot change its command ``tokens``' words alone,
+    some being made of env -S's string (``env -S 'eval -- x'`` written ``eval -- x``): the command's words as
+    written, from its first to its last (the string's word), replaced by ``texts`` joined by spaces, each of those
+    made of the string quoted for sh; None when the command has none such, when a word of it is an expansion of
+    env's (``${X}``), or when anything but blanks (a redirection) stands between its words."""
+    from pic import shsyntax
+
+    if not any(t.kind == "split" for t in tokens) or any(t.kind == "split" and t.text == "${X}" for t in tokens):
+        return None
+    written = next((c.words for c in shsyntax.read(text).commands if c.words[0].at == tokens[0].at), None)
+    if written is None or not texts:
+        return None
+    ends = [t.at + len(t.text) for t in written]
+    if any(text[end : t.at].strip(" \t") for end, t in zip(ends, written[1:], strict=False)):
+        return None
+    return [(written[0].at, ends[-1], " ".join(texts))]
 
 
 def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> list[tuple[int, int, str]] | None:

@@ -4345,3 +4345,28 @@ def test_a_cpu_no_kernel_numbers_is_refused(tmp_path: Path, command: str, value:
     offered = line.rpartition("(e.g. ")[2].removesuffix(")")
     assert offered == command.replace(f" {value} ", " 0 " if " -c " in command else " 1 "), line
     assert cron.check_command(offered) == offered
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        # a builtin run by env from its -S string: told to be written alone, the line without env shown
+        ("cd .. && env -S 'eval -- x' 2>&1 | cat; echo ok", "written alone (cd .. && eval -- x 2>&1 | cat; echo ok)"),
+        ("cd .. && env -S'nice -n 5 eval -- x' | cat", "written alone (cd .. && eval -- x | cat)"),
+        ("cd .. && env -vS 'exec cd x' a b; echo ok", "written alone (cd .. && exec cd x a b; echo ok)"),
+        ("cd .. && env --split-string='eval -- x' > /dev/null", "written alone (cd .. && eval -- x > /dev/null)"),
+        ("cd .. && nice -n 5 env -S 'eval -- x' | cat", "written alone (cd .. && eval -- x | cat)"),
+        ('cd .. && env -S"eval -- x"; echo ok', "written alone (cd .. && eval -- x; echo ok)"),
+        ("true && env -S 'exec cd \"a b\"' && echo ok", "written alone (true && exec cd 'a b' && echo ok)"),
+    ],
+)
+def test_a_command_of_env_s_told_to_be_written_alone_is_shown_in_its_line(
+    tmp_path: Path, command: str, written: str
+) -> None:
+    """cd .. && env -S 'eval -- x' 2>&1 | cat; echo ok, told to write eval alone as the shell's command, showed it
+    refused too as eval -- x, the rest of the line lost (its env -S string's words were not the line's words):
+    shown as the whole line, the runners and the string's quotes left out, the rest as written; dash reads it."""
+    line = _command_error(tmp_path, command)
+    assert f"{written}, it is refused too" in line, line
+    shown = written.partition("(")[2].rpartition(")")[0]
+    assert subprocess.run([require_program("dash"), "-n", "-c", shown], check=False).returncode == 0
