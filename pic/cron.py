@@ -1673,7 +1673,11 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
         first, end, holder, start = found
         text = words[holder]
         if text is None:
-            return replace(command, words=tuple(tokens))
+            known = _known_split(tokens[holder])
+            if known is None:
+                return replace(command, words=tuple(tokens))
+            tokens[first:end] = known
+            continue
         string, token = text[start:], tokens[holder]
         places = _literal_places(token.text)
         split = envsplit.split(string)
@@ -1694,6 +1698,57 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
         kept = [replace(tokens[first], text=option[: option.index("S")])] if short else []
         tokens[first:end] = [*kept, *made]
     return replace(command, words=tuple(tokens))
+
+
+def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
+    """The words env makes of the string ``token``, a word of sh given to env's -S apart (``-S "nice 5 $X"``)
+    that holds an expansion of sh's, which is known when the job runs: those before it, which env parts from it
+    whatever it gives (each ended by a blank), each at its place in the text, then one for the rest, unknown; None
+    when none is known so (the expansion first, a glob, a quote or a comment of env's open before it: what follows
+    may change them)."""
+    from pic import envsplit, shsyntax
+
+    written: list[str] = []
+    places: list[int] = []
+    i = 0
+    while i < len(token.text) and token.text[i] not in "$`":
+        ch = token.text[i]
+        if ch == "'":
+            close = token.text.find("'", i + 1)
+            if close < 0:
+                return None
+            written.append(token.text[i + 1 : close])
+            places.extend(range(i + 1, close))
+            i = close + 1
+        elif ch == '"':
+            j = i + 1
+            while j < len(token.text) and token.text[j] not in '"$`':
+                j += token.text[j] == "\\" and token.text[j + 1 : j + 2] in ("$", "`", '"', "\\")
+                written.append(token.text[j])
+                places.append(j)
+                j += 1
+            i = j + 1
+            if token.text[j : j + 1] != '"':
+                i = j  # an expansion within the quotes
+                break
+        elif ch in "\\*?[~":
+            return None
+        else:
+            written.append(ch)
+            places.append(i)
+            i += 1
+    string = "".join(written)
+    if not string or len(places) != len(string) or "#" in string or "\\c" in string:
+        return None
+    split = envsplit.split(string)
+    if split.refused is not None:
+        return None
+    known = split.words if string[-1] in " \t" else split.words[:-1]
+    made = [
+        shsyntax.Token("split", "${X}" if word is None else shlex.quote(word), token.at + places[at])
+        for word, at in known
+    ]
+    return [*made, shsyntax.Token("split", "${X}", token.at + i)]
 
 
 def _split_mended(tokens: list[shsyntax.Token], holder: int, before: str, string: str) -> str | None:

@@ -4370,3 +4370,38 @@ def test_a_command_of_env_s_told_to_be_written_alone_is_shown_in_its_line(
     assert f"{written}, it is refused too" in line, line
     shown = written.partition("(")[2].rpartition(")")[0]
     assert subprocess.run([require_program("dash"), "-n", "-c", shown], check=False).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "told"),
+    [
+        ('cd .. && env -S "nice 5 $X" | cat', 'write cd .. && env -S "nice -n 5 $X" | cat'),
+        ('env -S "timeout 1x php $X"', 'write env -S "timeout DURATION php $X"'),
+        ('env -S "time $X"', "time (a keyword of bash's) after env"),
+    ],
+)
+def test_the_words_of_env_s_before_an_expansion_are_read(tmp_path: Path, command: str, told: str) -> None:
+    """env -S "nice 5 $X" was taken whole, its string holding an expansion of sh's: the words before it are env's
+    whatever $X gives (a blank ends each), as coreutils' env run here by dash shows, with X set two ways: nice runs
+    a program named 5, and nothing else. They are read, and told in the line as written."""
+    for value in ("php a.php", "'a b' c"):
+        ran = _dash_with_runners(tmp_path, f"X={shlex.quote(value)}; {command.replace('cd .. && ', '')}")
+        assert ran.returncode in (125, 127) and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert told in line, line
+
+
+@pytest.mark.parametrize(
+    "command", ['env -S "$CMD"', 'env -S "php $X"', 'env -S "php${X}"', "env -S \"php '$X'\"", 'env -S "timeout 1x $X"']
+)
+def test_what_env_s_makes_of_an_expansion_is_left_to_the_run(tmp_path: Path, command: str) -> None:
+    """env -S "$CMD" (env -S "php $X") is taken: sh expands $CMD when the job runs and env splits what it gives
+    then, which pic check cannot know (coreutils' env, run here by dash, runs CMD='echo ran' and prints the
+    variables for CMD='', exit 0), as timeout "$T" php a.php and sh -c "$X" are taken; a word glued to it (php${X}),
+    or in a quote of env's open before it (php '$X'), is known then too; timeout 1x $X is taken as timeout 1x "$X"
+    is, the words after the duration unknown (a program, or options)."""
+    ran = _dash_with_runners(tmp_path, "CMD='echo ran'; env -S \"$CMD\"")
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    ran = _dash_with_runners(tmp_path, 'CMD=; env -S "$CMD"')
+    assert ran.returncode == 0 and "PATH=" in ran.stdout, ran
+    assert cron.check_command(command) == command
