@@ -1920,8 +1920,12 @@ def _dropped_refused(tokens: tuple[shsyntax.Token, ...], i: int, name: str) -> s
     :data:`_WRITTEN_WITHOUT`, in its line (:func:`_line`), when it is told to write the command it runs alone
     (``time eval -- x``: eval -- x, whose ``--`` dash's eval runs as a command), after its own words; "" when that
     line is taken, or when options follow the name (``time -p``, ``sudo -u www-data``: the command alone is not told
-    by the words)."""
+    by the words). Such words that follow it are left out with it (``time time x``, ``time sudo x``: x)."""
+    from pic import shsyntax
+
     rest = tokens[i + 1 :]
+    while len(rest) > 1 and shsyntax.literal(rest[0].text) in _WRITTEN_WITHOUT:
+        rest = rest[1:]
     if name not in _WRITTEN_WITHOUT or not rest or rest[0].text.startswith("-"):
         return ""
     dropped = _line(tokens, [t.text for t in (*tokens[:i], *rest)])

@@ -3124,10 +3124,12 @@ def test_a_command_told_to_be_written_alone_that_is_taken_so_is_told_once(tmp_pa
 
 def test_offers_holding_offers_are_told_in_a_few_words(tmp_path: Path) -> None:
     """time time ... eval -- x: each command offered (the command alone) holds the next; what is told of them is
-    read two deep, not once per time (a message of 170,000 characters for 190 of them)."""
+    read two deep, not once per time (a message of 170,000 characters for 190 of them); the times are left out
+    together now, eval -- x told once."""
     command = "time " * 190 + "eval -- x"
     line = _command_error(tmp_path, command)
-    assert line.count("it is refused too") == 2 and len(line) < 5000, line[:300]
+    assert line.count("it is refused too") == 1 and len(line) < 5000, line[:300]
+    assert "written so (eval -- x), it is refused too" in line, line[:300]
 
 
 @pytest.mark.parametrize(
@@ -4405,3 +4407,23 @@ def test_what_env_s_makes_of_an_expansion_is_left_to_the_run(tmp_path: Path, com
     ran = _dash_with_runners(tmp_path, 'CMD=; env -S "$CMD"')
     assert ran.returncode == 0 and "PATH=" in ran.stdout, ran
     assert cron.check_command(command) == command
+
+
+@pytest.mark.parametrize(
+    ("command", "hint"),
+    [
+        ("cd .. && time time php a.php; echo ok", "write the command alone (the job's log has"),
+        ("time sudo php a.php | cat", "write the command alone"),
+        ("cd .. && time time eval -- x", "write the command alone (the job's log has"),
+    ],
+)
+def test_words_told_to_be_left_out_are_left_out_together(tmp_path: Path, command: str, hint: str) -> None:
+    """cd .. && time time php a.php; echo ok was told to write the command alone, then shown written without the
+    first time, refused too for the second, the same hint given again: the words told to be left out (time, sudo,
+    builtin, doas) that follow one another are left out together, the hint given once."""
+    line = _command_error(tmp_path, command)
+    assert line.count(hint) == 1, line
+    if "eval" in command:
+        assert "written so (cd .. && eval -- x), it is refused too" in line, line
+    else:
+        assert "it is refused too" not in line, line
