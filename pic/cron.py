@@ -408,6 +408,11 @@ _LONG_WORD = LazyPattern(r"--[A-Za-z][A-Za-z-]*")
 _VARIABLE_NAME = LazyPattern(r"(?<![^\s])([A-Z_][A-Z0-9_]*)=")
 
 
+# What :func:`check_command` adds to what it says of bash's forms, once in a line.
+_BASH_HINT = (
+    "the job runs under sh, which is dash in the site's container: write it for sh (POSIX), or run bash -c '...' "
+    "(the images have bash)"
+)
 # A word that sh reads alike outside quotes and in either, and env -S as sh does.
 _ALIKE = LazyPattern(r"[A-Za-z0-9_./=,:+%@-]+")
 # The text being read by :func:`_check_command` and how a line of it is written in the job's own (a script of sh -c
@@ -432,6 +437,8 @@ def _line(tokens: Sequence[shsyntax.Token], texts: list[str]) -> str:
     spaces, when :func:`_edits` has none."""
     current = _LINE.get()
     edits = None if current is None else _edits(current[0], tokens, texts)
+    if current is not None and edits is None:
+        edits = _rewritten(current[0], tokens, texts)
     if current is None or edits is None:
         return " ".join(texts)
     text, outer = current
@@ -447,6 +454,25 @@ def _within_split(tokens: Sequence[shsyntax.Token], p: int, changed: Sequence[sh
     changed would leave the string for another command (env dropped: -S 'eval x')."""
     anchors = changed if changed else tokens[max(p - 1, 0) : p]
     return all(t.kind == "split" for t in anchors) and all(_ALIKE.fullmatch(word) for word in new)
+
+
+def _rewritten(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> list[tuple[int, int, str]] | None:
+    """What :func:`_line` changes in ``text`` when :func:`_edits` cannot change its command ``tokens``' words alone,
+    some being made of env -S's string (``env -S 'eval -- x'`` written ``eval -- x``): the command's words as
+    written, from its first to its last (the string's word), replaced by ``texts`` joined by spaces, each of those
+    made of the string quoted for sh; None when the command has none such, when a word of it is an expansion of
+    env's (``${X}``), or when anything but blanks (a redirection) stands between its words."""
+    from pic import shsyntax
+
+    if not any(t.kind == "split" for t in tokens) or any(t.kind == "split" and t.text == "${X}" for t in tokens):
+        return None
+    written = next((c.words for c in shsyntax.read(text).commands if c.words[0].at == tokens[0].at), None)
+    if written is None or not texts:
+        return None
+    ends = [t.at + len(t.text) for t in written]
+    if any(text[end : t.at].strip(" \t") for end, t in zip(ends, written[1:], strict=False)):
+        return None
+    return [(written[0].at, ends[-1], " ".join(texts))]
 
 
 def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> list[tuple[int, int, str]] | None:
@@ -516,10 +542,9 @@ def _read_command(text: str, *, own: bool) -> str:
     bash = _first(bash, _bash_commands(grammar))
     if bash is not None:
         what, at = bash
-        raise ValueError(
-            f"holds at character {at} {what}; the job runs under sh, which is dash in the site's container: write "
-            "it for sh (POSIX), or run bash -c '...' (the images have bash)"
-        )
+        # one hint per line: a line offered without a word of bash's and refused too for another has it already
+        hint = "" if _BASH_HINT in what else f"; {_BASH_HINT}"
+        raise ValueError(f"holds at character {at} {what}{hint}")
     absent = _absent_program(grammar) or _commands(grammar)[1]
     if absent is not None:
         raise ValueError(absent)
@@ -1642,7 +1667,11 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
         first, end, holder, start = found
         text = words[holder]
         if text is None:
-            return replace(command, words=tuple(tokens))
+            known = _known_split(tokens[holder])
+            if known is None:
+                return replace(command, words=tuple(tokens))
+            tokens[first:end] = known
+            continue
         string, token = text[start:], tokens[holder]
         places = _literal_places(token.text)
         split = envsplit.split(string)
@@ -1663,6 +1692,57 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
         kept = [replace(tokens[first], text=option[: option.index("S")])] if short else []
         tokens[first:end] = [*kept, *made]
     return replace(command, words=tuple(tokens))
+
+
+def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
+    """The words env makes of the string ``token``, a word of sh given to env's -S apart (``-S "nice 5 $X"``)
+    that holds an expansion of sh's, which is known when the job runs: those before it, which env parts from it
+    whatever it gives (each ended by a blank), each at its place in the text, then one for the rest, unknown; None
+    when none is known so (the expansion first, a glob, a quote or a comment of env's open before it: what follows
+    may change them)."""
+    from pic import envsplit, shsyntax
+
+    written: list[str] = []
+    places: list[int] = []
+    i = 0
+    while i < len(token.text) and token.text[i] not in "$`":
+        ch = token.text[i]
+        if ch == "'":
+            close = token.text.find("'", i + 1)
+            if close < 0:
+                return None
+            written.append(token.text[i + 1 : close])
+            places.extend(range(i + 1, close))
+            i = close + 1
+        elif ch == '"':
+            j = i + 1
+            while j < len(token.text) and token.text[j] not in '"$`':
+                j += token.text[j] == "\\" and token.text[j + 1 : j + 2] in ("$", "`", '"', "\\")
+                written.append(token.text[j])
+                places.append(j)
+                j += 1
+            i = j + 1
+            if token.text[j : j + 1] != '"':
+                i = j  # an expansion within the quotes
+                break
+        elif ch in "\\*?[~":
+            return None
+        else:
+            written.append(ch)
+            places.append(i)
+            i += 1
+    string = "".join(written)
+    if not string or len(places) != len(string) or "#" in string or "\\c" in string:
+        return None
+    split = envsplit.split(string)
+    if split.refused is not None:
+        return None
+    known = split.words if string[-1] in " \t" else split.words[:-1]
+    made = [
+        shsyntax.Token("split", "${X}" if word is None else shlex.quote(word), token.at + places[at])
+        for word, at in known
+    ]
+    return [*made, shsyntax.Token("split", "${X}", token.at + i)]
 
 
 def _split_mended(tokens: list[shsyntax.Token], holder: int, before: str, string: str) -> str | None:
@@ -1834,8 +1914,12 @@ def _dropped_refused(tokens: tuple[shsyntax.Token, ...], i: int, name: str) -> s
     :data:`_WRITTEN_WITHOUT`, in its line (:func:`_line`), when it is told to write the command it runs alone
     (``time eval -- x``: eval -- x, whose ``--`` dash's eval runs as a command), after its own words; "" when that
     line is taken, or when options follow the name (``time -p``, ``sudo -u www-data``: the command alone is not told
-    by the words)."""
+    by the words). Such words that follow it are left out with it (``time time x``, ``time sudo x``: x)."""
+    from pic import shsyntax
+
     rest = tokens[i + 1 :]
+    while len(rest) > 1 and shsyntax.literal(rest[0].text) in _WRITTEN_WITHOUT:
+        rest = rest[1:]
     if name not in _WRITTEN_WITHOUT or not rest or rest[0].text.startswith("-"):
         return ""
     dropped = _line(tokens, [t.text for t in (*tokens[:i], *rest)])
@@ -2143,6 +2227,18 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     said = None if _names_a_program(value) or form is None else form(value)
     if said is not None:
         return _value_refused(tokens, r, i - 1, wrapper, (what, placeholder, " ".join(example)), said=said)
+    beyond = _cpus_beyond(value) if listed and not _names_a_program(value) else None
+    if beyond is not None:
+        number, done = beyond
+        before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 + 1 :]]
+        given, mended = _line(tokens, [*before, placeholder, *after]), _line(tokens, [*before, *example, *after])
+        told = (
+            f"holds at character {tokens[i - 1].at + 1} {value} after {' '.join(t.text for t in tokens[r : i - 1])}, "
+            f"which takes {what}: it names {number}, and no kernel numbers a CPU so ({_MOST_CPUS - 1} at most): "
+            f"{done}; write {given} (e.g. {mended})"
+        )
+        refused = _refused_too(mended)
+        return told if refused is None else f"{told}; written so, it is refused too: {refused}"
     if not _names_a_program(value):
         return _chrt_policy_told(tokens, words, r, i) if name == "chrt" else None
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
@@ -2238,10 +2334,18 @@ def _cpu_mask_least(text: str) -> int | None:
 
 
 def cpu_list_least(text: str) -> int | str:
-    """The least CPU the list ``text`` names, as taskset -c reads it (util-linux 2.38's cpulist_parse, ported as
-    written: parts parted by commas, each a CPU or a range A-B upwards with a stride :S but 0; strtoul's number
-    taken as an unsigned int, 4294967297 as 1; what ends a part after its numbers is read only in the last one,
-    so 1:2,3 names 1 and 3 where 1:2 is refused); "refused" when taskset refuses it."""
+    """The least CPU the list ``text`` names, as taskset -c reads it (:func:`_cpu_list_parts`); "refused" when
+    taskset refuses it."""
+    parts = _cpu_list_parts(text)
+    return "refused" if parts is None else min(low for low, _, _, _ in parts)
+
+
+def _cpu_list_parts(text: str) -> list[tuple[int, int, int, str]] | None:
+    """The parts of the list ``text`` as taskset -c reads it (util-linux 2.38's cpulist_parse, ported as written:
+    parts parted by commas, each a CPU or a range A-B upwards with a stride :S but 0; strtoul's number taken as an
+    unsigned int, 4294967297 as 1; what ends a part after its numbers is read only in the last one, so 1:2,3 names 1
+    and 3 where 1:2 is refused), each as its first CPU, its last, its stride and the greatest number as written;
+    None when taskset refuses it."""
 
     def number(at: int | None) -> tuple[int, int] | None:  # nextnumber: digits first, strtoul's value and end
         if at is None or at >= len(text) or text[at] not in _DIGITS:
@@ -2256,34 +2360,86 @@ def cpu_list_least(text: str) -> int | str:
         found = text.find(sep, at)
         return None if found < 0 else found + 1
 
-    least: int | None = None
+    parts: list[tuple[int, int, int, str]] = []
     end: int | None = None
     q: int | None = 0
     while q is not None:
         p, q = q, after(q, ",")
         read = number(p)
         if read is None:
-            return "refused"
+            return None
         low, end = read
-        high = low
+        high, stride, written = low, 1, text[p:end]
         c1, c2 = after(end, "-"), after(end, ",")
         if c1 is not None and (c2 is None or c1 < c2):
             read = number(c1)
             if read is None:
-                return "refused"
-            high, end = read
+                return None
+            (high, end), written = read, text[c1 : read[1]]
             c1 = after(end, ":") if end < len(text) else None
             if c1 is not None and (c2 is None or c1 < c2):
                 read = number(c1)
                 if read is None or read[0] == 0:  # a stride of 0
-                    return "refused"
-                end = read[1]
+                    return None
+                stride, end = read
         if low > high:
-            return "refused"
-        least = low if least is None else min(least, low)
-    if (end is not None and end < len(text)) or least is None:
-        return "refused"
-    return least
+            return None
+        parts.append((low, high, stride, written if high > low else text[p : p + len(written)]))
+    if (end is not None and end < len(text)) or not parts:
+        return None
+    return parts
+
+
+# No CPU is numbered so high by any kernel: Linux has 8192 CPUs at most (NR_CPUS's limit, MAXSMP's), 0 to 8191.
+_MOST_CPUS = 8192
+# How many times cpulist_parse's count of a range may pass 4294967295 back to 0 before it is told never to end.
+_MOST_WRAPS = 64
+
+
+def _never_ends(low: int, high: int, stride: int) -> bool:
+    """Whether cpulist_parse never ends counting the range ``low``-``high`` by ``stride`` (``while (a <= b) { ...;
+    a += s; }`` in unsigned ints): to 4294967295, each number is at most that; past it, the count goes back to 0 and
+    on, ending only when a number lands between the range's end and 4294967295."""
+    if high == 0xFFFFFFFF:
+        return True
+    a = low
+    for _ in range(_MOST_WRAPS):
+        a += ((high - a) // stride + 1) * stride  # the first number past the range's end
+        if a <= 0xFFFFFFFF:
+            return False
+        a -= 2**32
+    return True
+
+
+def _cpus_beyond(value: str) -> tuple[str, str] | None:
+    """For taskset -c's list ``value``, one it reads, the number it names that no kernel numbers a CPU
+    (:data:`_MOST_CPUS`), as written, and what taskset does then, in :func:`check_command`'s words; None when it
+    names none. A mask in hexadecimal cannot name one: its bit 8192 is its 2049th digit, and a command has 1000
+    characters at most."""
+    parts = _cpu_list_parts(value) or []
+    endless = next((part for part in parts if _never_ends(*part[:3])), None)
+    if endless is not None:
+        return f"CPU {endless[3]}", (
+            "taskset never ends reading it (it counts each part's CPUs in an unsigned int, which passes 4294967295 "
+            "back to 0 before going past the part's last) and runs nothing, the job held until its time limit"
+        )
+    beyond = [part for part in parts if part[1] >= _MOST_CPUS]
+    if not beyond:
+        return None
+    low, high, _, written = beyond[0]
+    if all(part[0] >= _MOST_CPUS for part in parts):
+        return f"CPU {written}", _NO_CPU_SET
+    counted = ", counting the range to its end first (0-4294967294: 16 s of CPU at each run)" if high > low else ""
+    return (
+        f"CPU {written}",
+        f"taskset skips it, as every CPU the host has not{counted}, and runs the command on the others",
+    )
+
+
+_NO_CPU_SET = (
+    "taskset sets no CPU the host has (taskset: failed to set pid PID's affinity: Invalid argument) and runs nothing "
+    "(exit 1) on any host, and the job goes on without it"
+)
 
 
 def _cpu_list(wrapper: _Wrapper, options: list[str | None]) -> bool:

@@ -131,6 +131,32 @@ def test_a_database_renamed_in_the_list_says_the_new_one_starts_empty(tmp_path: 
     assert "made empty" not in said[f"{SLUG}-db-wiki-user-web1"]
 
 
+def test_a_database_renamed_into_several_names_one_each(tmp_path: Path) -> None:
+    """``databases: [main, wiki]`` made ``[main, wiki2, wiki3]``: the line said to run
+    `sudo pic-db-restore asso-db DATABASE FILE`, a placeholder for a name the plan knows: each database added is
+    given its own command, with its name, to copy as it is."""
+    settings = load_settings(ROOT, "prod")
+    webs = {"web1": "10.0.0.11"}
+    old = rendering(*_accounts(SLUG, "main", webs), *_accounts(SLUG, "wiki", webs))
+    new = rendering(*_accounts(SLUG, "main", webs), *_accounts(SLUG, "wiki2", webs), *_accounts(SLUG, "wiki3", webs))
+    site = {"domains": ["asso-db.org"], "php": "8.4"}
+    before = {SLUG: member(uid=10950, databases=["main", "wiki"], site=site)}
+    after = {SLUG: member(uid=10950, databases=["main", "wiki2", "wiki3"], site=site)}
+    said, text, markdown, _ = _said(settings, (before, after), (old, new), tmp_path)
+    line = said[f"{SLUG}-db-wiki-user-web1"]
+    assert all("DATABASE FILE" not in shown for shown in (line, text, markdown)), line
+    assert (
+        "asso_db_wiki2, asso_db_wiki3, added in this change, are new databases, made empty: nothing of asso_db_wiki "
+        "is copied into them"
+    ) in line, line
+    assert (
+        "to carry its data, load a dump of asso_db_wiki into the one meant once `pulumi up` has run (on web1: "
+        "`sudo pic-db-restore asso-db asso_db_wiki2 FILE` for asso_db_wiki2, "
+        "`sudo pic-db-restore asso-db asso_db_wiki3 FILE` for asso_db_wiki3, FILE its newest dump in db/ of "
+        'asso-db: README "An admin restores"), or keep wiki in `databases:`'
+    ) in line, line
+
+
 def test_a_member_file_removed_and_a_web_host_removed_say_which_accounts_go(tmp_path: Path) -> None:
     """The member file removed: its accounts go with it (the databases kept, refused while protected). A web host
     removed from pic:hosts: the accounts bound to its address go, the database and its other accounts stay. An

@@ -3124,10 +3124,12 @@ def test_a_command_told_to_be_written_alone_that_is_taken_so_is_told_once(tmp_pa
 
 def test_offers_holding_offers_are_told_in_a_few_words(tmp_path: Path) -> None:
     """time time ... eval -- x: each command offered (the command alone) holds the next; what is told of them is
-    read two deep, not once per time (a message of 170,000 characters for 190 of them)."""
+    read two deep, not once per time (a message of 170,000 characters for 190 of them); the times are left out
+    together now, eval -- x told once."""
     command = "time " * 190 + "eval -- x"
     line = _command_error(tmp_path, command)
-    assert line.count("it is refused too") == 2 and len(line) < 5000, line[:300]
+    assert line.count("it is refused too") == 1 and len(line) < 5000, line[:300]
+    assert "written so (eval -- x), it is refused too" in line, line[:300]
 
 
 @pytest.mark.parametrize(
@@ -4282,3 +4284,146 @@ def test_a_cpu_warned_of_on_a_host_of_one_cpu_is_told_in_the_singular(tmp_path: 
     assert "1 CPUs" not in warning.message and "0 to 0" not in warning.message, warning.message
     if cpus is not None:
         assert "web host web1 has one CPU (pic:hosts.web1.cpus), CPU 0: name it" in warning.message, warning.message
+
+
+_BASH_HINT = "write it for sh (POSIX), or run bash -c '...' (the images have bash)"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cd .. && time eval -- x; echo ok",
+        "time let x=1 | cat",
+        "cd .. && time set -o pipefail",
+        "time [[ a ]]; echo ok",
+        "time echo -e x",
+        "time source a",
+    ],
+)
+def test_the_bash_hint_is_given_once_per_line(tmp_path: Path, command: str) -> None:
+    """cd .. && time eval -- x; echo ok was told of bash's time, then of eval --, the line written without time
+    being refused too, each ending with the same hint (write it for sh, or run bash -c '...'): the hint twice. One
+    hint of a kind per command line, after what is told of both."""
+    line = _command_error(tmp_path, command)
+    assert line.count(_BASH_HINT) == 1, line
+    assert line.endswith(_BASH_HINT), line
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "told"),
+    [
+        # cpulist_parse counts a range in an unsigned int: to 4294967295, or by a stride passing it back below the
+        # range's end, it never ends (timeout 5 stops it here, exit 124)
+        ("taskset -c 0-4294967295 php a.php", "0-4294967295", "never ends"),
+        ("cd .. && taskset -c 0,4294967295 php a.php; echo ok", "0,4294967295", "never ends"),
+        ("taskset -c 0-8589934591 php a.php", "0-8589934591", "never ends"),
+        ("taskset -c 4294967290-4294967294:2 php a.php", "4294967290-4294967294:2", "never ends"),
+        # no CPU a kernel numbers: taskset sets none (Invalid argument, exit 1) on every host
+        ("taskset -c 100000 php a.php", "100000", "failed to set pid PID's affinity: Invalid argument"),
+        ("taskset -c 8192 php a.php", "8192", "failed to set pid PID's affinity: Invalid argument"),
+        ("nice -n 5 taskset -c 4294967294 php a.php", "4294967294", "failed to set pid PID's affinity"),
+        # the CPUs past the kernel's skipped, the range counted to its end first (0-4294967294: 16 s here)
+        ("taskset -c 0-4294967294 php a.php", "0-4294967294", "skips"),
+        ("taskset -c 0,99999 php a.php", "0,99999", "skips"),
+    ],
+)  # fmt: skip
+def test_a_cpu_no_kernel_numbers_is_refused(tmp_path: Path, command: str, value: str, told: str) -> None:
+    """taskset -c 0-4294967295 php a.php was taken (taskset -c 100000 warned of a host of 100000 CPUs or fewer, as
+    if one had more): util-linux's taskset (2.38, run here as a site's user would, nobody, with timeout 5) never
+    ends reading a list counted to 4294967295, and sets no CPU past those a kernel numbers (8192 at most, NR_CPUS's
+    limit). Refused, what taskset does told, the line offered with CPU 0, which every host has."""
+    if "never ends" in told:
+        ran = _dash_as_a_site_s_user(tmp_path, f"timeout 5 taskset -c {value} echo ran")
+        assert ran.returncode == 124 and "ran" not in ran.stdout, ran
+    elif "Invalid" in told:
+        ran = _dash_as_a_site_s_user(
+            tmp_path, command.partition("taskset")[1] + command.partition("taskset")[2].replace("php a.php", "echo ran")
+        )
+        assert ran.returncode == 1 and told in _first_said(ran.stderr), ran
+    line = _command_error(tmp_path, command)
+    at = command.index(f" {value} ") + 2
+    assert f"holds at character {at} {value} after taskset" in line, line
+    assert "no kernel numbers a CPU so (8191 at most)" in line and told in line, line
+    offered = line.rpartition("(e.g. ")[2].removesuffix(")")
+    assert offered == command.replace(f" {value} ", " 0 " if " -c " in command else " 1 "), line
+    assert cron.check_command(offered) == offered
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        # a builtin run by env from its -S string: told to be written alone, the line without env shown
+        ("cd .. && env -S 'eval -- x' 2>&1 | cat; echo ok", "written alone (cd .. && eval -- x 2>&1 | cat; echo ok)"),
+        ("cd .. && env -S'nice -n 5 eval -- x' | cat", "written alone (cd .. && eval -- x | cat)"),
+        ("cd .. && env -vS 'exec cd x' a b; echo ok", "written alone (cd .. && exec cd x a b; echo ok)"),
+        ("cd .. && env --split-string='eval -- x' > /dev/null", "written alone (cd .. && eval -- x > /dev/null)"),
+        ("cd .. && nice -n 5 env -S 'eval -- x' | cat", "written alone (cd .. && eval -- x | cat)"),
+        ('cd .. && env -S"eval -- x"; echo ok', "written alone (cd .. && eval -- x; echo ok)"),
+        ("true && env -S 'exec cd \"a b\"' && echo ok", "written alone (true && exec cd 'a b' && echo ok)"),
+    ],
+)
+def test_a_command_of_env_s_told_to_be_written_alone_is_shown_in_its_line(
+    tmp_path: Path, command: str, written: str
+) -> None:
+    """cd .. && env -S 'eval -- x' 2>&1 | cat; echo ok, told to write eval alone as the shell's command, showed it
+    refused too as eval -- x, the rest of the line lost (its env -S string's words were not the line's words):
+    shown as the whole line, the runners and the string's quotes left out, the rest as written; dash reads it."""
+    line = _command_error(tmp_path, command)
+    assert f"{written}, it is refused too" in line, line
+    shown = written.partition("(")[2].rpartition(")")[0]
+    assert subprocess.run([require_program("dash"), "-n", "-c", shown], check=False).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "told"),
+    [
+        ('cd .. && env -S "nice 5 $X" | cat', 'write cd .. && env -S "nice -n 5 $X" | cat'),
+        ('env -S "timeout 1x php $X"', 'write env -S "timeout DURATION php $X"'),
+        ('env -S "time $X"', "time (a keyword of bash's) after env"),
+    ],
+)
+def test_the_words_of_env_s_before_an_expansion_are_read(tmp_path: Path, command: str, told: str) -> None:
+    """env -S "nice 5 $X" was taken whole, its string holding an expansion of sh's: the words before it are env's
+    whatever $X gives (a blank ends each), as coreutils' env run here by dash shows, with X set two ways: nice runs
+    a program named 5, and nothing else. They are read, and told in the line as written."""
+    for value in ("php a.php", "'a b' c"):
+        ran = _dash_with_runners(tmp_path, f"X={shlex.quote(value)}; {command.replace('cd .. && ', '')}")
+        assert ran.returncode in (125, 127) and "ran" not in ran.stdout, ran
+    line = _command_error(tmp_path, command)
+    assert told in line, line
+
+
+@pytest.mark.parametrize(
+    "command", ['env -S "$CMD"', 'env -S "php $X"', 'env -S "php${X}"', "env -S \"php '$X'\"", 'env -S "timeout 1x $X"']
+)
+def test_what_env_s_makes_of_an_expansion_is_left_to_the_run(tmp_path: Path, command: str) -> None:
+    """env -S "$CMD" (env -S "php $X") is taken: sh expands $CMD when the job runs and env splits what it gives
+    then, which pic check cannot know (coreutils' env, run here by dash, runs CMD='echo ran' and prints the
+    variables for CMD='', exit 0), as timeout "$T" php a.php and sh -c "$X" are taken; a word glued to it (php${X}),
+    or in a quote of env's open before it (php '$X'), is known then too; timeout 1x $X is taken as timeout 1x "$X"
+    is, the words after the duration unknown (a program, or options)."""
+    ran = _dash_with_runners(tmp_path, "CMD='echo ran'; env -S \"$CMD\"")
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+    ran = _dash_with_runners(tmp_path, 'CMD=; env -S "$CMD"')
+    assert ran.returncode == 0 and "PATH=" in ran.stdout, ran
+    assert cron.check_command(command) == command
+
+
+@pytest.mark.parametrize(
+    ("command", "hint"),
+    [
+        ("cd .. && time time php a.php; echo ok", "write the command alone (the job's log has"),
+        ("time sudo php a.php | cat", "write the command alone"),
+        ("cd .. && time time eval -- x", "write the command alone (the job's log has"),
+    ],
+)
+def test_words_told_to_be_left_out_are_left_out_together(tmp_path: Path, command: str, hint: str) -> None:
+    """cd .. && time time php a.php; echo ok was told to write the command alone, then shown written without the
+    first time, refused too for the second, the same hint given again: the words told to be left out (time, sudo,
+    builtin, doas) that follow one another are left out together, the hint given once."""
+    line = _command_error(tmp_path, command)
+    assert line.count(hint) == 1, line
+    if "eval" in command:
+        assert "written so (cd .. && eval -- x), it is refused too" in line, line
+    else:
+        assert "it is refused too" not in line, line

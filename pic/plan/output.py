@@ -2103,13 +2103,16 @@ def _made_empty(
         return ""
     names = ", ".join(d.name for d in added)
     one = len(added) == 1
-    target = added[0].name if one else "the one meant"
+    # one command for each database added, by its name, to copy as it is
+    commands = ", ".join(
+        f"`sudo pic-db-restore {member} {d.name} FILE`" + ("" if one else f" for {d.name}") for d in added
+    )
     return (
         f"; {names}, added in this change, {'is a new database' if one else 'are new databases'}, made empty: "
         f"nothing of {gone.name} is copied into {'it' if one else 'them'} (a name changed in `databases:` moves no "
         f"data); to carry its data, load a dump of {gone.name} into {'it' if one else 'the one meant'} once "
-        f"`pulumi up` has run (on {host}: `sudo pic-db-restore {member} {target if one else 'DATABASE'} FILE`, FILE "
-        f'its newest dump in db/ of {member}: README "An admin restores"), or keep {gone.short} in `databases:`'
+        f'`pulumi up` has run (on {host}: {commands}, FILE its newest dump in db/ of {member}: README "An admin '
+        f'restores"), or keep {gone.short} in `databases:`'
     )
 
 
