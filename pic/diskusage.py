@@ -43,7 +43,7 @@ from pic.errors import (
 from pic.filekinds import other_kind
 from pic.registry import Member
 from pic.settings import Settings, display_in, display_path, resolved
-from pic.yamlsrc import not_utf8_places, not_utf8_words, other_encoding, read_regular_file
+from pic.yamlsrc import iconv_offer, not_utf8_places, not_utf8_words, other_encoding, read_regular_file
 
 DEFAULT_DIR = "disk-usage"
 HOST_FILE = "/var/lib/pic/disk-usage.tsv"
@@ -263,10 +263,9 @@ def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
         warnings += _no_measurement(file, data)
         at: str | None = None
         data = data.removeprefix(codecs.BOM_UTF8)  # an editor's byte-order mark, after a copy of the file
-        encoding = other_encoding(data)
-        if encoding is not None:  # each line a slug of NULs otherwise: the encoding, once
-            why = f"is encoded in {encoding}: the hosts write UTF-8; copy the host's file again"
-            problems.append(Problem(file, 1, "", why))
+        told, unread = _encoding(data, file)
+        problems += told
+        if unread:
             continue
         above = ""  # the line above, read with a line whose text a message would show (a label ending it)
         for n, raw in enumerate(data.split(b"\n"), 1):
@@ -311,6 +310,22 @@ def _late_header(part: _Part, file: str, n: int) -> Problem | None:
         f"it first: of which host and time the lines above it are is unknown; copy the host's file again ({HOST_FILE})"
     )
     return Problem(file, n, "header", why)
+
+
+def _encoding(data: bytes, file: str) -> tuple[list[Problem], bool]:
+    """What is told once of ``file``'s encoding (its bytes ``data``, without a byte-order mark), and whether its
+    lines are left unread: UTF-16 or UTF-32 (each line a slug of NULs otherwise), the encoding; bytes that are not
+    UTF-8 reading as Latin-1 or CP1252 (a copy saved again by an older editor), the line of iconv that converts it
+    in place (:func:`pic.yamlsrc.iconv_offer`), its lines then named."""
+    encoding = other_encoding(data)
+    if encoding is not None:
+        why = f"is encoded in {encoding}: the hosts write UTF-8; copy the host's file again"
+        return [Problem(file, 1, "", why)], True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return iconv_offer(data, file), False
+    return [], False
 
 
 def _decoded_line(raw: bytes, file: str, n: int) -> tuple[str, Problem | None]:

@@ -271,7 +271,7 @@ def _decoded(raw: bytes, file: str) -> object:
     try:
         return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique, parse_int=_json_int)
     except UnicodeDecodeError:
-        from pic.yamlsrc import not_utf8_places, not_utf8_words
+        from pic.yamlsrc import iconv_offer, not_utf8_places, not_utf8_words
 
         lines = raw.decode("utf-8-sig", errors="surrogateescape").split("\n")
         told = [
@@ -286,7 +286,7 @@ def _decoded(raw: bytes, file: str) -> object:
                 *told[:_LINES_NOT_UTF8_SHOWN],
                 Problem(file, told[_LINES_NOT_UTF8_SHOWN].line, "", why, faults=more),
             ]
-        raise PicError(told) from None
+        raise PicError(iconv_offer(raw, file, "give it as --expected") + told) from None
     except json.JSONDecodeError as exc:
         why = f"cannot be read as JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
         raise PicError([Problem(file, exc.lineno, "", why)]) from None

@@ -566,13 +566,13 @@ def load_domains(extra: Sequence[Path] = (), notes: list[Problem] | None = None)
     for path in extra:
         file = shown_name(display_path(path))
         try:
-            doc, problems = read_yaml(path, file, _DOMAIN_KEYS, follow_links=True)
+            doc, problems = read_yaml(path, file, _DOMAIN_KEYS, follow_links=True, then="give it as --domains")
             if doc is not None and not problems and doc.data in (None, {}):  # a file just started, or the wrong one
                 if notes is not None:
                     notes.append(Problem(file, None, "", NO_DOMAIN, "warning"))
                 continue
             domains.update(_domains_of(doc, problems, file, domains))
-        except PicError as exc:
+        except PicError:
             data, _ = read_regular_file(path, display_path(path), follow_links=True)
             if data is None:
                 raise
@@ -580,11 +580,7 @@ def load_domains(extra: Sequence[Path] = (), notes: list[Problem] | None = None)
 
             if (other := other_kind(data, path.name, "domains")) is not None:  # one of the project's files
                 raise PicError([Problem(file, None, "", other)]) from None
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError:  # saved in Latin-1 or CP1252: the line of iconv that converts it
-                raise PicError(_convert(data, file, "give it as --domains") + exc.problems) from None
-            raise
+            raise  # saved in Latin-1 or CP1252: the line of iconv that converts it among them (read_yaml's)
     return domains
 
 
@@ -828,14 +824,15 @@ def _text_lines(data: bytes, file: str) -> list[str]:
     try:
         lines = _LINE_BREAK.split(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        from pic.yamlsrc import not_utf8_places, not_utf8_words
+        from pic.yamlsrc import iconv_offer, not_utf8_places, not_utf8_words
 
         problems = []
         for n, raw in enumerate(_LINE_BREAK.split(data.decode("utf-8-sig", errors="surrogateescape")), 1):
             places = not_utf8_places(raw)  # each byte that is not UTF-8: one lone surrogate
             if places:
                 problems.append(Problem(file, n, "", f"holds {not_utf8_words(places)}: save the file as UTF-8"))
-        raise PicError(_convert(data, file) + _at_most(problems, file, "line(s) not UTF-8")) from None
+        offer = iconv_offer(data, file, "audit it")  # saved in Latin-1 or CP1252: the line of iconv that converts it
+        raise PicError(offer + _at_most(problems, file, "line(s) not UTF-8")) from None
     if b"\x00" in data:
         nul = [
             Problem(
@@ -852,25 +849,6 @@ def _text_lines(data: bytes, file: str) -> list[str]:
     if lines and not lines[-1]:
         lines.pop()  # the file ends with a line break
     return lines
-
-
-def _convert(data: bytes, file: str, then: str = "audit it") -> list[Problem]:
-    """The line of iconv that writes ``data``, the export ``file`` not in UTF-8, in UTF-8 (``FILE.utf8`` beside it),
-    when its bytes read as text in Latin-1 or CP1252 (:func:`pic.yamlsrc.single_byte_text`: as a spreadsheet or
-    an older mail client saves one), ``then`` said of the file written; told once, before its lines, no fault of
-    its own."""
-    import shlex
-
-    from pic.yamlsrc import single_byte_text
-
-    charset = single_byte_text(data.removeprefix(b"\xef\xbb\xbf"))
-    if charset is None:
-        return []
-    said = "Latin-1 text (ISO-8859-1)" if charset == "LATIN1" else "CP1252 text (Windows' Western European)"
-    converted = shlex.quote(f"{file}.utf8")
-    line = f"iconv -f {charset} -t UTF-8 {shlex.quote(file)} > {converted}"
-    why = f"reads as {said}, not UTF-8: convert it with `{line}`, then {then} ({converted})"
-    return [Problem(file, None, "", why, faults=0)]
 
 
 def _at_most(problems: list[Problem], file: str, what: str) -> list[Problem]:

@@ -1476,7 +1476,11 @@ def single_byte_text(data: bytes) -> str | None:
     """iconv's name of the charset ``data``, not UTF-8, reads as text in: ``LATIN1`` (ISO-8859-1), or ``CP1252``
     (Windows' Western European, as Excel and older mail clients save a file) when it holds a byte of \\x80 to \\x9f,
     which Latin-1 reads as a control; None when a byte is none of its characters, or the text would hold a control
-    character other than a tab or a line break (a binary file, another charset's)."""
+    character other than a tab or a line break (a binary file, another charset's), or when ``data`` holds UTF-8's
+    characters too (a UTF-8 file where one line was typed in Latin-1: converted whole, its UTF-8 characters,
+    Ondřej's ř, would be written as two or three characters each, Å™, and the file said fixed)."""
+    if _UTF8_CHARACTER.search(data.decode("utf-8", errors="surrogateescape")) is not None:
+        return None
     # \x80 to \x9f: characters of CP1252 (its €, quotes, dashes, Œ and œ), where Latin-1 has C1 controls
     charset, codec = ("CP1252", "cp1252") if re.search(rb"[\x80-\x9f]", data) else ("LATIN1", "latin-1")
     try:
@@ -1486,6 +1490,29 @@ def single_byte_text(data: bytes) -> str | None:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text):
         return None
     return charset
+
+
+def iconv_offer(data: bytes, file: str, then: str | None = None) -> list[Problem]:
+    """The line of iconv that writes ``data``, the bytes of ``file`` not UTF-8, in UTF-8, when they read as text in
+    Latin-1 or CP1252 (:func:`single_byte_text`: as an older editor, a spreadsheet or a mail client saves one); told
+    once, before its lines, no fault of its own. A file given to a command (an export, a --domains file) is written
+    beside it (``FILE.utf8``), ``then`` said of it; without ``then``, a file pic reads where it stands (a member
+    file, the stack file, notices.yaml, a host's disk usage file) is converted in place, the file replaced only
+    once iconv has written it all (``iconv ... FILE > FILE.utf8 && mv FILE.utf8 FILE``). None where the bytes
+    read as no such text (iconv would write control characters)."""
+    import shlex
+
+    charset = single_byte_text(data.removeprefix(b"\xef\xbb\xbf"))
+    if charset is None:
+        return []
+    said = "Latin-1 text (ISO-8859-1)" if charset == "LATIN1" else "CP1252 text (Windows' Western European)"
+    source, converted = shlex.quote(file), shlex.quote(f"{file}.utf8")
+    line = f"iconv -f {charset} -t UTF-8 {source} > {converted}"
+    if then is None:
+        why = f"reads as {said}, not UTF-8: convert it in place with `{line} && mv {converted} {source}`"
+    else:
+        why = f"reads as {said}, not UTF-8: convert it with `{line}`, then {then} ({converted})"
+    return [Problem(file, None, "", why, faults=0)]
 
 
 def _refused_problem(
@@ -1728,22 +1755,26 @@ def read_yaml(
     comments: bool = False,
     key_root: str | None = None,
     numbers: NumberRefusal | None = None,
+    then: str | None = None,
 ) -> tuple[Document | None, list[Problem]]:
     """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`, ``comments``, ``key_root`` and ``numbers`` as
-    it takes them) one YAML file."""
+    it takes them) one YAML file; ``then`` as :func:`decode_yaml` takes it."""
     data, problems = read_regular_file(path, file, follow_links=follow_links)
     if data is None:
         return None, problems
-    text, problems = decode_yaml(data, file, keys)
+    text, problems = decode_yaml(data, file, keys, then)
     if text is None:
         return None, problems
     return parse_yaml(text, file, keys, comments=comments, key_root=key_root, numbers=numbers)
 
 
-def decode_yaml(data: bytes, file: str, keys: frozenset[str] = frozenset()) -> tuple[str | None, list[Problem]]:
+def decode_yaml(
+    data: bytes, file: str, keys: frozenset[str] = frozenset(), then: str | None = None
+) -> tuple[str | None, list[Problem]]:
     """The text of a YAML file's bytes ``data``, or None and why it is refused: the UTF-16 or UTF-32 it is written
     in (YAML 1.2 §5.2), else each run of bytes that is not UTF-8, by its line, column and field (``keys`` as
-    :func:`parse_yaml` takes them), as a member file's are named."""
+    :func:`parse_yaml` takes them), as a member file's are named, after the line of iconv that converts the file
+    when its bytes read as Latin-1 or CP1252 (:func:`iconv_offer`: in place, or beside it with ``then``)."""
     encoding = _other_encoding(data)
     if encoding is not None and _reads_in(data, encoding):  # not read as UTF-8: every other byte a NUL
         return None, [Problem(file, 1, "", f"is encoded in {encoding}: save the file as UTF-8")]
@@ -1751,7 +1782,7 @@ def decode_yaml(data: bytes, file: str, keys: frozenset[str] = frozenset()) -> t
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         text, undecodable = _decode_replacing(data)
-        return None, parse_yaml(text, file, keys, undecodable=undecodable)[1]
+        return None, iconv_offer(data, file, then) + parse_yaml(text, file, keys, undecodable=undecodable)[1]
 
 
 # How YAML 1.2 tells a stream's encoding from its first bytes (§5.2, "Character Encodings"), UTF-8 apart:
@@ -1826,6 +1857,8 @@ def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:
 
 
 _ESCAPED_BYTES = LazyPattern(r"[\udc80-\udcff]+")  # lone surrogates written as escapes, which re reads
+# a character of UTF-8 beyond ASCII, as decoding with surrogateescape reads it (a byte that is not UTF-8: a surrogate)
+_UTF8_CHARACTER = LazyPattern(r"[^\x00-\x7f\udc80-\udcff]")
 
 
 def is_date(value: object) -> bool:

@@ -1,0 +1,168 @@
+"""Every file pic reads, saved in Latin-1 or CP1252 (an older editor's, a spreadsheet's), is offered the line of
+iconv that converts it, as an export given to ``pic lists audit`` is: a file pic reads where it stands (a member
+file, the stack file, notices.yaml, a host's disk usage file) converted in place, a file given to a command (an
+export, a --domains file, --expected's JSON) written beside it. The line is run here with glibc's iconv (the
+program the message names, from the libc-bin package), and the file it writes is read again."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pic import diskusage, dns_check, notices
+from pic.cli import main
+from pic.errors import PicError
+from tests.conftest import require_program
+from tests.helpers import member, project_copy, write_members
+
+ON = "2026-11-28"
+
+
+def _in_place(path: Path, charset: str = "LATIN1") -> str:
+    source, converted = shlex.quote(str(path)), shlex.quote(f"{path}.utf8")
+    return f"iconv -f {charset} -t UTF-8 {source} > {converted} && mv {converted} {source}"
+
+
+def _run(line: str) -> None:
+    require_program("iconv")
+    subprocess.run(["sh", "-c", line], check=True)
+
+
+def _check(project: Path, members: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    rc = main(["check", "--stack", "prod", "--project", str(project), "--members", str(members), "--on", ON])
+    out = capsys.readouterr()
+    return rc, out.out + out.err
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "said"),
+    [
+        (b'name: "V\xe9lo Cit\xe9"\n', "LATIN1", "Latin-1 text (ISO-8859-1)"),
+        (b'name: "V\xe9lo Cit\xe9 \x96 l\x92asso"\n', "CP1252", "CP1252 text (Windows' Western European)"),
+    ],
+    ids=["latin-1", "cp1252"],
+)
+def test_a_member_file_in_latin1_is_offered_iconv_in_place_then_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, charset: str, said: str
+) -> None:
+    """A member file saved in Latin-1 was told its bytes line by line ('save the file as UTF-8'), how left unsaid,
+    where an export so saved is offered the line of iconv: offered alike, converting the file in place (pic reads
+    it where it stands), and the file glibc's iconv writes is checked."""
+    project = project_copy(tmp_path)
+    members = write_members(tmp_path / "members", {"velo-cite": member(10601)})
+    path = members / "velo-cite.yaml"
+    path.write_bytes(path.read_bytes().replace(b"name: Case Member\n", data, 1))
+    rc, text = _check(project, members, capsys)
+    assert rc == 1, text
+    line = _in_place(path, charset)
+    assert f"{path} reads as {said}, not UTF-8: convert it in place with `{line}`" in text, text
+    assert "bytes that are not UTF-8" in text, text  # each line still named
+    _run(line)
+    assert "Vélo Cité" in path.read_text(encoding="utf-8")
+    assert not Path(f"{path}.utf8").exists()
+    rc, text = _check(project, members, capsys)
+    assert rc == 0, text
+
+
+def test_the_stack_file_in_latin1_is_offered_iconv_in_place_then_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = project_copy(tmp_path)
+    members = write_members(tmp_path / "members", {"velo-cite": member(10601)})
+    path = project / "Pulumi.prod.yaml"
+    text = path.read_text(encoding="utf-8").replace("Ondřej Surý", "Ondrej Sury")  # all ASCII: then Latin-1
+    path.write_bytes(b"# r\xe9glages de la production\n" + text.encode("ascii"))
+    rc, text = _check(project, members, capsys)
+    assert rc == 1, text
+    line = _in_place(path)
+    assert f"reads as Latin-1 text (ISO-8859-1), not UTF-8: convert it in place with `{line}`" in text, text
+    _run(line)
+    rc, text = _check(project, members, capsys)
+    assert rc == 0, text
+
+
+def test_notices_in_latin1_is_offered_iconv_in_place_then_read(tmp_path: Path) -> None:
+    path = tmp_path / notices.DEFAULT_FILE
+    path.write_bytes(b"# envoy\xe9s\nsent: []\n")
+    with pytest.raises(PicError) as caught:
+        notices._read(path, str(path))
+    told = [str(p) for p in caught.value.problems]
+    line = _in_place(path)
+    assert f"{path} reads as Latin-1 text (ISO-8859-1), not UTF-8: convert it in place with `{line}`" in told, told
+    _run(line)
+    assert notices._read(path, str(path)) == "# envoyés\nsent: []\n"
+
+
+def test_a_disk_usage_file_in_latin1_is_offered_iconv_in_place_then_read(tmp_path: Path) -> None:
+    path = tmp_path / "web1.tsv"
+    head = b"# pic disk usage of web1 at 2026-11-28T02:30:04+00:00 (KiB, du -sk)\n"
+    path.write_bytes(head + b"# r\xe9sum\xe9\nvelo\t1\t2\t3\n")
+    with pytest.raises(PicError) as caught:
+        diskusage.read([path])
+    told = [str(p) for p in caught.value.problems]
+    line = _in_place(path)
+    assert f"{path} reads as Latin-1 text (ISO-8859-1), not UTF-8: convert it in place with `{line}`" in told, told
+    _run(line)
+    assert diskusage.read([path])
+
+
+def test_expected_json_in_latin1_is_offered_iconv_beside_it_then_read(tmp_path: Path) -> None:
+    path = tmp_path / "records.json"
+    path.write_bytes(b'{"l.example.org": [{"name": "l.example.org", "type": "TXT", "value": "caf\xe9"}]}\n')
+    with pytest.raises(PicError) as caught:
+        dns_check.load_expected_file(path)
+    told = [str(p) for p in caught.value.problems]
+    converted = f"{path}.utf8"
+    line = f"iconv -f LATIN1 -t UTF-8 {shlex.quote(str(path))} > {shlex.quote(converted)}"
+    why = f"{path} reads as Latin-1 text (ISO-8859-1), not UTF-8: convert it with `{line}`, then give it as --expected"
+    assert f"{why} ({shlex.quote(converted)})" in told, told
+    _run(line)
+    assert dns_check.load_expected_file(Path(converted))[0]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"name: \x81\x8d\x8f\x90\x9d\n", b"name: \xe9\x01\x02\x03\n"],
+    ids=["c1-controls", "binary"],
+)
+def test_a_member_file_whose_bytes_are_no_latin1_text_is_offered_no_conversion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes
+) -> None:
+    """The line is offered only where the bytes read as text: otherwise iconv would write control characters."""
+    project = project_copy(tmp_path)
+    members = write_members(tmp_path / "members", {"velo-cite": member(10601)})
+    path = members / "velo-cite.yaml"
+    path.write_bytes(path.read_bytes().replace(b"name: Case Member\n", data, 1))
+    rc, text = _check(project, members, capsys)
+    assert rc == 1 and "iconv" not in text, text
+
+
+def test_a_utf8_file_with_a_line_in_latin1_is_offered_no_conversion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stack file in UTF-8 (Ondřej Surý's apt source named in a comment) with one line typed in Latin-1: iconv
+    run on the whole file would write its UTF-8 characters as two each (Ondřej as OndÅ\x99ej), the file then read
+    as UTF-8 and said fixed: no line of iconv is offered, the byte is named as before."""
+    project = project_copy(tmp_path)
+    members = write_members(tmp_path / "members", {"velo-cite": member(10601)})
+    path = project / "Pulumi.prod.yaml"
+    assert "Ondřej" in path.read_text(encoding="utf-8")
+    path.write_bytes(b"# r\xe9glages de la production\n" + path.read_bytes())
+    rc, text = _check(project, members, capsys)
+    assert rc == 1 and "iconv" not in text, text
+    assert 'Pulumi.prod.yaml:1 the line "# r\\xe9glages de la production" holds bytes that are not UTF-8' in text
+
+
+def test_an_export_in_utf8_with_a_line_in_latin1_is_offered_no_conversion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An export in UTF-8 (Zoé) with a line pasted from a Latin-1 file (Andr\\xe9): converted whole, Zoé would be
+    written ZoÃ© and the file audited as if fixed; the line is named, no iconv offered."""
+    export = tmp_path / "export.txt"
+    export.write_bytes("zoe@velo-cite.org Zoé\n".encode() + b"andre@velo-cite.org Andr\xe9\n")
+    assert main(["lists", "audit", str(export)]) == 1
+    err = capsys.readouterr().err
+    assert f"{export}:2 holds bytes that are not UTF-8 (\\xe9, column 25)" in err and "iconv" not in err, err
