@@ -187,8 +187,9 @@ def no_secret_in_a_note(text: str) -> str:
     """``text`` (a member's ``notes``, an exception's ``reason``, a notice's ``note``) unless it holds a secret as
     prose can (:func:`no_secret_in_prose`) or is one word alone, quotes and brackets around it aside, shaped as a
     password (:func:`_password_alone_in_a_note`: ``Lilas2024x!``, ``Soleil-Azur-75``, ``LILAS2024X``, ``hunter2``): a
-    password pasted without its label. A note of one word naming a product and its release, a version, a ticket or a
-    hash (``PrestaShop8``, ``ProxmoxVE8``, ``PHP8.2``, ``RT#1187``, ``3f2a9c1e``) passes.
+    password pasted without its label. A note of one word naming a product and its release, a version, a ticket, a
+    hash, a disk, an interface or a program (``PrestaShop8``, ``ProxmoxVE8``, ``PHP8.2``, ``RT#1187``, ``3f2a9c1e``,
+    ``nvme0n1p1``, ``enp0s31f6``, ``sha256sum``), or a domain (``Tech4Good.fr``) passes.
 
     Raises SubfieldError (the text not shown), telling the one shape the word has."""
     text = no_secret_in_prose(text)
@@ -317,6 +318,11 @@ def _password_in_a_name(word: str, *, person: bool = True) -> _Shape | None:  # 
     if (shape := secrettext.passphrase_or_capitals(word)) is not None:
         # Soleil-Azur-75 and LILAS2024X, as no name is written (R2D2 and A2DM are shorter, RC2000 ends with its number)
         return _PASSPHRASE if shape == "passphrase" else _CAPITALS
+    if _DOMAIN_WORD.fullmatch(word) is not None:  # Tech4Good.fr: each label read as a name's word (not Lilas2024x.fr)
+        labels = word.split(".")[:-1]
+        return next((told for label in labels if (told := _password_in_a_name(label, person=person))), None)
+    if secrettext.technical_name(word):
+        return None  # nvme0n1p1, enp0s31f6, sha256sum: a disk's, an interface's, a program's name, as it is written
     if _generated(word) or secrettext.generated_in_small_letters(word):
         return _GENERATED  # n8Fq2LxvT, 8kq2mz7wpx: as a generator writes
     if secrettext.common_password(word):
@@ -341,6 +347,11 @@ def _password_in_a_name(word: str, *, person: bool = True) -> _Shape | None:  # 
             # Lilas2024x, velo75paris, Lilas2024X; S3cret, P4ssw0rd
             return _WORD_DIGITS_LETTERS if len(before) >= 3 else _DIGITS_INSIDE
     return _CAPITALS_INSIDE if _capitals_inside(word, person=person) else None  # PassWord1
+
+
+# A domain's name (Tech4Good.fr, PrestaShop8.asso-lyon.fr): labels of letters, digits and dashes, a top-level
+# domain of letters
+_DOMAIN_WORD = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}")
 
 
 def _generated(word: str) -> bool:

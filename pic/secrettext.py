@@ -4120,7 +4120,8 @@ _PART_SEPARATOR = LazyPattern(rf"[\s.:/@+\-,;|%#=()\[\]{{}}<>'\"`{_INVISIBLE.pat
 _NAME_ENDING = LazyPattern(r"[^\s]*\.[A-Za-z]{2,63}\.?")
 # Words in small letters around a number, as a password is made (velo75paris, soleil12azur) and no host, version
 # or interface is named (web01, php84, eth0, enp0s31f6, utf8mb4: a word and its number, a letter or two after it)
-_SMALL_WORDS_AROUND_NUMBER = LazyPattern(r"[a-z]{3,}[0-9]+[a-z]{3,}")
+# 8 characters or more, as a password is typed (a note of one word is read so: web2day, an event's name, is a word)
+_SMALL_WORDS_AROUND_NUMBER = LazyPattern(r"(?=[a-z0-9]{8})[a-z]{3,}[0-9]+[a-z]{3,}")
 # Capitals and digits alone, as a password typed with Caps Lock on is (LILAS2024X, AB12CD34): 8 characters or more,
 # 3 capitals or more and 2 digits or more, a number between two capitals. No name so written is read: shorter
 # (PHP84, UTF8MB4, H2O, MD5, A1), its number after its letters alone (ISO8859, RSA4096, WINDOWS1252, GB18030), with
@@ -4163,7 +4164,6 @@ def password_part(value: str) -> bool:
         text = _KEY_MATERIAL.compiled().sub(_not_key_material, text)
     name_ending = _NAME_ENDING.compiled()
     shaped = _PART_AS_PASSWORD.compiled()
-    words_around = _SMALL_WORDS_AROUND_NUMBER.compiled()
     for word in BESIDE.compiled().split(text):
         if not word:
             continue
@@ -4180,9 +4180,15 @@ def password_part(value: str) -> bool:
             if _BASED_NUMBER_PART.fullmatch(part):
                 if _MIXED_CASE_HEX.match(part):
                     return True
-            elif shaped.fullmatch(part) or words_around.fullmatch(part) or _capitals_around_number(part):
+            elif shaped.fullmatch(part) or _capitals_around_number(part) or _small_words_around(part):
                 return True
     return False
+
+
+def _small_words_around(part: str) -> bool:
+    """Whether ``part`` is words in small letters around a number (:data:`_SMALL_WORDS_AROUND_NUMBER`: velo75paris),
+    not a disk's, an interface's or a program's name (:func:`technical_name`: sha256sum, base64url)."""
+    return _SMALL_WORDS_AROUND_NUMBER.fullmatch(part) is not None and not technical_name(part)
 
 
 # A part of a public name (a domain's label, a host's, a user's, a database's, a stack's) that is a word then its
@@ -4226,13 +4232,47 @@ PRODUCTS = frozenset(
 _EDITIONS = (
     "Pro|Max|Mini|Plus|Ultra|Air|Home|Server|Enterprise|Business|Education|Standard|Datacenter|Core|Lite|SE|VE|LTS"
 )
-_PRODUCT_RELEASE = LazyPattern(rf"([A-Za-z]+?)((?:{_EDITIONS})?)([0-9]{{1,3}})((?:{_EDITIONS}){{0,2}})")
+# Its update after it (debian12u1, Java's 8u392), the architecture it is built for (win10x64, Windows11x64)
+_PRODUCT_RELEASE = LazyPattern(
+    rf"([A-Za-z]+?)((?:{_EDITIONS})?)([0-9]{{1,3}})(?:u[0-9]{{1,3}})?((?:{_EDITIONS}){{0,2}})"
+    r"(?:[_-]?(?:x86[_-]64|x64|x86|amd64|arm64|aarch64|i[3-6]86))?"
+)
+
+
+# The names programs give the things a note, a host's or a database's name writes, digits between their letters by a
+# grammar of their own, no password's shape: a disk and its partition (Linux's sd, vd, xvd, nvme, mmcblk: sda1,
+# nvme0n1p1, mmcblk0p1), a network interface (systemd's predictable names, systemd.net-naming-scheme(7): enp0s31f6,
+# wlp2s0, ens18; the kernel's eth0, wlan0), an architecture (x86_64, aarch64, i686; Docker's arm64v8, arm32v7), a
+# checksum's or an encoding's program (coreutils' sha256sum, md5sum, b2sum; RFC 4648's base64url, base32hex), a
+# cipher, a curve, a key derivation (OpenSSL's aes256gcm, secp256r1; argon2id, chacha20poly1305). Each grammar is
+# fixed letters around the numbers: a password a generator writes falls in none (tests/test_fields_password_words.py
+# reads 36,000)
+_ARCHITECTURES = r"x86[_-]64|x64|x86|i[3-6]86|amd64|arm64|aarch64|armhf|armel|ppc64le|s390x|riscv64|mips64el"
+_TECHNICAL_NAME = LazyPattern(
+    r"(?:[shv]|xv)d[a-z]{1,2}[0-9]{0,3}|nvme[0-9]{1,3}n[0-9]{1,3}(?:p[0-9]{1,3})?"
+    r"|mmcblk[0-9]{1,3}(?:p[0-9]{1,3}|boot[0-9])?|(?:loop|md|nbd|dm-)[0-9]{1,3}(?:p[0-9]{1,3})?"
+    r"|(?:en|wl|ww|ib)(?:o[0-9]{1,5}|s[0-9]{1,5}(?:f[0-9]{1,3})?|(?:P[0-9]{1,5})?p[0-9]{1,3}s[0-9]{1,3}(?:f[0-9]{1,3})?"
+    r"(?:u[0-9]{1,3})*(?:c[0-9]{1,3})?(?:i[0-9]{1,3})?|x[0-9a-f]{12})(?:[nd][0-9]{1,3})?"
+    r"|(?:eth|wlan|wwan|bond|br|tun|tap|wg|veth|vlan|lo)[0-9]{1,4}"
+    rf"|{_ARCHITECTURES}|arm(?:32|64)?v[5-9]l?"
+    r"|(?:sha(?:1|224|256|384|512)|md5|b2|sha3-?(?:224|256|384|512))sum|base(?:16|32|58|64|85)(?:url|hex)?"
+    r"|aes-?(?:128|192|256)(?:-?(?:gcm|cbc|ctr|ccm|xts|ecb|ofb|cfb))?|secp(?:192|224|256|384|521)[rk]1"
+    r"|argon2(?:id|i|d)|chacha20(?:-?poly1305)?"
+)
+
+
+def technical_name(word: str) -> bool:
+    """Whether ``word`` is a disk's, a partition's, a network interface's, an architecture's, a checksum's or an
+    encoding's program's or a cipher's name as its program writes it (:data:`_TECHNICAL_NAME`: ``nvme0n1p1``,
+    ``enp0s31f6``, ``x86_64``, ``sha256sum``, ``base64url``, ``secp256r1``), no password however its digits and
+    letters mix."""
+    return _TECHNICAL_NAME.fullmatch(word) is not None
 
 
 def product_release(word: str) -> bool:
-    """Whether ``word`` is a known product's name (:data:`PRODUCTS`, in any case) then its release, an edition
-    beside it (:data:`_PRODUCT_RELEASE`: PrestaShop8, MySQL8, phpMyAdmin5, ProxmoxVE8, Windows11Pro; not Mysql2024
-    nor PassWord1)."""
+    """Whether ``word`` is a known product's name (:data:`PRODUCTS`, in any case) then its release, an edition, an
+    update or an architecture beside it (:data:`_PRODUCT_RELEASE`: PrestaShop8, MySQL8, phpMyAdmin5, ProxmoxVE8,
+    Windows11Pro, debian12u1, win10x64; not Mysql2024 nor PassWord1)."""
     found = _PRODUCT_RELEASE.fullmatch(word)
     return found is not None and found.group(1).lower() in PRODUCTS
 
@@ -4397,7 +4437,7 @@ def _part_hidden(word: str) -> bool:
         elif (
             (shaped.fullmatch(part) and not _name_then_number(part) and not _name_s_word(part))
             or _capitals_around_number(part)
-            or _SMALL_WORDS_AROUND_NUMBER.fullmatch(part)
+            or _small_words_around(part)
         ):
             return True
     return False

@@ -165,6 +165,36 @@ NOT_PASSWORDS = [
     # a common password's word alone, no number: a word
     "Welcome",
     "Soleil2024",
+    # a disk's or its partition's name (Linux's), a network interface's (systemd's predictable names)
+    "nvme0n1p1",
+    "nvme1n1",
+    "mmcblk0p1",
+    "sda1",
+    "xvdb1",
+    "enp0s31f6",
+    "enp3s0f1",
+    "wlp2s0",
+    "wlp0s20f3",
+    "ens18",
+    # an architecture, alone or after a system's release; a release and its update
+    "x86_64",
+    "arm64v8",
+    "aarch64",
+    "win10x64",
+    "Windows11x64",
+    "debian12u1",
+    # a checksum's or an encoding's program, a cipher's or a curve's name
+    "sha256sum",
+    "sha512sum",
+    "md5sum",
+    "base64url",
+    "base32hex",
+    "secp256r1",
+    "argon2id",
+    "aes256gcm",
+    # a domain, capitals in its name (each label read as a name's word is)
+    "Tech4Good.fr",
+    "PrestaShop8.asso-lyon.fr",
 ]
 
 # Associations' names, a number, an acronym or a year in them: accepted as a member's name and as its contact's
@@ -316,3 +346,27 @@ def test_a_shape_s_example_is_left_out_when_it_is_the_word_refused(word: str) ->
     """An example told with a shape is never the value refused: that would show it."""
     [line] = _messages(_note("notes", word))
     assert word not in line, line
+
+
+@pytest.mark.parametrize(
+    "word", ["Lilas2024x.fr", "velo75paris.fr", "Welcome2024.org", "Bleu.Ciel.12.fr", "n8Fq2LxvT.fr"]
+)
+def test_a_password_before_a_domain_s_ending_stays_refused_in_a_note(word: str) -> None:
+    """notes: Welcome2024.org passed, read whole: a domain's labels are read each as a name's word is (Tech4Good.fr
+    passes), and one shaped as a password is refused."""
+    lines = _messages(_note("notes", word))
+    assert len(lines) == 1 and SAID["notes"] in lines[0], lines
+
+
+def test_generated_passwords_do_not_pass_as_technical_names() -> None:
+    """The grammars of a disk's, an interface's, an architecture's, a program's names read no password a generator
+    writes (pwgen -n, -A -n: 2,000 of each length from 8 to 16, small letters and digits, or capitals too)."""
+    import random
+    import string
+
+    from pic.secrettext import technical_name
+
+    rng = random.Random(8)
+    for alphabet in (string.ascii_lowercase + string.digits, string.ascii_letters + string.digits):
+        words = ["".join(rng.choice(alphabet) for _ in range(n)) for n in range(8, 17) for _ in range(2000)]
+        assert [w for w in words if technical_name(w)] == []

@@ -142,6 +142,29 @@ def test_a_stack_named_a_word_and_its_number_is_named(stack: str, capsys: pytest
     assert HIDDEN not in err, err
 
 
+# a word shorter than passwords are typed (web2day, as a note of one word passes), a program's, a disk's or an
+# interface's name (sha256sum, base64url, nvme0n1p1, enp0s31f6): shown, as a note of that word is accepted
+TECHNICAL = ["web2day", "sha256sum", "base64url", "nvme0n1p1", "enp0s31f6", "debian12u1"]
+
+
+@pytest.mark.parametrize("stack", TECHNICAL)
+def test_a_stack_named_a_short_or_a_technical_word_is_named(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """pic check --stack web2day was told '--stack: the value (not shown: it may be a secret) names no stack file',
+    where notes: web2day is accepted as no password: the name is said, as the notes rule reads it."""
+    rc = main(["check", "--stack", stack, "--project", str(ROOT)])
+    err = capsys.readouterr().err
+    assert rc == 1 and f"Pulumi.{stack}.yaml no such stack file (stacks here: dev, lab, prod)" in err, err
+    assert HIDDEN not in err, err
+
+
+@pytest.mark.parametrize("name", TECHNICAL)
+def test_a_short_or_a_technical_word_is_a_public_name_shown(name: str) -> None:
+    """The rule every public name's field reads (a database's, a host's user, a domain's label): shown."""
+    from pic.secrettext import public_name_hidden
+
+    assert not public_name_hidden(name) and not public_name_hidden(f"{name}.fr")
+
+
 @pytest.mark.parametrize("stack", PASSWORDS + SIGNED)
 def test_a_stack_named_as_a_password_stays_hidden(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
     """pic check --stack 'xK9#mQ2$' (a sign no stack's name holds) was told ''xK9#mQ2$' is not a stack name', the
