@@ -1506,7 +1506,8 @@ def iconv_offer(data: bytes, file: str, then: str | None = None) -> list[Problem
     if charset is None:
         return []
     said = "Latin-1 text (ISO-8859-1)" if charset == "LATIN1" else "CP1252 text (Windows' Western European)"
-    source, converted = shlex.quote(file), shlex.quote(f"{file}.utf8")
+    path = f"./{file}" if file.startswith("-") else file  # -liste.txt: iconv would read it as its options
+    source, converted = shlex.quote(path), shlex.quote(f"{path}.utf8")
     line = f"iconv -f {charset} -t UTF-8 {source} > {converted}"
     if then is None:
         why = f"reads as {said}, not UTF-8: convert it in place with `{line} && mv {converted} {source}`"

@@ -166,3 +166,19 @@ def test_an_export_in_utf8_with_a_line_in_latin1_is_offered_no_conversion(
     assert main(["lists", "audit", str(export)]) == 1
     err = capsys.readouterr().err
     assert f"{export}:2 holds bytes that are not UTF-8 (\\xe9, column 25)" in err and "iconv" not in err, err
+
+
+def test_a_file_named_with_a_leading_dash_is_offered_a_line_iconv_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pic lists audit ./-liste.txt (a name starting with a dash) was offered `iconv -f LATIN1 -t UTF-8 -liste.txt >
+    -liste.txt.utf8`, which iconv reads as its options ('invalid option'): the name is written ./-liste.txt."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-liste.txt").write_bytes(b"zoe@velo-cite.org Zo\xe9\n")
+    assert main(["lists", "audit", "./-liste.txt"]) == 1
+    err = capsys.readouterr().err
+    line = "iconv -f LATIN1 -t UTF-8 ./-liste.txt > ./-liste.txt.utf8"
+    assert f"convert it with `{line}`, then audit it (./-liste.txt.utf8)" in err, err
+    require_program("iconv")
+    subprocess.run(["sh", "-c", line], check=True, cwd=tmp_path)
+    assert (tmp_path / "-liste.txt.utf8").read_text(encoding="utf-8") == "zoe@velo-cite.org Zoé\n"
