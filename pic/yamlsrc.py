@@ -1498,7 +1498,8 @@ def iconv_offer(data: bytes, file: str, then: str | None = None) -> list[Problem
     once, before its lines, no fault of its own. A file given to a command (an export, a --domains file) is written
     beside it (``FILE.utf8``), ``then`` said of it; without ``then``, a file pic reads where it stands (a member
     file, the stack file, notices.yaml, a host's disk usage file) is converted in place, the file replaced only
-    once iconv has written it all (``iconv ... FILE > FILE.utf8 && mv FILE.utf8 FILE``). None where the bytes
+    once iconv has written it all, and written into, not moved over: a link stays a link, the file its mode and owner
+    (``iconv ... FILE > FILE.utf8 && cat FILE.utf8 > FILE && rm FILE.utf8``). None where the bytes
     read as no such text (iconv would write control characters)."""
     import shlex
 
@@ -1510,7 +1511,8 @@ def iconv_offer(data: bytes, file: str, then: str | None = None) -> list[Problem
     source, converted = shlex.quote(path), shlex.quote(f"{path}.utf8")
     line = f"iconv -f {charset} -t UTF-8 {source} > {converted}"
     if then is None:
-        why = f"reads as {said}, not UTF-8: convert it in place with `{line} && mv {converted} {source}`"
+        in_place = f"{line} && cat {converted} > {source} && rm {converted}"  # a link kept, and the file's mode
+        why = f"reads as {said}, not UTF-8: convert it in place with `{in_place}`"
     else:
         why = f"reads as {said}, not UTF-8: convert it with `{line}`, then {then} ({converted})"
     return [Problem(file, None, "", why, faults=0)]

@@ -23,7 +23,7 @@ ON = "2026-11-28"
 
 def _in_place(path: Path, charset: str = "LATIN1") -> str:
     source, converted = shlex.quote(str(path)), shlex.quote(f"{path}.utf8")
-    return f"iconv -f {charset} -t UTF-8 {source} > {converted} && mv {converted} {source}"
+    return f"iconv -f {charset} -t UTF-8 {source} > {converted} && cat {converted} > {source} && rm {converted}"
 
 
 def _run(line: str) -> None:
@@ -82,6 +82,36 @@ def test_the_stack_file_in_latin1_is_offered_iconv_in_place_then_checks(
     _run(line)
     rc, text = _check(project, members, capsys)
     assert rc == 0, text
+
+
+def test_the_line_in_place_keeps_a_link_and_the_file_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The stack file kept elsewhere and linked into the project (Pulumi.prod.yaml -> ../config/prod.yaml), and a
+    member file of mode 0640: the offered line, run by sh, left a regular file of the umask's mode in the link's
+    place (``mv FILE.utf8 FILE``), the file linked to still in Latin-1. It now writes the converted text into the
+    file itself (``cat FILE.utf8 > FILE``): the link stays a link, its file converted, the member file's mode kept."""
+    project = project_copy(tmp_path)
+    members = write_members(tmp_path / "members", {"velo-cite": member(10601)})
+    stack = project / "Pulumi.prod.yaml"
+    kept = tmp_path / "config" / "prod.yaml"
+    kept.parent.mkdir()
+    text = stack.read_text(encoding="utf-8").replace("Ondřej Surý", "Ondrej Sury")
+    kept.write_bytes(b"# r\xe9glages de la production\n" + text.encode("ascii"))
+    stack.unlink()
+    stack.symlink_to(kept)
+    path = members / "velo-cite.yaml"
+    path.write_bytes(path.read_bytes().replace(b"name: Case Member\n", b'name: "V\xe9lo Cit\xe9"\n', 1))
+    path.chmod(0o640)
+    for line in (_in_place(stack), _in_place(path)):  # the stack file read first, then the members
+        rc, said = _check(project, members, capsys)
+        assert rc == 1, said
+        assert f"convert it in place with `{line}`" in said, said
+        _run(line)
+    assert stack.is_symlink() and stack.resolve() == kept.resolve()
+    assert kept.read_text(encoding="utf-8").startswith("# réglages de la production\n")
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert not Path(f"{stack}.utf8").exists() and not Path(f"{path}.utf8").exists()
+    rc, said = _check(project, members, capsys)
+    assert rc == 0, said
 
 
 def test_notices_in_latin1_is_offered_iconv_in_place_then_read(tmp_path: Path) -> None:
