@@ -1475,8 +1475,13 @@ def not_utf8_places(line: str) -> list[tuple[bytes, int]]:
 def single_byte_text(data: bytes) -> str | None:
     """iconv's name of the charset ``data``, not UTF-8, reads as text in: ``LATIN1`` (ISO-8859-1), or ``CP1252``
     (Windows' Western European, as Excel and older mail clients save a file) when it holds a byte of \\x80 to \\x9f,
-    which Latin-1 reads as a control; None when a byte is none of its characters, or the text would hold a control
-    character other than a tab or a line break (a binary file, another charset's)."""
+    which Latin-1 reads as a control; None when a byte is none of its characters, the text would hold a control
+    character other than a tab or a line break (a binary file, another charset's), or some of its letters are UTF-8
+    already (lines of two files joined, one edited): converted whole, they would be written twice over (é as Ã©)."""
+    # a letter or a sign of Western text in UTF-8 (é as \xc3\xa9, ’ and € as three bytes), which a Latin-1 text
+    # holds only as mojibake (Ã then ©); a French one's à, nbsp and « (\xe0\xa0\xab) read as Samaritan, not so
+    if re.search("[\u00a0-\u02ff\u2000-\u20cf]", data.decode("utf-8", "surrogateescape")) is not None:
+        return None
     # \x80 to \x9f: characters of CP1252 (its €, quotes, dashes, Œ and œ), where Latin-1 has C1 controls
     charset, codec = ("CP1252", "cp1252") if re.search(rb"[\x80-\x9f]", data) else ("LATIN1", "latin-1")
     try:
