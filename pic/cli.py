@@ -981,7 +981,9 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     record = args.record or args.project / notices.DEFAULT_FILE
-    if (why_not := notices.not_a_record(record, args.project, args.members, args.disk_usage or ())) is not None:
+    # the project's record, --record not given, is read wherever the disk usage files are (--disk-usage .)
+    usage = args.disk_usage or () if args.record is not None else ()
+    if (why_not := notices.not_a_record(record, args.project, args.members, usage)) is not None:
         print(f"pic report: error: {shown_name(f'--record {display_path(record)} {why_not}')}", file=sys.stderr)
         return EXIT_USAGE
     given = [(args.record, "--record", "record"), *((p, "--disk-usage", "disk usage") for p in args.disk_usage or ())]

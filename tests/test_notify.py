@@ -455,6 +455,29 @@ def test_a_record_that_is_a_disk_usage_file_is_refused_before_any_message(
     assert host_file.read_bytes() == before and sorted(usage.iterdir()) == [host_file]
 
 
+def test_pic_report_of_disk_usage_files_beside_the_record_is_no_error_of_a_record_not_given(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pic report --disk-usage . run in the project, the hosts' files copied there (or --disk-usage of a directory
+    above the project), was a usage error, 'pic report: error: --record notices.yaml is inside the disk usage
+    directory (.)', of a --record not given: the project's record is read as before (the reader of a directory
+    of disk usage files reads its *.tsv alone, never a file below it), its files' measurements shown; a --record
+    given in that directory itself is still refused."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    (proj / "web1.tsv").write_text(
+        "# pic disk usage of web1 at 2026-11-28T02:30:04+00:00 (KiB, du -sk)\nvelo-cite\t10240\t2048\t512\n"
+    )
+    monkeypatch.chdir(proj)
+    for usage in (".", str(tmp_path)):
+        rc = main(["report", "--members", str(members), "--disk-usage", usage, "--on", ON.isoformat()])
+        out, err = capsys.readouterr()
+        assert rc == 0 and "--record" not in err and "velo-cite" in out, (usage, out, err)
+    rc = main(["report", "--members", str(members), "--disk-usage", str(tmp_path), "--record", "notices.yaml"])
+    assert rc == 0, capsys.readouterr().err  # in a directory below it: not read as a disk usage file
+    rc = main(["report", "--members", str(members), "--disk-usage", ".", "--record", "notices.yaml"])
+    assert rc == 2 and "--record notices.yaml is inside the disk usage directory (.)" in capsys.readouterr().err
+
+
 def test_a_record_reaching_a_member_or_stack_file_another_way_is_refused(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
