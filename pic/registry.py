@@ -378,8 +378,10 @@ def _word_before_digits(word: str, found: re.Match[str]) -> bool:
     if len(before) < 3:
         # S3cretPw, P4ssw0rd: a capital and its digit inside a word of small letters, a leet password's
         return before[0].isupper() and after[0].islower()
-    # Radio97FM, Studio3D, backupS3Box: a unit or an acronym's letters after the digits or before them
-    unit = after.isupper() and (len(after) >= 2 or len(digits) == 1)
+    # Radio97FM, Studio3D, backupS3Box: a unit or an acronym's letters after the digits or before them; Bureau12B,
+    # Porte104C: a room's or a door's number, one to three digits, its letter ending the word (not a year: Lilas2024X)
+    room = len(after) == 1 and len(digits) <= _ORDINAL_DIGITS and found.end() == len(word)
+    unit = after.isupper() and (len(after) >= 2 or len(digits) == 1 or room)
     return not (after[0].isupper() and (unit or before[-1].isupper()))
 
 

@@ -350,3 +350,15 @@ def test_pic_new_takes_an_association_s_name_pic_check_takes(tmp_path: Path) -> 
     assert main(["check", "--project", str(ROOT), "--members", str(members)]) == 0
     told = _messages(_note("contact.name", "Radio97FM"))  # the contact of another name: a person's
     assert any("contact.name: the name (not shown)" in m and "not as a person's name" in m for m in told), told
+
+
+@pytest.mark.parametrize("word", ["Bureau12B", "Porte104C", "Escalier12A", "Batiment3C", "Salle204B", "Local12D"])
+def test_a_room_s_number_and_its_letter_passes_as_a_note_and_a_name(word: str) -> None:
+    """notes: Bureau12B (a room, a door, a staircase: its number then its letter) was refused as 'a word of three
+    letters or more then digits then letters', where Salle2B and Studio3D passed: a number of one to three digits
+    then one capital ending the word is a room's; a year's four digits then a capital are still refused
+    (Lilas2024X), and a small letter after the number (Rose75q)."""
+    assert _accepted_spec(_note("notes", word)).notes == word
+    assert _accepted_spec(_note("name", f"Club {word}")).name == f"Club {word}"
+    for password in ("Lilas2024X", "Bureau2024B", "Rose75qz", "Bureau12b"):
+        assert any("shaped as a password" in m for m in _messages(_note("notes", password))), password
