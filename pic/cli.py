@@ -42,6 +42,7 @@ from pic.errors import (
     SHOWN_CHARACTERS,
     PicError,
     Problem,
+    Stopped,
     Unreachable,
     encodable_json,
     json_text,
@@ -49,6 +50,7 @@ from pic.errors import (
     refused_may_be_secret,
     show_value,
     shown_name,
+    stop,
     terminal_safe,
 )
 from pic.lazyre import LazyPattern
@@ -979,7 +981,9 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     record = args.record or args.project / notices.DEFAULT_FILE
-    if (why_not := notices.not_a_record(record, args.project, args.members, args.disk_usage or ())) is not None:
+    # the project's record, --record not given, is read wherever the disk usage files are (--disk-usage .)
+    usage = args.disk_usage or () if args.record is not None else ()
+    if (why_not := notices.not_a_record(record, args.project, args.members, usage)) is not None:
         print(f"pic report: error: {shown_name(f'--record {display_path(record)} {why_not}')}", file=sys.stderr)
         return EXIT_USAGE
     given = [(args.record, "--record", "record"), *((p, "--disk-usage", "disk usage") for p in args.disk_usage or ())]
@@ -1264,19 +1268,7 @@ def _standard_streams() -> bool:
     return 1 not in closed and sys.stdout is not None
 
 
-class Stopped(KeyboardInterrupt):
-    """SIGTERM (kill, a timer's stop) or SIGHUP (the terminal closed), raised as Ctrl-C's KeyboardInterrupt is, so
-    that a command stopped so takes away what it made, as on Ctrl-C (pic plan's copy of a revision and the
-    program it runs there, the file pic new was writing), and ends with one line and 128 + the signal's number,
-    as a shell shows a command killed by it."""
-
-    def __init__(self, signum: signal.Signals) -> None:
-        super().__init__(signum.name)
-        self.signum = signum
-
-
-def _stop(signum: int, frame: object) -> NoReturn:
-    raise Stopped(signal.Signals(signum))
+_stop = stop  # SIGTERM's and SIGHUP's handler: pic.errors.Stopped
 
 
 def run_command() -> NoReturn:

@@ -2063,6 +2063,8 @@ def _ambiguous_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
             )
         if word.startswith("--") and _unrecognized(wrapper, key):
             return _unrecognized_told(tokens, words, r, j)
+        if word.startswith("--") and "=" in word and _long_option(wrapper, key) in wrapper.long_flags:
+            return _valued_flag_told(tokens, words, r, j)
         taken = _option_words(wrapper, word)
         if taken is None:
             return None
@@ -2100,6 +2102,27 @@ def _unrecognized_told(tokens: tuple[shsyntax.Token, ...], words: list[str | Non
         f"{runner} does not have: {runner} refuses it ({runner}: unrecognized option '{word}') and runs nothing (exit "
         f"{wrapper.usage}), and {_WITHOUT_IT[False]}; "
         + (f"write {offer}" if offer is not None else f"write the options {runner} has ({runner} --help lists them)")
+    )
+
+
+def _valued_flag_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, j: int) -> str:
+    """What :func:`check_command` says of the option at ``words[j]`` of the runner at ``words[r]``, one that takes no
+    value given one after '=' (``setsid --fork=1``): getopt_long(3) refuses it, and the runner runs nothing; with
+    the command of the option alone, else of its value as the next word (``taskset --cpu-list 0``), when taken."""
+    runner, word = words[r] or "", words[j] or ""
+    wrapper = _WRAPPERS[_system_name(runner) or runner]
+    key, _, value = word.partition("=")
+    texts = [t.text for t in tokens]
+    offers = [
+        _line(tokens, [*texts[:j], key, *texts[j + 1 :]]),
+        _line(tokens, [*texts[:j], key, value, *texts[j + 1 :]]),
+    ]
+    offer = next((command for command in offers if _refused_too(command) is None), None)
+    return (
+        f"holds at character {tokens[j].at + 1} {word} after {' '.join(t.text for t in tokens[r:j])}, an option "
+        f"that takes no value: {runner} refuses it ({runner}: option '{_long_option(wrapper, key)}' doesn't allow "
+        f"an argument) and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; "
+        + (f"write {offer}" if offer is not None else f"write {key} without its value ({runner} --help)")
     )
 
 

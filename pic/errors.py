@@ -8,12 +8,13 @@ import functools
 import json
 import math
 import re
+import signal
 import sys
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, NoReturn, TypeVar
 
 Severity = Literal["error", "warning"]
 
@@ -505,3 +506,35 @@ def first_of_each_kind(items: Iterable[_T], kind: Callable[[_T], str]) -> tuple[
             first, count = untold.get(key, (item, 0))
             untold[key] = (first, count + 1)
     return told, untold
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (kill, a timer's stop) or SIGHUP (the terminal closed), raised as Ctrl-C's KeyboardInterrupt is, so
+    that a command stopped so takes away what it made, as on Ctrl-C (pic plan's copy of a revision and the
+    program it runs there, the file pic new was writing, the message pic notify was sending), and ends with one
+    line and 128 + the signal's number, as a shell shows a command killed by it."""
+
+    def __init__(self, signum: signal.Signals) -> None:
+        super().__init__(signum.name)
+        self.signum = signum
+
+
+def stop(signum: int, frame: object) -> NoReturn:
+    """The handler of SIGTERM and SIGHUP: :class:`Stopped`."""
+    raise Stopped(signal.Signals(signum))
+
+
+def stopped_by(exc: KeyboardInterrupt) -> str:
+    """How a run was stopped, for a message: ``stopped`` (Ctrl-C) or ``stopped by SIGTERM``."""
+    return f"stopped by {exc.signum.name}" if isinstance(exc, Stopped) else "stopped"
+
+
+def stop_status(reason: str) -> int:
+    """The exit status of a run stopped as ``reason`` starts (:func:`stopped_by`): 130 for Ctrl-C, 128 + the signal's
+    number for SIGTERM or SIGHUP; 0 for a reason of another kind."""
+    if not reason.startswith("stopped"):
+        return 0
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if reason.startswith(f"stopped by {signum.name}"):
+            return 128 + signum
+    return 130

@@ -110,10 +110,14 @@ def _yaml_kind(text: str, name: str) -> str | None:
     config = top.get("config")
     keys = [str(k.value) for k, _ in config.value] if isinstance(config, yaml.MappingNode) else None
     kinds = {
-        # its real markers, never a key alone that any file may hold (name:, runtime:, sent:, config:)
+        # its real markers, never a key alone that any file may hold (name:, runtime:, sent:, config:); a config:
+        # holding pic: keys is pic's stack file whatever its other keys (foo: 1, the slip pic check names 'has no
+        # namespace'), one named as a stack file needs its keys namespaced as Pulumi requires
         "stack": keys is not None
-        and all(_CONFIG_KEY.fullmatch(k) for k in keys)
-        and (_STACK_NAME.fullmatch(name) is not None or any(k.startswith("pic:") for k in keys)),
+        and (
+            any(k.startswith("pic:") for k in keys)
+            or (_STACK_NAME.fullmatch(name) is not None and all(_CONFIG_KEY.fullmatch(k) for k in keys))
+        ),
         "project": _project_name(top.get("name")) and _pulumi_runtime(top.get("runtime")),
         "record": top.keys() == {"sent"} and not isinstance(top["sent"], yaml.MappingNode),
         "member": isinstance(top.get("contact"), yaml.MappingNode) and bool(top.keys() & {"site", "uid", "host"}),

@@ -742,16 +742,24 @@ def _one_at_a_time(members: Path) -> Iterator[None]:
     except OSError:
         yield
         return
+    shown = terminal_safe(display_path(members), keep="")
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # another run holds it: said, so that a wait is not taken for a hang
-            shown = terminal_safe(display_path(members), keep="")
             print(
                 f"pic new: waiting for another run writing in {shown} (it holds the directory's lock)", file=sys.stderr
             )
             sys.stderr.flush()
             fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            # NFS without its lock manager (ENOLCK), a file system that takes no lock (EOPNOTSUPP): the file is
+            # written as before the lock was taken, the admin told that runs at once there are not kept apart
+            print(
+                f"warning: {shown}: its lock cannot be taken ({exc.strerror or exc}): a pic new run at the same time "
+                "in it would not wait for this one (and could take the same uid: pic check would refuse the second)",
+                file=sys.stderr,
+            )
         yield
     finally:
         os.close(fd)

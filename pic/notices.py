@@ -169,7 +169,8 @@ def _disk_usage_file(target: Path, project: Path, disk_usage: Sequence[Path]) ->
     name of a file of such a directory (:func:`not_a_record`), or None."""
     directories = dict.fromkeys([project / diskusage.DEFAULT_DIR, *(d for d in disk_usage if _is_dir(d))])
     for directory in directories:
-        if _within(target, directory):
+        # the directory itself, or a file in it (its reader lists its *.tsv alone, never a file below it)
+        if target == resolved(directory) or _same_dir(target.parent, resolved(directory)):
             return f"is inside the disk usage directory ({display_path(directory)}): {_NO_DISK_USAGE}"
     for f in disk_usage:
         if not _is_dir(f) and (target == resolved(f) or _same_file(target, f)):

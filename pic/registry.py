@@ -389,8 +389,10 @@ def _word_before_digits(word: str, found: re.Match[str]) -> bool:
     if len(before) < 3:
         # S3cretPw, P4ssw0rd: a capital and its digit inside a word of small letters, a leet password's
         return before[0].isupper() and after[0].islower()
-    # Radio97FM, Studio3D, backupS3Box: a unit or an acronym's letters after the digits or before them
-    unit = after.isupper() and (len(after) >= 2 or len(digits) == 1)
+    # Radio97FM, Studio3D, backupS3Box: a unit or an acronym's letters after the digits or before them; Bureau12B,
+    # Porte104C: a room's or a door's number, one to three digits, its letter ending the word (not a year: Lilas2024X)
+    room = len(after) == 1 and len(digits) <= _ORDINAL_DIGITS and found.end() == len(word)
+    unit = after.isupper() and (len(after) >= 2 or len(digits) == 1 or room)
     return not (after[0].isupper() and (unit or before[-1].isupper()))
 
 
@@ -447,7 +449,9 @@ class Contact(_Strict):
         default="fr", description="Language of the messages the admins send to this contact (fr: French, en: English)."
     )
 
-    _no_secret = field_validator("name")(classmethod(lambda cls, v: no_password_in_a_name(no_secret_in_prose(v))))
+    # a word shaped as a password read by the member's file (MemberSpec._contact): as a person's name, or as an
+    # association's when it is the association's own (pic new writes it as its contact's)
+    _no_secret = field_validator("name")(classmethod(lambda cls, v: no_secret_in_prose(v)))
 
 
 _CHARSET_ENUM: list[JsonValue] = [*sorted(charsets.CHARSETS), "none"]
@@ -735,6 +739,17 @@ class MemberSpec(_Strict):
     _no_secret_in_notes = field_validator("notes")(
         classmethod(lambda cls, v: None if v is None else no_secret_in_a_note(v))
     )
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, contact: Contact, info: ValidationInfo) -> Contact:
+        """The contact's name read as a person's (no person is named Radio97FM), unless it is the association's
+        own name (a contact named as its association, as pic new writes it), read as the member's name is."""
+        try:
+            no_password_in_a_name(contact.name, person=contact.name != info.data.get("name"))
+        except SubfieldError as exc:
+            raise SubfieldError(("name",), str(exc), names_value=exc.names_value) from None
+        return contact
 
     @field_validator("name")
     @classmethod

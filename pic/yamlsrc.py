@@ -1476,10 +1476,12 @@ def single_byte_text(data: bytes) -> str | None:
     """iconv's name of the charset ``data``, not UTF-8, reads as text in: ``LATIN1`` (ISO-8859-1), or ``CP1252``
     (Windows' Western European, as Excel and older mail clients save a file) when it holds a byte of \\x80 to \\x9f,
     which Latin-1 reads as a control; None when a byte is none of its characters, or the text would hold a control
-    character other than a tab or a line break (a binary file, another charset's), or when ``data`` holds UTF-8's
-    characters too (a UTF-8 file where one line was typed in Latin-1: converted whole, its UTF-8 characters,
-    Ondřej's ř, would be written as two or three characters each, Å™, and the file said fixed)."""
-    if _UTF8_CHARACTER.search(data.decode("utf-8", errors="surrogateescape")) is not None:
+    character other than a tab or a line break (a binary file, another charset's), or when a line of ``data`` is
+    UTF-8 already (a UTF-8 file where one line was typed in Latin-1, lines of two files joined: converted whole, its
+    UTF-8 characters, Ondřej's ř, é, would be written as two or three characters each, Å™, Ã©, and the file said
+    fixed). A line is read whole: a Latin-1 line's bytes may make one UTF-8 character by chance (a French à, nbsp
+    and «, \\xe0\\xa0\\xab, read as a Samaritan letter), rarely all of a line's."""
+    if any(_is_utf8_beyond_ascii(line) for line in data.splitlines()):
         return None
     # \x80 to \x9f: characters of CP1252 (its €, quotes, dashes, Œ and œ), where Latin-1 has C1 controls
     charset, codec = ("CP1252", "cp1252") if re.search(rb"[\x80-\x9f]", data) else ("LATIN1", "latin-1")
@@ -1490,6 +1492,17 @@ def single_byte_text(data: bytes) -> str | None:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text):
         return None
     return charset
+
+
+def _is_utf8_beyond_ascii(line: bytes) -> bool:
+    """Whether ``line`` holds a byte beyond ASCII and reads wholly as UTF-8."""
+    if line.isascii():
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def iconv_offer(data: bytes, file: str, then: str | None = None) -> list[Problem]:
@@ -1860,8 +1873,6 @@ def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:
 
 
 _ESCAPED_BYTES = LazyPattern(r"[\udc80-\udcff]+")  # lone surrogates written as escapes, which re reads
-# a character of UTF-8 beyond ASCII, as decoding with surrogateescape reads it (a byte that is not UTF-8: a surrogate)
-_UTF8_CHARACTER = LazyPattern(r"[^\x00-\x7f\udc80-\udcff]")
 
 
 def is_date(value: object) -> bool:

@@ -175,6 +175,37 @@ def test_pic_new_waiting_for_another_run_says_so(tmp_path: Path) -> None:
     assert run.returncode == 0 and out.startswith(f"wrote {members}/velo-lyon.yaml"), (out, err)
 
 
+@pytest.mark.parametrize(
+    ("code", "words"), [("ENOLCK", "No locks available"), ("EOPNOTSUPP", "Operation not supported")]
+)
+def test_pic_new_where_the_members_cannot_be_locked_says_so_and_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], code: str, words: str
+) -> None:
+    """A directory of member files on NFS without its lock manager (flock(2): ENOLCK), or on a file system that
+    takes no lock (EOPNOTSUPP), ended pic new in OSError's traceback: flock(1) says the same of it ('flock: members:
+    No locks available'). The run is told in one warning that runs at once there are not kept apart, naming the
+    directory and the system's words, and writes its file as before the lock was taken."""
+    import errno
+    import fcntl
+
+    from pic.cli import main
+
+    def refused(fd: int, operation: int) -> None:
+        raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)))
+
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    monkeypatch.setattr(fcntl, "flock", refused)  # pic.newmember's fcntl
+    argv = ["new", "velo-lyon", "--name", "Vélo Lyon", "--email", "c@velo-lyon.org"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    out, err = capsys.readouterr()
+    assert rc == 0 and out.startswith(f"wrote {members}/velo-lyon.yaml"), (out, err)
+    assert (
+        f"warning: {members}: its lock cannot be taken ({words}): a pic new run at the same time in it would not wait "
+        "for this one" in err
+    ), err
+
+
 # --- a stop by a signal -------------------------------------------------------------------------------------
 
 

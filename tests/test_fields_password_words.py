@@ -6,6 +6,7 @@ lists of their own (pic.registry.no_password_in_a_name, no_secret_in_a_note)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -370,3 +371,48 @@ def test_generated_passwords_do_not_pass_as_technical_names() -> None:
     for alphabet in (string.ascii_lowercase + string.digits, string.ascii_letters + string.digits):
         words = ["".join(rng.choice(alphabet) for _ in range(n)) for n in range(8, 17) for _ in range(2000)]
         assert [w for w in words if technical_name(w)] == []
+
+
+@pytest.mark.parametrize("name", sorted(ONLY_ASSOCIATION_NAMES))
+def test_an_association_s_name_given_as_its_contact_s_too_passes(name: str) -> None:
+    """pic new --name Radio97FM (Studio3D Lyon, Recyclerie R2D2: association names pic check takes as a member's name)
+    was refused, 'not as a person's name ...; write the contact's name alone', an option pic new lacks: it writes the
+    association's name as its contact's too, and the contact's name was read as a person's whatever it was. A
+    contact named as its association is read as the association's name is; another is still read as a person's,
+    and a password is refused in both."""
+    quoted = _yaml_quoted(name)
+    both = MINIMAL.replace("name: Probe\n", f"name: {quoted}\n").replace("{name: P,", f"{{name: {quoted},")
+    spec = _accepted_spec(both)
+    assert spec.name == spec.contact.name == name
+    for password in ("Lilas2024x", "hunter2", "Soleil-Azur-75"):
+        named = f"{name} {password}"
+        text = MINIMAL.replace("name: Probe\n", f"name: {named}\n").replace("{name: P,", f"{{name: {named},")
+        assert any("contact.name: the name (not shown)" in m for m in _messages(text)), (named, _messages(text))
+
+
+def test_pic_new_takes_an_association_s_name_pic_check_takes(tmp_path: Path) -> None:
+    """The file pic new writes for --name Radio97FM is taken by pic check, the contact named as its association."""
+    import shutil
+
+    from pic.cli import main
+    from tests.conftest import ROOT
+
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    new = ["new", "radio-97", "--name", "Radio97FM", "--email", "studio@radio97fm.org", "--project", str(ROOT)]
+    assert main([*new, "--members", str(members)]) == 0
+    assert main(["check", "--project", str(ROOT), "--members", str(members)]) == 0
+    told = _messages(_note("contact.name", "Radio97FM"))  # the contact of another name: a person's
+    assert any("contact.name: the name (not shown)" in m and "not as a person's name" in m for m in told), told
+
+
+@pytest.mark.parametrize("word", ["Bureau12B", "Porte104C", "Escalier12A", "Batiment3C", "Salle204B", "Local12D"])
+def test_a_room_s_number_and_its_letter_passes_as_a_note_and_a_name(word: str) -> None:
+    """notes: Bureau12B (a room, a door, a staircase: its number then its letter) was refused as 'a word of three
+    letters or more then digits then letters', where Salle2B and Studio3D passed: a number of one to three digits
+    then one capital ending the word is a room's; a year's four digits then a capital are still refused
+    (Lilas2024X), and a small letter after the number (Rose75q)."""
+    assert _accepted_spec(_note("notes", word)).notes == word
+    assert _accepted_spec(_note("name", f"Club {word}")).name == f"Club {word}"
+    for password in ("Lilas2024X", "Bureau2024B", "Rose75qz", "Bureau12b"):
+        assert any("shaped as a password" in m for m in _messages(_note("notes", password))), password

@@ -269,6 +269,31 @@ def test_a_file_with_a_loose_marker_of_a_kind_is_not_told_of_that_kind(
     assert _FILES[never][1] not in err, err
 
 
+@pytest.mark.parametrize("option", list(_OPTIONS))
+def test_a_stack_file_with_a_key_without_namespace_is_told_a_stack_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str
+) -> None:
+    """A copy of Pulumi.prod.yaml holding one key without its namespace (foo: 1 under config:, the slip pic check
+    names 'has no namespace') given to --disk-usage was told each of its lines ('"  pic:hosts:" has 1 tab-separated
+    column(s), not 4'), to --record 'config: unknown key' (exit 1): a config: holding pic: keys is the stack's
+    file whatever its other keys, told so in one line, none of its lines shown."""
+    from pic.filekinds import kind_of
+
+    text = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8").replace("\nconfig:\n", "\nconfig:\n  foo: 1\n", 1)
+    assert "\n  foo: 1\n" in text
+    assert kind_of(text.encode(), "prod-copy.yaml") == "stack"
+    assert kind_of(b"config:\n  foo: 1\n  pic:hosts: {}\n", "x.yaml") == "stack"
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / "prod-copy.yaml"
+    path.write_text(text, encoding="utf-8")
+    rc = _run(option, path, tmp_path)
+    err = capsys.readouterr().err
+    told = [line for line in err.splitlines() if not line.startswith(("warning:", "invalid:"))]
+    assert rc == _status(option) and len(told) == 1, err
+    assert f"{_told(option)}{path} {_FILES['stack'][1]}" in told[0], err
+
+
 @pytest.mark.parametrize("given", ["project", "record", "stack"])
 def test_the_real_files_are_told_of_their_kind(tmp_path: Path, given: str) -> None:
     """The markers asked are those of the project's own files: its Pulumi.yaml (runtime: {name: python, ...}), a

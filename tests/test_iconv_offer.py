@@ -212,3 +212,24 @@ def test_a_file_named_with_a_leading_dash_is_offered_a_line_iconv_runs(
     require_program("iconv")
     subprocess.run(["sh", "-c", line], check=True, cwd=tmp_path)
     assert (tmp_path / "-liste.txt.utf8").read_text(encoding="utf-8") == "zoe@velo-cite.org Zoé\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "charset"),
+    [
+        # Latin-1 French: à, nbsp and « make one UTF-8 character by chance (U+082B), not the whole line
+        (b"Voil\xe0\xa0\xab\xa0Jardins\xa0\xbb, d\xe9j\xe0\n", "LATIN1"),
+        (b'# r\xe9glages\nname: "Caf\xe9 \xe0\xa0\xab"\n', "LATIN1"),
+        # a UTF-8 line in another script beside a Latin-1 one: converted whole, the Cyrillic would become mojibake
+        ("name: Ассоциация\n".encode() + b"note: Andr\xe9\n", None),
+        # a UTF-8 line of Western letters beside a CP1252 one
+        ("name: Zoé\n".encode() + b"note: Andr\xe9 \x80\n", None),
+    ],
+    ids=["latin1-chance-utf8-character", "latin1-two-lines", "utf8-cyrillic-and-latin1", "utf8-and-cp1252"],
+)
+def test_a_line_utf8_already_withholds_the_offer_a_chance_character_does_not(data: bytes, charset: str | None) -> None:
+    """A Latin-1 line whose bytes make one UTF-8 character by chance (à, nbsp, «: U+082B) is still offered the
+    conversion; a UTF-8 line in any script (Cyrillic too, not only Western letters) withholds it."""
+    from pic.yamlsrc import single_byte_text
+
+    assert single_byte_text(data) == charset

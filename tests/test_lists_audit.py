@@ -535,13 +535,17 @@ def test_an_export_in_latin1_is_offered_the_iconv_line_that_converts_it(
     [
         b"zoe@velo-cite.org\n\x81\x8d\x8f\x90\x9d@x.fr\n",  # no character of CP1252, C1 controls in Latin-1
         b"zoe@velo-cite.org\n\xe9\x01\x02\x03\x04\x05\n",  # binary: control characters whatever the charset
+        # UTF-8 lines and Latin-1 ones (two exports joined, one edited): iconv -f LATIN1 made Zo\xc3\xa9 ZoÃ©
+        b"zoe@velo-cite.org Zo\xc3\xa9\njean@free.fr Andr\xe9\n",
+        b"zoe@velo-cite.org Zo\xc3\xa9\njean@free.fr Andr\xe9 \x80\n",
     ],
-    ids=["c1-controls", "binary"],
+    ids=["c1-controls", "binary", "utf8-and-latin1", "utf8-and-cp1252"],
 )
 def test_an_export_whose_bytes_are_no_latin1_text_is_offered_no_conversion(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes
 ) -> None:
-    """The iconv line is offered only where the bytes read as text: otherwise it would write control characters."""
+    """The iconv line is offered only where the bytes read as text: otherwise it would write control characters.
+    Nor where some lines are UTF-8 already: converted whole, their letters would be written twice over (é as Ã©)."""
     export = tmp_path / "export.txt"
     export.write_bytes(data)
     code, _, err = _audit(capsys, str(export))

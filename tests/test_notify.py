@@ -455,6 +455,29 @@ def test_a_record_that_is_a_disk_usage_file_is_refused_before_any_message(
     assert host_file.read_bytes() == before and sorted(usage.iterdir()) == [host_file]
 
 
+def test_pic_report_of_disk_usage_files_beside_the_record_is_no_error_of_a_record_not_given(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pic report --disk-usage . run in the project, the hosts' files copied there (or --disk-usage of a directory
+    above the project), was a usage error, 'pic report: error: --record notices.yaml is inside the disk usage
+    directory (.)', of a --record not given: the project's record is read as before (the reader of a directory
+    of disk usage files reads its *.tsv alone, never a file below it), its files' measurements shown; a --record
+    given in that directory itself is still refused."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    (proj / "web1.tsv").write_text(
+        "# pic disk usage of web1 at 2026-11-28T02:30:04+00:00 (KiB, du -sk)\nvelo-cite\t10240\t2048\t512\n"
+    )
+    monkeypatch.chdir(proj)
+    for usage in (".", str(tmp_path)):
+        rc = main(["report", "--members", str(members), "--disk-usage", usage, "--on", ON.isoformat()])
+        out, err = capsys.readouterr()
+        assert rc == 0 and "--record" not in err and "velo-cite" in out, (usage, out, err)
+    rc = main(["report", "--members", str(members), "--disk-usage", str(tmp_path), "--record", "notices.yaml"])
+    assert rc == 0, capsys.readouterr().err  # in a directory below it: not read as a disk usage file
+    rc = main(["report", "--members", str(members), "--disk-usage", ".", "--record", "notices.yaml"])
+    assert rc == 2 and "--record notices.yaml is inside the disk usage directory (.)" in capsys.readouterr().err
+
+
 def test_a_record_reaching_a_member_or_stack_file_another_way_is_refused(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -2164,12 +2187,15 @@ def test_a_run_stopped_while_sending_names_the_message_in_flight(
     # the real signal, delivered to this process
     calls = _on_the_second_message(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGTERM))
     before = signal.getsignal(signal.SIGTERM)
-    assert notify(proj, members, ON) == 130
+    assert notify(proj, members, ON) == 143  # SIGTERM's status, as a shell shows a command it killed
     assert signal.getsignal(signal.SIGTERM) == before  # given back after the run
     err = capsys.readouterr().err
     assert len(calls) == 2 and "pause.example.org" in calls[1]
     assert len(notices.load(proj / notices.DEFAULT_FILE)) == 1
-    assert "pause-asso: stopped while the server took it (to paul@pause.example.org): it may have been sent" in err
+    assert (
+        "pause-asso: stopped by SIGTERM while the server took it (to paul@pause.example.org): it may have been sent"
+        in (err)
+    )
     assert "  - {date: 2026-11-28, member: " in err and "stopped: 1 message(s) not sent" in err, err
 
 
@@ -3082,3 +3108,32 @@ def test_a_recorded_runtime_written_unquoted_is_told_the_key_to_write(tmp_path: 
     ), line
     record.write_text(entry.replace("RUNTIME", f"'{meant}'"), encoding="utf-8")
     assert [n.runtime for n in notices.load(record)] == [meant]
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_run_stopped_by_sigterm_or_sighup_while_sending_ends_as_the_readme_says(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, signame: str
+) -> None:
+    """As the pic command runs it (pic.cli.run_command's handlers of SIGTERM and SIGHUP in place), a stop by SIGTERM
+    or SIGHUP while the server took a message ended with 130, Ctrl-C's status, without the signal's name (send put
+    Ctrl-C's handler in place of SIGTERM's): 143 or 129, as README's table says, the message in flight named."""
+    import signal
+
+    from pic import cli
+
+    signum = getattr(signal, signame)
+    status = {"SIGTERM": 143, "SIGHUP": 129}[signame]
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    calls = _on_the_second_message(monkeypatch, lambda: os.kill(os.getpid(), signum))
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        for s in before:
+            signal.signal(s, cli._stop)  # as run_command sets them
+        assert notify(proj, members, ON) == status
+        assert signal.getsignal(signum) == cli._stop  # given back after the run
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    err = capsys.readouterr().err
+    assert len(calls) == 2 and len(notices.load(proj / notices.DEFAULT_FILE)) == 1
+    assert f"pause-asso: stopped by {signame} while the server took it (to paul@pause.example.org)" in err, err

@@ -4033,6 +4033,46 @@ def test_a_long_option_the_runner_does_not_have_is_told(
 
 
 @pytest.mark.parametrize(
+    ("command", "option", "name", "written"),
+    [
+        ("setsid --fork=1 php a.php", "--fork=1", "--fork", "setsid --fork php a.php"),
+        ("taskset --cpu-list=0 php a.php", "--cpu-list=0", "--cpu-list", "taskset --cpu-list 0 php a.php"),
+        ("taskset --cpu=0 1 php a.php", "--cpu=0", "--cpu-list", "taskset --cpu 1 php a.php"),
+        (
+            "env --ignore-environment=1 php a.php",
+            "--ignore-environment=1",
+            "--ignore-environment",
+            "env --ignore-environment php a.php",
+        ),
+        ("timeout --verbose=yes 5m php a.php", "--verbose=yes", "--verbose", "timeout --verbose 5m php a.php"),
+        ("flock --nb=1 ../run/lock php a.php", "--nb=1", "--nb", "flock --nb ../run/lock php a.php"),
+        ("nice -n 5 xargs --null=1 php a.php", "--null=1", "--null", "nice -n 5 xargs --null php a.php"),
+    ],
+)
+def test_a_long_option_of_no_value_given_one_is_told(
+    tmp_path: Path, command: str, option: str, name: str, written: str
+) -> None:
+    """setsid --fork=1 php a.php (taskset --cpu-list=0, env --ignore-environment=1) was taken without a word, though
+    the runner refuses a value given to an option that takes none (setsid: option '--fork' doesn't allow an
+    argument, exit 1; coreutils' 125) and runs nothing at every run: told with the runner's words, and the command
+    with the option alone when it is taken, else with its value as the next word (taskset --cpu-list php a.php
+    would read php as its mask: taskset --cpu-list 0 php a.php is offered)."""
+    local = command.replace("../run/", "").replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert ran.returncode in (1, 64, 125) and "ran" not in ran.stdout, ran
+    said = _first_said(ran.stderr)
+    assert said.endswith(f"option '{name}' doesn't allow an argument"), ran
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {command.index(f' {option}') + 2} {option} after " in line, line
+    assert f"refuses it ({said}) and runs nothing (exit {ran.returncode})" in line, line
+    assert line.endswith(f"write {written}"), line
+    assert cron.check_command(written)
+    local = written.replace("../run/", "").replace("php a.php", "echo ran")
+    ran = _dash_with_runners(tmp_path, local)
+    assert (ran.returncode, ran.stdout) == (0, "ran\n"), ran
+
+
+@pytest.mark.parametrize(
     "command",
     [
         "env --argv0=php php a.php",  # coreutils 9.7's (trixie's runtime images)

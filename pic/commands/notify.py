@@ -43,13 +43,14 @@ punycode (IDNA A-labels).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -59,7 +60,7 @@ from pic import eol, notices
 from pic.check import smtp_warnings
 from pic.commands import about, date_argument
 from pic.commands.arguments import file_if_present, of_another_kind
-from pic.errors import PicError, Problem, shown_name, terminal_safe
+from pic.errors import PicError, Problem, shown_name, stop, stop_status, stopped_by, terminal_safe
 from pic.registry import Member, Registry, load_registry
 from pic.settings import RuntimeSpec, Settings, SmtpSpec, display_path, load_settings
 from pic.validators import u_labels
@@ -184,7 +185,7 @@ class Sent:
     # The message the server was taking when the run was stopped (Ctrl-C, SIGTERM) or the connection failed,
     # with the reason: it may have been sent, and is not recorded.
     in_flight: tuple[Message, str] | None = None
-    signalled: bool = False  # stopped by Ctrl-C or SIGTERM (exit 130)
+    signalled: int = 0  # stopped by Ctrl-C (exit 130), SIGTERM (143) or SIGHUP (129): its exit status
     lost: bool = False  # the server closed the connection after refusing the last message (a 421...)
     # Not sent, with the reason: an address that needs SMTPUTF8 (RFC 6531) the server does not offer.
     unsent: list[tuple[Message, str]] = dataclasses.field(default_factory=list)
@@ -672,48 +673,57 @@ def _smtputf8_refusal(m: Message, spec: SmtpSpec) -> str:
 def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: Path, on: dt.date) -> Sent:
     """Send each message; record each one the server accepted, at once. A record that fails to keep one
     stops the sending: every later message would be sent again by the next run."""
-    import signal
-    import threading
-
     accepted: list[Message] = []
     refused: list[tuple[Message, str]] = []
     unsent: list[tuple[Message, str]] = []
-    # SIGTERM (a timer's stop, a shutdown) as Ctrl-C: the message in flight is named, not lost in silence
-    # (a handler can only be set in the main thread: elsewhere, SIGTERM keeps its own).
-    main = threading.current_thread() is threading.main_thread()
-    terminate = signal.signal(signal.SIGTERM, signal.default_int_handler) if main else None
     server = None
     result = None
-    try:
-        server = _connect(spec, password)
-        for m in messages:
-            if m.smtputf8 and not _offers_smtputf8(server):
-                # smtplib would raise SMTPNotSupportedError: told here with the address and the relay
-                unsent.append((m, _smtputf8_refusal(m, spec)))
-                continue
-            what, reason = _send_one(server, m, record, on)
-            if what == "accepted":
-                accepted.append(m)
-            elif what in ("refused", "refused, connection lost"):
-                refused.append((m, reason))
-                if what != "refused":
-                    result = Sent(accepted, refused, lost=True, unsent=unsent)
-            elif what == "in flight":
-                result = Sent(
-                    accepted, refused, in_flight=(m, reason), signalled=reason.startswith("stopped"), unsent=unsent
-                )
-            else:
-                result = Sent(accepted, refused, (m, reason), signalled=reason.startswith("stopped"), unsent=unsent)
-            if result is not None:
-                break
-    finally:
+    with _sigterm_as_a_stop():
         try:
-            if server is not None:
-                _hang_up(server, polite=result is None)
+            server = _connect(spec, password)
+            for m in messages:
+                if m.smtputf8 and not _offers_smtputf8(server):
+                    # smtplib would raise SMTPNotSupportedError: told here with the address and the relay
+                    unsent.append((m, _smtputf8_refusal(m, spec)))
+                    continue
+                what, reason = _send_one(server, m, record, on)
+                if what == "accepted":
+                    accepted.append(m)
+                elif what in ("refused", "refused, connection lost"):
+                    refused.append((m, reason))
+                    if what != "refused":
+                        result = Sent(accepted, refused, lost=True, unsent=unsent)
+                elif what == "in flight":
+                    result = Sent(
+                        accepted, refused, in_flight=(m, reason), signalled=stop_status(reason), unsent=unsent
+                    )
+                else:
+                    result = Sent(accepted, refused, (m, reason), signalled=stop_status(reason), unsent=unsent)
+                if result is not None:
+                    break
         finally:
-            if main:  # after the hang-up: a SIGTERM while it waits is a stop too
-                signal.signal(signal.SIGTERM, terminate)
+            if server is not None:  # the hang-up: a SIGTERM while it waits is a stop too
+                _hang_up(server, polite=result is None)
     return result or Sent(accepted, refused, unsent=unsent)
+
+
+@contextlib.contextmanager
+def _sigterm_as_a_stop() -> Iterator[None]:
+    """SIGTERM (a timer's stop, a shutdown) as Ctrl-C while messages are sent: the message in flight is named, not
+    lost in silence, the signal's own status kept (143). The pic command has set it so already; a handler can only
+    be set in the main thread (elsewhere, SIGTERM keeps its own), and one ignored (nohup's) stays so."""
+    import signal
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    if not (main and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL):
+        yield
+        return
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tuple[str, str]:  # noqa: PLR0911
@@ -725,8 +735,8 @@ def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tu
 
     try:
         rejected = server.send_message(m.email)
-    except KeyboardInterrupt:
-        return "in flight", "stopped while the server took it"
+    except KeyboardInterrupt as exc:
+        return "in flight", f"{stopped_by(exc)} while the server took it"
     except (
         smtplib.SMTPRecipientsRefused,
         smtplib.SMTPSenderRefused,
@@ -746,8 +756,8 @@ def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tu
         notices.append(record, *m.entries(on))  # one write: every member it named, or none
     except PicError as exc:
         return "unrecorded", "; ".join(str(p) for p in exc.problems)
-    except KeyboardInterrupt:
-        return "unrecorded", "stopped while recording it (look for it in the record first)"
+    except KeyboardInterrupt as exc:
+        return "unrecorded", f"{stopped_by(exc)} while recording it (look for it in the record first)"
     return "accepted", ""
 
 
@@ -1097,5 +1107,5 @@ def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> i
         file=sys.stderr,
     )
     if result.signalled:
-        return EXIT_INTERRUPTED
+        return result.signalled
     return EXIT_INVALID if result.unrecorded is not None else EXIT_REFUSED
