@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,20 @@ def test_pic_new_where_the_members_cannot_be_locked_says_so_and_writes(
 # --- a stop by a signal -------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _as_a_terminal_s_shell_starts_it() -> Iterator[None]:
+    """SIGTERM and SIGHUP at their default in the processes started inside: the test run itself may have one
+    ignored (under nohup), which a child inherits through exec and pic leaves ignored, as nohup asks."""
+    ignored = [s for s in (signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) == signal.SIG_IGN]
+    for signum in ignored:
+        signal.signal(signum, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        for signum in ignored:
+            signal.signal(signum, signal.SIG_IGN)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_pic_plan_stopped_by_sigterm_or_sighup_leaves_no_copy_of_the_revision_nor_its_program(
     tmp_path: Path, signum: signal.Signals
@@ -219,15 +234,16 @@ def test_pic_plan_stopped_by_sigterm_or_sighup_leaves_no_copy_of_the_revision_no
     line and the status of a command killed by that signal in a shell (128 + its number: 143, 129)."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    run = subprocess.Popen(
-        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~1", "--on", "2026-11-28"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)},
-    )
+    with _as_a_terminal_s_shell_starts_it():
+        run = subprocess.Popen(
+            [sys.executable, "-m", "pic", "plan", "--against", "HEAD~1", "--on", "2026-11-28"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)},
+        )
     try:
         deadline = time.monotonic() + 60
         while not any(tmp.glob("pic-plan-rev-*/*")) and time.monotonic() < deadline and run.poll() is None:
