@@ -2172,12 +2172,15 @@ _NAMED_VALUES = {
         (("timeout", "k"), ("timeout", "--kill-after")), ("the time to wait before KILL", "DURATION", "10", True)
     ),
     **dict.fromkeys(
-        (("flock", "w"), ("flock", "--timeout"), ("flock", "--wait")), ("a time to wait, in seconds", "N", "60", True)
+        (("flock", "w"), ("flock", "--timeout"), ("flock", "--wait")),
+        ("a time to wait, in seconds", "SECONDS", "60", True),
     ),
-    **dict.fromkeys((("flock", "E"), ("flock", "--conflict-exit-code")), ("an exit code, a number", "N", "0", True)),
+    **dict.fromkeys(
+        (("flock", "E"), ("flock", "--conflict-exit-code")), ("an exit code, a number", "NUMBER", "0", True)
+    ),
     **dict.fromkeys(
         (("chrt", k) for k in ("T", "P", "D", "--sched-runtime", "--sched-period", "--sched-deadline")),
-        ("a time in nanoseconds", "N", "1000000", True),
+        ("a time in nanoseconds", "NANOSECONDS", "1000000", True),
     ),
     **dict.fromkeys(
         (("stdbuf", k) for k in ("o", "e", "--output", "--error")),
@@ -2188,7 +2191,8 @@ _NAMED_VALUES = {
     ),
     **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
     **dict.fromkeys(
-        (("ionice", "n"), ("ionice", "--classdata")), ("a priority, 0 (the highest) to 7 (the lowest)", "N", "7", True)
+        (("ionice", "n"), ("ionice", "--classdata")),
+        ("a priority level, 0 (the highest) to 7 (the lowest)", "LEVEL", "7", True),
     ),
 }
 # The programs a job runs whose name, as the value of an option of :data:`_NAMED_VALUES`, is read as the program
@@ -2222,7 +2226,8 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     options = words[r + 1 : i - 1]
     listed = name == "taskset" and _cpu_list(wrapper, options)
     if listed:
-        example = ("0",)  # CPU 0, the one every host has (the mask 1)
+        # taskset(1): -c reads the mask as a list of CPUs (its usage's cpu-list); CPU 0, the one every host has
+        what, placeholder, example = "its list of CPUs", "CPU-LIST", ("0",)
     form = _OPERAND_FORMS.get(f"{name} -c" if listed else name)
     said = None if _names_a_program(value) or form is None else form(value)
     if said is not None:

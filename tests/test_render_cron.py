@@ -3453,18 +3453,18 @@ def _first_said(stderr: str) -> str:
         ("nice -n 5 timeout 2H php a.php", "2H", "nice -n 5 timeout DURATION php a.php"),
         # util-linux's: taskset's mask (in hexadecimal, or with -c a list of CPUs), chrt's priority
         ("taskset xyz php a.php", "xyz", "taskset MASK php a.php"),
-        ("taskset -c 0x1 php a.php", "0x1", "taskset -c MASK php a.php"),
+        ("taskset -c 0x1 php a.php", "0x1", "taskset -c CPU-LIST php a.php"),
         ("chrt -i x php a.php", "x", "chrt -i PRIORITY php a.php"),
         ("chrt 0x0 php a.php", "0x0", "chrt PRIORITY php a.php"),
         ("taskset 0 php a.php", "0", "taskset MASK php a.php"),
         ("taskset 0x0,00 php a.php", "0x0,00", "taskset MASK php a.php"),
         # util-linux 2.38's cpulist_parse: a range upwards, a stride (:N) after a range alone, not 0
-        ("taskset -c 3-1 php a.php", "3-1", "taskset -c MASK php a.php"),
-        ("taskset -c 0-3:0 php a.php", "0-3:0", "taskset -c MASK php a.php"),
-        ("taskset -c 1:2 php a.php", "1:2", "taskset -c MASK php a.php"),
-        ("taskset -c 0-1x php a.php", "0-1x", "taskset -c MASK php a.php"),
-        ("taskset -c 0,1-3-5 php a.php", "0,1-3-5", "taskset -c MASK php a.php"),
-        ("taskset -c 0-3:2:1 php a.php", "0-3:2:1", "taskset -c MASK php a.php"),
+        ("taskset -c 3-1 php a.php", "3-1", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 0-3:0 php a.php", "0-3:0", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 1:2 php a.php", "1:2", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 0-1x php a.php", "0-1x", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 0,1-3-5 php a.php", "0,1-3-5", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 0-3:2:1 php a.php", "0-3:2:1", "taskset -c CPU-LIST php a.php"),
         # stdbuf's modes, xargs' delimiter, env's name to unset
         ("stdbuf -o x php a.php", "x", "stdbuf -o MODE php a.php"),
         ("stdbuf -o 1Q php a.php", "1Q", "stdbuf -o MODE php a.php"),
@@ -3724,7 +3724,7 @@ def test_an_io_priority_beyond_7_is_told(tmp_path: Path, command: str, written: 
     assert ran.returncode == 0 or "ioprio_set failed: Invalid argument" in ran.stderr, ran  # 6.5 and later; 6.1
     line = _command_error(tmp_path, command)
     assert f"holds at character {command.index(f' {written}') + 2} {written} after " in line, line
-    assert "a priority, 0 (the highest) to 7 (the lowest)" in line, line
+    assert "a priority level, 0 (the highest) to 7 (the lowest)" in line, line
     assert "(ionice: ioprio_set failed: Invalid argument, on bookworm's Linux 6.1" in line, line
     assert f"Linux 6.5 and later read it as priority {level}, its 3 low bits, and an I/O hint" in line, line
     mended = line.rpartition("(e.g. ")[2].removesuffix(")")
@@ -4427,3 +4427,38 @@ def test_words_told_to_be_left_out_are_left_out_together(tmp_path: Path, command
         assert "written so (cd .. && eval -- x), it is refused too" in line, line
     else:
         assert "it is refused too" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "what", "given", "filled"),
+    [
+        # taskset(1): -c, --cpu-list reads the mask "as numerical list of processors"; usage: [mask | cpu-list]
+        ("taskset -c php a.php", "its list of CPUs", "taskset -c CPU-LIST php a.php", "0"),
+        ("taskset -c 0x3 php a.php", "its list of CPUs", "taskset -c CPU-LIST php a.php", "0"),
+        ("taskset --cpu-list 3-1 php a.php", "its list of CPUs", "taskset --cpu-list CPU-LIST php a.php", "0"),
+        ("taskset php a.php", "its mask", "taskset MASK php a.php", "1"),
+        # ionice(1): -n, --classdata level; flock(1): -w seconds, -E number; chrt(1): -T, -P, -D nanoseconds
+        ("ionice -c 2 -n x php a.php", "a priority level", "ionice -c 2 -n LEVEL php a.php", "7"),
+        ("flock -w x F php a.php", "a time to wait, in seconds", "flock -w SECONDS F php a.php", "60"),
+        ("flock -E x F php a.php", "an exit code, a number", "flock -E NUMBER F php a.php", "0"),
+    ],
+)
+def test_a_runners_placeholder_is_its_manuals(tmp_path: Path, command: str, what: str, given: str, filled: str) -> None:
+    """taskset -c 0x3 php a.php was told 'taskset -c, which takes its mask', offered taskset -c MASK, though -c
+    takes a list of CPUs (util-linux's taskset(1), run here: taskset -c 0x3 says 'failed to parse CPU list'): each
+    runner's value is told by the name its manual gives it (ionice -n LEVEL, flock -w SECONDS, -E NUMBER), and the
+    offer, its placeholder filled, is taken, dash -n reading it, and run by the real programs under dash."""
+    if "taskset -c 0x3" in command:
+        ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+        assert "failed to parse CPU list" in ran.stderr and "ran" not in ran.stdout, ran
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert what in said and f"write {given}" in said, said
+    placeholder = next(w for w in given.split() if w.isupper() and w not in command.split())
+    offer = given.replace(placeholder, filled)
+    assert cron.check_command(offer) == offer
+    assert subprocess.run([require_program("dash"), "-n", "-c", offer], check=False).returncode == 0
+    if not offer.startswith(("flock", "ionice")):
+        ran = _dash_with_runners(tmp_path, offer.replace("php a.php", "echo ran"))
+        assert ran.stdout == "ran\n", ran
