@@ -460,11 +460,12 @@ def _rewritten(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) ->
     """What :func:`_line` changes in ``text`` when :func:`_edits` cannot change its command ``tokens``' words alone,
     some being made of env -S's string (``env -S 'eval -- x'`` written ``eval -- x``): the command's words as
     written, from its first to its last (the string's word), replaced by ``texts`` joined by spaces, each of those
-    made of the string quoted for sh; None when the command has none such, when a word of it is an expansion of
-    env's (``${X}``), or when anything but blanks (a redirection) stands between its words."""
+    made of the string quoted for sh (env's ``${NAME}`` as ``"${NAME}"``); None when the command has none such, when
+    the string's rest is an expansion of sh's (``-S "eval $X"``: env splits what it gives), or when anything but blanks
+    (a redirection) stands between its words."""
     from pic import shsyntax
 
-    if not any(t.kind == "split" for t in tokens) or any(t.kind == "split" and t.text == "${X}" for t in tokens):
+    if not any(t.kind == "split" for t in tokens) or any(t.kind == "rest" for t in tokens):
         return None
     written = next((c.words for c in shsyntax.read(text).commands if c.words[0].at == tokens[0].at), None)
     if written is None or not texts:
@@ -490,9 +491,9 @@ def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> lis
         s += 1
     changed, new = tokens[p : n - s], texts[p : m - s]
     near = tokens[max(p - 1, 0) : n - s + 1]
-    if not near or any(text[t.at : t.at + len(t.text)] != t.text for t in near):
-        return None
-    if any(t.kind == "split" for t in tokens) and not _within_split(tokens, p, changed, new):
+    if not near or any(text[t.at : t.at + len(t.text)] != t.text and t.kind != "rest" for t in near):
+        return None  # (the rest of env -S's string an expansion of sh's makes unknown: changed by no offer)
+    if any(t.kind in ("split", "rest") for t in tokens) and not _within_split(tokens, p, changed, new):
         return None
     edits = [(t.at, t.at + len(t.text), word) for t, word in zip(changed, new, strict=False)]
     for t in changed[len(new) :]:
@@ -632,7 +633,7 @@ def _quoted_back(token: shsyntax.Token) -> Callable[[str], str] | None:
         return None
     text, outer = current
     end = token.at + len(token.text)
-    if text[token.at : end] != token.text or token.kind == "split":
+    if text[token.at : end] != token.text or token.kind in ("split", "rest"):
         return None
     return lambda script: outer(text[: token.at] + shlex.quote(script) + text[end:])
 
@@ -1684,8 +1685,8 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
             told = _split_refused(tokens[first].text, token, split.refused, offer)
             return token.at + places[start + split.at], told
         made = [
-            shsyntax.Token("split", "${X}" if word is None else shlex.quote(word), token.at + places[start + at])
-            for word, at in split.words
+            shsyntax.Token("split", word, token.at + places[start + at])
+            for (_, at), word in zip(split.words, split.written, strict=True)
         ]
         option = words[first] or ""
         short = holder == first and start > 2 and not option.startswith("--")  # -iS'...': -i kept
@@ -1704,7 +1705,7 @@ def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
 
     written: list[str] = []
     places: list[int] = []
-    i = 0
+    i, quoted = 0, False
     while i < len(token.text) and token.text[i] not in "$`":
         ch = token.text[i]
         if ch == "'":
@@ -1723,7 +1724,7 @@ def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
                 j += 1
             i = j + 1
             if token.text[j : j + 1] != '"':
-                i = j  # an expansion within the quotes
+                i, quoted = j, True  # an expansion within the quotes
                 break
         elif ch in "\\*?[~":
             return None
@@ -1737,12 +1738,14 @@ def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
     split = envsplit.split(string)
     if split.refused is not None:
         return None
-    known = split.words if string[-1] in " \t" else split.words[:-1]
+    known = len(split.words) if string[-1] in " \t" else len(split.words) - 1
     made = [
-        shsyntax.Token("split", "${X}" if word is None else shlex.quote(word), token.at + places[at])
-        for word, at in known
+        shsyntax.Token("split", word, token.at + places[at])
+        for (_, at), word in zip(split.words[:known], split.written, strict=False)
     ]
-    return [*made, shsyntax.Token("split", "${X}", token.at + i)]
+    # the rest as written, sh's expansion first, the quote it is in opened again: a word of sh, never written back
+    rest = f'"{token.text[i:]}' if quoted else token.text[i:]
+    return [*made, shsyntax.Token("rest", rest, token.at + i)]
 
 
 def _split_mended(tokens: list[shsyntax.Token], holder: int, before: str, string: str) -> str | None:

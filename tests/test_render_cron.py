@@ -4462,3 +4462,34 @@ def test_a_runners_placeholder_is_its_manuals(tmp_path: Path, command: str, what
     if not offer.startswith(("flock", "ionice")):
         ran = _dash_with_runners(tmp_path, offer.replace("php a.php", "echo ran"))
         assert ran.stdout == "ran\n", ran
+
+
+@pytest.mark.parametrize(
+    ("command", "alone"),
+    [
+        ('env -S "eval -- ${HOME}"', 'eval -- "${HOME}"'),
+        ("env -S 'exec nice 5 ${SCRIPT} -q'", 'exec nice 5 "${SCRIPT}" -q'),
+        ("cd .. && env -S 'exec nice 5 php${V}.php' && echo ok", 'cd .. && exec nice 5 php"${V}".php && echo ok'),
+    ],
+)
+def test_env_s_variables_keep_their_names_in_offers(tmp_path: Path, command: str, alone: str) -> None:
+    """env -S "eval -- ${HOME}" was told 'written alone (eval -- ${X})', a name the member never wrote: env's own
+    ${NAME} in its string is kept in the command offered, in sh's double quotes, which give one word as env gives it
+    (coreutils' env, run here by dash: env -S 'printf [%s] ${V}' with V='a b' prints [a b], as
+    printf [%s] "${V}" does); the offer, its runner's fault mended, is taken and dash -n reads it."""
+    env = {"PATH": os.environ["PATH"], "V": "a b"}
+    dash = require_program("dash")
+    by_env, by_sh = (
+        subprocess.run([dash, "-c", line], env=env, capture_output=True, text=True, check=False)
+        for line in ("env -S 'printf [%s] ${V}'", 'printf [%s] "${V}"')
+    )
+    assert by_env.stdout == by_sh.stdout == "[a b]", (by_env, by_sh)
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert "${X}" not in said and f"written alone ({alone})" in said, said
+    if "nice 5" in alone:
+        mended = alone.replace("nice 5", "nice -n 5")
+        assert f"write {mended}" in said, said
+        assert cron.check_command(mended) == mended
+        assert subprocess.run([dash, "-n", "-c", mended], check=False).returncode == 0
