@@ -460,9 +460,9 @@ def _rewritten(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) ->
     """What :func:`_line` changes in ``text`` when :func:`_edits` cannot change its command ``tokens``' words alone,
     some being made of env -S's string (``env -S 'eval -- x'`` written ``eval -- x``): the command's words as
     written, from its first to its last (the string's word), replaced by ``texts`` joined by spaces, each of those
-    made of the string quoted for sh (env's ``${NAME}`` as ``"${NAME}"``); None when the command has none such, when
-    the string's rest is an expansion of sh's (``-S "eval $X"``: env splits what it gives), or when anything but blanks
-    (a redirection) stands between its words."""
+    made of the string quoted for sh (env's ``${NAME}`` as ``"${NAME}"``), then the redirections written between
+    them; None when the command has none such, or when the string's rest is an expansion of sh's (``-S "eval $X"``:
+    env splits what it gives)."""
     from pic import shsyntax
 
     if not any(t.kind == "split" for t in tokens) or any(t.kind == "rest" for t in tokens):
@@ -471,9 +471,10 @@ def _rewritten(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) ->
     if written is None or not texts:
         return None
     ends = [t.at + len(t.text) for t in written]
-    if any(text[end : t.at].strip(" \t") for end, t in zip(ends, written[1:], strict=False)):
-        return None
-    return [(written[0].at, ends[-1], " ".join(texts))]
+    # the redirections between its words (env 2>&1 -S '...'), kept in their order after the words, where sh reads
+    # them alike
+    between = [text[end : t.at].strip(" \t") for end, t in zip(ends, written[1:], strict=False)]
+    return [(written[0].at, ends[-1], " ".join([*texts, *filter(None, between)]))]
 
 
 def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> list[tuple[int, int, str]] | None:

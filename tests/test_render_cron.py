@@ -4493,3 +4493,40 @@ def test_env_s_variables_keep_their_names_in_offers(tmp_path: Path, command: str
         assert f"write {mended}" in said, said
         assert cron.check_command(mended) == mended
         assert subprocess.run([dash, "-n", "-c", mended], check=False).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "alone", "mended"),
+    [
+        (
+            "env 2>&1 -S 'exec nice 5 php a.php'; echo ok",
+            "exec nice 5 php a.php 2>&1; echo ok",
+            "exec nice -n 5 php a.php 2>&1; echo ok",
+        ),
+        (
+            "cd .. && env >/dev/null -i 2>&1 -S 'exec nice 5 php a.php' | cat",
+            "cd .. && exec nice 5 php a.php >/dev/null 2>&1 | cat",
+            None,
+        ),
+        ("env 2> ../log/e -S 'eval -- a' && echo ok", "eval -- a 2> ../log/e && echo ok", None),
+    ],
+)
+def test_a_redirection_before_env_s_is_kept_in_the_line_offered(
+    tmp_path: Path, command: str, alone: str, mended: str | None
+) -> None:
+    """env 2>&1 -S 'exec nice 5 php a.php'; echo ok was told 'written alone (exec nice 5 php a.php)', the command
+    alone, where env -S 'exec ...'; echo ok gets the whole line: a redirection between env's words is kept, after
+    the words written again, where sh reads it alike (dash, run here: 2>&1 eval 'echo x >&2' and eval 'echo x >&2'
+    2>&1 both print x on the output); the line mended is taken, and dash -n reads it."""
+    dash = require_program("dash")
+    for line in ("2>&1 eval 'echo x >&2'", "eval 'echo x >&2' 2>&1"):
+        done = subprocess.run([dash, "-c", line], capture_output=True, text=True, check=False)
+        assert (done.stdout, done.stderr) == ("x\n", ""), done
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"written alone ({alone})" in said, said
+    assert subprocess.run([dash, "-n", "-c", alone], check=False).returncode == 0
+    if mended is not None:
+        assert f"write {mended}" in said, said
+        assert cron.check_command(mended) == mended
