@@ -2132,10 +2132,37 @@ def _number_run(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: 
     if name != "nice":
         return f"{told}; write the program to run there"
     adjustment = word.lstrip("+")
-    mended = _line(tokens, [*(t.text for t in tokens[:i]), "-n", adjustment, *(t.text for t in tokens[i + 1 :])])
-    told = f"{told}; nice takes its adjustment as an option (-n {adjustment}, or -{adjustment}): write {mended}"
+    numbers = _nice_numbers(words, i)
+    texts = [t.text for t in tokens]
+    for k in reversed(numbers):
+        texts[k : k + 1] = ["-n", (words[k] or "").lstrip("+")]
+    mended = _line(tokens, texts)
+    others = ", ".join(f"{words[k]} at character {tokens[k].at + 1}" for k in numbers[1:])
+    alike = f", and so does each nice after it ({others})" if others else ""
+    told = f"{told}; nice takes its adjustment as an option (-n {adjustment}, or -{adjustment}){alike}: write {mended}"
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+def _nice_numbers(words: list[str | None], i: int) -> list[int]:
+    """The index in ``words`` of the number ``words[i]`` nice runs as its program, then of each one a nice after it
+    runs so, read as the adjustment meant (``nice 5 nice 5 php a.php``: 1 and 3), to be mended in one offer."""
+    found = [i]
+    while True:
+        start = found[-1] + 1
+        rest = words[start:]
+        chain = _chain(rest) if rest else []
+        after = next(
+            (
+                start + b
+                for a, b in itertools.pairwise(chain)
+                if (_system_name(rest[a] or "") or rest[a]) == "nice" and _NUMBER.fullmatch(rest[b] or "")
+            ),
+            None,
+        )
+        if after is None:
+            return found
+        found.append(after)
 
 
 # The options of :data:`_WRAPPERS` taking a value before the program, by runner and option: what the value is, how

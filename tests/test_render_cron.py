@@ -3231,14 +3231,24 @@ def test_flock_s_script_after_its_file_is_taken(tmp_path: Path) -> None:
         ("timeout 60 nice 10 php a.php", "10", "write timeout 60 nice -n 10 php a.php"),
         ("timeout 5m 10 php a.php", "10", "write the program to run there"),
         ("env X=1 5 php a.php", "5", "write the program to run there"),
+        # the same twice in a chain of runners: both mended in one offer, not one then 'refused too'
+        ("nice 5 nice 5 php a.php", "5", "write nice -n 5 nice -n 5 php a.php"),
+        (
+            "timeout 60 nice +5 timeout 5m nice 19 php a.php",
+            "+5",
+            "write timeout 60 nice -n 5 timeout 5m nice -n 19 php a.php",
+        ),
+        ("cd .. && nice 5 nice 5 nice 5 php a.php", "5", "write cd .. && nice -n 5 nice -n 5 nice -n 5 php a.php"),
     ],
 )
 def test_a_number_where_a_runner_s_program_goes_is_told(
     tmp_path: Path, command: str, number: str, written: str
 ) -> None:
     """nice 5 php a.php was taken, though GNU nice takes its adjustment as -n 5 or -5 and runs a program named 5
-    (not found, exit 127): told, with nice's adjustment where nice reads it."""
-    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    (not found, exit 127): told, with nice's adjustment where nice reads it. nice 5 nice 5 php a.php was offered
+    nice -n 5 nice 5 php a.php, then told that one was refused too: each nice of the chain is mended in the one
+    offer, which the real nice runs under dash."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran").replace("cd .. && ", ""))
     assert ran.returncode == 127 and number in ran.stderr and "ran" not in ran.stdout, ran
     line = _command_error(tmp_path, command)
     at = command.index(f" {number} ") + 2
@@ -3246,9 +3256,10 @@ def test_a_number_where_a_runner_s_program_goes_is_told(
     assert written in line and "refused too" not in line, line
     if "nice -n" in written:
         mended = written.removeprefix("write ")
-        done = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
+        done = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran").replace("cd .. && ", ""))
         assert (done.returncode, done.stdout) == (0, "ran\n"), done
         assert cron.check_command(mended)
+        assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
 
 
 @pytest.mark.parametrize("command", ["nice -5 php a.php", "nice --5 php a.php", "nice -+5 php a.php"])
