@@ -1840,12 +1840,13 @@ def _refused_too(command: str) -> str | None:
     depth = _OFFERS_READ.get()
     if depth >= _MAX_OFFERS_READ:
         return None
-    reset = _OFFERS_READ.set(depth + 1)
+    reset, probing = _OFFERS_READ.set(depth + 1), _PROBED.set(None)
     try:
         _check_command(command, own=False)
     except ValueError as refused:
         return f"that command (its characters counted from its first) {refused}"
     finally:
+        _PROBED.reset(probing)
         _OFFERS_READ.reset(reset)
     return None
 
@@ -3096,6 +3097,33 @@ _VALUE_FORMS: dict[tuple[str, str], Callable[[str], str | None]] = {
 _SAID_STATUS = {"flock: cannot set up timer: Invalid argument": 71}
 
 
+# While :func:`_refused_alike` reads a runner after one whose value is refused: each value :func:`_value_refused` is
+# given then, with what it takes, instead of what it says.
+_PROBED: ContextVar[list[tuple[int, tuple[str, str, str]]] | None] = ContextVar("_PROBED", default=None)
+
+
+def _refused_alike(tokens: tuple[shsyntax.Token, ...], r: int, v: int, value: tuple[str, str, str]) -> list[int]:
+    """The index in ``tokens`` of each value after ``tokens[v]``, the value of the runner at ``tokens[r]`` that it
+    refuses, that a runner of the same name after it in the command's chain refuses alike (the same value taken:
+    ``nice -n 5x nice -n 5x``, ``timeout 5M timeout 5M``), to be mended in one offer."""
+    from pic import shsyntax
+
+    words = [shsyntax.literal(t.text) for t in tokens]
+    name = _system_name(tokens[r].text) or tokens[r].text
+    found: list[int] = []
+    for a, b in itertools.pairwise(_chain(words)):
+        if a <= v or (_system_name(words[a] or "") or words[a]) != name:
+            continue
+        reset = _PROBED.set([])
+        try:
+            _end_taken(tokens, words, a) or _operand_taken(tokens, words, a, b)
+            probed = _PROBED.get() or []
+        finally:
+            _PROBED.reset(reset)
+        found.extend(k for k, taken in probed if taken == value)
+    return found
+
+
 def _value_refused(
     tokens: tuple[shsyntax.Token, ...],
     r: int,
@@ -3110,15 +3138,25 @@ def _value_refused(
     option's, the word before it, or the operand's), its placeholder and an example; ``said``: what the runner says
     refusing it, when known; with the command meant."""
     what, placeholder, example = value
+    probe = _PROBED.get()
+    if probe is not None:
+        probe.append((v, value))
+        return ""
     runner, written = tokens[r].text, tokens[v].text
     status = _SAID_STATUS.get(said or "", wrapper.usage)
     after_what = " ".join(t.text for t in tokens[r:v])
-    given = _line(tokens, [*(t.text for t in tokens[:v]), placeholder, *(t.text for t in tokens[v + 1 :])])
-    mended = _line(tokens, [*(t.text for t in tokens[:v]), example, *(t.text for t in tokens[v + 1 :])])
+    same = [v, *_refused_alike(tokens, r, v, value)]
+    given, filled = [t.text for t in tokens], [t.text for t in tokens]
+    for k in same:
+        given[k], filled[k] = placeholder, example
+    others = ", ".join(f"{tokens[k].text} at character {tokens[k].at + 1}" for k in same[1:])
+    each = f"each {runner} after it" if len(same) > 2 else f"the {runner} after it"
+    alike = f"; {each} refuses its own alike ({others})" if others else ""
+    given_line, mended = _line(tokens, given), _line(tokens, filled)
     told = (
         f"holds at character {tokens[v].at + 1} {written} after {after_what}, which takes {what}: {runner} refuses "
         f"{written} there{'' if said is None else f' ({said})'} and runs nothing (exit {status}), and "
-        f"{_WITHOUT_IT[False]}; write {given} (e.g. {mended})"
+        f"{_WITHOUT_IT[False]}{alike}; write {given_line} (e.g. {mended})"
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"

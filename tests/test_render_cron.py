@@ -4541,3 +4541,41 @@ def test_a_redirection_before_env_s_is_kept_in_the_line_offered(
     if mended is not None:
         assert f"write {mended}" in said, said
         assert cron.check_command(mended) == mended
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "mended"),
+    [
+        ("nice -n 5x nice -n 5x php a.php", "nice -n N nice -n N php a.php", "nice -n 10 nice -n 10 php a.php"),
+        (
+            "timeout 5M nice timeout 5M php a.php",
+            "timeout DURATION nice timeout DURATION php a.php",
+            "timeout 5m nice timeout 5m php a.php",
+        ),
+        (
+            "cd .. && taskset -c 0x3 taskset -c 0x3 php a.php | cat",
+            "cd .. && taskset -c CPU-LIST taskset -c CPU-LIST php a.php | cat",
+            "cd .. && taskset -c 0 taskset -c 0 php a.php | cat",
+        ),
+    ],
+)
+def test_a_value_refused_twice_in_a_chain_is_mended_in_one_offer(
+    tmp_path: Path, command: str, given: str, mended: str
+) -> None:
+    """nice -n 5x nice -n 5x php a.php was offered nice -n N nice -n 5x php a.php, then told that one was refused
+    too: a runner of the same name after it in the chain refusing its value alike has it mended in the same offer
+    (timeout 5M ... timeout 5M, taskset -c 0x3 ... taskset -c 0x3: coreutils' and util-linux's, run here by dash,
+    refuse each, and run the line offered)."""
+    ran = _dash_with_runners(
+        tmp_path, command.replace("php a.php", "echo ran").removeprefix("cd .. && ").removesuffix(" | cat")
+    )
+    assert ran.returncode in (1, 125) and "ran" not in ran.stdout, ran
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"write {given} (e.g. {mended})" in said and "refused too" not in said, said
+    assert cron.check_command(mended) == mended
+    assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
+    run = mended.replace("php a.php", "echo ran").removeprefix("cd .. && ").removesuffix(" | cat")
+    done = _dash_with_runners(tmp_path, run)
+    assert (done.returncode, done.stdout) == (0, "ran\n"), done
