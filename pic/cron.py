@@ -2645,6 +2645,21 @@ def _end_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: i
     return None
 
 
+def _operand_missing(name: str, wrapper: _Wrapper, words: list[str | None], v: int) -> tuple[str, str, str] | None:
+    """When the value ``words[v]`` of an option of ``name`` (a runner of :data:`_OPERAND_VALUES`) names the program
+    meant (``flock -w php a.php``, ``timeout -k php a.php``), its operand missing too: no word after it is the operand
+    the runner reads before a program, or the runner refuses the one there (a.php as timeout's duration); what the
+    operand is, its placeholder and an example (:data:`_OPERAND_VALUES`); None otherwise."""
+    if name not in _OPERAND_VALUES or not wrapper.operands or any(w is None for w in words[v + 1 :]):
+        return None
+    after = words[v + 1 :]
+    form = _OPERAND_FORMS.get(name)
+    if len(after) > wrapper.operands and (form is None or form(after[0] or "") is None):
+        return None
+    what, placeholder, example, _ = _OPERAND_VALUES[name]
+    return what, placeholder, " ".join(example)
+
+
 def _option_value_told(
     tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, j: int, option: tuple[str, str | None, int]
 ) -> str | None:
@@ -2663,7 +2678,8 @@ def _option_value_told(
     if said is not None:
         if name == "chrt" and key in _CHRT_TIMES:
             return _deadline_told(tokens, words, r, (j, taken), said)
-        return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3], said=said)
+        operand = _operand_missing(name, wrapper, words, j + 1) if _names_a_program(value or "") else None
+        return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3], said=said, operand=operand)
     glued = _glued_value(wrapper, word) if taken == 1 else None
     said = None if glued is None else _value_said(name, glued[0], word[len(glued[1]) :], words, r)
     if glued is None or said is None:
@@ -3132,11 +3148,13 @@ def _value_refused(
     value: tuple[str, str, str],
     *,
     said: str | None = None,
+    operand: tuple[str, str, str] | None = None,
 ) -> str:
     """What :func:`check_command` says of the value at ``tokens[v]`` of the runner at ``tokens[r]`` that the runner
     refuses (:data:`_VALUE_FORMS`: ``nice -n 5x``, ``timeout 5M``), running nothing: ``value`` is what it takes (an
     option's, the word before it, or the operand's), its placeholder and an example; ``said``: what the runner says
-    refusing it, when known; with the command meant."""
+    refusing it, when known; with the command meant; ``operand``: the runner's operand missing too, the value naming
+    the program meant (:func:`_operand_missing`), written after it."""
     what, placeholder, example = value
     probe = _PROBED.get()
     if probe is not None:
@@ -3149,6 +3167,10 @@ def _value_refused(
     given, filled = [t.text for t in tokens], [t.text for t in tokens]
     for k in same:
         given[k], filled[k] = placeholder, example
+    meant = ""
+    if operand is not None:  # the program named where the value goes (flock -w php a.php): kept after both
+        given[v + 1 : v + 1], filled[v + 1 : v + 1] = [operand[1], written], [operand[2], written]
+        meant = f"; {written} being the program meant, {operand[0]} is missing too"
     others = ", ".join(f"{tokens[k].text} at character {tokens[k].at + 1}" for k in same[1:])
     each = f"each {runner} after it" if len(same) > 2 else f"the {runner} after it"
     alike = f"; {each} refuses its own alike ({others})" if others else ""
@@ -3156,7 +3178,7 @@ def _value_refused(
     told = (
         f"holds at character {tokens[v].at + 1} {written} after {after_what}, which takes {what}: {runner} refuses "
         f"{written} there{'' if said is None else f' ({said})'} and runs nothing (exit {status}), and "
-        f"{_WITHOUT_IT[False]}{alike}; write {given_line} (e.g. {mended})"
+        f"{_WITHOUT_IT[False]}{alike}{meant}; write {given_line} (e.g. {mended})"
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"

@@ -4579,3 +4579,40 @@ def test_a_value_refused_twice_in_a_chain_is_mended_in_one_offer(
     run = mended.replace("php a.php", "echo ran").removeprefix("cd .. && ").removesuffix(" | cat")
     done = _dash_with_runners(tmp_path, run)
     assert (done.returncode, done.stdout) == (0, "ran\n"), done
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "mended", "wrong"),
+    [
+        (
+            "flock -w php a.php",
+            "flock -w SECONDS FILE php a.php",
+            "flock -w 60 ../run/cron.lock php a.php",
+            "flock -w 60 a.php",
+        ),
+        ("timeout -k php a.php", "timeout -k DURATION DURATION php a.php", "timeout -k 10 5m php a.php", None),
+        ("timeout -s php a.php", "timeout -s SIGNAL DURATION php a.php", "timeout -s TERM 5m php a.php", None),
+    ],
+)
+def test_a_program_as_an_option_s_value_before_an_operand_keeps_the_program(
+    tmp_path: Path, command: str, given: str, mended: str, wrong: str | None
+) -> None:
+    """flock -w php a.php was offered flock -w 60 a.php, which pic takes though util-linux's flock, run here, refuses
+    it (bad file descriptor: 'a.php', exit 64: a file and no command is read as a descriptor's number), php dropped
+    (timeout -k php a.php: timeout -k 10 a.php, a.php read as the duration): the program named there is the one
+    meant, the value and the operand both missing: each written before it, and the offer runs under dash."""
+    if wrong is not None:
+        done = _dash_with_runners(tmp_path, wrong)
+        assert done.returncode == 64 and "bad file descriptor" in done.stderr, done
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"write {given} (e.g. {mended})" in said, said
+    assert cron.check_command(mended) == mended
+    assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
+    (tmp_path / "run").mkdir()
+    work = tmp_path / "www"
+    work.mkdir()
+    run = mended.replace("php a.php", "echo ran").replace("../run", str(tmp_path / "run"))
+    done = _dash_with_runners(work, run)
+    assert (done.returncode, done.stdout) == (0, "ran\n"), done
