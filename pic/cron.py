@@ -2023,10 +2023,12 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         if word == "-"
         else f"an option of {runner}'s"
     )
+    listed = name == "taskset" and _cpu_list(wrapper, words[r + 1 : first])  # taskset -c: a list of CPUs
+    operand = "its list of CPUs" if listed else _OPERANDS[name]
     told = (
         f"holds at character {tokens[i].at + 1} {word} after {runner} "
         f"{' '.join(t.text for t in tokens[first:i]) or tokens[i - 1].text}, "
-        f"{what}, which reads its options before {_OPERANDS[name]} alone: "
+        f"{what}, which reads its options before {operand} alone: "
         f"{_chrt_first(words[r + 1 : first]) if name == 'chrt' else 'it '}"
         f"runs a program named {word}, which the runtime images do not "
         f"have: the command is not found (exit {wrapper.missing}) and "

@@ -4452,6 +4452,8 @@ def test_words_told_to_be_left_out_are_left_out_together(tmp_path: Path, command
         ("ionice -c 2 -n x php a.php", "a priority level", "ionice -c 2 -n LEVEL php a.php", "7"),
         ("flock -w x F php a.php", "a time to wait, in seconds", "flock -w SECONDS F php a.php", "60"),
         ("flock -E x F php a.php", "an exit code, a number", "flock -E NUMBER F php a.php", "0"),
+        # an option after the list of CPUs (util-linux's taskset reads its options before it alone)
+        ("taskset -c 0 -a php a.php", "before its list of CPUs alone", "taskset -c -a 0 php a.php", ""),
     ],
 )
 def test_a_runners_placeholder_is_its_manuals(tmp_path: Path, command: str, what: str, given: str, filled: str) -> None:
@@ -4466,8 +4468,8 @@ def test_a_runners_placeholder_is_its_manuals(tmp_path: Path, command: str, what
         cron.check_command(command)
     said = str(info.value)
     assert what in said and f"write {given}" in said, said
-    placeholder = next(w for w in given.split() if w.isupper() and w not in command.split())
-    offer = given.replace(placeholder, filled)
+    placeholder = next((w for w in given.split() if w.isupper() and w not in command.split()), "")
+    offer = given.replace(placeholder, filled) if placeholder else given
     assert cron.check_command(offer) == offer
     assert subprocess.run([require_program("dash"), "-n", "-c", offer], check=False).returncode == 0
     if not offer.startswith(("flock", "ionice")):
