@@ -3245,6 +3245,77 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
     return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"
 
 
+# The runners that refuse their words when given no program, running nothing, by name: what they say then (their
+# usage alone: timeout's). nice and ionice given no option print their values (exit 0), env its environment, xargs
+# runs echo: not among them; flock given a number locks that descriptor (flock(1)'s third form).
+_NOTHING_SAID = {
+    "nice": "nice: a command must be given with an adjustment",
+    "timeout": None,
+    "taskset": "taskset: bad usage",
+    "chrt": "chrt: bad usage",
+    "ionice": "ionice: bad usage",
+    "flock": None,  # its file read as a descriptor's number (bad file descriptor), or none given
+    "nohup": "nohup: missing operand",
+    "stdbuf": "stdbuf: missing operand",
+    "setsid": "setsid: no command specified",
+}
+
+
+def _words_before_nothing(wrapper: _Wrapper, words: list[str | None], r: int) -> tuple[list[str], list[str]] | None:
+    """For :func:`_runs_nothing`: the options and the operands of the runner at ``words[r]`` when its words end before
+    a program; None when they do not, or are not known as written (an expansion, an option that runs no program, a
+    value missing: ``nice -n``, told apart)."""
+    j, n, given = r + 1, len(words), []
+    while j < n:
+        word = words[j]
+        if word is None:
+            return None
+        if word == "--":
+            j += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        taken = _option_words(wrapper, word)
+        if taken is None:
+            return None
+        given.append(word)
+        j += taken
+    operands = [w for w in words[j:] if w is not None]
+    if j > n or len(operands) > wrapper.operands or len(operands) < len(words[j:]):
+        return None
+    return given, operands
+
+
+def _runs_nothing(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int) -> str | None:
+    """What :func:`check_command` says of the runner at ``words[r]`` (:data:`_NOTHING_SAID`) when its words end
+    before a program (``nice -n 5``, ``timeout 5m``, ``flock FILE``): it refuses them and runs nothing (exit 125,
+    util-linux's 1, flock's 64); with the program to write after them; None when it is none such."""
+    runner = words[r] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    read = None if wrapper is None or name not in _NOTHING_SAID else _words_before_nothing(wrapper, words, r)
+    if wrapper is None or read is None:
+        return None
+    given, operands = read
+    if (
+        (name == "nice" and not given)
+        or (name == "ionice" and all(set(w[1:]) <= {"t"} for w in given))  # ionice, ionice -t: its values printed
+        or (name == "flock" and operands and operands[0].isdigit())
+    ):
+        return None
+    said = _NOTHING_SAID[name]
+    if name == "flock":
+        said = f"flock: bad file descriptor: '{operands[0]}'" if operands else "flock: not enough arguments"
+    texts = [t.text for t in tokens]
+    given_line, mended = _line(tokens, [*texts, "COMMAND"]), _line(tokens, [*texts, "php", "a.php"])
+    told = (
+        f"holds at character {tokens[r].at + 1} {runner}, given no program to run after its words: {runner} "
+        f"refuses them{'' if said is None else f' ({said})'} and runs nothing (exit {wrapper.usage}), and "
+        f"{_WITHOUT_IT[False]}; write the program after them, {given_line} (e.g. {mended})"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
     """What :func:`check_command` says of the first program of :data:`_ABSENT_PROGRAMS` a command of ``grammar``
     runs (``sudo -u www-data php a.php``, ``nice /usr/bin/sudo php a.php``), which the runtime images do not have,
@@ -3272,7 +3343,11 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
                 or _operand_taken(command.words, words, chain[k - 1], i)
                 if k
                 else None
-            ) or (_ambiguous_option(command.words, words, i) or _end_taken(command.words, words, i))
+            ) or (
+                _ambiguous_option(command.words, words, i)
+                or _end_taken(command.words, words, i)
+                or _runs_nothing(command.words, words, i)
+            )
             if detached is not None:
                 found.append((at, detached))
                 break

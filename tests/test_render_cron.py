@@ -4618,3 +4618,50 @@ def test_a_program_as_an_option_s_value_before_an_operand_keeps_the_program(
     run = mended.replace("php a.php", "echo ran").replace("../run", str(tmp_path / "run"))
     done = _dash_with_runners(work, run)
     assert (done.returncode, done.stdout) == (0, "ran\n"), done
+
+
+@pytest.mark.parametrize(
+    ("command", "said", "given"),
+    [
+        ("nice -n 5", "nice: a command must be given with an adjustment", "nice -n 5 COMMAND"),
+        ("timeout 5m", "", "timeout 5m COMMAND"),
+        ("taskset -c 0", "taskset: bad usage", "taskset -c 0 COMMAND"),
+        ("chrt -b 0", "chrt: bad usage", "chrt -b 0 COMMAND"),
+        ("ionice -c 3", "ionice: bad usage", "ionice -c 3 COMMAND"),
+        (
+            "cd .. && flock ../run/l; echo ok",
+            "flock: bad file descriptor: '../run/l'",
+            "cd .. && flock ../run/l COMMAND; echo ok",
+        ),
+        ("nohup", "nohup: missing operand", "nohup COMMAND"),
+        ("stdbuf -oL", "stdbuf: missing operand", "stdbuf -oL COMMAND"),
+        ("setsid -w", "setsid: no command specified", "setsid -w COMMAND"),
+    ],
+)
+def test_a_runner_given_no_program_is_told(tmp_path: Path, command: str, said: str, given: str) -> None:
+    """nice -n 5 (timeout 5m, flock FILE, taskset -c 0 ...) was taken, though the runner, given no program, refuses
+    its words and runs nothing (coreutils', util-linux's, run here by dash: exit 125, 1, flock's 64, with what each
+    says): told, the program to write after its words, the line offered taken with it and read by dash -n."""
+    run = command.removeprefix("cd .. && ").removesuffix("; echo ok")
+    ran = _dash_with_runners(tmp_path, run)
+    assert ran.returncode in (1, 64, 125) and said in _first_said(ran.stderr), ran
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    told = str(info.value)
+    assert (
+        f"runs nothing (exit {ran.returncode})" in told and f"write the program after them, {given} (e.g. " in told
+    ), told
+    if said:
+        assert f"({said})" in told, told
+    mended = given.replace("COMMAND", "php a.php")
+    assert cron.check_command(mended) == mended
+    assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["nice", "ionice", "ionice -t", "env -i", "flock -n 9", 'timeout 5m "$@"'])
+def test_a_runner_that_runs_nothing_of_its_own_accord_is_taken(tmp_path: Path, command: str) -> None:
+    """nice, ionice alone print what they would set (exit 0), env -i its environment, flock 9 locks a descriptor
+    the shell opened (flock(1)'s third form): taken, as a runner given no program is refused."""
+    if "$@" not in command and "9" not in command:
+        assert _dash_with_runners(tmp_path, command).returncode == 0
+    assert cron.check_command(command) == command
