@@ -2173,7 +2173,7 @@ def _nice_numbers(words: list[str | None], i: int) -> list[int]:
 # nothing) or takes it (a directory, a variable, a file: it runs the word after it).
 _NAMED_VALUES = {
     **dict.fromkeys(
-        (("env", "C"), ("env", "--chdir")), ("the directory to run the program in", "DIRECTORY", "../www", False)
+        (("env", "C"), ("env", "--chdir")), ("the directory to run the program in", "DIR", "../www", False)
     ),
     **dict.fromkeys((("env", "u"), ("env", "--unset")), ("the name of a variable to unset", "NAME", "LANG", False)),
     **dict.fromkeys(
@@ -2200,7 +2200,7 @@ _NAMED_VALUES = {
     ),
     **dict.fromkeys(
         (("env", k) for k in ("--block-signal", "--default-signal", "--ignore-signal")),
-        ("its signals, separated by ','", "SIGNALS", "TERM", True),
+        ("its signals, separated by ','", "SIG", "TERM", True),
     ),
     **dict.fromkeys(
         (("timeout", "k"), ("timeout", "--kill-after")), ("the time to wait before KILL", "DURATION", "10", True)

@@ -3274,13 +3274,13 @@ def test_nice_s_adjustment_as_an_option_is_taken(tmp_path: Path, command: str) -
 @pytest.mark.parametrize(
     ("command", "option", "given", "without"),
     [
-        ("env -C php a.php", "-C", "env -C DIRECTORY php a.php", "env php a.php"),
-        ("env --chdir php a.php", "--chdir", "env --chdir DIRECTORY php a.php", "env php a.php"),
+        ("env -C php a.php", "-C", "env -C DIR php a.php", "env php a.php"),
+        ("env --chdir php a.php", "--chdir", "env --chdir DIR php a.php", "env php a.php"),
         ("env -i -u php a.php", "-u", "env -i -u NAME php a.php", "env -i php a.php"),
         (
             "nice -n 5 env -C sh ../priv/a.sh",
             "-C",
-            "nice -n 5 env -C DIRECTORY sh ../priv/a.sh",
+            "nice -n 5 env -C DIR sh ../priv/a.sh",
             "nice -n 5 env sh ../priv/a.sh",
         ),
         ("xargs -a php a.php", "-a", "xargs -a FILE php a.php", "xargs php a.php"),
@@ -4182,7 +4182,7 @@ _WHOLE_LINE_OFFERS = [
     ("echo x; nice --adjustement=5 php a.php", "echo x; nice --adjustment=5 php a.php", None),
     ("env --block-signal TERM php a.php | cat", "env --block-signal=TERM php a.php | cat", None),
     ("cd .. && chrt -f 1 php a.php", "cd .. && chrt -b 0 php a.php", None),
-    ("env -C php a.php && echo done", "env -C DIRECTORY php a.php && echo done", "env php a.php && echo done"),
+    ("env -C php a.php && echo done", "env -C DIR php a.php && echo done", "env php a.php && echo done"),
     (
         "cd .. && timeout -s -- 5m php a.php",
         "cd .. && timeout -s SIGNAL -- 5m php a.php",
@@ -4240,7 +4240,7 @@ def test_a_command_refused_within_a_line_is_offered_as_the_whole_line(
         assert subprocess.run([dash, "-n", "-c", text], check=False).returncode == 0, text
         shlex.split(text)
     filled = example if example is not None and "DURATION" not in example else offered
-    for placeholder, value in (("SIGNAL", "TERM"), ("DURATION", "5m"), ("-nN", "-n10"), ("DIRECTORY", "../www")):
+    for placeholder, value in (("SIGNAL", "TERM"), ("DURATION", "5m"), ("-nN", "-n10"), ("DIR", "../www")):
         filled = filled.replace(placeholder, value)
     assert cron.check_command(filled) == filled
 
@@ -4454,6 +4454,9 @@ def test_words_told_to_be_left_out_are_left_out_together(tmp_path: Path, command
         ("flock -E x F php a.php", "an exit code, a number", "flock -E NUMBER F php a.php", "0"),
         # an option after the list of CPUs (util-linux's taskset reads its options before it alone)
         ("taskset -c 0 -a php a.php", "before its list of CPUs alone", "taskset -c -a 0 php a.php", ""),
+        # env(1) of coreutils: -C, --chdir=DIR; --block-signal[=SIG] (SIG a signal's name or number, or several)
+        ("env -C php a.php", "the directory to run the program in", "env -C DIR php a.php", "../www"),
+        ("env --block-signal=FOO php a.php", "its signals", "env --block-signal=SIG php a.php", "TERM"),
     ],
 )
 def test_a_runners_placeholder_is_its_manuals(tmp_path: Path, command: str, what: str, given: str, filled: str) -> None:
@@ -4468,11 +4471,11 @@ def test_a_runners_placeholder_is_its_manuals(tmp_path: Path, command: str, what
         cron.check_command(command)
     said = str(info.value)
     assert what in said and f"write {given}" in said, said
-    placeholder = next((w for w in given.split() if w.isupper() and w not in command.split()), "")
+    placeholder = next((w for w in re.findall(r"[A-Z][A-Z-]*[A-Z]", given) if w not in command), "")
     offer = given.replace(placeholder, filled) if placeholder else given
     assert cron.check_command(offer) == offer
     assert subprocess.run([require_program("dash"), "-n", "-c", offer], check=False).returncode == 0
-    if not offer.startswith(("flock", "ionice")):
+    if not offer.startswith(("flock", "ionice", "env -C")):
         ran = _dash_with_runners(tmp_path, offer.replace("php a.php", "echo ran"))
         assert ran.stdout == "ran\n", ran
 
