@@ -3194,7 +3194,7 @@ def _end_told(
     what, placeholder, example = value
     runner, option, end = tokens[r].text, tokens[j].text, tokens[j + 1].text
     before, after = [t.text for t in tokens[: j + 1]], [t.text for t in tokens[j + 2 :]]
-    given = _line(tokens, [*before, placeholder, "--", *after])
+    given, filled = _line(tokens, [*before, placeholder, "--", *after]), _line(tokens, [*before, example, "--", *after])
     without = _line(
         tokens,
         [*before[:-1], *([option[:-1]] if not option.startswith("--") and len(option) > 2 else []), "--", *after],
@@ -3202,7 +3202,7 @@ def _end_told(
     told = (
         f"holds at character {tokens[j + 1].at + 1} {end} after {runner} {option}, which takes {what}: {runner} "
         f"reads {end} as that, whatever it is, as getopt reads the word after such an option, refuses it and runs "
-        f"nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. {example}), or {without}"
+        f"nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. {filled}), or {without}"
     )
     refused = _refused_too(without)
     return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"
@@ -3228,7 +3228,7 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
         return None
     what, placeholder, example, refuses = _NAMED_VALUES[(name, key)]
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
-    given = _line(tokens, [*before, placeholder, *after])
+    given, filled = _line(tokens, [*before, placeholder, *after]), _line(tokens, [*before, example, *after])
     # the flags glued before the option (xargs -0n) stay: only the option missing its value is left out
     kept = [option[:-1]] if not option.startswith("--") and len(option) > 2 else []
     without = _line(tokens, [*before[:-1], *kept, *after])
@@ -3239,7 +3239,7 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
     )
     told = (
         f"holds at character {tokens[i - 1].at + 1} {value} after {runner} {option}, which takes {what}: {done}; to "
-        f"run {' '.join(after)}, write {given} (e.g. {example}), or {without}"
+        f"run {' '.join(after)}, write {given} (e.g. {filled}), or {without}"
     )
     refused = _refused_too(without)
     return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"

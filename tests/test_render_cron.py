@@ -4668,3 +4668,27 @@ def test_a_runner_that_runs_nothing_of_its_own_accord_is_taken(tmp_path: Path, c
     if "$@" not in command and "9" not in command:
         assert _dash_with_runners(tmp_path, command).returncode == 0
     assert cron.check_command(command) == command
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [
+        ("env -C php a.php", "env -C ../www php a.php"),
+        ("cd .. && ionice -n php a.php | cat", "cd .. && ionice -n 7 php a.php | cat"),
+        ("nice -n -- php a.php; echo ok", "nice -n 10 -- php a.php; echo ok"),
+    ],
+)
+def test_an_option_s_value_is_exemplified_in_the_whole_line(tmp_path: Path, command: str, example: str) -> None:
+    """env -C php a.php was offered 'env -C DIR php a.php (e.g. ../www)', the example a value alone, where every
+    other offer's example is the whole line: it is (e.g. env -C ../www php a.php), which pic takes, dash -n reads,
+    and coreutils' env and nice, util-linux's ionice run under dash."""
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"(e.g. {example})" in said, said
+    assert cron.check_command(example) == example
+    assert subprocess.run([require_program("dash"), "-n", "-c", example], check=False).returncode == 0
+    (tmp_path / "www").mkdir()
+    run = example.replace("php a.php", "echo ran").removeprefix("cd .. && ").removesuffix(" | cat")
+    done = _dash_with_runners(tmp_path / "www", run.replace("../www", str(tmp_path / "www")))
+    assert done.returncode == 0 and done.stdout.startswith("ran\n"), done
