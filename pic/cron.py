@@ -1744,9 +1744,13 @@ def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
         shsyntax.Token("split", word, token.at + places[at])
         for (_, at), word in zip(split.words[:known], split.written, strict=False)
     ]
-    # the rest as written, sh's expansion first, the quote it is in opened again: a word of sh, never written back
-    rest = f'"{token.text[i:]}' if quoted else token.text[i:]
-    return [*made, shsyntax.Token("rest", rest, token.at + i)]
+    # the rest as written, sh's expansion first: without quotes, backslashes or a substitution, sh splits what it
+    # gives as env does (blanks apart), written again so in the line (-S "exec nice 5 $CMD": exec nice 5 $CMD); else
+    # the quote it is in opened again, a word of sh never written back
+    rest = token.text[i:-1] if quoted and token.text.endswith('"') else token.text[i:]
+    if quoted == token.text.endswith('"') and not any(c in rest for c in "\"'\\`") and "$(" not in rest:
+        return [*made, shsyntax.Token("split", rest, token.at + i)]
+    return [*made, shsyntax.Token("rest", f'"{token.text[i:]}' if quoted else token.text[i:], token.at + i)]
 
 
 def _split_mended(tokens: list[shsyntax.Token], holder: int, before: str, string: str) -> str | None:

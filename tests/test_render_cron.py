@@ -4483,14 +4483,15 @@ def test_a_runners_placeholder_is_its_manuals(tmp_path: Path, command: str, what
 @pytest.mark.parametrize(
     ("command", "alone"),
     [
-        ('env -S "eval -- ${HOME}"', 'eval -- "${HOME}"'),
+        ('env -S "eval -- ${HOME}"', "eval -- ${HOME}"),  # sh's ${HOME}, in its double quotes: as written
         ("env -S 'exec nice 5 ${SCRIPT} -q'", 'exec nice 5 "${SCRIPT}" -q'),
         ("cd .. && env -S 'exec nice 5 php${V}.php' && echo ok", 'cd .. && exec nice 5 php"${V}".php && echo ok'),
     ],
 )
 def test_env_s_variables_keep_their_names_in_offers(tmp_path: Path, command: str, alone: str) -> None:
-    """env -S "eval -- ${HOME}" was told 'written alone (eval -- ${X})', a name the member never wrote: env's own
-    ${NAME} in its string is kept in the command offered, in sh's double quotes, which give one word as env gives it
+    """env -S "eval -- ${HOME}" was told 'written alone (eval -- ${X})', a name the member never wrote (sh's ${HOME}
+    there, kept as written): env's own ${NAME} in its string ('...') is kept in the command offered, in sh's double
+    quotes, which give one word as env gives it
     (coreutils' env, run here by dash: env -S 'printf [%s] ${V}' with V='a b' prints [a b], as
     printf [%s] "${V}" does); the offer, its runner's fault mended, is taken and dash -n reads it."""
     env = {"PATH": os.environ["PATH"], "V": "a b"}
@@ -4692,3 +4693,28 @@ def test_an_option_s_value_is_exemplified_in_the_whole_line(tmp_path: Path, comm
     run = example.replace("php a.php", "echo ran").removeprefix("cd .. && ").removesuffix(" | cat")
     done = _dash_with_runners(tmp_path / "www", run.replace("../www", str(tmp_path / "www")))
     assert done.returncode == 0 and done.stdout.startswith("ran\n"), done
+
+
+@pytest.mark.parametrize(
+    ("command", "alone"),
+    [
+        ('cd .. && env -S "exec nice 5 $CMD"; echo ok', "cd .. && exec nice 5 $CMD; echo ok"),
+        ('env -S "exec nice 5 ${CMD} -q" | cat', "exec nice 5 ${CMD} -q | cat"),
+    ],
+)
+def test_env_s_written_alone_keeps_the_line_and_sh_s_expansion(tmp_path: Path, command: str, alone: str) -> None:
+    """cd .. && env -S "exec nice 5 $CMD"; echo ok was told 'written alone (exec nice 5 "$CMD")', the command alone
+    and $CMD quoted, which sh gives as one word where env splits what it gives: the whole line, the expansion as
+    written, which sh splits as env does (dash, run here: with CMD='echo ran', env -S "nice $CMD" and nice $CMD both
+    print ran); the line mended is taken and dash -n reads it."""
+    for line in ('env -S "nice $CMD"', "nice $CMD"):
+        done = _dash_with_runners(tmp_path, f"CMD='echo ran'; {line}")
+        assert (done.returncode, done.stdout) == (0, "ran\n"), done
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"written alone ({alone})" in said, said
+    mended = alone.replace("nice 5", "nice -n 5")
+    assert f"write {mended}" in said, said
+    assert cron.check_command(mended) == mended
+    assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
