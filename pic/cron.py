@@ -460,19 +460,21 @@ def _rewritten(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) ->
     """What :func:`_line` changes in ``text`` when :func:`_edits` cannot change its command ``tokens``' words alone,
     some being made of env -S's string (``env -S 'eval -- x'`` written ``eval -- x``): the command's words as
     written, from its first to its last (the string's word), replaced by ``texts`` joined by spaces, each of those
-    made of the string quoted for sh; None when the command has none such, when a word of it is an expansion of
-    env's (``${X}``), or when anything but blanks (a redirection) stands between its words."""
+    made of the string quoted for sh (env's ``${NAME}`` as ``"${NAME}"``), then the redirections written between
+    them; None when the command has none such, or when the string's rest is an expansion of sh's (``-S "eval $X"``:
+    env splits what it gives)."""
     from pic import shsyntax
 
-    if not any(t.kind == "split" for t in tokens) or any(t.kind == "split" and t.text == "${X}" for t in tokens):
+    if not any(t.kind == "split" for t in tokens) or any(t.kind == "rest" for t in tokens):
         return None
     written = next((c.words for c in shsyntax.read(text).commands if c.words[0].at == tokens[0].at), None)
     if written is None or not texts:
         return None
     ends = [t.at + len(t.text) for t in written]
-    if any(text[end : t.at].strip(" \t") for end, t in zip(ends, written[1:], strict=False)):
-        return None
-    return [(written[0].at, ends[-1], " ".join(texts))]
+    # the redirections between its words (env 2>&1 -S '...'), kept in their order after the words, where sh reads
+    # them alike
+    between = [text[end : t.at].strip(" \t") for end, t in zip(ends, written[1:], strict=False)]
+    return [(written[0].at, ends[-1], " ".join([*texts, *filter(None, between)]))]
 
 
 def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> list[tuple[int, int, str]] | None:
@@ -490,9 +492,9 @@ def _edits(text: str, tokens: Sequence[shsyntax.Token], texts: list[str]) -> lis
         s += 1
     changed, new = tokens[p : n - s], texts[p : m - s]
     near = tokens[max(p - 1, 0) : n - s + 1]
-    if not near or any(text[t.at : t.at + len(t.text)] != t.text for t in near):
-        return None
-    if any(t.kind == "split" for t in tokens) and not _within_split(tokens, p, changed, new):
+    if not near or any(text[t.at : t.at + len(t.text)] != t.text and t.kind != "rest" for t in near):
+        return None  # (the rest of env -S's string an expansion of sh's makes unknown: changed by no offer)
+    if any(t.kind in ("split", "rest") for t in tokens) and not _within_split(tokens, p, changed, new):
         return None
     edits = [(t.at, t.at + len(t.text), word) for t, word in zip(changed, new, strict=False)]
     for t in changed[len(new) :]:
@@ -632,7 +634,7 @@ def _quoted_back(token: shsyntax.Token) -> Callable[[str], str] | None:
         return None
     text, outer = current
     end = token.at + len(token.text)
-    if text[token.at : end] != token.text or token.kind == "split":
+    if text[token.at : end] != token.text or token.kind in ("split", "rest"):
         return None
     return lambda script: outer(text[: token.at] + shlex.quote(script) + text[end:])
 
@@ -1684,8 +1686,8 @@ def _split_command(command: shsyntax.Command) -> shsyntax.Command | tuple[int, s
             told = _split_refused(tokens[first].text, token, split.refused, offer)
             return token.at + places[start + split.at], told
         made = [
-            shsyntax.Token("split", "${X}" if word is None else shlex.quote(word), token.at + places[start + at])
-            for word, at in split.words
+            shsyntax.Token("split", word, token.at + places[start + at])
+            for (_, at), word in zip(split.words, split.written, strict=True)
         ]
         option = words[first] or ""
         short = holder == first and start > 2 and not option.startswith("--")  # -iS'...': -i kept
@@ -1704,7 +1706,7 @@ def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
 
     written: list[str] = []
     places: list[int] = []
-    i = 0
+    i, quoted = 0, False
     while i < len(token.text) and token.text[i] not in "$`":
         ch = token.text[i]
         if ch == "'":
@@ -1723,7 +1725,7 @@ def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
                 j += 1
             i = j + 1
             if token.text[j : j + 1] != '"':
-                i = j  # an expansion within the quotes
+                i, quoted = j, True  # an expansion within the quotes
                 break
         elif ch in "\\*?[~":
             return None
@@ -1737,12 +1739,18 @@ def _known_split(token: shsyntax.Token) -> list[shsyntax.Token] | None:
     split = envsplit.split(string)
     if split.refused is not None:
         return None
-    known = split.words if string[-1] in " \t" else split.words[:-1]
+    known = len(split.words) if string[-1] in " \t" else len(split.words) - 1
     made = [
-        shsyntax.Token("split", "${X}" if word is None else shlex.quote(word), token.at + places[at])
-        for word, at in known
+        shsyntax.Token("split", word, token.at + places[at])
+        for (_, at), word in zip(split.words[:known], split.written, strict=False)
     ]
-    return [*made, shsyntax.Token("split", "${X}", token.at + i)]
+    # the rest as written, sh's expansion first: without quotes, backslashes or a substitution, sh splits what it
+    # gives as env does (blanks apart), written again so in the line (-S "exec nice 5 $CMD": exec nice 5 $CMD); else
+    # the quote it is in opened again, a word of sh never written back
+    rest = token.text[i:-1] if quoted and token.text.endswith('"') else token.text[i:]
+    if quoted == token.text.endswith('"') and not any(c in rest for c in "\"'\\`") and "$(" not in rest:
+        return [*made, shsyntax.Token("split", rest, token.at + i)]
+    return [*made, shsyntax.Token("rest", f'"{token.text[i:]}' if quoted else token.text[i:], token.at + i)]
 
 
 def _split_mended(tokens: list[shsyntax.Token], holder: int, before: str, string: str) -> str | None:
@@ -1836,12 +1844,13 @@ def _refused_too(command: str) -> str | None:
     depth = _OFFERS_READ.get()
     if depth >= _MAX_OFFERS_READ:
         return None
-    reset = _OFFERS_READ.set(depth + 1)
+    reset, probing = _OFFERS_READ.set(depth + 1), _PROBED.set(None)
     try:
         _check_command(command, own=False)
     except ValueError as refused:
         return f"that command (its characters counted from its first) {refused}"
     finally:
+        _PROBED.reset(probing)
         _OFFERS_READ.reset(reset)
     return None
 
@@ -2018,10 +2027,12 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         if word == "-"
         else f"an option of {runner}'s"
     )
+    listed = name == "taskset" and _cpu_list(wrapper, words[r + 1 : first])  # taskset -c: a list of CPUs
+    operand = "its list of CPUs" if listed else _OPERANDS[name]
     told = (
         f"holds at character {tokens[i].at + 1} {word} after {runner} "
         f"{' '.join(t.text for t in tokens[first:i]) or tokens[i - 1].text}, "
-        f"{what}, which reads its options before {_OPERANDS[name]} alone: "
+        f"{what}, which reads its options before {operand} alone: "
         f"{_chrt_first(words[r + 1 : first]) if name == 'chrt' else 'it '}"
         f"runs a program named {word}, which the runtime images do not "
         f"have: the command is not found (exit {wrapper.missing}) and "
@@ -2151,10 +2162,37 @@ def _number_run(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: 
     if name != "nice":
         return f"{told}; write the program to run there"
     adjustment = word.lstrip("+")
-    mended = _line(tokens, [*(t.text for t in tokens[:i]), "-n", adjustment, *(t.text for t in tokens[i + 1 :])])
-    told = f"{told}; nice takes its adjustment as an option (-n {adjustment}, or -{adjustment}): write {mended}"
+    numbers = _nice_numbers(words, i)
+    texts = [t.text for t in tokens]
+    for k in reversed(numbers):
+        texts[k : k + 1] = ["-n", (words[k] or "").lstrip("+")]
+    mended = _line(tokens, texts)
+    others = ", ".join(f"{words[k]} at character {tokens[k].at + 1}" for k in numbers[1:])
+    alike = f", and so does each nice after it ({others})" if others else ""
+    told = f"{told}; nice takes its adjustment as an option (-n {adjustment}, or -{adjustment}){alike}: write {mended}"
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
+def _nice_numbers(words: list[str | None], i: int) -> list[int]:
+    """The index in ``words`` of the number ``words[i]`` nice runs as its program, then of each one a nice after it
+    runs so, read as the adjustment meant (``nice 5 nice 5 php a.php``: 1 and 3), to be mended in one offer."""
+    found = [i]
+    while True:
+        start = found[-1] + 1
+        rest = words[start:]
+        chain = _chain(rest) if rest else []
+        after = next(
+            (
+                start + b
+                for a, b in itertools.pairwise(chain)
+                if (_system_name(rest[a] or "") or rest[a]) == "nice" and _NUMBER.fullmatch(rest[b] or "")
+            ),
+            None,
+        )
+        if after is None:
+            return found
+        found.append(after)
 
 
 # The options of :data:`_WRAPPERS` taking a value before the program, by runner and option: what the value is, how
@@ -2162,7 +2200,7 @@ def _number_run(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: 
 # nothing) or takes it (a directory, a variable, a file: it runs the word after it).
 _NAMED_VALUES = {
     **dict.fromkeys(
-        (("env", "C"), ("env", "--chdir")), ("the directory to run the program in", "DIRECTORY", "../www", False)
+        (("env", "C"), ("env", "--chdir")), ("the directory to run the program in", "DIR", "../www", False)
     ),
     **dict.fromkeys((("env", "u"), ("env", "--unset")), ("the name of a variable to unset", "NAME", "LANG", False)),
     **dict.fromkeys(
@@ -2189,18 +2227,21 @@ _NAMED_VALUES = {
     ),
     **dict.fromkeys(
         (("env", k) for k in ("--block-signal", "--default-signal", "--ignore-signal")),
-        ("its signals, separated by ','", "SIGNALS", "TERM", True),
+        ("its signals, separated by ','", "SIG", "TERM", True),
     ),
     **dict.fromkeys(
         (("timeout", "k"), ("timeout", "--kill-after")), ("the time to wait before KILL", "DURATION", "10", True)
     ),
     **dict.fromkeys(
-        (("flock", "w"), ("flock", "--timeout"), ("flock", "--wait")), ("a time to wait, in seconds", "N", "60", True)
+        (("flock", "w"), ("flock", "--timeout"), ("flock", "--wait")),
+        ("a time to wait, in seconds", "SECONDS", "60", True),
     ),
-    **dict.fromkeys((("flock", "E"), ("flock", "--conflict-exit-code")), ("an exit code, a number", "N", "0", True)),
+    **dict.fromkeys(
+        (("flock", "E"), ("flock", "--conflict-exit-code")), ("an exit code, a number", "NUMBER", "0", True)
+    ),
     **dict.fromkeys(
         (("chrt", k) for k in ("T", "P", "D", "--sched-runtime", "--sched-period", "--sched-deadline")),
-        ("a time in nanoseconds", "N", "1000000", True),
+        ("a time in nanoseconds", "NANOSECONDS", "1000000", True),
     ),
     **dict.fromkeys(
         (("stdbuf", k) for k in ("o", "e", "--output", "--error")),
@@ -2211,7 +2252,8 @@ _NAMED_VALUES = {
     ),
     **dict.fromkeys((("ionice", "c"), ("ionice", "--class")), ("a scheduling class", "CLASS", "3", True)),
     **dict.fromkeys(
-        (("ionice", "n"), ("ionice", "--classdata")), ("a priority, 0 (the highest) to 7 (the lowest)", "N", "7", True)
+        (("ionice", "n"), ("ionice", "--classdata")),
+        ("a priority level, 0 (the highest) to 7 (the lowest)", "LEVEL", "7", True),
     ),
 }
 # The programs a job runs whose name, as the value of an option of :data:`_NAMED_VALUES`, is read as the program
@@ -2245,7 +2287,8 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
     options = words[r + 1 : i - 1]
     listed = name == "taskset" and _cpu_list(wrapper, options)
     if listed:
-        example = ("0",)  # CPU 0, the one every host has (the mask 1)
+        # taskset(1): -c reads the mask as a list of CPUs (its usage's cpu-list); CPU 0, the one every host has
+        what, placeholder, example = "its list of CPUs", "CPU-LIST", ("0",)
     form = _OPERAND_FORMS.get(f"{name} -c" if listed else name)
     said = None if _names_a_program(value) or form is None else form(value)
     if said is not None:
@@ -2631,6 +2674,21 @@ def _end_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: i
     return None
 
 
+def _operand_missing(name: str, wrapper: _Wrapper, words: list[str | None], v: int) -> tuple[str, str, str] | None:
+    """When the value ``words[v]`` of an option of ``name`` (a runner of :data:`_OPERAND_VALUES`) names the program
+    meant (``flock -w php a.php``, ``timeout -k php a.php``), its operand missing too: no word after it is the operand
+    the runner reads before a program, or the runner refuses the one there (a.php as timeout's duration); what the
+    operand is, its placeholder and an example (:data:`_OPERAND_VALUES`); None otherwise."""
+    if name not in _OPERAND_VALUES or not wrapper.operands or any(w is None for w in words[v + 1 :]):
+        return None
+    after = words[v + 1 :]
+    form = _OPERAND_FORMS.get(name)
+    if len(after) > wrapper.operands and (form is None or form(after[0] or "") is None):
+        return None
+    what, placeholder, example, _ = _OPERAND_VALUES[name]
+    return what, placeholder, " ".join(example)
+
+
 def _option_value_told(
     tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, j: int, option: tuple[str, str | None, int]
 ) -> str | None:
@@ -2649,7 +2707,8 @@ def _option_value_told(
     if said is not None:
         if name == "chrt" and key in _CHRT_TIMES:
             return _deadline_told(tokens, words, r, (j, taken), said)
-        return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3], said=said)
+        operand = _operand_missing(name, wrapper, words, j + 1) if _names_a_program(value or "") else None
+        return _value_refused(tokens, r, j + 1, wrapper, _NAMED_VALUES[(name, key)][:3], said=said, operand=operand)
     glued = _glued_value(wrapper, word) if taken == 1 else None
     said = None if glued is None else _value_said(name, glued[0], word[len(glued[1]) :], words, r)
     if glued is None or said is None:
@@ -3083,6 +3142,33 @@ _VALUE_FORMS: dict[tuple[str, str], Callable[[str], str | None]] = {
 _SAID_STATUS = {"flock: cannot set up timer: Invalid argument": 71}
 
 
+# While :func:`_refused_alike` reads a runner after one whose value is refused: each value :func:`_value_refused` is
+# given then, with what it takes, instead of what it says.
+_PROBED: ContextVar[list[tuple[int, tuple[str, str, str]]] | None] = ContextVar("_PROBED", default=None)
+
+
+def _refused_alike(tokens: tuple[shsyntax.Token, ...], r: int, v: int, value: tuple[str, str, str]) -> list[int]:
+    """The index in ``tokens`` of each value after ``tokens[v]``, the value of the runner at ``tokens[r]`` that it
+    refuses, that a runner of the same name after it in the command's chain refuses alike (the same value taken:
+    ``nice -n 5x nice -n 5x``, ``timeout 5M timeout 5M``), to be mended in one offer."""
+    from pic import shsyntax
+
+    words = [shsyntax.literal(t.text) for t in tokens]
+    name = _system_name(tokens[r].text) or tokens[r].text
+    found: list[int] = []
+    for a, b in itertools.pairwise(_chain(words)):
+        if a <= v or (_system_name(words[a] or "") or words[a]) != name:
+            continue
+        reset = _PROBED.set([])
+        try:
+            _end_taken(tokens, words, a) or _operand_taken(tokens, words, a, b)
+            probed = _PROBED.get() or []
+        finally:
+            _PROBED.reset(reset)
+        found.extend(k for k, taken in probed if taken == value)
+    return found
+
+
 def _value_refused(
     tokens: tuple[shsyntax.Token, ...],
     r: int,
@@ -3091,21 +3177,37 @@ def _value_refused(
     value: tuple[str, str, str],
     *,
     said: str | None = None,
+    operand: tuple[str, str, str] | None = None,
 ) -> str:
     """What :func:`check_command` says of the value at ``tokens[v]`` of the runner at ``tokens[r]`` that the runner
     refuses (:data:`_VALUE_FORMS`: ``nice -n 5x``, ``timeout 5M``), running nothing: ``value`` is what it takes (an
     option's, the word before it, or the operand's), its placeholder and an example; ``said``: what the runner says
-    refusing it, when known; with the command meant."""
+    refusing it, when known; with the command meant; ``operand``: the runner's operand missing too, the value naming
+    the program meant (:func:`_operand_missing`), written after it."""
     what, placeholder, example = value
+    probe = _PROBED.get()
+    if probe is not None:
+        probe.append((v, value))
+        return ""
     runner, written = tokens[r].text, tokens[v].text
     status = _SAID_STATUS.get(said or "", wrapper.usage)
     after_what = " ".join(t.text for t in tokens[r:v])
-    given = _line(tokens, [*(t.text for t in tokens[:v]), placeholder, *(t.text for t in tokens[v + 1 :])])
-    mended = _line(tokens, [*(t.text for t in tokens[:v]), example, *(t.text for t in tokens[v + 1 :])])
+    same = [v, *_refused_alike(tokens, r, v, value)]
+    given, filled = [t.text for t in tokens], [t.text for t in tokens]
+    for k in same:
+        given[k], filled[k] = placeholder, example
+    meant = ""
+    if operand is not None:  # the program named where the value goes (flock -w php a.php): kept after both
+        given[v + 1 : v + 1], filled[v + 1 : v + 1] = [operand[1], written], [operand[2], written]
+        meant = f"; {written} being the program meant, {operand[0]} is missing too"
+    others = ", ".join(f"{tokens[k].text} at character {tokens[k].at + 1}" for k in same[1:])
+    each = f"each {runner} after it" if len(same) > 2 else f"the {runner} after it"
+    alike = f"; {each} refuses its own alike ({others})" if others else ""
+    given_line, mended = _line(tokens, given), _line(tokens, filled)
     told = (
         f"holds at character {tokens[v].at + 1} {written} after {after_what}, which takes {what}: {runner} refuses "
         f"{written} there{'' if said is None else f' ({said})'} and runs nothing (exit {status}), and "
-        f"{_WITHOUT_IT[False]}; write {given} (e.g. {mended})"
+        f"{_WITHOUT_IT[False]}{alike}{meant}; write {given_line} (e.g. {mended})"
     )
     refused = _refused_too(mended)
     return told if refused is None else f"{told}; written so, it is refused too: {refused}"
@@ -3119,7 +3221,7 @@ def _end_told(
     what, placeholder, example = value
     runner, option, end = tokens[r].text, tokens[j].text, tokens[j + 1].text
     before, after = [t.text for t in tokens[: j + 1]], [t.text for t in tokens[j + 2 :]]
-    given = _line(tokens, [*before, placeholder, "--", *after])
+    given, filled = _line(tokens, [*before, placeholder, "--", *after]), _line(tokens, [*before, example, "--", *after])
     without = _line(
         tokens,
         [*before[:-1], *([option[:-1]] if not option.startswith("--") and len(option) > 2 else []), "--", *after],
@@ -3127,7 +3229,7 @@ def _end_told(
     told = (
         f"holds at character {tokens[j + 1].at + 1} {end} after {runner} {option}, which takes {what}: {runner} "
         f"reads {end} as that, whatever it is, as getopt reads the word after such an option, refuses it and runs "
-        f"nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. {example}), or {without}"
+        f"nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; write {given} (e.g. {filled}), or {without}"
     )
     refused = _refused_too(without)
     return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"
@@ -3153,7 +3255,7 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
         return None
     what, placeholder, example, refuses = _NAMED_VALUES[(name, key)]
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
-    given = _line(tokens, [*before, placeholder, *after])
+    given, filled = _line(tokens, [*before, placeholder, *after]), _line(tokens, [*before, example, *after])
     # the flags glued before the option (xargs -0n) stay: only the option missing its value is left out
     kept = [option[:-1]] if not option.startswith("--") and len(option) > 2 else []
     without = _line(tokens, [*before[:-1], *kept, *after])
@@ -3164,10 +3266,81 @@ def _value_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r:
     )
     told = (
         f"holds at character {tokens[i - 1].at + 1} {value} after {runner} {option}, which takes {what}: {done}; to "
-        f"run {' '.join(after)}, write {given} (e.g. {example}), or {without}"
+        f"run {' '.join(after)}, write {given} (e.g. {filled}), or {without}"
     )
     refused = _refused_too(without)
     return told if refused is None else f"{told}; written so ({without}), it is refused too: {refused}"
+
+
+# The runners that refuse their words when given no program, running nothing, by name: what they say then (their
+# usage alone: timeout's). nice and ionice given no option print their values (exit 0), env its environment, xargs
+# runs echo: not among them; flock given a number locks that descriptor (flock(1)'s third form).
+_NOTHING_SAID = {
+    "nice": "nice: a command must be given with an adjustment",
+    "timeout": None,
+    "taskset": "taskset: bad usage",
+    "chrt": "chrt: bad usage",
+    "ionice": "ionice: bad usage",
+    "flock": None,  # its file read as a descriptor's number (bad file descriptor), or none given
+    "nohup": "nohup: missing operand",
+    "stdbuf": "stdbuf: missing operand",
+    "setsid": "setsid: no command specified",
+}
+
+
+def _words_before_nothing(wrapper: _Wrapper, words: list[str | None], r: int) -> tuple[list[str], list[str]] | None:
+    """For :func:`_runs_nothing`: the options and the operands of the runner at ``words[r]`` when its words end before
+    a program; None when they do not, or are not known as written (an expansion, an option that runs no program, a
+    value missing: ``nice -n``, told apart)."""
+    j, n, given = r + 1, len(words), []
+    while j < n:
+        word = words[j]
+        if word is None:
+            return None
+        if word == "--":
+            j += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        taken = _option_words(wrapper, word)
+        if taken is None:
+            return None
+        given.append(word)
+        j += taken
+    operands = [w for w in words[j:] if w is not None]
+    if j > n or len(operands) > wrapper.operands or len(operands) < len(words[j:]):
+        return None
+    return given, operands
+
+
+def _runs_nothing(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int) -> str | None:
+    """What :func:`check_command` says of the runner at ``words[r]`` (:data:`_NOTHING_SAID`) when its words end
+    before a program (``nice -n 5``, ``timeout 5m``, ``flock FILE``): it refuses them and runs nothing (exit 125,
+    util-linux's 1, flock's 64); with the program to write after them; None when it is none such."""
+    runner = words[r] or ""
+    wrapper, name = _wrapper(runner), _system_name(runner) or runner
+    read = None if wrapper is None or name not in _NOTHING_SAID else _words_before_nothing(wrapper, words, r)
+    if wrapper is None or read is None:
+        return None
+    given, operands = read
+    if (
+        (name == "nice" and not given)
+        or (name == "ionice" and all(set(w[1:]) <= {"t"} for w in given))  # ionice, ionice -t: its values printed
+        or (name == "flock" and operands and operands[0].isdigit())
+    ):
+        return None
+    said = _NOTHING_SAID[name]
+    if name == "flock":
+        said = f"flock: bad file descriptor: '{operands[0]}'" if operands else "flock: not enough arguments"
+    texts = [t.text for t in tokens]
+    given_line, mended = _line(tokens, [*texts, "COMMAND"]), _line(tokens, [*texts, "php", "a.php"])
+    told = (
+        f"holds at character {tokens[r].at + 1} {runner}, given no program to run after its words: {runner} "
+        f"refuses them{'' if said is None else f' ({said})'} and runs nothing (exit {wrapper.usage}), and "
+        f"{_WITHOUT_IT[False]}; write the program after them, {given_line} (e.g. {mended})"
+    )
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
 
 
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
@@ -3197,7 +3370,11 @@ def _absent_program(grammar: shsyntax.Reading) -> str | None:
                 or _operand_taken(command.words, words, chain[k - 1], i)
                 if k
                 else None
-            ) or (_ambiguous_option(command.words, words, i) or _end_taken(command.words, words, i))
+            ) or (
+                _ambiguous_option(command.words, words, i)
+                or _end_taken(command.words, words, i)
+                or _runs_nothing(command.words, words, i)
+            )
             if detached is not None:
                 found.append((at, detached))
                 break

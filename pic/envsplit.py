@@ -11,6 +11,7 @@ comment to the end; ``${NAME}`` is the variable of env's environment (outside si
 
 from __future__ import annotations
 
+import shlex
 from typing import NamedTuple
 
 from pic.lazyre import LazyPattern
@@ -24,31 +25,35 @@ _VARIABLE = LazyPattern(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 class Split(NamedTuple):
     """The arguments env makes of a string, each with the index in the string of the character it starts at (None
     for one that holds a variable, known only when env runs), or why env refuses the string (env's own words) and
-    the index where it does."""
+    the index where it does; ``written``: each argument as sh would give it alike, its text quoted and each variable
+    of env's written ``"${NAME}"`` (one word, as env gives it, whatever its value)."""
 
     words: tuple[tuple[str | None, int], ...]
     refused: str | None = None
     at: int = 0
+    written: tuple[str, ...] = ()
 
 
 def split(text: str) -> Split:
     """The arguments GNU env (coreutils 8.30 to 9.x) makes of ``text``, given as ``-S text`` (the module's rules)."""
     words: list[tuple[str | None, int]] = []
+    written: list[str] = []
     current: list[str] | None = None  # the argument being made, None between two
-    known, at = True, 0
+    names: list[tuple[int, str]] = []  # the variables in it, each after its first len(current) characters
+    at = 0
     single = double = False
     i, n = 0, len(text)
     while i < n:
         ch, after = text[i], text[i + 1 : i + 2]
         if not (single or double) and (ch in _BLANKS or (ch == "\\" and after == "_")):
-            _ended(words, current, known, at)
+            _ended(words, written, current, names, at)
             current = None
             i += 2 if ch == "\\" else 1
             continue
         if current is None and (ch == "#" or (ch == "\\" and after == "c")):
             break  # a comment, or a backslash-c, ends the string before a new argument
         if current is None:
-            current, known, at = [], True, i
+            current, names, at = [], [], i
         if (ch == "'" and not double) or (ch == '"' and not single):
             single, double = (not single, double) if ch == "'" else (single, not double)
             i += 1
@@ -66,21 +71,38 @@ def split(text: str) -> Split:
             found = _VARIABLE.match(text, i)
             if found is None:
                 return Split(tuple(words), f"only ${{VARNAME}} expansion is supported, error at: {text[i:]}", i)
-            known = False  # its value (none when unset) is known when env runs
+            names.append((len(current), found.group()[2:-1]))  # its value (none when unset) known when env runs
             i = found.end()
             continue
         current.append(ch)
         i += 1
     if (single or double) and i >= n:  # a backslash-c ends it before, quotes open or not
         return Split(tuple(words), "no terminating quote in -S string", n)
-    _ended(words, current, known, at)
-    return Split(tuple(words))
+    _ended(words, written, current, names, at)
+    return Split(tuple(words), written=tuple(written))
 
 
-def _ended(words: list[tuple[str | None, int]], current: list[str] | None, known: bool, at: int) -> None:
-    """For :func:`split`: the argument ``current`` (when one is being made) added to ``words``."""
-    if current is not None:
-        words.append(("".join(current) if known else None, at))
+def _ended(
+    words: list[tuple[str | None, int]],
+    written: list[str],
+    current: list[str] | None,
+    names: list[tuple[int, str]],
+    at: int,
+) -> None:
+    """For :func:`split`: the argument ``current`` (when one is being made), holding the variables ``names``, added
+    to ``words``, and as sh would give it to ``written``."""
+    if current is None:
+        return
+    words.append((None if names else "".join(current), at))
+    parts, start = [], 0
+    for end, name in names:
+        if end > start:
+            parts.append(shlex.quote("".join(current[start:end])))
+        parts.append(f'"${{{name}}}"')
+        start = end
+    if start < len(current) or not parts:
+        parts.append(shlex.quote("".join(current[start:])))
+    written.append("".join(parts))
 
 
 def _escape(after: str, double: bool) -> tuple[str, str]:

@@ -3231,14 +3231,24 @@ def test_flock_s_script_after_its_file_is_taken(tmp_path: Path) -> None:
         ("timeout 60 nice 10 php a.php", "10", "write timeout 60 nice -n 10 php a.php"),
         ("timeout 5m 10 php a.php", "10", "write the program to run there"),
         ("env X=1 5 php a.php", "5", "write the program to run there"),
+        # the same twice in a chain of runners: both mended in one offer, not one then 'refused too'
+        ("nice 5 nice 5 php a.php", "5", "write nice -n 5 nice -n 5 php a.php"),
+        (
+            "timeout 60 nice +5 timeout 5m nice 19 php a.php",
+            "+5",
+            "write timeout 60 nice -n 5 timeout 5m nice -n 19 php a.php",
+        ),
+        ("cd .. && nice 5 nice 5 nice 5 php a.php", "5", "write cd .. && nice -n 5 nice -n 5 nice -n 5 php a.php"),
     ],
 )
 def test_a_number_where_a_runner_s_program_goes_is_told(
     tmp_path: Path, command: str, number: str, written: str
 ) -> None:
     """nice 5 php a.php was taken, though GNU nice takes its adjustment as -n 5 or -5 and runs a program named 5
-    (not found, exit 127): told, with nice's adjustment where nice reads it."""
-    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+    (not found, exit 127): told, with nice's adjustment where nice reads it. nice 5 nice 5 php a.php was offered
+    nice -n 5 nice 5 php a.php, then told that one was refused too: each nice of the chain is mended in the one
+    offer, which the real nice runs under dash."""
+    ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran").replace("cd .. && ", ""))
     assert ran.returncode == 127 and number in ran.stderr and "ran" not in ran.stdout, ran
     line = _command_error(tmp_path, command)
     at = command.index(f" {number} ") + 2
@@ -3246,9 +3256,10 @@ def test_a_number_where_a_runner_s_program_goes_is_told(
     assert written in line and "refused too" not in line, line
     if "nice -n" in written:
         mended = written.removeprefix("write ")
-        done = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran"))
+        done = _dash_with_runners(tmp_path, mended.replace("php a.php", "echo ran").replace("cd .. && ", ""))
         assert (done.returncode, done.stdout) == (0, "ran\n"), done
         assert cron.check_command(mended)
+        assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
 
 
 @pytest.mark.parametrize("command", ["nice -5 php a.php", "nice --5 php a.php", "nice -+5 php a.php"])
@@ -3263,13 +3274,13 @@ def test_nice_s_adjustment_as_an_option_is_taken(tmp_path: Path, command: str) -
 @pytest.mark.parametrize(
     ("command", "option", "given", "without"),
     [
-        ("env -C php a.php", "-C", "env -C DIRECTORY php a.php", "env php a.php"),
-        ("env --chdir php a.php", "--chdir", "env --chdir DIRECTORY php a.php", "env php a.php"),
+        ("env -C php a.php", "-C", "env -C DIR php a.php", "env php a.php"),
+        ("env --chdir php a.php", "--chdir", "env --chdir DIR php a.php", "env php a.php"),
         ("env -i -u php a.php", "-u", "env -i -u NAME php a.php", "env -i php a.php"),
         (
             "nice -n 5 env -C sh ../priv/a.sh",
             "-C",
-            "nice -n 5 env -C DIRECTORY sh ../priv/a.sh",
+            "nice -n 5 env -C DIR sh ../priv/a.sh",
             "nice -n 5 env sh ../priv/a.sh",
         ),
         ("xargs -a php a.php", "-a", "xargs -a FILE php a.php", "xargs php a.php"),
@@ -3453,18 +3464,18 @@ def _first_said(stderr: str) -> str:
         ("nice -n 5 timeout 2H php a.php", "2H", "nice -n 5 timeout DURATION php a.php"),
         # util-linux's: taskset's mask (in hexadecimal, or with -c a list of CPUs), chrt's priority
         ("taskset xyz php a.php", "xyz", "taskset MASK php a.php"),
-        ("taskset -c 0x1 php a.php", "0x1", "taskset -c MASK php a.php"),
+        ("taskset -c 0x1 php a.php", "0x1", "taskset -c CPU-LIST php a.php"),
         ("chrt -i x php a.php", "x", "chrt -i PRIORITY php a.php"),
         ("chrt 0x0 php a.php", "0x0", "chrt PRIORITY php a.php"),
         ("taskset 0 php a.php", "0", "taskset MASK php a.php"),
         ("taskset 0x0,00 php a.php", "0x0,00", "taskset MASK php a.php"),
         # util-linux 2.38's cpulist_parse: a range upwards, a stride (:N) after a range alone, not 0
-        ("taskset -c 3-1 php a.php", "3-1", "taskset -c MASK php a.php"),
-        ("taskset -c 0-3:0 php a.php", "0-3:0", "taskset -c MASK php a.php"),
-        ("taskset -c 1:2 php a.php", "1:2", "taskset -c MASK php a.php"),
-        ("taskset -c 0-1x php a.php", "0-1x", "taskset -c MASK php a.php"),
-        ("taskset -c 0,1-3-5 php a.php", "0,1-3-5", "taskset -c MASK php a.php"),
-        ("taskset -c 0-3:2:1 php a.php", "0-3:2:1", "taskset -c MASK php a.php"),
+        ("taskset -c 3-1 php a.php", "3-1", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 0-3:0 php a.php", "0-3:0", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 1:2 php a.php", "1:2", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 0-1x php a.php", "0-1x", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 0,1-3-5 php a.php", "0,1-3-5", "taskset -c CPU-LIST php a.php"),
+        ("taskset -c 0-3:2:1 php a.php", "0-3:2:1", "taskset -c CPU-LIST php a.php"),
         # stdbuf's modes, xargs' delimiter, env's name to unset
         ("stdbuf -o x php a.php", "x", "stdbuf -o MODE php a.php"),
         ("stdbuf -o 1Q php a.php", "1Q", "stdbuf -o MODE php a.php"),
@@ -3724,7 +3735,7 @@ def test_an_io_priority_beyond_7_is_told(tmp_path: Path, command: str, written: 
     assert ran.returncode == 0 or "ioprio_set failed: Invalid argument" in ran.stderr, ran  # 6.5 and later; 6.1
     line = _command_error(tmp_path, command)
     assert f"holds at character {command.index(f' {written}') + 2} {written} after " in line, line
-    assert "a priority, 0 (the highest) to 7 (the lowest)" in line, line
+    assert "a priority level, 0 (the highest) to 7 (the lowest)" in line, line
     assert "(ionice: ioprio_set failed: Invalid argument, on bookworm's Linux 6.1" in line, line
     assert f"Linux 6.5 and later read it as priority {level}, its 3 low bits, and an I/O hint" in line, line
     mended = line.rpartition("(e.g. ")[2].removesuffix(")")
@@ -4211,7 +4222,7 @@ _WHOLE_LINE_OFFERS = [
     ("echo x; nice --adjustement=5 php a.php", "echo x; nice --adjustment=5 php a.php", None),
     ("env --block-signal TERM php a.php | cat", "env --block-signal=TERM php a.php | cat", None),
     ("cd .. && chrt -f 1 php a.php", "cd .. && chrt -b 0 php a.php", None),
-    ("env -C php a.php && echo done", "env -C DIRECTORY php a.php && echo done", "env php a.php && echo done"),
+    ("env -C php a.php && echo done", "env -C DIR php a.php && echo done", "env php a.php && echo done"),
     (
         "cd .. && timeout -s -- 5m php a.php",
         "cd .. && timeout -s SIGNAL -- 5m php a.php",
@@ -4269,7 +4280,7 @@ def test_a_command_refused_within_a_line_is_offered_as_the_whole_line(
         assert subprocess.run([dash, "-n", "-c", text], check=False).returncode == 0, text
         shlex.split(text)
     filled = example if example is not None and "DURATION" not in example else offered
-    for placeholder, value in (("SIGNAL", "TERM"), ("DURATION", "5m"), ("-nN", "-n10"), ("DIRECTORY", "../www")):
+    for placeholder, value in (("SIGNAL", "TERM"), ("DURATION", "5m"), ("-nN", "-n10"), ("DIR", "../www")):
         filled = filled.replace(placeholder, value)
     assert cron.check_command(filled) == filled
 
@@ -4467,3 +4478,283 @@ def test_words_told_to_be_left_out_are_left_out_together(tmp_path: Path, command
         assert "written so (cd .. && eval -- x), it is refused too" in line, line
     else:
         assert "it is refused too" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "what", "given", "filled"),
+    [
+        # taskset(1): -c, --cpu-list reads the mask "as numerical list of processors"; usage: [mask | cpu-list]
+        ("taskset -c php a.php", "its list of CPUs", "taskset -c CPU-LIST php a.php", "0"),
+        ("taskset -c 0x3 php a.php", "its list of CPUs", "taskset -c CPU-LIST php a.php", "0"),
+        ("taskset --cpu-list 3-1 php a.php", "its list of CPUs", "taskset --cpu-list CPU-LIST php a.php", "0"),
+        ("taskset php a.php", "its mask", "taskset MASK php a.php", "1"),
+        # ionice(1): -n, --classdata level; flock(1): -w seconds, -E number; chrt(1): -T, -P, -D nanoseconds
+        ("ionice -c 2 -n x php a.php", "a priority level", "ionice -c 2 -n LEVEL php a.php", "7"),
+        ("flock -w x F php a.php", "a time to wait, in seconds", "flock -w SECONDS F php a.php", "60"),
+        ("flock -E x F php a.php", "an exit code, a number", "flock -E NUMBER F php a.php", "0"),
+        # an option after the list of CPUs (util-linux's taskset reads its options before it alone)
+        ("taskset -c 0 -a php a.php", "before its list of CPUs alone", "taskset -c -a 0 php a.php", ""),
+        # env(1) of coreutils: -C, --chdir=DIR; --block-signal[=SIG] (SIG a signal's name or number, or several)
+        ("env -C php a.php", "the directory to run the program in", "env -C DIR php a.php", "../www"),
+        ("env --block-signal=FOO php a.php", "its signals", "env --block-signal=SIG php a.php", "TERM"),
+    ],
+)
+def test_a_runners_placeholder_is_its_manuals(tmp_path: Path, command: str, what: str, given: str, filled: str) -> None:
+    """taskset -c 0x3 php a.php was told 'taskset -c, which takes its mask', offered taskset -c MASK, though -c
+    takes a list of CPUs (util-linux's taskset(1), run here: taskset -c 0x3 says 'failed to parse CPU list'): each
+    runner's value is told by the name its manual gives it (ionice -n LEVEL, flock -w SECONDS, -E NUMBER), and the
+    offer, its placeholder filled, is taken, dash -n reading it, and run by the real programs under dash."""
+    if "taskset -c 0x3" in command:
+        ran = _dash_with_runners(tmp_path, command.replace("php a.php", "echo ran"))
+        assert "failed to parse CPU list" in ran.stderr and "ran" not in ran.stdout, ran
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert what in said and f"write {given}" in said, said
+    placeholder = next((w for w in re.findall(r"[A-Z][A-Z-]*[A-Z]", given) if w not in command), "")
+    offer = given.replace(placeholder, filled) if placeholder else given
+    assert cron.check_command(offer) == offer
+    assert subprocess.run([require_program("dash"), "-n", "-c", offer], check=False).returncode == 0
+    if not offer.startswith(("flock", "ionice", "env -C")):
+        ran = _dash_with_runners(tmp_path, offer.replace("php a.php", "echo ran"))
+        assert ran.stdout == "ran\n", ran
+
+
+@pytest.mark.parametrize(
+    ("command", "alone"),
+    [
+        ('env -S "eval -- ${HOME}"', "eval -- ${HOME}"),  # sh's ${HOME}, in its double quotes: as written
+        ("env -S 'exec nice 5 ${SCRIPT} -q'", 'exec nice 5 "${SCRIPT}" -q'),
+        ("cd .. && env -S 'exec nice 5 php${V}.php' && echo ok", 'cd .. && exec nice 5 php"${V}".php && echo ok'),
+    ],
+)
+def test_env_s_variables_keep_their_names_in_offers(tmp_path: Path, command: str, alone: str) -> None:
+    """env -S "eval -- ${HOME}" was told 'written alone (eval -- ${X})', a name the member never wrote (sh's ${HOME}
+    there, kept as written): env's own ${NAME} in its string ('...') is kept in the command offered, in sh's double
+    quotes, which give one word as env gives it
+    (coreutils' env, run here by dash: env -S 'printf [%s] ${V}' with V='a b' prints [a b], as
+    printf [%s] "${V}" does); the offer, its runner's fault mended, is taken and dash -n reads it."""
+    env = {"PATH": os.environ["PATH"], "V": "a b"}
+    dash = require_program("dash")
+    by_env, by_sh = (
+        subprocess.run([dash, "-c", line], env=env, capture_output=True, text=True, check=False)
+        for line in ("env -S 'printf [%s] ${V}'", 'printf [%s] "${V}"')
+    )
+    assert by_env.stdout == by_sh.stdout == "[a b]", (by_env, by_sh)
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert "${X}" not in said and f"written alone ({alone})" in said, said
+    if "nice 5" in alone:
+        mended = alone.replace("nice 5", "nice -n 5")
+        assert f"write {mended}" in said, said
+        assert cron.check_command(mended) == mended
+        assert subprocess.run([dash, "-n", "-c", mended], check=False).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "alone", "mended"),
+    [
+        (
+            "env 2>&1 -S 'exec nice 5 php a.php'; echo ok",
+            "exec nice 5 php a.php 2>&1; echo ok",
+            "exec nice -n 5 php a.php 2>&1; echo ok",
+        ),
+        (
+            "cd .. && env >/dev/null -i 2>&1 -S 'exec nice 5 php a.php' | cat",
+            "cd .. && exec nice 5 php a.php >/dev/null 2>&1 | cat",
+            None,
+        ),
+        ("env 2> ../log/e -S 'eval -- a' && echo ok", "eval -- a 2> ../log/e && echo ok", None),
+    ],
+)
+def test_a_redirection_before_env_s_is_kept_in_the_line_offered(
+    tmp_path: Path, command: str, alone: str, mended: str | None
+) -> None:
+    """env 2>&1 -S 'exec nice 5 php a.php'; echo ok was told 'written alone (exec nice 5 php a.php)', the command
+    alone, where env -S 'exec ...'; echo ok gets the whole line: a redirection between env's words is kept, after
+    the words written again, where sh reads it alike (dash, run here: 2>&1 eval 'echo x >&2' and eval 'echo x >&2'
+    2>&1 both print x on the output); the line mended is taken, and dash -n reads it."""
+    dash = require_program("dash")
+    for line in ("2>&1 eval 'echo x >&2'", "eval 'echo x >&2' 2>&1"):
+        done = subprocess.run([dash, "-c", line], capture_output=True, text=True, check=False)
+        assert (done.stdout, done.stderr) == ("x\n", ""), done
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"written alone ({alone})" in said, said
+    assert subprocess.run([dash, "-n", "-c", alone], check=False).returncode == 0
+    if mended is not None:
+        assert f"write {mended}" in said, said
+        assert cron.check_command(mended) == mended
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "mended"),
+    [
+        ("nice -n 5x nice -n 5x php a.php", "nice -n N nice -n N php a.php", "nice -n 10 nice -n 10 php a.php"),
+        (
+            "timeout 5M nice timeout 5M php a.php",
+            "timeout DURATION nice timeout DURATION php a.php",
+            "timeout 5m nice timeout 5m php a.php",
+        ),
+        (
+            "cd .. && taskset -c 0x3 taskset -c 0x3 php a.php | cat",
+            "cd .. && taskset -c CPU-LIST taskset -c CPU-LIST php a.php | cat",
+            "cd .. && taskset -c 0 taskset -c 0 php a.php | cat",
+        ),
+    ],
+)
+def test_a_value_refused_twice_in_a_chain_is_mended_in_one_offer(
+    tmp_path: Path, command: str, given: str, mended: str
+) -> None:
+    """nice -n 5x nice -n 5x php a.php was offered nice -n N nice -n 5x php a.php, then told that one was refused
+    too: a runner of the same name after it in the chain refusing its value alike has it mended in the same offer
+    (timeout 5M ... timeout 5M, taskset -c 0x3 ... taskset -c 0x3: coreutils' and util-linux's, run here by dash,
+    refuse each, and run the line offered)."""
+    ran = _dash_with_runners(
+        tmp_path, command.replace("php a.php", "echo ran").removeprefix("cd .. && ").removesuffix(" | cat")
+    )
+    assert ran.returncode in (1, 125) and "ran" not in ran.stdout, ran
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"write {given} (e.g. {mended})" in said and "refused too" not in said, said
+    assert cron.check_command(mended) == mended
+    assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
+    run = mended.replace("php a.php", "echo ran").removeprefix("cd .. && ").removesuffix(" | cat")
+    done = _dash_with_runners(tmp_path, run)
+    assert (done.returncode, done.stdout) == (0, "ran\n"), done
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "mended", "wrong"),
+    [
+        (
+            "flock -w php a.php",
+            "flock -w SECONDS FILE php a.php",
+            "flock -w 60 ../run/cron.lock php a.php",
+            "flock -w 60 a.php",
+        ),
+        ("timeout -k php a.php", "timeout -k DURATION DURATION php a.php", "timeout -k 10 5m php a.php", None),
+        ("timeout -s php a.php", "timeout -s SIGNAL DURATION php a.php", "timeout -s TERM 5m php a.php", None),
+    ],
+)
+def test_a_program_as_an_option_s_value_before_an_operand_keeps_the_program(
+    tmp_path: Path, command: str, given: str, mended: str, wrong: str | None
+) -> None:
+    """flock -w php a.php was offered flock -w 60 a.php, which pic takes though util-linux's flock, run here, refuses
+    it (bad file descriptor: 'a.php', exit 64: a file and no command is read as a descriptor's number), php dropped
+    (timeout -k php a.php: timeout -k 10 a.php, a.php read as the duration): the program named there is the one
+    meant, the value and the operand both missing: each written before it, and the offer runs under dash."""
+    if wrong is not None:
+        done = _dash_with_runners(tmp_path, wrong)
+        assert done.returncode == 64 and "bad file descriptor" in done.stderr, done
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"write {given} (e.g. {mended})" in said, said
+    assert cron.check_command(mended) == mended
+    assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
+    (tmp_path / "run").mkdir()
+    work = tmp_path / "www"
+    work.mkdir()
+    run = mended.replace("php a.php", "echo ran").replace("../run", str(tmp_path / "run"))
+    done = _dash_with_runners(work, run)
+    assert (done.returncode, done.stdout) == (0, "ran\n"), done
+
+
+@pytest.mark.parametrize(
+    ("command", "said", "given"),
+    [
+        ("nice -n 5", "nice: a command must be given with an adjustment", "nice -n 5 COMMAND"),
+        ("timeout 5m", "", "timeout 5m COMMAND"),
+        ("taskset -c 0", "taskset: bad usage", "taskset -c 0 COMMAND"),
+        ("chrt -b 0", "chrt: bad usage", "chrt -b 0 COMMAND"),
+        ("ionice -c 3", "ionice: bad usage", "ionice -c 3 COMMAND"),
+        (
+            "cd .. && flock ../run/l; echo ok",
+            "flock: bad file descriptor: '../run/l'",
+            "cd .. && flock ../run/l COMMAND; echo ok",
+        ),
+        ("nohup", "nohup: missing operand", "nohup COMMAND"),
+        ("stdbuf -oL", "stdbuf: missing operand", "stdbuf -oL COMMAND"),
+        ("setsid -w", "setsid: no command specified", "setsid -w COMMAND"),
+    ],
+)
+def test_a_runner_given_no_program_is_told(tmp_path: Path, command: str, said: str, given: str) -> None:
+    """nice -n 5 (timeout 5m, flock FILE, taskset -c 0 ...) was taken, though the runner, given no program, refuses
+    its words and runs nothing (coreutils', util-linux's, run here by dash: exit 125, 1, flock's 64, with what each
+    says): told, the program to write after its words, the line offered taken with it and read by dash -n."""
+    run = command.removeprefix("cd .. && ").removesuffix("; echo ok")
+    ran = _dash_with_runners(tmp_path, run)
+    assert ran.returncode in (1, 64, 125) and said in _first_said(ran.stderr), ran
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    told = str(info.value)
+    assert (
+        f"runs nothing (exit {ran.returncode})" in told and f"write the program after them, {given} (e.g. " in told
+    ), told
+    if said:
+        assert f"({said})" in told, told
+    mended = given.replace("COMMAND", "php a.php")
+    assert cron.check_command(mended) == mended
+    assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["nice", "ionice", "ionice -t", "env -i", "flock -n 9", 'timeout 5m "$@"'])
+def test_a_runner_that_runs_nothing_of_its_own_accord_is_taken(tmp_path: Path, command: str) -> None:
+    """nice, ionice alone print what they would set (exit 0), env -i its environment, flock 9 locks a descriptor
+    the shell opened (flock(1)'s third form): taken, as a runner given no program is refused."""
+    if "$@" not in command and "9" not in command:
+        assert _dash_with_runners(tmp_path, command).returncode == 0
+    assert cron.check_command(command) == command
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [
+        ("env -C php a.php", "env -C ../www php a.php"),
+        ("cd .. && ionice -n php a.php | cat", "cd .. && ionice -n 7 php a.php | cat"),
+        ("nice -n -- php a.php; echo ok", "nice -n 10 -- php a.php; echo ok"),
+    ],
+)
+def test_an_option_s_value_is_exemplified_in_the_whole_line(tmp_path: Path, command: str, example: str) -> None:
+    """env -C php a.php was offered 'env -C DIR php a.php (e.g. ../www)', the example a value alone, where every
+    other offer's example is the whole line: it is (e.g. env -C ../www php a.php), which pic takes, dash -n reads,
+    and coreutils' env and nice, util-linux's ionice run under dash."""
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"(e.g. {example})" in said, said
+    assert cron.check_command(example) == example
+    assert subprocess.run([require_program("dash"), "-n", "-c", example], check=False).returncode == 0
+    (tmp_path / "www").mkdir()
+    run = example.replace("php a.php", "echo ran").removeprefix("cd .. && ").removesuffix(" | cat")
+    done = _dash_with_runners(tmp_path / "www", run.replace("../www", str(tmp_path / "www")))
+    assert done.returncode == 0 and done.stdout.startswith("ran\n"), done
+
+
+@pytest.mark.parametrize(
+    ("command", "alone"),
+    [
+        ('cd .. && env -S "exec nice 5 $CMD"; echo ok', "cd .. && exec nice 5 $CMD; echo ok"),
+        ('env -S "exec nice 5 ${CMD} -q" | cat', "exec nice 5 ${CMD} -q | cat"),
+    ],
+)
+def test_env_s_written_alone_keeps_the_line_and_sh_s_expansion(tmp_path: Path, command: str, alone: str) -> None:
+    """cd .. && env -S "exec nice 5 $CMD"; echo ok was told 'written alone (exec nice 5 "$CMD")', the command alone
+    and $CMD quoted, which sh gives as one word where env splits what it gives: the whole line, the expansion as
+    written, which sh splits as env does (dash, run here: with CMD='echo ran', env -S "nice $CMD" and nice $CMD both
+    print ran); the line mended is taken and dash -n reads it."""
+    for line in ('env -S "nice $CMD"', "nice $CMD"):
+        done = _dash_with_runners(tmp_path, f"CMD='echo ran'; {line}")
+        assert (done.returncode, done.stdout) == (0, "ran\n"), done
+    with pytest.raises(ValueError) as info:
+        cron.check_command(command)
+    said = str(info.value)
+    assert f"written alone ({alone})" in said, said
+    mended = alone.replace("nice 5", "nice -n 5")
+    assert f"write {mended}" in said, said
+    assert cron.check_command(mended) == mended
+    assert subprocess.run([require_program("dash"), "-n", "-c", mended], check=False).returncode == 0
