@@ -44,11 +44,18 @@ checkouts of two versions of the project sharing a ``__pycache__`` (``sys.pycach
 rather than each refusing and writing again the other's. Raise it with any change to what a file holds."""
 
 
+def _machine() -> str:
+    """What a program's words depend on besides its pattern: the interpreter's version, ``_sre``'s format and word
+    size, and the byte order the words are written in (``array.tobytes``; ``sys.version`` names no processor, and
+    two machines may share a ``sys.pycache_prefix``)."""
+    return f"{sys.version}\0{sys.implementation.cache_tag}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{sys.byteorder}"
+
+
 def cache_file(pattern: str, flags: int = 0) -> Path:
     """Where :func:`compile_cached` keeps the program of ``pattern`` compiled with ``flags``: the package's
     ``__pycache__`` (or under ``sys.pycache_prefix``), one file a pattern, named by a SHA-256 of the pattern,
-    its flags and the interpreter's version and ``_sre`` format (another Python compiles anew)."""
-    key = f"{sys.version}\0{sys.implementation.cache_tag}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{int(flags)}\0{pattern}"
+    its flags and :func:`_machine` (another Python or byte order compiles anew)."""
+    key = f"{_machine()}\0{int(flags)}\0{pattern}"
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return _CACHE_DIRECTORY / f"re-f{FORMAT}-{digest}.{sys.implementation.cache_tag}.sre"
 
@@ -192,9 +199,8 @@ source leaves its former text in the file until then)."""
 
 def bundle_file() -> Path:
     """Where :func:`write_bundle` keeps the programs of the patterns a run of ``pic`` compiled, for the interpreter's
-    version and ``_sre``'s format (another Python reads another file)."""
-    key = f"{sys.version}\0{sys.implementation.cache_tag}\0{_sre.MAGIC}\0{_sre.CODESIZE}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    version, ``_sre``'s format and the byte order (:func:`_machine`: another Python reads another file)."""
+    digest = hashlib.sha256(_machine().encode()).hexdigest()[:32]
     return _CACHE_DIRECTORY / f"re-bundle-f{FORMAT}-{digest}.{sys.implementation.cache_tag}.sre"
 
 

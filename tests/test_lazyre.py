@@ -386,3 +386,15 @@ def test_a_bundle_that_cannot_be_written_is_not_made(tmp_path: Path, monkeypatch
     monkeypatch.setattr(lazyre, "_sre_arguments", lambda *args: made.append(args))
     _one_run([r"[a-z]+z"], [])
     assert made == []
+
+
+def test_a_file_of_a_machine_of_the_other_byte_order_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The programs' words are written in the machine's byte order (``array.tobytes``), and the files were named by
+    Python's version and ``_sre``'s format alone: a big-endian machine sharing a ``sys.pycache_prefix`` with a
+    little-endian one, with the same Python (``sys.version`` names no processor), would read the other's file, its
+    SHA-256 right, each word's bytes reversed (a literal ``A``, 0x41, read as 0x41000000), and ``_sre.compile``
+    checks a program's shape, not what it matches. The byte order is in the files' names, as ``_sre``'s word size is."""
+    names = (cache_file(SOURCE), cache_file(SOURCE, re.IGNORECASE), lazyre.bundle_file())
+    monkeypatch.setattr(sys, "byteorder", "big" if sys.byteorder == "little" else "little")
+    other = (cache_file(SOURCE), cache_file(SOURCE, re.IGNORECASE), lazyre.bundle_file())
+    assert all(a != b for a, b in zip(names, other, strict=True)), (names, other)
