@@ -106,6 +106,21 @@ def row(what: str, runs: list[tuple[float, float]]) -> tuple[float, float]:
     return wall, cpu
 
 
+TARGET_MEMBERS = 5000
+
+
+def targets(members: int, check_cpu: float, base_cpu: float) -> str:
+    """The targets (set for :data:`TARGET_MEMBERS` members: at most 1.5 times the baseline, under 1 s of CPU), each
+    ``met`` or ``NOT met``; at another size, named as not judged (a smaller registry is under 1 s at any speed, and
+    the interpreter's start weighs more in its ratio)."""
+    if members != TARGET_MEMBERS:
+        return f"targets (CPU ratio <= 1.5, under 1 s of CPU) for {TARGET_MEMBERS:,} members: not judged on {members:,}"
+    return (
+        f"targets for {members:,} members: CPU ratio <= 1.5 ({'met' if check_cpu / base_cpu <= 1.5 else 'NOT met'}), "
+        f"under 1 s of CPU ({'met' if check_cpu < 1 else 'NOT met'})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=5000)
@@ -134,11 +149,7 @@ def main() -> None:
     check_wall, check_cpu = row("pic check (whole command)", check_runs)
     base_wall, base_cpu = row("baseline: libyaml parse only", base_runs)
     print(f"ratio pic check / baseline: {check_wall / base_wall:.2f} wall, {check_cpu / base_cpu:.2f} CPU")
-    print(
-        f"per member: {check_cpu / args.members * 1e6:.0f} µs of CPU; targets for {args.members:,} members: "
-        f"CPU ratio <= 1.5 ({'met' if check_cpu / base_cpu <= 1.5 else 'NOT met'}), under 1 s of CPU "
-        f"({'met' if check_cpu < 1 else 'NOT met'})"
-    )
+    print(f"per member: {check_cpu / args.members * 1e6:.0f} µs of CPU; {targets(args.members, check_cpu, base_cpu)}")
 
 
 if __name__ == "__main__":

@@ -433,3 +433,25 @@ def test_a_second_pic_check_compiles_few_patterns(tmp_path: Path) -> None:
     assert runs[0][:3] == runs[1][:3] == runs[2][:3] and "ok: 7 members" in runs[0][1], runs[0][:3]
     counts = [len(run[3]) for run in runs]
     assert counts[0] > 100 and counts[1] < 30 and counts[2] == counts[1], counts
+
+
+def _bench(name: str) -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_judges_its_targets_only_at_their_size() -> None:
+    """``bench_check.py --members 1000`` said ``targets for 1,000 members: ... under 1 s of CPU (met)``: the targets
+    (at most 1.5 times the baseline, under 1 s of CPU) are set for 5,000 members, and a smaller registry meets the
+    second at any speed. They are judged at 5,000 members, and named as not judged at another size."""
+    targets = _bench("bench_check").targets
+    assert targets(5000, 0.9, 0.7) == "targets for 5,000 members: CPU ratio <= 1.5 (met), under 1 s of CPU (met)"
+    missed = targets(5000, 1.2, 0.7)
+    assert missed == "targets for 5,000 members: CPU ratio <= 1.5 (NOT met), under 1 s of CPU (NOT met)", missed
+    small = targets(1000, 0.37, 0.18)
+    assert "not judged" in small and "(met)" not in small and "NOT met" not in small, small
