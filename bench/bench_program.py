@@ -365,6 +365,28 @@ def _median(runs: list[dict[str, Any]], key: str) -> float:
     return statistics.median(float(r[key]) for r in runs)
 
 
+def targets(results: dict[int, tuple[float, float, float]]) -> str:
+    """The targets set in 2026-11, each ``met`` or ``NOT met`` with its figure, or ``not run`` when its size was not:
+    program / bare CPU at most 1.25 at 500 and 2,000 members, memory at most 1.2 at 2,000, the program's CPU growth
+    from 500 to 2,000 members at most 4.2. ``results``: by size, program / bare CPU, program / bare memory, program
+    CPU s."""
+
+    def judged(figure: float | None, most: float) -> str:
+        if figure is None:
+            return "not run"
+        return f"{'met' if figure <= most else 'NOT met'}: {figure:.2f}"
+
+    def ratio(size: int, index: int) -> float | None:
+        return results[size][index] if size in results else None
+
+    growth = results[2000][2] / results[500][2] if 500 in results and 2000 in results else None
+    return (
+        f"targets: program / bare <= 1.25 at 500 ({judged(ratio(500, 0), 1.25)}), "
+        f"at 2,000 ({judged(ratio(2000, 0), 1.25)}); memory <= 1.2 at 2,000 ({judged(ratio(2000, 1), 1.2)}); "
+        f"growth 500 to 2,000 <= 4.2 ({judged(growth, 4.2)})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500, 2000])
@@ -407,6 +429,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     previous: tuple[int, float] | None = None
+    results: dict[int, tuple[float, float, float]] = {}
     for size in args.sizes:
         load = os.getloadavg()[0]
         with tempfile.TemporaryDirectory() as tmp:
@@ -439,6 +462,8 @@ def main() -> None:
             f"{p_cpu / cpu['typed']:>10.2f} {mb['program'] / mb['typed']:>5.2f} | "
             f"{growth:>6} | {load:.1f}-{os.getloadavg()[0]:.1f}"
         )
+        results[size] = (p_cpu / cpu["bare"], mb["program"] / mb["bare"], p_cpu)
+    print(targets(results))
 
 
 if __name__ == "__main__":

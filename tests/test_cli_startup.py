@@ -441,6 +441,7 @@ def _bench(name: str) -> Any:
     spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -455,3 +456,21 @@ def test_the_benchmark_judges_its_targets_only_at_their_size() -> None:
     assert missed == "targets for 5,000 members: CPU ratio <= 1.5 (NOT met), under 1 s of CPU (NOT met)", missed
     small = targets(1000, 0.37, 0.18)
     assert "not judged" in small and "(met)" not in small and "NOT met" not in small, small
+
+
+def test_the_program_s_benchmark_says_whether_its_targets_are_met() -> None:
+    """``bench_program.py`` printed the ratios, not whether the targets set for them are met (program / bare at most
+    1.25 at 500 and 2,000 members, its memory at most 1.2 at 2,000, growth from 500 to 2,000 at most 4.2), as
+    ``bench_check.py`` does for its own; a size run without its target says so."""
+    targets = _bench("bench_program").targets
+    # by size: program / bare CPU, program / bare memory, program CPU s
+    said = targets({500: (1.2, 1.1, 10.0), 2000: (1.3, 1.3, 43.0)})
+    assert said == (
+        "targets: program / bare <= 1.25 at 500 (met: 1.20), at 2,000 (NOT met: 1.30); memory <= 1.2 at 2,000 "
+        "(NOT met: 1.30); growth 500 to 2,000 <= 4.2 (NOT met: 4.30)"
+    ), said
+    small = targets({50: (2.68, 2.02, 1.7)})
+    assert small == (
+        "targets: program / bare <= 1.25 at 500 (not run), at 2,000 (not run); memory <= 1.2 at 2,000 (not run); "
+        "growth 500 to 2,000 <= 4.2 (not run)"
+    ), small
