@@ -44,6 +44,12 @@ checkouts of two versions of the project sharing a ``__pycache__`` (``sys.pycach
 rather than each refusing and writing again the other's. Raise it with any change to what a file holds."""
 
 
+READ_MOST = 16 * 1024 * 1024
+"""The largest file :func:`compile_cached` and :func:`read_bundle` read (a bundle of 200 patterns holds 100 KB, the
+longest pattern's program 30 KB): one larger is none of theirs (3 GB of zeros at the bundle's name took 26 s and
+6.3 GB of memory to read whole and refuse)."""
+
+
 def _machine() -> str:
     """What a program's words depend on besides its pattern: the interpreter's version, ``_sre``'s format and word
     size, and the byte order the words are written in (``array.tobytes``; ``sys.version`` names no processor, and
@@ -116,14 +122,15 @@ _WORD = "I" if array("I").itemsize == _sre.CODESIZE else "L"
 
 def _read(path: Path, pattern: str, flags: int) -> re.Pattern[str] | None:
     """The pattern :func:`compile_cached` wrote to ``path``, or None when there is none for ``pattern`` and
-    ``flags`` or it is not whole. Only a regular file is read (opened without waiting: a FIFO put at its name
-    would hold the run until something wrote to it)."""
+    ``flags`` or it is not whole. Only a regular file of :data:`READ_MOST` bytes at most is read (opened without
+    waiting: a FIFO put at its name would hold the run until something wrote to it)."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         with os.fdopen(handle, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > READ_MOST:
                 return None
-            head, _, body = file.read().partition(b"\n")
+            head, _, body = file.read(READ_MOST + 1).partition(b"\n")
         import json
 
         read = json.loads(head)
@@ -219,7 +226,8 @@ def read_bundle() -> frozenset[Key]:
     try:
         handle = os.open(bundle_file(), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         with os.fdopen(handle, "rb") as file:
-            data = file.read() if stat.S_ISREG(os.fstat(file.fileno()).st_mode) else b""
+            status = os.fstat(file.fileno())
+            data = file.read(READ_MOST + 1) if stat.S_ISREG(status.st_mode) and status.st_size <= READ_MOST else b""
         if data[:32] == hashlib.sha256(data[32:]).digest():
             compiled = {}
             for entry in marshal.loads(data[32:]):  # noqa: S302 - pic's own file beside its bytecode, checked
