@@ -42,7 +42,7 @@ peak (the process's peak resident size, reset just before the evaluation, less i
 resident size then: /proc/self/clear_refs and VmHWM, Linux); resources (custom ones,
 and components besides); the ratios (CPU time, memory); the growth of the program's
 CPU time from one size to the next against the growth of the size; and the load
-average. Each figure is the median of ``--runs`` runs.
+average. Each figure is the median of ``--runs`` runs. A last line says whether each target is met (:func:`targets`).
 
     .venv/bin/python bench/bench_program.py [--sizes 50 500 2000] [--runs 3] [--project DIR]
 """
