@@ -175,9 +175,13 @@ def test_host_port_brackets_ipv6_only_and_the_endpoint_refuses_a_bare_one() -> N
     assert split_host_port(rdb.host_port("fd00::10", 3306)) == ("fd00::10", 3306)
     assert de.host_port("[fd00::10]:3306") == ("fd00::10", 3306)
     assert de.host_port("172.30.0.1:3306") == ("172.30.0.1", 3306)
-    for ambiguous in ("fd00::10:3306", "fd00::3306", "[fd00::10:3306", "fd00::10]:3306", "[]:3306"):
+    for ambiguous in ("fd00::3306", "[fd00::10:3306", "fd00::10]:3306", "[]:3306"):
         with pytest.raises(Exception, match="ADDRESS:PORT"):
             de.host_port(ambiguous)
+    # an address and a port without brackets: told how it reads, and the bracketed forms to write
+    for bare, written in (("fd00::10:3306", "[fd00::10]:3306"), ("2001:db8::5:25", "[2001:db8::5]:25")):
+        with pytest.raises(Exception, match=rf"an IPv6 address without brackets.*: write {re.escape(written)}"):
+            de.host_port(bare)
     assert de.join_host_port("::1", 5) == "[::1]:5"
     assert rdb.cert_names(["db.example.org", "2001:DB8:0::10", "10.0.0.10", "localhost"]) == (
         ["db.example.org", "localhost"],
