@@ -315,8 +315,9 @@ def _late_header(part: _Part, file: str, n: int) -> Problem | None:
 def _encoding(data: bytes, file: str) -> tuple[list[Problem], bool]:
     """What is told once of ``file``'s encoding (its bytes ``data``, without a byte-order mark), and whether its
     lines are left unread: UTF-16 or UTF-32 (each line a slug of NULs otherwise), the encoding; bytes that are not
-    UTF-8 reading as Latin-1 or CP1252 (a copy saved again by an older editor), the line of iconv that converts it
-    in place (:func:`pic.yamlsrc.iconv_offer`), its lines then named."""
+    UTF-8 reading as Latin-1 or CP1252 in comments alone (a copy an admin annotated in an older editor), the line of
+    iconv that converts it in place (:func:`pic.yamlsrc.iconv_offer`), its lines then named; none where a
+    measurement's line holds them (the hosts write ASCII there: the copy is damaged, copied again)."""
     encoding = other_encoding(data)
     if encoding is not None:
         why = f"is encoded in {encoding}: the hosts write UTF-8; copy the host's file again"
@@ -324,8 +325,18 @@ def _encoding(data: bytes, file: str) -> tuple[list[Problem], bool]:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
+        if any(not line.lstrip().startswith(b"#") for line in data.splitlines() if not _is_utf8(line)):
+            return [], False  # a measurement's bytes: the host wrote them in UTF-8, the copy is damaged
         return iconv_offer(data, file), False
     return [], False
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decoded_line(raw: bytes, file: str, n: int) -> tuple[str, Problem | None]:

@@ -139,6 +139,17 @@ def test_a_disk_usage_file_in_latin1_is_offered_iconv_in_place_then_read(tmp_pat
     assert diskusage.read([path])
 
 
+def test_a_disk_usage_file_with_a_measurement_s_byte_not_utf8_is_offered_no_conversion(tmp_path: Path) -> None:
+    """A byte not UTF-8 in a measurement's line (d\\t1\\xff: a copy damaged, the hosts write slugs and numbers in
+    ASCII) was offered the conversion from Latin-1, beside its line's own 'copy the host's file again': that alone."""
+    path = tmp_path / "web2.tsv"
+    path.write_bytes(b"d\t1\xff\t2\t3\n")
+    with pytest.raises(PicError) as caught:
+        diskusage.read([path])
+    told = [str(p) for p in caught.value.problems]
+    assert len(told) == 1 and "copy the host's file again" in told[0] and "iconv" not in told[0], told
+
+
 def test_expected_json_in_latin1_is_offered_iconv_beside_it_then_read(tmp_path: Path) -> None:
     path = tmp_path / "records.json"
     path.write_bytes(b'{"l.example.org": [{"name": "l.example.org", "type": "TXT", "value": "caf\xe9"}]}\n')
