@@ -1837,6 +1837,12 @@ _MAX_OFFERS_READ = 2
 _OFFERS_READ: ContextVar[int] = ContextVar("_OFFERS_READ", default=0)
 
 
+def _told_refused_too(told: str, mended: str) -> str:
+    """``told``, the offer ``mended`` in it, and what :func:`_refused_too` says of ``mended`` when it is refused too."""
+    refused = _refused_too(mended)
+    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+
+
 def _refused_too(command: str) -> str | None:
     """What :func:`check_command` says of ``command``, one offered in what it says of another (its characters counted
     from its first, as told), or None when it is taken, or when offers are read :data:`_MAX_OFFERS_READ` deep
@@ -1910,8 +1916,7 @@ def _detached_value(tokens: tuple[shsyntax.Token, ...], words: list[str | None],
         f"{runner} runs a program named {word}, which the runtime images do not have: the command is not found (exit "
         f"{status}) and {_WITHOUT_IT[runner == 'exec']}; write {mended}"
     )
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 # The names of bash's and the programs told "write the command alone" (the command they run, without them).
@@ -2038,8 +2043,7 @@ def _misplaced_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         f"have: the command is not found (exit {wrapper.missing}) and "
         f"{_WITHOUT_IT[False]}; write {mended}"
     )
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 def _ambiguous_option(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int) -> str | None:
@@ -2170,8 +2174,7 @@ def _number_run(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: 
     others = ", ".join(f"{words[k]} at character {tokens[k].at + 1}" for k in numbers[1:])
     alike = f", and so does each nice after it ({others})" if others else ""
     told = f"{told}; nice takes its adjustment as an option (-n {adjustment}, or -{adjustment}){alike}: write {mended}"
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 def _nice_numbers(words: list[str | None], i: int) -> list[int]:
@@ -2303,8 +2306,7 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
             f"which takes {what}: it names {number}, and no kernel numbers a CPU so ({_MOST_CPUS - 1} at most): "
             f"{done}; write {given} (e.g. {mended})"
         )
-        refused = _refused_too(mended)
-        return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+        return _told_refused_too(told, mended)
     if not _names_a_program(value):
         return _chrt_policy_told(tokens, words, r, i) if name == "chrt" else None
     before, after = [t.text for t in tokens[: i - 1]], [t.text for t in tokens[i - 1 :]]
@@ -2323,8 +2325,7 @@ def _operand_taken(tokens: tuple[shsyntax.Token, ...], words: list[str | None], 
         f"holds at character {tokens[i - 1].at + 1} {value} after {' '.join(t.text for t in tokens[r : i - 1])}, "
         f"where {runner} reads {what}: {done}; to run {' '.join(after)}, write {offer}"
     )
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 # How the runners read a number or a duration an option or an operand of theirs takes, by runner and option (coreutils'
@@ -2587,8 +2588,7 @@ def _chrt_policy_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         f"{'' if given else ' (its default)'}, {why}: chrt refuses it "
         f"({said}) and runs nothing (exit 1), and {_WITHOUT_IT[False]}; write {mended}"
     )
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 # The bounds of a SCHED_DEADLINE period the kernel takes by default, in nanoseconds (sysctl
@@ -2742,8 +2742,7 @@ def _deadline_told(
         "and "
         f"{_WITHOUT_IT[False]}; write the command without {written}: {mended}"
     )
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 def _given_options(words: list[str | None], r: int) -> dict[str, str]:
@@ -2908,8 +2907,7 @@ def _glued_refused(
         f"{runner} refuses {given} there ({said}) and runs nothing (exit {_SAID_STATUS.get(said, usage)}), and "
         f"{_WITHOUT_IT[False]}; write {_line(tokens, [*before, option + placeholder, *after])} (e.g. {mended})"
     )
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 def _strtol_digits(text: str) -> bool:
@@ -3209,8 +3207,7 @@ def _value_refused(
         f"{written} there{'' if said is None else f' ({said})'} and runs nothing (exit {status}), and "
         f"{_WITHOUT_IT[False]}{alike}{meant}; write {given_line} (e.g. {mended})"
     )
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 def _end_told(
@@ -3339,8 +3336,7 @@ def _runs_nothing(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r
         f"refuses them{'' if said is None else f' ({said})'} and runs nothing (exit {wrapper.usage}), and "
         f"{_WITHOUT_IT[False]}; write the program after them, {given_line} (e.g. {mended})"
     )
-    refused = _refused_too(mended)
-    return told if refused is None else f"{told}; written so, it is refused too: {refused}"
+    return _told_refused_too(told, mended)
 
 
 def _absent_program(grammar: shsyntax.Reading) -> str | None:
