@@ -1682,7 +1682,7 @@ BASH_BUILTINS = [
     ("ls ../db | mapfile -t dumps; php clean.php", "mapfile", 12, "mapfile -t x < /dev/null && echo ran"),
     ("readarray -t ids < ../priv/ids; php a.php", "readarray", 1, "readarray -t x < /dev/null && echo ran"),
     ("coproc php worker.php", "coproc", 1, "coproc true && echo ran"),
-    ("php worker.php & disown", "disown", 18, "sleep 0 & disown && echo ran"),
+    ("php worker.php & disown", "disown", 18, "sleep 1 >/dev/null 2>&1 & disown && echo ran"),
     ("if true; then builtin cd ../www; fi; php a.php", "builtin", 15, "builtin cd / && echo ran"),
     ("LC_ALL=C declare x=1; php a.php", "declare", 10, "x=1 declare y=2 && echo ran"),
 ]
