@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_program, require_root
 
 
 def _pic(*argv: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -281,9 +281,8 @@ exec "$@"
 def _on_a_read_only_file_system(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     """``python -m pic argv`` in a copy of the project on a tmpfs mounted read-only (in a mount namespace of its
     own: nothing of the machine's mounts changes)."""
-    unshare = shutil.which("unshare")
-    if os.geteuid() != 0 or unshare is None:
-        pytest.skip("mounting a read-only tmpfs needs root and unshare (util-linux)")
+    require_root("mounting a read-only tmpfs")
+    unshare = require_program("unshare")
     where = tmp_path / "ro"
     where.mkdir(exist_ok=True)
     return subprocess.run(
