@@ -2111,13 +2111,9 @@ def _unrecognized_told(tokens: tuple[shsyntax.Token, ...], words: list[str | Non
     offers = [_line(tokens, [*others[:j], name + word[len(key) :], *others[j:]]) for name in near]
     if "=" not in word or not near:
         offers.append(_line(tokens, others))  # the option alone: its command without it
-    offer = next((command for command in offers if _refused_too(command) is None), None)
-    return (
-        f"holds at character {tokens[j].at + 1} {word} after {' '.join(t.text for t in tokens[r:j])}, an option "
-        f"{runner} does not have: {runner} refuses it ({runner}: unrecognized option '{word}') and runs nothing (exit "
-        f"{wrapper.usage}), and {_WITHOUT_IT[False]}; "
-        + (f"write {offer}" if offer is not None else f"write the options {runner} has ({runner} --help lists them)")
-    )
+    said = (f"{runner} does not have", f"unrecognized option '{word}'")
+    otherwise = f"write the options {runner} has ({runner} --help lists them)"
+    return _option_refused(tokens, words, r, j, said=said, offers=offers, otherwise=otherwise)
 
 
 def _valued_flag_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None], r: int, j: int) -> str:
@@ -2132,12 +2128,32 @@ def _valued_flag_told(tokens: tuple[shsyntax.Token, ...], words: list[str | None
         _line(tokens, [*texts[:j], key, *texts[j + 1 :]]),
         _line(tokens, [*texts[:j], key, value, *texts[j + 1 :]]),
     ]
+    said = ("that takes no value", f"option '{_long_option(wrapper, key)}' doesn't allow an argument")
+    otherwise = f"write {key} without its value ({runner} --help)"
+    return _option_refused(tokens, words, r, j, said=said, offers=offers, otherwise=otherwise)
+
+
+def _option_refused(
+    tokens: tuple[shsyntax.Token, ...],
+    words: list[str | None],
+    r: int,
+    j: int,
+    *,
+    said: tuple[str, str],
+    offers: list[str],
+    otherwise: str,
+) -> str:
+    """What :func:`check_command` says of the option ``tokens[j]`` of the runner ``tokens[r]`` that getopt_long(3)
+    refuses, ``said`` (what the option is, the runner's words of it): the runner runs nothing; the first of
+    ``offers`` taken, else ``otherwise``."""
+    runner, word = words[r] or "", words[j] or ""
+    wrapper = _WRAPPERS[_system_name(runner) or runner]
+    what, its_words = said
     offer = next((command for command in offers if _refused_too(command) is None), None)
     return (
         f"holds at character {tokens[j].at + 1} {word} after {' '.join(t.text for t in tokens[r:j])}, an option "
-        f"that takes no value: {runner} refuses it ({runner}: option '{_long_option(wrapper, key)}' doesn't allow "
-        f"an argument) and runs nothing (exit {wrapper.usage}), and {_WITHOUT_IT[False]}; "
-        + (f"write {offer}" if offer is not None else f"write {key} without its value ({runner} --help)")
+        f"{what}: {runner} refuses it ({runner}: {its_words}) and runs nothing (exit {wrapper.usage}), and "
+        f"{_WITHOUT_IT[False]}; " + (f"write {offer}" if offer is not None else otherwise)
     )
 
 
