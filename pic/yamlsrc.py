@@ -1531,6 +1531,19 @@ def iconv_offer(data: bytes, file: str, then: str | None = None) -> list[Problem
     return [Problem(file, None, "", why, faults=0)]
 
 
+def _single_byte_read(line: str, start: int, items: list[tuple[int, str | bytes, int]]) -> str:
+    """``line`` (from offset ``start`` of its file's text) with the U+FFFD standing for each byte of ``items`` that
+    is not UTF-8 replaced by that byte as CP1252 reads it, or Latin-1 where CP1252 has none: one character a byte,
+    as :func:`single_byte_text` reads a whole file."""
+    chars = list(line)
+    for offset, what, _ in items:
+        if isinstance(what, bytes):
+            read = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in what)
+            at = offset - start
+            chars[at : at + len(what)] = read
+    return "".join(chars)
+
+
 def _refused_problem(
     text: str,
     file: str,
@@ -1550,8 +1563,10 @@ def _refused_problem(
     line = text.count("\n", 0, offset) + 1
     loc: Loc = ()
     above = text[text.rfind("\n", 0, max(start - 1, 0)) + 1 : start]
-    # what the message would show (show_value: the line's first 80 characters), after the end of the line above
-    secret = names_secret(line_text) or _may_hold_secret(above[-200:] + line_text[:100])
+    # what the message would show (show_value: the line's first 80 characters), after the end of the line above; its
+    # bytes that are not UTF-8 read too as a single-byte charset gives them (# cl\xe9 wifi : ...: a label in Latin-1)
+    readable = _single_byte_read(text[start:end], start, items).strip()
+    secret = any(names_secret(t) or _may_hold_secret(above[-200:] + t[:100]) for t in {line_text, readable})
     if walk is not None and walk.spans is not None:
         # the key or value that starts last before the character: the one it sits in, or whose line it ends
         chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)

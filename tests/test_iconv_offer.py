@@ -244,3 +244,28 @@ def test_a_line_utf8_already_withholds_the_offer_a_chance_character_does_not(dat
     from pic.yamlsrc import single_byte_text
 
     assert single_byte_text(data) == charset
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"# cl\xe9 wifi : Lilas2024x!\n",
+        b'notes: "cl\xe9 wifi : Lilas2024x!"\n',
+        b'notes: "code d\'entr\xe9e : 4821B"\n',
+    ],
+    ids=["comment", "note", "door-code"],
+)
+def test_a_line_in_latin1_holding_a_secret_after_an_accented_label_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: bytes
+) -> None:
+    """A line with a byte not UTF-8 is quoted in its message; its secret was read only as UTF-8 reads the line, the
+    label's é a U+FFFD (cl\\xe9 wifi, code d'entr\\xe9e), and printed whole (the same line in UTF-8 is hidden): the
+    line is read too as Latin-1 gives it, and hidden."""
+    project = project_copy(tmp_path)
+    members = write_members(tmp_path / "members", {"velo-cite": member(10601)})
+    path = members / "velo-cite.yaml"
+    path.write_bytes(path.read_bytes() + line)
+    rc, text = _check(project, members, capsys)
+    assert rc == 1, text
+    assert "Lilas2024x" not in text and "4821B" not in text, text
+    assert "(not shown: it may hold a secret) holds bytes that are not UTF-8" in text, text
